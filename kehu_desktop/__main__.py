@@ -1,0 +1,3 @@
+from kehu_desktop.app import main
+
+main()

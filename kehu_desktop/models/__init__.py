@@ -1,0 +1,49 @@
+"""The store's tables. Importing this package registers every model on ``Base.metadata``."""
+
+from kehu_desktop.models.audit import AuditEntry, Setting
+from kehu_desktop.models.base import Base, Tracked
+from kehu_desktop.models.complaints import Complaint, ComplaintEvent
+from kehu_desktop.models.customers import (
+    Contact,
+    Customer,
+    CustomerClassHistory,
+    ImportantDate,
+    SalesRecord,
+)
+from kehu_desktop.models.key_accounts import (
+    Countermeasure,
+    CreditEvaluation,
+    CreditItemScore,
+    KeyAccount,
+    KeyAccountProposal,
+    SatisfactionSurvey,
+    SurveyItemScore,
+)
+from kehu_desktop.models.staff import Role, Staff
+from kehu_desktop.models.visits import FollowUpAction, Visit, VisitPlan
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Complaint",
+    "ComplaintEvent",
+    "Contact",
+    "Countermeasure",
+    "CreditEvaluation",
+    "CreditItemScore",
+    "Customer",
+    "CustomerClassHistory",
+    "FollowUpAction",
+    "ImportantDate",
+    "KeyAccount",
+    "KeyAccountProposal",
+    "Role",
+    "SalesRecord",
+    "SatisfactionSurvey",
+    "Setting",
+    "Staff",
+    "SurveyItemScore",
+    "Tracked",
+    "Visit",
+    "VisitPlan",
+]

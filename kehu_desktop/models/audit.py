@@ -1,0 +1,34 @@
+"""The audit log and the key/value settings store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kehu_desktop.models.base import Base
+
+
+class AuditEntry(Base):
+    """One create, update or delete: who, when, which record, old → new values (JSON)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    action: Mapped[str] = mapped_column(String(8))
+    table_name: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int | None]
+    changes: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class Setting(Base):
+    """A business setting shared by every desk (JSON value); declared in services.settings."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Use cases, rules and reports: plain Python over the models, free of Qt."""

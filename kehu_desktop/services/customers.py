@@ -1,0 +1,532 @@
+"""The customer file: listing, reading, validating, saving, archiving and deleting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Select, case, delete, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from kehu_desktop.models import (
+    Complaint,
+    Contact,
+    CreditEvaluation,
+    Customer,
+    CustomerClassHistory,
+    ImportantDate,
+    KeyAccount,
+    KeyAccountProposal,
+    SalesRecord,
+    SatisfactionSurvey,
+    Staff,
+    Visit,
+    VisitPlan,
+)
+from kehu_desktop.services import search
+from kehu_desktop.services.customer_fields import (
+    CONTACT_FIELDS,
+    CUSTOMER_FIELDS,
+    FieldSpec,
+    Kind,
+)
+from kehu_desktop.services.errors import NotFoundError, UserError, ValidationError
+from kehu_desktop.services.parsing import (
+    parse_date,
+    parse_int,
+    parse_money,
+    parse_month,
+    parse_quantity,
+)
+
+CODE_PREFIX = "KH"
+
+
+@dataclass
+class CustomerFilter:
+    text: str = ""
+    abc_class: str = ""
+    management_class: str = ""
+    province: str = ""
+    owner_id: int | None = None
+    trade_stage: str = ""
+    include_archived: bool = False
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of the customer list."""
+
+    id: int
+    code: str
+    name: str
+    short_name: str
+    abc_class: str
+    management_class: str
+    trade_stage: str
+    province: str
+    city: str
+    owner: str
+    phone: str
+    contact: str
+    credit_limit: Decimal | None
+    outstanding_amount: Decimal
+    archived: bool
+
+    @property
+    def over_credit(self) -> bool:
+        """The outstanding amount exceeds the credit limit (only when a limit is set)."""
+        return self.credit_limit is not None and self.outstanding_amount > self.credit_limit
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    key: str
+    label: str
+
+
+LIST_COLUMNS: tuple[ListColumn, ...] = (
+    ListColumn("code", "客户编号"),
+    ListColumn("name", "客户名称"),
+    ListColumn("short_name", "简称"),
+    ListColumn("abc_class", "ABC"),
+    ListColumn("management_class", "管理分类"),
+    ListColumn("trade_stage", "交易阶段"),
+    ListColumn("province", "省份"),
+    ListColumn("city", "城市"),
+    ListColumn("owner", "负责业务员"),
+    ListColumn("phone", "电话"),
+    ListColumn("contact", "联系人"),
+    ListColumn("credit", "信用状态"),
+)
+
+_SORT_KEYS = {
+    "code": Customer.code,
+    "name": Customer.name,
+    "short_name": Customer.short_name,
+    "abc_class": Customer.abc_class,
+    "management_class": Customer.management_class,
+    "trade_stage": Customer.trade_stage,
+    "province": Customer.province,
+    "city": Customer.city,
+    "phone": Customer.phone,
+    "owner": Customer.owner_id,
+    "contact": Customer.code,
+    "credit": Customer.outstanding_amount - func.coalesce(Customer.credit_limit, 0),
+}
+
+
+def _filtered(session: Session, flt: CustomerFilter) -> Select:
+    query = select(Customer.id)
+    if not flt.include_archived:
+        query = query.where(Customer.archived.is_(False))
+    for column, wanted in (
+        (Customer.abc_class, flt.abc_class),
+        (Customer.management_class, flt.management_class),
+        (Customer.province, flt.province),
+        (Customer.trade_stage, flt.trade_stage),
+    ):
+        if wanted:
+            query = query.where(column == wanted)
+    if flt.owner_id is not None:
+        query = query.where(Customer.owner_id == flt.owner_id)
+    condition = search.matching(session, flt.text)
+    if condition is not None:
+        query = query.where(condition)
+    return query
+
+
+def list_ids(
+    session: Session, flt: CustomerFilter, sort_key: str = "code", descending: bool = False
+) -> list[int]:
+    """The ids of the customers the filter selects, in list order."""
+    column = _SORT_KEYS[sort_key]
+    order = column.desc() if descending else column.asc()
+    query = _filtered(session, flt).order_by(order, Customer.id)
+    if flt.text:
+        # An exact code or name match goes first, however the list is sorted.
+        term = flt.text.strip()
+        exact = case((or_(Customer.code == term, Customer.name == term), 0), else_=1)
+        query = query.order_by(None).order_by(exact, order, Customer.id)
+    return list(session.scalars(query))
+
+
+def count(session: Session, include_archived: bool = False) -> int:
+    query = select(func.count(Customer.id))
+    if not include_archived:
+        query = query.where(Customer.archived.is_(False))
+    return session.scalar(query) or 0
+
+
+def fetch_rows(session: Session, ids: list[int]) -> list[CustomerRow]:
+    """The list rows for ``ids``, in the same order."""
+    first_contact = (
+        select(Contact.name)
+        .where(Contact.customer_id == Customer.id)
+        .order_by(Contact.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(Customer, Staff.name, first_contact)
+        .outerjoin(Staff, Staff.id == Customer.owner_id)
+        .where(Customer.id.in_(ids))
+    )
+    rows = {
+        c.id: CustomerRow(
+            c.id,
+            c.code,
+            c.name,
+            c.short_name,
+            c.abc_class,
+            c.management_class,
+            c.trade_stage,
+            c.province,
+            c.city,
+            owner or "",
+            c.phone,
+            contact or "",
+            c.credit_limit,
+            c.outstanding_amount,
+            c.archived,
+        )  # fmt: skip
+        for c, owner, contact in session.execute(query)
+    }
+    return [rows[i] for i in ids if i in rows]
+
+
+def provinces_in_use(session: Session) -> list[str]:
+    query = select(Customer.province).where(Customer.province != "").distinct()
+    return sorted(session.scalars(query))
+
+
+# --- one customer --------------------------------------------------------------------------
+
+
+@dataclass
+class CustomerInput:
+    """A customer file as typed: every value a string, validated and parsed on save."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    contacts: list[dict[str, str]] = field(default_factory=list)
+    sales: list[dict[str, str]] = field(default_factory=list)
+    id: int | None = None
+
+
+def next_code(session: Session) -> str:
+    """The next free code: KH followed by six digits, one past the highest in use."""
+    codes = session.scalars(select(Customer.code).where(Customer.code.like(f"{CODE_PREFIX}%")))
+    numbers = [int(c[len(CODE_PREFIX) :]) for c in codes if c[len(CODE_PREFIX) :].isdigit()]
+    return f"{CODE_PREFIX}{max(numbers, default=0) + 1:06d}"
+
+
+def new_input(session: Session) -> CustomerInput:
+    values = {f.name: "" for f in CUSTOMER_FIELDS}
+    values.update(code=next_code(session), management_class="常规", nature="普通公司")
+    values.update(trade_stage="正在", outstanding_amount="0.00")
+    return CustomerInput(values=values)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def load_input(session: Session, customer_id: int) -> CustomerInput:
+    customer = session.get(
+        Customer,
+        customer_id,
+        options=[selectinload(Customer.contacts).selectinload(Contact.important_dates)],
+    )
+    if customer is None:
+        raise NotFoundError("该客户不存在或已被删除。")
+    values = {f.name: _text(getattr(customer, f.name)) for f in CUSTOMER_FIELDS}
+    contacts = []
+    for contact in customer.contacts:
+        row = {f.name: _text(getattr(contact, f.name)) for f in CONTACT_FIELDS}
+        row["id"] = str(contact.id)
+        row["important_dates"] = "；".join(
+            f"{d.label} {d.day.isoformat()}" for d in contact.important_dates
+        )
+        contacts.append(row)
+    sales = [
+        {
+            "month": s.month.strftime("%Y-%m"),
+            "amount": _text(s.amount),
+            "quantity": _text(s.quantity),
+        }
+        for s in customer.sales
+    ]
+    return CustomerInput(values=values, contacts=contacts, sales=sales, id=customer.id)
+
+
+def _parse_value(spec: FieldSpec, raw: str) -> object:
+    """The typed value of one field; raises ValueError with the user's message."""
+    raw = raw.strip()
+    if not raw:
+        if spec.required:
+            raise ValueError(f"请填写{spec.label}。")
+        if spec.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE):
+            return ""
+        return Decimal("0.00") if spec.name == "outstanding_amount" else None
+    if spec.max_length and len(raw) > spec.max_length:
+        raise ValueError(f"{spec.label}最多 {spec.max_length} 个字。")
+    if spec.choices and raw not in spec.choices:
+        raise ValueError(f"{spec.label}只能是：{'、'.join(c for c in spec.choices if c)}。")
+    if spec.check is not None:
+        message = spec.check(raw)
+        if message:
+            raise ValueError(message)
+    if spec.kind in (Kind.MONEY, Kind.AREA):
+        return parse_money(raw)
+    if spec.kind == Kind.INTEGER:
+        return parse_int(raw, minimum=0)
+    if spec.kind == Kind.STAFF:
+        return int(raw)
+    if spec.kind == Kind.DATE:
+        value = parse_date(raw)
+        if value > date.today():
+            raise ValueError(f"{spec.label}不能晚于今天。")
+        return value
+    if spec.name == "credit_code":
+        return raw.upper()
+    return raw
+
+
+def _parse_fields(
+    specs: tuple[FieldSpec, ...], raw: dict[str, str], prefix: str, errors: dict[str, str]
+) -> dict[str, object]:
+    values = {}
+    for spec in specs:
+        try:
+            values[spec.name] = _parse_value(spec, raw.get(spec.name, ""))
+        except ValueError as error:
+            errors[prefix + spec.name] = f"{prefix_label(prefix)}{error}"
+    return values
+
+
+def prefix_label(prefix: str) -> str:
+    """``contact.2.`` → ``联系人第 3 行：`` so a message says where the problem is."""
+    match = re.match(r"^(contact|sales)\.(\d+)\.$", prefix)
+    if not match:
+        return ""
+    kind = "联系人" if match.group(1) == "contact" else "销售业绩"
+    return f"{kind}第 {int(match.group(2)) + 1} 行："
+
+
+def _parse_important_dates(text: str) -> list[tuple[str, date]]:
+    """``结婚纪念日 2015-05-20；公司周年 2010-08-08`` → [(label, date), …]."""
+    result = []
+    for part in re.split(r"[；;\n]+", text):
+        part = part.strip()
+        if not part:
+            continue
+        label, _, day = part.rpartition(" ")
+        if not label.strip():
+            raise ValueError(f"重要日期“{part}”应写作“名称 日期”，如“结婚纪念日 2015-05-20”。")
+        result.append((label.strip(), parse_date(day)))
+    return result
+
+
+def validate(session: Session, data: CustomerInput) -> dict:
+    """Parse and check everything; raises ValidationError listing every problem at once."""
+    errors: dict[str, str] = {}
+    values = _parse_fields(CUSTOMER_FIELDS, data.values, "", errors)
+    code = values.get("code")
+    if code:
+        clash = select(Customer.id).where(func.upper(Customer.code) == str(code).upper())
+        if data.id is not None:
+            clash = clash.where(Customer.id != data.id)
+        if session.scalar(clash):
+            errors["code"] = f"客户编号“{code}”已被其他客户使用。"
+    owner = values.get("owner_id")
+    if owner is not None and session.get(Staff, owner) is None:
+        errors["owner_id"] = "负责业务员不存在。"
+    contacts = []
+    for index, raw in enumerate(data.contacts):
+        if not any(str(v).strip() for k, v in raw.items() if k != "id"):
+            continue  # a blank row the user added and left
+        prefix = f"contact.{index}."
+        parsed = _parse_fields(CONTACT_FIELDS, raw, prefix, errors)
+        if parsed.get("birthday") and parsed["birthday"] > date.today():
+            errors[prefix + "birthday"] = f"{prefix_label(prefix)}生日不能晚于今天。"
+        try:
+            parsed["important_dates"] = _parse_important_dates(raw.get("important_dates", ""))
+        except ValueError as error:
+            errors[prefix + "important_dates"] = f"{prefix_label(prefix)}{error}"
+        parsed["id"] = int(raw["id"]) if raw.get("id") else None
+        contacts.append(parsed)
+    sales = _validate_sales(data.sales, errors)
+    if errors:
+        raise ValidationError(errors)
+    return {"values": values, "contacts": contacts, "sales": sales}
+
+
+def _validate_sales(rows: list[dict[str, str]], errors: dict[str, str]) -> list[dict]:
+    sales, months = [], set()
+    for index, raw in enumerate(rows):
+        if not any(str(v).strip() for v in raw.values()):
+            continue
+        prefix = f"sales.{index}."
+        try:
+            month = parse_month(raw.get("month", ""))
+            if month in months:
+                raise ValueError(f"{month:%Y-%m} 重复录入。")
+            months.add(month)
+            amount = parse_money(raw.get("amount", "") or "0")
+            quantity = parse_quantity(raw.get("quantity", "") or "0")
+        except ValueError as error:
+            errors[prefix + "month"] = f"{prefix_label(prefix)}{error}"
+            continue
+        sales.append({"month": month, "amount": amount, "quantity": quantity})
+    return sales
+
+
+def save(session: Session, data: CustomerInput) -> int:
+    """Create or update a customer with its contacts and sales; returns its id.
+
+    Nothing is written unless every field passes (see ``validate``).
+    """
+    clean = validate(session, data)
+    if data.id is None:
+        customer = Customer()
+        session.add(customer)
+    else:
+        customer = session.get(Customer, data.id)
+        if customer is None:
+            raise NotFoundError("该客户不存在或已被删除。")
+    for name, value in clean["values"].items():
+        setattr(customer, name, value)
+    _save_contacts(session, customer, clean["contacts"])
+    _save_sales(session, customer, clean["sales"])
+    session.flush()
+    search.reindex(session, [customer.id])
+    return customer.id
+
+
+def _save_contacts(session: Session, customer: Customer, rows: list[dict]) -> None:
+    existing = {c.id: c for c in customer.contacts}
+    kept = []
+    for row in rows:
+        contact = existing.get(row["id"]) if row["id"] else None
+        if contact is None:
+            contact = Contact()
+        for spec in CONTACT_FIELDS:
+            setattr(contact, spec.name, row[spec.name])
+        wanted = row["important_dates"]
+        current = [(d.label, d.day) for d in contact.important_dates]
+        if current != wanted:
+            contact.important_dates = [ImportantDate(label=lb, day=dy) for lb, dy in wanted]
+        kept.append(contact)
+    customer.contacts = kept
+
+
+def _save_sales(session: Session, customer: Customer, rows: list[dict]) -> None:
+    existing = {s.month: s for s in customer.sales}
+    kept = []
+    for row in rows:
+        record = existing.get(row["month"]) or SalesRecord(month=row["month"])
+        record.amount, record.quantity = row["amount"], row["quantity"]
+        kept.append(record)
+    customer.sales = kept
+
+
+# --- archive or delete -----------------------------------------------------------------------
+
+
+class Removal(StrEnum):
+    ARCHIVE = "archive"
+    DELETE = "delete"
+
+
+def has_history(session: Session, customer_id: int) -> bool:
+    """Visits, complaints or a key-account card: such a customer is archived, never deleted."""
+    for model in (Visit, Complaint, KeyAccount):
+        if session.scalar(select(exists().where(model.customer_id == customer_id))):
+            return True
+    return False
+
+
+def removal_for(session: Session, customer_id: int) -> Removal:
+    return Removal.ARCHIVE if has_history(session, customer_id) else Removal.DELETE
+
+
+def set_archived(session: Session, customer_id: int, archived: bool) -> None:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFoundError("该客户不存在或已被删除。")
+    customer.archived = archived
+
+
+def delete_customer(session: Session, customer_id: int) -> None:
+    """Delete a customer that has no history; one with history must be archived instead."""
+    if has_history(session, customer_id):
+        raise UserError("该客户已有拜访、投诉或大客户记录，只能归档，不能删除。")
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFoundError("该客户不存在或已被删除。")
+    for model in _DEPENDENT_WITHOUT_HISTORY:
+        session.execute(delete(model).where(model.customer_id == customer_id))
+    session.delete(customer)
+    search.forget(session, customer_id)
+
+
+# Records that may exist for a customer without visits or complaints; they go with it.
+_DEPENDENT_WITHOUT_HISTORY = (
+    VisitPlan,
+    CustomerClassHistory,
+    KeyAccountProposal,
+    SatisfactionSurvey,
+    CreditEvaluation,
+)
+
+
+def staff_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of active staff, for owner and assignment pickers."""
+    return [
+        (s.id, s.name)
+        for s in session.scalars(select(Staff).where(Staff.active).order_by(Staff.id))
+    ]
+
+
+def customer_choices(session: Session, text: str = "", limit: int = 50) -> list[tuple[int, str]]:
+    """(id, "code name") of customers matching ``text``, for pickers in the other desks."""
+    query = select(Customer.id, Customer.code, Customer.name).where(Customer.archived.is_(False))
+    condition = search.matching(session, text)
+    if condition is not None:
+        query = query.where(condition)
+    query = query.order_by(Customer.code).limit(limit)
+    return [(i, f"{code} {name}") for i, code, name in session.execute(query)]
+
+
+EXPORT_HEADERS = ("客户编号", "客户名称", "简称", "ABC分类", "管理分类", "性质", "交易阶段", "省份",
+                  "城市", "地址", "电话", "电子邮箱", "负责业务员", "主要联系人", "联系人手机",
+                  "统一社会信用代码", "信用等级", "信用额度", "应收余额", "已归档")  # fmt: skip
+
+
+def export_rows(session: Session, ids: list[int]) -> list[tuple]:
+    """The rows written to .xlsx for the listed customers, in list order."""
+    rows: dict[int, tuple] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        query = (
+            select(Customer, Staff.name)
+            .outerjoin(Staff, Staff.id == Customer.owner_id)
+            .where(Customer.id.in_(chunk))
+            .options(selectinload(Customer.contacts))
+        )
+        for c, owner in session.execute(query):
+            contact = c.contacts[0] if c.contacts else None
+            rows[c.id] = (
+                c.code, c.name, c.short_name, c.abc_class, c.management_class, c.nature,
+                c.trade_stage, c.province, c.city, c.address, c.phone, c.email, owner or "",
+                contact.name if contact else "", contact.mobile if contact else "",
+                c.credit_code, c.credit_rating, c.credit_limit, c.outstanding_amount, c.archived,
+            )  # fmt: skip
+    return [rows[i] for i in ids if i in rows]

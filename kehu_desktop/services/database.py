@@ -1,0 +1,149 @@
+"""Opening the store: where it lives, the SQLite settings, migrations and the pre-upgrade copy."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from kehu_desktop.services import audit, search
+
+DATA_DIR_ENV = "KEHU_DATA_DIR"
+DB_FILE_NAME = "kehu.sqlite3"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """The data folder: ``--data-dir``, else ``KEHU_DATA_DIR``, else the user's data folder."""
+    chosen = explicit or os.environ.get(DATA_DIR_ENV)
+    path = Path(chosen) if chosen else Path(platformdirs.user_data_dir("KehuDesktop", "Kehu"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # FULL: a record the window reported saved survives a power cut.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+class Database:
+    """One store: its engine and the sessions services open on it.
+
+    A session carries the signed-in operator in ``session.info`` so the audit listener can
+    stamp every change with who made it.
+    """
+
+    def __init__(self, url: str, data_dir: Path | None = None) -> None:
+        self.url = url
+        self.data_dir = data_dir
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        connect_args = {"check_same_thread": False} if self.is_sqlite else {}
+        self.engine: Engine = create_engine(url, connect_args=connect_args)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.operator_id: int | None = None
+
+    @property
+    def file_path(self) -> Path | None:
+        database = make_url(self.url).database
+        return Path(database) if self.is_sqlite and database else None
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, as shown in the status bar."""
+        return str(self.file_path) if self.file_path else make_url(self.url).render_as_string()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A short unit of work, committed on success and rolled back on any error."""
+        with self._sessions() as session:
+            session.info[audit.OPERATOR_KEY] = self.operator_id
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A session for reading only; nothing it does is committed."""
+        with self._sessions() as session:
+            yield session
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def upgrade(self) -> Path | None:
+        """Bring the schema to head, first copying the database file if it holds data.
+
+        Returns the path of the copy, if one was made.
+        """
+        current = self.current_revision()
+        backup = None
+        if current != head_revision():
+            if current is not None:
+                backup = self.backup(f"before-{head_revision()}")
+            config = _alembic_config()
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        with self.engine.begin() as connection:
+            search.ensure_tables(connection)
+        return backup
+
+    def backup(self, label: str = "manual") -> Path | None:
+        """A consistent copy of the SQLite file (WAL included) in ``backups/``."""
+        source = self.file_path
+        if source is None or not source.exists():
+            return None
+        folder = source.parent / "backups"
+        folder.mkdir(exist_ok=True)
+        target = folder / f"{source.stem}-{datetime.now():%Y%m%d-%H%M%S}-{label}.sqlite3"
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+        return target
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(data_dir: str | os.PathLike | None = None, url: str | None = None) -> Database:
+    """Open (creating if need be) and migrate the store.
+
+    ``url`` selects another database (e.g. PostgreSQL); otherwise the SQLite file in the data
+    folder is used.
+    """
+    folder = resolve_data_dir(data_dir)
+    database = Database(url or f"sqlite:///{folder / DB_FILE_NAME}", folder)
+    database.upgrade()
+    return database
+
+
+audit.install()

@@ -1,0 +1,253 @@
+"""Realistic demo data across the four desks, for trying the app and for benchmarks.
+
+Written with bulk inserts so that 100,000 customers take seconds, not minutes. The data is
+reproducible: the same ``seed`` gives the same store.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from kehu_desktop.models import (
+    Complaint,
+    ComplaintEvent,
+    Contact,
+    Customer,
+    KeyAccount,
+    Role,
+    SalesRecord,
+    Staff,
+    Visit,
+)
+from kehu_desktop.services import operators, search
+from kehu_desktop.services.customer_fields import MANAGEMENT_CLASSES, NATURES
+from kehu_desktop.services.database import Database
+
+DEFAULT_CUSTOMERS = 300
+DEMO_PASSWORD = "123456"
+BATCH = 2000
+
+CITIES = [("北京", "北京"), ("上海", "上海"), ("广东", "广州"), ("广东", "深圳"), ("广东", "东莞"),
+          ("浙江", "杭州"), ("浙江", "宁波"), ("江苏", "苏州"), ("江苏", "南京"), ("山东", "青岛"),
+          ("四川", "成都"), ("湖北", "武汉"), ("福建", "厦门"), ("天津", "天津"), ("重庆", "重庆"),
+          ("河南", "郑州"), ("湖南", "长沙"), ("陕西", "西安")]  # fmt: skip
+AREA_CODES = {"北京": "010", "上海": "021", "广州": "020", "深圳": "0755", "东莞": "0769",
+              "杭州": "0571", "宁波": "0574", "苏州": "0512", "南京": "025", "青岛": "0532",
+              "成都": "028", "武汉": "027", "厦门": "0592", "天津": "022", "重庆": "023",
+              "郑州": "0371", "长沙": "0731", "西安": "029"}  # fmt: skip
+WORDS = list("华达兴隆宏泰鑫盛源恒通利丰瑞祥永安国嘉金银海天明光新远德信和成佳美博强立凯")
+TRADES = ["电子", "机械", "五金", "塑胶", "包装", "化工", "纺织", "建材", "汽配", "电器", "精密", "食品",
+          "医疗器械", "照明", "物流"]  # fmt: skip
+SUFFIXES = [
+    "有限公司",
+    "股份有限公司",
+    "制造有限公司",
+    "贸易有限公司",
+    "科技有限公司",
+    "实业有限公司",
+]
+SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘")
+GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建文辉玲兰晶红鹏飞雪梅")
+TITLES = [("总经理", "决策人"), ("采购经理", "采购"), ("采购员", "采购"), ("财务主管", "财务"),
+          ("技术工程师", "技术"), ("品质经理", "技术"), ("副总经理", "决策人")]  # fmt: skip
+STAFF = [("zhangli", "张丽", Role.AGENT), ("wangqiang", "王强", Role.SUPERVISOR),
+         ("lina", "李娜", Role.AGENT), ("zhaomin", "赵敏", Role.AGENT),
+         ("chenjie", "陈杰", Role.AGENT)]  # fmt: skip
+VISIT_METHODS = ["上门", "电话", "来访接待", "微信·邮件"]
+VISIT_PURPOSES = ["例行", "新品推介", "催收货款", "满意度调查", "节日问候"]
+VISIT_RESULTS = ["客户对交期表示满意，下月追加订单", "对新品样品感兴趣，需报价", "已确认月底前付款",
+                 "反映包装破损，已记录并反馈品质部", "无新需求，保持联系"]  # fmt: skip
+COMPLAINT_TEXTS = [("产品质量", "来料批次外观划伤，约 3% 不良"), ("交货期", "订单延误 5 天交付，影响客户生产"),
+                   ("服务态度", "客服电话多次无人接听"), ("价格结算", "发票金额与合同单价不符"),
+                   ("包装运输", "运输途中外箱压损，部分产品变形"), ("其他", "说明书与实物型号不一致")]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    customers: int
+    contacts: int
+    visits: int
+    complaints: int
+    key_accounts: int
+
+    def describe(self) -> str:
+        return (f"客户 {self.customers} 位，联系人 {self.contacts} 位，拜访 {self.visits} 次，"
+                f"投诉 {self.complaints} 宗，大客户 {self.key_accounts} 家")  # fmt: skip
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _mobile(rng: random.Random) -> str:
+    return f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+
+
+def _ensure_staff(session: Session) -> list[int]:
+    ids = []
+    for username, name, role in STAFF:
+        existing = session.scalar(select(Staff.id).where(Staff.username == username))
+        if existing is None:
+            existing = operators.create_staff(session, username, name, role, DEMO_PASSWORD).id
+        ids.append(existing)
+    return ids
+
+
+def load_demo(
+    database: Database,
+    customer_count: int = DEFAULT_CUSTOMERS,
+    progress: Callable[[int, int], None] | None = None,
+    seed: int = 20261122,
+    today: date | None = None,
+) -> DemoSummary:
+    """Add ``customer_count`` demo customers with contacts, sales, visits, complaints and key
+    accounts. Existing data is kept; demo codes continue after the highest code in use."""
+    rng = random.Random(seed)
+    today = today or date.today()
+    report = progress or (lambda _d, _t: None)
+    with database.session() as session:
+        staff_ids = _ensure_staff(session)
+        actor = database.operator_id or staff_ids[1]
+        first_number = _next_number(session)
+        counts = {"contacts": 0, "visits": 0, "complaints": 0, "key_accounts": 0}
+        for start in range(0, customer_count, BATCH):
+            size = min(BATCH, customer_count - start)
+            _add_batch(session, rng, first_number + start, size, staff_ids, actor, today, counts)
+            report(start + size, customer_count)
+    return DemoSummary(customer_count, counts["contacts"], counts["visits"], counts["complaints"],
+                       counts["key_accounts"])  # fmt: skip
+
+
+def _next_number(session: Session) -> int:
+    highest = session.scalar(select(func.max(Customer.id))) or 0
+    return highest + 1
+
+
+def _add_batch(session, rng, first, size, staff_ids, actor, today, counts) -> None:
+    now = datetime.now()
+    stamp = {"created_by_id": actor, "updated_by_id": actor, "created_at": now, "updated_at": now}
+    customers, contacts, docs = [], [], []
+    for number in range(first, first + size):
+        province, city = rng.choice(CITIES)
+        core = rng.choice(WORDS) + rng.choice(WORDS)
+        name = f"{city}{core}{rng.choice(TRADES)}{rng.choice(SUFFIXES)}"
+        phone = f"{AREA_CODES[city]}-{rng.randrange(2, 9)}{rng.randrange(10**7):07d}"
+        limit = Decimal(rng.choice((50000, 100000, 200000, 500000)))
+        customer = {
+            "id": number, "code": f"KH{number:06d}", "name": name, "short_name": core,
+            "province": province, "city": city, "address": f"{city}市{core}路{rng.randrange(1, 999)}号",
+            "phone": phone, "email": f"sales{number}@example.com.cn", "owner_id": rng.choice(staff_ids),
+            "management_class": rng.choices(MANAGEMENT_CLASSES, (1, 2, 6, 1))[0],
+            "nature": rng.choices(NATURES, (1, 1, 8, 2))[0],
+            "trade_stage": rng.choices(("曾经", "正在", "潜在"), (1, 7, 2))[0],
+            "credit_rating": rng.choice(("AAA", "AA", "A", "B")), "credit_limit": limit,
+            "credit_days": rng.choice((30, 45, 60, 90)),
+            "outstanding_amount": (limit * Decimal(rng.randrange(0, 120)) / 100).quantize(Decimal("0.01")),
+            "registered_capital": Decimal(rng.choice((50, 100, 500, 1000, 5000))) * 10000,
+            "founded_on": date(rng.randrange(1995, 2022), rng.randrange(1, 13), rng.randrange(1, 28)),
+            "sales_staff_count": rng.randrange(2, 60), "transport_mode": rng.choice(("汽运", "物流专线", "快递", "自提")),
+            "archived": False, **stamp,
+        }  # fmt: skip
+        customers.append(customer)
+        names, phones = [], [phone]
+        for index in range(rng.choice((1, 2, 2, 3))):
+            title, role = rng.choice(TITLES)
+            person, mobile = _person(rng), _mobile(rng)
+            birthday = date(rng.randrange(1965, 2000), rng.randrange(1, 13), rng.randrange(1, 29))
+            contacts.append({"customer_id": number, "name": person, "title": title, "role": role,
+                             "mobile": mobile, "birthday": birthday if index == 0 else None, **stamp})  # fmt: skip
+            names.append(person)
+            phones.append(mobile)
+        doc = search.build_document(customer["code"], name, core, names, phones)
+        customer["search_text"] = doc
+        docs.append({"id": number, "doc": doc})
+    session.execute(insert(Customer.__table__), customers)
+    session.execute(insert(Contact.__table__), contacts)
+    search.insert_documents(session, docs)
+    counts["contacts"] += len(contacts)
+    _add_sales(session, rng, customers, stamp, today)
+    _add_activity(session, rng, customers, staff_ids, stamp, today, counts)
+
+
+def _add_sales(session, rng, customers, stamp, today) -> None:
+    rows = []
+    for customer in customers:
+        if customer["trade_stage"] != "正在":
+            continue
+        base = rng.paretovariate(1.2) * 20000
+        for back in range(24):
+            year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+            amount = Decimal(base * rng.uniform(0.6, 1.4)).quantize(Decimal("0.01"))
+            rows.append({"customer_id": customer["id"], "month": date(year, month + 1, 1),
+                         "amount": amount, "quantity": Decimal(int(amount / 50)), **stamp})  # fmt: skip
+    if rows:
+        session.execute(insert(SalesRecord.__table__), rows)
+
+
+def _add_activity(session, rng, customers, staff_ids, stamp, today, counts) -> None:
+    visits, complaints, events, key_accounts = [], [], [], []
+    year = today.year
+    next_seq = (
+        session.scalar(select(func.max(Complaint.seq)).where(Complaint.year == year)) or 0
+    ) + 1
+    for customer in customers:
+        if customer["trade_stage"] == "潜在" and rng.random() < 0.5:
+            continue
+        for _ in range(rng.randrange(0, 4)):
+            when = datetime.combine(
+                today - timedelta(days=rng.randrange(1, 180)), datetime.min.time()
+            )
+            when += timedelta(hours=rng.randrange(9, 17), minutes=rng.choice((0, 15, 30, 45)))
+            visits.append({"customer_id": customer["id"], "staff_id": customer["owner_id"],
+                           "visited_at": when, "method": rng.choice(VISIT_METHODS),
+                           "purpose": rng.choice(VISIT_PURPOSES), "result": rng.choice(VISIT_RESULTS),
+                           "contacts_met": "", **stamp})  # fmt: skip
+        if rng.random() < 0.06:
+            category, text = rng.choice(COMPLAINT_TEXTS)
+            received = datetime.combine(
+                today - timedelta(days=rng.randrange(0, 25)), datetime.min.time()
+            )
+            received += timedelta(hours=rng.randrange(8, 18))
+            complaints.append({"number": f"TS-{year}-{next_seq:04d}", "year": year, "seq": next_seq,
+                               "received_at": received, "channel": rng.choice(("电话", "上门", "邮件", "网络")),
+                               "customer_id": customer["id"], "category": category,
+                               "severity": rng.choices(("一般", "重大", "特殊"), (8, 2, 1))[0],
+                               "description": text, "demand": "请尽快处理并给出书面答复",
+                               "first_responsible_id": customer["owner_id"],
+                               "deadline": (received + timedelta(days=5)).date(), "status": "登记",
+                               **stamp})  # fmt: skip
+            next_seq += 1
+        if (
+            customer["management_class"] == "关键"
+            and customer["trade_stage"] == "正在"
+            and rng.random() < 0.5
+        ):
+            key_accounts.append({"customer_id": customer["id"], "level": rng.choice(("战略", "重点", "一般")),
+                                 "manager_id": customer["owner_id"], "visit_interval_days": 30,
+                                 "active": True, "designated_on": today - timedelta(days=rng.randrange(30, 700)),
+                                 **stamp})  # fmt: skip
+    if visits:
+        session.execute(insert(Visit.__table__), visits)
+    if complaints:
+        session.execute(insert(Complaint.__table__), complaints)
+        ids = session.execute(
+            select(Complaint.id, Complaint.received_at, Complaint.first_responsible_id).where(
+                Complaint.number.in_([c["number"] for c in complaints])
+            )
+        )
+        for complaint_id, received, owner in ids:
+            events.append({"complaint_id": complaint_id, "at": received, "actor_id": owner, "kind": "登记",
+                           "from_status": "", "to_status": "登记", "note": "演示数据"})  # fmt: skip
+        session.execute(insert(ComplaintEvent.__table__), events)
+    if key_accounts:
+        session.execute(insert(KeyAccount.__table__), key_accounts)
+    counts["visits"] += len(visits)
+    counts["complaints"] += len(complaints)
+    counts["key_accounts"] += len(key_accounts)

@@ -1,0 +1,296 @@
+"""The customer file dialog: the four parts, the contacts, and the history from other desks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehu_desktop.services import customers
+from kehu_desktop.services.context import DeskContext
+from kehu_desktop.services.customer_fields import (
+    CONTACT_FIELDS,
+    CUSTOMER_FIELDS,
+    FieldSpec,
+    Kind,
+    Part,
+)
+from kehu_desktop.services.errors import UserError, ValidationError
+from kehu_desktop.ui.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
+from kehu_desktop.ui.layout_memory import LayoutMemory
+
+PLACEHOLDERS = {
+    Kind.DATE: "如 2026-11-22",
+    Kind.MONEY: "如 50000.00",
+    Kind.AREA: "平方米",
+    Kind.INTEGER: "整数",
+}
+ERROR_STYLE = "border: 1px solid #d93025; background: #fdecea;"
+CONTACT_COLUMNS = [
+    EditableColumn(f.name, f.label, f.choices, PLACEHOLDERS.get(f.kind, "")) for f in CONTACT_FIELDS
+] + [
+    EditableColumn(
+        "important_dates", "重要日期", placeholder="如：结婚纪念日 2015-05-20；公司周年 2010-08-08"
+    )
+]
+SALES_COLUMNS = [
+    EditableColumn("month", "月份", placeholder="如 2026-11"),
+    EditableColumn("amount", "销售金额（元）"),
+    EditableColumn("quantity", "销售数量"),
+]
+
+
+class CustomerDialog(QDialog):
+    """Opens a new file (``customer_id`` None) or an existing one; saves through the service."""
+
+    def __init__(
+        self,
+        context: DeskContext,
+        layout: LayoutMemory,
+        customer_id: int | None = None,
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("customerDialog")
+        self._context = context
+        self._layout_memory = layout
+        with context.reader() as session:
+            self._input = (
+                customers.new_input(session)
+                if customer_id is None
+                else customers.load_input(session, customer_id)
+            )
+            self._staff = customers.staff_choices(session)
+        self.saved_id: int | None = None
+        self._editors: dict[str, QWidget] = {}
+        self.setWindowTitle(
+            "新建客户" if customer_id is None else f"客户档案 — {self._input.values['name']}"
+        )
+
+        self.tabs = QTabWidget(objectName="customerTabs")
+        for part in (Part.BASIC, Part.CREDIT, Part.BUSINESS):
+            self.tabs.addTab(self._form_page(part), part.value)
+        self.tabs.addTab(self._sales_page(), Part.SALES.value)
+        self.tabs.addTab(self._contacts_page(), "联系人")
+        self._add_history_pages(customer_id)
+
+        self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
+        self.error_label.setStyleSheet("color: #d93025;")
+        self.error_label.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+        layout_box = QVBoxLayout(self)
+        layout_box.addWidget(self.tabs)
+        layout_box.addWidget(self.error_label)
+        layout_box.addWidget(buttons)
+        self._fill(self._input)
+        self._initial = self.current_input()
+        if not layout.restore_geometry("customer_dialog", self):
+            self.resize(760, 600)
+
+    # --- building ------------------------------------------------------------------------
+
+    def _editor(self, spec: FieldSpec) -> QWidget:
+        if spec.kind == Kind.LONG_TEXT:
+            editor = QPlainTextEdit()
+            editor.setFixedHeight(80)
+        elif spec.kind == Kind.CHOICE:
+            editor = QComboBox()
+            editor.addItems(list(spec.choices))
+        elif spec.kind == Kind.STAFF:
+            editor = QComboBox()
+            editor.addItem("（未指定）", "")
+            for staff_id, name in self._staff:
+                editor.addItem(name, str(staff_id))
+        else:
+            editor = QLineEdit()
+            editor.setPlaceholderText(PLACEHOLDERS.get(spec.kind, ""))
+            if spec.max_length:
+                editor.setMaxLength(spec.max_length)
+        editor.setObjectName(f"field_{spec.name}")
+        self._editors[spec.name] = editor
+        return editor
+
+    def _form_page(self, part: Part) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        for spec in CUSTOMER_FIELDS:
+            if spec.part == part:
+                label = f"{spec.label}{' *' if spec.required else ''}"
+                form.addRow(label, self._editor(spec))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(page)
+        return scroll
+
+    def _rows_editor(self, model: EditableRowsModel, name: str, add_text: str) -> QWidget:
+        view = QTableView(objectName=name)
+        view.setModel(model)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.horizontalHeader().setStretchLastSection(True)
+        for column, spec in enumerate(model.columns):
+            if spec.choices:
+                view.setItemDelegateForColumn(column, ChoiceDelegate(spec.choices, view))
+        add = QPushButton(add_text)
+        remove = QPushButton("删除所选行")
+        add.clicked.connect(lambda: view.edit(model.index(model.add_row(), 0)))
+        remove.clicked.connect(lambda: model.remove_row(view.currentIndex().row()))
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch()
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(view)
+        layout.addLayout(buttons)
+        return box
+
+    def _sales_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        form = QFormLayout()
+        for spec in CUSTOMER_FIELDS:
+            if spec.part == Part.SALES:
+                form.addRow(spec.label, self._editor(spec))
+        layout.addLayout(form)
+        self.sales_model = EditableRowsModel(SALES_COLUMNS, self)
+        layout.addWidget(self._rows_editor(self.sales_model, "salesTable", "添加月份"))
+        return page
+
+    def _contacts_page(self) -> QWidget:
+        self.contacts_model = EditableRowsModel(CONTACT_COLUMNS, self)
+        return self._rows_editor(self.contacts_model, "contactsTable", "添加联系人")
+
+    def _add_history_pages(self, customer_id: int | None) -> None:
+        """Pages the other desks show inside the file (visits, complaints); none for a new file."""
+
+    # --- values --------------------------------------------------------------------------
+
+    def _fill(self, data: customers.CustomerInput) -> None:
+        for name, editor in self._editors.items():
+            value = data.values.get(name, "")
+            if isinstance(editor, QComboBox):
+                index = (
+                    editor.findData(value)
+                    if editor.itemData(0) is not None
+                    else editor.findText(value)
+                )
+                editor.setCurrentIndex(max(index, 0))
+            elif isinstance(editor, QPlainTextEdit):
+                editor.setPlainText(value)
+            else:
+                editor.setText(value)
+        self.contacts_model.set_rows(data.contacts)
+        self.sales_model.set_rows(data.sales)
+
+    def current_input(self) -> customers.CustomerInput:
+        values = {}
+        for name, editor in self._editors.items():
+            if isinstance(editor, QComboBox):
+                data = editor.currentData()
+                values[name] = data if data is not None else editor.currentText()
+            elif isinstance(editor, QPlainTextEdit):
+                values[name] = editor.toPlainText()
+            else:
+                values[name] = editor.text()
+        return customers.CustomerInput(
+            values=values,
+            contacts=self.contacts_model.rows(),
+            sales=self.sales_model.rows(),
+            id=self._input.id,
+        )
+
+    def is_dirty(self) -> bool:
+        return self.current_input() != self._initial
+
+    def editor(self, name: str) -> QWidget:
+        return self._editors[name]
+
+    # --- saving and closing ----------------------------------------------------------------
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for name, editor in self._editors.items():
+            editor.setStyleSheet(ERROR_STYLE if name in errors else "")
+        self.error_label.setText("\n".join(errors.values()))
+        self.error_label.show()
+        first = next(iter(errors))
+        if first in self._editors:
+            editor = self._editors[first]
+            for index in range(self.tabs.count()):
+                if self.tabs.widget(index).isAncestorOf(editor):
+                    self.tabs.setCurrentIndex(index)
+            editor.setFocus()
+        elif first.startswith("contact."):
+            self.tabs.setCurrentIndex(self.tabs.indexOf(self.contacts_model_page()))
+        elif first.startswith("sales."):
+            self.tabs.setCurrentIndex(3)
+
+    def contacts_model_page(self) -> QWidget:
+        return self.tabs.widget(4)
+
+    def save(self) -> bool:
+        data = self.current_input()
+        try:
+            with self._context.session() as session:
+                self.saved_id = customers.save(session, data)
+        except ValidationError as error:
+            self._show_errors(error.errors)
+            return False
+        except UserError as error:
+            QMessageBox.warning(self, "无法保存", str(error))
+            return False
+        self._initial = data
+        self._layout_memory.save_geometry("customer_dialog", self)
+        self.accept()
+        return True
+
+    def reject(self) -> None:
+        if self.is_dirty():
+            answer = QMessageBox.question(
+                self,
+                "未保存的修改",
+                "客户档案有未保存的修改。要保存吗？",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self.save()
+                return
+        self._layout_memory.save_geometry("customer_dialog", self)
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self.is_dirty() and self.isVisible():
+            event.ignore()
+            self.reject()
+            return
+        super().closeEvent(event)

@@ -1,0 +1,222 @@
+"""The main window: the four desk tabs, menus with the usual shortcuts, and the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressDialog, QTabWidget
+
+from kehu_desktop import __version__
+from kehu_desktop.services import customers, demo
+from kehu_desktop.services.context import DeskContext
+from kehu_desktop.ui.audit_dialog import AuditDialog
+from kehu_desktop.ui.background import run_in_background
+from kehu_desktop.ui.complaints_tab import create_complaints_tab
+from kehu_desktop.ui.customers_tab import CustomersTab
+from kehu_desktop.ui.errors import show_error
+from kehu_desktop.ui.key_accounts_tab import create_key_accounts_tab
+from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.staff_dialog import StaffDialog
+from kehu_desktop.ui.visits_tab import create_visits_tab
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: DeskContext, layout: LayoutMemory) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self._context = context
+        self._layout_memory = layout
+        self.setWindowTitle(f"客户管家 — {context.operator.name}（{context.operator.role}）")
+
+        self.customers_tab = CustomersTab(context, layout)
+        self.visits_tab = create_visits_tab(context, layout)
+        self.complaints_tab = create_complaints_tab(context, layout)
+        self.key_accounts_tab = create_key_accounts_tab(context, layout)
+        self.tabs = QTabWidget(objectName="mainTabs")
+        for tab, title in (
+            (self.customers_tab, "客户档案"),
+            (self.visits_tab, "拜访记录"),
+            (self.complaints_tab, "客户投诉"),
+            (self.key_accounts_tab, "大客户"),
+        ):
+            self.tabs.addTab(tab, title)
+        self.setCentralWidget(self.tabs)
+        self.customers_tab.changed.connect(self.refresh)
+        self.customers_tab.demo_requested.connect(self.load_demo)
+        for tab in self._tabs():
+            tab.loaded.connect(lambda _n: self._update_status())
+
+        self._build_menus()
+        self._counts_label = QLabel(objectName="statusCounts")
+        self._operator_label = QLabel(f"操作员：{context.operator.name}（{context.operator.role}）")
+        self._location_label = QLabel(
+            f"数据：{context.database.location}", objectName="statusLocation"
+        )
+        for label in (self._counts_label, self._operator_label, self._location_label):
+            self.statusBar().addPermanentWidget(label)
+        if not layout.restore_geometry("main_window", self):
+            self.resize(1200, 760)
+        self.refresh()
+
+    def _tabs(self) -> list:
+        return [self.customers_tab, self.visits_tab, self.complaints_tab, self.key_accounts_tab]
+
+    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setObjectName(name)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self.new_action = self._action(
+            file_menu, "新建(&N)", self.new_record, QKeySequence.StandardKey.New, "actionNew"
+        )
+        self.print_action = self._action(
+            file_menu,
+            "打印(&P)…",
+            self.print_current,
+            QKeySequence.StandardKey.Print,
+            "actionPrint",
+        )
+        self._action(file_menu, "导出 Excel(&E)…", self.export_current, "Ctrl+E", "actionExport")
+        file_menu.addSeparator()
+        self._action(file_menu, "备份数据库(&B)", self.backup, None, "actionBackup")
+        file_menu.addSeparator()
+        self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit, "actionQuit")
+        edit_menu = bar.addMenu("编辑(&E)")
+        self._action(
+            edit_menu,
+            "查找客户(&F)",
+            self.focus_search,
+            QKeySequence.StandardKey.Find,
+            "actionFind",
+        )
+        view_menu = bar.addMenu("查看(&V)")
+        self._action(
+            view_menu, "刷新(&R)", self.refresh, QKeySequence.StandardKey.Refresh, "actionRefresh"
+        )
+        for index, title in enumerate(("客户档案", "拜访记录", "客户投诉", "大客户")):
+            self._action(
+                view_menu,
+                title,
+                lambda _c=False, i=index: self.tabs.setCurrentIndex(i),
+                f"Ctrl+{index + 1}",
+            )
+        admin_menu = bar.addMenu("管理(&A)")
+        self._action(admin_menu, "操作员管理…", self.manage_staff, None, "actionStaff")
+        self._action(admin_menu, "审计日志…", self.show_audit, None, "actionAudit")
+        self._action(admin_menu, "载入演示数据", self.load_demo, None, "actionDemo")
+        help_menu = bar.addMenu("帮助(&H)")
+        self._action(help_menu, "关于客户管家", self.about, None, "actionAbout")
+        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        tab = self.tabs.currentWidget()
+        self.new_action.setEnabled(hasattr(tab, "new_record"))
+        self.print_action.setEnabled(hasattr(tab, "print_current"))
+
+    # --- actions -------------------------------------------------------------------------
+
+    def new_record(self) -> None:
+        tab = self.tabs.currentWidget()
+        if hasattr(tab, "new_record"):
+            tab.new_record()
+
+    def print_current(self) -> None:
+        tab = self.tabs.currentWidget()
+        if hasattr(tab, "print_current"):
+            tab.print_current()
+
+    def export_current(self) -> None:
+        tab = self.tabs.currentWidget()
+        if hasattr(tab, "export_xlsx"):
+            tab.export_xlsx()
+        else:
+            self.tabs.setCurrentWidget(self.customers_tab)
+            self.customers_tab.export_xlsx()
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.customers_tab)
+        self.customers_tab.focus_search()
+
+    def refresh(self) -> None:
+        for tab in self._tabs():
+            tab.reload()
+
+    def _update_status(self) -> None:
+        with self._context.reader() as session:
+            total = customers.count(session)
+        parts = [f"客户 {total:,}"]
+        for tab, title in (
+            (self.visits_tab, "拜访"),
+            (self.complaints_tab, "投诉"),
+            (self.key_accounts_tab, "大客户"),
+        ):
+            parts.append(f"{title} {tab.model.rowCount():,}")
+        self._counts_label.setText(" · ".join(parts))
+
+    def backup(self) -> None:
+        path = self._context.database.backup("manual")
+        if path is None:
+            QMessageBox.information(
+                self, "备份", "当前数据库不是本地 SQLite 文件，请使用数据库自带的备份工具。"
+            )
+        else:
+            QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{path}")
+
+    def manage_staff(self) -> None:
+        if not self._context.operator.is_admin:
+            QMessageBox.warning(self, "权限不足", "只有管理员可以管理操作员。")
+            return
+        StaffDialog(self._context, self).exec()
+
+    def show_audit(self) -> None:
+        if not self._context.operator.is_admin:
+            QMessageBox.warning(self, "权限不足", "只有管理员可以查看审计日志。")
+            return
+        AuditDialog(self._context, self._layout_memory, self).exec()
+
+    def load_demo(self) -> None:
+        if not self._context.operator.is_admin:
+            QMessageBox.warning(self, "权限不足", "只有管理员可以载入演示数据。")
+            return
+        progress = QProgressDialog("正在生成演示数据…", None, 0, 100, self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.setValue(0)
+
+        def work(report):
+            return demo.load_demo(self._context.database, demo.DEFAULT_CUSTOMERS, report)
+
+        def done(summary: demo.DemoSummary) -> None:
+            progress.close()
+            self.refresh()
+            self.statusBar().showMessage(f"已载入演示数据：{summary.describe()}", 10000)
+
+        def failed(error: Exception) -> None:
+            progress.close()
+            show_error(self, "载入演示数据失败", error)
+
+        run_in_background(
+            work, done, failed, lambda d, t: progress.setValue(int(d * 100 / max(t, 1)))
+        )
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "关于客户管家",
+            f"客户管家 {__version__}\n小型企业客服部的客户档案、拜访、投诉与大客户管理。\n数据：{self._context.database.location}",
+        )
+
+    def closeEvent(self, event) -> None:
+        self._layout_memory.save_geometry("main_window", self)
+        for tab in self._tabs():
+            tab.save_layout()
+        self._layout_memory.sync()
+        super().closeEvent(event)

@@ -1,0 +1,63 @@
+"""Shared fixtures: each test gets its own store, built by the code the app uses."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from kehu_desktop.models import Role  # noqa: E402
+from kehu_desktop.services import operators  # noqa: E402
+from kehu_desktop.services.context import DeskContext  # noqa: E402
+from kehu_desktop.services.database import Database, open_database  # noqa: E402
+
+ADMIN_PASSWORD = "admin-pass"
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def database(data_dir) -> Database:
+    db = open_database(data_dir)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def admin(database) -> operators.Operator:
+    with database.session() as session:
+        return operators.create_first_admin(session, "admin", "系统管理员", ADMIN_PASSWORD)
+
+
+@pytest.fixture
+def agent(database, admin) -> operators.Operator:
+    with database.session() as session:
+        return operators.create_staff(session, "zhangli", "张丽", Role.AGENT, "agent-pass")
+
+
+@pytest.fixture
+def supervisor(database, admin) -> operators.Operator:
+    with database.session() as session:
+        return operators.create_staff(session, "wangqiang", "王强", Role.SUPERVISOR, "super-pass")
+
+
+@pytest.fixture
+def context(database, admin) -> DeskContext:
+    return DeskContext(database, admin)
+
+
+@pytest.fixture
+def main_window(qtbot, data_dir):
+    from kehu_desktop.app import create_main_window
+
+    window = create_main_window(data_dir)
+    qtbot.addWidget(window)
+    yield window
+    window.close()

@@ -1,0 +1,55 @@
+"""The schema the migrations build is the schema the models describe."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from kehu_desktop.models import Base
+from kehu_desktop.services.database import head_revision, open_database
+from kehu_desktop.services.search import include_object
+
+
+def test_empty_database_upgraded_to_head_matches_models(database):
+    assert database.current_revision() == head_revision()
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_object": include_object, "compare_type": True}
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_sqlite_is_opened_safely(database):
+    with database.engine.connect() as connection:
+        assert connection.scalar(text("PRAGMA journal_mode")) == "wal"
+        assert connection.scalar(text("PRAGMA foreign_keys")) == 1
+        assert connection.scalar(text("PRAGMA synchronous")) == 2  # FULL
+        assert connection.scalar(text("PRAGMA busy_timeout")) >= 1000
+
+
+def test_reopening_a_current_store_makes_no_copy(data_dir):
+    open_database(data_dir).dispose()
+    open_database(data_dir).dispose()
+    assert not (data_dir / "backups").exists()
+
+
+def test_an_older_store_is_copied_before_upgrading(data_dir):
+    database = open_database(data_dir)
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+    database.dispose()
+    # An unknown older revision cannot be upgraded, but the copy must exist before trying.
+    try:
+        open_database(data_dir)
+    except Exception:
+        pass
+    copies = list((data_dir / "backups").glob("kehu-*.sqlite3"))
+    assert len(copies) == 1
+    assert "customers" in inspect(open_copy(copies[0])).get_table_names()
+
+
+def open_copy(path):
+    from sqlalchemy import create_engine
+
+    return create_engine(f"sqlite:///{path}")
