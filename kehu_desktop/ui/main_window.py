@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
                 lambda _c=False, i=index: self.tabs.setCurrentIndex(i),
                 f"Ctrl+{index + 1}",
             )
+        # Each desk adds the dialog for its own business settings here.
+        self.settings_menu = bar.addMenu("设置(&S)")
         admin_menu = bar.addMenu("管理(&A)")
         self._action(admin_menu, "操作员管理…", self.manage_staff, None, "actionStaff")
         self._action(admin_menu, "审计日志…", self.show_audit, None, "actionAudit")

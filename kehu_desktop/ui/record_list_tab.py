@@ -61,5 +61,9 @@ class RecordListTab(QWidget):
         self.table.resizeColumnsToContents()
         self.loaded.emit(len(rows))
 
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()).id if index.isValid() else None
+
     def save_layout(self) -> None:
         self._layout_memory.save_header(self._key, self.table.horizontalHeader())
