@@ -87,8 +87,10 @@ class CustomerDialog(QDialog):
         self.tabs = QTabWidget(objectName="customerTabs")
         for part in (Part.BASIC, Part.CREDIT, Part.BUSINESS):
             self.tabs.addTab(self._form_page(part), part.value)
-        self.tabs.addTab(self._sales_page(), Part.SALES.value)
-        self.tabs.addTab(self._contacts_page(), "联系人")
+        self.sales_page = self._sales_page()
+        self.contacts_page = self._contacts_page()
+        self.tabs.addTab(self.sales_page, Part.SALES.value)
+        self.tabs.addTab(self.contacts_page, "联系人")
         self._add_history_pages(customer_id)
 
         self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
@@ -240,18 +242,16 @@ class CustomerDialog(QDialog):
         self.error_label.show()
         first = next(iter(errors))
         if first in self._editors:
-            editor = self._editors[first]
-            for index in range(self.tabs.count()):
-                if self.tabs.widget(index).isAncestorOf(editor):
-                    self.tabs.setCurrentIndex(index)
-            editor.setFocus()
+            target = self._editors[first]
         elif first.startswith("contact."):
-            self.tabs.setCurrentIndex(self.tabs.indexOf(self.contacts_model_page()))
-        elif first.startswith("sales."):
-            self.tabs.setCurrentIndex(3)
-
-    def contacts_model_page(self) -> QWidget:
-        return self.tabs.widget(4)
+            target = self.contacts_page
+        else:
+            target = self.sales_page
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if page is target or page.isAncestorOf(target):
+                self.tabs.setCurrentIndex(index)
+        target.setFocus()
 
     def save(self) -> bool:
         data = self.current_input()
