@@ -6,20 +6,41 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import shutil  # noqa: E402
+
 import pytest  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
 
 from kehu_desktop.models import Role  # noqa: E402
 from kehu_desktop.services import operators  # noqa: E402
 from kehu_desktop.services.context import DeskContext  # noqa: E402
-from kehu_desktop.services.database import Database, open_database  # noqa: E402
+from kehu_desktop.services.database import DB_FILE_NAME, Database, open_database  # noqa: E402
 
 ADMIN_PASSWORD = "admin-pass"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing():
+    """Argon2 at its lowest cost: the tests check the rules, not the hash's strength."""
+    original = operators._hasher
+    operators._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    operators._hasher = original
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """One store migrated to head; each test starts from a copy instead of migrating again."""
+    folder = tmp_path_factory.mktemp("template")
+    open_database(folder).dispose()
+    return folder / DB_FILE_NAME
+
+
 @pytest.fixture
-def data_dir(tmp_path):
+def data_dir(tmp_path, migrated_template):
     folder = tmp_path / "data"
     folder.mkdir()
+    shutil.copy(migrated_template, folder / DB_FILE_NAME)
     return folder
 
 
