@@ -80,5 +80,7 @@ def main_window(qtbot, data_dir):
 
     window = create_main_window(data_dir)
     qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
     yield window
     window.close()

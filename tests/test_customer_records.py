@@ -1,0 +1,118 @@
+"""Saving, archiving and deleting customer files; the export read back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from kehu_desktop.models import Complaint, Customer, SalesRecord, Visit
+from kehu_desktop.services import customers, excel_export
+from kehu_desktop.services.customers import Removal
+from kehu_desktop.services.errors import UserError
+from tests.helpers.customers import make_customer
+
+
+def test_saved_file_reads_back_with_contacts_dates_and_sales(context):
+    customer_id = make_customer(
+        context, "深圳华达电子有限公司", credit_limit="200000", founded_on="2010-08-08",
+        contacts=[{"name": "张三", "role": "采购", "mobile": "13800138000", "birthday": "1980-05-20",
+                   "important_dates": "结婚纪念日 2008-10-01"}],
+    )  # fmt: skip
+    with context.session() as session:
+        data = customers.load_input(session, customer_id)
+        data.sales = [{"month": "2026-09", "amount": "12,000.50", "quantity": "240"}]
+        customers.save(session, data)
+    with context.reader() as session:
+        customer = session.get(Customer, customer_id)
+        assert customer.credit_limit == Decimal("200000.00")
+        assert customer.founded_on.isoformat() == "2010-08-08"
+        assert customer.created_by_id == context.operator.id
+        contact = customer.contacts[0]
+        assert (contact.role, contact.birthday.isoformat()) == ("采购", "1980-05-20")
+        assert [(d.label, d.day.isoformat()) for d in contact.important_dates] == [
+            ("结婚纪念日", "2008-10-01")
+        ]
+        sale = session.query(SalesRecord).one()
+        assert (sale.month.isoformat(), sale.amount, sale.quantity) == (
+            "2026-09-01",
+            Decimal("12000.50"),
+            240,
+        )
+        again = customers.load_input(session, customer_id)
+    assert again.values["credit_limit"] == "200000.00"
+    assert again.contacts[0]["important_dates"] == "结婚纪念日 2008-10-01"
+
+
+def test_removing_a_contact_keeps_the_others(context):
+    customer_id = make_customer(context, "甲公司", contacts=[{"name": "张三"}, {"name": "李四"}])
+    with context.session() as session:
+        data = customers.load_input(session, customer_id)
+        data.contacts = data.contacts[1:]
+        customers.save(session, data)
+    with context.reader() as session:
+        assert [c.name for c in session.get(Customer, customer_id).contacts] == ["李四"]
+
+
+def test_fresh_customer_is_deleted(context):
+    customer_id = make_customer(context, "甲公司", contacts=[{"name": "张三"}])
+    with context.session() as session:
+        assert customers.removal_for(session, customer_id) == Removal.DELETE
+        customers.delete_customer(session, customer_id)
+    with context.reader() as session:
+        assert session.get(Customer, customer_id) is None
+
+
+@pytest.mark.parametrize("history", ["visit", "complaint"])
+def test_customer_with_history_is_archived_never_deleted(context, history):
+    customer_id = make_customer(context, "甲公司")
+    with context.session() as session:
+        if history == "visit":
+            session.add(Visit(customer_id=customer_id, staff_id=context.operator.id,
+                              visited_at=datetime(2026, 11, 2, 10), method="上门", purpose="例行"))  # fmt: skip
+        else:
+            session.add(Complaint(number="TS-2026-0001", year=2026, seq=1, received_at=datetime(2026, 11, 2),
+                                  channel="电话", customer_id=customer_id, category="产品质量",
+                                  description="划伤", first_responsible_id=context.operator.id,
+                                  deadline=datetime(2026, 11, 5).date()))  # fmt: skip
+    with context.session() as session:
+        assert customers.removal_for(session, customer_id) == Removal.ARCHIVE
+        with pytest.raises(UserError, match="只能归档"):
+            customers.delete_customer(session, customer_id)
+    with context.session() as session:
+        customers.set_archived(session, customer_id, True)
+    with context.reader() as session:
+        assert session.get(Customer, customer_id).archived
+        assert customers.list_ids(session, customers.CustomerFilter()) == []
+        assert customers.count(session) == 0
+
+
+def test_export_reads_back(context, tmp_path):
+    first = make_customer(context, "北京华达电子有限公司", credit_limit="1000", outstanding_amount="1500.25",
+                          contacts=[{"name": "张三", "mobile": "13800138000"}])  # fmt: skip
+    second = make_customer(context, "上海宏泰包装有限公司")
+    path = tmp_path / "客户.xlsx"
+    with context.reader() as session:
+        rows = customers.export_rows(session, [second, first])
+    assert excel_export.write_table(path, "客户列表", customers.EXPORT_HEADERS, rows) == 2
+    sheet = load_workbook(path).active
+    values = list(sheet.values)
+    assert values[0] == customers.EXPORT_HEADERS
+    assert values[1][1] == "上海宏泰包装有限公司"
+    header = list(customers.EXPORT_HEADERS)
+    row = values[2]
+    assert row[header.index("客户名称")] == "北京华达电子有限公司"
+    assert row[header.index("主要联系人")] == "张三"
+    assert row[header.index("应收余额")] == pytest.approx(1500.25)
+    assert sheet.cell(3, header.index("应收余额") + 1).number_format == excel_export.MONEY_FORMAT
+
+
+def test_list_row_warns_when_over_credit(context):
+    over = make_customer(context, "甲公司", credit_limit="1000", outstanding_amount="1000.01")
+    within = make_customer(context, "乙公司", credit_limit="1000", outstanding_amount="1000")
+    no_limit = make_customer(context, "丙公司", outstanding_amount="99999")
+    with context.reader() as session:
+        rows = {r.id: r for r in customers.fetch_rows(session, [over, within, no_limit])}
+    assert [rows[i].over_credit for i in (over, within, no_limit)] == [True, False, False]

@@ -1,0 +1,100 @@
+"""Search as the desk types it: short Chinese, pinyin initials, phone fragments."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from kehu_desktop.services import customers, search
+from tests.helpers.customers import make_customer
+
+
+@pytest.fixture
+def store(context):
+    ids = {
+        "huada": make_customer(
+            context, "北京华达电子有限公司", short_name="华达", phone="010-62345678",
+            contacts=[{"name": "张三", "mobile": "138-0013-8000"}],
+        ),
+        "chongqing": make_customer(
+            context, "重庆长安精密机械有限公司", short_name="长安",
+            contacts=[{"name": "曾晓", "phone": "023 6886 1234"}],
+        ),
+        "other": make_customer(context, "上海宏泰包装有限公司", contacts=[{"name": "李四"}]),
+    }  # fmt: skip
+    return ids
+
+
+def _find(context, query: str) -> set[int]:
+    with context.reader() as session:
+        return set(search.search_ids(session, query))
+
+
+@pytest.mark.parametrize(
+    ("query", "who"),
+    [
+        ("华", {"huada"}),  # one Chinese character
+        ("华达", {"huada"}),  # two characters: below the trigram tokenizer's reach
+        ("张三", {"huada"}),  # a two-character contact name
+        ("张", {"huada"}),
+        ("华达电子", {"huada"}),  # four characters
+        ("达电", {"huada"}),  # two characters from the middle of the name
+        ("bjhd", {"huada"}),  # pinyin initials
+        ("BJHD", {"huada"}),
+        ("bj", {"huada"}),  # two-letter initials prefix
+        ("cqca", {"chongqing"}),  # 重庆: the phrase reading, not zhong
+        ("zx", {"chongqing"}),  # 曾 is a polyphone: zeng …
+        ("cx", {"chongqing"}),  # … and ceng
+        ("13800138000", {"huada"}),  # phone without dashes finds one stored with dashes
+        ("138-0013-8000", {"huada"}),
+        ("0013 8000", {"huada"}),  # a fragment typed with a space
+        ("68861234", {"chongqing"}),  # stored with spaces
+        ("6234", {"huada"}),
+        ("KH000002", {"chongqing"}),  # the code
+        ("kh000002", {"chongqing"}),
+        ("宏泰", {"other"}),
+        ("不存在的公司", set()),
+    ],
+)
+def test_search(context, store, query, who):
+    assert _find(context, query) == {store[w] for w in who}
+
+
+def test_search_follows_edits_and_deletes(context, store):
+    with context.session() as session:
+        data = customers.load_input(session, store["other"])
+        data.values["name"] = "上海新名字物流有限公司"
+        customers.save(session, data)
+    assert _find(context, "宏泰") == set()
+    assert _find(context, "新名字") == {store["other"]}
+    with context.session() as session:
+        customers.delete_customer(session, store["other"])
+    assert _find(context, "新名字") == set()
+
+
+def test_portable_fallback_without_fts(context, store):
+    """On a database without FTS5 (e.g. PostgreSQL) the LIKE fallback finds the same."""
+    with context.session() as session:
+        session.execute(text("DROP TABLE search_trigram"))
+        session.execute(text("DROP TABLE search_chars"))
+    for query, who in (
+        ("华达", "huada"),
+        ("bjhd", "huada"),
+        ("138-0013", "huada"),
+        ("曾晓", "chongqing"),
+    ):
+        assert _find(context, query) == {store[who]}
+
+
+def test_list_filters_combine_with_search(context, store):
+    with context.session() as session:
+        customers.set_archived(session, store["huada"], True)
+    with context.reader() as session:
+        hidden = customers.list_ids(session, customers.CustomerFilter(text="华达"))
+        shown = customers.list_ids(
+            session, customers.CustomerFilter(text="华达", include_archived=True)
+        )
+        by_class = customers.list_ids(session, customers.CustomerFilter(management_class="常规"))
+    assert hidden == []
+    assert shown == [store["huada"]]
+    assert set(by_class) == {store["chongqing"], store["other"]}

@@ -1,0 +1,204 @@
+"""The customer desk driven in the real main window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QMessageBox, QTableView, QTabWidget
+
+from kehu_desktop.services import customers
+from kehu_desktop.ui.customer_dialog import CustomerDialog
+from kehu_desktop.ui.customer_table_model import CustomerTableModel
+from tests.helpers.customers import make_customer
+
+
+def _context(window):
+    return window.customers_tab._context
+
+
+def _wait_rows(qtbot, window, count):
+    qtbot.waitUntil(lambda: window.customers_tab.model.rowCount() == count, timeout=5000)
+
+
+def test_window_has_the_four_desks_and_named_widgets(main_window):
+    tabs = main_window.findChild(QTabWidget, "mainTabs")
+    assert [tabs.tabText(i) for i in range(4)] == ["客户档案", "拜访记录", "客户投诉", "大客户"]
+    for name in (
+        "customerSearch",
+        "customerTable",
+        "visitTable",
+        "complaintTable",
+        "keyAccountTable",
+    ):
+        assert main_window.findChild(object, name) is not None, name
+    assert "数据：" in main_window.findChild(object, "statusLocation").text()
+
+
+def test_shortcuts(main_window):
+    shortcuts = {
+        a.objectName(): a.shortcut().toString()
+        for a in main_window.findChildren(type(main_window.new_action))
+    }
+    assert shortcuts["actionNew"] == "Ctrl+N"
+    assert shortcuts["actionFind"] == "Ctrl+F"
+    assert shortcuts["actionPrint"] == "Ctrl+P"
+    assert shortcuts["actionRefresh"] == "F5"
+
+
+def test_empty_store_offers_demo_data(qtbot, main_window):
+    qtbot.waitUntil(
+        lambda: main_window.customers_tab.empty_hint.isVisibleTo(main_window.customers_tab)
+    )
+
+
+def test_search_as_you_type_filters_the_list(qtbot, main_window):
+    context = _context(main_window)
+    make_customer(
+        context, "北京华达电子有限公司", contacts=[{"name": "张三", "mobile": "13800138000"}]
+    )
+    make_customer(context, "上海宏泰包装有限公司")
+    main_window.refresh()
+    _wait_rows(qtbot, main_window, 2)
+    search = main_window.customers_tab.search
+    qtbot.keyClicks(search, "bjhd")
+    _wait_rows(qtbot, main_window, 1)
+    table = main_window.findChild(QTableView, "customerTable")
+    assert table.model().index(0, 1).data() == "北京华达电子有限公司"
+    search.clear()
+    qtbot.keyClicks(search, "138-0013")
+    _wait_rows(qtbot, main_window, 1)
+    search.clear()
+    _wait_rows(qtbot, main_window, 2)
+
+
+def test_filters_and_sorting(qtbot, main_window):
+    context = _context(main_window)
+    make_customer(context, "甲公司", management_class="关键")
+    make_customer(context, "乙公司", management_class="常规")
+    main_window.refresh()
+    _wait_rows(qtbot, main_window, 2)
+    tab = main_window.customers_tab
+    tab.class_filter.setCurrentIndex(tab.class_filter.findData("关键"))
+    _wait_rows(qtbot, main_window, 1)
+    tab.class_filter.setCurrentIndex(0)
+    _wait_rows(qtbot, main_window, 2)
+    first = tab.model.index(0, 0).data()
+    tab.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: tab.model.index(0, 0).data() != first)
+
+
+def test_item_models_pass_the_model_tester(qtbot, qtmodeltester, main_window):
+    context = _context(main_window)
+    for n in range(3):
+        make_customer(context, f"客户{n}", contacts=[{"name": "张三"}])
+    main_window.refresh()
+    _wait_rows(qtbot, main_window, 3)
+    qtmodeltester.check(main_window.customers_tab.model)
+    for tab in (main_window.visits_tab, main_window.complaints_tab, main_window.key_accounts_tab):
+        qtmodeltester.check(tab.table.model())
+    dialog = CustomerDialog(context, main_window._layout_memory, None, main_window)
+    qtbot.addWidget(dialog)
+    dialog.contacts_model.add_row({"name": "李四"})
+    qtmodeltester.check(dialog.contacts_model)
+    qtmodeltester.check(dialog.sales_model)
+
+
+def test_lazy_model_fetches_only_the_pages_shown():
+    calls = []
+
+    def loader(ids):
+        calls.append(len(ids))
+        return [
+            customers.CustomerRow(
+                i, f"KH{i}", "名", "", "", "", "", "", "", "", "", "", None, 0, False
+            )
+            for i in ids
+        ]
+
+    model = CustomerTableModel(loader)
+    model.set_ids(list(range(100_000)))
+    assert model.rowCount() == 100_000 and calls == []
+    assert model.index(99_999, 0).data() == "KH99999"
+    assert calls == [200]
+
+
+def test_new_customer_saved_from_the_dialog(qtbot, main_window):
+    main_window.new_action.trigger()
+    dialog = main_window.findChild(CustomerDialog)
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    dialog.editor("name").setText("杭州新客户科技有限公司")  # QTest types ASCII only
+    qtbot.keyClicks(dialog.editor("phone"), "0571-88886666")
+    dialog.contacts_model.add_row({"name": "王五", "mobile": "139 1234 5678"})
+    assert dialog.save()
+    _wait_rows(qtbot, main_window, 1)
+    assert main_window.customers_tab.model.index(0, 1).data() == "杭州新客户科技有限公司"
+    assert main_window.customers_tab.model.index(0, 10).data() == "王五"
+
+
+def test_dialog_shows_every_error_and_keeps_the_input(qtbot, main_window):
+    dialog = main_window.customers_tab.open_customer(None)
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.editor("email"), "not-an-email")
+    dialog.editor("credit_limit").setText("-5")
+    assert not dialog.save()
+    assert dialog.isVisible()
+    message = dialog.error_label.text()
+    assert (
+        "请填写客户名称" in message
+        and "电子邮箱格式不正确" in message
+        and "金额不能为负数" in message
+    )
+    assert dialog.editor("email").text() == "not-an-email"
+    assert dialog.tabs.currentIndex() == 0  # the page of the first error
+    dialog.done(0)
+
+
+def test_unsaved_changes_are_not_lost_silently(qtbot, main_window, monkeypatch):
+    dialog = main_window.customers_tab.open_customer(None)
+    qtbot.waitExposed(dialog)
+    dialog.editor("name").setText("未保存的公司")
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel,
+    )
+    dialog.reject()
+    assert asked and dialog.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    dialog.reject()
+    assert not dialog.isVisible()
+    with _context(main_window).reader() as session:
+        assert customers.count(session) == 0
+
+
+def test_delete_asks_first_and_archive_hides(qtbot, main_window, monkeypatch):
+    context = _context(main_window)
+    make_customer(context, "甲公司")
+    main_window.refresh()
+    _wait_rows(qtbot, main_window, 1)
+    tab = main_window.customers_tab
+    tab.table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    tab.remove_current()
+    _wait_rows(qtbot, main_window, 1)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    tab.remove_current()
+    _wait_rows(qtbot, main_window, 0)
+    with context.reader() as session:
+        assert customers.count(session, include_archived=True) == 0
+
+
+def test_owner_filter_lists_staff(main_window):
+    combo = main_window.findChild(QComboBox, "ownerFilter")
+    assert combo.itemText(0) == "全部业务员" and combo.count() >= 2
+
+
+def test_export_from_the_window(qtbot, main_window, tmp_path):
+    make_customer(_context(main_window), "甲公司")
+    main_window.refresh()
+    _wait_rows(qtbot, main_window, 1)
+    path = tmp_path / "list.xlsx"
+    main_window.customers_tab.export_xlsx(path)
+    qtbot.waitUntil(path.exists, timeout=5000)
+    qtbot.waitUntil(main_window.customers_tab.export_button.isEnabled)
