@@ -1,14 +1,584 @@
-"""Complaints (客户投诉)."""
+"""Complaints (客户投诉): registration, the enforced lifecycle and the ledger.
+
+登记 → 调查 → 处理 → 答复 → 回访 → 结案, or 撤销 with a reason. Every step appends a
+``ComplaintEvent``; events are never changed or removed (a flush that tries is refused). The
+首问责任人 (first-responsible person) is fixed at registration; a handover (转交) changes only
+who works on it now. Every rule is checked here, so the window, the visits desk and the command
+line are all held to it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
 
-from kehu_desktop.models import Complaint, Customer, Staff
+from kehu_desktop.models import Complaint, ComplaintEvent, Customer, Staff
+from kehu_desktop.services.errors import NotFoundError, PermissionDenied, UserError, ValidationError
+from kehu_desktop.services.operators import Operator
+from kehu_desktop.services.parsing import parse_money, parse_quantity
+from kehu_desktop.services.settings import SettingSpec
+from kehu_desktop.services.working_days import load_calendar
+
+CHANNELS = ("电话", "上门", "邮件", "信函", "网络")
+CATEGORIES = ("产品质量", "交货期", "服务态度", "价格结算", "包装运输", "其他")
+SEVERITIES = ("一般", "重大", "特殊")
+DEPARTMENTS = ("品质", "生产", "仓储", "销售", "财务", "客服")
+RESULTS = ("退货", "换货", "维修", "赔偿", "解释致歉")
+SATISFACTION_LEVELS = ("非常满意", "满意", "一般", "不满意", "非常不满意")
+SATISFIED_LEVELS = ("非常满意", "满意")
+
+
+class Status(StrEnum):
+    REGISTERED = "登记"
+    INVESTIGATING = "调查"
+    HANDLING = "处理"
+    REPLIED = "答复"
+    REVISITED = "回访"
+    CLOSED = "结案"
+    CANCELLED = "撤销"
+
+
+STATUSES = tuple(Status)
+FINAL_STATUSES = (Status.CLOSED, Status.CANCELLED)
+# Statuses in which the reply deadline still runs.
+UNANSWERED_STATUSES = (Status.REGISTERED, Status.INVESTIGATING, Status.HANDLING)
+
+
+class Action(StrEnum):
+    """What can be done to a complaint; the value is the event kind and the button text."""
+
+    INVESTIGATE = "开始调查"
+    HANDLE = "记录处理"
+    REPLY = "答复客户"
+    REVISIT = "回访"
+    CLOSE = "结案"
+    CANCEL = "撤销"
+    HAND_OVER = "转交"
+    ACKNOWLEDGE = "确认升级"
+    NOTE = "备注"
+
+
+REGISTER_EVENT = "登记"
+NO_REVISIT = "尚未回访：结案前需要回访并记录客户满意度，或记录无法联系客户的原因。"
+ESCALATE_EVENT = "升级主管"
+
+# Action → (statuses it may start from, status it leads to; None keeps the status).
+TRANSITIONS: dict[Action, tuple[tuple[Status, ...], Status | None]] = {
+    Action.INVESTIGATE: ((Status.REGISTERED,), Status.INVESTIGATING),
+    Action.HANDLE: ((Status.INVESTIGATING, Status.HANDLING), Status.HANDLING),
+    Action.REPLY: ((Status.HANDLING,), Status.REPLIED),
+    Action.REVISIT: ((Status.REPLIED, Status.REVISITED), Status.REVISITED),
+    Action.CLOSE: ((Status.REVISITED,), Status.CLOSED),
+    Action.CANCEL: (
+        (Status.REGISTERED, Status.INVESTIGATING, Status.HANDLING, Status.REPLIED),
+        Status.CANCELLED,
+    ),
+    Action.HAND_OVER: (
+        (
+            Status.REGISTERED,
+            Status.INVESTIGATING,
+            Status.HANDLING,
+            Status.REPLIED,
+            Status.REVISITED,
+        ),
+        None,
+    ),  # fmt: skip
+    Action.ACKNOWLEDGE: (STATUSES, None),
+    Action.NOTE: (STATUSES, None),
+}
+
+DEADLINE_DAYS = SettingSpec(
+    "complaints.deadline_days", {"一般": 3, "重大": 7, "特殊": 5}, "投诉答复期限（工作日）"
+)
+ESCALATION_DAYS = SettingSpec(
+    "complaints.escalation_days", {"重大": 1, "特殊": 1}, "升级主管确认期限（工作日）"
+)
+
+
+# --- append-only events -------------------------------------------------------------------
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_event_changes(session: Session, _context: object, _instances: object) -> None:
+    """The event log and the ledger are append-only: no update or delete gets to the store."""
+    for obj in session.deleted:
+        if isinstance(obj, ComplaintEvent):
+            raise UserError("投诉处理记录只能追加，不能删除。")
+        if isinstance(obj, Complaint):
+            raise UserError("投诉台账中的记录不能删除，请使用“撤销”。")
+    for obj in session.dirty:
+        if isinstance(obj, ComplaintEvent) and session.is_modified(obj):
+            raise UserError("投诉处理记录只能追加，不能修改。")
+
+
+def _last_event_at(session: Session, complaint_id: int) -> datetime | None:
+    return session.scalar(
+        select(func.max(ComplaintEvent.at)).where(ComplaintEvent.complaint_id == complaint_id)
+    )
+
+
+def _append(
+    session: Session,
+    complaint: Complaint,
+    operator: Operator,
+    kind: str,
+    at: datetime | None,
+    *,
+    to_status: Status | None = None,
+    note: str = "",
+    handover_to_id: int | None = None,
+    handover_department: str = "",
+) -> datetime:
+    """Add an event (and move the status); times may not go back before the last event."""
+    last = _last_event_at(session, complaint.id)
+    when = at or datetime.now()
+    if last is not None and when < last:
+        if at is not None:
+            raise UserError(f"时间不能早于上一步（{last:%Y-%m-%d %H:%M}）。")
+        when = last
+    from_status = complaint.status
+    if to_status is not None:
+        complaint.status = to_status
+    session.add(
+        ComplaintEvent(
+            complaint_id=complaint.id,
+            at=when,
+            actor_id=operator.id,
+            kind=kind,
+            from_status=from_status,
+            to_status=complaint.status,
+            note=note.strip(),
+            handover_to_id=handover_to_id,
+            handover_department=handover_department,
+        )
+    )
+    return when
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+def _get(session: Session, complaint_id: int) -> Complaint:
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise NotFoundError(f"找不到编号为 {complaint_id} 的投诉。")
+    return complaint
+
+
+def refusal(complaint: Complaint, operator: Operator, action: Action) -> UserError | None:
+    """The error saying why ``action`` is not allowed now, or None if it is."""
+    sources, _target = TRANSITIONS[action]
+    status = Status(complaint.status)
+    if action == Action.ACKNOWLEDGE:
+        if not complaint.escalated or complaint.escalation_acknowledged_at is not None:
+            return UserError("该投诉没有待确认的升级。")
+        if not operator.is_supervisor:
+            return PermissionDenied("升级的投诉只能由主管或管理员确认。")
+        return None
+    if action == Action.CLOSE and (
+        status == Status.REPLIED
+        or (
+            status == Status.REVISITED
+            and not (complaint.satisfaction or complaint.unreachable_reason)
+        )
+    ):
+        return UserError(NO_REVISIT)
+    if action == Action.REVISIT and status == Status.REVISITED and complaint.satisfaction:
+        return UserError("该投诉已回访并记录了满意度。")
+    if status not in sources:
+        if status in FINAL_STATUSES:
+            return UserError(f"投诉已{status}，不能再{action}。")
+        return UserError(f"投诉当前处于“{status}”阶段，不能{action}。")
+    if action == Action.REPLY and not (
+        operator.id == complaint.first_responsible_id or operator.is_supervisor
+    ):
+        return PermissionDenied("按首问负责制，只有首问责任人（或主管）可以答复客户。")
+    return None
+
+
+def _require(complaint: Complaint, operator: Operator, action: Action) -> None:
+    error = refusal(complaint, operator, action)
+    if error is not None:
+        raise error
+
+
+def allowed_actions(complaint: Complaint, operator: Operator) -> list[Action]:
+    return [a for a in Action if refusal(complaint, operator, a) is None]
+
+
+# --- registration -------------------------------------------------------------------------
+
+
+@dataclass
+class RegistrationInput:
+    """The fields of 客户投诉登记表 as the dialog collects them."""
+
+    customer_id: int | None = None
+    received_at: datetime | None = None
+    channel: str = "电话"
+    contact_name: str = ""
+    contact_phone: str = ""
+    product: str = ""
+    batch_no: str = ""
+    order_no: str = ""
+    category: str = "产品质量"
+    severity: str = "一般"
+    description: str = ""
+    demand: str = ""
+    # None: the registering operator took it first.
+    first_responsible_id: int | None = None
+
+
+def deadline_for(session: Session, severity: str, received: date) -> date:
+    days = int(DEADLINE_DAYS.get(session).get(severity, DEADLINE_DAYS.default["一般"]))
+    return load_calendar(session).add_working_days(received, days)
+
+
+def escalation_deadline(session: Session, severity: str, received: date) -> date | None:
+    days = ESCALATION_DAYS.get(session).get(severity)
+    return None if days is None else load_calendar(session).add_working_days(received, int(days))
+
+
+def _validate_registration(session: Session, data: RegistrationInput) -> None:
+    errors = {}
+    if data.customer_id is None or session.get(Customer, data.customer_id) is None:
+        errors["customer_id"] = "请选择投诉的客户。"
+    if data.channel not in CHANNELS:
+        errors["channel"] = f"受理渠道应为 {'/'.join(CHANNELS)} 之一。"
+    if data.category not in CATEGORIES:
+        errors["category"] = f"投诉类别应为 {'/'.join(CATEGORIES)} 之一。"
+    if data.severity not in SEVERITIES:
+        errors["severity"] = f"严重程度应为 {'/'.join(SEVERITIES)} 之一。"
+    if not data.description.strip():
+        errors["description"] = "请填写投诉内容。"
+    if data.received_at is not None and data.received_at > datetime.now():
+        errors["received_at"] = "受理时间不能晚于现在。"
+    if data.first_responsible_id is not None:
+        staff = session.get(Staff, data.first_responsible_id)
+        if staff is None or not staff.active:
+            errors["first_responsible_id"] = "请选择在职的首问责任人。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _take_write_lock(session: Session) -> None:
+    """Start the write transaction now so the number read below cannot be taken meanwhile.
+
+    On SQLite a writing statement takes the database's single write lock (other desks wait on
+    the busy timeout); elsewhere the unique (year, seq) constraint and the retry catch a clash.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(Complaint).where(text("0")).values(seq=Complaint.seq))
+
+
+def register(
+    session: Session, operator: Operator, data: RegistrationInput, *, attempts: int = 5
+) -> int:
+    """Save a new complaint with the next TS-YYYY-NNNN number; returns its id."""
+    _validate_registration(session, data)
+    received = data.received_at or datetime.now()
+    for attempt in range(attempts):
+        try:
+            with session.begin_nested():
+                return _insert(session, operator, data, received)
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise UserError("投诉编号分配冲突，请重试。") from None
+    raise AssertionError("unreachable")
+
+
+def _insert(
+    session: Session, operator: Operator, data: RegistrationInput, received: datetime
+) -> int:
+    _take_write_lock(session)
+    year = received.year
+    seq = (session.scalar(select(func.max(Complaint.seq)).where(Complaint.year == year)) or 0) + 1
+    responsible = data.first_responsible_id or operator.id
+    escalated = data.severity in ESCALATION_DAYS.get(session)
+    complaint = Complaint(
+        number=f"TS-{year}-{seq:04d}",
+        year=year,
+        seq=seq,
+        received_at=received,
+        channel=data.channel,
+        customer_id=data.customer_id,
+        contact_name=data.contact_name.strip(),
+        contact_phone=data.contact_phone.strip(),
+        product=data.product.strip(),
+        batch_no=data.batch_no.strip(),
+        order_no=data.order_no.strip(),
+        category=data.category,
+        severity=data.severity,
+        description=data.description.strip(),
+        demand=data.demand.strip(),
+        first_responsible_id=responsible,
+        handler_id=responsible,
+        deadline=deadline_for(session, data.severity, received.date()),
+        status=Status.REGISTERED,
+        escalated=escalated,
+    )
+    session.add(complaint)
+    session.flush()
+    _append(session, complaint, operator, REGISTER_EVENT, received, to_status=Status.REGISTERED)
+    if escalated:
+        _append(
+            session, complaint, operator, ESCALATE_EVENT, received,
+            note=f"{data.severity}投诉，已升级至主管，待主管确认。",
+        )  # fmt: skip
+    session.flush()
+    return complaint.id
+
+
+# --- lifecycle steps ------------------------------------------------------------------------
+
+
+def investigate(
+    session: Session, operator: Operator, complaint_id: int, note: str = "", *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    complaint = _get(session, complaint_id)
+    _require(complaint, operator, Action.INVESTIGATE)
+    _append(
+        session, complaint, operator, Action.INVESTIGATE, at,
+        to_status=Status.INVESTIGATING, note=note,
+    )  # fmt: skip
+
+
+@dataclass
+class HandlingInput:
+    """客户投诉处理表: department, cause, measures, result and the money involved."""
+
+    department: str = ""
+    cause: str = ""
+    measures: str = ""
+    department_opinion: str = ""
+    result: str = ""
+    return_quantity: str | Decimal = "0"
+    return_amount: str | Decimal = "0"
+    exchange_quantity: str | Decimal = "0"
+    exchange_amount: str | Decimal = "0"
+    claim_amount: str | Decimal = "0"
+    note: str = ""
+
+
+MONEY_FIELDS = ("return_amount", "exchange_amount", "claim_amount")
+QUANTITY_FIELDS = ("return_quantity", "exchange_quantity")
+
+
+def _parse_handling(data: HandlingInput) -> dict[str, object]:
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    if data.department not in DEPARTMENTS:
+        errors["department"] = "请选择责任部门。"
+    if not data.cause.strip():
+        errors["cause"] = "请填写调查结果及原因。"
+    if not data.measures.strip():
+        errors["measures"] = "请填写处理措施。"
+    if data.result not in RESULTS:
+        errors["result"] = f"处理结果应为 {'/'.join(RESULTS)} 之一。"
+    for name in MONEY_FIELDS + QUANTITY_FIELDS:
+        raw = getattr(data, name)
+        raw = "0" if isinstance(raw, str) and not raw.strip() else raw
+        try:
+            values[name] = parse_money(raw) if name in MONEY_FIELDS else parse_quantity(raw)
+        except ValueError as error:
+            errors[name] = str(error)
+    if errors:
+        raise ValidationError(errors)
+    values.update(
+        department=data.department,
+        cause=data.cause.strip(),
+        measures=data.measures.strip(),
+        department_opinion=data.department_opinion.strip(),
+        result=data.result,
+    )
+    return values
+
+
+def handle(
+    session: Session, operator: Operator, complaint_id: int, data: HandlingInput, *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    """Record (or correct, while still 处理) the handling; moves 调查 → 处理."""
+    complaint = _get(session, complaint_id)
+    _require(complaint, operator, Action.HANDLE)
+    values = _parse_handling(data)
+    for name, value in values.items():
+        setattr(complaint, name, value)
+    summary = f"{values['department']}：{values['result']}"
+    note = f"{summary}。{data.note.strip()}" if data.note.strip() else summary
+    _append(session, complaint, operator, Action.HANDLE, at, to_status=Status.HANDLING, note=note)
+
+
+def reply(
+    session: Session, operator: Operator, complaint_id: int, reply_text: str, *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    """The answer given to the customer; by the first-responsible person (首问负责制)."""
+    complaint = _get(session, complaint_id)
+    _require(complaint, operator, Action.REPLY)
+    if not reply_text.strip():
+        raise ValidationError({"reply": "请填写答复客户的内容。"})
+    complaint.reply = reply_text.strip()
+    complaint.replied_at = _append(
+        session, complaint, operator, Action.REPLY, at, to_status=Status.REPLIED, note=reply_text
+    )
+
+
+def record_revisit(
+    session: Session,
+    operator: Operator,
+    complaint_id: int,
+    *,
+    satisfaction: str | None,
+    unreachable_reason: str = "",
+    note: str = "",
+    at: datetime | None = None,
+    visit_id: int | None = None,
+) -> None:
+    """A revisit (回访): the customer's rating, or why they could not be reached.
+
+    Moves 答复 → 回访. A revisit that reached nobody may be followed by one that did.
+    The visits desk calls this when it saves a 投诉回访 visit (``visit_id`` is noted).
+    """
+    complaint = _get(session, complaint_id)
+    _require(complaint, operator, Action.REVISIT)
+    if satisfaction:
+        if satisfaction not in SATISFACTION_LEVELS:
+            raise ValidationError({"satisfaction": "请选择客户满意度。"})
+    elif not unreachable_reason.strip():
+        raise ValidationError({"satisfaction": "请选择客户满意度，或填写无法联系客户的原因。"})
+    parts = [
+        f"满意度：{satisfaction}" if satisfaction else f"未能联系：{unreachable_reason.strip()}"
+    ]
+    if note.strip():
+        parts.append(note.strip())
+    if visit_id is not None:
+        parts.append(f"（拜访记录 #{visit_id}）")
+    when = _append(
+        session, complaint, operator, Action.REVISIT, at,
+        to_status=Status.REVISITED, note="；".join(parts),
+    )  # fmt: skip
+    complaint.revisited_at = when
+    if satisfaction:
+        complaint.satisfaction = satisfaction
+        complaint.unreachable_reason = ""
+    else:
+        complaint.unreachable_reason = unreachable_reason.strip()
+
+
+def close(
+    session: Session, operator: Operator, complaint_id: int, note: str = "", *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    complaint = _get(session, complaint_id)
+    _require(complaint, operator, Action.CLOSE)
+    complaint.closed_at = _append(
+        session, complaint, operator, Action.CLOSE, at, to_status=Status.CLOSED, note=note
+    )
+
+
+def cancel(
+    session: Session, operator: Operator, complaint_id: int, reason: str, *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    complaint = _get(session, complaint_id)
+    _require(complaint, operator, Action.CANCEL)
+    if not reason.strip():
+        raise ValidationError({"reason": "撤销投诉必须填写原因。"})
+    complaint.cancel_reason = reason.strip()[:200]
+    _append(session, complaint, operator, Action.CANCEL, at, to_status=Status.CANCELLED,
+            note=reason)  # fmt: skip
+
+
+def hand_over(
+    session: Session,
+    operator: Operator,
+    complaint_id: int,
+    *,
+    reason: str,
+    to_staff_id: int | None = None,
+    department: str = "",
+    at: datetime | None = None,
+) -> None:
+    """Pass the work to a colleague and/or a department; the 首问责任人 stays the same."""
+    complaint = _get(session, complaint_id)
+    _require(complaint, operator, Action.HAND_OVER)
+    errors = {}
+    if to_staff_id is None and not department:
+        errors["to"] = "请选择转交给哪位同事或哪个部门。"
+    if to_staff_id is not None:
+        staff = session.get(Staff, to_staff_id)
+        if staff is None or not staff.active:
+            errors["to"] = "请选择在职的同事。"
+    if department and department not in DEPARTMENTS:
+        errors["department"] = "请选择责任部门。"
+    if not reason.strip():
+        errors["reason"] = "请填写转交原因。"
+    if errors:
+        raise ValidationError(errors)
+    if to_staff_id is not None:
+        complaint.handler_id = to_staff_id
+    if department:
+        complaint.department = department
+    _append(
+        session, complaint, operator, Action.HAND_OVER, at, note=reason,
+        handover_to_id=to_staff_id, handover_department=department,
+    )  # fmt: skip
+
+
+def acknowledge_escalation(
+    session: Session, operator: Operator, complaint_id: int, note: str = "", *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    """A 主管 has seen the 重大/特殊 complaint; the flag in the list goes away."""
+    complaint = _get(session, complaint_id)
+    _require(complaint, operator, Action.ACKNOWLEDGE)
+    complaint.escalation_acknowledged_at = _append(
+        session, complaint, operator, Action.ACKNOWLEDGE, at, note=note
+    )
+
+
+def add_note(
+    session: Session, operator: Operator, complaint_id: int, note: str, *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    complaint = _get(session, complaint_id)
+    if not note.strip():
+        raise ValidationError({"note": "请填写备注内容。"})
+    _append(session, complaint, operator, Action.NOTE, at, note=note)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def open_complaints_for_customer(session: Session, customer_id: int) -> list[tuple[int, str, str]]:
+    """(id, number, status) of the customer's complaints still open or awaiting a revisit."""
+    query = (
+        select(Complaint.id, Complaint.number, Complaint.status)
+        .where(Complaint.customer_id == customer_id, Complaint.status.not_in(FINAL_STATUSES))
+        .order_by(Complaint.received_at.desc())
+    )
+    return [(i, n, s) for i, n, s in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class ComplaintFilter:
+    status: str = ""
+    overdue_only: bool = False
+    severity: str = ""
+    category: str = ""
+    month: date | None = None
+    first_responsible_id: int | None = None
+    customer_id: int | None = None
+    customer_text: str = ""
+    limit: int = 5000
 
 
 @dataclass(frozen=True)
@@ -21,29 +591,175 @@ class ComplaintRow:
     severity: str
     status: str
     first_responsible: str
+    handler: str
     deadline: date
+    escalation_pending: bool
+    overdue: bool
+    due_today: bool
 
 
-def list_complaints(session: Session, limit: int = 2000) -> list[ComplaintRow]:
-    """The latest complaints, newest first."""
+def _month_bounds(month: date) -> tuple[datetime, datetime]:
+    start = datetime(month.year, month.month, 1)
+    nxt = datetime(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return start, nxt
+
+
+def list_complaints(
+    session: Session, flt: ComplaintFilter | None = None, today: date | None = None
+) -> list[ComplaintRow]:
+    """The ledger (台账), newest first, with the overdue / due-today / escalation flags."""
+    flt = flt or ComplaintFilter()
+    today = today or date.today()
+    first, handler = aliased(Staff), aliased(Staff)
     query = (
-        select(Complaint, Customer.name, Staff.name)
+        select(Complaint, Customer.name, first.name, handler.name)
         .join(Customer, Customer.id == Complaint.customer_id)
-        .join(Staff, Staff.id == Complaint.first_responsible_id)
-        .order_by(Complaint.received_at.desc())
-        .limit(limit)
+        .join(first, first.id == Complaint.first_responsible_id)
+        .outerjoin(handler, handler.id == Complaint.handler_id)
+        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        .limit(flt.limit)
     )
-    return [
-        ComplaintRow(
-            c.id,
-            c.number,
-            c.received_at,
-            customer,
-            c.category,
-            c.severity,
-            c.status,
-            staff,
-            c.deadline,
+    if flt.status:
+        query = query.where(Complaint.status == flt.status)
+    if flt.overdue_only:
+        query = query.where(Complaint.status.in_(UNANSWERED_STATUSES), Complaint.deadline <= today)
+    if flt.severity:
+        query = query.where(Complaint.severity == flt.severity)
+    if flt.category:
+        query = query.where(Complaint.category == flt.category)
+    if flt.month is not None:
+        start, end = _month_bounds(flt.month)
+        query = query.where(Complaint.received_at >= start, Complaint.received_at < end)
+    if flt.first_responsible_id is not None:
+        query = query.where(Complaint.first_responsible_id == flt.first_responsible_id)
+    if flt.customer_id is not None:
+        query = query.where(Complaint.customer_id == flt.customer_id)
+    if flt.customer_text.strip():
+        like = f"%{flt.customer_text.strip()}%"
+        query = query.where(or_(Customer.name.like(like), Customer.code.like(like),
+                                Complaint.number.like(like)))  # fmt: skip
+    rows = []
+    for c, customer, first_name, handler_name in session.execute(query):
+        running = c.status in UNANSWERED_STATUSES
+        rows.append(
+            ComplaintRow(
+                c.id,
+                c.number,
+                c.received_at,
+                customer,
+                c.category,
+                c.severity,
+                c.status,
+                first_name,
+                handler_name or "",
+                c.deadline,
+                c.escalated and c.escalation_acknowledged_at is None,
+                running and c.deadline < today,
+                running and c.deadline == today,
+            )  # fmt: skip
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class EventRow:
+    at: datetime
+    actor: str
+    kind: str
+    from_status: str
+    to_status: str
+    note: str
+    handover_to: str
+    handover_department: str
+
+
+@dataclass(frozen=True)
+class ComplaintDetail:
+    """Everything the detail dialog shows, read in one short session."""
+
+    id: int
+    number: str
+    status: str
+    customer_id: int
+    customer: str
+    received_at: datetime
+    channel: str
+    contact_name: str
+    contact_phone: str
+    product: str
+    batch_no: str
+    order_no: str
+    category: str
+    severity: str
+    description: str
+    demand: str
+    first_responsible: str
+    handler: str
+    deadline: date
+    escalated: bool
+    escalation_acknowledged_at: datetime | None
+    department: str
+    cause: str
+    measures: str
+    department_opinion: str
+    result: str
+    return_quantity: Decimal
+    return_amount: Decimal
+    exchange_quantity: Decimal
+    exchange_amount: Decimal
+    claim_amount: Decimal
+    reply: str
+    replied_at: datetime | None
+    satisfaction: str
+    revisited_at: datetime | None
+    unreachable_reason: str
+    closed_at: datetime | None
+    cancel_reason: str
+    allowed: tuple[Action, ...]
+    events: tuple[EventRow, ...] = field(default=())
+
+
+def load_detail(session: Session, operator: Operator, complaint_id: int) -> ComplaintDetail:
+    c = _get(session, complaint_id)
+    names = dict(session.execute(select(Staff.id, Staff.name)).all())
+    events = tuple(
+        EventRow(
+            e.at,
+            names.get(e.actor_id, ""),
+            e.kind,
+            e.from_status,
+            e.to_status,
+            e.note,
+            names.get(e.handover_to_id, "") if e.handover_to_id else "",
+            e.handover_department,
         )  # fmt: skip
-        for c, customer, staff in session.execute(query)
-    ]
+        for e in session.scalars(
+            select(ComplaintEvent)
+            .where(ComplaintEvent.complaint_id == c.id)
+            .order_by(ComplaintEvent.at, ComplaintEvent.id)
+        )
+    )
+    customer = session.get_one(Customer, c.customer_id)
+    return ComplaintDetail(
+        c.id, c.number, c.status, c.customer_id, f"{customer.code} {customer.name}",
+        c.received_at, c.channel, c.contact_name, c.contact_phone, c.product, c.batch_no,
+        c.order_no, c.category, c.severity, c.description, c.demand,
+        names.get(c.first_responsible_id, ""), names.get(c.handler_id, ""), c.deadline,
+        c.escalated, c.escalation_acknowledged_at, c.department, c.cause, c.measures,
+        c.department_opinion, c.result, c.return_quantity, c.return_amount,
+        c.exchange_quantity, c.exchange_amount, c.claim_amount, c.reply, c.replied_at,
+        c.satisfaction, c.revisited_at, c.unreachable_reason, c.closed_at, c.cancel_reason,
+        tuple(allowed_actions(c, operator)), events,
+    )  # fmt: skip
+
+
+EXPORT_HEADERS = ("投诉编号", "受理时间", "客户", "类别", "严重程度", "状态", "首问责任人",
+                  "当前处理人", "答复期限", "已超期", "待主管确认")  # fmt: skip
+
+
+def export_rows(rows: list[ComplaintRow]) -> list[tuple]:
+    return [
+        (r.number, r.received_at, r.customer, r.category, r.severity, r.status,
+         r.first_responsible, r.handler, r.deadline, r.overdue, r.escalation_pending)
+        for r in rows
+    ]  # fmt: skip

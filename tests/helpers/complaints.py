@@ -1,0 +1,52 @@
+"""Making complaints in tests through the services the window uses."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from kehu_desktop.services import complaints
+from kehu_desktop.services.complaints import HandlingInput, RegistrationInput, Status
+from kehu_desktop.services.context import DeskContext
+from kehu_desktop.services.operators import Operator
+
+HANDLING = HandlingInput(
+    department="品质", cause="来料批次划伤", measures="加强出货检验", result="换货",
+    exchange_quantity="20", exchange_amount="1200.50",
+)  # fmt: skip
+
+
+def register(
+    context: DeskContext, customer_id: int, operator: Operator | None = None, **values
+) -> int:
+    values.setdefault("description", "外观划伤")
+    with context.session() as session:
+        data = RegistrationInput(customer_id=customer_id, **values)
+        return complaints.register(session, operator or context.operator, data)
+
+
+def advance(
+    context: DeskContext,
+    complaint_id: int,
+    to: Status,
+    operator: Operator | None = None,
+    *,
+    start: datetime | None = None,
+    satisfaction: str = "满意",
+    handling: HandlingInput = HANDLING,
+) -> None:
+    """Drive a complaint step by step up to ``to`` (one hour apart from ``start`` if given)."""
+    who = operator or context.operator
+    steps = [
+        (Status.INVESTIGATING, lambda s, at: complaints.investigate(s, who, complaint_id, at=at)),
+        (Status.HANDLING, lambda s, at: complaints.handle(s, who, complaint_id, handling, at=at)),
+        (Status.REPLIED, lambda s, at: complaints.reply(s, who, complaint_id, "已换货", at=at)),
+        (Status.REVISITED, lambda s, at: complaints.record_revisit(
+            s, who, complaint_id, satisfaction=satisfaction, at=at)),
+        (Status.CLOSED, lambda s, at: complaints.close(s, who, complaint_id, at=at)),
+    ]  # fmt: skip
+    for hours, (status, step) in enumerate(steps, start=1):
+        at = start + timedelta(hours=hours) if start else None
+        with context.session() as session:
+            step(session, at)
+        if status == to:
+            return
