@@ -1,0 +1,278 @@
+"""The complaint KPIs (投诉月报, 003 表1-7 / 表1-21) for any period, with breakdowns.
+
+A period's figures cover the complaints *received* in it (dates inclusive); 撤销 ones are
+counted but left out of every rate. Definitions:
+
+- 处理及时率 = answered (答复) on or before the deadline ÷ due, where *due* means answered,
+  or with a deadline on or before the period's last day.
+- 解决率 = answered (答复/回访/结案) ÷ received (not cancelled).
+- 满意率 = rated 非常满意/满意 at the revisit ÷ rated at a revisit.
+- 回访率 = closed with a rating from a revisit ÷ closed (the rest were closed as unreachable).
+- 记录完整率 = records with every field their stage requires ÷ records.
+
+Everything is summed in SQL, one grouped query per breakdown, so 50,000 complaints take well
+under half a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, case, extract, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from kehu_desktop.models import Complaint, Customer
+from kehu_desktop.services.complaints import SATISFIED_LEVELS, Status
+
+ANSWERED = (Status.REPLIED, Status.REVISITED, Status.CLOSED)
+HANDLED = (Status.HANDLING, *ANSWERED)
+UNASSIGNED_DEPARTMENT = "未指定"
+CENT = Decimal("0.01")
+QUANTUM = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Counts and totals for one group of complaints; rates are None when nothing to divide."""
+
+    received: int = 0
+    cancelled: int = 0
+    due: int = 0
+    on_time: int = 0
+    resolved: int = 0
+    closed: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    closed_rated: int = 0
+    complete: int = 0
+    overdue_open: int = 0
+    return_quantity: Decimal = Decimal("0")
+    return_amount: Decimal = Decimal("0.00")
+    exchange_quantity: Decimal = Decimal("0")
+    exchange_amount: Decimal = Decimal("0.00")
+    claim_amount: Decimal = Decimal("0.00")
+
+    @property
+    def effective(self) -> int:
+        return self.received - self.cancelled
+
+    @property
+    def timely_rate(self) -> float | None:
+        return _rate(self.on_time, self.due)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return _rate(self.resolved, self.effective)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _rate(self.satisfied, self.rated)
+
+    @property
+    def revisit_rate(self) -> float | None:
+        return _rate(self.closed_rated, self.closed)
+
+    @property
+    def completeness_rate(self) -> float | None:
+        return _rate(self.complete, self.effective)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def percent(rate: float | None) -> str:
+    """85.7% — or a dash when there was nothing to measure."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class ComplaintKpis:
+    """The report for ``start``..``end``; each breakdown is ((label, Figures), …), largest first.
+
+    ``trend`` holds one entry per month (first day of the month) for the months up to ``end``.
+    """
+
+    start: date
+    end: date
+    total: Figures
+    by_category: tuple[tuple[str, Figures], ...]
+    by_severity: tuple[tuple[str, Figures], ...]
+    by_department: tuple[tuple[str, Figures], ...]
+    by_customer: tuple[tuple[str, Figures], ...]
+    trend: tuple[tuple[date, Figures], ...]
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _complete() -> ColumnElement[bool]:
+    """Every field the complaint's stage requires is filled in."""
+    c = Complaint
+    registration = and_(
+        c.contact_name != "", c.contact_phone != "", c.product != "", c.demand != ""
+    )
+    handling = and_(c.department != "", c.cause != "", c.measures != "", c.result != "")
+    return and_(
+        registration,
+        or_(c.status.not_in(HANDLED), handling),
+        or_(c.status.not_in(ANSWERED), c.reply != ""),
+        or_(c.status != Status.CLOSED, c.satisfaction != "", c.unreachable_reason != ""),
+    )
+
+
+def _measures(end: date) -> list[ColumnElement]:
+    c = Complaint
+    live = c.status != Status.CANCELLED
+    replied_day = func.date(c.replied_at)
+    return [
+        func.count(c.id),
+        _flag(c.status == Status.CANCELLED),
+        _flag(and_(live, or_(c.replied_at.is_not(None), c.deadline <= end))),
+        _flag(and_(c.replied_at.is_not(None), replied_day <= func.date(c.deadline))),
+        _flag(c.status.in_(ANSWERED)),
+        _flag(c.status == Status.CLOSED),
+        _flag(and_(live, c.satisfaction != "")),
+        _flag(and_(live, c.satisfaction.in_(SATISFIED_LEVELS))),
+        _flag(and_(c.status == Status.CLOSED, c.satisfaction != "")),
+        _flag(and_(live, _complete())),
+        _flag(
+            and_(
+                c.status.in_((Status.REGISTERED, Status.INVESTIGATING, Status.HANDLING)),
+                c.deadline < end,
+            )
+        ),  # fmt: skip
+        func.coalesce(func.sum(c.return_quantity), 0),
+        func.coalesce(func.sum(c.return_amount), 0),
+        func.coalesce(func.sum(c.exchange_quantity), 0),
+        func.coalesce(func.sum(c.exchange_amount), 0),
+        func.coalesce(func.sum(c.claim_amount), 0),
+    ]
+
+
+_COUNTS = 11
+
+
+def _figures(values: Sequence) -> Figures:
+    """Figures from one result row: the counts, then quantity/amount sums in field order."""
+    counts = [int(v or 0) for v in values[:_COUNTS]]
+    sums = [Decimal(str(v or 0)) for v in values[_COUNTS:]]
+    places = (QUANTUM, CENT, QUANTUM, CENT, CENT)
+    return Figures(*counts, *(s.quantize(p) for s, p in zip(sums, places, strict=True)))
+
+
+def _period(start: date, end: date) -> ColumnElement[bool]:
+    first = datetime.combine(start, datetime.min.time())
+    after = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    return and_(Complaint.received_at >= first, Complaint.received_at < after)
+
+
+def _grouped(
+    session: Session, key: ColumnElement, where: ColumnElement[bool], end: date, join=None
+) -> list[tuple[object, Figures]]:
+    query = select(key, *_measures(end)).where(where).group_by(key)
+    if join is not None:
+        query = query.join(*join)
+    rows = [(row[0], _figures(row[1:])) for row in session.execute(query)]
+    return sorted(rows, key=lambda r: (-r[1].received, str(r[0])))
+
+
+def _months_back(end: date, count: int) -> date:
+    index = end.year * 12 + end.month - 1 - (count - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def compute(session: Session, start: date, end: date, *, trend_months: int = 12) -> ComplaintKpis:
+    """The KPI figures for complaints received from ``start`` to ``end`` (inclusive)."""
+    where = _period(start, end)
+    total = _grouped(session, literal(1), where, end)
+    department = func.coalesce(func.nullif(Complaint.department, ""), UNASSIGNED_DEPARTMENT)
+    by_customer = _grouped(
+        session, Customer.name, where, end, join=(Customer, Customer.id == Complaint.customer_id)
+    )
+    trend: list[tuple[date, Figures]] = []
+    if trend_months:
+        first = _months_back(end, trend_months)
+        month_end = _month_last_day(end)
+        year, month = (
+            extract("year", Complaint.received_at),
+            extract("month", Complaint.received_at),
+        )
+        query = (
+            select(year, month, *_measures(month_end))
+            .where(_period(first, month_end))
+            .group_by(year, month)
+        )
+        found = {(int(r[0]), int(r[1])): _figures(r[2:]) for r in session.execute(query)}
+        for offset in range(trend_months):
+            index = first.year * 12 + first.month - 1 + offset
+            label = date(index // 12, index % 12 + 1, 1)
+            trend.append((label, found.get((label.year, label.month), Figures())))
+    return ComplaintKpis(
+        start=start,
+        end=end,
+        total=total[0][1] if total else Figures(),
+        by_category=_labelled(_grouped(session, Complaint.category, where, end)),
+        by_severity=_labelled(_grouped(session, Complaint.severity, where, end)),
+        by_department=_labelled(_grouped(session, department, where, end)),
+        by_customer=_labelled(by_customer),
+        trend=tuple(trend),
+    )
+
+
+def _labelled(rows: list[tuple[object, Figures]]) -> tuple[tuple[str, Figures], ...]:
+    return tuple((str(label), figures) for label, figures in rows)
+
+
+def _month_last_day(day: date) -> date:
+    nxt = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def month_period(month: date) -> tuple[date, date]:
+    """The first and last day of ``month``'s month."""
+    first = date(month.year, month.month, 1)
+    return first, _month_last_day(first)
+
+
+# The rows of the report as the view, the .xlsx export and the command line show them.
+RATE_ROWS = (
+    ("处理及时率", "timely_rate"),
+    ("解决率", "resolution_rate"),
+    ("满意率", "satisfaction_rate"),
+    ("回访率", "revisit_rate"),
+    ("记录完整率", "completeness_rate"),
+)
+BREAKDOWN_HEADERS = ("分组", "受理", "撤销", "已答复", "按期答复", "应答复", "结案", "处理及时率",
+                     "解决率", "满意率", "回访率", "记录完整率", "退货数量", "退货金额",
+                     "换货数量", "换货金额", "索赔金额")  # fmt: skip
+
+
+def summary_lines(kpis: ComplaintKpis) -> list[tuple[str, str]]:
+    """(label, value) pairs of the headline figures."""
+    t = kpis.total
+    lines = [
+        ("受理投诉", f"{t.received} 宗"),
+        ("其中撤销", f"{t.cancelled} 宗"),
+        ("已答复（解决）", f"{t.resolved} 宗"),
+        ("已结案", f"{t.closed} 宗"),
+        ("超期未答复", f"{t.overdue_open} 宗"),
+    ]
+    lines += [(label, percent(getattr(t, name))) for label, name in RATE_ROWS]
+    lines += [
+        ("退货", f"{t.return_quantity.normalize():f} 件 / ￥{t.return_amount:,.2f}"),
+        ("换货", f"{t.exchange_quantity.normalize():f} 件 / ￥{t.exchange_amount:,.2f}"),
+        ("索赔金额", f"￥{t.claim_amount:,.2f}"),
+    ]
+    return lines
+
+
+def breakdown_row(label: str, f: Figures) -> tuple:
+    return (label, f.received, f.cancelled, f.resolved, f.on_time, f.due, f.closed,
+            percent(f.timely_rate), percent(f.resolution_rate), percent(f.satisfaction_rate),
+            percent(f.revisit_rate), percent(f.completeness_rate), f.return_quantity,
+            f.return_amount, f.exchange_quantity, f.exchange_amount, f.claim_amount)  # fmt: skip

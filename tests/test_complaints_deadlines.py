@@ -1,0 +1,95 @@
+"""Working-day deadlines across weekends, public holidays and 调休 make-up days."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from kehu_desktop.models import Complaint
+from kehu_desktop.services import complaints, working_days
+from kehu_desktop.services.errors import UserError
+from kehu_desktop.services.working_days import WorkCalendar
+from tests.helpers.complaints import register
+from tests.helpers.customers import make_customer
+
+CAL_2026 = WorkCalendar(
+    frozenset(date.fromisoformat(d) for d in working_days.HOLIDAYS_2026),
+    frozenset(date.fromisoformat(d) for d in working_days.MAKEUP_WORKDAYS_2026),
+)
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (date(2026, 11, 20), 3, date(2026, 11, 25)),  # Friday: the weekend is skipped
+        (date(2026, 11, 23), 3, date(2026, 11, 26)),  # plain working week
+        (date(2026, 9, 30), 1, date(2026, 10, 8)),  # 国庆 1–7 October off
+        (date(2026, 9, 30), 3, date(2026, 10, 10)),  # Saturday 10 October is a 调休 workday
+        (date(2026, 2, 13), 1, date(2026, 2, 14)),  # Saturday before 春节 is worked
+        (date(2026, 2, 13), 2, date(2026, 2, 24)),  # 春节 15–23 February off
+        (date(2026, 4, 3), 1, date(2026, 4, 7)),  # 清明 4–6 April
+        (date(2026, 11, 21), 0, date(2026, 11, 23)),  # received on Saturday: due Monday
+        (date(2025, 12, 31), 1, date(2026, 1, 4)),  # 元旦 1–3 off, Sunday 4 January worked
+    ],
+)
+def test_add_working_days(start, days, expected):
+    assert CAL_2026.add_working_days(start, days) == expected
+
+
+def test_working_days_between():
+    assert CAL_2026.working_days_between(date(2026, 9, 30), date(2026, 10, 10)) == 3
+    assert CAL_2026.working_days_between(date(2026, 10, 10), date(2026, 9, 30)) == -3
+    assert CAL_2026.working_days_between(date(2026, 11, 23), date(2026, 11, 23)) == 0
+
+
+def test_shipped_calendar_and_editing(context):
+    with context.session() as session:
+        calendar = working_days.load_calendar(session)
+        assert not calendar.is_working_day(date(2026, 10, 1))
+        assert calendar.is_working_day(date(2026, 9, 20))
+        holidays = working_days.parse_day_list("2026-11-23, 2026/11/24\n2026年11月23日")
+        assert holidays == [date(2026, 11, 23), date(2026, 11, 24)]
+        working_days.save_calendar(session, holidays, [date(2026, 11, 22)])
+    with context.reader() as session:
+        calendar = working_days.load_calendar(session)
+    assert calendar.is_working_day(date(2026, 10, 1))  # the 2026 list was replaced
+    assert calendar.add_working_days(date(2026, 11, 21), 1) == date(2026, 11, 22)
+    assert calendar.add_working_days(date(2026, 11, 22), 1) == date(2026, 11, 25)
+
+
+def test_calendar_refuses_bad_input(context):
+    with pytest.raises(UserError, match="不是有效的日期"):
+        working_days.parse_day_list("2026-13-01")
+    with pytest.raises(UserError, match="既是节假日又是调休"), context.session() as session:
+        working_days.save_calendar(session, [date(2026, 5, 9)], [date(2026, 5, 9)])
+
+
+def test_registration_deadline_per_severity(context):
+    customer = make_customer(context, "上海宏泰机械有限公司")
+    received = datetime(2026, 9, 30, 10)
+    with context.session() as session:
+        complaints.DEADLINE_DAYS.put(session, {"一般": 3, "重大": 7, "特殊": 2})
+    for severity in complaints.SEVERITIES:
+        register(context, customer, received_at=received, severity=severity)
+    with context.reader() as session:
+        found = dict(session.execute(select(Complaint.severity, Complaint.deadline)).all())
+        assert complaints.escalation_deadline(session, "重大", received.date()) == date(2026, 10, 8)
+        assert complaints.escalation_deadline(session, "一般", received.date()) is None
+    assert found == {"一般": date(2026, 10, 10), "重大": date(2026, 10, 15),
+                     "特殊": date(2026, 10, 9)}  # fmt: skip
+
+
+def test_overdue_and_due_today_flags(context):
+    customer = make_customer(context, "广州鑫盛五金有限公司")
+    late = register(context, customer, received_at=datetime(2026, 11, 16, 9))  # due 11-19
+    today = register(context, customer, received_at=datetime(2026, 11, 17, 9))  # due 11-20
+    with context.reader() as session:
+        rows = {r.id: r for r in complaints.list_complaints(session, today=date(2026, 11, 20))}
+        overdue = complaints.list_complaints(
+            session, complaints.ComplaintFilter(overdue_only=True), today=date(2026, 11, 20)
+        )
+    assert rows[late].overdue and not rows[late].due_today
+    assert rows[today].due_today and not rows[today].overdue
+    assert {r.id for r in overdue} == {late, today}
