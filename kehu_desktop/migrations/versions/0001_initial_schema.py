@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 19:11:33.839260
+Create Date: 2026-11-22 19:26:59.225387
 """
 
 import sqlalchemy as sa
@@ -375,7 +375,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("customer_id", "month", name=op.f("uq_sales_records_customer_id")),
     )
     with op.batch_alter_table("sales_records", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sales_records_month"), ["month"], unique=False)
+        batch_op.create_index(
+            "ix_sales_records_month_customer_amount",
+            ["month", "customer_id", "amount"],
+            unique=False,
+        )
 
     op.create_table(
         "satisfaction_surveys",
@@ -751,7 +755,7 @@ def downgrade() -> None:
 
     op.drop_table("satisfaction_surveys")
     with op.batch_alter_table("sales_records", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sales_records_month"))
+        batch_op.drop_index("ix_sales_records_month_customer_amount")
 
     op.drop_table("sales_records")
     with op.batch_alter_table("key_account_proposals", schema=None) as batch_op:
