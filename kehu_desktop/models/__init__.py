@@ -20,7 +20,7 @@ from kehu_desktop.models.key_accounts import (
     SurveyItemScore,
 )
 from kehu_desktop.models.staff import Role, Staff
-from kehu_desktop.models.visits import FollowUpAction, Visit, VisitPlan
+from kehu_desktop.models.visits import FollowUpAction, LastVisit, Visit, VisitPlan
 
 __all__ = [
     "AuditEntry",
@@ -37,6 +37,7 @@ __all__ = [
     "ImportantDate",
     "KeyAccount",
     "KeyAccountProposal",
+    "LastVisit",
     "Role",
     "SalesRecord",
     "SatisfactionSurvey",

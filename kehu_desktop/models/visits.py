@@ -67,3 +67,16 @@ class FollowUpAction(Tracked, Base):
 
     visit: Mapped[Visit] = relationship(back_populates="actions")
     owner = relationship("Staff", foreign_keys=[owner_id])
+
+
+class LastVisit(Base):
+    """The time of each customer's latest visit, kept by ``services.visit_plans``.
+
+    Derived from ``visits`` (never edited by hand): it lets the today view find the customers
+    due for a visit among 100,000 without looking up each one's latest visit.
+    """
+
+    __tablename__ = "last_visits"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    visited_at: Mapped[datetime]

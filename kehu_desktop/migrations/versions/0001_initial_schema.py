@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 19:26:59.225387
+Create Date: 2026-11-22 19:29:59.680332
 """
 
 import sqlalchemy as sa
@@ -351,6 +351,15 @@ def upgrade() -> None:
             batch_op.f("ix_key_account_proposals_status"), ["status"], unique=False
         )
 
+    op.create_table(
+        "last_visits",
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("visited_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_last_visits_customer_id_customers")
+        ),
+        sa.PrimaryKeyConstraint("customer_id", name=op.f("pk_last_visits")),
+    )
     op.create_table(
         "sales_records",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -758,6 +767,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_sales_records_month_customer_amount")
 
     op.drop_table("sales_records")
+    op.drop_table("last_visits")
     with op.batch_alter_table("key_account_proposals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_key_account_proposals_status"))
         batch_op.drop_index(batch_op.f("ix_key_account_proposals_customer_id"))
