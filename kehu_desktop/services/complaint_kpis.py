@@ -20,12 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, and_, case, extract, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, Customer
 from kehu_desktop.services.complaints import SATISFIED_LEVELS, Status
+from kehu_desktop.services.excel_export import write_table
 
 ANSWERED = (Status.REPLIED, Status.REVISITED, Status.CLOSED)
 HANDLED = (Status.HANDLING, *ANSWERED)
@@ -252,23 +254,25 @@ BREAKDOWN_HEADERS = ("分组", "受理", "撤销", "已答复", "按期答复", 
                      "换货数量", "换货金额", "索赔金额")  # fmt: skip
 
 
+SUMMARY_LABELS = ("受理投诉", "其中撤销", "已答复（解决）", "已结案", "超期未答复",
+                  *(label for label, _n in RATE_ROWS), "退货", "换货", "索赔金额")  # fmt: skip
+
+
 def summary_lines(kpis: ComplaintKpis) -> list[tuple[str, str]]:
-    """(label, value) pairs of the headline figures."""
+    """(label, value) pairs of the headline figures, in ``SUMMARY_LABELS`` order."""
     t = kpis.total
-    lines = [
-        ("受理投诉", f"{t.received} 宗"),
-        ("其中撤销", f"{t.cancelled} 宗"),
-        ("已答复（解决）", f"{t.resolved} 宗"),
-        ("已结案", f"{t.closed} 宗"),
-        ("超期未答复", f"{t.overdue_open} 宗"),
+    values = [
+        f"{t.received} 宗",
+        f"{t.cancelled} 宗",
+        f"{t.resolved} 宗",
+        f"{t.closed} 宗",
+        f"{t.overdue_open} 宗",
+        *(percent(getattr(t, name)) for _label, name in RATE_ROWS),
+        f"{t.return_quantity.normalize():f} 件 / ￥{t.return_amount:,.2f}",
+        f"{t.exchange_quantity.normalize():f} 件 / ￥{t.exchange_amount:,.2f}",
+        f"￥{t.claim_amount:,.2f}",
     ]
-    lines += [(label, percent(getattr(t, name))) for label, name in RATE_ROWS]
-    lines += [
-        ("退货", f"{t.return_quantity.normalize():f} 件 / ￥{t.return_amount:,.2f}"),
-        ("换货", f"{t.exchange_quantity.normalize():f} 件 / ￥{t.exchange_amount:,.2f}"),
-        ("索赔金额", f"￥{t.claim_amount:,.2f}"),
-    ]
-    return lines
+    return list(zip(SUMMARY_LABELS, values, strict=True))
 
 
 def breakdown_row(label: str, f: Figures) -> tuple:
@@ -276,3 +280,18 @@ def breakdown_row(label: str, f: Figures) -> tuple:
             percent(f.timely_rate), percent(f.resolution_rate), percent(f.satisfaction_rate),
             percent(f.revisit_rate), percent(f.completeness_rate), f.return_quantity,
             f.return_amount, f.exchange_quantity, f.exchange_amount, f.claim_amount)  # fmt: skip
+
+
+def report_rows(kpis: ComplaintKpis) -> list[tuple]:
+    """Every breakdown and the monthly trend under one header, as the .xlsx export holds them."""
+    rows = [breakdown_row("合计", kpis.total)]
+    for prefix, groups in (("类别", kpis.by_category), ("严重程度", kpis.by_severity),
+                           ("部门", kpis.by_department), ("客户", kpis.by_customer)):  # fmt: skip
+        rows += [breakdown_row(f"{prefix}：{label}", f) for label, f in groups]
+    rows += [breakdown_row(f"月份：{month:%Y-%m}", f) for month, f in kpis.trend]
+    return rows
+
+
+def export_xlsx(path: Path, kpis: ComplaintKpis) -> int:
+    title = f"投诉统计 {kpis.start.isoformat()} 至 {kpis.end.isoformat()}"
+    return write_table(path, title, BREAKDOWN_HEADERS, report_rows(kpis))

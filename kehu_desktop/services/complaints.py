@@ -18,12 +18,12 @@ from sqlalchemy import event, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from kehu_desktop.models import Complaint, ComplaintEvent, Customer, Staff
+from kehu_desktop.models import Complaint, ComplaintEvent, Contact, Customer, Staff
 from kehu_desktop.services.errors import NotFoundError, PermissionDenied, UserError, ValidationError
 from kehu_desktop.services.operators import Operator
 from kehu_desktop.services.parsing import parse_money, parse_quantity
 from kehu_desktop.services.settings import SettingSpec
-from kehu_desktop.services.working_days import load_calendar
+from kehu_desktop.services.working_days import load_calendar, save_calendar
 
 CHANNELS = ("电话", "上门", "邮件", "信函", "网络")
 CATEGORIES = ("产品质量", "交货期", "服务态度", "价格结算", "包装运输", "其他")
@@ -568,6 +568,24 @@ def open_complaints_for_customer(session: Session, customer_id: int) -> list[tup
     return [(i, n, s) for i, n, s in session.execute(query)]
 
 
+def customer_choice(session: Session, customer_id: int) -> tuple[int, str]:
+    """(id, "code name") of one customer, as the pickers show it."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFoundError("找不到该客户。")
+    return customer.id, f"{customer.code} {customer.name}"
+
+
+def customer_contacts(session: Session, customer_id: int) -> list[tuple[str, str]]:
+    """(name, phone) of the customer's contacts, to fill in who complained."""
+    query = (
+        select(Contact.name, Contact.mobile, Contact.phone)
+        .where(Contact.customer_id == customer_id)
+        .order_by(Contact.id)
+    )
+    return [(name, mobile or phone or "") for name, mobile, phone in session.execute(query)]
+
+
 @dataclass(frozen=True)
 class ComplaintFilter:
     status: str = ""
@@ -763,3 +781,37 @@ def export_rows(rows: list[ComplaintRow]) -> list[tuple]:
          r.first_responsible, r.handler, r.deadline, r.overdue, r.escalation_pending)
         for r in rows
     ]  # fmt: skip
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineSettings:
+    """What the 投诉期限与节假日 dialog edits."""
+
+    deadline_days: dict[str, int]
+    escalation_days: dict[str, int]
+    holidays: tuple[date, ...]
+    makeup_workdays: tuple[date, ...]
+
+
+def load_deadline_settings(session: Session) -> DeadlineSettings:
+    calendar = load_calendar(session)
+    return DeadlineSettings(
+        {s: int(DEADLINE_DAYS.get(session).get(s, 3)) for s in SEVERITIES},
+        {s: int(d) for s, d in ESCALATION_DAYS.get(session).items()},
+        tuple(sorted(calendar.holidays)),
+        tuple(sorted(calendar.makeup_workdays)),
+    )
+
+
+def save_deadline_settings(session: Session, operator: Operator, values: DeadlineSettings) -> None:
+    """Deadlines apply to complaints registered from now on; 主管/管理员 only."""
+    operator.require_supervisor()
+    for severity, days in {**values.deadline_days, **values.escalation_days}.items():
+        if severity not in SEVERITIES or not 0 <= days <= 60:
+            raise ValidationError({severity: f"{severity}投诉的期限应在 0 到 60 个工作日之间。"})
+    save_calendar(session, list(values.holidays), list(values.makeup_workdays))
+    DEADLINE_DAYS.put(session, dict(values.deadline_days))
+    ESCALATION_DAYS.put(session, dict(values.escalation_days))

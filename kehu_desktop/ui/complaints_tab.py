@@ -1,27 +1,249 @@
-"""The 客户投诉 tab."""
+"""The 客户投诉 tab: the ledger (台账) with filters, overdue tints and escalation flags."""
 
 from __future__ import annotations
 
-from kehu_desktop.services import complaints
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehu_desktop.services import complaints, customers, excel_export
+from kehu_desktop.services.complaints import ComplaintFilter, ComplaintRow
 from kehu_desktop.services.context import DeskContext
+from kehu_desktop.ui.background import run_in_background
+from kehu_desktop.ui.complaint_dialog import ComplaintDialog
+from kehu_desktop.ui.complaint_registration_dialog import ComplaintRegistrationDialog
+from kehu_desktop.ui.complaint_report import ComplaintReportDialog
+from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
-from kehu_desktop.ui.record_list_tab import RecordListTab
-from kehu_desktop.ui.record_table import Column
+from kehu_desktop.ui.record_table import Column, RecordTableModel
+
+LAYOUT_KEY = "complaintTable"
+MONTHS_OFFERED = 24
+
+
+def row_tint(row: ComplaintRow) -> str:
+    """Overdue rows in red, due today in amber."""
+    if row.overdue:
+        return "warning"
+    return "notice" if row.due_today else ""
+
+
+def _severity_text(row: ComplaintRow) -> str:
+    return f"{row.severity}（待主管确认）" if row.escalation_pending else row.severity
+
+
+def _deadline_text(row: ComplaintRow) -> str:
+    if row.overdue:
+        return f"{row.deadline.isoformat()} 已超期"
+    return f"{row.deadline.isoformat()} 今日到期" if row.due_today else row.deadline.isoformat()
+
 
 COLUMNS = (
-    Column("投诉编号", lambda r: r.number),
-    Column("受理时间", lambda r: r.received_at),
-    Column("客户", lambda r: r.customer),
-    Column("类别", lambda r: r.category),
-    Column("严重程度", lambda r: r.severity),
-    Column("状态", lambda r: r.status),
-    Column("首问责任人", lambda r: r.first_responsible),
-    Column("处理期限", lambda r: r.deadline),
+    Column("投诉编号", lambda r: r.number, row_tint),
+    Column("受理时间", lambda r: r.received_at, row_tint),
+    Column("客户", lambda r: r.customer, row_tint),
+    Column("类别", lambda r: r.category, row_tint),
+    Column(
+        "严重程度", _severity_text, lambda r: "warning" if r.escalation_pending else row_tint(r)
+    ),  # fmt: skip
+    Column("状态", lambda r: r.status, row_tint),
+    Column("首问责任人", lambda r: r.first_responsible, row_tint),
+    Column("当前处理人", lambda r: r.handler, row_tint),
+    Column("答复期限", _deadline_text, row_tint),
 )
 
 
-def create_complaints_tab(context: DeskContext, layout: LayoutMemory) -> RecordListTab:
-    return RecordListTab(
-        context, layout, key="complaintTable", columns=COLUMNS,
-        loader=complaints.list_complaints, caption="投诉台账（只读）",
-    )  # fmt: skip
+def _combo(name: str, first: str, items) -> QComboBox:
+    combo = QComboBox(objectName=name)
+    combo.addItem(first, None)
+    for item in items:
+        if isinstance(item, tuple):
+            combo.addItem(item[1], item[0])
+        else:
+            combo.addItem(item, item)
+    return combo
+
+
+class ComplaintsTab(QWidget):
+    """The complaint ledger.
+
+    Signals: ``loaded(int)`` with the row count after each reload.
+    """
+
+    loaded = Signal(int)
+
+    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._layout_memory = layout
+        self._report: ComplaintReportDialog | None = None
+        with context.reader() as session:
+            staff = customers.staff_choices(session)
+
+        self.status_filter = _combo("complaintStatusFilter", "全部状态", complaints.STATUSES)
+        self.severity_filter = _combo("complaintSeverityFilter", "全部程度", complaints.SEVERITIES)
+        self.category_filter = _combo("complaintCategoryFilter", "全部类别", complaints.CATEGORIES)
+        today = date.today()
+        months = []
+        for back in range(MONTHS_OFFERED):
+            index = today.year * 12 + today.month - 1 - back
+            months.append(
+                (date(index // 12, index % 12 + 1, 1), f"{index // 12}年{index % 12 + 1}月")
+            )
+        self.month_filter = _combo("complaintMonthFilter", "全部月份", months)
+        self.person_filter = _combo("complaintPersonFilter", "全部首问责任人", staff)
+        self.customer_filter = QLineEdit(objectName="complaintCustomerFilter")
+        self.customer_filter.setPlaceholderText("客户名称/编号或投诉编号")
+        self.customer_filter.setClearButtonEnabled(True)
+        self.overdue_filter = QCheckBox("只看超期及今日到期", objectName="complaintOverdueFilter")
+        for combo in (self.status_filter, self.severity_filter, self.category_filter,
+                      self.month_filter, self.person_filter):  # fmt: skip
+            combo.currentIndexChanged.connect(self.reload)
+        self.overdue_filter.toggled.connect(self.reload)
+        self.customer_filter.returnPressed.connect(self.reload)
+
+        self.new_button = QPushButton("登记投诉(&N)", objectName="complaintNewButton")
+        self.new_button.clicked.connect(self.new_record)
+        self.open_button = QPushButton("打开", objectName="complaintOpenButton")
+        self.open_button.clicked.connect(self.open_current)
+        self.report_button = QPushButton("统计报表", objectName="complaintReportButton")
+        self.report_button.clicked.connect(self.show_report)
+        self.export_button = QPushButton("导出 Excel", objectName="complaintExportButton")
+        self.export_button.clicked.connect(lambda: self.export_xlsx())
+
+        self.model = RecordTableModel(COLUMNS, self)
+        self.table = QTableView(objectName=LAYOUT_KEY)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.open_current())
+        self.table.activated.connect(lambda _i: self.open_current())
+        self._header_restored = layout.restore_header(LAYOUT_KEY, self.table.horizontalHeader())
+        self.summary = QLabel(objectName="complaintSummary")
+
+        filters = QHBoxLayout()
+        for widget in (self.status_filter, self.severity_filter, self.category_filter,
+                       self.month_filter, self.person_filter, self.customer_filter,
+                       self.overdue_filter):  # fmt: skip
+            filters.addWidget(widget)
+        buttons = QHBoxLayout()
+        for widget in (self.new_button, self.open_button, self.report_button, self.export_button):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        buttons.addWidget(self.summary)
+        box = QVBoxLayout(self)
+        box.addLayout(filters)
+        box.addLayout(buttons)
+        box.addWidget(self.table)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def current_filter(self) -> ComplaintFilter:
+        return ComplaintFilter(
+            status=self.status_filter.currentData() or "",
+            overdue_only=self.overdue_filter.isChecked(),
+            severity=self.severity_filter.currentData() or "",
+            category=self.category_filter.currentData() or "",
+            month=self.month_filter.currentData(),
+            first_responsible_id=self.person_filter.currentData(),
+            customer_text=self.customer_filter.text(),
+        )
+
+    def reload(self) -> None:
+        flt = self.current_filter()
+
+        def query(_progress):
+            with self._context.reader() as session:
+                return complaints.list_complaints(session, flt)
+
+        run_in_background(query, self._show, lambda e: show_error(self, "加载投诉失败", e))
+
+    def _show(self, rows: list[ComplaintRow]) -> None:
+        selected = self.current_id()
+        self.model.set_rows(rows)
+        if not self._header_restored:
+            self.table.resizeColumnsToContents()
+        overdue = sum(r.overdue for r in rows)
+        pending = sum(r.escalation_pending for r in rows)
+        self.summary.setText(f"共 {len(rows)} 宗 · 超期 {overdue} 宗 · 待主管确认 {pending} 宗")
+        for index, row in enumerate(rows):
+            if row.id == selected:
+                self.table.selectRow(index)
+        self.loaded.emit(len(rows))
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()).id if index.isValid() else None
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def new_record(self, customer_id: int | None = None) -> ComplaintRegistrationDialog:
+        """Open the registration form (Ctrl+N); the list reloads once it is saved."""
+        dialog = ComplaintRegistrationDialog(self._context, self._layout_memory, customer_id, self)
+        dialog.saved.connect(lambda _id: self.reload())
+        dialog.open()
+        return dialog
+
+    def open_current(self) -> ComplaintDialog | None:
+        complaint_id = self.current_id()
+        if complaint_id is None:
+            return None
+        return self.open_complaint(complaint_id)
+
+    def open_complaint(self, complaint_id: int) -> ComplaintDialog:
+        dialog = ComplaintDialog(self._context, self._layout_memory, complaint_id, self)
+        dialog.changed.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def show_report(self) -> ComplaintReportDialog:
+        if self._report is None:
+            self._report = ComplaintReportDialog(self._context, self._layout_memory, self)
+        self._report.show()
+        self._report.raise_()
+        return self._report
+
+    def export_xlsx(self, path: Path | None = None) -> None:
+        """Export the list as filtered now; asks for a file name unless one is given."""
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "导出投诉台账", "投诉台账.xlsx", "Excel 文件 (*.xlsx)"
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+        rows = complaints.export_rows(self.model.rows())
+        self.export_button.setEnabled(False)
+
+        def work(_progress) -> int:
+            return excel_export.write_table(path, "投诉台账", complaints.EXPORT_HEADERS, rows)
+
+        def done(count: int) -> None:
+            self.export_button.setEnabled(True)
+            self.summary.setText(f"已导出 {count} 宗投诉到 {path}")
+
+        def failed(error: Exception) -> None:
+            self.export_button.setEnabled(True)
+            show_error(self, "导出失败", error)
+
+        run_in_background(work, done, failed)
+
+    def save_layout(self) -> None:
+        self._layout_memory.save_header(LAYOUT_KEY, self.table.horizontalHeader())

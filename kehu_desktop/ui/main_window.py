@@ -11,7 +11,8 @@ from kehu_desktop.services import customers, demo
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.ui.audit_dialog import AuditDialog
 from kehu_desktop.ui.background import run_in_background
-from kehu_desktop.ui.complaints_tab import create_complaints_tab
+from kehu_desktop.ui.complaint_settings_dialog import ComplaintSettingsDialog
+from kehu_desktop.ui.complaints_tab import ComplaintsTab
 from kehu_desktop.ui.customers_tab import CustomersTab
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.key_accounts_tab import create_key_accounts_tab
@@ -30,7 +31,7 @@ class MainWindow(QMainWindow):
 
         self.customers_tab = CustomersTab(context, layout)
         self.visits_tab = create_visits_tab(context, layout)
-        self.complaints_tab = create_complaints_tab(context, layout)
+        self.complaints_tab = ComplaintsTab(context, layout)
         self.key_accounts_tab = create_key_accounts_tab(context, layout)
         self.tabs = QTabWidget(objectName="mainTabs")
         for tab, title in (
@@ -107,8 +108,17 @@ class MainWindow(QMainWindow):
                 lambda _c=False, i=index: self.tabs.setCurrentIndex(i),
                 f"Ctrl+{index + 1}",
             )
+        self._action(
+            view_menu, "客户投诉统计报表…", lambda: self.complaints_tab.show_report(), None,
+            "actionComplaintReport",
+        )  # fmt: skip
         # Each desk adds the dialog for its own business settings here.
         self.settings_menu = bar.addMenu("设置(&S)")
+        self._action(
+            self.settings_menu, "投诉期限与节假日…",
+            lambda: ComplaintSettingsDialog(self._context, self).exec(), None,
+            "actionComplaintSettings",
+        )  # fmt: skip
         admin_menu = bar.addMenu("管理(&A)")
         self._action(admin_menu, "操作员管理…", self.manage_staff, None, "actionStaff")
         self._action(admin_menu, "审计日志…", self.show_audit, None, "actionAudit")

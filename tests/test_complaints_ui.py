@@ -1,0 +1,244 @@
+"""Driving the complaints tab, the detail dialog, registration, the report and settings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from kehu_desktop.services import complaints
+from kehu_desktop.services.complaints import Action, Status
+from kehu_desktop.services.context import DeskContext
+from kehu_desktop.ui.complaint_dialog import ComplaintDialog
+from kehu_desktop.ui.complaint_report import ComplaintReportDialog
+from kehu_desktop.ui.complaint_settings_dialog import ComplaintSettingsDialog
+from kehu_desktop.ui.complaints_tab import ComplaintsTab
+from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.record_table import WARNING_BACKGROUND
+from tests.helpers.complaints import advance, register
+from tests.helpers.customers import make_customer
+
+
+@pytest.fixture
+def layout(data_dir) -> LayoutMemory:
+    return LayoutMemory(data_dir)
+
+
+@pytest.fixture
+def customer(context) -> int:
+    return make_customer(
+        context, "北京华达电子有限公司", contacts=[{"name": "李明", "mobile": "13800001111"}]
+    )
+
+
+@pytest.fixture
+def tab(qtbot, context, layout) -> ComplaintsTab:
+    widget = ComplaintsTab(context, layout)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def _reload(qtbot, tab: ComplaintsTab) -> None:
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        tab.reload()
+
+
+def test_list_filters_and_tints(qtbot, qtmodeltester, tab, context, customer):
+    late = register(context, customer, received_at=datetime(2026, 3, 2, 9))
+    register(context, customer, severity="重大", category="交货期")
+    _reload(qtbot, tab)
+    qtmodeltester.check(tab.model)
+    assert tab.model.rowCount() == 2
+    rows = {tab.model.row_at(r).id: r for r in range(2)}
+    late_row = rows[late]
+    background = tab.model.index(late_row, 0).data(Qt.ItemDataRole.BackgroundRole)
+    assert background.color() == WARNING_BACKGROUND
+    assert "已超期" in tab.model.index(late_row, 8).data()
+    severity = tab.model.index(1 - late_row, 4).data()
+    assert severity == "重大（待主管确认）"
+    assert "超期 1 宗" in tab.summary.text() and "待主管确认 1 宗" in tab.summary.text()
+
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        tab.category_filter.setCurrentIndex(tab.category_filter.findText("交货期"))
+    assert tab.model.rowCount() == 1
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        tab.category_filter.setCurrentIndex(0)
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        tab.overdue_filter.setChecked(True)
+    assert [tab.model.row_at(r).id for r in range(tab.model.rowCount())] == [late]
+
+
+def test_register_through_the_dialog(qtbot, tab, context, customer):
+    dialog = tab.new_record(customer)
+    assert dialog.customer.currentData() == customer
+    assert dialog.contact_name.currentText() == "李明"
+    assert dialog.contact_phone.text() == "13800001111"
+    dialog.description.setPlainText("")
+    dialog.accept()
+    assert dialog.isVisible() and "请填写投诉内容" in dialog.error_label.text()
+    dialog.description.setPlainText("包装破损 10 箱")
+    dialog.severity.setCurrentIndex(dialog.severity.findText("特殊"))
+    assert "升级至主管" in dialog.deadline_label.text()
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        dialog.accept()
+    assert not dialog.isVisible()
+    assert tab.model.rowCount() == 1
+    row = tab.model.row_at(0)
+    assert row.number == f"TS-{date.today().year}-0001" and row.severity == "特殊"
+    assert row.first_responsible == context.operator.name
+
+
+def _button(dialog: ComplaintDialog, action: Action) -> QPushButton:
+    return dialog.action_buttons[action]
+
+
+def test_detail_dialog_walks_the_lifecycle(qtbot, qtmodeltester, context, layout, customer):
+    complaint_id = register(context, customer)
+    dialog = ComplaintDialog(context, layout, complaint_id)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.timeline_model)
+    visible = {a for a, b in dialog.action_buttons.items() if not b.isHidden()}
+    assert visible == {Action.INVESTIGATE, Action.CANCEL, Action.HAND_OVER, Action.NOTE}
+
+    step = dialog.start_action(Action.INVESTIGATE)
+    step.fields["note"].setPlainText("联系品质部抽检")
+    with qtbot.waitSignal(dialog.changed):
+        step.accept()
+    assert "【调查】" in dialog.header.text()
+    assert dialog.timeline_model.rowCount() == 2
+
+    step = dialog.start_action(Action.HANDLE)
+    step.fields["cause"].setPlainText("模具磨损")
+    step.fields["measures"].setPlainText("更换模具")
+    step.fields["claim_amount"].setText("abc")
+    step.accept()
+    assert step.isVisible() and "abc" in step.error_label.text()
+    assert step.fields["claim_amount"].styleSheet()
+    step.fields["claim_amount"].setText("1,500")
+    with qtbot.waitSignal(dialog.changed):
+        step.accept()
+    assert dialog.values["claim_amount"].text() == "1,500.00"
+
+    step = dialog.start_action(Action.REPLY)
+    step.fields["note"].setPlainText("已安排换货并致歉")
+    with qtbot.waitSignal(dialog.changed):
+        step.accept()
+    assert _button(dialog, Action.CLOSE).isHidden()
+
+    step = dialog.start_action(Action.REVISIT)
+    step.fields["satisfaction"].setCurrentIndex(step.fields["satisfaction"].findText("非常满意"))
+    with qtbot.waitSignal(dialog.changed):
+        step.accept()
+    assert dialog.values["satisfaction"].text() == "非常满意"
+    assert not _button(dialog, Action.CLOSE).isHidden()
+
+    step = dialog.start_action(Action.CLOSE)
+    with qtbot.waitSignal(dialog.changed):
+        step.accept()
+    assert "【结案】" in dialog.header.text()
+    kinds = [dialog.timeline_model.index(r, 2).data() for r in range(6)]
+    assert kinds == ["登记", "开始调查", "记录处理", "答复客户", "回访", "结案"]
+    assert {a for a, b in dialog.action_buttons.items() if not b.isHidden()} == {Action.NOTE}
+
+
+def test_step_refused_by_the_service_keeps_the_form(qtbot, context, layout, customer, agent):
+    complaint_id = register(context, customer)
+    advance(context, complaint_id, Status.HANDLING)
+    agent_context = DeskContext(context.database, agent)
+    dialog = ComplaintDialog(agent_context, layout, complaint_id)
+    qtbot.addWidget(dialog)
+    assert _button(dialog, Action.REPLY).isHidden()  # only the first-responsible person replies
+    step = dialog.start_action(Action.REPLY)  # e.g. a stale window: the service still refuses
+    step.fields["note"].setPlainText("答复内容")
+    step.accept()
+    assert step.isVisible() and "首问" in step.error_label.text()
+    assert step.fields["note"].toPlainText() == "答复内容"
+
+
+def test_escalation_banner_and_handover(qtbot, context, layout, customer, agent, supervisor):
+    complaint_id = register(context, customer, severity="重大", operator=agent)
+    dialog = ComplaintDialog(DeskContext(context.database, supervisor), layout, complaint_id)
+    qtbot.addWidget(dialog)
+    assert (
+        not dialog.banner.isHidden()
+        and "待" in dialog.banner.text()
+        or "等待" in (dialog.banner.text())
+    )
+    step = dialog.start_action(Action.HAND_OVER)
+    step.fields["handover_to"].setCurrentIndex(step.fields["handover_to"].findText("王强"))
+    step.fields["note"].setPlainText("主管亲自跟进")
+    with qtbot.waitSignal(dialog.changed):
+        step.accept()
+    assert dialog.values["first_responsible"].text() == "张丽"
+    assert dialog.values["handler"].text() == "王强"
+    step = dialog.start_action(Action.ACKNOWLEDGE)
+    with qtbot.waitSignal(dialog.changed):
+        step.accept()
+    assert dialog.banner.isHidden()
+
+
+def test_open_from_the_list_and_export(qtbot, tab, context, customer, tmp_path):
+    register(context, customer)
+    _reload(qtbot, tab)
+    tab.table.selectRow(0)
+    dialog = tab.open_current()
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible() and dialog.detail.id == tab.current_id()
+    dialog.reject()
+    target = tmp_path / "台账.xlsx"
+    tab.export_xlsx(target)
+    qtbot.waitUntil(lambda: "已导出" in tab.summary.text(), timeout=5000)
+    sheet = load_workbook(target).active
+    assert sheet["A1"].value == "投诉编号" and sheet["C2"].value == "北京华达电子有限公司"
+
+
+def test_report_view_shows_figures_and_exports(qtbot, qtmodeltester, context, layout, customer,
+                                               tmp_path):  # fmt: skip
+    complaint_id = register(context, customer, received_at=datetime(2026, 10, 12, 9))
+    advance(context, complaint_id, Status.CLOSED, start=datetime(2026, 10, 12, 9))
+    report = ComplaintReportDialog(context, layout)
+    qtbot.addWidget(report)
+    qtbot.waitUntil(lambda: report.kpis is not None, timeout=5000)
+    with qtbot.waitSignal(report.computed, timeout=5000):
+        report.start_edit.setDate(date(2026, 10, 1))
+        report.end_edit.setDate(date(2026, 10, 31))
+        report.compute()
+    assert report.figure_labels["受理投诉"].text() == "1 宗"
+    assert report.figure_labels["满意率"].text() == "100.0%"
+    assert report.figure_labels["处理及时率"].text() == "100.0%"
+    model = report.breakdown_models["by_category"]
+    qtmodeltester.check(model)
+    assert model.index(0, 0).data() == "产品质量"
+    assert report.category_chart.chart().series()[0].count() == 1
+    target = tmp_path / "统计.xlsx"
+    report.export_xlsx(target)
+    qtbot.waitUntil(lambda: "已导出" in report.status.text(), timeout=5000)
+    sheet = load_workbook(target).active
+    assert sheet["A2"].value == "合计" and sheet["B2"].value == 1
+
+
+def test_settings_dialog_saves_deadlines_and_calendar(qtbot, context):
+    dialog = ComplaintSettingsDialog(context)
+    qtbot.addWidget(dialog)
+    assert "2026-10-01" in dialog.holidays.toPlainText()
+    dialog.deadline_boxes["一般"].setValue(5)
+    dialog.makeup.setPlainText("2026-10-01")
+    dialog.accept()
+    assert "既是节假日又是调休" in dialog.error_label.text()
+    dialog.makeup.setPlainText("2026-11-28")
+    dialog.accept()
+    with context.reader() as session:
+        saved = complaints.load_deadline_settings(session)
+    assert saved.deadline_days["一般"] == 5
+    assert saved.makeup_workdays == (date(2026, 11, 28),)
+
+
+def test_main_window_has_the_desk(qtbot, main_window):
+    window = main_window
+    assert isinstance(window.complaints_tab, ComplaintsTab)
+    assert window.findChild(type(window.complaints_tab.table), "complaintTable") is not None
+    names = [a.objectName() for a in window.settings_menu.actions()]
+    assert "actionComplaintSettings" in names
