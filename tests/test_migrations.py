@@ -20,6 +20,17 @@ def test_empty_database_upgraded_to_head_matches_models(database):
         assert compare_metadata(context, Base.metadata) == []
 
 
+def test_known_head_matches_the_scripts():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from kehu_desktop.services.database import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == head_revision()
+
+
 def test_sqlite_is_opened_safely(database):
     with database.engine.connect() as connection:
         assert connection.scalar(text("PRAGMA journal_mode")) == "wal"

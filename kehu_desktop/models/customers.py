@@ -13,7 +13,13 @@ from kehu_desktop.models.base import Base, Quantity, Tracked
 
 class Customer(Tracked, Base):
     __tablename__ = "customers"
-    __table_args__ = (Index("ix_customers_filters", "archived", "abc_class", "management_class"),)
+    __table_args__ = (
+        # The list in its default order, read from the index alone.
+        Index("ix_customers_list", "archived", "code"),
+        # Checking search hits (ids) for archived and sorting them by code without
+        # touching the wide rows.
+        Index("ix_customers_lookup", "id", "archived", "code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # 基础资料

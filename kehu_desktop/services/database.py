@@ -10,14 +10,11 @@ from datetime import datetime
 from pathlib import Path
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kehu_desktop.migrations import SCHEMA_HEAD
 from kehu_desktop.services import audit, search
 
 DATA_DIR_ENV = "KEHU_DATA_DIR"
@@ -43,14 +40,8 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.close()
 
 
-def _alembic_config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return config
-
-
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return SCHEMA_HEAD
 
 
 class Database:
@@ -98,7 +89,9 @@ class Database:
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.scalar(text("SELECT version_num FROM alembic_version"))
 
     def upgrade(self) -> Path | None:
         """Bring the schema to head, first copying the database file if it holds data.
@@ -110,7 +103,11 @@ class Database:
         if current != head_revision():
             if current is not None:
                 backup = self.backup(f"before-{head_revision()}")
-            config = _alembic_config()
+            from alembic import command  # loaded only when there is something to upgrade
+            from alembic.config import Config
+
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
@@ -129,6 +126,17 @@ class Database:
         with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
             src.backup(dst)
         return target
+
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics (after bulk loads, and on closing).
+
+        Without them SQLite may walk a whole index in list order instead of looking up the
+        few hundred customers a search found.
+        """
+        if self.is_sqlite:
+            with self.engine.begin() as connection:
+                connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+                connection.exec_driver_sql("ANALYZE")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -121,6 +121,7 @@ def load_demo(
             size = min(BATCH, customer_count - start)
             _add_batch(session, rng, first_number + start, size, staff_ids, actor, today, counts)
             report(start + size, customer_count)
+    database.optimize()
     return DemoSummary(customer_count, counts["contacts"], counts["visits"], counts["complaints"],
                        counts["key_accounts"])  # fmt: skip
 

@@ -7,9 +7,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 MONEY_FORMAT = "#,##0.00"
 
@@ -25,6 +22,10 @@ def write_table(
 
     Decimals stay numbers with a money format; dates stay dates, so the sheet sorts and sums.
     """
+    from openpyxl import Workbook  # loaded on first export, not at start-up
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = title[:31]

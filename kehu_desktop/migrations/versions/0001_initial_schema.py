@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 19:29:59.680332
+Create Date: 2026-11-22 19:31:09.812289
 """
 
 import sqlalchemy as sa
@@ -123,9 +123,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("code", name=op.f("uq_customers_code")),
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_customers_filters", ["archived", "abc_class", "management_class"], unique=False
-        )
+        batch_op.create_index("ix_customers_list", ["archived", "code"], unique=False)
+        batch_op.create_index("ix_customers_lookup", ["id", "archived", "code"], unique=False)
         batch_op.create_index(batch_op.f("ix_customers_name"), ["name"], unique=False)
         batch_op.create_index(batch_op.f("ix_customers_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_customers_province"), ["province"], unique=False)
@@ -797,7 +796,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_customers_province"))
         batch_op.drop_index(batch_op.f("ix_customers_owner_id"))
         batch_op.drop_index(batch_op.f("ix_customers_name"))
-        batch_op.drop_index("ix_customers_filters")
+        batch_op.drop_index("ix_customers_lookup")
+        batch_op.drop_index("ix_customers_list")
 
     op.drop_table("customers")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:

@@ -1,0 +1,166 @@
+"""Customer desk at scale: a 100,000-customer store, search latency, the first rows, memory,
+and start-up time beside a bare PySide6 window.
+
+    python benchmarks/bench_customers.py [--customers 100000] [--data-dir DIR]
+
+With ``--data-dir`` pointing at a store built earlier, the build is skipped.
+Targets (issue 2): search p95 ≤ 15 ms, first rows ≤ 150 ms, RSS ≤ 250 MiB,
+start-up ≤ 2× the bare window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+QUERIES = {
+    "1 个汉字": ["华", "张", "泰", "王", "鑫"],
+    "2 个汉字": ["华达", "宏泰", "张伟", "精密", "恒通"],
+    "4 个汉字": ["华达电子", "宏泰包装", "北京华达", "精密机械", "五金制造"],
+    "拼音首字母": ["bjhd", "shht", "szhx", "zs", "gzjm"],
+    "电话片段": ["0755-8", "138", "6234-5", "0571 88", "139 12"],
+}
+ROUNDS = 20
+
+BARE_WINDOW = """
+import time, sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+w = QMainWindow(); w.resize(1200, 760); w.show(); app.processEvents()
+print(time.time())
+"""
+
+APP_WINDOW = """
+import time, sys
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
+from kehu_desktop.app import create_main_window
+w = create_main_window(sys.argv[1]); w.show()
+app = QApplication.instance()
+while w.customers_tab.model.rowCount() == 0:
+    QThreadPool.globalInstance().waitForDone(10); app.processEvents()
+w.customers_tab.table.viewport().repaint()
+print(time.time())
+if len(sys.argv) > 2:  # then use it a while, as a desk would, and report the peak memory
+    import psutil
+    from PySide6.QtCore import QThreadPool
+    tab = w.customers_tab
+    tab.table.scrollToBottom(); app.processEvents()
+    for text in ("华达", "bjhd", "138", ""):
+        tab.search.setText(text); tab.reload()
+        QThreadPool.globalInstance().waitForDone(); app.processEvents()
+        tab.table.scrollToBottom(); app.processEvents()
+    info = psutil.Process().memory_info()
+    peak = getattr(info, "peak_wset", 0)
+    if not peak:
+        import resource
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(peak / 2**20)
+"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def build_store(folder: Path, count: int) -> None:
+    from kehu_desktop.cli import main as admin
+
+    started = time.perf_counter()
+    admin(["--data-dir", str(folder), "demo", "--customers", str(count)])
+    print(f"建库：{count:,} 位客户，{time.perf_counter() - started:.1f} s")
+
+
+def bench_search(folder: Path) -> None:
+    from kehu_desktop.services import customers
+    from kehu_desktop.services.database import open_database
+
+    database = open_database(folder)
+    print("\n搜索延迟（客户列表查询：匹配 + 过滤 + 排序，返回全部 id）")
+    print(f"{'类别':<10}{'p50 ms':>8}{'p95 ms':>8}{'命中(均)':>10}")
+    for label, queries in QUERIES.items():
+        timings, hits = [], []
+        with database.reader() as session:
+            for query in queries:  # warm the page cache and the statement cache
+                customers.list_ids(session, customers.CustomerFilter(text=query))
+            for _ in range(ROUNDS):
+                for query in queries:
+                    started = time.perf_counter()
+                    ids = customers.list_ids(session, customers.CustomerFilter(text=query))
+                    timings.append((time.perf_counter() - started) * 1000)
+                    hits.append(len(ids))
+        print(f"{label:<10}{percentile(timings, 0.5):>8.2f}{percentile(timings, 0.95):>8.2f}"
+              f"{statistics.mean(hits):>10.0f}")  # fmt: skip
+    database.dispose()
+
+
+def bench_first_rows(folder: Path) -> None:
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    from kehu_desktop.app import create_main_window
+
+    window = create_main_window(folder)
+    window.show()
+    app = QApplication.instance()
+    tab = window.customers_tab
+    for _ in range(2):  # the first round warms the caches, the second is measured
+        tab.model.set_ids([])
+        started = time.perf_counter()
+        tab.reload()
+        while tab.model.rowCount() == 0:
+            QThreadPool.globalInstance().waitForDone(1)
+            app.processEvents()
+        tab.table.viewport().repaint()
+        elapsed = (time.perf_counter() - started) * 1000
+    print(f"\n打开客户档案并显示首屏（{tab.model.rowCount():,} 行）：{elapsed:.0f} ms")
+    window.close()
+
+
+def time_startup(code: str, *args: str) -> float:
+    started = time.time()
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})  # fmt: skip
+    return float(out.stdout.strip().splitlines()[0]) - started
+
+
+def bench_startup(folder: Path) -> None:
+    bare = statistics.median(time_startup(BARE_WINDOW) for _ in range(5))
+    app = statistics.median(time_startup(APP_WINDOW, str(folder)) for _ in range(5))
+    print(f"\n启动时间（中位数，5 次）：空白 PySide6 窗口 {bare * 1000:.0f} ms；"
+          f"客户管家至首屏 {app * 1000:.0f} ms；比值 {app / bare:.2f}×")  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--data-dir", help="reuse a store built earlier")
+    args = parser.parse_args()
+    folder = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="kehu-bench-"))
+    if not (folder / "kehu.sqlite3").exists():
+        build_store(folder, args.customers)
+    bench_search(folder)
+    bench_first_rows(folder)
+    bench_startup(folder)
+    bench_memory(folder)
+    return 0
+
+
+def bench_memory(folder: Path) -> None:
+    out = subprocess.run([sys.executable, "-c", APP_WINDOW, str(folder), "use"], capture_output=True,
+                         text=True, check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})  # fmt: skip
+    peak = float(out.stdout.strip().splitlines()[-1])
+    print(f"\n峰值内存（窗口打开 10 万客户、滚动到底、搜索 4 次）：{peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
