@@ -1,0 +1,70 @@
+"""Weighted scoring items, shared by credit evaluations and satisfaction surveys.
+
+Both forms list items (e.g. 付款记录, 产品质量) with weights kept in settings; a result is the
+weighted average of the item scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from kehu_desktop.services.errors import ValidationError
+
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class WeightedItem:
+    item: str
+    weight: Decimal
+
+
+def from_setting(raw: Sequence[Mapping[str, object]]) -> list[WeightedItem]:
+    return [WeightedItem(str(r["item"]), Decimal(str(r["weight"]))) for r in raw]
+
+
+def to_setting(items: Sequence[WeightedItem]) -> list[dict[str, object]]:
+    return [{"item": i.item, "weight": float(i.weight)} for i in items]
+
+
+def parse_items(rows: Sequence[Mapping[str, str]], what: str) -> list[WeightedItem]:
+    """Items as typed in the settings dialog: names unique and non-empty, weights positive."""
+    items, errors, names = [], {}, set()
+    for index, row in enumerate(rows):
+        name = str(row.get("item", "")).strip()
+        weight_text = str(row.get("weight", "")).strip()
+        if not name and not weight_text:
+            continue
+        where = f"{what}第 {index + 1} 行："
+        if not name:
+            errors[f"{index}.item"] = f"{where}请填写项目名称。"
+            continue
+        if len(name) > 40:
+            errors[f"{index}.item"] = f"{where}项目名称最多 40 个字。"
+        if name in names:
+            errors[f"{index}.item"] = f"{where}项目“{name}”重复。"
+        names.add(name)
+        try:
+            weight = Decimal(weight_text)
+        except InvalidOperation:
+            weight = Decimal(-1)
+        if not weight.is_finite() or weight <= 0 or weight > 1000:
+            errors[f"{index}.weight"] = f"{where}权重应为大于 0 的数字。"
+            continue
+        items.append(WeightedItem(name, weight.quantize(TWO_PLACES)))
+    if not items and not errors:
+        errors["items"] = f"{what}至少需要一个项目。"
+    if errors:
+        raise ValidationError(errors)
+    return items
+
+
+def weighted_average(items: Sequence[WeightedItem], scores: Mapping[str, Decimal]) -> Decimal:
+    """Σ weight × score / Σ weight, to two places (half up)."""
+    total_weight = sum((i.weight for i in items), Decimal(0))
+    if total_weight <= 0:
+        return Decimal("0.00")
+    weighted = sum((i.weight * Decimal(scores[i.item]) for i in items), Decimal(0))
+    return (weighted / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
