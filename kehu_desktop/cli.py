@@ -10,9 +10,10 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import text
 
-from kehu_desktop.services import customers, demo, operators, search
+from kehu_desktop.services import complaint_kpis, customers, demo, operators, search
 from kehu_desktop.services.database import Database, head_revision, open_database
 from kehu_desktop.services.errors import UserError
+from kehu_desktop.services.parsing import parse_month
 
 Command = Callable[[Database, argparse.Namespace], int]
 
@@ -76,6 +77,52 @@ def _search(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _print(database: Database, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kehu_desktop.forms import printing
+    from kehu_desktop.forms.definition import load_catalog
+    from kehu_desktop.services.parsing import parse_date, parse_month
+
+    catalog = load_catalog(database.data_dir)
+    for problem in catalog.problems:
+        print(f"注意：{problem}", file=sys.stderr)
+    definition = catalog.find(args.form)
+    start = end = None
+    try:
+        if args.month:
+            start, end = printing.month_range(parse_month(args.month))
+        elif args.day:
+            start = end = parse_date(args.day)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    output = Path(args.output)
+    fmt = "xlsx" if output.suffix.lower() == ".xlsx" else "pdf"
+    job = printing.PrintJob(
+        definition.key,
+        (args.record,) if args.record is not None else (),
+        start,
+        end,
+        paper=args.paper or "",
+        overlay=args.overlay,
+    )
+    with database.reader() as session:
+        data = printing.render(session, catalog, job, fmt)
+    output.write_bytes(data)
+    print(f"已生成 {output}（{definition.title}）")
+    return 0
+
+
+def _report_complaints(database: Database, args: argparse.Namespace) -> int:
+    try:
+        start, end = complaint_kpis.month_period(parse_month(args.month))
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    with database.reader() as session:
+        print(complaint_kpis.report_text(complaint_kpis.compute(session, start, end)))
+    return 0
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="kehu-admin", description="客户管家管理命令")
     parser.add_argument("--data-dir", help="数据文件夹（默认：用户数据目录，或环境变量 KEHU_DATA_DIR）")
@@ -91,7 +138,25 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     search_cmd = commands.add_parser("search", help="搜索客户")
     search_cmd.add_argument("text")
     search_cmd.add_argument("--limit", type=int, default=50)
+    print_cmd = commands.add_parser("print", help="打印表单为 PDF 或 Excel")
+    print_cmd.add_argument("form", help="表单名称（如 客户资料卡）或代号（如 customer_card）")
+    which = print_cmd.add_mutually_exclusive_group(required=True)
+    which.add_argument("--blank", action="store_true", help="空白表单")
+    which.add_argument("--record", type=int, help="记录 ID")
+    which.add_argument("--month", help="月份 YYYY-MM（该月全部记录，或月度报表）")
+    which.add_argument("--day", help="日期 YYYY-MM-DD（如访问日报）")
+    print_cmd.add_argument("--paper", help="纸张：A4、A4L、A5、241x279、241x140、241x93")
+    print_cmd.add_argument("--overlay", action="store_true", help="套打：只打印数据")
+    print_cmd.add_argument("-o", "--output", required=True, help="输出文件 .pdf 或 .xlsx")
     handlers: dict[str, Command] = {"init": _init, "demo": _demo, "check": _check, "search": _search}
+    # ``report <kind>``: each desk adds its kind with a ``report_handler`` default.
+    report_cmd = commands.add_parser("report", help="统计报表")
+    reports = report_cmd.add_subparsers(dest="report", required=True, metavar="报表")
+    complaints_report = reports.add_parser("complaints", help="客户投诉统计（投诉月报）")
+    complaints_report.add_argument("--month", required=True, help="月份，如 2026-11")
+    complaints_report.set_defaults(report_handler=_report_complaints)
+    handlers["report"] = lambda database, args: args.report_handler(database, args)
+    handlers["print"] = _print
     return parser, handlers
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from kehu_desktop import cli
 from kehu_desktop.services import complaint_kpis, complaints
 from kehu_desktop.services.complaints import HandlingInput, Status
 from tests.helpers.complaints import advance, register
@@ -111,3 +112,14 @@ def test_empty_period(context):
         kpis = complaint_kpis.compute(session, date(2026, 1, 1), date(2026, 1, 31))
     assert kpis.total.received == 0 and kpis.total.timely_rate is None
     assert kpis.by_category == ()
+
+
+def test_command_line_prints_the_same_figures(october, data_dir, capsys):
+    assert (
+        cli.main(["--data-dir", str(data_dir), "report", "complaints", "--month", "2026-10"]) == 0
+    )
+    out = capsys.readouterr().out
+    for label, value in complaint_kpis.summary_lines(october):
+        assert f"{label}：{value}" in out
+    assert "产品质量\t2\t0\t2" in out
+    assert cli.main(["--data-dir", str(data_dir), "report", "complaints", "--month", "十月"]) == 2

@@ -4,7 +4,7 @@ A period's figures cover the complaints *received* in it (dates inclusive); 撤�
 counted but left out of every rate. Definitions:
 
 - 处理及时率 = answered (答复) on or before the deadline ÷ due, where *due* means answered,
-  or with a deadline on or before the period's last day.
+  or with a deadline already passed at the period's last day (or today, if earlier).
 - 解决率 = answered (答复/回访/结案) ÷ received (not cancelled).
 - 满意率 = rated 非常满意/满意 at the revisit ÷ rated at a revisit.
 - 回访率 = closed with a rating from a revisit ÷ closed (the rest were closed as unreachable).
@@ -127,14 +127,14 @@ def _complete() -> ColumnElement[bool]:
     )
 
 
-def _measures(end: date) -> list[ColumnElement]:
+def _measures(cutoff: date) -> list[ColumnElement]:
     c = Complaint
     live = c.status != Status.CANCELLED
     replied_day = func.date(c.replied_at)
     return [
         func.count(c.id),
         _flag(c.status == Status.CANCELLED),
-        _flag(and_(live, or_(c.replied_at.is_not(None), c.deadline <= end))),
+        _flag(and_(live, or_(c.replied_at.is_not(None), c.deadline <= cutoff))),
         _flag(and_(c.replied_at.is_not(None), replied_day <= func.date(c.deadline))),
         _flag(c.status.in_(ANSWERED)),
         _flag(c.status == Status.CLOSED),
@@ -145,7 +145,7 @@ def _measures(end: date) -> list[ColumnElement]:
         _flag(
             and_(
                 c.status.in_((Status.REGISTERED, Status.INVESTIGATING, Status.HANDLING)),
-                c.deadline < end,
+                c.deadline < cutoff,
             )
         ),  # fmt: skip
         func.coalesce(func.sum(c.return_quantity), 0),
@@ -174,9 +174,9 @@ def _period(start: date, end: date) -> ColumnElement[bool]:
 
 
 def _grouped(
-    session: Session, key: ColumnElement, where: ColumnElement[bool], end: date, join=None
+    session: Session, key: ColumnElement, where: ColumnElement[bool], cutoff: date, join=None
 ) -> list[tuple[object, Figures]]:
-    query = select(key, *_measures(end)).where(where).group_by(key)
+    query = select(key, *_measures(cutoff)).where(where).group_by(key)
     if join is not None:
         query = query.join(*join)
     rows = [(row[0], _figures(row[1:])) for row in session.execute(query)]
@@ -188,13 +188,24 @@ def _months_back(end: date, count: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def compute(session: Session, start: date, end: date, *, trend_months: int = 12) -> ComplaintKpis:
-    """The KPI figures for complaints received from ``start`` to ``end`` (inclusive)."""
+def compute(
+    session: Session,
+    start: date,
+    end: date,
+    *,
+    trend_months: int = 12,
+    today: date | None = None,
+) -> ComplaintKpis:
+    """The KPI figures for complaints received from ``start`` to ``end`` (inclusive).
+
+    Deadlines count as passed up to ``end`` or today, whichever is earlier.
+    """
+    cutoff = min(end, today or date.today())
     where = _period(start, end)
-    total = _grouped(session, literal(1), where, end)
+    total = _grouped(session, literal(1), where, cutoff)
     department = func.coalesce(func.nullif(Complaint.department, ""), UNASSIGNED_DEPARTMENT)
     by_customer = _grouped(
-        session, Customer.name, where, end, join=(Customer, Customer.id == Complaint.customer_id)
+        session, Customer.name, where, cutoff, join=(Customer, Customer.id == Complaint.customer_id)
     )
     trend: list[tuple[date, Figures]] = []
     if trend_months:
@@ -205,7 +216,7 @@ def compute(session: Session, start: date, end: date, *, trend_months: int = 12)
             extract("month", Complaint.received_at),
         )
         query = (
-            select(year, month, *_measures(month_end))
+            select(year, month, *_measures(min(month_end, cutoff)))
             .where(_period(first, month_end))
             .group_by(year, month)
         )
@@ -218,9 +229,9 @@ def compute(session: Session, start: date, end: date, *, trend_months: int = 12)
         start=start,
         end=end,
         total=total[0][1] if total else Figures(),
-        by_category=_labelled(_grouped(session, Complaint.category, where, end)),
-        by_severity=_labelled(_grouped(session, Complaint.severity, where, end)),
-        by_department=_labelled(_grouped(session, department, where, end)),
+        by_category=_labelled(_grouped(session, Complaint.category, where, cutoff)),
+        by_severity=_labelled(_grouped(session, Complaint.severity, where, cutoff)),
+        by_department=_labelled(_grouped(session, department, where, cutoff)),
         by_customer=_labelled(by_customer),
         trend=tuple(trend),
     )
@@ -241,6 +252,8 @@ def month_period(month: date) -> tuple[date, date]:
     return first, _month_last_day(first)
 
 
+BREAKDOWNS = (("按类别", "by_category"), ("按严重程度", "by_severity"),
+              ("按责任部门", "by_department"), ("按客户", "by_customer"))  # fmt: skip
 # The rows of the report as the view, the .xlsx export and the command line show them.
 RATE_ROWS = (
     ("处理及时率", "timely_rate"),
@@ -295,3 +308,24 @@ def report_rows(kpis: ComplaintKpis) -> list[tuple]:
 def export_xlsx(path: Path, kpis: ComplaintKpis) -> int:
     title = f"投诉统计 {kpis.start.isoformat()} 至 {kpis.end.isoformat()}"
     return write_table(path, title, BREAKDOWN_HEADERS, report_rows(kpis))
+
+
+def report_text(kpis: ComplaintKpis) -> str:
+    """The report as plain text (for ``kehu-admin report complaints``): the same figures as the
+    report view, then each breakdown as tab-separated rows."""
+    lines = [f"客户投诉统计 {kpis.start.isoformat()} 至 {kpis.end.isoformat()}"]
+    lines += [f"{label}：{value}" for label, value in summary_lines(kpis)]
+    for title, name in BREAKDOWNS:
+        groups = getattr(kpis, name)
+        lines += ["", f"【{title}】", "\t".join(BREAKDOWN_HEADERS)]
+        lines += ["\t".join(_plain(v) for v in breakdown_row(label, f)) for label, f in groups]
+    lines += ["", "【近 12 个月】", "月份\t受理\t结案\t满意率"]
+    lines += [f"{m:%Y-%m}\t{f.received}\t{f.closed}\t{percent(f.satisfaction_rate)}"
+              for m, f in kpis.trend]  # fmt: skip
+    return "\n".join(lines)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
+    return str(value)

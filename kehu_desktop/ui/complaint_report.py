@@ -43,8 +43,7 @@ BREAKDOWN_COLUMNS = tuple(
     Column(header, lambda row, i=index: row[i])
     for index, header in enumerate(complaint_kpis.BREAKDOWN_HEADERS)
 )
-BREAKDOWNS = (("按类别", "by_category"), ("按严重程度", "by_severity"),
-              ("按责任部门", "by_department"), ("按客户", "by_customer"))  # fmt: skip
+BREAKDOWNS = complaint_kpis.BREAKDOWNS
 
 
 class ComplaintReportDialog(QDialog):
