@@ -202,3 +202,37 @@ def test_export_from_the_window(qtbot, main_window, tmp_path):
     main_window.customers_tab.export_xlsx(path)
     qtbot.waitUntil(path.exists, timeout=5000)
     qtbot.waitUntil(main_window.customers_tab.export_button.isEnabled)
+
+
+def test_window_geometry_and_column_widths_are_remembered(qtbot, data_dir):
+    from kehu_desktop.app import create_main_window
+
+    window = create_main_window(data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(700, 500)  # within the offscreen screen
+    window.customers_tab.table.setColumnWidth(1, 333)
+    window.close()
+    again = create_main_window(data_dir)
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (700, 500)
+    assert again.customers_tab.table.columnWidth(1) == 333
+
+
+def test_only_administrators_see_the_audit_log(qtbot, data_dir, monkeypatch):
+    from kehu_desktop.app import create_main_window
+    from kehu_desktop.models import Role
+    from kehu_desktop.services import operators
+    from kehu_desktop.services.database import open_database
+
+    database = open_database(data_dir)
+    with database.session() as session:
+        operators.create_first_admin(session, "admin", "管理员", "secret")
+        operators.create_staff(session, "zhangli", "张丽", Role.AGENT, "secret")
+    window = create_main_window(data_dir, username="zhangli")
+    qtbot.addWidget(window)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    window.show_audit()
+    assert warned == ["只有管理员可以查看审计日志。"]

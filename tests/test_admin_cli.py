@@ -1,0 +1,64 @@
+"""``kehu-admin``: init, demo, check, search — the same services the window uses."""
+
+from __future__ import annotations
+
+import os
+
+from kehu_desktop.cli import main
+from kehu_desktop.services import operators
+from kehu_desktop.services.database import DB_FILE_NAME, open_database, resolve_data_dir
+
+
+def test_init_creates_the_store_and_the_administrator(tmp_path, capsys):
+    folder = tmp_path / "new"
+    assert main(["--data-dir", str(folder), "init", "--admin-password", "secret"]) == 0
+    assert (folder / DB_FILE_NAME).exists()
+    database = open_database(folder)
+    with database.session() as session:
+        assert operators.sign_in(session, "admin", "secret").is_admin
+    assert main(["--data-dir", str(folder), "init", "--admin-password", "x"]) == 0
+    assert "已有操作员" in capsys.readouterr().out
+
+
+def test_demo_check_and_search(tmp_path, capsys):
+    folder = str(tmp_path / "demo")
+    assert main(["--data-dir", folder, "demo", "--customers", "60"]) == 0
+    assert "客户 60 位" in capsys.readouterr().out
+    assert main(["--data-dir", folder, "check"]) == 0
+    out = capsys.readouterr().out
+    assert "完整性检查：ok" in out and "结论：正常" in out and "客户：60 位" in out
+    assert main(["--data-dir", folder, "search", "KH000007"]) == 0
+    assert capsys.readouterr().out.startswith("KH000007\t")
+
+
+def test_check_reports_a_store_behind_the_code(tmp_path, capsys):
+    folder = tmp_path / "old"
+    database = open_database(folder)
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+    database.dispose()
+    from kehu_desktop.services.database import Database
+
+    behind = Database(f"sqlite:///{folder / DB_FILE_NAME}")
+    from kehu_desktop.cli import _check
+
+    assert _check(behind, None) == 1
+    assert "结论：发现问题" in capsys.readouterr().out
+
+
+def test_data_folder_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("KEHU_DATA_DIR", str(tmp_path / "env"))
+    assert resolve_data_dir() == tmp_path / "env"
+    assert resolve_data_dir(tmp_path / "arg") == tmp_path / "arg"  # --data-dir wins
+    assert main(["init", "--admin-password", "secret"]) == 0
+    assert os.path.exists(tmp_path / "env" / DB_FILE_NAME)
+
+
+def test_database_url_selects_another_store(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    assert (
+        main(["--data-dir", str(tmp_path / "d"), "--db", url, "init", "--admin-password", "pw12"])
+        == 0
+    )
+    assert (tmp_path / "elsewhere.db").exists()
+    assert "elsewhere.db" in capsys.readouterr().out

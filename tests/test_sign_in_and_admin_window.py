@@ -1,0 +1,68 @@
+"""Who is working: the first start, signing in, and the administrator's dialogs."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from kehu_desktop.ui.audit_dialog import AuditDialog
+from kehu_desktop.ui.fonts import BUNDLED_FONT, install_chinese_font
+from kehu_desktop.ui.sign_in_dialog import FirstAdminDialog, SignInDialog
+from kehu_desktop.ui.staff_dialog import StaffDialog
+from tests.conftest import ADMIN_PASSWORD
+from tests.helpers.customers import make_customer
+
+
+def test_first_start_asks_for_the_administrator(qtbot, database):
+    dialog = FirstAdminDialog(database)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("刘经理")
+    dialog.password.setText("secret")
+    dialog.confirm.setText("other")
+    dialog.accept()
+    assert "不一致" in dialog.message.text() and dialog.operator is None
+    dialog.confirm.setText("secret")
+    dialog.accept()
+    assert dialog.operator.is_admin and dialog.operator.name == "刘经理"
+
+
+def test_sign_in_dialog(qtbot, database, admin):
+    dialog = SignInDialog(database)
+    qtbot.addWidget(dialog)
+    assert dialog.username.currentText() == "admin"
+    dialog.password.setText("wrong")
+    dialog.accept()
+    assert dialog.message.text() == "登录名或密码不正确。"
+    dialog.password.setText(ADMIN_PASSWORD)
+    dialog.accept()
+    assert dialog.operator == admin
+
+
+def test_chinese_font_is_available_everywhere(qtbot):
+    family = install_chinese_font(QApplication.instance())
+    assert BUNDLED_FONT.exists() and (BUNDLED_FONT.parent / "LICENSE-Apache-2.0.txt").exists()
+    assert family in QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+
+
+def test_audit_dialog_shows_changes(qtbot, context):
+    make_customer(context, "北京华达电子有限公司")
+    dialog = AuditDialog(context, _layout(context))
+    qtbot.addWidget(dialog)
+    texts = [dialog.model.index(r, 3).data() for r in range(dialog.model.rowCount())]
+    assert "客户" in texts
+    row = texts.index("客户")
+    assert dialog.model.index(row, 1).data() == "系统管理员"
+    assert "北京华达电子有限公司" in dialog.model.index(row, 5).data()
+
+
+def test_staff_dialog_lists_operators(qtbot, context, agent):
+    dialog = StaffDialog(context)
+    qtbot.addWidget(dialog)
+    names = [dialog.model.index(r, 1).data() for r in range(dialog.model.rowCount())]
+    assert names == ["系统管理员", "张丽"]
+
+
+def _layout(context):
+    from kehu_desktop.ui.layout_memory import LayoutMemory
+
+    return LayoutMemory(context.database.data_dir)
