@@ -1,0 +1,163 @@
+"""A definition plus a record (or nothing, for a blank form) → the rows of text cells to print.
+
+Both renderers start from this, so the PDF and the .xlsx carry the same cells, spans and text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from kehu_desktop.forms.capitals import amount_in_capitals
+from kehu_desktop.forms.definition import Cell, FormDefinition, Row
+from kehu_desktop.forms.sources import FieldInfo, Record
+from kehu_desktop.forms.typesetting import (
+    BOX_EMPTY,
+    BOX_TICKED,
+    chinese_date,
+    chinese_datetime,
+)
+
+BLANK_DATE = "　　　年　　月　　日"
+BLANK_DATETIME = "　　　年　　月　　日　　时　　分"
+BLANK_CAPITAL = "　拾　万　仟　佰　拾　元　角　分"
+SIGN_BLANK = "（签字）：\n\n日期：　　　年　　月　　日"
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One printed cell. ``role``: label, value, header, section, static or sign.
+    ``lines`` > 0 is a fixed box of that many lines (overflow continues on a 续页);
+    ``ruled`` asks for lines to write on; ``ticks`` marks a cell of tick boxes."""
+
+    col: int
+    span: int
+    role: str
+    text: str
+    align: str = "left"
+    lines: int = 0
+    caption: str = ""
+    ruled: bool = False
+    ticks: bool = False
+
+
+@dataclass(frozen=True)
+class GridRow:
+    kind: str  # cells, section, header or item
+    cells: tuple[GridCell, ...]
+    table: str = ""
+
+
+def format_value(value: Any, kind: str) -> str:
+    """A value as it reads on paper."""
+    if value is None or value == "":
+        return ""
+    if kind == "capital":
+        return amount_in_capitals(value)
+    if isinstance(value, datetime):
+        return chinese_date(value) if kind == "date" else chinese_datetime(value)
+    if isinstance(value, date):
+        return chinese_date(value)
+    if isinstance(value, Decimal):
+        if kind == "money":
+            return f"{value:,.2f}"
+        return str(value.to_integral()) if value == value.to_integral() else str(value)
+    return str(value)
+
+
+def _blank_text(cell: Cell, info: FieldInfo) -> str:
+    kind = cell.format or info.kind
+    if kind == "capital":
+        return BLANK_CAPITAL
+    if kind == "date":
+        return BLANK_DATE
+    if kind == "datetime":
+        return BLANK_DATETIME
+    return ""
+
+
+def tick_text(choices: tuple[str, ...], value: Any) -> str:
+    chosen = str(value) if value is not None else None
+    return "  ".join((BOX_TICKED if c == chosen else BOX_EMPTY) + c for c in choices)
+
+
+def _align(cell: Cell, kind: str) -> str:
+    if cell.align:
+        return cell.align
+    return "right" if kind in ("money", "number") else "left"
+
+
+def _field_cell(
+    cell: Cell, col: int, catalog: dict[str, FieldInfo], values: dict[str, Any] | None
+) -> GridCell:
+    info = catalog[cell.field]
+    kind = cell.format or info.kind
+    if cell.ticks:
+        value = values.get(cell.field) if values is not None else None
+        return GridCell(col, cell.span, "value", tick_text(cell.choices, value), ticks=True)
+    if values is None or values.get(cell.field) in (None, ""):
+        text = _blank_text(cell, info) if values is None else ""
+        return GridCell(
+            col, cell.span, "value", text, "left", cell.lines, info.label, ruled=bool(cell.lines)
+        )
+    text = format_value(values[cell.field], kind)
+    return GridCell(col, cell.span, "value", text, _align(cell, kind), cell.lines, info.label)
+
+
+def _cells(
+    cells: tuple[Cell, ...], catalog: dict[str, FieldInfo], values: dict[str, Any] | None
+) -> tuple[GridCell, ...]:
+    out = []
+    col = 0
+    for cell in cells:
+        if cell.field:
+            out.append(_field_cell(cell, col, catalog, values))
+        elif cell.sign:
+            out.append(GridCell(col, cell.span, "sign", f"{cell.sign}{SIGN_BLANK}"))
+        elif cell.text:
+            out.append(GridCell(col, cell.span, "static", cell.text, cell.align or "left"))
+        else:
+            out.append(GridCell(col, cell.span, "label", cell.label, cell.align or "center"))
+        col += cell.span
+    return tuple(out)
+
+
+def _table_rows(row: Row, catalog: dict[str, FieldInfo], record: Record | None) -> list[GridRow]:
+    header = []
+    col = 0
+    for cell in row.cells:
+        label = cell.label or (catalog[cell.field].label if cell.field else "")
+        header.append(GridCell(col, cell.span, "header", label, "center"))
+        col += cell.span
+    rows = [GridRow("header", tuple(header), row.table)]
+    items: list[dict[str, Any]] = []
+    if record is not None:
+        items = record.tables.get(row.table, [])
+    if not items:
+        items = list(row.preset)
+    for item in items:
+        rows.append(GridRow("item", _cells(row.cells, catalog, item), row.table))
+    empty = tuple(
+        GridCell(c.col, c.span, "value", tick_text(c_def.choices, None) if c_def.ticks else "")
+        for c, c_def in zip(header, row.cells, strict=True)
+    )
+    rows.extend(GridRow("item", empty, row.table) for _ in range(row.min_rows - len(items)))
+    return rows
+
+
+def build_grid(definition: FormDefinition, record: Record | None) -> list[GridRow]:
+    """The rows to print; ``record`` None gives the blank form."""
+    source = definition.data_source
+    values = record.values if record is not None else None
+    width = len(definition.columns)
+    rows: list[GridRow] = []
+    for row in definition.rows:
+        if row.kind == "section":
+            rows.append(GridRow("section", (GridCell(0, width, "section", row.title),)))
+        elif row.kind == "table":
+            rows.extend(_table_rows(row, source.tables[row.table], record))
+        else:
+            rows.append(GridRow("cells", _cells(row.cells, source.fields, values)))
+    return rows

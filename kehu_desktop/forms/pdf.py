@@ -1,0 +1,171 @@
+"""Drawing laid-out pages to PDF with the ReportLab canvas; returns bytes.
+
+``overlay=True`` is 套打: only the data is drawn, shifted by the printer's calibrated offsets,
+for paper that already carries the printed form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from io import BytesIO
+
+from reportlab.lib.colors import Color
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from kehu_desktop.forms.pages import Op, Page
+from kehu_desktop.forms.paper import Paper
+from kehu_desktop.forms.typesetting import BOX_EMPTY, BOX_TICKED, fonts, text_width
+
+SHADE = Color(0.93, 0.93, 0.93)
+RULE = Color(0.6, 0.6, 0.6)
+
+
+def draw_text(
+    canvas: Canvas, x: float, y: float, text: str, size: float, bold: bool = False
+) -> float:
+    """Draw ``text`` in runs of the Chinese and the Latin font; returns the end x."""
+    canvas.setFillColor(Color(0, 0, 0))
+    for run, name in fonts().runs(text, bold):
+        canvas.setFont(name, size)
+        canvas.drawString(x, y, run)
+        x += canvas.stringWidth(run, name, size)
+    return x
+
+
+class _Painter:
+    def __init__(self, canvas: Canvas, paper: Paper, overlay: bool, offset: tuple[float, float]):
+        self.canvas = canvas
+        self.height = paper.height
+        self.overlay = overlay
+        self.dx, self.dy = offset if overlay else (0.0, 0.0)
+        self.font = fonts()
+
+    def x(self, value: float) -> float:
+        return (value + self.dx) * mm
+
+    def y(self, value: float) -> float:
+        return (self.height - value - self.dy) * mm
+
+    def draw(self, op: Op) -> None:
+        if self.overlay and not op.data:
+            return
+        c = self.canvas
+        if op.kind == "rect":
+            c.setFillColor(SHADE)
+            c.rect(self.x(op.x), self.y(op.y + op.h), op.w * mm, op.h * mm, fill=int(op.fill))
+        elif op.kind == "line":
+            c.setStrokeColor(RULE)
+            c.line(self.x(op.x), self.y(op.y), self.x(op.x + op.w), self.y(op.y))
+            c.setStrokeColor(Color(0, 0, 0))
+        elif op.kind == "ticks":
+            self.ticks(op)
+        else:
+            self.text(self.x(op.x), self.y(op.y), op.text, op.size, op.bold)
+
+    def text(self, x: float, y: float, text: str, size: float, bold: bool = False) -> float:
+        return draw_text(self.canvas, x, y, text, size, bold)
+
+    def ticks(self, op: Op) -> None:
+        """Text with ☐/☑ drawn as squares (no font has to carry those glyphs)."""
+        c = self.canvas
+        x = self.x(op.x)
+        base = self.y(op.y)
+        side = op.size * 0.78
+        run = ""
+        for char in op.text + "\0":
+            if char not in (BOX_EMPTY, BOX_TICKED, "\0"):
+                run += char
+                continue
+            if run:
+                if self.overlay:
+                    x += text_width(run, op.size)
+                else:
+                    x = self.text(x, base, run, op.size)
+                run = ""
+            if char == "\0":
+                break
+            left, bottom = x + op.size * 0.1, base - op.size * 0.08
+            if not self.overlay:
+                c.rect(left, bottom, side, side, fill=0)
+            if char == BOX_TICKED:
+                c.setLineWidth(1.1)
+                c.lines(
+                    [
+                        (
+                            left + side * 0.18,
+                            bottom + side * 0.5,
+                            left + side * 0.42,
+                            bottom + side * 0.2,
+                        ),
+                        (
+                            left + side * 0.42,
+                            bottom + side * 0.2,
+                            left + side * 0.88,
+                            bottom + side * 0.86,
+                        ),
+                    ]
+                )
+                c.setLineWidth(1)
+            x += op.size
+
+
+def render_pdf(
+    documents: Iterable[list[Page]],
+    paper: Paper,
+    title: str,
+    overlay: bool = False,
+    offset: tuple[float, float] = (0.0, 0.0),
+) -> bytes:
+    """One PDF holding every document's pages in turn."""
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=(paper.width * mm, paper.height * mm), pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setCreator("客户管家")
+    canvas.setLineWidth(0.6)
+    painter = _Painter(canvas, paper, overlay, offset)
+    for pages in documents:
+        for page in pages:
+            canvas.setLineWidth(0.6)
+            for op in page.ops:
+                painter.draw(op)
+            canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def calibration_page(paper: Paper, offset: tuple[float, float]) -> bytes:
+    """A test page for 套打: crosses every 50 mm and a ruler, printed with the current offsets.
+
+    The user measures where the cross marked 20/20 lands and corrects the offsets by the
+    difference.
+    """
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=(paper.width * mm, paper.height * mm))
+    canvas.setTitle("套打校准页")
+    dx, dy = offset
+
+    def cross(x: float, y: float, label: str) -> None:
+        px, py = (x + dx) * mm, (paper.height - y - dy) * mm
+        canvas.line(px - 4 * mm, py, px + 4 * mm, py)
+        canvas.line(px, py - 4 * mm, px, py + 4 * mm)
+        canvas.circle(px, py, 1.5 * mm)
+        draw_text(canvas, px + 2 * mm, py + 1.5 * mm, label, 7)
+
+    for x in range(20, int(paper.width) - 9, 50):
+        for y in range(20, int(paper.height) - 9, 50):
+            cross(x, y, f"X{x} Y{y}")
+    for x in range(0, int(paper.width), 10):  # ruler along the top edge
+        length = 4 if x % 50 == 0 else 2
+        px = (x + dx) * mm
+        canvas.line(px, (paper.height - dy) * mm, px, (paper.height - dy - length) * mm)
+    lines = [
+        "套打校准页：十字中心应位于所标注的位置（毫米，自纸张左上角量起）。",
+        f"当前偏移：X {dx:+.1f} mm，Y {dy:+.1f} mm。",
+        "若十字偏右 2 mm，请把 X 偏移减 2；若偏下 2 mm，请把 Y 偏移减 2。",
+    ]
+    for n, text in enumerate(lines):
+        draw_text(canvas, (32 + dx) * mm, (paper.height - 32 - dy - n * 5) * mm, text, 9)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

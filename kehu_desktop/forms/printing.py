@@ -1,0 +1,201 @@
+"""Printing a form: gather the records, lay them out, render PDF or .xlsx bytes.
+
+The settings the firm edits live here, declared once: each form's code, revision and paper
+(overriding its definition), and the 套打 offsets per printer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from kehu_desktop.forms.definition import Catalog, FormDefinition
+from kehu_desktop.forms.grid import build_grid
+from kehu_desktop.forms.pages import Header, Page, lay_out
+from kehu_desktop.forms.paper import Paper, paper
+from kehu_desktop.forms.pdf import render_pdf
+from kehu_desktop.forms.sources import Record, load_visit_from_plan
+from kehu_desktop.forms.typesetting import chinese_date
+from kehu_desktop.forms.xlsx import Sheet, render_xlsx
+from kehu_desktop.services.errors import UserError
+from kehu_desktop.services.settings import FIRM_NAME, SettingSpec
+
+# {form key: {"code": …, "revision": …, "paper": …}}; absent keys keep the definition's value
+FORM_OVERRIDES: SettingSpec[dict[str, dict[str, str]]] = SettingSpec(
+    "forms.overrides", {}, "表单编号、版本与纸张"
+)
+# {printer name: [x mm, y mm]} for 套打 on that printer
+PRINT_OFFSETS: SettingSpec[dict[str, list[float]]] = SettingSpec(
+    "forms.print_offsets", {}, "套打偏移（毫米）"
+)
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """What to print. No ids and no period: the blank form. ``from_plans``: the ids are visit
+    plans, printed as visit forms to take along."""
+
+    form: str
+    record_ids: tuple[int, ...] = ()
+    start: date | None = None
+    end: date | None = None
+    paper: str = ""
+    overlay: bool = False
+    printer: str = ""
+    from_plans: bool = False
+
+    @property
+    def blank(self) -> bool:
+        return not self.record_ids and self.start is None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything read from the store for a job; rendering needs no session."""
+
+    definition: FormDefinition
+    paper: Paper
+    headers: list[Header]
+    records: list[Record | None]
+    overlay: bool
+    offset: tuple[float, float]
+
+
+def effective_definition(session: Session, definition: FormDefinition) -> FormDefinition:
+    """The definition with the firm's code, revision and paper applied."""
+    override = FORM_OVERRIDES.get(session).get(definition.key, {})
+    chosen = {k: v for k, v in override.items() if k in ("code", "revision", "paper") and v}
+    return replace(definition, **chosen) if chosen else definition
+
+
+def _records(session: Session, definition: FormDefinition, job: PrintJob, progress: Progress):
+    source = definition.data_source
+    if job.blank:
+        return [None]
+    if job.start is not None:
+        end = job.end or job.start
+        if source.by_period:
+            records = source.load_period(session, job.start, end)
+            if not records:
+                raise UserError(f"{chinese_date(job.start)}至{chinese_date(end)}没有可打印的记录。")
+            return records
+        if source.ids_in_period is None:
+            raise UserError(f"“{definition.title}”不能按期间批量打印，请选择一条记录。")
+        ids = source.ids_in_period(session, job.start, end)
+        if not ids:
+            raise UserError(
+                f"{chinese_date(job.start)}至{chinese_date(end)}没有{source.label}记录。"
+            )
+    else:
+        ids = list(job.record_ids)
+        if source.by_period:
+            raise UserError(f"“{definition.title}”按期间打印，请选择月份或日期。")
+    load: Callable[[Session, int], Record] = (
+        load_visit_from_plan if job.from_plans else source.load_record
+    )
+    records = []
+    for done, record_id in enumerate(ids, start=1):
+        records.append(load(session, record_id))
+        progress(done, len(ids))
+    return records
+
+
+def prepare(
+    session: Session,
+    catalog: Catalog,
+    job: PrintJob,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> Prepared:
+    """Read what ``job`` needs; raises UserError for anything the user can change."""
+    definition = effective_definition(session, catalog.get(job.form))
+    chosen = paper(job.paper or definition.paper)
+    records = _records(session, definition, job, progress or (lambda _d, _t: None))
+    firm = FIRM_NAME.get(session)
+    printed = "" if job.blank else chinese_date(today or date.today())
+    headers = [
+        Header(
+            firm,
+            definition.title,
+            definition.code,
+            definition.revision,
+            record.number if record is not None else "",
+            printed,
+        )
+        for record in records
+    ]
+    offset = tuple(PRINT_OFFSETS.get(session).get(job.printer, (0.0, 0.0)))
+    return Prepared(definition, chosen, headers, records, job.overlay, (offset[0], offset[1]))
+
+
+def pages_of(prepared: Prepared) -> list[list[Page]]:
+    definition = prepared.definition
+    return [
+        lay_out(build_grid(definition, record), definition.columns, prepared.paper, header)
+        for header, record in zip(prepared.headers, prepared.records, strict=True)
+    ]
+
+
+def to_pdf(prepared: Prepared) -> bytes:
+    return render_pdf(
+        pages_of(prepared),
+        prepared.paper,
+        prepared.definition.title,
+        overlay=prepared.overlay,
+        offset=prepared.offset,
+    )
+
+
+def to_xlsx(prepared: Prepared) -> bytes:
+    definition = prepared.definition
+    sheets = [
+        Sheet(header, build_grid(definition, record))
+        for header, record in zip(prepared.headers, prepared.records, strict=True)
+    ]
+    return render_xlsx(sheets, definition.columns, prepared.paper)
+
+
+def render(
+    session: Session,
+    catalog: Catalog,
+    job: PrintJob,
+    fmt: str = "pdf",
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> bytes:
+    """The job as PDF (``fmt='pdf'``) or .xlsx (``'xlsx'``) bytes."""
+    prepared = prepare(session, catalog, job, progress, today)
+    return to_xlsx(prepared) if fmt == "xlsx" else to_pdf(prepared)
+
+
+def save_settings(
+    session: Session,
+    firm: str,
+    overrides: dict[str, dict[str, str]],
+    offsets: dict[str, list[float]],
+) -> None:
+    """Store the firm name, form codes/revisions/papers and 套打 offsets after checking them."""
+    for key, values in overrides.items():
+        if values.get("paper"):
+            paper(values["paper"])
+        for name in ("code", "revision"):
+            if len(values.get(name, "")) > 30:
+                raise UserError(
+                    f"表单 {key} 的{'编号' if name == 'code' else '版本'}太长（最多 30 个字符）。"
+                )
+    for printer, pair in offsets.items():
+        if len(pair) != 2 or any(abs(v) > 50 for v in pair):
+            raise UserError(f"打印机“{printer}”的套打偏移应在 ±50 毫米以内。")
+    FIRM_NAME.put(session, firm.strip())
+    FORM_OVERRIDES.put(session, overrides)
+    PRINT_OFFSETS.put(session, {k: [float(v) for v in pair] for k, pair in offsets.items()})
+
+
+def month_range(first: date) -> tuple[date, date]:
+    """The first and last day of ``first``'s month."""
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return date(first.year, first.month, 1), following - timedelta(days=1)

@@ -1,0 +1,255 @@
+"""A specimen of every record a form prints, for the sample PDFs, the tests and the benchmark.
+
+Written through the ORM models into the given session (the audit listener stamps them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kehu_desktop.forms.printing import PrintJob, month_range
+from kehu_desktop.models import (
+    Complaint,
+    ComplaintEvent,
+    Contact,
+    Countermeasure,
+    CreditEvaluation,
+    CreditItemScore,
+    Customer,
+    FollowUpAction,
+    KeyAccount,
+    SalesRecord,
+    SatisfactionSurvey,
+    Staff,
+    SurveyItemScore,
+    Visit,
+    VisitPlan,
+)
+
+
+@dataclass(frozen=True)
+class SpecimenIds:
+    customer: int
+    visit: int
+    plan: int
+    complaint: int
+    key_account: int
+    day: date
+
+
+def add_specimens(session: Session, day: date = date(2026, 11, 20)) -> SpecimenIds:
+    """One fully filled record of each kind, dated around ``day``; returns their ids."""
+    staff = session.scalars(select(Staff).order_by(Staff.id)).first()
+    customer = Customer(
+        code=f"KH-{day:%y%m%d}-S",
+        name="东莞市华达精密五金制品有限公司",
+        short_name="华达五金",
+        address="广东省东莞市长安镇振安中路 188 号华达工业园 3 栋",
+        province="广东",
+        city="东莞",
+        postcode="523850",
+        phone="0769-85321234",
+        fax="0769-85321235",
+        email="purchase@huada-hw.cn",
+        credit_code="91441900MA4UJ8XK2Q",
+        bank_name="中国工商银行东莞长安支行",
+        bank_account="2010 0212 0910 0088 123",
+        tax_no="91441900MA4UJ8XK2Q",
+        category="经销商",
+        scale="中型",
+        owner_id=staff.id,
+        management_class="关键",
+        nature="普通公司",
+        trade_stage="正在",
+        abc_class="A",
+        registered_capital=Decimal("5000000"),
+        founded_on=date(2009, 3, 18),
+        contract_performance="近三年合同均按期履行，无违约记录。",
+        payment_record="月结 60 天，偶有延迟（不超过 10 天）。",
+        credit_rating="AA",
+        credit_limit=Decimal("800000"),
+        credit_days=60,
+        outstanding_amount=Decimal("16409.02"),
+        sales_staff_count=26,
+        market_coverage="珠三角、长三角，出口东南亚",
+        business_area=Decimal("3200"),
+        storage_area=Decimal("1800"),
+        transport_mode="汽运（专线物流）",
+        delivery_address="东莞市长安镇华达工业园 2 号仓",
+        product_mix="精密冲压件 60%，CNC 加工件 30%，表面处理 10%",
+        notes="客户重视交期与包装，每季度末有集中采购。",
+    )
+    customer.contacts = [
+        Contact(name="陈志强", title="总经理", role="决策人", mobile="13802561234",
+                phone="0769-85321200", birthday=date(1975, 6, 8)),
+        Contact(name="李晓敏", title="采购经理", role="采购", mobile="13925874561",
+                phone="0769-85321201", birthday=date(1986, 11, 23)),
+        Contact(name="王丽", title="财务主管", role="财务", mobile="13631245678"),
+    ]  # fmt: skip
+    session.add(customer)
+    session.flush()
+    for month in range(5, 11):
+        session.add(
+            SalesRecord(
+                customer_id=customer.id,
+                month=date(day.year, month, 1),
+                amount=Decimal("120000") + month * Decimal("3500.50"),
+                quantity=Decimal(8000 + month * 250),
+            )
+        )
+    visit = Visit(
+        customer_id=customer.id,
+        staff_id=staff.id,
+        visited_at=datetime(day.year, day.month, day.day, 14, 30),
+        method="上门",
+        purpose="投诉回访",
+        contacts_met="陈志强（总经理）、李晓敏（采购经理）",
+        discussion="回访 10 月批次外观划痕问题的处理结果；客户确认换货已到，检验合格。"
+        "介绍新一代防锈包装方案，客户有兴趣，要求提供样品与报价。",
+        requests="希望交期由 15 天缩短到 10 天；包装箱需加印客户料号。",
+        result="客户满意，同意下月试用新包装。",
+        next_visit_date=date(day.year, day.month, 28),
+    )
+    visit.actions = [
+        FollowUpAction(description="寄送新包装样品 5 套", owner_id=staff.id,
+                       due_date=date(day.year, day.month, 24)),
+        FollowUpAction(description="提交缩短交期可行性评估", owner_id=staff.id,
+                       due_date=date(day.year, day.month, 27),
+                       done_on=date(day.year, day.month, 26)),
+    ]  # fmt: skip
+    session.add(visit)
+    plan = VisitPlan(
+        customer_id=customer.id,
+        staff_id=staff.id,
+        planned_date=day,
+        purpose="例行",
+        method="上门",
+    )
+    session.add(plan)
+    complaint = Complaint(
+        number=f"TS-{day.year}-9001",
+        year=day.year,
+        seq=9001,
+        received_at=datetime(day.year, day.month, 3, 9, 15),
+        channel="电话",
+        customer_id=customer.id,
+        contact_name="李晓敏",
+        contact_phone="13925874561",
+        product="精密冲压件 HD-2231",
+        batch_no="B20261015-03",
+        order_no="PO-2026-1187",
+        category="产品质量",
+        severity="重大",
+        description="客户来电反映：10 月 15 日批次精密冲压件外观有划痕，抽检 200 件中 18 件不良，"
+        "影响客户装配线正常生产。",
+        demand="要求 3 日内换货，并提供原因分析报告（8D）。",
+        first_responsible_id=staff.id,
+        handler_id=staff.id,
+        deadline=date(day.year, day.month, 10),
+        status="结案",
+        department="品质",
+        cause="冲压模具导向柱磨损，工件出模时与模具摩擦产生划痕；出货检验抽样数量不足。",
+        measures="1. 更换导向柱并建立模具点检表；2. 出货检验加严一级；3. 全数挑选库存。",
+        department_opinion="品质部同意以上措施，由生产部于 11 月 8 日前完成。",
+        result="换货",
+        exchange_quantity=Decimal("1200"),
+        exchange_amount=Decimal("16409.02"),
+        claim_amount=Decimal("0"),
+        reply="已于 11 月 6 日完成换货，并提交 8D 报告。",
+        replied_at=datetime(day.year, day.month, 6, 16, 0),
+        satisfaction="满意",
+        revisited_at=datetime(day.year, day.month, 20, 14, 30),
+        closed_at=datetime(day.year, day.month, 20, 17, 0),
+    )
+    session.add(complaint)
+    session.flush()
+    for at, kind, note in (
+        (datetime(day.year, day.month, 3, 9, 15), "登记", "电话受理"),
+        (datetime(day.year, day.month, 4, 10, 0), "调查", "品质部现场确认不良"),
+        (datetime(day.year, day.month, 6, 16, 0), "答复", "换货完成并提交 8D 报告"),
+        (datetime(day.year, day.month, 20, 17, 0), "结案", "回访满意"),
+    ):
+        session.add(ComplaintEvent(complaint_id=complaint.id, at=at, actor_id=staff.id,
+                                   kind=kind, note=note))  # fmt: skip
+    account = KeyAccount(
+        customer_id=customer.id,
+        level="一级",
+        manager_id=staff.id,
+        visit_interval_days=30,
+        designated_on=date(day.year, 1, 10),
+        decision_makers="陈志强（总经理，最终决策）；李晓敏（采购经理，供应商评估）",
+        annual_purchase_volume=Decimal("12000"),
+        our_share_percent=Decimal("35"),
+        main_products="精密冲压件、CNC 加工件",
+        competitors="宏泰五金、永安精密",
+        credit_terms="月结 60 天",
+        service_plan="每月上门拜访一次；季度业务回顾；新品优先送样；投诉 24 小时内响应。",
+        important_dates="6 月 8 日 陈总生日；9 月 18 日 公司周年庆",
+    )
+    account.countermeasures = [
+        Countermeasure(issue="交期偏长，客户要求缩短到 10 天",
+                       measure="设立安全库存，常用料号备货两周",
+                       owner_id=staff.id, deadline=date(day.year, 12, 15), status="进行中"),
+        Countermeasure(issue="竞争对手低价抢单", measure="提供年度框架协议价格，捆绑技术服务",
+                       owner_id=staff.id, deadline=date(day.year, 12, 31), status="未开始"),
+    ]  # fmt: skip
+    session.add(account)
+    survey = SatisfactionSurvey(
+        customer_id=customer.id,
+        surveyed_on=date(day.year, day.month, 18),
+        surveyor_id=staff.id,
+        respondent="李晓敏",
+        overall_score=Decimal("4.15"),
+        notes="总体满意，希望加快交期、改进包装。",
+    )
+    survey.items = [
+        SurveyItemScore(item=item, weight=Decimal(weight), score=score)
+        for item, weight, score in (
+            ("产品质量", "0.25", 4), ("交货及时", "0.20", 3), ("价格水平", "0.15", 4),
+            ("服务态度", "0.15", 5), ("技术支持", "0.10", 5), ("投诉处理", "0.15", 4),
+        )
+    ]  # fmt: skip
+    session.add(survey)
+    evaluation = CreditEvaluation(
+        customer_id=customer.id,
+        evaluated_on=date(day.year, day.month, 15),
+        evaluator_id=staff.id,
+        total_score=Decimal("86.5"),
+        rating="AA",
+        credit_limit=Decimal("800000"),
+        credit_days=60,
+        notes="付款及时，规模稳定，维持 AA 级。",
+    )
+    evaluation.items = [
+        CreditItemScore(item=item, weight=Decimal(weight), score=Decimal(score))
+        for item, weight, score in (
+            ("付款记录", "0.30", "85"), ("履约情况", "0.20", "92"), ("经营规模", "0.15", "80"),
+            ("财务状况", "0.20", "85"), ("合作年限", "0.15", "90"),
+        )
+    ]  # fmt: skip
+    session.add(evaluation)
+    session.flush()
+    return SpecimenIds(customer.id, visit.id, plan.id, complaint.id, account.id, day)
+
+
+def specimen_job(key: str, source: str, ids: SpecimenIds, paper: str = "") -> PrintJob:
+    """The job printing the specimen record (or period) ``source`` needs."""
+    start, end = month_range(ids.day)
+    if source in ("visit_plan", "complaint_month"):
+        return PrintJob(key, start=start, end=end, paper=paper)
+    if source == "visit_day":
+        return PrintJob(key, start=ids.day, end=ids.day, paper=paper)
+    record = {
+        "customer": ids.customer,
+        "credit": ids.customer,
+        "visit": ids.visit,
+        "complaint": ids.complaint,
+        "key_account": ids.key_account,
+        "survey": ids.key_account,
+    }[source]
+    return PrintJob(key, (record,), paper=paper)
