@@ -16,6 +16,7 @@ from kehu_desktop.ui.complaint_dialog import ComplaintDialog
 from kehu_desktop.ui.complaint_report import ComplaintReportDialog
 from kehu_desktop.ui.complaint_settings_dialog import ComplaintSettingsDialog
 from kehu_desktop.ui.complaints_tab import ComplaintsTab
+from kehu_desktop.ui.customer_dialog import CustomerDialog
 from kehu_desktop.ui.layout_memory import LayoutMemory
 from kehu_desktop.ui.record_table import WARNING_BACKGROUND
 from tests.helpers.complaints import advance, register
@@ -242,3 +243,23 @@ def test_main_window_has_the_desk(qtbot, main_window):
     assert window.findChild(type(window.complaints_tab.table), "complaintTable") is not None
     names = [a.objectName() for a in window.settings_menu.actions()]
     assert "actionComplaintSettings" in names
+
+
+def test_customer_file_lists_and_opens_complaints(qtbot, context, layout, customer):
+    complaint_id = register(context, customer)
+    other = make_customer(context, "上海宏泰机械有限公司")
+    register(context, other)
+    dialog = CustomerDialog(context, layout, customer)
+    qtbot.addWidget(dialog)
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert "投诉记录" in titles
+    page = dialog.complaints_page
+    assert page.model.rowCount() == 1
+    detail = page.open_row(0)
+    qtbot.addWidget(detail)
+    assert detail.detail.id == complaint_id
+    detail.reject()
+    registration = page.new_complaint()
+    registration.description.setPlainText("再次投诉")
+    registration.accept()
+    assert page.model.rowCount() == 2

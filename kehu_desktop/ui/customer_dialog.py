@@ -33,6 +33,7 @@ from kehu_desktop.services.customer_fields import (
     Part,
 )
 from kehu_desktop.services.errors import UserError, ValidationError
+from kehu_desktop.ui.complaint_history_page import ComplaintHistoryPage
 from kehu_desktop.ui.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
 from kehu_desktop.ui.layout_memory import LayoutMemory
 
@@ -190,6 +191,11 @@ class CustomerDialog(QDialog):
 
     def _add_history_pages(self, customer_id: int | None) -> None:
         """Pages the other desks show inside the file (visits, complaints); none for a new file."""
+        if customer_id is not None:
+            self.complaints_page = ComplaintHistoryPage(
+                self._context, self._layout_memory, customer_id, self
+            )
+            self.tabs.addTab(self.complaints_page, "投诉记录")
 
     # --- values --------------------------------------------------------------------------
 
