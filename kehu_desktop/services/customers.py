@@ -33,6 +33,7 @@ from kehu_desktop.services.customer_fields import (
     FieldSpec,
     Kind,
 )
+from kehu_desktop.services.database import first_column
 from kehu_desktop.services.errors import NotFoundError, UserError, ValidationError
 from kehu_desktop.services.parsing import (
     parse_date,
@@ -151,7 +152,7 @@ def list_ids(
         term = flt.text.strip()
         exact = case((or_(Customer.code == term, Customer.name == term), 0), else_=1)
         query = query.order_by(None).order_by(exact, order, Customer.id)
-    return list(session.scalars(query))
+    return first_column(session, query)
 
 
 def count(session: Session, include_archived: bool = False) -> int:

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, Select, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -140,6 +140,26 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def first_column(session: Session, statement: Select) -> list:
+    """The first column of every row, read straight from the DB-API cursor.
+
+    For long id lists: building SQLAlchemy Row objects costs about a microsecond each, and the
+    customer list reads up to 100,000 ids on every refresh. Values are not type-processed, so
+    use it for plain integer or text columns only.
+    """
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return [row[0] for row in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def open_database(data_dir: str | os.PathLike | None = None, url: str | None = None) -> Database:
