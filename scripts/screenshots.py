@@ -40,7 +40,7 @@ def shot_customers(window: MainWindow) -> QWidget:
 
 
 def shot_customer_search(window: MainWindow) -> QWidget:
-    window.customers_tab.search.setText("华达")
+    window.customers_tab.search.setText("华")
     window.customers_tab.reload()
     settle()
     return window

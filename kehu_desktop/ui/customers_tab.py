@@ -88,6 +88,7 @@ class CustomersTab(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self.table.horizontalHeader().setSortIndicator(
             0, self.table.horizontalHeader().sortIndicatorOrder()
