@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kehu_desktop.models.base import Base, Tracked
+from kehu_desktop.models.customers import Contact, ImportantDate
 
 
 class Visit(Tracked, Base):
@@ -40,6 +41,8 @@ class VisitPlan(Tracked, Base):
     """A visit planned ahead (客户联络计划表); done becomes a Visit, or is marked missed."""
 
     __tablename__ = "visit_plans"
+    # The today view reads the open plans up to today.
+    __table_args__ = (Index("ix_visit_plans_status_date", "status", "planned_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
@@ -56,7 +59,11 @@ class VisitPlan(Tracked, Base):
 
 
 class FollowUpAction(Tracked, Base):
+    """Something promised at a visit: who does it by when; open until ``done_on`` is set."""
+
     __tablename__ = "follow_up_actions"
+    # The today view reads the open actions due by today.
+    __table_args__ = (Index("ix_follow_up_actions_open", "done_on", "due_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
@@ -80,3 +87,9 @@ class LastVisit(Base):
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
     visited_at: Mapped[datetime]
+
+
+# The today view looks birthdays and important dates up by day (services.today), which needs
+# these indexes on the customer file's tables.
+Index("ix_contacts_birthday", Contact.birthday)
+Index("ix_important_dates_day", ImportantDate.day)
