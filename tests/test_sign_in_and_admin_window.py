@@ -66,3 +66,42 @@ def _layout(context):
     from kehu_desktop.ui.layout_memory import LayoutMemory
 
     return LayoutMemory(context.database.data_dir)
+
+
+def test_app_start_creates_the_administrator_then_asks_to_sign_in(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QTimer
+
+    from kehu_desktop import app
+
+    shown = []
+
+    def event_loop(*_args) -> int:
+        for window in QApplication.topLevelWidgets():
+            if window.isVisible() and window.objectName() == "mainWindow":
+                shown.append(window.windowTitle())
+                window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+
+    def first_admin():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, FirstAdminDialog)
+        dialog.name.setText("刘经理")
+        dialog.password.setText("secret")
+        dialog.confirm.setText("secret")
+        dialog.accept()
+
+    QTimer.singleShot(0, first_admin)
+    assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
+    assert (tmp_path / "store" / "kehu.sqlite3").exists()
+
+    def sign_in():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SignInDialog)
+        dialog.password.setText("secret")
+        dialog.accept()
+
+    QTimer.singleShot(0, sign_in)
+    assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
+    assert shown == ["客户管家 — 刘经理（管理员）"] * 2
