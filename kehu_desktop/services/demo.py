@@ -16,8 +16,6 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import (
-    Complaint,
-    ComplaintEvent,
     Contact,
     Customer,
     KeyAccount,
@@ -27,6 +25,7 @@ from kehu_desktop.models import (
     Visit,
 )
 from kehu_desktop.services import operators, search
+from kehu_desktop.services.complaint_demo import ComplaintDemo
 from kehu_desktop.services.customer_fields import MANAGEMENT_CLASSES, NATURES
 from kehu_desktop.services.database import Database
 
@@ -64,9 +63,6 @@ VISIT_METHODS = ["上门", "电话", "来访接待", "微信·邮件"]
 VISIT_PURPOSES = ["例行", "新品推介", "催收货款", "满意度调查", "节日问候"]
 VISIT_RESULTS = ["客户对交期表示满意，下月追加订单", "对新品样品感兴趣，需报价", "已确认月底前付款",
                  "反映包装破损，已记录并反馈品质部", "无新需求，保持联系"]  # fmt: skip
-COMPLAINT_TEXTS = [("产品质量", "来料批次外观划伤，约 3% 不良"), ("交货期", "订单延误 5 天交付，影响客户生产"),
-                   ("服务态度", "客服电话多次无人接听"), ("价格结算", "发票金额与合同单价不符"),
-                   ("包装运输", "运输途中外箱压损，部分产品变形"), ("其他", "说明书与实物型号不一致")]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -193,11 +189,8 @@ def _add_sales(session, rng, customers, stamp, today) -> None:
 
 
 def _add_activity(session, rng, customers, staff_ids, stamp, today, counts) -> None:
-    visits, complaints, events, key_accounts = [], [], [], []
-    year = today.year
-    next_seq = (
-        session.scalar(select(func.max(Complaint.seq)).where(Complaint.year == year)) or 0
-    ) + 1
+    visits, complaints, key_accounts = [], [], []
+    complaint_maker = ComplaintDemo(session, rng, staff_ids, today)
     for customer in customers:
         if customer["trade_stage"] == "潜在" and rng.random() < 0.5:
             continue
@@ -211,20 +204,7 @@ def _add_activity(session, rng, customers, staff_ids, stamp, today, counts) -> N
                            "purpose": rng.choice(VISIT_PURPOSES), "result": rng.choice(VISIT_RESULTS),
                            "contacts_met": "", **stamp})  # fmt: skip
         if rng.random() < 0.06:
-            category, text = rng.choice(COMPLAINT_TEXTS)
-            received = datetime.combine(
-                today - timedelta(days=rng.randrange(0, 25)), datetime.min.time()
-            )
-            received += timedelta(hours=rng.randrange(8, 18))
-            complaints.append({"number": f"TS-{year}-{next_seq:04d}", "year": year, "seq": next_seq,
-                               "received_at": received, "channel": rng.choice(("电话", "上门", "邮件", "网络")),
-                               "customer_id": customer["id"], "category": category,
-                               "severity": rng.choices(("一般", "重大", "特殊"), (8, 2, 1))[0],
-                               "description": text, "demand": "请尽快处理并给出书面答复",
-                               "first_responsible_id": customer["owner_id"],
-                               "deadline": (received + timedelta(days=5)).date(), "status": "登记",
-                               **stamp})  # fmt: skip
-            next_seq += 1
+            complaints.append(complaint_maker.complaint(customer, stamp))
         if (
             customer["management_class"] == "关键"
             and customer["trade_stage"] == "正在"
@@ -237,16 +217,7 @@ def _add_activity(session, rng, customers, staff_ids, stamp, today, counts) -> N
     if visits:
         session.execute(insert(Visit.__table__), visits)
     if complaints:
-        session.execute(insert(Complaint.__table__), complaints)
-        ids = session.execute(
-            select(Complaint.id, Complaint.received_at, Complaint.first_responsible_id).where(
-                Complaint.number.in_([c["number"] for c in complaints])
-            )
-        )
-        for complaint_id, received, owner in ids:
-            events.append({"complaint_id": complaint_id, "at": received, "actor_id": owner, "kind": "登记",
-                           "from_status": "", "to_status": "登记", "note": "演示数据"})  # fmt: skip
-        session.execute(insert(ComplaintEvent.__table__), events)
+        complaint_maker.insert(complaints)
     if key_accounts:
         session.execute(insert(KeyAccount.__table__), key_accounts)
     counts["visits"] += len(visits)
