@@ -152,6 +152,7 @@ def coverage(session: Session, start: date, end: date) -> list[CoverageLine]:
 
     plans = (
         select(Staff.name, Customer.abc_class, VisitPlan.status, func.count())
+        .select_from(VisitPlan)
         .join(Staff, Staff.id == VisitPlan.staff_id)
         .join(Customer, Customer.id == VisitPlan.customer_id)
         .where(VisitPlan.planned_date.between(start, end))
@@ -164,6 +165,7 @@ def coverage(session: Session, start: date, end: date) -> list[CoverageLine]:
             tally.missed += n if status == visit_plans.MISSED else 0
     visits = (
         select(Staff.name, Customer.abc_class, func.count())
+        .select_from(Visit)
         .join(Staff, Staff.id == Visit.staff_id)
         .join(Customer, Customer.id == Visit.customer_id)
         .where(Visit.visited_at >= low, Visit.visited_at < high)
