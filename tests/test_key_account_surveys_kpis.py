@@ -50,8 +50,9 @@ def test_survey_scores_must_be_one_to_five(context):
 
 def test_revisit_rate_and_average_satisfaction(context, supervisor):
     start, end, today = date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 22)
-    ids = [make_customer(context, n) for n in ("按时", "脱节", "期前访过", "新设", "非大客户")]
-    for customer in ids[:4]:
+    names = ("按时", "脱节", "期前访过", "新设", "非大客户", "从未拜访")
+    ids = [make_customer(context, n) for n in names]
+    for customer in (*ids[:4], ids[5]):
         designated = date(2026, 10, 20) if customer == ids[3] else date(2026, 1, 1)
         make_key_account(context, supervisor, customer, interval=30, today=designated)
     # 按时: 9-20, 10-15 → gaps ≤ 30 up to 10-31 (16 days). On schedule.
@@ -64,15 +65,16 @@ def test_revisit_rate_and_average_satisfaction(context, supervisor):
     add_visit(context, ids[2], date(2026, 9, 25))
     # 新设: designated 10-20, no visit yet: 11 days. On schedule.
     add_visit(context, ids[4], date(2026, 10, 5))  # not a key account: ignored
+    # 从未拜访: designated 1-01, never visited: overdue long before October. Late.
     with context.session() as session:
         for customer, values in ((ids[0], (5,) * 6), (ids[1], (3,) * 6), (ids[4], (1,) * 6)):
             satisfaction.record_survey(session, context.operator, customer, scores(*values),
                                        surveyed_on=date(2026, 10, 10))  # fmt: skip
     with context.reader() as session:
         kpis = key_account_kpis.compute(session, start, end, today)
-    assert (kpis.accounts, kpis.on_schedule, kpis.revisit_rate) == (4, 2, Decimal("50.0"))
+    assert (kpis.accounts, kpis.on_schedule, kpis.revisit_rate) == (5, 2, Decimal("40.0"))
     assert (kpis.surveys, kpis.average_satisfaction) == (2, Decimal("4.00"))
-    assert "大客户回访率 50.0%（2/4）" in kpis.describe()
+    assert "大客户回访率 40.0%（2/5）" in kpis.describe()
 
 
 def test_kpis_without_key_accounts_and_delisted_ones(context, supervisor):

@@ -2,9 +2,9 @@
 
 Revisit rate: of the key accounts on the list during the period, the share that were never
 left unvisited longer than their card's interval. Inside the period (from the later of its
-start and the designation), every gap between contacts — counting from the last contact before
-the period and up to the period's end, or today if that is earlier — must be at most the
-interval. Any visit record counts as a contact, whatever its method.
+start and the designation) every gap between contacts must be at most the interval, counting
+from the last contact before the period (or the designation, if there was none) up to the
+period's end, or today if that is earlier. Any visit record counts, whatever its method.
 
 Average satisfaction: the mean overall score of the surveys of key-account customers dated in
 the period.
@@ -66,9 +66,8 @@ def compute(session: Session, start: date, end: date, today: date | None = None)
         )
         for customer_id, designated_on, interval in cards:
             accounts += 1
-            if _kept_interval(
-                visit_days.get(customer_id, []), max(start, designated_on), last_day, interval
-            ):
+            visits = visit_days.get(customer_id, [])
+            if _kept_interval(visits, designated_on, max(start, designated_on), last_day, interval):
                 on_schedule += 1
     average, surveys = _satisfaction(session, start, end)
     return KeyAccountKpis(start, end, accounts, on_schedule, surveys, average)
@@ -93,15 +92,18 @@ def _visit_days(
     return days
 
 
-def _kept_interval(visits: list[date], first: date, last: date, interval: int) -> bool:
+def _kept_interval(
+    visits: list[date], designated_on: date, first: date, last: date, interval: int
+) -> bool:
     """No stretch from ``first`` to ``last`` went longer than ``interval`` days unvisited.
 
-    A contact before ``first`` (within one interval) carries over into the period.
+    The clock starts at the last contact before ``first``, or at the designation if there was
+    none, so an account already overdue when the period opens counts as late.
     """
     if last < first:
         return True
     before = [d for d in visits if d < first]
-    previous = before[-1] if before else first
+    previous = before[-1] if before else designated_on
     for day in (d for d in visits if first <= d <= last):
         if (day - previous).days > interval:
             return False

@@ -15,7 +15,7 @@ from kehu_desktop.ui.complaint_settings_dialog import ComplaintSettingsDialog
 from kehu_desktop.ui.complaints_tab import ComplaintsTab
 from kehu_desktop.ui.customers_tab import CustomersTab
 from kehu_desktop.ui.errors import show_error
-from kehu_desktop.ui.key_accounts_tab import create_key_accounts_tab
+from kehu_desktop.ui.key_accounts_tab import KeyAccountsTab
 from kehu_desktop.ui.layout_memory import LayoutMemory
 from kehu_desktop.ui.staff_dialog import StaffDialog
 from kehu_desktop.ui.visits_tab import create_visits_tab
@@ -32,7 +32,7 @@ class MainWindow(QMainWindow):
         self.customers_tab = CustomersTab(context, layout)
         self.visits_tab = create_visits_tab(context, layout)
         self.complaints_tab = ComplaintsTab(context, layout)
-        self.key_accounts_tab = create_key_accounts_tab(context, layout)
+        self.key_accounts_tab = KeyAccountsTab(context, layout)
         self.tabs = QTabWidget(objectName="mainTabs")
         for tab, title in (
             (self.customers_tab, "客户档案"),
