@@ -38,6 +38,20 @@ w = QMainWindow(); w.resize(1200, 760); w.show(); app.processEvents()
 print(time.time())
 """
 
+SIGN_IN_WINDOW = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from kehu_desktop import app
+
+def shown():
+    print(time.time(), flush=True)
+    QApplication.activeModalWidget().reject()
+
+QTimer.singleShot(0, shown)
+app.main(["--data-dir", sys.argv[1]])
+"""
+
 APP_WINDOW = """
 import time, sys
 from PySide6.QtCore import QThreadPool
@@ -133,11 +147,27 @@ def time_startup(code: str, *args: str) -> float:
     return float(out.stdout.strip().splitlines()[0]) - started
 
 
+def remember_a_sign_in(folder: Path) -> None:
+    """As on any PC where the desk has worked before: the last login name is remembered."""
+    from kehu_desktop.app import RECENT_USERS_KEY, ensure_application
+    from kehu_desktop.ui.layout_memory import LayoutMemory
+
+    ensure_application()
+    memory = LayoutMemory(folder)
+    memory.set_value(RECENT_USERS_KEY, ["admin"])
+    memory.sync()
+
+
 def bench_startup(folder: Path) -> None:
+    remember_a_sign_in(folder)
     bare = statistics.median(time_startup(BARE_WINDOW) for _ in range(5))
-    app = statistics.median(time_startup(APP_WINDOW, str(folder)) for _ in range(5))
-    print(f"\n启动时间（中位数，5 次）：空白 PySide6 窗口 {bare * 1000:.0f} ms；"
-          f"客户管家至首屏 {app * 1000:.0f} ms；比值 {app / bare:.2f}×")  # fmt: skip
+    sign_in = statistics.median(time_startup(SIGN_IN_WINDOW, str(folder)) for _ in range(5))
+    rows = statistics.median(time_startup(APP_WINDOW, str(folder)) for _ in range(5))
+    print(
+        f"\n启动时间（进程启动至窗口出现，中位数，5 次）：空白 PySide6 窗口 {bare * 1000:.0f} ms；"
+        f"客户管家登录窗口 {sign_in * 1000:.0f} ms（{sign_in / bare:.2f}×）"
+    )
+    print(f"登录后主窗口连同 10 万客户首屏（不含输入密码）：{rows * 1000:.0f} ms")
 
 
 def main() -> int:

@@ -1,4 +1,9 @@
-"""Starting the window: the data folder, the store, the operator, the main window."""
+"""Starting the window: the data folder, the operator, the store, the main window.
+
+The sign-in dialog appears at once; the store opens (and migrates) on a worker thread while
+the operator types, so the heavy imports (SQLAlchemy, the desks) are not paid before the
+first window shows.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,27 @@ import argparse
 import logging
 import os
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
 
-from kehu_desktop.services import operators
-from kehu_desktop.services.context import DeskContext
-from kehu_desktop.services.database import Database, open_database, resolve_data_dir
+from kehu_desktop.services.data_location import DB_FILE_NAME, resolve_data_dir
+from kehu_desktop.services.errors import UserError
 from kehu_desktop.ui.fonts import install_chinese_font
 from kehu_desktop.ui.layout_memory import LayoutMemory
-from kehu_desktop.ui.main_window import MainWindow
 from kehu_desktop.ui.sign_in_dialog import FirstAdminDialog, SignInDialog
 
+if TYPE_CHECKING:
+    from kehu_desktop.services.database import Database
+    from kehu_desktop.services.operators import Operator
+    from kehu_desktop.ui.main_window import MainWindow
+
 DEFAULT_TEST_PASSWORD = "admin"
+RECENT_USERS_KEY = "sign_in/recent_usernames"
+MAX_RECENT_USERS = 10
 
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:
@@ -29,6 +42,89 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _open_store(data_dir: Path, url: str | None) -> Database:
+    from kehu_desktop.services.database import open_database
+
+    return open_database(data_dir, url)
+
+
+class StoreOpening:
+    """The store, opened on a worker thread once ``start()`` is called; ``database()`` waits.
+
+    Started only after the sign-in dialog is on screen: the imports it runs hold Python's
+    GIL and would otherwise delay the first window.
+    """
+
+    def __init__(self, data_dir: Path, url: str | None) -> None:
+        self._data_dir, self._url = data_dir, url
+        self._future: Future | None = None
+
+    def start(self) -> None:
+        if self._future is None:
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-store")
+            self._future = executor.submit(_open_store, self._data_dir, self._url)
+            executor.shutdown(wait=False)
+
+    def database(self) -> Database:
+        self.start()
+        try:
+            return self._future.result()
+        except Exception as error:  # shown in the dialog; the user may cancel or retry later
+            raise UserError(f"无法打开或升级数据库：{error}") from error
+
+    def sign_in(self, username: str, password: str) -> Operator:
+        from kehu_desktop.services import operators
+
+        with self.database().session() as session:
+            return operators.sign_in(session, username, password)
+
+    def create_first_admin(self, username: str, name: str, password: str, confirm: str) -> Operator:
+        from kehu_desktop.services import operators
+
+        with self.database().session() as session:
+            return operators.create_first_admin(session, username, name, password, confirm)
+
+    def usernames(self) -> list[str] | None:
+        """The active staff's login names, or None if the store has no operator yet."""
+        from kehu_desktop.services import operators
+
+        with self.database().reader() as session:
+            if not operators.has_staff(session):
+                return None
+            return [row.username for row in operators.list_staff(session)]
+
+
+def _ask_operator(
+    opening: StoreOpening, layout: LayoutMemory, first_start: bool
+) -> Operator | None:
+    recent = [str(u) for u in (layout.value(RECENT_USERS_KEY) or [])]
+    if not first_start and not recent:
+        # Nobody has signed in on this PC yet: the store itself says who may.
+        try:
+            known = opening.usernames()
+        except UserError:
+            known = []
+        first_start, recent = known is None, known or []
+    if first_start:
+        dialog = FirstAdminDialog(opening.create_first_admin)
+    else:
+        dialog = SignInDialog(recent, opening.sign_in)
+    QTimer.singleShot(0, opening.start)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    operator = dialog.operator
+    remembered = [operator.username] + [u for u in recent if u != operator.username]
+    layout.set_value(RECENT_USERS_KEY, remembered[:MAX_RECENT_USERS])
+    return operator
+
+
+def _main_window(database: Database, operator: Operator, data_dir: Path) -> MainWindow:
+    from kehu_desktop.services.context import DeskContext
+    from kehu_desktop.ui.main_window import MainWindow
+
+    return MainWindow(DeskContext(database, operator), LayoutMemory(data_dir))
+
+
 def create_main_window(
     data_dir: str | os.PathLike, username: str | None = None, db_url: str | None = None
 ) -> MainWindow:
@@ -37,8 +133,10 @@ def create_main_window(
     Signs in ``username`` (or the first administrator). On an empty store it first creates the
     administrator ``admin`` with password ``admin``; for automated tests and scripts.
     """
+    from kehu_desktop.services import operators
+
     ensure_application()
-    database = open_database(data_dir, db_url)
+    database = _open_store(Path(data_dir), db_url)
     with database.session() as session:
         if not operators.has_staff(session):
             operators.create_first_admin(session, "admin", "系统管理员", DEFAULT_TEST_PASSWORD)
@@ -50,16 +148,7 @@ def create_main_window(
                 for row in operators.list_staff(session)
                 if row.username == username
             )
-    return MainWindow(DeskContext(database, operator), LayoutMemory(Path(data_dir)))
-
-
-def _ask_operator(database: Database) -> operators.Operator | None:
-    with database.reader() as session:
-        first_start = not operators.has_staff(session)
-    dialog = FirstAdminDialog(database) if first_start else SignInDialog(database)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.operator
+    return _main_window(database, operator, Path(data_dir))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,15 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     args, qt_args = parser.parse_known_args(argv if argv is not None else sys.argv[1:])
     logging.basicConfig(level=logging.INFO)
     app = ensure_application([sys.argv[0], *qt_args])
-    try:
-        data_dir = resolve_data_dir(args.data_dir)
-        database = open_database(data_dir, args.db)
-    except Exception as error:  # the store could not be opened: say so, do not crash
-        QMessageBox.critical(None, "无法打开数据库", f"无法打开或升级数据库：\n{error}")
-        return 1
-    operator = _ask_operator(database)
+    data_dir = resolve_data_dir(args.data_dir)
+    first_start = args.db is None and not (data_dir / DB_FILE_NAME).exists()
+    opening = StoreOpening(data_dir, args.db)
+    operator = _ask_operator(opening, LayoutMemory(data_dir), first_start)
     if operator is None:
         return 0
-    window = MainWindow(DeskContext(database, operator), LayoutMemory(data_dir))
+    window = _main_window(opening.database(), operator, data_dir)
     window.show()
     return app.exec()

@@ -6,7 +6,8 @@ import os
 
 from kehu_desktop.cli import main
 from kehu_desktop.services import operators
-from kehu_desktop.services.database import DB_FILE_NAME, open_database, resolve_data_dir
+from kehu_desktop.services.data_location import DB_FILE_NAME, resolve_data_dir
+from kehu_desktop.services.database import open_database
 
 
 def test_init_creates_the_store_and_the_administrator(tmp_path, capsys):

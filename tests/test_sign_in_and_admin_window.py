@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from kehu_desktop.services import operators
 from kehu_desktop.ui.audit_dialog import AuditDialog
 from kehu_desktop.ui.fonts import BUNDLED_FONT, install_chinese_font
 from kehu_desktop.ui.sign_in_dialog import FirstAdminDialog, SignInDialog
@@ -14,7 +15,11 @@ from tests.helpers.customers import make_customer
 
 
 def test_first_start_asks_for_the_administrator(qtbot, database):
-    dialog = FirstAdminDialog(database)
+    def create(*values):
+        with database.session() as session:
+            return operators.create_first_admin(session, *values)
+
+    dialog = FirstAdminDialog(create)
     qtbot.addWidget(dialog)
     dialog.name.setText("刘经理")
     dialog.password.setText("secret")
@@ -27,7 +32,11 @@ def test_first_start_asks_for_the_administrator(qtbot, database):
 
 
 def test_sign_in_dialog(qtbot, database, admin):
-    dialog = SignInDialog(database)
+    def sign_in(username, password):
+        with database.session() as session:
+            return operators.sign_in(session, username, password)
+
+    dialog = SignInDialog(["admin"], sign_in)
     qtbot.addWidget(dialog)
     assert dialog.username.currentText() == "admin"
     dialog.password.setText("wrong")
@@ -104,4 +113,7 @@ def test_app_start_creates_the_administrator_then_asks_to_sign_in(qtbot, tmp_pat
 
     QTimer.singleShot(0, sign_in)
     assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
-    assert shown == ["客户管家 — 刘经理（管理员）"] * 2
+    (tmp_path / "store" / "ui-layout.ini").unlink()  # a PC where nobody signed in yet
+    QTimer.singleShot(0, sign_in)
+    assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
+    assert shown == ["客户管家 — 刘经理（管理员）"] * 3

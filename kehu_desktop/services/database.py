@@ -9,25 +9,15 @@ from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
-import platformdirs
 from sqlalchemy import Engine, Select, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from kehu_desktop.migrations import SCHEMA_HEAD
 from kehu_desktop.services import audit, search
+from kehu_desktop.services.data_location import DB_FILE_NAME, resolve_data_dir
 
-DATA_DIR_ENV = "KEHU_DATA_DIR"
-DB_FILE_NAME = "kehu.sqlite3"
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-
-
-def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """The data folder: ``--data-dir``, else ``KEHU_DATA_DIR``, else the user's data folder."""
-    chosen = explicit or os.environ.get(DATA_DIR_ENV)
-    path = Path(chosen) if chosen else Path(platformdirs.user_data_dir("KehuDesktop", "Kehu"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:

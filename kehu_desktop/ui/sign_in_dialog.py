@@ -1,10 +1,17 @@
-"""Who is working: signing in, or creating the administrator on the very first start."""
+"""Who is working: signing in, or creating the administrator on the very first start.
+
+The dialogs know nothing of the store: they are handed the function that signs in, so the
+app can show them at once while the store opens in the background.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -13,22 +20,21 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from kehu_desktop.services import operators
-from kehu_desktop.services.database import Database
 from kehu_desktop.services.errors import UserError
+
+if TYPE_CHECKING:
+    from kehu_desktop.services.operators import Operator
 
 
 class _OperatorDialog(QDialog):
     """A form whose OK button signs someone in; ``operator`` holds who, once accepted."""
 
-    def __init__(self, database: Database, name: str, title: str, ok_text: str, parent=None):
+    def __init__(self, name: str, title: str, ok_text: str, parent=None):
         super().__init__(parent)
         self.setObjectName(name)
         self.setWindowTitle(title)
-        self._database = database
-        self.operator: operators.Operator | None = None
+        self.operator: Operator | None = None
         self.message = QLabel(objectName="message", wordWrap=True)
         self.message.setStyleSheet("color: #d93025;")
         self._buttons = QDialogButtonBox(
@@ -46,38 +52,47 @@ class _OperatorDialog(QDialog):
         self.form.addRow(self.message)
         self.form.addRow(self._buttons)
 
-    def _sign(self, action: Callable[[Session], operators.Operator]) -> None:
+    def _sign(self, action: Callable[[], Operator]) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            with self._database.session() as session:
-                self.operator = action(session)
+            self.operator = action()
         except UserError as error:
             self.message.setText(str(error))
             return
+        finally:
+            QApplication.restoreOverrideCursor()
         super().accept()
 
 
 class SignInDialog(_OperatorDialog):
-    def __init__(self, database: Database, parent=None) -> None:
-        super().__init__(database, "signInDialog", "客户管家 — 登录", "登录", parent)
-        with database.reader() as session:
-            staff = operators.list_staff(session)
+    """``sign_in(username, password)`` returns the operator or raises UserError."""
+
+    def __init__(
+        self, usernames: Sequence[str], sign_in: Callable[[str, str], Operator], parent=None
+    ) -> None:
+        super().__init__("signInDialog", "客户管家 — 登录", "登录", parent)
+        self._sign_in = sign_in
         self.username = QComboBox(objectName="username", editable=True)
-        self.username.addItems([row.username for row in staff])
+        self.username.addItems(list(usernames))
         self.password = QLineEdit(objectName="password", echoMode=QLineEdit.EchoMode.Password)
         self._finish_form([("登录名", self.username), ("密码", self.password)])
         self.password.setFocus()
 
     def accept(self) -> None:
         username, password = self.username.currentText(), self.password.text()
-        self._sign(lambda session: operators.sign_in(session, username, password))
+        self._sign(lambda: self._sign_in(username, password))
         self.password.selectAll()
 
 
 class FirstAdminDialog(_OperatorDialog):
-    """Creates the administrator account when the store has no operator yet."""
+    """Creates the administrator when the store has no operator yet.
 
-    def __init__(self, database: Database, parent=None) -> None:
-        super().__init__(database, "firstAdminDialog", "客户管家 — 创建管理员", "创建并登录", parent)
+    ``create(username, name, password, confirm)`` returns the new operator or raises UserError.
+    """
+
+    def __init__(self, create: Callable[[str, str, str, str], Operator], parent=None) -> None:
+        super().__init__("firstAdminDialog", "客户管家 — 创建管理员", "创建并登录", parent)
+        self._create = create
         self.form.addRow(QLabel("欢迎使用客户管家。请先创建管理员账号，之后可在“管理 → 操作员管理”"
                                 "中添加客服和主管。", wordWrap=True))  # fmt: skip
         self.username = QLineEdit("admin", objectName="username")
@@ -91,4 +106,4 @@ class FirstAdminDialog(_OperatorDialog):
 
     def accept(self) -> None:
         values = (self.username.text(), self.name.text(), self.password.text(), self.confirm.text())
-        self._sign(lambda session: operators.create_first_admin(session, *values))
+        self._sign(lambda: self._create(*values))
