@@ -199,7 +199,11 @@ def test_paper_sizes_and_overlay(context, catalog, specimens):
 def test_firm_overrides_of_code_revision_and_paper(context, catalog, specimens):
     with context.session() as session:
         printing.save_settings(
-            session, "华达", {"visit_record": {"code": "QR-XS-100", "revision": "B/2"}}, {}
+            session,
+            context.operator,
+            "华达",
+            {"visit_record": {"code": "QR-XS-100", "revision": "B/2"}},
+            {},
         )
     text = pdf_text(render(context, catalog, printing.PrintJob("visit_record")))[0]
     assert "QR-XS-100" in text and "B/2" in text

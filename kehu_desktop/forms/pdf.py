@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from io import BytesIO
+from threading import Lock
 
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
@@ -18,6 +19,8 @@ from kehu_desktop.forms.paper import Paper
 from kehu_desktop.forms.typesetting import BOX_EMPTY, BOX_TICKED, fonts, text_width
 
 SHADE = Color(0.93, 0.93, 0.93)
+# ReportLab's shared font objects keep per-document subsetting state; one render at a time.
+_REPORTLAB = Lock()
 RULE = Color(0.6, 0.6, 0.6)
 
 
@@ -118,6 +121,17 @@ def render_pdf(
     offset: tuple[float, float] = (0.0, 0.0),
 ) -> bytes:
     """One PDF holding every document's pages in turn."""
+    with _REPORTLAB:
+        return _render(documents, paper, title, overlay, offset)
+
+
+def _render(
+    documents: Iterable[list[Page]],
+    paper: Paper,
+    title: str,
+    overlay: bool,
+    offset: tuple[float, float],
+) -> bytes:
     buffer = BytesIO()
     canvas = Canvas(buffer, pagesize=(paper.width * mm, paper.height * mm), pageCompression=1)
     canvas.setTitle(title)

@@ -17,10 +17,11 @@ from kehu_desktop.forms.grid import build_grid
 from kehu_desktop.forms.pages import Header, Page, lay_out
 from kehu_desktop.forms.paper import Paper, paper
 from kehu_desktop.forms.pdf import render_pdf
-from kehu_desktop.forms.sources import Record, load_visit_from_plan
+from kehu_desktop.forms.sources import Record, load_visit_from_plan, plans_on
 from kehu_desktop.forms.typesetting import chinese_date
 from kehu_desktop.forms.xlsx import Sheet, render_xlsx
 from kehu_desktop.services.errors import UserError
+from kehu_desktop.services.operators import Operator
 from kehu_desktop.services.settings import FIRM_NAME, SettingSpec
 
 # {form key: {"code": …, "revision": …, "paper": …}}; absent keys keep the definition's value
@@ -47,10 +48,11 @@ class PrintJob:
     overlay: bool = False
     printer: str = ""
     from_plans: bool = False
+    plans_day: date | None = None  # the visit forms for that day's open plans
 
     @property
     def blank(self) -> bool:
-        return not self.record_ids and self.start is None
+        return not self.record_ids and self.start is None and self.plans_day is None
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,16 @@ def _records(session: Session, definition: FormDefinition, job: PrintJob, progre
             raise UserError(
                 f"{chinese_date(job.start)}至{chinese_date(end)}没有{source.label}记录。"
             )
+    elif job.plans_day is not None:
+        ids = plans_on(session, job.plans_day)
+        if not ids:
+            raise UserError(f"{chinese_date(job.plans_day)}没有待执行的拜访计划。")
     else:
         ids = list(job.record_ids)
         if source.by_period:
             raise UserError(f"“{definition.title}”按期间打印，请选择月份或日期。")
     load: Callable[[Session, int], Record] = (
-        load_visit_from_plan if job.from_plans else source.load_record
+        load_visit_from_plan if job.from_plans or job.plans_day else source.load_record
     )
     records = []
     for done, record_id in enumerate(ids, start=1):
@@ -174,11 +180,13 @@ def render(
 
 def save_settings(
     session: Session,
+    operator: Operator,
     firm: str,
     overrides: dict[str, dict[str, str]],
     offsets: dict[str, list[float]],
 ) -> None:
-    """Store the firm name, form codes/revisions/papers and 套打 offsets after checking them."""
+    """Store the firm name, form codes/revisions/papers and 套打 offsets (主管 or 管理员)."""
+    operator.require_supervisor()
     for key, values in overrides.items():
         if values.get("paper"):
             paper(values["paper"])

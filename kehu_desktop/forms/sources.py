@@ -73,6 +73,7 @@ class Source:
     label: str
     fields: dict[str, FieldInfo]
     tables: dict[str, dict[str, FieldInfo]]
+    record_kind: str = ""  # whose ids load_record takes: customer, visit, complaint, key_account
     load_record: Callable[[Session, int], Record] | None = None
     load_period: Callable[[Session, date, date], list[Record]] | None = None
     ids_in_period: Callable[[Session, date, date], list[int]] | None = None
@@ -153,6 +154,7 @@ CUSTOMER = Source(
     "客户",
     CUSTOMER_CATALOG,
     {"contacts": CONTACT_CATALOG, "sales": SALES_CATALOG},
+    record_kind="customer",
     load_record=load_customer,
 )
 
@@ -202,7 +204,7 @@ def load_credit(session: Session, customer_id: int) -> Record:
 
 CREDIT = Source(
     "credit", "客户", CREDIT_CATALOG, {"contacts": CONTACT_CATALOG, "items": CREDIT_ITEMS},
-    load_record=load_credit,
+    record_kind="customer", load_record=load_credit,
 )  # fmt: skip
 
 
@@ -306,7 +308,7 @@ def _visit_ids(session: Session, start: date, end: date) -> list[int]:
 
 VISIT = Source(
     "visit", "访问记录", VISIT_CATALOG, {"actions": ACTION_CATALOG},
-    load_record=load_visit, ids_in_period=_visit_ids,
+    record_kind="visit", load_record=load_visit, ids_in_period=_visit_ids,
 )  # fmt: skip
 
 
@@ -508,7 +510,7 @@ def _complaint_ids(session: Session, start: date, end: date) -> list[int]:
 
 COMPLAINT = Source(
     "complaint", "投诉", COMPLAINT_CATALOG, {"events": EVENT_CATALOG},
-    load_record=load_complaint, ids_in_period=_complaint_ids,
+    record_kind="complaint", load_record=load_complaint, ids_in_period=_complaint_ids,
 )  # fmt: skip
 
 
@@ -580,7 +582,7 @@ def _key_account_ids(session: Session, start: date, end: date) -> list[int]:
 KEY_ACCOUNT = Source(
     "key_account", "大客户", KEY_ACCOUNT_CATALOG,
     {"countermeasures": COUNTERMEASURE_CATALOG, "contacts": CONTACT_CATALOG},
-    load_record=load_key_account, ids_in_period=_key_account_ids,
+    record_kind="key_account", load_record=load_key_account, ids_in_period=_key_account_ids,
 )  # fmt: skip
 
 
@@ -630,7 +632,12 @@ def load_survey(session: Session, key_account_id: int) -> Record:
 
 
 SURVEY = Source(
-    "survey", "大客户", SURVEY_CATALOG, {"items": SURVEY_ITEMS}, load_record=load_survey
+    "survey",
+    "大客户",
+    SURVEY_CATALOG,
+    {"items": SURVEY_ITEMS},
+    record_kind="key_account",
+    load_record=load_survey,
 )
 
 

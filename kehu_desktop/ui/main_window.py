@@ -15,8 +15,10 @@ from kehu_desktop.ui.complaint_settings_dialog import ComplaintSettingsDialog
 from kehu_desktop.ui.complaints_tab import ComplaintsTab
 from kehu_desktop.ui.customers_tab import CustomersTab
 from kehu_desktop.ui.errors import show_error
+from kehu_desktop.ui.form_settings_dialog import FormSettingsDialog
 from kehu_desktop.ui.key_accounts_tab import KeyAccountsTab
 from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.print_dialog import PrintDialog
 from kehu_desktop.ui.staff_dialog import StaffDialog
 from kehu_desktop.ui.visits_tab import create_visits_tab
 
@@ -119,6 +121,10 @@ class MainWindow(QMainWindow):
             lambda: ComplaintSettingsDialog(self._context, self).exec(), None,
             "actionComplaintSettings",
         )  # fmt: skip
+        self._action(
+            self.settings_menu, "公司与表单设置…",
+            lambda: FormSettingsDialog(self._context, self).exec(), None, "actionFormSettings",
+        )  # fmt: skip
         admin_menu = bar.addMenu("管理(&A)")
         self._action(admin_menu, "操作员管理…", self.manage_staff, None, "actionStaff")
         self._action(admin_menu, "审计日志…", self.show_audit, None, "actionAudit")
@@ -131,7 +137,6 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         tab = self.tabs.currentWidget()
         self.new_action.setEnabled(hasattr(tab, "new_record"))
-        self.print_action.setEnabled(hasattr(tab, "print_current"))
 
     # --- actions -------------------------------------------------------------------------
 
@@ -140,10 +145,20 @@ class MainWindow(QMainWindow):
         if hasattr(tab, "new_record"):
             tab.new_record()
 
-    def print_current(self) -> None:
+    def print_current(self) -> PrintDialog:
+        """Ctrl+P: the print dialog, with this desk's form and selected record preselected."""
         tab = self.tabs.currentWidget()
-        if hasattr(tab, "print_current"):
-            tab.print_current()
+        form, kind = {
+            0: ("customer_card", "customer"),
+            1: ("visit_record", "visit"),
+            2: ("complaint_register", "complaint"),
+            3: ("key_account_card", "key_account"),
+        }.get(self.tabs.currentIndex(), ("customer_card", "customer"))
+        record_id = tab.current_id() if hasattr(tab, "current_id") else None
+        record = (kind, record_id) if record_id is not None else None
+        self.print_dialog = PrintDialog(self._context, self._layout_memory, self, form, record)
+        self.print_dialog.open()
+        return self.print_dialog
 
     def export_current(self) -> None:
         tab = self.tabs.currentWidget()

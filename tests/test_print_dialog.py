@@ -1,0 +1,139 @@
+"""The print dialog in the real window: Ctrl+P previews the selected record's form."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from PySide6.QtCore import QDeadlineTimer, Qt, QThreadPool
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+
+from kehu_desktop.forms.specimen import add_specimens
+from kehu_desktop.ui.print_preview import paint_document
+
+
+@pytest.fixture
+def window_with_records(qtbot, main_window):
+    database = main_window._context.database
+    with database.session() as session:
+        ids = add_specimens(session, date(2026, 11, 20))
+    main_window.refresh()
+    QThreadPool.globalInstance().waitForDone(QDeadlineTimer(5000))
+    qtbot.waitUntil(lambda: main_window.customers_tab.current_id() is not None or True)
+    return main_window, ids
+
+
+def wait_preview(qtbot, dialog) -> None:
+    with qtbot.waitSignal(dialog.rendered, timeout=10000):
+        pass
+
+
+def test_ctrl_p_on_the_customers_tab_previews_the_selected_customer_card(
+    qtbot, window_with_records
+):
+    window, ids = window_with_records
+    window.tabs.setCurrentWidget(window.customers_tab)
+    qtbot.waitUntil(lambda: window.customers_tab.current_id() is not None, timeout=5000)
+    selected = window.customers_tab.current_id()
+    with qtbot.waitSignal(window.print_action.triggered):
+        qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.print_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible()
+    assert dialog.form_box.currentText() == "客户资料卡"
+    assert dialog.record_radio.isChecked()
+    qtbot.waitUntil(lambda: dialog.preview.document.status() == QPdfDocument.Status.Ready,
+                    timeout=10000)  # fmt: skip
+    assert dialog.preview.page_count() >= 1
+    text = "".join(PdfReader(io.BytesIO(dialog.preview.data)).pages[0].extract_text().split())
+    with window._context.reader() as session:
+        from kehu_desktop.models import Customer
+
+        customer = session.get(Customer, selected)
+    assert customer.name in text and customer.code in text
+    assert "共" in dialog.status.text()
+    dialog.reject()
+
+
+def test_switching_to_a_monthly_batch_and_saving_pdf_and_xlsx(qtbot, window_with_records, tmp_path):
+    window, ids = window_with_records
+    window.tabs.setCurrentWidget(window.complaints_tab)
+    dialog = window.print_current()
+    qtbot.addWidget(dialog)
+    assert dialog.form_box.currentData() == "complaint_register"
+    dialog.month_edit.setDate(date(2026, 11, 1))
+    with qtbot.waitSignal(dialog.rendered, timeout=10000):
+        dialog.month_radio.setChecked(True)
+    reader = PdfReader(io.BytesIO(dialog.preview.data))
+    assert "TS-2026-9001" in "".join(p.extract_text() for p in reader.pages)
+    dialog.save_pdf(tmp_path / "month.pdf")
+    assert (tmp_path / "month.pdf").read_bytes() == dialog.preview.data
+    dialog.save_xlsx(tmp_path / "month.xlsx")
+    qtbot.waitUntil(lambda: "已保存" in dialog.status.text(), timeout=10000)
+    book = load_workbook(io.BytesIO((tmp_path / "month.xlsx").read_bytes()))
+    assert "TS-2026-9001" in book.sheetnames
+    dialog.reject()
+
+
+def test_a_period_form_prints_by_month_and_says_when_there_is_nothing(qtbot, window_with_records):
+    window, _ids = window_with_records
+    dialog = window.print_current()
+    qtbot.addWidget(dialog)
+    wait_preview(qtbot, dialog)
+    dialog.month_edit.setDate(date(2026, 11, 1))
+    with qtbot.waitSignal(dialog.rendered, timeout=10000):
+        dialog.form_box.setCurrentIndex(dialog.form_box.findData("visit_daily"))
+    assert dialog.month_radio.isChecked() and not dialog.record_radio.isEnabled()
+    assert "客户访问日报表" in PdfReader(io.BytesIO(dialog.preview.data)).pages[0].extract_text()
+    with qtbot.waitSignal(dialog.failed, timeout=10000) as failed:
+        dialog.month_edit.setDate(date(2001, 1, 1))
+    assert "没有可打印的记录" in failed.args[0]
+    assert "没有可打印的记录" in dialog.status.text()
+    dialog.reject()
+
+
+def test_printing_sends_every_page_to_the_printer(qtbot, window_with_records, tmp_path):
+    window, _ids = window_with_records
+    dialog = window.print_current()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.preview.document.status() == QPdfDocument.Status.Ready,
+                    timeout=10000)  # fmt: skip
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert paint_document(dialog.preview.document, printer) == dialog.preview.page_count()
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == dialog.preview.page_count()
+    dialog.reject()
+
+
+def test_form_settings_dialog_saves_firm_codes_and_offsets(qtbot, main_window):
+    from kehu_desktop.forms import printing
+    from kehu_desktop.services.settings import FIRM_NAME
+    from kehu_desktop.ui.form_settings_dialog import FormSettingsDialog
+
+    context = main_window._context
+    dialog = FormSettingsDialog(context, main_window)
+    qtbot.addWidget(dialog)
+    dialog.firm.setText("东莞华达")
+    model = dialog.model
+    assert model.setData(model.index(0, 1), "QR-KF-101")
+    assert not model.setData(model.index(0, 3), "B5")  # unknown paper refused
+    dialog.offset_x.setValue(1.5)
+    dialog.offset_y.setValue(-2)
+    dialog.save()
+    with context.reader() as session:
+        assert FIRM_NAME.get(session) == "东莞华达"
+        assert printing.FORM_OVERRIDES.get(session)["customer_card"]["code"] == "QR-KF-101"
+        assert printing.PRINT_OFFSETS.get(session)[dialog.printer.currentText()] == [1.5, -2.0]
+
+
+def test_agents_cannot_change_form_settings(context, agent):
+    from kehu_desktop.forms import printing
+    from kehu_desktop.services.errors import PermissionDenied
+
+    with context.session() as session, pytest.raises(PermissionDenied):
+        printing.save_settings(session, agent, "x", {}, {})
