@@ -43,6 +43,7 @@ def test_saved_file_reads_back_with_contacts_dates_and_sales(context):
         )
         again = customers.load_input(session, customer_id)
     assert again.values["credit_limit"] == "200000.00"
+    assert again.sales == [{"month": "2026-09", "amount": "12000.50", "quantity": "240"}]
     assert again.contacts[0]["important_dates"] == "结婚纪念日 2008-10-01"
 
 

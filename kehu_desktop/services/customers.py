@@ -239,6 +239,12 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _quantity_text(value: Decimal) -> str:
+    """240.0000 → 240, 2.5000 → 2.5: quantities as a person writes them."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def load_input(session: Session, customer_id: int) -> CustomerInput:
     customer = session.get(
         Customer,
@@ -260,7 +266,7 @@ def load_input(session: Session, customer_id: int) -> CustomerInput:
         {
             "month": s.month.strftime("%Y-%m"),
             "amount": _text(s.amount),
-            "quantity": _text(s.quantity),
+            "quantity": _quantity_text(s.quantity),
         }
         for s in customer.sales
     ]
