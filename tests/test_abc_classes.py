@@ -10,7 +10,7 @@ from sqlalchemy import select
 from kehu_desktop.models import Customer, CustomerClassHistory
 from kehu_desktop.services import abc_classes
 from kehu_desktop.services.abc_classes import Cutoffs
-from kehu_desktop.services.errors import ValidationError
+from kehu_desktop.services.errors import PermissionDenied, ValidationError
 from tests.helpers.customers import make_customer
 from tests.helpers.key_accounts import add_sales
 
@@ -73,12 +73,12 @@ def test_recompute_stores_classes_and_history(context):
         assert [h.abc_class for h in abc_classes.class_history(session, ids["华达"])] == ["B", "A"]
 
 
-def test_cutoffs_are_a_setting(context):
+def test_cutoffs_are_a_setting(context, agent):
     ids = [make_customer(context, n) for n in ("甲公司", "乙公司")]
     add_sales(context, ids[0], {"2026-11": "600"})
     add_sales(context, ids[1], {"2026-11": "400"})
     with context.session() as session:
-        abc_classes.put_cutoffs(session, "50", "90")
+        abc_classes.put_cutoffs(session, context.operator, "50", "90")
         abc_classes.recompute(session, AS_OF)
     with context.reader() as session:
         assert abc_classes.get_cutoffs(session) == Cutoffs(50, 90)
@@ -86,7 +86,9 @@ def test_cutoffs_are_a_setting(context):
             "A", "B"
         ]  # fmt: skip
     with context.session() as session, pytest.raises(ValidationError):
-        abc_classes.put_cutoffs(session, "95", "80")
+        abc_classes.put_cutoffs(session, context.operator, "95", "80")
+    with context.session() as session, pytest.raises(PermissionDenied):
+        abc_classes.put_cutoffs(session, agent, "70", "90")
 
 
 def test_suggestions_are_a_class_customers_not_yet_key_accounts(context, supervisor):

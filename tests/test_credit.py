@@ -67,26 +67,26 @@ def test_items_and_bands_are_settings(context, supervisor):
     customer = make_customer(context, "设置测试")
     with context.session() as session:
         rows = [{"item": "付款记录", "weight": "3"}, {"item": "规模", "weight": "1"}]
-        credit.put_items(session, [*rows, {"item": "", "weight": ""}])
+        credit.put_items(session, supervisor, [*rows, {"item": "", "weight": ""}])
         credit.evaluate(session, supervisor, customer, {"付款记录": 80, "规模": 40})
     with context.reader() as session:
         [row] = credit.history(session, customer)
     assert row.total_score == Decimal("70.00") and row.rating == "A"
     with context.session() as session, pytest.raises(ValidationError, match="重复"):
         credit.put_items(
-            session, [{"item": "规模", "weight": "1"}, {"item": "规模", "weight": "2"}]
+            session, supervisor, [{"item": "规模", "weight": "1"}, {"item": "规模", "weight": "2"}]
         )
     with context.session() as session, pytest.raises(ValidationError, match="权重"):
-        credit.put_items(session, [{"item": "规模", "weight": "0"}])
+        credit.put_items(session, supervisor, [{"item": "规模", "weight": "0"}])
     with context.reader() as session:
         bands = [{"rating": b.rating, "min_score": str(b.min_score), "limit": str(b.limit),
                   "days": str(b.days)} for b in credit.bands(session)]  # fmt: skip
     bands[1]["min_score"] = "95"
     with context.session() as session, pytest.raises(ValidationError, match="依次降低"):
-        credit.put_bands(session, bands)
+        credit.put_bands(session, supervisor, bands)
     bands[1]["min_score"] = "85"
     with context.session() as session:
-        credit.put_bands(session, bands)
+        credit.put_bands(session, supervisor, bands)
     with context.reader() as session:
         assert credit.band_for(credit.bands(session), Decimal("86")).rating == "AA"
 

@@ -37,6 +37,7 @@ from kehu_desktop.models import (
     SalesRecord,
 )
 from kehu_desktop.services.errors import ValidationError
+from kehu_desktop.services.operators import Operator
 from kehu_desktop.services.settings import SettingSpec
 
 CUTOFFS = SettingSpec("abc.cutoffs", {"a": 80, "b": 95}, "ABC 分类累计销售额界限（%）")
@@ -74,8 +75,11 @@ def get_cutoffs(session: Session) -> Cutoffs:
     return Cutoffs(Decimal(str(raw["a"])), Decimal(str(raw["b"])))
 
 
-def put_cutoffs(session: Session, a: Decimal | str, b: Decimal | str) -> Cutoffs:
+def put_cutoffs(
+    session: Session, operator: Operator, a: Decimal | str, b: Decimal | str
+) -> Cutoffs:
     """Store new cut-offs after checking 0 < A < B ≤ 100."""
+    operator.require_supervisor()
     try:
         a_value, b_value = Decimal(str(a).strip()), Decimal(str(b).strip())
     except ArithmeticError:

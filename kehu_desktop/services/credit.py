@@ -94,7 +94,10 @@ def items(session: Session) -> list[WeightedItem]:
     return weighted_items.from_setting(ITEMS.get(session))
 
 
-def put_items(session: Session, rows: Sequence[Mapping[str, str]]) -> list[WeightedItem]:
+def put_items(
+    session: Session, operator: Operator, rows: Sequence[Mapping[str, str]]
+) -> list[WeightedItem]:
+    operator.require_supervisor()
     parsed = weighted_items.parse_items(rows, "信用评定项目")
     ITEMS.put(session, weighted_items.to_setting(parsed))
     return parsed
@@ -107,8 +110,11 @@ def bands(session: Session) -> list[CreditBand]:
     ]
 
 
-def put_bands(session: Session, rows: Sequence[Mapping[str, str]]) -> list[CreditBand]:
+def put_bands(
+    session: Session, operator: Operator, rows: Sequence[Mapping[str, str]]
+) -> list[CreditBand]:
     """One row per rating, AAA to C, with falling minimum scores; C starts at 0."""
+    operator.require_supervisor()
     errors: dict[str, str] = {}
     parsed = []
     by_rating = {str(r.get("rating", "")).strip(): r for r in rows}

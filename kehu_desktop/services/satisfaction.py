@@ -75,7 +75,10 @@ def items(session: Session) -> list[WeightedItem]:
     return weighted_items.from_setting(ITEMS.get(session))
 
 
-def put_items(session: Session, rows: Sequence[Mapping[str, str]]) -> list[WeightedItem]:
+def put_items(
+    session: Session, operator: Operator, rows: Sequence[Mapping[str, str]]
+) -> list[WeightedItem]:
+    operator.require_supervisor()
     parsed = weighted_items.parse_items(rows, "满意度调查项目")
     ITEMS.put(session, weighted_items.to_setting(parsed))
     return parsed

@@ -16,9 +16,11 @@ from kehu_desktop.ui.complaints_tab import ComplaintsTab
 from kehu_desktop.ui.customers_tab import CustomersTab
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.form_settings_dialog import FormSettingsDialog
+from kehu_desktop.ui.key_account_settings_dialog import KeyAccountSettingsDialog
 from kehu_desktop.ui.key_accounts_tab import KeyAccountsTab
 from kehu_desktop.ui.layout_memory import LayoutMemory
 from kehu_desktop.ui.print_dialog import PrintDialog
+from kehu_desktop.ui.sales_import_dialog import SalesImportDialog
 from kehu_desktop.ui.staff_dialog import StaffDialog
 from kehu_desktop.ui.visits_tab import create_visits_tab
 
@@ -46,6 +48,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.customers_tab.changed.connect(self.refresh)
         self.customers_tab.demo_requested.connect(self.load_demo)
+        self.key_accounts_tab.changed.connect(self.customers_tab.reload)
         for tab in self._tabs():
             tab.loaded.connect(lambda _n: self._update_status())
 
@@ -87,6 +90,11 @@ class MainWindow(QMainWindow):
             "actionPrint",
         )
         self._action(file_menu, "导出 Excel(&E)…", self.export_current, "Ctrl+E", "actionExport")
+        self._action(file_menu, "导入销售数据(&I)…", self.import_sales, None, "actionImportSales")
+        self._action(
+            file_menu, "重新计算 ABC 分类", self.key_accounts_tab.recompute_abc, None,
+            "actionRecomputeAbc",
+        )  # fmt: skip
         file_menu.addSeparator()
         self._action(file_menu, "备份数据库(&B)", self.backup, None, "actionBackup")
         file_menu.addSeparator()
@@ -116,6 +124,10 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         # Each desk adds the dialog for its own business settings here.
         self.settings_menu = bar.addMenu("设置(&S)")
+        self._action(
+            self.settings_menu, "ABC 分类与信用评分…", self.key_account_settings, None,
+            "actionKeyAccountSettings",
+        )  # fmt: skip
         self._action(
             self.settings_menu, "投诉期限与节假日…",
             lambda: ComplaintSettingsDialog(self._context, self).exec(), None,
@@ -233,6 +245,21 @@ class MainWindow(QMainWindow):
         run_in_background(
             work, done, failed, lambda d, t: progress.setValue(int(d * 100 / max(t, 1)))
         )
+
+    def import_sales(self) -> SalesImportDialog:
+        dialog = SalesImportDialog(self._context, self)
+        dialog.imported.connect(lambda _result: self.refresh())
+        dialog.open()
+        return dialog
+
+    def key_account_settings(self) -> KeyAccountSettingsDialog | None:
+        if not self._context.operator.is_supervisor:
+            QMessageBox.warning(self, "权限不足", "只有主管或管理员可以修改这些设置。")
+            return None
+        dialog = KeyAccountSettingsDialog(self._context, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
 
     def about(self) -> None:
         QMessageBox.about(
