@@ -7,10 +7,21 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import text
 
-from kehu_desktop.services import complaint_kpis, customers, demo, operators, search
+from kehu_desktop.services import (
+    abc_classes,
+    complaint_kpis,
+    customers,
+    demo,
+    key_account_kpis,
+    operators,
+    sales_import,
+    search,
+)
 from kehu_desktop.services.database import Database, head_revision, open_database
 from kehu_desktop.services.errors import UserError
 from kehu_desktop.services.parsing import parse_month
@@ -123,6 +134,41 @@ def _report_complaints(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _as_first_admin(database: Database) -> None:
+    """Changes made from the command line are audited as the first administrator's."""
+    with database.reader() as session:
+        admin = operators.first_admin(session)
+    database.operator_id = admin.id if admin else None
+
+
+def _abc(database: Database, _args: argparse.Namespace) -> int:
+    _as_first_admin(database)
+    with database.session() as session:
+        result = abc_classes.recompute(session)
+    print(f"ABC 分类已重新计算：{result.describe()}")
+    return 0
+
+
+def _import_sales(database: Database, args: argparse.Namespace) -> int:
+    _as_first_admin(database)
+    with database.session() as session:
+        plan = sales_import.read_sales_file(session, Path(args.file))
+        print(plan.describe())
+        for bad in plan.bad:
+            print(f"第 {bad.row} 行：{bad.reason}", file=sys.stderr)
+        result = sales_import.apply_import(session, plan, good_rows_only=args.good_rows_only)
+    print(result.describe())
+    return 0
+
+
+def _report_key_accounts(database: Database, args: argparse.Namespace) -> int:
+    first = parse_month(args.month)
+    last = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+    with database.reader() as session:
+        print(key_account_kpis.compute(session, first, last).describe())
+    return 0
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="kehu-admin", description="客户管家管理命令")
     parser.add_argument("--data-dir", help="数据文件夹（默认：用户数据目录，或环境变量 KEHU_DATA_DIR）")
@@ -157,6 +203,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     complaints_report.set_defaults(report_handler=_report_complaints)
     handlers["report"] = lambda database, args: args.report_handler(database, args)
     handlers["print"] = _print
+    commands.add_parser("abc", help="按近12个月销售额重新计算 ABC 分类")
+    handlers["abc"] = _abc
+    import_cmd = commands.add_parser("import-sales", help="从 Excel 导入月度销售数据")
+    import_cmd.add_argument("file", help=".xlsx：客户编号或客户名称、月份、销售金额、销售数量")
+    import_cmd.add_argument(
+        "--good-rows-only", action="store_true", help="有错误行时只导入正确的行（默认全部不导入）"
+    )
+    handlers["import-sales"] = _import_sales
+    key_report = reports.add_parser("key-accounts", help="大客户回访率与平均满意度")
+    key_report.add_argument("--month", required=True, help="月份，如 2026-11")
+    key_report.set_defaults(report_handler=_report_key_accounts)
     return parser, handlers
 
 

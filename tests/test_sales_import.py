@@ -132,3 +132,18 @@ def test_template_round_trips(context, customers, tmp_path):
     with context.reader() as session:
         plan = sales_import.read_sales_file(session, path)
     assert plan.total_rows == 0
+
+
+def test_command_line_import_and_abc(data_dir, customers, tmp_path, capsys):
+    from kehu_desktop.cli import main
+
+    path = write_sheet(tmp_path / "cli.xlsx", [
+        ("KH000001", "", date.today().strftime("%Y-%m"), 100, 1),
+        ("KH404", "", "2026-10", 100, 1),
+    ])  # fmt: skip
+    assert main(["--data-dir", str(data_dir), "import-sales", str(path)]) == 2
+    assert "第 3 行" in capsys.readouterr().err
+    assert main(["--data-dir", str(data_dir), "import-sales", str(path), "--good-rows-only"]) == 0
+    assert "新增 1 条" in capsys.readouterr().out
+    assert main(["--data-dir", str(data_dir), "abc"]) == 0
+    assert "A 类 1 位" in capsys.readouterr().out
