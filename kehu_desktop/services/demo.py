@@ -18,13 +18,12 @@ from sqlalchemy.orm import Session
 from kehu_desktop.models import (
     Contact,
     Customer,
-    KeyAccount,
     Role,
     SalesRecord,
     Staff,
     Visit,
 )
-from kehu_desktop.services import operators, search
+from kehu_desktop.services import abc_classes, key_account_demo, operators, search
 from kehu_desktop.services.complaint_demo import ComplaintDemo
 from kehu_desktop.services.customer_fields import MANAGEMENT_CLASSES, NATURES
 from kehu_desktop.services.database import Database
@@ -117,6 +116,10 @@ def load_demo(
             size = min(BATCH, customer_count - start)
             _add_batch(session, rng, first_number + start, size, staff_ids, actor, today, counts)
             report(start + size, customer_count)
+        abc_classes.recompute(session, today)
+        counts["key_accounts"] = key_account_demo.add_key_accounts(
+            session, rng, first_number, staff_ids, actor, today
+        )
     database.optimize()
     return DemoSummary(customer_count, counts["contacts"], counts["visits"], counts["complaints"],
                        counts["key_accounts"])  # fmt: skip
@@ -189,7 +192,7 @@ def _add_sales(session, rng, customers, stamp, today) -> None:
 
 
 def _add_activity(session, rng, customers, staff_ids, stamp, today, counts) -> None:
-    visits, complaints, key_accounts = [], [], []
+    visits, complaints = [], []
     complaint_maker = ComplaintDemo(session, rng, staff_ids, today)
     for customer in customers:
         if customer["trade_stage"] == "潜在" and rng.random() < 0.5:
@@ -205,21 +208,9 @@ def _add_activity(session, rng, customers, staff_ids, stamp, today, counts) -> N
                            "contacts_met": "", **stamp})  # fmt: skip
         if rng.random() < 0.06:
             complaints.append(complaint_maker.complaint(customer, stamp))
-        if (
-            customer["management_class"] == "关键"
-            and customer["trade_stage"] == "正在"
-            and rng.random() < 0.5
-        ):
-            key_accounts.append({"customer_id": customer["id"], "level": rng.choice(("战略", "重点", "一般")),
-                                 "manager_id": customer["owner_id"], "visit_interval_days": 30,
-                                 "active": True, "designated_on": today - timedelta(days=rng.randrange(30, 700)),
-                                 **stamp})  # fmt: skip
     if visits:
         session.execute(insert(Visit.__table__), visits)
     if complaints:
         complaint_maker.insert(complaints)
-    if key_accounts:
-        session.execute(insert(KeyAccount.__table__), key_accounts)
     counts["visits"] += len(visits)
     counts["complaints"] += len(complaints)
-    counts["key_accounts"] += len(key_accounts)
