@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kehu_desktop.models import AuditEntry, Complaint, Customer, KeyAccount
 from kehu_desktop.services import designation, key_accounts
@@ -177,3 +177,27 @@ def test_list_shows_visits_due_and_interactions(context, supervisor, customer):
     assert row.next_visit_due == TODAY - timedelta(days=10) and row.visit_overdue
     assert [r.kind for r in found] == ["投诉", "拜访"]
     assert "TS-2026-0001" in found[0].summary
+
+
+def test_demo_key_accounts_tell_a_consistent_story(database, admin):
+    from kehu_desktop.models import CreditEvaluation, SatisfactionSurvey
+    from kehu_desktop.services import credit, demo
+
+    database.operator_id = admin.id
+    summary = demo.load_demo(database, 300, today=TODAY)
+    with database.reader() as session:
+        rows = key_accounts.list_key_accounts(session)
+        pending = designation.list_proposals(session)
+        classes = set(session.scalars(select(Customer.abc_class)))
+        surveys = session.scalar(select(func.count(SatisfactionSurvey.id)))
+        evaluations = session.scalar(select(func.count(CreditEvaluation.id)))
+        first = credit.history(session, rows[0].customer_id)[0]
+        card_customers = {r.customer_id for r in rows}
+        a_class = {c.id for c in session.scalars(select(Customer).where(Customer.abc_class == "A"))}
+    assert summary.key_accounts == len(rows) >= 8
+    assert {"A", "B", "C"} <= classes
+    assert card_customers <= a_class
+    assert pending and all(p.status == "待审批" for p in pending)
+    assert any(r.overdue_measures for r in rows)
+    assert surveys >= len(rows) and evaluations >= len(rows)
+    assert rows[0].credit.rating == first.rating and rows[0].credit.limit == first.credit_limit
