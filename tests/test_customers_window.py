@@ -122,6 +122,7 @@ def test_lazy_model_fetches_only_the_pages_shown():
 
 
 def test_new_customer_saved_from_the_dialog(qtbot, main_window):
+    main_window.tabs.setCurrentWidget(main_window.customers_tab)  # the window opens on 今日
     main_window.new_action.trigger()
     dialog = main_window.findChild(CustomerDialog)
     assert dialog is not None

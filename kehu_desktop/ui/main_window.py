@@ -22,7 +22,9 @@ from kehu_desktop.ui.layout_memory import LayoutMemory
 from kehu_desktop.ui.print_dialog import PrintDialog
 from kehu_desktop.ui.sales_import_dialog import SalesImportDialog
 from kehu_desktop.ui.staff_dialog import StaffDialog
-from kehu_desktop.ui.visits_tab import create_visits_tab
+from kehu_desktop.ui.today_tab import TodayTab
+from kehu_desktop.ui.visit_frequency_dialog import VisitFrequencyDialog
+from kehu_desktop.ui.visits_tab import VisitsTab
 
 
 class MainWindow(QMainWindow):
@@ -34,7 +36,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"客户管家 — {context.operator.name}（{context.operator.role}）")
 
         self.customers_tab = CustomersTab(context, layout)
-        self.visits_tab = create_visits_tab(context, layout)
+        self.visits_tab = VisitsTab(context, layout)
         self.complaints_tab = ComplaintsTab(context, layout)
         self.key_accounts_tab = KeyAccountsTab(context, layout)
         self.tabs = QTabWidget(objectName="mainTabs")
@@ -45,6 +47,13 @@ class MainWindow(QMainWindow):
             (self.key_accounts_tab, "大客户"),
         ):
             self.tabs.addTab(tab, title)
+        # 今日 comes last and is what the window opens on; its title carries the count.
+        self.today_tab = TodayTab(context, layout)
+        self.tabs.addTab(self.today_tab, "今日")
+        self.tabs.setCurrentWidget(self.today_tab)
+        self.today_tab.loaded.connect(self._show_today_count)
+        self.visits_tab.changed.connect(self.today_tab.reload)
+        self.today_tab.changed.connect(self.visits_tab.reload)
         self.setCentralWidget(self.tabs)
         self.customers_tab.changed.connect(self.refresh)
         self.customers_tab.demo_requested.connect(self.load_demo)
@@ -65,7 +74,8 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def _tabs(self) -> list:
-        return [self.customers_tab, self.visits_tab, self.complaints_tab, self.key_accounts_tab]
+        return [self.customers_tab, self.visits_tab, self.complaints_tab, self.key_accounts_tab,
+                self.today_tab]  # fmt: skip
 
     def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
         action = QAction(text, self)
@@ -137,6 +147,10 @@ class MainWindow(QMainWindow):
             self.settings_menu, "公司与表单设置…",
             lambda: FormSettingsDialog(self._context, self).exec(), None, "actionFormSettings",
         )  # fmt: skip
+        self._action(
+            self.settings_menu, "拜访频率…", self.edit_visit_frequencies, None,
+            "actionVisitFrequency",
+        )  # fmt: skip
         admin_menu = bar.addMenu("管理(&A)")
         self._action(admin_menu, "操作员管理…", self.manage_staff, None, "actionStaff")
         self._action(admin_menu, "审计日志…", self.show_audit, None, "actionAudit")
@@ -179,6 +193,15 @@ class MainWindow(QMainWindow):
         else:
             self.tabs.setCurrentWidget(self.customers_tab)
             self.customers_tab.export_xlsx()
+
+    def _show_today_count(self, count: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(self.today_tab), f"今日 ({count:,})")
+
+    def edit_visit_frequencies(self) -> VisitFrequencyDialog:
+        dialog = VisitFrequencyDialog(self._context, self)
+        dialog.accepted.connect(self.today_tab.reload)
+        dialog.open()
+        return dialog
 
     def focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.customers_tab)

@@ -1,0 +1,265 @@
+"""The 今日 tab: planned visits, customers due, follow-up actions due, birthdays and dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehu_desktop.services import customers, visits
+from kehu_desktop.services import today as today_view
+from kehu_desktop.services.context import DeskContext
+from kehu_desktop.ui.background import run_in_background
+from kehu_desktop.ui.errors import show_error
+from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.list_view import selected_row, table_view
+from kehu_desktop.ui.record_table import Column, RecordTableModel
+from kehu_desktop.ui.visit_dialog import VisitDialog
+from kehu_desktop.ui.visit_plan_dialog import VisitPlanDialog, mark_plan_missed
+
+WEEKDAYS = "一二三四五六日"
+PLAN_COLUMNS = (
+    Column(
+        "日期",
+        lambda r: r.planned_date,
+        lambda r: "warning" if r.planned_date < date.today() else "",
+    ),
+    Column("客户", lambda r: r.customer),
+    Column("业务员", lambda r: r.staff),
+    Column("方式", lambda r: r.method),
+    Column("目的", lambda r: r.purpose),
+)
+DUE_COLUMNS = (
+    Column("应访日期", lambda r: r.due_date),
+    Column(
+        "逾期天数",
+        lambda r: r.days_overdue,
+        lambda r: "warning" if r.days_overdue > 0 else "notice",
+    ),
+    Column("客户", lambda r: r.customer),
+    Column("负责业务员", lambda r: r.owner),
+    Column("上次拜访", lambda r: r.last_visit or "尚无拜访"),
+    Column("频率（天）", lambda r: r.interval_days),
+)
+ACTION_COLUMNS = (
+    Column("期限", lambda r: r.due_date, lambda r: "warning" if r.due_date < date.today() else ""),
+    Column("跟进事项", lambda r: r.description),
+    Column("负责人", lambda r: r.owner),
+    Column("客户", lambda r: r.customer),
+    Column("拜访日期", lambda r: r.visited_on),
+)
+DATE_COLUMNS = (
+    Column("日期", lambda r: r.day, lambda r: "notice" if r.days_away == 0 else ""),
+    Column("还有", lambda r: "今天" if r.days_away == 0 else f"{r.days_away} 天"),
+    Column("事由", lambda r: r.occasion),
+    Column("联系人", lambda r: f"{r.person}（{r.title}）" if r.title else r.person),
+    Column("手机", lambda r: r.mobile),
+    Column("客户", lambda r: r.customer),
+)
+
+
+class TodayTab(QWidget):
+    """Signals: ``loaded(int)`` with the number of things waiting (also the tab title's count);
+    ``changed()`` after something was recorded here (a visit, a plan, an action done)."""
+
+    loaded = Signal(int)
+    changed = Signal()
+
+    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("todayView")
+        self._context = context
+        self._layout_memory = layout
+        self._generation = 0
+        self.view: today_view.TodayView | None = None
+        self.title = QLabel(objectName="todayTitle")
+        self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
+        self.staff_filter = QComboBox(objectName="todayStaffFilter")
+        self.staff_filter.addItem("全部业务员", None)
+        with context.reader() as session:
+            for staff_id, name in customers.staff_choices(session):
+                self.staff_filter.addItem(name, staff_id)
+        self.staff_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        refresh = QPushButton("刷新", objectName="todayRefresh")
+        refresh.clicked.connect(self.reload)
+
+        self.plan_model = RecordTableModel(PLAN_COLUMNS, self)
+        self.due_model = RecordTableModel(DUE_COLUMNS, self)
+        self.action_model = RecordTableModel(ACTION_COLUMNS, self)
+        self.date_model = RecordTableModel(DATE_COLUMNS, self)
+        self.plan_table = table_view("todayPlans", self.plan_model)
+        self.due_table = table_view("dueCustomers", self.due_model)
+        self.action_table = table_view("dueActions", self.action_model)
+        self.date_table = table_view("upcomingDates", self.date_model)
+        self.plan_table.doubleClicked.connect(lambda _i: self.record_plan())
+        self.due_table.doubleClicked.connect(lambda _i: self.visit_due_customer())
+        self.action_table.doubleClicked.connect(lambda _i: self.open_action_visit())
+
+        self.plan_box = self._section(self.plan_table, (
+            ("记录拜访", "todayRecordPlan", self.record_plan),
+            ("标记未完成…", "todayMissPlan", self.mark_missed),
+        ))  # fmt: skip
+        self.due_box = self._section(self.due_table, (
+            ("记录拜访", "todayVisitCustomer", self.visit_due_customer),
+            ("安排计划", "todayPlanCustomer", self.plan_due_customer),
+        ))  # fmt: skip
+        self.action_box = self._section(self.action_table, (
+            ("标记完成", "todayActionDone", self.mark_action_done),
+            ("打开拜访记录", "todayOpenVisit", self.open_action_visit),
+        ))  # fmt: skip
+        self.date_box = self._section(self.date_table, ())
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch()
+        top.addWidget(self.staff_filter)
+        top.addWidget(refresh)
+        grid = QGridLayout()
+        grid.addWidget(self.plan_box, 0, 0)
+        grid.addWidget(self.due_box, 0, 1)
+        grid.addWidget(self.action_box, 1, 0)
+        grid.addWidget(self.date_box, 1, 1)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addLayout(grid)
+        for key, view in self._views().items():
+            layout.restore_header(key, view.horizontalHeader())
+
+    def _section(self, view, buttons) -> QGroupBox:
+        box = QGroupBox()
+        inner = QVBoxLayout(box)
+        inner.addWidget(view)
+        if buttons:
+            row = QHBoxLayout()
+            for text, name, slot in buttons:
+                button = QPushButton(text, objectName=name)
+                button.clicked.connect(lambda _c=False, s=slot: s())
+                row.addWidget(button)
+            row.addStretch()
+            inner.addLayout(row)
+        return box
+
+    def _views(self) -> dict:
+        return {"todayPlans": self.plan_table, "dueCustomers": self.due_table,
+                "dueActions": self.action_table, "upcomingDates": self.date_table}  # fmt: skip
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._generation += 1
+        generation, staff_id = self._generation, self.staff_filter.currentData()
+
+        def work(_progress):
+            return today_view.compute(self._context.reader, date.today(), staff_id)
+
+        run_in_background(
+            work,
+            lambda view: self._show(generation, view),
+            lambda e: show_error(self, "加载今日待办失败", e),
+        )
+
+    def _show(self, generation: int, view: today_view.TodayView) -> None:
+        if generation != self._generation:
+            return
+        self.view = view
+        day = view.today
+        self.title.setText(f"今日 {day:%Y-%m-%d} 星期{WEEKDAYS[day.weekday()]}")
+        self.plan_model.set_rows(view.plans)
+        self.due_model.set_rows(view.due_customers)
+        self.action_model.set_rows(view.actions)
+        self.date_model.set_rows(view.reminders)
+        overdue_plans = sum(1 for p in view.plans if p.planned_date < day)
+        shown = len(view.due_customers)
+        more = f"，显示最久的 {shown} 位" if shown < view.due_customer_total else ""
+        self.plan_box.setTitle(
+            f"计划拜访（{len(view.plans)}）"
+            + (f"，其中 {overdue_plans} 项逾期未办" if overdue_plans else "")
+        )
+        self.due_box.setTitle(f"到期未访客户（{view.due_customer_total:,}{more}）")
+        self.action_box.setTitle(f"到期跟进事项（{len(view.actions)}）")
+        self.date_box.setTitle(f"近 7 天生日与纪念日（{len(view.reminders)}）")
+        for table in self._views().values():
+            table.resizeColumnsToContents()
+        self.loaded.emit(view.count)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _open(self, dialog) -> None:
+        dialog.finished.connect(lambda _r: self._after(getattr(dialog, "saved_id", None)))
+        dialog.open()
+
+    def _after(self, saved: int | None) -> None:
+        if saved is not None:
+            self.changed.emit()
+            self.reload()
+
+    def record_plan(self) -> VisitDialog | None:
+        plan = selected_row(self.plan_table, self.plan_model)
+        if plan is None:
+            return None
+        dialog = VisitDialog(self._context, self._layout_memory, plan_id=plan.id, parent=self)
+        self._open(dialog)
+        return dialog
+
+    def mark_missed(self, reason: str | None = None) -> bool:
+        """Mark the selected plan missed; asks for the reason unless one is given."""
+        plan = selected_row(self.plan_table, self.plan_model)
+        if plan is None or not mark_plan_missed(self, self._context, plan, reason):
+            return False
+        self._after(plan.id)
+        return True
+
+    def visit_due_customer(self) -> VisitDialog | None:
+        row = selected_row(self.due_table, self.due_model)
+        if row is None:
+            return None
+        dialog = VisitDialog(
+            self._context, self._layout_memory, customer_id=row.customer_id, parent=self
+        )
+        self._open(dialog)
+        return dialog
+
+    def plan_due_customer(self) -> VisitPlanDialog | None:
+        row = selected_row(self.due_table, self.due_model)
+        if row is None:
+            return None
+        dialog = VisitPlanDialog(self._context, row.customer_id, self)
+        self._open(dialog)
+        return dialog
+
+    def mark_action_done(self) -> bool:
+        action = selected_row(self.action_table, self.action_model)
+        if action is None:
+            return False
+        try:
+            with self._context.session() as session:
+                visits.set_action_done(session, action.id, date.today())
+        except Exception as error:
+            show_error(self, "无法标记", error)
+            return False
+        self._after(action.id)
+        return True
+
+    def open_action_visit(self) -> VisitDialog | None:
+        action = selected_row(self.action_table, self.action_model)
+        if action is None:
+            return None
+        dialog = VisitDialog(
+            self._context, self._layout_memory, visit_id=action.visit_id, parent=self
+        )
+        self._open(dialog)
+        return dialog
+
+    def save_layout(self) -> None:
+        for key, view in self._views().items():
+            self._layout_memory.save_header(key, view.horizontalHeader())
