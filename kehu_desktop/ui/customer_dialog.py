@@ -36,6 +36,7 @@ from kehu_desktop.services.errors import UserError, ValidationError
 from kehu_desktop.ui.complaint_history_page import ComplaintHistoryPage
 from kehu_desktop.ui.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
 from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.visit_history import VisitHistoryPage
 
 PLACEHOLDERS = {
     Kind.DATE: "如 2026-11-22",
@@ -192,6 +193,10 @@ class CustomerDialog(QDialog):
     def _add_history_pages(self, customer_id: int | None) -> None:
         """Pages the other desks show inside the file (visits, complaints); none for a new file."""
         if customer_id is not None:
+            self.visits_page = VisitHistoryPage(
+                self._context, self._layout_memory, customer_id, self
+            )
+            self.tabs.addTab(self.visits_page, "拜访记录")
             self.complaints_page = ComplaintHistoryPage(
                 self._context, self._layout_memory, customer_id, self
             )
