@@ -79,10 +79,73 @@ def shot_complaints(window: MainWindow) -> QWidget:
     return window
 
 
+def shot_complaint_dialog(window: MainWindow) -> object:
+    """A closed complaint that was handed over: the record beside its whole timeline."""
+    tab = window.complaints_tab
+    rows = tab.model.rows()
+    closed = [r for r in rows if r.status == "结案" and r.handler != r.first_responsible]
+    dialog = tab.open_complaint((closed or rows)[0].id)
+    dialog.sections.setCurrentIndex(1)
+    settle()
+    shot = dialog.grab()
+    dialog.done(0)
+    return shot
+
+
+def shot_complaint_report(window: MainWindow) -> object:
+    report = window.complaints_tab.show_report()
+    settle()
+    shot = report.grab()
+    report.done(0)
+    return shot
+
+
 def shot_key_accounts(window: MainWindow) -> QWidget:
     window.tabs.setCurrentWidget(window.key_accounts_tab)
     settle()
     return window
+
+
+def shot_key_account_card(window: MainWindow) -> QWidget:
+    """A key account's card on its first page."""
+    tab = window.key_accounts_tab
+    rows = tab.model.rows()
+    # A long-standing account with a credit warning and overdue countermeasures, if any.
+    def interest(i: int) -> tuple:
+        return (-rows[i].credit.over_limit - bool(rows[i].overdue_measures), rows[i].designated_on)
+
+    order = sorted(range(len(rows)), key=interest)
+    tab.table.selectRow(order[0] if order else 0)
+    card = tab.open_current()
+    card.resize(920, 660)
+    settle()
+    return card
+
+
+def _card_page(window: MainWindow, index: int) -> object:
+    card = window.findChild(QWidget, "keyAccountCard")
+    card.tabs.setCurrentIndex(index)
+    settle()
+    return card.grab()
+
+
+def shot_key_account_countermeasures(window: MainWindow) -> object:
+    return _card_page(window, 1)
+
+
+def shot_key_account_surveys(window: MainWindow) -> object:
+    shot = _card_page(window, 3)
+    window.findChild(QWidget, "keyAccountCard").done(0)
+    settle()
+    return shot
+
+
+def shot_key_account_proposal(window: MainWindow) -> QWidget:
+    tab = window.key_accounts_tab
+    tab.proposals_table.selectRow(0)
+    dialog = tab.decide(approve=True)
+    settle()
+    return dialog
 
 
 SHOTS: list[tuple[str, Callable[[MainWindow], object]]] = [
@@ -92,7 +155,13 @@ SHOTS: list[tuple[str, Callable[[MainWindow], object]]] = [
     ("customer-contacts", shot_customer_contacts),
     ("visits", shot_visits),
     ("complaints", shot_complaints),
+    ("complaint-dialog", shot_complaint_dialog),
+    ("complaint-report", shot_complaint_report),
     ("key-accounts", shot_key_accounts),
+    ("key-account-card", shot_key_account_card),
+    ("key-account-countermeasures", shot_key_account_countermeasures),
+    ("key-account-surveys", shot_key_account_surveys),
+    ("key-account-proposal", shot_key_account_proposal),
 ]
 
 

@@ -29,6 +29,7 @@ class ProposalRow:
     customer_id: int
     customer: str
     abc_class: str
+    proposer_id: int
     proposer: str
     proposed_at: datetime
     reasons: str
@@ -206,7 +207,8 @@ def list_proposals(
     if customer_id is not None:
         query = query.where(KeyAccountProposal.customer_id == customer_id)
     return [
-        ProposalRow(p.id, p.customer_id, customer, abc or "", proposer_name, p.proposed_at,
-                    p.reasons, p.sales_12m, p.status, decider_name or "", p.decision_note)
+        ProposalRow(p.id, p.customer_id, customer, abc or "", p.proposer_id, proposer_name,
+                    p.proposed_at, p.reasons, p.sales_12m, p.status, decider_name or "",
+                    p.decision_note)
         for p, customer, abc, proposer_name, decider_name in session.execute(query)
     ]  # fmt: skip

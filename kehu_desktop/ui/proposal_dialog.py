@@ -100,6 +100,8 @@ class DecisionDialog(ServiceDialog):
         with context.reader() as session:
             for staff_id, name in customers.staff_choices(session):
                 self.manager.addItem(name, staff_id)
+        # The proposer usually looks after the customer already.
+        self.manager.setCurrentIndex(max(self.manager.findData(proposal.proposer_id), 0))
         self.interval = QSpinBox(objectName="decisionInterval", minimum=1, maximum=366)
         self.interval.setSuffix(" 天")
         self.interval.setValue(designation.LEVEL_INTERVALS["重点"])

@@ -61,7 +61,7 @@ class TrendChart(QWidget):
         for point in positions:
             painter.drawEllipse(point, 3, 3)
         painter.setPen(QPen(Qt.GlobalColor.darkGray))
-        bottom = QRectF(area.left() - 20, area.bottom() + 4, area.width() + 40, 16)
+        bottom = QRectF(4, area.bottom() + 4, self.width() - 8, 16)
         painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft, f"{first:%Y-%m}")
         if last != first:
             painter.drawText(bottom, Qt.AlignmentFlag.AlignRight, f"{last:%Y-%m}")
