@@ -24,11 +24,14 @@ _REPORTLAB = Lock()
 RULE = Color(0.6, 0.6, 0.6)
 
 
+BLACK = Color(0, 0, 0)
+
+
 def draw_text(
     canvas: Canvas, x: float, y: float, text: str, size: float, bold: bool = False
 ) -> float:
     """Draw ``text`` in runs of the Chinese and the Latin font; returns the end x."""
-    canvas.setFillColor(Color(0, 0, 0))
+    canvas.setFillColor(BLACK)
     for run, name in fonts().runs(text, bold):
         canvas.setFont(name, size)
         canvas.drawString(x, y, run)
@@ -37,18 +40,31 @@ def draw_text(
 
 
 class _Painter:
+    """Draws one page's operations: lines and boxes straight onto the canvas, all the text
+    into one text object written after them (far fewer PDF operators than a string each)."""
+
     def __init__(self, canvas: Canvas, paper: Paper, overlay: bool, offset: tuple[float, float]):
         self.canvas = canvas
         self.height = paper.height
         self.overlay = overlay
         self.dx, self.dy = offset if overlay else (0.0, 0.0)
         self.font = fonts()
+        self.texts = canvas.beginText()
+        self._font: tuple[str, float] = ("", 0.0)
 
     def x(self, value: float) -> float:
         return (value + self.dx) * mm
 
     def y(self, value: float) -> float:
         return (self.height - value - self.dy) * mm
+
+    def page(self, ops: list[Op]) -> None:
+        self.texts = self.canvas.beginText()
+        self.texts.setFillColor(BLACK)
+        self._font = ("", 0.0)
+        for op in ops:
+            self.draw(op)
+        self.canvas.drawText(self.texts)
 
     def draw(self, op: Op) -> None:
         if self.overlay and not op.data:
@@ -60,14 +76,22 @@ class _Painter:
         elif op.kind == "line":
             c.setStrokeColor(RULE)
             c.line(self.x(op.x), self.y(op.y), self.x(op.x + op.w), self.y(op.y))
-            c.setStrokeColor(Color(0, 0, 0))
+            c.setStrokeColor(BLACK)
         elif op.kind == "ticks":
             self.ticks(op)
         else:
             self.text(self.x(op.x), self.y(op.y), op.text, op.size, op.bold)
 
     def text(self, x: float, y: float, text: str, size: float, bold: bool = False) -> float:
-        return draw_text(self.canvas, x, y, text, size, bold)
+        texts = self.texts
+        for run, name in self.font.runs(text, bold):
+            if self._font != (name, size):
+                texts.setFont(name, size)
+                self._font = (name, size)
+            texts.setTextOrigin(x, y)
+            texts.textOut(run)
+            x += self.canvas.stringWidth(run, name, size)
+        return x
 
     def ticks(self, op: Op) -> None:
         """Text with ☐/☑ drawn as squares (no font has to carry those glyphs)."""
@@ -141,8 +165,7 @@ def _render(
     for pages in documents:
         for page in pages:
             canvas.setLineWidth(0.6)
-            for op in page.ops:
-                painter.draw(op)
+            painter.page(page.ops)
             canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -32,7 +32,7 @@ BOX_TICKED = "☑"
 class FontSet:
     """The registered ReportLab font names. ``latin``/``latin_bold`` (Bitstream Vera, shipped
     with ReportLab) draw the characters the Chinese font lacks, such as Latin letters and digits
-    in the bundled Droid Sans Fallback."""
+    in the bundled Droid Sans Fallback; SimSun has its own."""
 
     regular: str
     bold: str
@@ -60,7 +60,6 @@ def fonts() -> FontSet:
 
     vera = Path(reportlab.__file__).resolve().parent / "fonts"
     pdfmetrics.registerFont(TTFont("KehuLatin", str(vera / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont("KehuLatinBold", str(vera / "VeraBd.ttf")))
     simsun, simhei = WINDOWS_FONTS / "simsun.ttc", WINDOWS_FONTS / "simhei.ttf"
     if sys.platform == "win32" and simsun.exists():
         song = TTFont("KehuSong", str(simsun), subfontIndex=0)
@@ -69,10 +68,11 @@ def fonts() -> FontSet:
         if simhei.exists():
             pdfmetrics.registerFont(TTFont("KehuHei", str(simhei)))
             bold = "KehuHei"
-        return FontSet("KehuSong", bold, "KehuLatin", "KehuLatinBold", _coverage(song))
+        return FontSet("KehuSong", bold, "KehuLatin", "KehuLatin", _coverage(song))
     sans = TTFont("KehuSans", str(BUNDLED_FONT))
     pdfmetrics.registerFont(sans)
-    return FontSet("KehuSans", "KehuSans", "KehuLatin", "KehuLatinBold", _coverage(sans))
+    # Droid has one weight: headings stay regular, and so does their Latin text.
+    return FontSet("KehuSans", "KehuSans", "KehuLatin", "KehuLatin", _coverage(sans))
 
 
 def _coverage(font: TTFont) -> frozenset[int]:

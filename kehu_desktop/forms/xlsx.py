@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehu_desktop.forms.grid import GridRow
@@ -78,6 +79,27 @@ def _row_height(row: GridRow, widths_mm: list[float]) -> float:
     return max(21.0, lines * LINE_PT + 6)
 
 
+def _styles(workbook: Workbook) -> None:
+    """Register the cell styles once per workbook; naming them is far cheaper than setting
+    font, fill, border and alignment on every cell."""
+    for shaded in (False, True):
+        for horizontal in ("left", "center", "right"):
+            for vertical in ("center", "top"):
+                style = NamedStyle(name=_style_name(shaded, horizontal, vertical))
+                style.font = Font(name=FONT_NAME, size=10, bold=shaded)
+                style.border = BORDER
+                if shaded:
+                    style.fill = SHADE
+                style.alignment = Alignment(
+                    horizontal=horizontal, vertical=vertical, wrap_text=True
+                )
+                workbook.add_named_style(style)
+
+
+def _style_name(shaded: bool, horizontal: str, vertical: str) -> str:
+    return f"{'shaded' if shaded else 'plain'}-{horizontal}-{vertical}"
+
+
 def _write_grid(ws: Worksheet, rows: list[GridRow], widths_mm: list[float]) -> int:
     for offset, row in enumerate(rows):
         r = HEADER_ROWS + 1 + offset
@@ -85,21 +107,16 @@ def _write_grid(ws: Worksheet, rows: list[GridRow], widths_mm: list[float]) -> i
         for cell in row.cells:
             first, last = cell.col + 1, cell.col + cell.span
             shaded = cell.role in ("label", "header", "section")
-            for c in range(first, last + 1):
-                target = ws.cell(r, c)
-                target.border = BORDER
-                if shaded:
-                    target.fill = SHADE
-            target = ws.cell(r, first, cell.text or None)
-            target.font = Font(name=FONT_NAME, size=10, bold=shaded)
             multi = cell.lines > 0 or "\n" in cell.text
-            target.alignment = Alignment(
-                horizontal=cell.align if cell.align in ("center", "right") else "left",
-                vertical="top" if multi else "center",
-                wrap_text=True,
-            )
+            horizontal = cell.align if cell.align in ("center", "right") else "left"
+            style = _style_name(shaded, horizontal, "top" if multi else "center")
+            for c in range(first, last + 1):
+                ws.cell(r, c).style = style
+            if cell.text:
+                ws.cell(r, first).value = cell.text
             if cell.span > 1:
-                ws.merge_cells(start_row=r, start_column=first, end_row=r, end_column=last)
+                # the cells under a merge are styled above, so openpyxl's re-styling is skipped
+                ws.merged_cells.add(CellRange(min_col=first, min_row=r, max_col=last, max_row=r))
     return HEADER_ROWS + len(rows)
 
 
@@ -123,6 +140,7 @@ def render_xlsx(sheets: Iterable[Sheet], columns: tuple[float, ...], paper: Pape
     """A workbook with one sheet per record."""
     workbook = Workbook()
     workbook.remove(workbook.active)
+    _styles(workbook)
     content = paper.width - 2 * paper.margin
     total = sum(columns)
     widths_mm = [content * weight / total for weight in columns]
