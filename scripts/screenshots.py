@@ -148,6 +148,22 @@ def shot_key_account_proposal(window: MainWindow) -> QWidget:
     return dialog
 
 
+def shot_print_preview(window: MainWindow) -> object:
+    """Ctrl+P on the customers tab: the selected customer's 客户资料卡 in the print preview."""
+    from kehu_desktop.services.settings import FIRM_NAME
+
+    with window._context.session() as session:
+        FIRM_NAME.put(session, FIRM_NAME.get(session) or "东莞市华达精密五金有限公司")
+    window.tabs.setCurrentWidget(window.customers_tab)
+    window.customers_tab.table.selectRow(0)
+    dialog = window.print_current()
+    dialog.resize(1180, 800)
+    settle()
+    shot = dialog.grab()
+    dialog.reject()
+    return shot
+
+
 SHOTS: list[tuple[str, Callable[[MainWindow], object]]] = [
     ("customers", shot_customers),
     ("customer-search", shot_customer_search),
@@ -162,6 +178,7 @@ SHOTS: list[tuple[str, Callable[[MainWindow], object]]] = [
     ("key-account-countermeasures", shot_key_account_countermeasures),
     ("key-account-surveys", shot_key_account_surveys),
     ("key-account-proposal", shot_key_account_proposal),
+    ("print-preview", shot_print_preview),
 ]
 
 

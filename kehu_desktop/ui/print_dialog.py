@@ -85,7 +85,7 @@ class PrintDialog(QDialog):
             self.form_box.addItem(f"{definition.title}{suffix}", key)
         self.blank_radio = QRadioButton("空白表单（手写）", objectName="printBlank")
         self.record_radio = QRadioButton("当前选中的记录", objectName="printRecord")
-        self.month_radio = QRadioButton("按月份（该月全部记录或月报）", objectName="printMonth")
+        self.month_radio = QRadioButton("按月份", objectName="printMonth")
         self.day_radio = QRadioButton("按日期", objectName="printDay")
         self.plans_radio = QRadioButton("该日拜访计划的访问记录表", objectName="printPlans")
         self.choice = QButtonGroup(self)
