@@ -26,7 +26,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Integer, and_, cast, func, insert, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    and_,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import (
@@ -42,7 +58,6 @@ from kehu_desktop.services.settings import SettingSpec
 
 CUTOFFS = SettingSpec("abc.cutoffs", {"a": 80, "b": 95}, "ABC 分类累计销售额界限（%）")
 UNRANKED = ""
-BATCH = 900  # ids per statement, under SQLite's bound-parameter limit
 # An amount in whole fen: exact to sum, where SQLite's stored floats are not.
 _FEN = cast(func.round(SalesRecord.amount * 100), Integer)
 
@@ -147,37 +162,76 @@ def recompute(
     as_of = as_of or date.today()
     cutoffs = get_cutoffs(session)
     connection = session.connection()
+    report = progress or (lambda _done, _total: None)
     sales = sales_in_window(session, as_of)
+    report(1, 3)
     customers = Customer.__table__
     current = dict(connection.execute(select(customers.c.id, customers.c.abc_class)).all())
     classes = classify({k: sales.get(k, 0) for k in current}, cutoffs)
-    by_class: dict[str, list[int]] = {}
-    for customer_id, cls in classes.items():
-        if current[customer_id] != cls:
-            by_class.setdefault(cls, []).append(customer_id)
-    changed = sum(len(ids) for ids in by_class.values())
-    done = 0
-    for cls, ids in by_class.items():
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            connection.execute(
-                update(customers).where(customers.c.id.in_(chunk)).values(abc_class=cls)
-            )
-            history = [
-                {"customer_id": i, "computed_on": as_of, "abc_class": cls,
-                 "sales_12m": Decimal(sales.get(i, 0)) / 100}
-                for i in chunk
-            ]  # fmt: skip
-            connection.execute(insert(CustomerClassHistory.__table__), history)
-            done += len(chunk)
-            if progress:
-                progress(done, changed)
+    changes = [(i, cls, sales.get(i, 0)) for i, cls in classes.items() if current[i] != cls]
+    report(2, 3)
+    if changes:
+        _write_changes(connection, changes, as_of)
     session.expire_all()
+    report(3, 3)
     counts: dict[str, int] = {}
     for cls in classes.values():
         counts[cls] = counts.get(cls, 0) + 1
     total = Decimal(sum(v for v in sales.values() if v > 0)) / 100
-    return AbcResult(as_of, window(as_of)[0], total, counts, changed)
+    return AbcResult(as_of, window(as_of)[0], total, counts, len(changes))
+
+
+_CHANGES = Table(
+    "abc_changes",
+    MetaData(),
+    Column("customer_id", Integer, primary_key=True),
+    Column("abc_class", String(1)),
+    Column("fen", Integer),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _write_changes(
+    connection: Connection, changes: list[tuple[int, str, int]], as_of: date
+) -> None:
+    """Set the changed classes and add their history rows with two set-based statements.
+
+    The changes go first into a temporary table through the driver's own executemany: for
+    100,000 rows the ORM's per-row parameter handling would cost more than everything else.
+    """
+    _CHANGES.create(connection)
+    try:
+        marks = ", ".join([_placeholder(connection.dialect.paramstyle)] * 3)
+        connection.exec_driver_sql(f"INSERT INTO abc_changes VALUES ({marks})", changes)
+        customers = Customer.__table__
+        new_class = (
+            select(_CHANGES.c.abc_class)
+            .where(_CHANGES.c.customer_id == customers.c.id)
+            .scalar_subquery()
+        )
+        connection.execute(
+            update(customers)
+            .where(customers.c.id.in_(select(_CHANGES.c.customer_id)))
+            .values(abc_class=new_class)
+        )
+        history = CustomerClassHistory.__table__
+        connection.execute(
+            insert(history).from_select(
+                ["customer_id", "computed_on", "abc_class", "sales_12m"],
+                select(
+                    _CHANGES.c.customer_id,
+                    literal(as_of, type_=Date),
+                    _CHANGES.c.abc_class,
+                    _CHANGES.c.fen / literal(100, type_=Numeric(16, 2)),
+                ),
+            )
+        )
+    finally:
+        _CHANGES.drop(connection)
+
+
+def _placeholder(paramstyle: str) -> str:
+    return "?" if paramstyle == "qmark" else "%s"
 
 
 @dataclass(frozen=True)
