@@ -56,7 +56,7 @@ SURNAMES = "王李张刘陈杨黄赵吴周"
 GIVEN = "伟芳娜敏静丽强磊军洋"
 TITLES = ("经理", "工", "")
 DEMANDS = ("请尽快处理并给出书面答复", "要求换货并承担运费", "要求赔偿损失")
-HISTORY_DAYS = 150
+HISTORY_DAYS = 365
 # Every row carries every key, as a bulk insert needs.
 BLANK = {"escalation_acknowledged_at": None, "department": "", "cause": "", "measures": "",
          "department_opinion": "", "result": "", "return_quantity": Decimal(0),
@@ -138,6 +138,17 @@ class ComplaintDemo:
             self._session.execute(insert(ComplaintEvent.__table__), events)
 
 
+def _office_hours(moment: datetime) -> datetime:
+    """The same moment, or the next opening (08:30) if it falls outside 08:30–18:00."""
+    if moment.time() < time(8, 30):
+        return datetime.combine(moment.date(), time(8, 30)) + timedelta(minutes=moment.minute)
+    if moment.time() >= time(18):
+        return datetime.combine(moment.date() + timedelta(days=1), time(8, 30)) + timedelta(
+            minutes=moment.minute
+        )
+    return moment
+
+
 class _Story:
     """One complaint's walk through the lifecycle, filling in the row as it goes."""
 
@@ -167,7 +178,9 @@ class _Story:
 
     def _later(self, low_hours: float, high_hours: float) -> bool:
         """Move the clock on; False if that would be in the future."""
-        nxt = self.at + timedelta(hours=self.demo._rng.uniform(low_hours, high_hours))
+        nxt = _office_hours(
+            self.at + timedelta(hours=self.demo._rng.uniform(low_hours, high_hours))
+        )
         if nxt > self.demo._now:
             return False
         self.at = nxt
@@ -207,6 +220,7 @@ class _Story:
             if on_time and deadline_end > self.at
             else deadline_end + timedelta(days=rng.uniform(0.5, 4))
         )
+        target = _office_hours(target)
         if rng.random() < 0.05 or target > self.demo._now:
             return self.events
         self.at = max(target, self.at)
@@ -224,7 +238,7 @@ class _Story:
             self._event(Action.REVISIT, owner, f"满意度：{rating}", to=Status.REVISITED)
             row["satisfaction"] = rating
         row["revisited_at"] = self.at
-        if self._later(0.5, 48):
+        if rng.random() > 0.05 and self._later(0.5, 120):
             self._event(Action.CLOSE, owner, "处理完毕，客户已回访，结案", to=Status.CLOSED)
             row["closed_at"] = self.at
         return self.events

@@ -206,7 +206,7 @@ def _add_activity(session, rng, customers, staff_ids, stamp, today, counts) -> N
                            "visited_at": when, "method": rng.choice(VISIT_METHODS),
                            "purpose": rng.choice(VISIT_PURPOSES), "result": rng.choice(VISIT_RESULTS),
                            "contacts_met": "", **stamp})  # fmt: skip
-        if rng.random() < 0.06:
+        if rng.random() < 0.12:
             complaints.append(complaint_maker.complaint(customer, stamp))
     if visits:
         session.execute(insert(Visit.__table__), visits)

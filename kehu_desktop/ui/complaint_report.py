@@ -220,8 +220,8 @@ def _trend_chart(kpis: ComplaintKpis) -> QChart:
         months.append(f"{month.month}月")
         received.append(figures.received)
         closed.append(figures.closed)
-        rate = figures.satisfaction_rate
-        satisfaction.append(index, 0 if rate is None else rate * 100)
+        if figures.satisfaction_rate is not None:
+            satisfaction.append(index, figures.satisfaction_rate * 100)
     bars = QBarSeries()
     bars.append(received)
     bars.append(closed)
@@ -233,7 +233,8 @@ def _trend_chart(kpis: ComplaintKpis) -> QChart:
     counts = QValueAxis()
     counts.setLabelFormat("%d")
     counts.setMin(0)
-    counts.setMax(max([f.received for _m, f in kpis.trend] + [4]) * 1.15)
+    counts.setMax(max([f.received for _m, f in kpis.trend] + [4]))
+    counts.applyNiceNumbers()
     chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
     rates = QValueAxis()
     rates.setRange(0, 100)
