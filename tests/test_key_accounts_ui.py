@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from kehu_desktop.services import abc_classes
 from kehu_desktop.services.context import DeskContext
@@ -189,3 +189,16 @@ def test_export(qtbot, context, supervisor, data_dir, tmp_path):
 
 def test_main_window_has_the_key_account_tab(main_window):
     assert main_window.key_accounts_tab.table.objectName() == "keyAccountTable"
+
+
+def test_enter_opens_the_card(qtbot, context, supervisor, data_dir):
+    make_key_account(context, supervisor, make_customer(context, "回车公司"))
+    tab = open_tab(qtbot, context, data_dir)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.table.setFocus()
+    tab.table.selectRow(0)
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    card = tab.findChild(QWidget, "keyAccountCard")
+    assert card is not None and "回车公司" in card.windowTitle()
+    card.done(0)

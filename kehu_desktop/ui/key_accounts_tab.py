@@ -122,7 +122,8 @@ class KeyAccountsTab(QWidget):
 
         self.model = RecordTableModel(COLUMNS, self)
         self.table = _table("keyAccountTable", self.model)
-        self.table.doubleClicked.connect(lambda _i: self.open_current())
+        # activated: Enter or double-click, as the platform has it.
+        self.table.activated.connect(lambda _i: self.open_current())
         layout.restore_header("keyAccountTable", self.table.horizontalHeader())
 
         self.open_button = QPushButton("打开管理卡", objectName="openCard")
