@@ -10,8 +10,6 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-
 from kehu_desktop.services import (
     abc_classes,
     complaint_kpis,
@@ -66,12 +64,10 @@ def _check(database: Database, _args: argparse.Namespace) -> int:
     print(f"结构版本：{current}（最新 {head}）")
     healthy = current == head
     if database.is_sqlite:
-        with database.engine.connect() as connection:
-            result = connection.execute(text("PRAGMA integrity_check")).scalars().all()
-            foreign = connection.execute(text("PRAGMA foreign_key_check")).all()
-        print(f"完整性检查：{'; '.join(result)}")
-        print(f"外键检查：{'ok' if not foreign else f'{len(foreign)} 处问题'}")
-        healthy = healthy and result == ["ok"] and not foreign
+        integrity, foreign_keys = database.integrity()
+        print(f"完整性检查：{'; '.join(integrity)}")
+        print(f"外键检查：{'ok' if not foreign_keys else f'{foreign_keys} 处问题'}")
+        healthy = healthy and integrity == ["ok"] and not foreign_keys
     with database.reader() as session:
         print(f"客户：{customers.count(session, include_archived=True)} 位")
     print("结论：正常" if healthy else "结论：发现问题")

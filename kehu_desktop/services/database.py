@@ -117,6 +117,13 @@ class Database:
             src.backup(dst)
         return target
 
+    def integrity(self) -> tuple[list[str], int]:
+        """SQLite's own check of the file (["ok"] when sound) and the count of broken links."""
+        with self.engine.connect() as connection:
+            integrity = list(connection.scalars(text("PRAGMA integrity_check")))
+            foreign_keys = len(connection.execute(text("PRAGMA foreign_key_check")).all())
+        return integrity, foreign_keys
+
     def optimize(self) -> None:
         """Refresh the query planner's statistics (after bulk loads, and on closing).
 
