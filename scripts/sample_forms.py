@@ -1,10 +1,10 @@
 """Sample PDFs (and one .xlsx each) of every form, blank and filled, for looking at.
 
-    python scripts/sample_forms.py [--out docs/forms] [--png]
+    python scripts/sample_forms.py [--out docs/forms] [--png] [--xlsx]
 
 Builds a fresh store with the demo data plus one specimen of every record kind, then writes
-``<form>-blank.pdf`` and ``<form>-filled.pdf`` (and ``.xlsx``) per form; ``--png`` also renders
-every page with pdftoppm for review.
+``<form>-blank.pdf`` and ``<form>-filled.pdf`` per form (``--xlsx``: the .xlsx too), a 套打
+overlay and the visit form on the smaller papers; ``--png`` renders every page with pdftoppm.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="docs/forms")
     parser.add_argument("--png", action="store_true", help="also render every page to PNG")
+    parser.add_argument("--xlsx", action="store_true", help="also write each form as .xlsx")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -47,7 +48,7 @@ def main() -> int:
             blank = printing.PrintJob(key)
             filled = specimen_job(key, definition.source, ids)
             for suffix, job in (("blank", blank), ("filled", filled)):
-                for fmt in ("pdf", "xlsx"):
+                for fmt in ("pdf", "xlsx") if args.xlsx else ("pdf",):
                     path = out / f"{key}-{suffix}.{fmt}"
                     path.write_bytes(printing.render(session, catalog, job, fmt))
                     written.append(path)

@@ -74,8 +74,8 @@ def _metrics(paper: Paper) -> _Metrics:
     return _Metrics(
         size=size,
         leading=leading,
-        pad=1.3,
-        min_row=6.0 if small else 7.5,
+        pad=1.1,
+        min_row=6.0 if small else 6.6,
         header_h=17.0 if small else 24.0,
         footer_h=5.5,
     )
@@ -139,7 +139,7 @@ class _Layout:
             count = max(cell.lines, len(lines))
             height = max(height, count * self.m.leading + 2 * self.m.pad)
         if row.kind == "section":
-            height = max(self.m.leading + 2 * self.m.pad, self.m.min_row * 0.8)
+            height = self.m.leading + 2 * self.m.pad
         return height, texts
 
     def place(self, rows: list[GridRow]) -> None:
