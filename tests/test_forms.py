@@ -245,6 +245,9 @@ def test_month_batch_prints_every_complaint_of_the_month(context, catalog, speci
     job = printing.PrintJob("complaint_handling", start=start, end=end)
     with context.reader() as session:
         prepared = printing.prepare(session, catalog, job, today=TODAY)
+        reports: list[tuple[int, int]] = []
+        printing.render(session, catalog, job, progress=lambda d, t: reports.append((d, t)))
+    assert reports[-1][0] == reports[-1][1] and reports == sorted(reports)
     numbers = [h.number for h in prepared.headers]
     assert "TS-2026-9001" in numbers
     reader = PdfReader(io.BytesIO(printing.to_pdf(prepared)))

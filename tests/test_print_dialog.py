@@ -55,6 +55,7 @@ def test_ctrl_p_on_the_customers_tab_previews_the_selected_customer_card(
 
         customer = session.get(Customer, selected)
     assert customer.name in text and customer.code in text
+    assert customer.code in dialog.record_radio.text()
     assert "共" in dialog.status.text()
     dialog.reject()
 
@@ -138,3 +139,21 @@ def test_agents_cannot_change_form_settings(context, agent):
 
     with context.session() as session, pytest.raises(PermissionDenied):
         printing.save_settings(session, agent, "x", {}, {})
+
+
+def test_the_visit_forms_for_a_days_plan_in_one_batch(qtbot, window_with_records):
+    window, ids = window_with_records
+    window.tabs.setCurrentWidget(window.visits_tab)
+    dialog = window.print_current()
+    qtbot.addWidget(dialog)
+    assert dialog.form_box.currentData() == "visit_record"
+    wait_preview(qtbot, dialog)
+    dialog.day_edit.setDate(ids.day)
+    with qtbot.waitSignal(dialog.rendered, timeout=10000):
+        dialog.plans_radio.setChecked(True)
+    text = "".join(PdfReader(io.BytesIO(dialog.preview.data)).pages[0].extract_text().split())
+    assert "东莞市华达精密五金制品有限公司" in text and "2026年11月20日" in text
+    with qtbot.waitSignal(dialog.failed, timeout=10000) as failed:
+        dialog.day_edit.setDate(date(2001, 1, 2))
+    assert "没有待执行的拜访计划" in failed.args[0]
+    dialog.reject()

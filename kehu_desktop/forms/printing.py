@@ -138,17 +138,26 @@ def prepare(
     return Prepared(definition, chosen, headers, records, job.overlay, (offset[0], offset[1]))
 
 
-def pages_of(prepared: Prepared) -> list[list[Page]]:
+def _noop(_done: int, _total: int) -> None:
+    return None
+
+
+def pages_of(prepared: Prepared, progress: Progress = _noop) -> list[list[Page]]:
+    """Each record's laid-out pages; ``progress`` hears after each record."""
     definition = prepared.definition
-    return [
-        lay_out(build_grid(definition, record), definition.columns, prepared.paper, header)
-        for header, record in zip(prepared.headers, prepared.records, strict=True)
-    ]
+    documents = []
+    for done, (header, record) in enumerate(
+        zip(prepared.headers, prepared.records, strict=True), start=1
+    ):
+        grid = build_grid(definition, record)
+        documents.append(lay_out(grid, definition.columns, prepared.paper, header))
+        progress(done, len(prepared.records))
+    return documents
 
 
-def to_pdf(prepared: Prepared) -> bytes:
+def to_pdf(prepared: Prepared, progress: Progress = _noop) -> bytes:
     return render_pdf(
-        pages_of(prepared),
+        pages_of(prepared, progress),
         prepared.paper,
         prepared.definition.title,
         overlay=prepared.overlay,
@@ -156,12 +165,14 @@ def to_pdf(prepared: Prepared) -> bytes:
     )
 
 
-def to_xlsx(prepared: Prepared) -> bytes:
+def to_xlsx(prepared: Prepared, progress: Progress = _noop) -> bytes:
     definition = prepared.definition
-    sheets = [
-        Sheet(header, build_grid(definition, record))
-        for header, record in zip(prepared.headers, prepared.records, strict=True)
-    ]
+    sheets = []
+    for done, (header, record) in enumerate(
+        zip(prepared.headers, prepared.records, strict=True), start=1
+    ):
+        sheets.append(Sheet(header, build_grid(definition, record)))
+        progress(done, len(prepared.records))
     return render_xlsx(sheets, definition.columns, prepared.paper)
 
 
@@ -174,8 +185,12 @@ def render(
     today: date | None = None,
 ) -> bytes:
     """The job as PDF (``fmt='pdf'``) or .xlsx (``'xlsx'``) bytes."""
-    prepared = prepare(session, catalog, job, progress, today)
-    return to_xlsx(prepared) if fmt == "xlsx" else to_pdf(prepared)
+    report = progress or _noop
+    # reading the records is the first half of the work, laying them out the second
+    prepared = prepare(session, catalog, job, lambda d, t: report(d, 2 * t), today)
+    count = len(prepared.records)
+    laid_out = lambda d, _t: report(count + d, 2 * count)  # noqa: E731
+    return to_xlsx(prepared, laid_out) if fmt == "xlsx" else to_pdf(prepared, laid_out)
 
 
 def save_settings(

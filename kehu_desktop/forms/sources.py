@@ -749,3 +749,18 @@ SOURCES: dict[str, Source] = {
         COMPLAINT_STATS,
     )
 }
+
+
+def describe_record(session: Session, kind: str, record_id: int) -> str:
+    """A short name for a record the print dialog was opened on, e.g. ``TS-2026-0001``."""
+    if kind == "customer":
+        customer = session.get(Customer, record_id)
+        return f"{customer.code} {customer.name}" if customer else ""
+    if kind == "visit":
+        visit = session.get(Visit, record_id)
+        return f"{visit.customer.name} {visit.visited_at:%Y-%m-%d}" if visit else ""
+    if kind == "complaint":
+        complaint = session.get(Complaint, record_id)
+        return complaint.number if complaint else ""
+    account = session.get(KeyAccount, record_id)
+    return account.customer.name if account else ""

@@ -33,6 +33,7 @@ from kehu_desktop.forms import printing
 from kehu_desktop.forms.definition import Catalog, load_catalog
 from kehu_desktop.forms.paper import PAPERS, paper
 from kehu_desktop.forms.pdf import calibration_page
+from kehu_desktop.forms.sources import describe_record
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.ui.background import run_in_background
 from kehu_desktop.ui.errors import show_error
@@ -78,13 +79,17 @@ class PrintDialog(QDialog):
         self._record = record
         self._generation = 0
         self.catalog: Catalog = load_catalog(context.database.data_dir)
+        self._record_name = ""
+        if record is not None:
+            with context.reader() as session:
+                self._record_name = describe_record(session, *record)
 
         self.form_box = QComboBox(objectName="printForm")
         for key, definition in self.catalog.forms.items():
             suffix = "（本公司修改版）" if definition.user_copy else ""
             self.form_box.addItem(f"{definition.title}{suffix}", key)
         self.blank_radio = QRadioButton("空白表单（手写）", objectName="printBlank")
-        self.record_radio = QRadioButton("当前选中的记录", objectName="printRecord")
+        self.record_radio = QRadioButton("当前记录", objectName="printRecord")
         self.month_radio = QRadioButton("按月份", objectName="printMonth")
         self.day_radio = QRadioButton("按日期", objectName="printDay")
         self.plans_radio = QRadioButton("该日拜访计划的访问记录表", objectName="printPlans")
@@ -192,7 +197,7 @@ class PrintDialog(QDialog):
         has_record = self._record is not None and self._record[0] == source.record_kind
         self.record_radio.setEnabled(has_record)
         if has_record:
-            self.record_radio.setText(f"当前选中的记录（ID {self._record[1]}）")
+            self.record_radio.setText(f"当前记录：{self._record_name or self._record[1]}")
         self.month_radio.setEnabled(source.by_period or source.ids_in_period is not None)
         self.day_radio.setEnabled(source.by_period or source.ids_in_period is not None)
         self.plans_radio.setEnabled(source.name == "visit")
@@ -326,7 +331,12 @@ class PrintDialog(QDialog):
             self._idle("")
             show_error(self, "保存 Excel 失败", error)
 
-        run_in_background(work, lambda p: self._idle(f"已保存：{p}"), failed)
+        run_in_background(
+            work,
+            lambda p: self._idle(f"已保存：{p}"),
+            failed,
+            lambda d, t: (self.progress.setRange(0, t), self.progress.setValue(d)),
+        )
 
     def show_calibration(self) -> None:
         """Preview the 套打 calibration page for the chosen printer's offsets."""
