@@ -19,6 +19,22 @@ from kehu_desktop.services.database import DB_FILE_NAME, Database, open_database
 ADMIN_PASSWORD = "admin-pass"
 
 
+@pytest.fixture(autouse=True)
+def no_unanswered_message_boxes(monkeypatch):
+    """A message box nobody answers would hang the whole run: fail the test instead.
+
+    A test that expects a box patches the one it expects (after this, so it wins).
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    def refuse(*args, **_kwargs):
+        texts = " / ".join(a for a in args if isinstance(a, str))
+        raise AssertionError(f"unexpected message box: {texts}")
+
+    for name in ("warning", "critical", "information", "question", "about", "exec"):
+        monkeypatch.setattr(QMessageBox, name, refuse)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def quick_password_hashing():
     """Argon2 at its lowest cost: the tests check the rules, not the hash's strength."""

@@ -83,6 +83,7 @@ def test_switching_to_a_monthly_batch_and_saving_pdf_and_xlsx(qtbot, window_with
 def test_a_period_form_prints_by_month_and_says_when_there_is_nothing(qtbot, window_with_records):
     window, _ids = window_with_records
     window.tabs.setCurrentWidget(window.customers_tab)  # the window opens on 今日
+    qtbot.waitUntil(lambda: window.customers_tab.current_id() is not None)
     dialog = window.print_current()
     qtbot.addWidget(dialog)
     wait_preview(qtbot, dialog)

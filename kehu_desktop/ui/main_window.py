@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressDialog, QTabWidget
 
@@ -58,8 +58,11 @@ class MainWindow(QMainWindow):
         self.customers_tab.changed.connect(self.refresh)
         self.customers_tab.demo_requested.connect(self.load_demo)
         self.key_accounts_tab.changed.connect(self.customers_tab.reload)
+        self._pending_loads: list = []
         for tab in self._tabs():
             tab.loaded.connect(lambda _n: self._update_status())
+            tab.loaded.connect(lambda _n: self._load_next())
+        self.tabs.currentChanged.connect(lambda _i: self._load_if_pending())
 
         self._build_menus()
         self._counts_label = QLabel(objectName="statusCounts")
@@ -208,7 +211,20 @@ class MainWindow(QMainWindow):
         self.customers_tab.focus_search()
 
     def refresh(self) -> None:
-        for tab in self._tabs():
+        """Reload every desk: the one on screen first, the others one after another, so the
+        visible list is not kept waiting behind queries for tabs nobody is looking at."""
+        current = self.tabs.currentWidget()
+        self._pending_loads = [tab for tab in self._tabs() if tab is not current]
+        current.reload()
+
+    def _load_next(self) -> None:
+        if self._pending_loads:
+            self._pending_loads.pop(0).reload()
+
+    def _load_if_pending(self) -> None:
+        tab = self.tabs.currentWidget()
+        if tab in self._pending_loads:
+            self._pending_loads.remove(tab)
             tab.reload()
 
     def _update_status(self) -> None:
@@ -296,4 +312,6 @@ class MainWindow(QMainWindow):
         for tab in self._tabs():
             tab.save_layout()
         self._layout_memory.sync()
+        # Let queries still running finish before the widgets waiting for them go away.
+        QThreadPool.globalInstance().waitForDone(5000)
         super().closeEvent(event)
