@@ -117,3 +117,39 @@ def test_list_row_warns_when_over_credit(context):
     with context.reader() as session:
         rows = {r.id: r for r in customers.fetch_rows(session, [over, within, no_limit])}
     assert [rows[i].over_credit for i in (over, within, no_limit)] == [True, False, False]
+
+
+def test_an_older_copy_does_not_overwrite_a_newer_save(context):
+    customer_id = make_customer(context, "甲公司", phone="010-62345678")
+    with context.reader() as session:
+        first = customers.load_input(session, customer_id)
+        second = customers.load_input(session, customer_id)
+    first.values["phone"] = "010-87654321"
+    with context.session() as session:
+        customers.save(session, first)
+    second.values["email"] = "b@example.com"
+    with context.session() as session, pytest.raises(UserError, match="请关闭后重新打开"):
+        customers.save(session, second)
+    with context.reader() as session:
+        current = customers.load_input(session, customer_id)
+    assert (current.values["phone"], current.values["email"]) == ("010-87654321", "")
+
+
+def test_customer_with_sales_is_archived_not_deleted(context):
+    customer_id = make_customer(context, "甲公司")
+    with context.session() as session:
+        data = customers.load_input(session, customer_id)
+        data.sales = [{"month": "2026-01", "amount": "100", "quantity": "1"}]
+        customers.save(session, data)
+    with context.reader() as session:
+        assert customers.removal_for(session, customer_id) == Removal.ARCHIVE
+
+
+def test_important_dates_as_typed_through_a_chinese_ime(context):
+    typed = "结婚纪念日 2015-05-20，公司周年\u30002010年8月8日"
+    customer_id = make_customer(
+        context, "甲公司", contacts=[{"name": "张三", "important_dates": typed}]
+    )
+    with context.reader() as session:
+        dates = customers.load_input(session, customer_id).contacts[0]["important_dates"]
+    assert dates == "结婚纪念日 2015-05-20；公司周年 2010-08-08"

@@ -53,6 +53,7 @@ def test_generated_code_follows_the_highest(context):
         ("110108000000016", True),  # old 15-digit registration number, check digit 6
         ("110108000000017", False),
         ("", True),
+        ("9135 0100 M000 100Y 43", True),  # pasted with spaces
     ],
 )
 def test_credit_code(context, code, ok):
@@ -71,6 +72,9 @@ def test_credit_code_check_character_is_computed_per_gb32100():
         ("(021)62345678", True),
         ("62345678", True),
         ("400-810-8888", True),
+        ("(0755)8888-8888", True),
+        ("0755-88888888转801", True),
+        ("１３８００１３８０００", True),  # full-width digits from the IME
         ("138 0013 8000", True),
         ("12345", False),
         ("abc", False),
@@ -140,3 +144,19 @@ def test_every_problem_is_reported_at_once_and_nothing_is_saved(context):
     assert set(raised.value.errors) == {"name", "email", "phone"}
     with context.reader() as session:
         assert customers.count(session, include_archived=True) == 0
+
+
+def test_money_and_numbers_too_large_are_refused(context):
+    for value in ("1e400", "99999999999999999999"):
+        assert "金额过大" in _errors(context, name="甲", credit_limit=value)["credit_limit"]
+    errors = _errors(context, name="甲", credit_days="99999999999999999999")
+    assert errors["credit_days"] == "信用期限（天）：数值过大，请核对。"
+
+
+def test_messages_name_the_field(context):
+    assert _errors(context, name="甲", fax="12345")["fax"].startswith("传真：")
+
+
+def test_long_text_is_reported_not_cut(context):
+    errors = _errors(context, name="华" * 120)
+    assert errors["name"] == "客户名称最多 100 个字（现有 120 个）。"

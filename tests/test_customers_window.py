@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QMessageBox, QTableView, QTabWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QTableView, QTabWidget
 
 from kehu_desktop.services import customers
 from kehu_desktop.ui.customer_dialog import CustomerDialog
@@ -146,8 +146,8 @@ def test_dialog_shows_every_error_and_keeps_the_input(qtbot, main_window):
     message = dialog.error_label.text()
     assert (
         "请填写客户名称" in message
-        and "电子邮箱格式不正确" in message
-        and "金额不能为负数" in message
+        and "电子邮箱：格式不正确" in message
+        and "信用额度（元）：金额不能为负数" in message
     )
     assert dialog.editor("email").text() == "not-an-email"
     assert dialog.tabs.currentIndex() == 0  # the page of the first error
@@ -237,3 +237,45 @@ def test_only_administrators_see_the_audit_log(qtbot, data_dir, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
     window.show_audit()
     assert warned == ["只有管理员可以查看审计日志。"]
+
+
+def test_ctrl_s_keeps_the_contact_cell_still_being_typed(qtbot, main_window):
+    dialog = main_window.customers_tab.open_customer(None)
+    qtbot.waitExposed(dialog)
+    dialog.editor("name").setText("杭州新客户科技有限公司")
+    dialog.tabs.setCurrentWidget(dialog.contacts_page)
+    row = dialog.contacts_model.add_row()
+    dialog.contacts_view.edit(dialog.contacts_model.index(row, 0))
+    editor = dialog.contacts_view.viewport().findChild(QLineEdit)
+    editor.setText("李四")  # typed, but neither Enter nor Tab pressed
+    assert dialog.save()
+    with _context(main_window).reader() as session:
+        saved = customers.load_input(session, dialog.saved_id)
+    assert [c["name"] for c in saved.contacts] == ["李四"]
+
+
+def test_a_file_owned_by_someone_who_left_keeps_its_owner(qtbot, main_window):
+    from kehu_desktop.models import Role
+    from kehu_desktop.services import operators
+
+    context = _context(main_window)
+    with context.session() as session:
+        leaver = operators.create_staff(session, "zhangli", "张丽", Role.AGENT, "secret")
+    customer_id = make_customer(context, "甲公司", owner_id=str(leaver.id))
+    with context.session() as session:
+        operators.update_staff(session, context.operator, leaver.id, name="张丽", role=Role.AGENT,
+                               department="客服部", phone="", active=False)  # fmt: skip
+    dialog = main_window.customers_tab.open_customer(customer_id)
+    qtbot.waitExposed(dialog)
+    assert dialog.editor("owner_id").currentText() == "张丽（停用）"
+    dialog.editor("phone").setText("010-62345678")
+    assert dialog.save()
+    with context.reader() as session:
+        assert customers.load_input(session, customer_id).values["owner_id"] == str(leaver.id)
+
+
+def test_new_customer_is_owned_by_the_operator(qtbot, main_window):
+    dialog = main_window.customers_tab.open_customer(None)
+    qtbot.waitExposed(dialog)
+    assert dialog.editor("owner_id").currentText() == "系统管理员"
+    dialog.done(0)

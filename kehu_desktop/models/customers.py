@@ -67,6 +67,10 @@ class Customer(Tracked, Base):
     visit_interval_days: Mapped[int | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(default=False)
+    # Bumped on every change, so that a file edited meanwhile by someone else is not
+    # silently overwritten by an older copy (optimistic locking).
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
     # Lower-cased words for the portable (non-SQLite) search fallback.
     search_text: Mapped[str] = mapped_column(Text, default="")
 

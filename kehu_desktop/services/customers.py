@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,7 +27,7 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
-from kehu_desktop.services import search
+from kehu_desktop.services import identifiers, search
 from kehu_desktop.services.customer_fields import (
     CONTACT_FIELDS,
     CUSTOMER_FIELDS,
@@ -215,6 +216,8 @@ class CustomerInput:
     contacts: list[dict[str, str]] = field(default_factory=list)
     sales: list[dict[str, str]] = field(default_factory=list)
     id: int | None = None
+    version: int | None = None
+    archived: bool = False
 
 
 def next_code(session: Session) -> str:
@@ -224,9 +227,11 @@ def next_code(session: Session) -> str:
     return f"{CODE_PREFIX}{max(numbers, default=0) + 1:06d}"
 
 
-def new_input(session: Session) -> CustomerInput:
+def new_input(session: Session, owner_id: int | None = None) -> CustomerInput:
+    """A blank file with a fresh code; ``owner_id`` (the operator, usually) as 负责业务员."""
     values = {f.name: "" for f in CUSTOMER_FIELDS}
     values.update(code=next_code(session), management_class="常规", nature="普通公司")
+    values.update(owner_id=str(owner_id) if owner_id else "")
     values.update(trade_stage="正在", outstanding_amount="0.00")
     return CustomerInput(values=values)
 
@@ -270,7 +275,14 @@ def load_input(session: Session, customer_id: int) -> CustomerInput:
         }
         for s in customer.sales
     ]
-    return CustomerInput(values=values, contacts=contacts, sales=sales, id=customer.id)
+    return CustomerInput(
+        values=values,
+        contacts=contacts,
+        sales=sales,
+        id=customer.id,
+        version=customer.version,
+        archived=customer.archived,
+    )
 
 
 def _parse_value(spec: FieldSpec, raw: str) -> object:
@@ -282,8 +294,10 @@ def _parse_value(spec: FieldSpec, raw: str) -> object:
         if spec.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE):
             return ""
         return Decimal("0.00") if spec.name == "outstanding_amount" else None
+    if spec.name == "credit_code":
+        raw = identifiers.normalize_credit_code(raw)
     if spec.max_length and len(raw) > spec.max_length:
-        raise ValueError(f"{spec.label}最多 {spec.max_length} 个字。")
+        raise ValueError(f"{spec.label}最多 {spec.max_length} 个字（现有 {len(raw)} 个）。")
     if spec.choices and raw not in spec.choices:
         raise ValueError(f"{spec.label}只能是：{'、'.join(c for c in spec.choices if c)}。")
     if spec.check is not None:
@@ -301,8 +315,6 @@ def _parse_value(spec: FieldSpec, raw: str) -> object:
         if value > date.today():
             raise ValueError(f"{spec.label}不能晚于今天。")
         return value
-    if spec.name == "credit_code":
-        return raw.upper()
     return raw
 
 
@@ -314,7 +326,10 @@ def _parse_fields(
         try:
             values[spec.name] = _parse_value(spec, raw.get(spec.name, ""))
         except ValueError as error:
-            errors[prefix + spec.name] = f"{prefix_label(prefix)}{error}"
+            message = str(error)
+            if not message.startswith((spec.label, "请填写")):
+                message = f"{spec.label}：{message}"  # say which field, not just what is wrong
+            errors[prefix + spec.name] = f"{prefix_label(prefix)}{message}"
     return values
 
 
@@ -327,17 +342,24 @@ def prefix_label(prefix: str) -> str:
     return f"{kind}第 {int(match.group(2)) + 1} 行："
 
 
+_IMPORTANT_DATE = re.compile(r"^(.*?)[\s:：]*(\d{4}\s*[-/.年].*)$")
+
+
 def _parse_important_dates(text: str) -> list[tuple[str, date]]:
-    """``结婚纪念日 2015-05-20；公司周年 2010-08-08`` → [(label, date), …]."""
+    """``结婚纪念日 2015-05-20；公司周年 2010-08-08`` → [(label, date), …].
+
+    Entries may be separated by ；, ，, 、 or new lines, as typed through a Chinese IME; the
+    label and the date by any space, a colon or nothing.
+    """
     result = []
-    for part in re.split(r"[；;\n]+", text):
+    for part in re.split(r"[；;，,、\n]+", unicodedata.normalize("NFKC", text)):
         part = part.strip()
         if not part:
             continue
-        label, _, day = part.rpartition(" ")
-        if not label.strip():
+        match = _IMPORTANT_DATE.match(part)
+        if not match or not match.group(1).strip():
             raise ValueError(f"重要日期“{part}”应写作“名称 日期”，如“结婚纪念日 2015-05-20”。")
-        result.append((label.strip(), parse_date(day)))
+        result.append((match.group(1).strip(), parse_date(match.group(2))))
     return result
 
 
@@ -408,6 +430,13 @@ def save(session: Session, data: CustomerInput) -> int:
         customer = session.get(Customer, data.id)
         if customer is None:
             raise NotFoundError("该客户不存在或已被删除。")
+        if data.version is not None and customer.version != data.version:
+            editor = session.get(Staff, customer.updated_by_id) if customer.updated_by_id else None
+            raise UserError(
+                f"该客户档案已在您打开后被{editor.name if editor else '他人'}"
+                f"于 {customer.updated_at:%H:%M} 修改。为免覆盖对方的修改，本次未保存；"
+                "请关闭后重新打开，再做修改。"
+            )
     for name, value in clean["values"].items():
         setattr(customer, name, value)
     _save_contacts(session, customer, clean["contacts"])
@@ -453,8 +482,9 @@ class Removal(StrEnum):
 
 
 def has_history(session: Session, customer_id: int) -> bool:
-    """Visits, complaints or a key-account card: such a customer is archived, never deleted."""
-    for model in (Visit, Complaint, KeyAccount):
+    """Sales, visits, complaints or a key-account card: such a customer is archived, never
+    deleted."""
+    for model in (SalesRecord, Visit, Complaint, KeyAccount):
         if session.scalar(select(exists().where(model.customer_id == customer_id))):
             return True
     return False
@@ -494,12 +524,19 @@ _DEPENDENT_WITHOUT_HISTORY = (
 )
 
 
-def staff_choices(session: Session) -> list[tuple[int, str]]:
-    """(id, name) of active staff, for owner and assignment pickers."""
-    return [
-        (s.id, s.name)
-        for s in session.scalars(select(Staff).where(Staff.active).order_by(Staff.id))
-    ]
+def staff_choices(
+    session: Session, keep: int | None = None, everyone: bool = False
+) -> list[tuple[int, str]]:
+    """(id, name) of active staff, for owner and assignment pickers.
+
+    ``keep`` is a staff id to list even if they have left (marked 停用): the current owner of a
+    file must not vanish from it just because the file is opened. ``everyone`` lists those who
+    left too, for filters (a leaver's customers are the ones to hand over).
+    """
+    query = select(Staff).order_by(Staff.id)
+    if not everyone:
+        query = query.where(or_(Staff.active, Staff.id == keep))
+    return [(s.id, s.name if s.active else f"{s.name}（停用）") for s in session.scalars(query)]
 
 
 def customer_choices(session: Session, text: str = "", limit: int = 50) -> list[tuple[int, str]]:

@@ -7,12 +7,14 @@ An empty value is always acceptable here: whether a field is required is decided
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # GB 32100-2015: 统一社会信用代码 uses these 31 characters (no I, O, S, V, Z).
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _MOBILE = re.compile(r"^(\+?86)?1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(\(?0\d{2,3}\)?-?)?[2-9]\d{6,7}(-\d{1,6})?$")
+# Area code (with or without brackets), a 7–8 digit number that may be split 4-4, extension.
+_LANDLINE = re.compile(r"^(\(?0\d{2,3}\)?-?)?[2-9]\d{2,3}-?\d{4}(-\d{1,6})?$")
 _SERVICE_LINE = re.compile(r"^[48]00-?\d{3}-?\d{4}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 _POSTCODE = re.compile(r"^\d{6}$")
@@ -33,8 +35,19 @@ def registration_no_check_digit(first14: str) -> str:
     return str((11 - product) % 10)
 
 
+def normalize(value: str) -> str:
+    """What an IME or a pasted document adds: full-width characters, spaces, 转 for extension."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    return re.sub(r"\s+", "", text).replace("转", "-")
+
+
+def normalize_credit_code(value: str) -> str:
+    """``9144 0300 MA5F UKR7 56`` → ``91440300MA5FUKR756``."""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value)).upper()
+
+
 def check_credit_code(value: str) -> str | None:
-    code = value.strip().upper()
+    code = normalize_credit_code(value)
     if not code:
         return None
     if len(code) == 15 and code.isdigit():
@@ -51,33 +64,31 @@ def check_credit_code(value: str) -> str | None:
     return None
 
 
-def _compact(value: str) -> str:
-    return re.sub(r"[\s\-]", "", value)
-
-
 def check_mobile(value: str) -> str | None:
-    if not value.strip() or _MOBILE.match(_compact(value)):
+    if not value.strip() or _MOBILE.match(normalize(value).replace("-", "")):
         return None
-    return "手机号码应为 11 位，以 13–19 开头。"
+    return "应为 11 位手机号码，以 13–19 开头。"
 
 
 def check_phone(value: str) -> str | None:
     """A landline with optional area code and extension, a 400/800 line, or a mobile."""
-    text = value.strip()
-    if not text or _MOBILE.match(_compact(text)) or _SERVICE_LINE.match(text.replace(" ", "")):
+    text = normalize(value)
+    if not text or _MOBILE.match(text.replace("-", "")) or _SERVICE_LINE.match(text):
         return None
-    if _LANDLINE.match(text.replace(" ", "")):
+    if _LANDLINE.match(text):
         return None
-    return "电话格式不正确，例如 010-62345678、0755-8888888-801 或 13812345678。"
+    return "格式不正确，例如 010-62345678、0755-8888-8888 转 801 或 13812345678。"
 
 
 def check_email(value: str) -> str | None:
-    if not value.strip() or _EMAIL.match(value.strip()):
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text or _EMAIL.match(text):
         return None
-    return "电子邮箱格式不正确，例如 name@example.com。"
+    return "格式不正确，例如 name@example.com。"
 
 
 def check_postcode(value: str) -> str | None:
-    if not value.strip() or _POSTCODE.match(value.strip()):
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text or _POSTCODE.match(text):
         return None
-    return "邮编应为 6 位数字。"
+    return "应为 6 位数字。"

@@ -7,12 +7,22 @@ caller attaches it to the field or row it came from.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 EARLIEST = date(1900, 1, 1)
+# Money columns hold 16 digits with 2 decimals; a figure past a trillion yuan is a typo.
+MAX_MONEY = Decimal("9999999999999.99")
+MAX_QUANTITY = Decimal("999999999999.9999")
+MAX_INT = 2**31 - 1
+
+
+def _plain_digits(text: str) -> str:
+    """Full-width digits and signs typed through a Chinese IME → ASCII (１２３ → 123)."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def parse_money(text: str | int | float | Decimal, *, allow_negative: bool = False) -> Decimal:
@@ -20,7 +30,7 @@ def parse_money(text: str | int | float | Decimal, *, allow_negative: bool = Fal
     if isinstance(text, Decimal | int):
         value = Decimal(text)
     else:
-        cleaned = str(text).strip().replace(",", "").replace("，", "").lstrip("¥￥")
+        cleaned = _plain_digits(str(text)).strip().replace(",", "").lstrip("¥￥")
         try:
             value = Decimal(cleaned)
         except InvalidOperation:
@@ -29,6 +39,8 @@ def parse_money(text: str | int | float | Decimal, *, allow_negative: bool = Fal
         raise ValueError(f"“{text}”不是有效的金额。")
     if value < 0 and not allow_negative:
         raise ValueError("金额不能为负数。")
+    if abs(value) > MAX_MONEY:
+        raise ValueError("金额过大，请核对（最多 9,999,999,999,999.99 元）。")
     if value != value.quantize(Decimal("0.01")):
         raise ValueError("金额最多保留两位小数（分）。")
     return value.quantize(Decimal("0.01"))
@@ -36,21 +48,27 @@ def parse_money(text: str | int | float | Decimal, *, allow_negative: bool = Fal
 
 def parse_quantity(text: str | int | float | Decimal) -> Decimal:
     try:
-        value = Decimal(str(text).strip().replace(",", ""))
+        value = Decimal(_plain_digits(str(text)).strip().replace(",", ""))
     except InvalidOperation:
         raise ValueError(f"“{text}”不是有效的数量。") from None
-    if not value.is_finite() or value < 0:
+    if not value.is_finite():
+        raise ValueError(f"“{text}”不是有效的数量。")
+    if value < 0:
         raise ValueError("数量不能为负数。")
+    if value > MAX_QUANTITY or value != value.quantize(Decimal("0.0001")):
+        raise ValueError("数量过大或小数位超过 4 位，请核对。")
     return value
 
 
 def parse_int(text: str | int, *, minimum: int = 0) -> int:
     try:
-        value = int(str(text).strip())
+        value = int(_plain_digits(str(text)).strip())
     except ValueError:
         raise ValueError(f"“{text}”不是整数。") from None
     if value < minimum:
         raise ValueError(f"不能小于 {minimum}。")
+    if value > MAX_INT:
+        raise ValueError("数值过大，请核对。")
     return value
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -75,16 +76,19 @@ class CustomerDialog(QDialog):
         self._layout_memory = layout
         with context.reader() as session:
             self._input = (
-                customers.new_input(session)
+                customers.new_input(session, context.operator.id)
                 if customer_id is None
                 else customers.load_input(session, customer_id)
             )
-            self._staff = customers.staff_choices(session)
+            owner = self._input.values.get("owner_id")
+            self._staff = customers.staff_choices(session, keep=int(owner) if owner else None)
         self.saved_id: int | None = None
         self._editors: dict[str, QWidget] = {}
-        self.setWindowTitle(
-            "新建客户" if customer_id is None else f"客户档案 — {self._input.values['name']}"
-        )
+        if customer_id is None:
+            self.setWindowTitle("新建客户")
+        else:
+            archived = "（已归档）" if self._input.archived else ""
+            self.setWindowTitle(f"客户档案 — {self._input.values['name']}{archived}")
 
         self.tabs = QTabWidget(objectName="customerTabs")
         for part in (Part.BASIC, Part.CREDIT, Part.BUSINESS):
@@ -97,7 +101,11 @@ class CustomerDialog(QDialog):
 
         self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
         self.error_label.setStyleSheet("color: #d93025;")
-        self.error_label.hide()
+        # A long list of problems scrolls instead of squeezing the form.
+        self.error_area = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.error_area.setWidget(self.error_label)
+        self.error_area.setMaximumHeight(96)
+        self.error_area.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -109,7 +117,7 @@ class CustomerDialog(QDialog):
 
         layout_box = QVBoxLayout(self)
         layout_box.addWidget(self.tabs)
-        layout_box.addWidget(self.error_label)
+        layout_box.addWidget(self.error_area)
         layout_box.addWidget(buttons)
         self._fill(self._input)
         self._initial = self.current_input()
@@ -132,9 +140,8 @@ class CustomerDialog(QDialog):
                 editor.addItem(name, str(staff_id))
         else:
             editor = QLineEdit()
+            # No setMaxLength: it would cut pasted text silently; the service says what is too long.
             editor.setPlaceholderText(PLACEHOLDERS.get(spec.kind, ""))
-            if spec.max_length:
-                editor.setMaxLength(spec.max_length)
         editor.setObjectName(f"field_{spec.name}")
         self._editors[spec.name] = editor
         return editor
@@ -151,7 +158,9 @@ class CustomerDialog(QDialog):
         scroll.setWidget(page)
         return scroll
 
-    def _rows_editor(self, model: EditableRowsModel, name: str, add_text: str) -> QWidget:
+    def _rows_editor(
+        self, model: EditableRowsModel, name: str, add_text: str
+    ) -> tuple[QWidget, QTableView]:
         view = QTableView(objectName=name)
         view.setModel(model)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -172,7 +181,7 @@ class CustomerDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(view)
         layout.addLayout(buttons)
-        return box
+        return box, view
 
     def _sales_page(self) -> QWidget:
         page = QWidget()
@@ -183,12 +192,16 @@ class CustomerDialog(QDialog):
                 form.addRow(spec.label, self._editor(spec))
         layout.addLayout(form)
         self.sales_model = EditableRowsModel(SALES_COLUMNS, self)
-        layout.addWidget(self._rows_editor(self.sales_model, "salesTable", "添加月份"))
+        box, self.sales_view = self._rows_editor(self.sales_model, "salesTable", "添加月份")
+        layout.addWidget(box)
         return page
 
     def _contacts_page(self) -> QWidget:
         self.contacts_model = EditableRowsModel(CONTACT_COLUMNS, self)
-        return self._rows_editor(self.contacts_model, "contactsTable", "添加联系人")
+        box, self.contacts_view = self._rows_editor(
+            self.contacts_model, "contactsTable", "添加联系人"
+        )
+        return box
 
     def _add_history_pages(self, customer_id: int | None) -> None:
         """Pages the other desks show inside the file (visits, complaints); none for a new file."""
@@ -221,7 +234,16 @@ class CustomerDialog(QDialog):
         self.contacts_model.set_rows(data.contacts)
         self.sales_model.set_rows(data.sales)
 
+    def _commit_open_editors(self) -> None:
+        """A contact or sales cell still being typed in counts as typed (Ctrl+S mid-cell)."""
+        for view in (self.contacts_view, self.sales_view):
+            for editor in view.viewport().findChildren(
+                QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+            ):
+                view.commitData(editor)
+
     def current_input(self) -> customers.CustomerInput:
+        self._commit_open_editors()
         values = {}
         for name, editor in self._editors.items():
             if isinstance(editor, QComboBox):
@@ -236,6 +258,7 @@ class CustomerDialog(QDialog):
             contacts=self.contacts_model.rows(),
             sales=self.sales_model.rows(),
             id=self._input.id,
+            version=self._input.version,
         )
 
     def is_dirty(self) -> bool:
@@ -250,7 +273,7 @@ class CustomerDialog(QDialog):
         for name, editor in self._editors.items():
             editor.setStyleSheet(ERROR_STYLE if name in errors else "")
         self.error_label.setText("\n".join(errors.values()))
-        self.error_label.show()
+        self.error_area.show()
         first = next(iter(errors))
         if first in self._editors:
             target = self._editors[first]
