@@ -27,7 +27,7 @@ def make_visit(
     with context.session() as session:
         data = visits.new_input(session, context.operator, customer_id, plan_id=plan_id)
         stamp = when if isinstance(when, str) else when.strftime("%Y-%m-%d %H:%M")
-        data.values.update(visited_at=stamp, result="谈了下季度订单", **values)
+        data.values.update({"visited_at": stamp, "result": "谈了下季度订单", **values})
         data.actions = actions or []
         return visits.save_visit(session, context.operator, data, now=LATER)
 

@@ -1,0 +1,197 @@
+"""The visits desk driven in the real main window: the list, the dialog, plans, history, reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from openpyxl import load_workbook
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QMessageBox, QTabWidget
+
+from kehu_desktop.services import visit_plans, visits
+from kehu_desktop.ui.customer_dialog import CustomerDialog
+from kehu_desktop.ui.visit_dialog import VisitDialog
+from kehu_desktop.ui.visit_frequency_dialog import VisitFrequencyDialog
+from tests.helpers.customers import make_customer
+from tests.helpers.visits import make_replied_complaint, make_visit
+
+
+def _now(minutes: int = 0) -> str:
+    return (datetime.now() - timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
+
+
+def _reloaded(qtbot, window, rows: int):
+    tab = window.visits_tab
+    tab.reload()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == rows, timeout=5000)
+    return tab
+
+
+def test_tabs_order_and_the_today_view_at_start(main_window):
+    tabs = main_window.findChild(QTabWidget, "mainTabs")
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    assert titles[:4] == ["客户档案", "拜访记录", "客户投诉", "大客户"]
+    assert titles[4].startswith("今日")
+    assert tabs.currentWidget().objectName() == "todayView"
+    for name in ("visitTable", "planTable", "visitReportTable", "todayPlans", "dueCustomers"):
+        assert main_window.findChild(object, name) is not None, name
+    assert main_window.findChild(object, "actionVisitFrequency").text() == "拜访频率…"
+
+
+def test_models_pass_the_model_tester(qtbot, qtmodeltester, main_window):
+    context = main_window._context
+    customer = make_customer(context, "华达电子")
+    make_visit(context, customer, _now(60), actions=[{"description": "寄样品"}])
+    tab = _reloaded(qtbot, main_window, 1)
+    with context.session() as session:
+        visit_plans.add_plan(session, customer, context.operator.id, date.today())
+    tab.reload_plans()
+    tab.report_view.run()
+    qtbot.waitUntil(lambda: tab.report_view.daily_model.rowCount() == 1, timeout=5000)
+    for model in (tab.model, tab.plan_model, tab.report_view.daily_model):
+        qtmodeltester.check(model)
+
+
+def test_record_a_visit_with_ctrl_n(qtbot, main_window):
+    context = main_window._context
+    customer = make_customer(context, "宏泰机械", contacts=[{"name": "王伟", "title": "采购经理"}])
+    main_window.tabs.setCurrentWidget(main_window.visits_tab)
+    main_window.new_action.trigger()
+    dialog = main_window.findChild(VisitDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.customer.search.setText("宏泰")
+    qtbot.waitUntil(lambda: dialog.customer.value() == customer, timeout=3000)
+    dialog.contact_choice.activated.emit(1)
+    assert dialog.contacts_met.text() == "王伟（采购经理）"
+    dialog.method.setCurrentIndex(dialog.method.findData("来访接待"))
+    dialog.result.setPlainText("参观车间，确认样品")
+    dialog.actions_model.add_row({"description": "寄送报价单", "owner": "系统管理员",
+                                  "due_date": date.today().isoformat()})  # fmt: skip
+    assert dialog.save()
+    tab = _reloaded(qtbot, main_window, 1)
+    row = tab.model.row_at(0)
+    assert (row.customer.split()[1], row.method, row.contacts_met, row.open_actions) == (
+        "宏泰机械", "来访接待", "王伟（采购经理）", 1,
+    )  # fmt: skip
+    assert tab.current_id() == row.id
+    # The action due today is waiting in 今日, and the tab title counts it.
+    qtbot.waitUntil(lambda: main_window.today_tab.action_model.rowCount() == 1, timeout=5000)
+    assert main_window.tabs.tabText(4) == f"今日 ({main_window.today_tab.view.count})"
+
+
+def test_bad_input_is_shown_and_nothing_is_lost(qtbot, main_window):
+    context = main_window._context
+    customer = make_customer(context, "鑫盛五金")
+    dialog = main_window.visits_tab.open_visit(customer_id=customer)
+    dialog.visited_at.setText("2026-02-30 10:00")
+    dialog.next_visit.setText("下周")
+    assert not dialog.save()
+    assert dialog.isVisible()
+    text = dialog.error_label.text()
+    assert "不是存在的日期" in text and "下次拜访日期" in text and "拜访结果" in text
+    assert dialog.visited_at.text() == "2026-02-30 10:00"
+    assert "border" in dialog.visited_at.styleSheet()
+    with context.reader() as session:
+        assert visits.customer_history(session, customer) == []
+    dialog.done(0)
+
+
+def test_plan_becomes_a_record_and_another_is_missed(qtbot, main_window, monkeypatch):
+    context = main_window._context
+    first = make_customer(context, "源通包装")
+    second = make_customer(context, "佳美塑胶")
+    tab = main_window.visits_tab
+    tab.pages.setCurrentIndex(1)
+    for customer in (first, second):
+        plan_dialog = tab.new_plan()
+        plan_dialog.customer.set_value(customer)
+        assert plan_dialog.save()
+    qtbot.waitUntil(lambda: tab.plan_model.rowCount() == 2, timeout=3000)
+    tab.plan_table.selectRow(0)
+    dialog = tab.record_plan()
+    assert dialog.windowTitle() == "记录拜访（来自拜访计划）"
+    assert dialog.customer.value() == first
+    dialog.visited_at.setText(_now())
+    dialog.result.setPlainText("已确认月底付款")
+    assert dialog.save()
+    qtbot.waitUntil(lambda: tab.plan_model.row_at(0).status == "已完成", timeout=3000)
+    tab.plan_table.selectRow(1)
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    assert not tab.mark_missed("  ")
+    assert warnings == ["请填写未完成的原因。"]
+    assert tab.mark_missed("客户停产检修")
+    statuses = [(r.status, r.missed_reason) for r in tab.plan_model.rows()]
+    assert statuses == [("已完成", ""), ("未完成", "客户停产检修")]
+
+
+def test_complaint_revisit_from_the_dialog(qtbot, main_window):
+    context = main_window._context
+    customer = make_customer(context, "华达电子")
+    complaint_id = make_replied_complaint(context, customer)
+    dialog = main_window.visits_tab.open_visit(customer_id=customer)
+    assert not dialog.revisit_box.isVisible()
+    dialog.purpose.setCurrentIndex(dialog.purpose.findData("投诉回访"))
+    assert dialog.revisit_box.isVisible()
+    assert dialog.complaint.count() == 2
+    dialog.complaint.setCurrentIndex(1)
+    dialog.satisfaction.setCurrentIndex(dialog.satisfaction.findData("满意"))
+    dialog.visited_at.setText((datetime.now() + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M"))
+    assert dialog.save(), dialog.error_label.text()
+    from kehu_desktop.models import Complaint
+
+    with context.reader() as session:
+        assert session.get(Complaint, complaint_id).status == "回访"
+
+
+def test_history_page_in_the_customer_file(qtbot, main_window):
+    context = main_window._context
+    customer = make_customer(context, "宏泰机械")
+    make_visit(context, customer, "2026-10-01 10:00", result="谈新品")
+    make_visit(context, customer, "2026-11-01 10:00", result="催收货款")
+    dialog = CustomerDialog(context, main_window._layout_memory, customer, main_window)
+    qtbot.addWidget(dialog)
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert "拜访记录" in titles
+    page = dialog.visits_page
+    assert [r.result for r in page.model.rows()] == ["催收货款", "谈新品"]
+    assert "上次拜访：2026-11-01" in page.schedule_label.text()
+    new_file = CustomerDialog(context, main_window._layout_memory, None, main_window)
+    qtbot.addWidget(new_file)
+    assert "拜访记录" not in [new_file.tabs.tabText(i) for i in range(new_file.tabs.count())]
+
+
+def test_reports_run_and_export(qtbot, qtmodeltester, main_window, tmp_path):
+    context = main_window._context
+    customer = make_customer(context, "华达电子")
+    make_visit(context, customer, _now(30))
+    view = main_window.visits_tab.report_view
+    view.kind.setCurrentIndex(1)
+    view.date_from.setDate(QDate.currentDate().addDays(-30))
+    view.run()
+    qtbot.waitUntil(lambda: view.coverage_model.rowCount() > 0, timeout=5000)
+    qtmodeltester.check(view.coverage_model)
+    assert view.table.model() is view.coverage_model
+    view.export_xlsx(tmp_path / "覆盖率.xlsx")
+    qtbot.waitUntil(lambda: "已导出" in view.note.text(), timeout=5000)
+    sheet = load_workbook(tmp_path / "覆盖率.xlsx").active
+    assert sheet.cell(1, 9).value == "覆盖率(%)"
+
+
+def test_visit_list_export(qtbot, main_window, tmp_path):
+    context = main_window._context
+    make_visit(context, make_customer(context, "佳美塑胶"), _now(10), result="报价已发")
+    tab = _reloaded(qtbot, main_window, 1)
+    tab.export_xlsx(tmp_path / "拜访.xlsx")
+    qtbot.waitUntil(lambda: "已导出 1 条" in tab.count_label.text(), timeout=5000)
+    sheet = load_workbook(tmp_path / "拜访.xlsx").active
+    assert sheet.cell(2, 9).value == "报价已发"
+
+
+def test_frequency_settings_dialog(qtbot, main_window):
+    dialog = main_window.edit_visit_frequencies()
+    assert isinstance(dialog, VisitFrequencyDialog)
+    dialog.abc["A"].setValue(14)
+    assert dialog.save()
+    with main_window._context.reader() as session:
+        assert visit_plans.frequencies(session).abc["A"] == 14
