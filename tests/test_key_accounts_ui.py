@@ -118,6 +118,8 @@ def test_card_countermeasures_survey_credit(qtbot, qtmodeltester, boss, supervis
     card = tab.open_current()
     qtbot.addWidget(card)
     assert card.credit_warning.isHidden()  # no limit set yet
+    assert "申请" in card.designation_label.text() and "已批准" in card.designation_label.text()
+    assert card.abc_label.text() == "未分类"
 
     measure = card.edit_measure(new=True)
     measure.issue.setPlainText("交期不稳")

@@ -20,7 +20,7 @@ from kehu_desktop.models import (
     Staff,
     Visit,
 )
-from kehu_desktop.services import designation
+from kehu_desktop.services import abc_classes, designation
 from kehu_desktop.services.credit import CreditState
 from kehu_desktop.services.errors import NotFoundError, UserError, ValidationError
 from kehu_desktop.services.operators import Operator
@@ -178,6 +178,9 @@ class CardData:
     delist_reason: str
     values: dict[str, str]  # the editable text of every card field
     credit: CreditState
+    abc_class: str
+    abc_history: tuple[tuple[date, str, Decimal], ...]  # (computed on, class, sales), newest first
+    proposals: tuple[designation.ProposalRow, ...]  # newest first
 
 
 def _card(session: Session, key_account_id: int) -> KeyAccount:
@@ -206,6 +209,10 @@ def load_card(session: Session, key_account_id: int) -> CardData:
         card.designated_on, card.delisted_on, card.delist_reason, values,
         CreditState(customer.credit_rating, customer.credit_limit, customer.credit_days,
                     customer.outstanding_amount),
+        customer.abc_class,
+        tuple((h.computed_on, h.abc_class, h.sales_12m)
+              for h in abc_classes.class_history(session, customer.id)),
+        tuple(designation.list_proposals(session, None, customer.id)),
     )  # fmt: skip
 
 

@@ -241,8 +241,10 @@ class KeyAccountCardDialog(QDialog):
             editor.setObjectName(f"card_{name}")
             self.fields[name] = editor
             form.addRow(label, editor)
+        self.abc_label = QLabel(objectName="cardAbc", wordWrap=True)
+        form.addRow("ABC 分类", self.abc_label)
         self.designation_label = QLabel(objectName="cardDesignation", wordWrap=True)
-        form.addRow("设定", self.designation_label)
+        form.addRow("申请与设定", self.designation_label)
         return page
 
     def _measures_page(self) -> QWidget:
@@ -303,10 +305,21 @@ class KeyAccountCardDialog(QDialog):
                 editor.setPlainText(text)
             else:
                 editor.setText(text)
-        state = f"{card.designated_on:%Y-%m-%d} 设为大客户"
+        steps = [
+            f"{p.proposed_at:%Y-%m-%d} {p.proposer}申请（{p.reasons}）— {p.status}"
+            + (f"：{p.decided_by} {p.decision_note}" if p.decided_by else "")
+            for p in reversed(card.proposals)
+        ]
+        steps.append(f"{card.designated_on:%Y-%m-%d} 设为大客户")
         if not card.active:
-            state += f"；{card.delisted_on:%Y-%m-%d} 取消资格：{card.delist_reason}"
-        self.designation_label.setText(state)
+            steps.append(f"{card.delisted_on:%Y-%m-%d} 取消资格：{card.delist_reason}")
+        self.designation_label.setText("\n".join(steps))
+        history = "；".join(
+            f"{day:%Y-%m-%d} {cls or '未分类'}" for day, cls, _s in card.abc_history[:6]
+        )
+        self.abc_label.setText(
+            f"{card.abc_class or '未分类'}" + (f"（历次：{history}）" if history else "")
+        )
         self._initial = self.card_values()
 
     def card_values(self) -> dict[str, str]:
