@@ -204,3 +204,15 @@ def test_enter_opens_the_card(qtbot, context, supervisor, data_dir):
     card = tab.findChild(QWidget, "keyAccountCard")
     assert card is not None and "回车公司" in card.windowTitle()
     card.done(0)
+
+
+def test_layout_is_remembered(qtbot, context, supervisor, data_dir):
+    make_key_account(context, supervisor, make_customer(context, "布局公司"))
+    tab = open_tab(qtbot, context, data_dir)
+    tab.table.setColumnWidth(1, 333)
+    tab.splitter.setSizes([300, 100])
+    sizes = tab.splitter.sizes()
+    tab.save_layout()
+    again = open_tab(qtbot, context, data_dir)
+    assert again.table.columnWidth(1) == 333
+    assert again.splitter.sizes() == sizes

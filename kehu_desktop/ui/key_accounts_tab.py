@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -53,6 +53,7 @@ def _score_tint(row: key_accounts.KeyAccountRow) -> str:
     return "warning" if row.last_score is not None and row.last_score < 3 else ""
 
 
+SPLITTER_KEY = "splitter/keyAccounts"
 COLUMNS = (
     Column("客户编号", lambda r: r.code),
     Column("客户名称", lambda r: r.customer),
@@ -124,7 +125,10 @@ class KeyAccountsTab(QWidget):
         self.table = _table("keyAccountTable", self.model)
         # activated: Enter or double-click, as the platform has it.
         self.table.activated.connect(lambda _i: self.open_current())
-        layout.restore_header("keyAccountTable", self.table.horizontalHeader())
+        # Fit the columns to the first rows only when no remembered widths exist.
+        self._fit_columns = not layout.restore_header(
+            "keyAccountTable", self.table.horizontalHeader()
+        )
 
         self.open_button = QPushButton("打开管理卡", objectName="openCard")
         self.propose_button = QPushButton("申请设为大客户…", objectName="proposeKeyAccount")
@@ -182,6 +186,9 @@ class KeyAccountsTab(QWidget):
         self.splitter.addWidget(lower)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        splitter_state = layout.value(SPLITTER_KEY)
+        if isinstance(splitter_state, QByteArray):
+            self.splitter.restoreState(splitter_state)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.splitter)
@@ -239,7 +246,9 @@ class KeyAccountsTab(QWidget):
             self.table.selectRow(0)
         overdue = sum(1 for r in loaded.rows if r.visit_overdue)
         self.count_label.setText(f"大客户 {len(loaded.rows)} 家，应访未访 {overdue} 家")
-        self.table.resizeColumnsToContents()
+        if self._fit_columns and loaded.rows:
+            self.table.resizeColumnsToContents()
+            self._fit_columns = False
         for view in (self.proposals_table, self.suggestions_table):
             view.resizeColumnsToContents()
         self.loaded.emit(len(loaded.rows))
@@ -339,3 +348,4 @@ class KeyAccountsTab(QWidget):
 
     def save_layout(self) -> None:
         self._layout_memory.save_header("keyAccountTable", self.table.horizontalHeader())
+        self._layout_memory.set_value(SPLITTER_KEY, self.splitter.saveState())
