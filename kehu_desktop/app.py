@@ -15,8 +15,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from kehu_desktop.services.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.errors import UserError
@@ -34,12 +34,38 @@ RECENT_USERS_KEY = "sign_in/recent_usernames"
 MAX_RECENT_USERS = 10
 
 
+_translators: list[QTranslator] = []
+
+
+def _install_qt_translation(app: QApplication) -> None:
+    """Qt's own texts in Chinese: 保存/取消/是/否 on standard buttons, not Save/Cancel/Yes/No."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder
+    ):
+        app.installTranslator(translator)
+        _translators.append(translator)
+
+
 def ensure_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
-    app.setApplicationName("客户管家")
-    app.setOrganizationName("Kehu")
-    install_chinese_font(app)
+    existing = QApplication.instance()
+    app = existing or QApplication(argv or sys.argv[:1])
+    if existing is None or not _translators:
+        app.setApplicationName("客户管家")
+        app.setOrganizationName("Kehu")
+        install_chinese_font(app)
+        _install_qt_translation(app)
     return app
+
+
+def _report_unexpected(kind, error, trace) -> None:
+    """An error no code caught (a bug): logged, and shown rather than lost in a windowed app."""
+    from kehu_desktop.ui.errors import show_error
+
+    logging.getLogger("kehu_desktop").error("未处理的错误", exc_info=(kind, error, trace))
+    if QApplication.instance() is not None and isinstance(error, Exception):
+        show_error(QApplication.activeWindow(), "程序错误", error)
 
 
 def _open_store(data_dir: Path, url: str | None) -> Database:
@@ -160,7 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     args, qt_args = parser.parse_known_args(argv if argv is not None else sys.argv[1:])
     logging.basicConfig(level=logging.INFO)
     app = ensure_application([sys.argv[0], *qt_args])
-    data_dir = resolve_data_dir(args.data_dir)
+    sys.excepthook = _report_unexpected
+    try:
+        data_dir = resolve_data_dir(args.data_dir)
+    except OSError as error:
+        QMessageBox.critical(None, "无法使用数据文件夹", f"数据文件夹不可用：\n{error}")
+        return 1
     first_start = args.db is None and not (data_dir / DB_FILE_NAME).exists()
     opening = StoreOpening(data_dir, args.db)
     operator = _ask_operator(opening, LayoutMemory(data_dir), first_start)

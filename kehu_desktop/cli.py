@@ -165,9 +165,18 @@ def _report_key_accounts(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("至少 1 位")
+    return value
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="kehu-admin", description="客户管家管理命令")
-    parser.add_argument("--data-dir", help="数据文件夹（默认：用户数据目录，或环境变量 KEHU_DATA_DIR）")
+    parser.add_argument(
+        "--data-dir", help="数据文件夹（默认：用户数据目录，或环境变量 KEHU_DATA_DIR）"
+    )
     parser.add_argument("--db", help="数据库 URL（默认：数据文件夹中的 SQLite 文件）")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
     init = commands.add_parser("init", help="创建数据库和管理员")
@@ -175,7 +184,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     init.add_argument("--admin-name", default="系统管理员")
     init.add_argument("--admin-password", help="不填则交互输入")
     demo_cmd = commands.add_parser("demo", help="载入演示数据（四个业务台）")
-    demo_cmd.add_argument("--customers", type=int, default=demo.DEFAULT_CUSTOMERS)
+    demo_cmd.add_argument("--customers", type=_positive, default=demo.DEFAULT_CUSTOMERS)
     commands.add_parser("check", help="检查结构版本和数据库完整性")
     search_cmd = commands.add_parser("search", help="搜索客户")
     search_cmd.add_argument("text")
@@ -190,7 +199,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     print_cmd.add_argument("--paper", help="纸张：A4、A4L、A5、241x279、241x140、241x93")
     print_cmd.add_argument("--overlay", action="store_true", help="套打：只打印数据")
     print_cmd.add_argument("-o", "--output", required=True, help="输出文件 .pdf 或 .xlsx")
-    handlers: dict[str, Command] = {"init": _init, "demo": _demo, "check": _check, "search": _search}
+    handlers: dict[str, Command] = {
+        "init": _init,
+        "demo": _demo,
+        "check": _check,
+        "search": _search,
+    }
     # ``report <kind>``: each desk adds its kind with a ``report_handler`` default.
     report_cmd = commands.add_parser("report", help="统计报表")
     reports = report_cmd.add_subparsers(dest="report", required=True, metavar="报表")

@@ -32,11 +32,14 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(self._task.progress.emit)
-        except Exception as error:  # handed to the GUI thread, which decides what to show
-            self._task.failed.emit(error)
-        else:
-            self._task.done.emit(result)
+            try:
+                result = self._fn(self._task.progress.emit)
+            except Exception as error:  # handed to the GUI thread, which decides what to show
+                self._task.failed.emit(error)
+            else:
+                self._task.done.emit(result)
+        except RuntimeError:
+            pass  # the widget that asked is gone (its window closed): nobody to tell
 
 
 def run_in_background(

@@ -68,10 +68,7 @@ class CustomersTab(QWidget):
         self.province_filter = self._combo("provinceFilter", "省份", PROVINCES)
         self.stage_filter = self._combo("tradeStageFilter", "交易阶段", TRADE_STAGES)
         self.owner_filter = QComboBox(objectName="ownerFilter")
-        self.owner_filter.addItem("全部业务员", None)
-        with context.reader() as session:
-            for staff_id, name in customers.staff_choices(session):
-                self.owner_filter.addItem(name, staff_id)
+        self._fill_owner_filter()
         self.owner_filter.currentIndexChanged.connect(self.reload)
         self.archived_check = QCheckBox("显示已归档", objectName="showArchived")
         self.archived_check.toggled.connect(self.reload)
@@ -143,6 +140,20 @@ class CustomersTab(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
 
+    def _fill_owner_filter(self) -> None:
+        """Everyone who may own customers, those who left included (their customers are the
+        ones to hand over); refilled on each reload, as staff come and go."""
+        with self._context.reader() as session:
+            staff = customers.staff_choices(session, everyone=True)
+        chosen = self.owner_filter.currentData()
+        self.owner_filter.blockSignals(True)
+        self.owner_filter.clear()
+        self.owner_filter.addItem("全部业务员", None)
+        for staff_id, name in staff:
+            self.owner_filter.addItem(name, staff_id)
+        self.owner_filter.setCurrentIndex(max(0, self.owner_filter.findData(chosen)))
+        self.owner_filter.blockSignals(False)
+
     def _combo(self, name: str, everything: str, choices: tuple[str, ...]) -> QComboBox:
         combo = QComboBox(objectName=name)
         combo.addItem(f"全部{everything}", "")
@@ -171,6 +182,7 @@ class CustomersTab(QWidget):
     def reload(self) -> None:
         """Query the ids for the current filter and sort off the GUI thread, then show them."""
         self._search_timer.stop()
+        self._fill_owner_filter()
         self._generation += 1
         generation = self._generation
         flt, (key, descending) = self.current_filter(), self._sort

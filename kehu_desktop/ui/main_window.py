@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressDialog, QTabWidget
 
@@ -51,6 +51,10 @@ class MainWindow(QMainWindow):
         self.today_tab = TodayTab(context, layout)
         self.tabs.addTab(self.today_tab, "今日")
         self.tabs.setCurrentWidget(self.today_tab)
+        with context.reader() as session:
+            if customers.count(session, include_archived=True) == 0:
+                # A new store: the customer list is where to start (and offers demo data).
+                self.tabs.setCurrentWidget(self.customers_tab)
         self.today_tab.loaded.connect(self._show_today_count)
         self.visits_tab.changed.connect(self.today_tab.reload)
         self.today_tab.changed.connect(self.visits_tab.reload)
@@ -124,7 +128,7 @@ class MainWindow(QMainWindow):
         self._action(
             view_menu, "刷新(&R)", self.refresh, QKeySequence.StandardKey.Refresh, "actionRefresh"
         )
-        for index, title in enumerate(("客户档案", "拜访记录", "客户投诉", "大客户")):
+        for index, title in enumerate(("客户档案", "拜访记录", "客户投诉", "大客户", "今日")):
             self._action(
                 view_menu,
                 title,
@@ -264,6 +268,15 @@ class MainWindow(QMainWindow):
         if not self._context.operator.is_admin:
             QMessageBox.warning(self, "权限不足", "只有管理员可以载入演示数据。")
             return
+        answer = QMessageBox.question(
+            self,
+            "载入演示数据",
+            f"将新增 {demo.DEFAULT_CUSTOMERS} 位演示客户及其拜访、投诉和大客户记录，"
+            f"并新建 {len(demo.STAFF)} 个演示操作员（密码均为 {demo.DEMO_PASSWORD}）。\n"
+            "演示数据用于试用，请不要载入正式使用的数据库。要继续吗？",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
         progress = QProgressDialog("正在生成演示数据…", None, 0, 100, self)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
@@ -312,6 +325,9 @@ class MainWindow(QMainWindow):
         for tab in self._tabs():
             tab.save_layout()
         self._layout_memory.sync()
-        # Let queries still running finish before the widgets waiting for them go away.
+        # Let queries still running finish, and hand their results over, while the widgets
+        # waiting for them still exist; start no further loads.
+        self._pending_loads.clear()
         QThreadPool.globalInstance().waitForDone(5000)
+        QCoreApplication.processEvents()
         super().closeEvent(event)
