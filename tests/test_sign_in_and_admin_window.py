@@ -61,7 +61,9 @@ def test_audit_dialog_shows_changes(qtbot, context):
     assert "客户" in texts
     row = texts.index("客户")
     assert dialog.model.index(row, 1).data() == "系统管理员"
-    assert "北京华达电子有限公司" in dialog.model.index(row, 5).data()
+    assert "客户名称: ∅ → 北京华达电子有限公司" in dialog.model.index(row, 5).data()
+    dialog.table_filter.setCurrentIndex(dialog.table_filter.findData("staff"))
+    assert {dialog.model.index(r, 3).data() for r in range(dialog.model.rowCount())} == {"操作员"}
 
 
 def test_staff_dialog_lists_operators(qtbot, context, agent):

@@ -116,10 +116,13 @@ class AuditRow:
     record_id: int | None
     changes: dict[str, list[object]]
 
-    def describe(self) -> str:
-        """``字段: 旧 → 新`` pairs on one line, as the audit viewer shows them."""
+    def describe(self, labels: dict[str, str] | None = None) -> str:
+        """``字段: 旧 → 新`` pairs on one line, fields named by ``labels`` where known."""
+        labels = labels or {}
         return "；".join(
-            f"{k}: {_text(old)} → {_text(new)}" for k, (old, new) in self.changes.items()
+            f"{labels.get(k, k)}: {_text(old)} → {_text(new)}"
+            for k, (old, new) in self.changes.items()
+            if k != "id"
         )
 
 
@@ -127,11 +130,17 @@ def _text(value: object) -> str:
     return "∅" if value is None else str(value)
 
 
-def count_entries(session: Session) -> int:
-    return session.scalar(select(func.count(AuditEntry.id))) or 0
+def count_entries(session: Session, table_name: str | None = None) -> int:
+    query = select(func.count(AuditEntry.id))
+    if table_name:
+        query = query.where(AuditEntry.table_name == table_name)
+    return session.scalar(query) or 0
 
 
-def recent_entries(session: Session, limit: int = 500, offset: int = 0) -> list[AuditRow]:
+def recent_entries(
+    session: Session, limit: int = 500, offset: int = 0, table_name: str | None = None
+) -> list[AuditRow]:
+    """The newest entries first; only those of ``table_name`` when given."""
     query = (
         select(AuditEntry, Staff.name)
         .outerjoin(Staff, Staff.id == AuditEntry.staff_id)
@@ -139,6 +148,8 @@ def recent_entries(session: Session, limit: int = 500, offset: int = 0) -> list[
         .limit(limit)
         .offset(offset)
     )
+    if table_name:
+        query = query.where(AuditEntry.table_name == table_name)
     return [
         AuditRow(
             e.id, e.at, name or "系统", e.action, e.table_name, e.record_id, json.loads(e.changes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from kehu_desktop.services import audit
 from kehu_desktop.services.context import DeskContext
+from kehu_desktop.services.customer_fields import CONTACT_FIELDS, CUSTOMER_FIELDS
 from kehu_desktop.ui.layout_memory import LayoutMemory
 from kehu_desktop.ui.record_table import Column, RecordTableModel
 
@@ -25,13 +27,22 @@ TABLE_NAMES = {
     "key_accounts": "大客户", "key_account_proposals": "大客户申请", "countermeasures": "对策",
     "satisfaction_surveys": "满意度调查", "credit_evaluations": "信用评定", "settings": "设置",
 }  # fmt: skip
+# Field names as the forms show them; a column not listed keeps its own name.
+FIELD_LABELS = {
+    **{f.name: f.label for f in CONTACT_FIELDS},
+    **{f.name: f.label for f in CUSTOMER_FIELDS},
+    "customer_id": "客户", "contact_id": "联系人", "label": "名称", "day": "日期",
+    "month": "月份", "amount": "金额", "quantity": "数量", "archived": "已归档",
+    "username": "登录名", "role": "角色", "department": "部门", "active": "在职",
+    "status": "状态", "version": "版本",
+}  # fmt: skip
 COLUMNS = (
     Column("时间", lambda r: r.at),
     Column("操作员", lambda r: r.operator),
     Column("操作", lambda r: r.action),
     Column("对象", lambda r: TABLE_NAMES.get(r.table_name, r.table_name)),
     Column("记录号", lambda r: r.record_id),
-    Column("变更（旧 → 新）", lambda r: r.describe()),
+    Column("变更（旧 → 新）", lambda r: r.describe(FIELD_LABELS)),
 )
 
 
@@ -51,12 +62,18 @@ class AuditDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table_filter = QComboBox(objectName="auditTableFilter")
+        self.table_filter.addItem("全部对象", None)
+        for table_name, label in TABLE_NAMES.items():
+            self.table_filter.addItem(label, table_name)
+        self.table_filter.currentIndexChanged.connect(lambda _i: self._turn(-self._offset))
         self.page_label = QLabel()
         self.newer = QPushButton("较新")
         self.older = QPushButton("较早")
         self.newer.clicked.connect(lambda: self._turn(-PAGE))
         self.older.clicked.connect(lambda: self._turn(PAGE))
         nav = QHBoxLayout()
+        nav.addWidget(self.table_filter)
         nav.addWidget(self.page_label)
         nav.addStretch()
         nav.addWidget(self.newer)
@@ -74,8 +91,9 @@ class AuditDialog(QDialog):
 
     def _load(self) -> None:
         with self._context.reader() as session:
-            total = audit.count_entries(session)
-            self.model.set_rows(audit.recent_entries(session, PAGE, self._offset))
+            table_name = self.table_filter.currentData()
+            total = audit.count_entries(session, table_name)
+            self.model.set_rows(audit.recent_entries(session, PAGE, self._offset, table_name))
         shown = self.model.rowCount()
         self.page_label.setText(f"第 {self._offset + 1}–{self._offset + shown} 条，共 {total} 条")
         self.newer.setEnabled(self._offset > 0)
