@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox, QTabWidget
 
+from kehu_desktop.app import create_main_window
 from kehu_desktop.services import visit_plans, visits
 from kehu_desktop.ui.customer_dialog import CustomerDialog
 from kehu_desktop.ui.visit_dialog import VisitDialog
@@ -27,12 +28,17 @@ def _reloaded(qtbot, window, rows: int):
     return tab
 
 
-def test_tabs_order_and_the_today_view_at_start(main_window):
+def test_tabs_order_and_the_today_view_at_start(qtbot, main_window, data_dir):
     tabs = main_window.findChild(QTabWidget, "mainTabs")
     titles = [tabs.tabText(i) for i in range(tabs.count())]
     assert titles[:4] == ["客户档案", "拜访记录", "客户投诉", "大客户"]
     assert titles[4].startswith("今日")
-    assert tabs.currentWidget().objectName() == "todayView"
+    # An empty store opens on the customer list; one with customers opens on 今日.
+    assert tabs.currentWidget() is main_window.customers_tab
+    make_customer(main_window._context, "华达电子")
+    window = create_main_window(data_dir)
+    qtbot.addWidget(window)
+    assert window.tabs.currentWidget().objectName() == "todayView"
     for name in ("visitTable", "planTable", "visitReportTable", "todayPlans", "dueCustomers"):
         assert main_window.findChild(object, name) is not None, name
     assert main_window.findChild(object, "actionVisitFrequency").text() == "拜访频率…"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select
@@ -21,12 +21,12 @@ from kehu_desktop.models import (
     Role,
     SalesRecord,
     Staff,
-    Visit,
 )
-from kehu_desktop.services import abc_classes, key_account_demo, operators, search
+from kehu_desktop.services import abc_classes, key_account_demo, operators, search, visit_plans
 from kehu_desktop.services.complaint_demo import ComplaintDemo
 from kehu_desktop.services.customer_fields import MANAGEMENT_CLASSES, NATURES
 from kehu_desktop.services.database import Database
+from kehu_desktop.services.visit_demo import VisitDemo
 
 DEFAULT_CUSTOMERS = 300
 DEMO_PASSWORD = "123456"
@@ -58,10 +58,6 @@ TITLES = [("总经理", "决策人"), ("采购经理", "采购"), ("采购员", 
 STAFF = [("zhangli", "张丽", Role.AGENT), ("wangqiang", "王强", Role.SUPERVISOR),
          ("lina", "李娜", Role.AGENT), ("zhaomin", "赵敏", Role.AGENT),
          ("chenjie", "陈杰", Role.AGENT)]  # fmt: skip
-VISIT_METHODS = ["上门", "电话", "来访接待", "微信·邮件"]
-VISIT_PURPOSES = ["例行", "新品推介", "催收货款", "满意度调查", "节日问候"]
-VISIT_RESULTS = ["客户对交期表示满意，下月追加订单", "对新品样品感兴趣，需报价", "已确认月底前付款",
-                 "反映包装破损，已记录并反馈品质部", "无新需求，保持联系"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -120,6 +116,7 @@ def load_demo(
         counts["key_accounts"] = key_account_demo.add_key_accounts(
             session, rng, first_number, staff_ids, actor, today
         )
+        visit_plans.refresh_last_visits(session)  # the visits above were bulk-inserted
     database.optimize()
     return DemoSummary(customer_count, counts["contacts"], counts["visits"], counts["complaints"],
                        counts["key_accounts"])  # fmt: skip
@@ -194,22 +191,14 @@ def _add_sales(session, rng, customers, stamp, today) -> None:
 def _add_activity(session, rng, customers, staff_ids, stamp, today, counts) -> None:
     visits, complaints = [], []
     complaint_maker = ComplaintDemo(session, rng, staff_ids, today)
+    visit_maker = VisitDemo(session, rng, today)
     for customer in customers:
         if customer["trade_stage"] == "潜在" and rng.random() < 0.5:
             continue
-        for _ in range(rng.randrange(0, 4)):
-            when = datetime.combine(
-                today - timedelta(days=rng.randrange(1, 180)), datetime.min.time()
-            )
-            when += timedelta(hours=rng.randrange(9, 17), minutes=rng.choice((0, 15, 30, 45)))
-            visits.append({"customer_id": customer["id"], "staff_id": customer["owner_id"],
-                           "visited_at": when, "method": rng.choice(VISIT_METHODS),
-                           "purpose": rng.choice(VISIT_PURPOSES), "result": rng.choice(VISIT_RESULTS),
-                           "contacts_met": "", **stamp})  # fmt: skip
+        visits.extend(visit_maker.visits(customer, stamp))
         if rng.random() < 0.12:
             complaints.append(complaint_maker.complaint(customer, stamp))
-    if visits:
-        session.execute(insert(Visit.__table__), visits)
+    visit_maker.insert(visits, customers, stamp)
     if complaints:
         complaint_maker.insert(complaints)
     counts["visits"] += len(visits)
