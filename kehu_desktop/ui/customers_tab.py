@@ -313,6 +313,7 @@ class CustomersTab(QWidget):
             return excel_export.write_table(path, "客户列表", customers.EXPORT_HEADERS, rows)
 
         self.export_button.setEnabled(False)
+        self.window().statusBar().showMessage(f"正在导出 {len(ids):,} 位客户到 {path} …")
 
         def done(count: int) -> None:
             self.export_button.setEnabled(True)
