@@ -73,6 +73,32 @@ def shot_visits(window: MainWindow) -> QWidget:
     return window
 
 
+def shot_today(window: MainWindow) -> QWidget:
+    window.tabs.setCurrentWidget(window.today_tab)
+    window.today_tab.reload()
+    settle()
+    return window
+
+
+def shot_visit_dialog(window: MainWindow) -> object:
+    window.tabs.setCurrentWidget(window.visits_tab)
+    settle()
+    dialog = window.visits_tab.open_current()
+    settle()
+    shot = dialog.grab()
+    dialog.done(0)
+    return shot
+
+
+def shot_visit_plans(window: MainWindow) -> QWidget:
+    window.visits_tab.pages.setCurrentIndex(1)
+    window.visits_tab.reload_plans()
+    settle()
+    shot = window.grab()
+    window.visits_tab.pages.setCurrentIndex(0)
+    return shot
+
+
 def shot_complaints(window: MainWindow) -> QWidget:
     window.tabs.setCurrentWidget(window.complaints_tab)
     settle()
@@ -169,7 +195,10 @@ SHOTS: list[tuple[str, Callable[[MainWindow], object]]] = [
     ("customer-search", shot_customer_search),
     ("customer-dialog", shot_customer_dialog),
     ("customer-contacts", shot_customer_contacts),
+    ("today", shot_today),
     ("visits", shot_visits),
+    ("visit-dialog", shot_visit_dialog),
+    ("visit-plans", shot_visit_plans),
     ("complaints", shot_complaints),
     ("complaint-dialog", shot_complaint_dialog),
     ("complaint-report", shot_complaint_report),

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -52,6 +53,7 @@ class CustomerPicker(QWidget):
         self._timer.timeout.connect(self._refill)
         self.search.textChanged.connect(self._timer.start)
         self.choice.currentIndexChanged.connect(lambda _i: self.customer_changed.emit(self.value()))
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         box = QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.search, 1)
@@ -173,7 +175,7 @@ class VisitDialog(QDialog):
         self.actions_view.setModel(self.actions_model)
         self.actions_view.setItemDelegateForColumn(1, ChoiceDelegate(("",) + names, self))
         self.actions_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.actions_view.setMaximumHeight(130)
+        self.actions_view.setMinimumHeight(110)
         add = QPushButton("添加跟进事项", objectName="addAction")
         remove = QPushButton("删除所选事项", objectName="removeAction")
         add.clicked.connect(
@@ -211,7 +213,7 @@ class VisitDialog(QDialog):
         self._fill(self._input)
         self._initial = self.current_input()
         if not layout.restore_geometry("visit_dialog", self):
-            self.resize(720, 760)
+            self.resize(720, 700)
 
     # --- building ------------------------------------------------------------------------
 

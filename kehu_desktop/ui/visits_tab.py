@@ -43,13 +43,13 @@ VISIT_COLUMNS = (
     Column("方式", lambda r: r.method),
     Column("目的", lambda r: r.purpose),
     Column("会见人员", lambda r: r.contacts_met),
-    Column("结果", lambda r: r.result),
     Column("下次拜访", lambda r: r.next_visit_date),
     Column(
         "未完成跟进",
         lambda r: r.open_actions or "",
         lambda r: "notice" if r.open_actions else "",
     ),
+    Column("结果", lambda r: r.result),
 )
 PLAN_COLUMNS = (
     Column("计划日期", lambda r: r.planned_date),
@@ -87,8 +87,16 @@ class VisitsTab(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.pages)
+        self._sized = set()
         for key, view in (("visitTable", self.table), ("planTable", self.plan_table)):
-            layout.restore_header(key, view.horizontalHeader())
+            if layout.restore_header(key, view.horizontalHeader()):
+                self._sized.add(view)
+
+    def _size_columns_once(self, view) -> None:
+        """Fit the columns to the first rows shown, unless a remembered layout did already."""
+        if view not in self._sized and view.model().rowCount():
+            view.resizeColumnsToContents()
+            self._sized.add(view)
 
     # --- building ------------------------------------------------------------------------
 
@@ -227,6 +235,7 @@ class VisitsTab(QWidget):
             return
         current = self.current_id()
         self.model.set_rows(rows)
+        self._size_columns_once(self.table)
         ids = [r.id for r in rows]
         if rows:
             self.table.selectRow(ids.index(current) if current in ids else 0)
@@ -244,6 +253,7 @@ class VisitsTab(QWidget):
         with self._context.reader() as session:
             rows = visit_plans.list_plans(session, start, end, staff_id, status or "")
         self.plan_model.set_rows(rows)
+        self._size_columns_once(self.plan_table)
         if rows:
             self.plan_table.selectRow(0)
 
