@@ -19,10 +19,12 @@ from kehu_desktop.services import (
     operators,
     sales_import,
     search,
+    visit_reports,
 )
+from kehu_desktop.services import today as today_view
 from kehu_desktop.services.database import Database, head_revision, open_database
 from kehu_desktop.services.errors import UserError
-from kehu_desktop.services.parsing import parse_month
+from kehu_desktop.services.parsing import parse_date, parse_month
 
 Command = Callable[[Database, argparse.Namespace], int]
 
@@ -165,6 +167,48 @@ def _report_key_accounts(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _today(database: Database, args: argparse.Namespace) -> int:
+    """The today view as text: what is planned, due and coming up."""
+    day = parse_date(args.date) if args.date else date.today()
+    view = today_view.compute(database.reader, day, due_limit=args.limit)
+    print(f"今日 {day:%Y-%m-%d}：共 {view.count} 项")
+    print(f"计划拜访 {len(view.plans)} 项")
+    for p in view.plans[: args.limit]:
+        print(f"  {p.planned_date}\t{p.customer}\t{p.staff}\t{p.method}\t{p.purpose}")
+    print(f"到期未访客户 {view.due_customer_total} 位")
+    for c in view.due_customers[: args.limit]:
+        print(f"  应访 {c.due_date}（逾期 {c.days_overdue} 天）\t{c.customer}\t{c.owner}")
+    print(f"到期跟进事项 {len(view.actions)} 项")
+    for a in view.actions[: args.limit]:
+        print(f"  {a.due_date}\t{a.description}\t{a.owner}\t{a.customer}")
+    print(f"近 7 天生日与纪念日 {len(view.reminders)} 项")
+    for r in view.reminders[: args.limit]:
+        print(f"  {r.day}\t{r.occasion}\t{r.person}\t{r.customer}")
+    return 0
+
+
+def _report_visits(database: Database, args: argparse.Namespace) -> int:
+    try:
+        start, end = parse_date(args.start), parse_date(args.end)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    with database.reader() as session:
+        if args.daily:
+            lines = visit_reports.daily_report(session, start, end)
+            rows, headers = visit_reports.daily_rows(lines), visit_reports.DAILY_HEADERS
+        else:
+            lines = visit_reports.coverage(session, start, end)
+            rows, headers = visit_reports.coverage_rows(lines), visit_reports.COVERAGE_HEADERS
+    if args.output:
+        export = visit_reports.export_daily if args.daily else visit_reports.export_coverage
+        print(f"已导出 {export(Path(args.output), lines)} 行到 {args.output}")
+        return 0
+    print("\t".join(headers))
+    for row in rows:
+        print("\t".join("" if v is None else str(v) for v in row))
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -224,6 +268,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     key_report = reports.add_parser("key-accounts", help="大客户回访率与平均满意度")
     key_report.add_argument("--month", required=True, help="月份，如 2026-11")
     key_report.set_defaults(report_handler=_report_key_accounts)
+    today_cmd = commands.add_parser("today", help="今日待办：计划拜访、到期客户、跟进事项、生日")
+    today_cmd.add_argument("--date", help="日期 YYYY-MM-DD（默认今天）")
+    today_cmd.add_argument("--limit", type=_positive, default=20, help="每类最多列出几项")
+    handlers["today"] = _today
+    visits_report = reports.add_parser("visits", help="拜访计划完成与覆盖率，或访问日报（--daily）")
+    visits_report.add_argument("--from", dest="start", required=True, help="开始日期 YYYY-MM-DD")
+    visits_report.add_argument("--to", dest="end", required=True, help="结束日期 YYYY-MM-DD")
+    visits_report.add_argument("--daily", action="store_true", help="客户访问日报表")
+    visits_report.add_argument("-o", "--output", help="导出为 .xlsx")
+    visits_report.set_defaults(report_handler=_report_visits)
     return parser, handlers
 
 
