@@ -216,3 +216,22 @@ def test_layout_is_remembered(qtbot, context, supervisor, data_dir):
     again = open_tab(qtbot, context, data_dir)
     assert again.table.columnWidth(1) == 333
     assert again.splitter.sizes() == sizes
+
+
+def test_cancelling_a_filled_dialog_asks_first(qtbot, context, monkeypatch):
+    customer = make_customer(context, "确认公司")
+    tab = KeyAccountsTab(context, LayoutMemory(context.database.data_dir))
+    qtbot.addWidget(tab)
+    dialog = tab.propose(customer)
+    qtbot.addWidget(dialog)
+    dialog.reasons.setPlainText("写了一半的理由")
+    answers = []
+
+    def answer(*_args, **_kwargs):
+        answers.append(1)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    dialog.reject()
+    assert answers and dialog.isVisible()
+    assert dialog.reasons.toPlainText() == "写了一半的理由"

@@ -7,11 +7,16 @@ stays open with everything typed, so nothing is lost.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +41,7 @@ class ServiceDialog(QDialog):
         self.setWindowTitle(title)
         self._context = context
         self.result_id: int | None = None
+        self._initial: list[object] | None = None
         self._field_editors: dict[str, QWidget] = {}
         self.form = QFormLayout()
         self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
@@ -64,6 +70,28 @@ class ServiceDialog(QDialog):
 
     def submit(self, session: Session) -> int | None:
         raise NotImplementedError
+
+    def _snapshot(self) -> list[object]:
+        """Everything typed or chosen, to tell whether closing would lose anything."""
+        values: list[object] = [e.text() for e in self.findChildren(QLineEdit)]
+        values += [e.toPlainText() for e in self.findChildren(QPlainTextEdit)]
+        values += [e.currentIndex() for e in self.findChildren(QComboBox)]
+        values += [e.value() for e in self.findChildren(QAbstractSpinBox) if hasattr(e, "value")]
+        values += [e.date() for e in self.findChildren(QDateEdit)]
+        return values
+
+    def showEvent(self, event) -> None:
+        if self._initial is None:
+            self._initial = self._snapshot()
+        super().showEvent(event)
+
+    def is_dirty(self) -> bool:
+        return self._initial is not None and self._snapshot() != self._initial
+
+    def reject(self) -> None:
+        if self.is_dirty() and not confirm(self, self.windowTitle(), "放弃已填写的内容吗？"):
+            return
+        super().reject()
 
     def show_errors(self, messages: dict[str, str]) -> None:
         for key, editor in self._field_editors.items():
