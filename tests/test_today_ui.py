@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from kehu_desktop.services import visit_plans
+from kehu_desktop.ui.visit_dialog import VisitDialog
 from tests.helpers.customers import make_customer
 from tests.helpers.visits import make_visit, set_customer
 
@@ -93,3 +94,13 @@ def test_staff_filter_shows_one_persons_day(qtbot, agent, main_window):
         0,
         0,
     )
+
+
+def test_ctrl_n_on_the_today_tab_records_a_visit(qtbot, main_window):
+    _store(main_window)
+    main_window.tabs.setCurrentWidget(main_window.today_tab)
+    assert main_window.new_action.isEnabled()
+    main_window.new_action.trigger()
+    dialog = main_window.findChild(VisitDialog)
+    assert dialog is not None and dialog.windowTitle() == "记录拜访"
+    dialog.done(0)

@@ -150,7 +150,7 @@ def test_complaint_revisit_from_the_dialog(qtbot, main_window):
         assert session.get(Complaint, complaint_id).status == "回访"
 
 
-def test_history_page_in_the_customer_file(qtbot, main_window):
+def test_history_page_in_the_customer_file(qtbot, qtmodeltester, main_window):
     context = main_window._context
     customer = make_customer(context, "宏泰机械")
     make_visit(context, customer, "2026-10-01 10:00", result="谈新品")
@@ -162,6 +162,12 @@ def test_history_page_in_the_customer_file(qtbot, main_window):
     page = dialog.visits_page
     assert [r.result for r in page.model.rows()] == ["催收货款", "谈新品"]
     assert "上次拜访：2026-11-01" in page.schedule_label.text()
+    qtmodeltester.check(page.model)
+    visit_dialog = page.new_visit()
+    assert visit_dialog.customer.value() == customer
+    visit_dialog.result.setPlainText("电话确认到货")
+    assert visit_dialog.save()
+    assert page.model.rowCount() == 3
     new_file = CustomerDialog(context, main_window._layout_memory, None, main_window)
     qtbot.addWidget(new_file)
     assert "拜访记录" not in [new_file.tabs.tabText(i) for i in range(new_file.tabs.count())]

@@ -203,6 +203,18 @@ class TodayTab(QWidget):
             self.changed.emit()
             self.reload()
 
+    def new_record(self) -> VisitDialog:
+        """Ctrl+N here records a visit too (for the customer selected among those due)."""
+        row = selected_row(self.due_table, self.due_model) if self.due_table.hasFocus() else None
+        dialog = VisitDialog(
+            self._context,
+            self._layout_memory,
+            customer_id=row.customer_id if row else None,
+            parent=self,
+        )
+        self._open(dialog)
+        return dialog
+
     def record_plan(self) -> VisitDialog | None:
         plan = selected_row(self.plan_table, self.plan_model)
         if plan is None:
