@@ -9,7 +9,8 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox, QTabWidget
 
 from kehu_desktop.app import create_main_window
-from kehu_desktop.services import visit_plans, visits
+from kehu_desktop.models import Complaint
+from kehu_desktop.services import complaints, visit_plans, visits
 from kehu_desktop.ui.customer_dialog import CustomerDialog
 from kehu_desktop.ui.visit_dialog import VisitDialog
 from kehu_desktop.ui.visit_frequency_dialog import VisitFrequencyDialog
@@ -144,10 +145,16 @@ def test_complaint_revisit_from_the_dialog(qtbot, main_window):
     dialog.satisfaction.setCurrentIndex(dialog.satisfaction.findData("满意"))
     dialog.visited_at.setText((datetime.now() + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M"))
     assert dialog.save(), dialog.error_label.text()
-    from kehu_desktop.models import Complaint
-
     with context.reader() as session:
         assert session.get(Complaint, complaint_id).status == "回访"
+    with context.session() as session:
+        complaints.close(session, context.operator, complaint_id)
+    # Reopened later, the revisit still shows its (now closed) complaint and rating.
+    again = main_window.visits_tab.open_visit(visit_id=dialog.saved_id)
+    assert again.complaint.currentText().endswith("（结案）")
+    assert again.satisfaction.currentData() == "满意"
+    again.discussion.setPlainText("补记：客户对换货满意")
+    assert again.save(), again.error_label.text()
 
 
 def test_history_page_in_the_customer_file(qtbot, qtmodeltester, main_window):

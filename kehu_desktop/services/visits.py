@@ -227,7 +227,11 @@ def load_input(session: Session, visit_id: int) -> VisitInput:
         for name in ("customer_id", "staff_id", "visited_at", "method", "purpose", "contacts_met",
                      "discussion", "requests", "result", "next_visit_date", "complaint_id")
     }  # fmt: skip
-    values.update(satisfaction="", unreachable_reason="")
+    complaint = session.get(Complaint, visit.complaint_id) if visit.complaint_id else None
+    values.update(
+        satisfaction=complaint.satisfaction if complaint else "",
+        unreachable_reason=complaint.unreachable_reason if complaint else "",
+    )
     actions = [
         {"id": str(a.id), **{k: _text(getattr(a, k)) for k in ACTION_KEYS}} for a in visit.actions
     ]
@@ -406,6 +410,11 @@ def revisit_choices(session: Session, customer_id: int) -> list[tuple[int, str]]
             session, customer_id
         )
     ]
+
+
+def complaint_label(session: Session, complaint_id: int) -> str:
+    complaint = session.get(Complaint, complaint_id)
+    return f"{complaint.number}（{complaint.status}）" if complaint else ""
 
 
 def _action(action: FollowUpAction | None, row: dict[str, object]) -> FollowUpAction:

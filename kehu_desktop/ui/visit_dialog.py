@@ -269,6 +269,11 @@ class VisitDialog(QDialog):
         customer_id = data.values.get("customer_id", "")
         self.customer.set_value(int(customer_id) if customer_id else None)
         self._customer_changed(self.customer.value())
+        linked = data.values.get("complaint_id", "")
+        if linked and self.complaint.findData(linked) < 0:
+            # A revisit already recorded: its complaint may be closed by now.
+            with self._context.reader() as session:
+                self.complaint.addItem(visits.complaint_label(session, int(linked)), linked)
         for name, editor in self._editors.items():
             value = data.values.get(name, "")
             if isinstance(editor, QComboBox):
