@@ -25,6 +25,7 @@ from kehu_desktop.services.database import open_database
 from kehu_desktop.services.settings import FIRM_NAME
 
 FIRM = "深圳市鑫盛电子科技有限公司"
+PRINTED = date(2026, 11, 22)  # a fixed print date keeps the samples byte-for-byte stable
 
 
 def main() -> int:
@@ -50,16 +51,16 @@ def main() -> int:
             for suffix, job in (("blank", blank), ("filled", filled)):
                 for fmt in ("pdf", "xlsx") if args.xlsx else ("pdf",):
                     path = out / f"{key}-{suffix}.{fmt}"
-                    path.write_bytes(printing.render(session, catalog, job, fmt))
+                    path.write_bytes(printing.render(session, catalog, job, fmt, today=PRINTED))
                     written.append(path)
         overlay = printing.PrintJob("complaint_register", (ids.complaint,), overlay=True)
         path = out / "complaint_register-overlay.pdf"
-        path.write_bytes(printing.render(session, catalog, overlay))
+        path.write_bytes(printing.render(session, catalog, overlay, today=PRINTED))
         written.append(path)
         for paper in ("A5", "241x140", "241x93"):
             path = out / f"visit_record-{paper}.pdf"
             job = specimen_job("visit_record", "visit", ids, paper)
-            path.write_bytes(printing.render(session, catalog, job))
+            path.write_bytes(printing.render(session, catalog, job, today=PRINTED))
             written.append(path)
     database.dispose()
     shutil.rmtree(data_dir, ignore_errors=True)

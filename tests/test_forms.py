@@ -232,12 +232,14 @@ def test_a_broken_json_file_reports_line_and_column(data_dir):
 
 def test_a_valid_user_copy_changes_labels(context, data_dir, specimens):
     path = copy_to_user_folder("visit_record", data_dir)
-    path.write_text(path.read_text(encoding="utf-8").replace("访问记录表", "拜访记录单"), "utf-8")
+    raw = json.loads(path.read_text(encoding="utf-8").replace("访问记录表", "拜访记录单"))
+    raw["note"] = "本表一式两联：白联客服部存档，黄联交业务部。"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     catalog = load_catalog(data_dir)
     assert catalog.problems == []
     assert catalog.get("visit_record").user_copy
     text = pdf_text(render(context, catalog, printing.PrintJob("visit_record")))[0]
-    assert "客户拜访记录单" in text
+    assert "客户拜访记录单" in text and "本表一式两联" in text
 
 
 def test_month_batch_prints_every_complaint_of_the_month(context, catalog, specimens):

@@ -13,7 +13,8 @@ A cell is ``{"label": "…"}`` (or ``{"label_for": "field"}`` to take the source
 its choices as ☐ boxes, ``"lines": n`` for a fixed box of n lines that continues on a 续页),
 ``{"text": "…"}`` static text, or ``{"sign": "经办人"}`` a signature and date box.
 
-The built-in definitions live beside this module; a firm may copy one into its data folder's
+An optional ``"note"`` prints as a line of text under the grid. The built-in definitions live
+beside this module; a firm may copy one into its data folder's
 ``forms/`` subfolder and change labels, codes and field order. A copy is validated on loading
 and any error is reported with where it is and what is wrong.
 """

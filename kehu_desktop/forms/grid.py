@@ -160,4 +160,6 @@ def build_grid(definition: FormDefinition, record: Record | None) -> list[GridRo
             rows.extend(_table_rows(row, source.tables[row.table], record))
         else:
             rows.append(GridRow("cells", _cells(row.cells, source.fields, values)))
+    if definition.note:
+        rows.append(GridRow("cells", (GridCell(0, width, "static", definition.note),)))
     return rows

@@ -157,7 +157,10 @@ def _render(
     offset: tuple[float, float],
 ) -> bytes:
     buffer = BytesIO()
-    canvas = Canvas(buffer, pagesize=(paper.width * mm, paper.height * mm), pageCompression=1)
+    # invariant: the same forms give the same bytes (no time stamp or random id in the file)
+    canvas = Canvas(
+        buffer, pagesize=(paper.width * mm, paper.height * mm), pageCompression=1, invariant=1
+    )
     canvas.setTitle(title)
     canvas.setCreator("客户管家")
     canvas.setLineWidth(0.6)
