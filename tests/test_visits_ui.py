@@ -15,7 +15,7 @@ from kehu_desktop.ui.customer_dialog import CustomerDialog
 from kehu_desktop.ui.visit_dialog import VisitDialog
 from kehu_desktop.ui.visit_frequency_dialog import VisitFrequencyDialog
 from tests.helpers.customers import make_customer
-from tests.helpers.visits import make_replied_complaint, make_visit
+from tests.helpers.visits import make_replied_complaint, make_visit, set_customer
 
 
 def _now(minutes: int = 0) -> str:
@@ -214,3 +214,21 @@ def test_frequency_settings_dialog(qtbot, main_window):
     assert dialog.save()
     with main_window._context.reader() as session:
         assert visit_plans.frequencies(session).abc["A"] == 14
+
+
+def test_plan_due_visits_for_next_week(qtbot, main_window):
+    context = main_window._context
+    customer = make_customer(context, "该访了")
+    set_customer(context, customer, abc_class="A", owner_id=context.operator.id)
+    make_visit(context, customer, _now(60 * 24 * 40))
+    tab = main_window.visits_tab
+    tab.period_filter.setCurrentText("下周")
+    dialog = tab.plan_due_visits()
+    assert dialog.period.currentText() == "下周"
+    with qtbot.waitSignal(dialog.finished, timeout=5000):
+        dialog.save()
+    assert dialog.created == 1
+    qtbot.waitUntil(lambda: tab.plan_model.rowCount() == 1, timeout=3000)
+    start, _end = visit_plans.period("下周", date.today())
+    row = tab.plan_model.row_at(0)
+    assert (row.customer.split()[1], row.planned_date, row.status) == ("该访了", start, "计划")

@@ -21,7 +21,8 @@ from kehu_desktop.services.context import DeskContext
 from kehu_desktop.services.errors import UserError, ValidationError
 from kehu_desktop.services.parsing import parse_date
 from kehu_desktop.services.visit_plans import METHODS, PERIODS, PURPOSES
-from kehu_desktop.ui.errors import show_error
+from kehu_desktop.ui.background import run_in_background
+from kehu_desktop.ui.errors import show_error, user_message
 from kehu_desktop.ui.visit_dialog import CustomerPicker
 
 
@@ -140,26 +141,37 @@ class PlanDueVisitsDialog(QDialog):
         )
         box.addLayout(form)
         box.addWidget(self.error_label)
-        box.addWidget(_buttons(self, "生成计划"))
+        self.buttons = _buttons(self, "生成计划")
+        box.addWidget(self.buttons)
         self._show_period()
 
     def _show_period(self) -> None:
         start, end = visit_plans.period(self.period.currentText(), date.today())
         self.period_label.setText(f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
 
-    def save(self) -> bool:
+    def save(self) -> None:
+        """Make the plans off the GUI thread (a large store may have thousands due)."""
         start, end = visit_plans.period(self.period.currentText(), date.today())
-        try:
+        staff_id, method = self.staff.currentData(), self.method.currentText()
+
+        def work(_progress):
             with self._context.session() as session:
-                self.created = visit_plans.plan_due_visits(
-                    session, start, end, self.staff.currentData(), self.method.currentText()
-                )
-        except UserError as error:
-            self.error_label.setText(str(error))
-            self.error_label.show()
-            return False
+                return visit_plans.plan_due_visits(session, start, end, staff_id, method)
+
+        self.buttons.setEnabled(False)
+        self.error_label.setText("正在生成计划…")
+        self.error_label.show()
+        run_in_background(work, self._done, self._failed)
+
+    def _done(self, created: int) -> None:
+        self.created = created
         self.accept()
-        return True
+
+    def _failed(self, error: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self.error_label.setText(user_message(error) or "生成计划失败。")
+        if user_message(error) is None:
+            show_error(self, "生成计划失败", error)
 
 
 def mark_plan_missed(
