@@ -136,9 +136,10 @@ def shot_key_account_card(window: MainWindow) -> QWidget:
     """A key account's card on its first page."""
     tab = window.key_accounts_tab
     rows = tab.model.rows()
-    # A long-standing account with a credit warning and overdue countermeasures, if any.
+    # A long-standing account with a credit warning, and overdue countermeasures if any.
     def interest(i: int) -> tuple:
-        return (-rows[i].credit.over_limit - bool(rows[i].overdue_measures), rows[i].designated_on)
+        row = rows[i]
+        return (not row.credit.over_limit, not row.overdue_measures, row.designated_on)
 
     order = sorted(range(len(rows)), key=interest)
     tab.table.selectRow(order[0] if order else 0)

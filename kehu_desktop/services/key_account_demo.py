@@ -76,7 +76,7 @@ def add_key_accounts(
     stamp = {"created_by_id": actor, "updated_by_id": actor, "created_at": now, "updated_at": now}
     sales = abc_classes.sales_in_window(session, today)
     candidates = session.execute(
-        select(Customer.id, Customer.owner_id, Customer.outstanding_amount)
+        select(Customer.id, Customer.owner_id)
         .where(Customer.id >= first_customer_id, Customer.abc_class == "A",
                Customer.trade_stage == "正在")
     ).all()  # fmt: skip
@@ -95,7 +95,7 @@ def add_key_accounts(
     credit_items, bands = credit.items(session), credit.bands(session)
     ratings: list[dict] = []
     visits: list[dict] = []
-    for rank, (customer_id, owner, _outstanding) in enumerate(chosen):
+    for rank, (customer_id, owner) in enumerate(chosen):
         level = next(
             name for name, share in LEVEL_SHARES if rank < share * len(chosen) or share == 1
         )
@@ -138,9 +138,13 @@ def add_key_accounts(
         since = max(designated, today - timedelta(days=180))
         manager = owner or supervisor
         visits.extend(_regular_visits(rng, customer_id, manager, interval, since, today, stamp))
-        ratings.append(_add_credit(rows, ids, rng, customer_id, supervisor, designated, today,
-                                   credit_items, bands, stamp))  # fmt: skip
-    for number, (customer_id, owner, _outstanding) in enumerate(waiting):
+        rating = _add_credit(rows, ids, rng, customer_id, supervisor, designated, today,
+                             credit_items, bands, stamp)  # fmt: skip
+        # Most accounts stay within their new limit; about one in seven has run over it.
+        share = rng.uniform(1.05, 1.3) if rng.random() < 0.15 else rng.uniform(0.1, 0.9)
+        rating["owed"] = (rating["limit"] * Decimal(share)).quantize(Decimal("0.01"))
+        ratings.append(rating)
+    for number, (customer_id, owner) in enumerate(waiting):
         rejected = number == len(waiting) - 1 and number > 0
         rows["key_account_proposals"].append({
             "id": ids.take("key_account_proposals"), "customer_id": customer_id,
@@ -164,7 +168,8 @@ def add_key_accounts(
             update(customers)
             .where(customers.c.id == bindparam("cid"))
             .values(credit_rating=bindparam("rating"), credit_days=bindparam("days"),
-                    credit_limit=bindparam("limit", type_=customers.c.credit_limit.type))
+                    credit_limit=bindparam("limit", type_=customers.c.credit_limit.type),
+                    outstanding_amount=bindparam("owed", type_=customers.c.credit_limit.type))
         )  # fmt: skip
         session.connection().execute(statement, ratings)
     return len(chosen)
