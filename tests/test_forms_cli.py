@@ -34,6 +34,10 @@ def test_print_blank_record_and_month(context, data_dir, tmp_path, capsys):
     assert admin([*args, "-o", str(report)]) == 0
     text = "".join(PdfReader(report).pages[0].extract_text().split())
     assert "2026年11月1日至2026年11月30日" in text and "TS-2026-9001" in text
+    daily = tmp_path / "daily.pdf"
+    args = ["--data-dir", str(data_dir), "print", "客户访问日报表", "--day", "2026-11-20"]
+    assert admin([*args, "--paper", "241x140", "-o", str(daily)]) == 0
+    assert "客户访问日报表" in PdfReader(daily).pages[0].extract_text()
     assert "已生成" in capsys.readouterr().out
 
 

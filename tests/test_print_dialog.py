@@ -158,3 +158,21 @@ def test_the_visit_forms_for_a_days_plan_in_one_batch(qtbot, window_with_records
         dialog.day_edit.setDate(date(2001, 1, 2))
     assert "没有待执行的拜访计划" in failed.args[0]
     dialog.reject()
+
+
+def test_the_dialog_remembers_paper_and_overlay(qtbot, window_with_records):
+    window, _ids = window_with_records
+    dialog = window.print_current()
+    qtbot.addWidget(dialog)
+    wait_preview(qtbot, dialog)
+    with qtbot.waitSignal(dialog.rendered, timeout=10000):
+        dialog.paper_box.setCurrentIndex(dialog.paper_box.findData("A5"))
+    page = PdfReader(io.BytesIO(dialog.preview.data)).pages[0]
+    assert round(float(page.mediabox[2]) * 25.4 / 72) == 148
+    dialog.overlay_box.setChecked(True)
+    dialog.reject()
+    again = window.print_current()
+    qtbot.addWidget(again)
+    assert again.paper_box.currentData() == "A5" and again.overlay_box.isChecked()
+    wait_preview(qtbot, again)
+    again.reject()

@@ -174,6 +174,11 @@ class PrintDialog(QDialog):
 
         index = self.form_box.findData(form)
         self.form_box.setCurrentIndex(max(index, 0))
+        self.paper_box.setCurrentIndex(
+            max(self.paper_box.findData(layout.value("print_dialog/paper", "")), 0)
+        )
+        self.overlay_box.setChecked(layout.value("print_dialog/overlay", "false") == "true")
+        self.printer_box.setCurrentText(str(layout.value("print_dialog/printer", DEFAULT_PRINTER)))
         self._update_choices(prefer_record=True)
         self.form_box.currentIndexChanged.connect(lambda _i: self._changed(True))
         self.choice.buttonToggled.connect(lambda _b, on: on and self._changed())
@@ -350,5 +355,11 @@ class PrintDialog(QDialog):
         self._idle("套打校准页：按页面说明量出偏差，在“设置 → 公司与表单设置”中修改偏移。")
 
     def done(self, result: int) -> None:
-        self._layout_memory.save_geometry("print_dialog", self)
+        memory = self._layout_memory
+        memory.save_geometry("print_dialog", self)
+        memory.set_value("print_dialog/paper", self.paper_box.currentData())
+        memory.set_value(
+            "print_dialog/overlay", "true" if self.overlay_box.isChecked() else "false"
+        )
+        memory.set_value("print_dialog/printer", self.printer_box.currentText())
         super().done(result)
