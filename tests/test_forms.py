@@ -214,6 +214,7 @@ def test_a_broken_user_definition_is_rejected_naming_the_problem(data_dir):
     raw = json.loads(path.read_text(encoding="utf-8"))
     raw["rows"][1]["cells"][1]["field"] = "nmae"
     raw["rows"][2]["cells"].pop()
+    raw["rows"][23]["preset"] = [{"month": "1月", "amout": "1"}]
     path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     catalog = load_catalog(data_dir)
     assert catalog.get("customer_card").user_copy is False  # fell back to the built-in
@@ -221,6 +222,7 @@ def test_a_broken_user_definition_is_rejected_naming_the_problem(data_dir):
     assert "customer_card.json" in problem
     assert "第 2 行第 2 格：字段 “nmae” 不存在" in problem
     assert "第 3 行：各格 span 之和为 5，应等于列数 6" in problem
+    assert "第 24 行：preset 中的字段 “amout” 不存在" in problem
 
 
 def test_a_broken_json_file_reports_line_and_column(data_dir):

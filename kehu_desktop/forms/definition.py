@@ -52,6 +52,7 @@ FORMATS = ("", "text", "date", "datetime", "money", "number", "capital")
 ALIGNS = ("", "left", "center", "right")
 CELL_KEYS = {"span", "label", "label_for", "field", "text", "sign", "format", "ticks",
              "choices", "lines", "align"}  # fmt: skip
+ROW_KEYS = {"cells", "section", "table", "columns", "min_rows", "preset"}
 DEFINITION_KEYS = {"title", "code", "revision", "paper", "source", "columns", "rows", "note"}
 
 
@@ -185,6 +186,9 @@ def _parse_row(raw: Any, where: str, source: Source, width: int, check: _Checker
     if not isinstance(raw, dict):
         check.add(where, "每一行应是一个 {…} 对象")
         return None
+    for key in raw:
+        if key not in ROW_KEYS:
+            check.add(where, f"未知属性 “{key}”（可用：{'、'.join(sorted(ROW_KEYS))}）")
     if "section" in raw:
         return Row("section", title=str(raw["section"]))
     if "table" in raw:
@@ -202,6 +206,10 @@ def _parse_row(raw: Any, where: str, source: Source, width: int, check: _Checker
         if not isinstance(preset, list) or not all(isinstance(p, dict) for p in preset):
             check.add(where, "preset 应为对象列表")
             preset = []
+        for item in preset:
+            for key in item:
+                if key not in catalog:
+                    check.add(where, f"preset 中的字段 “{key}” 不存在；可用字段：{_names(catalog)}")
         return Row("table", cells, table=name, min_rows=min_rows, preset=tuple(preset))
     if "cells" in raw:
         cells = _parse_cells(raw["cells"], where, source.fields, width, check)
