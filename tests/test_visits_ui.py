@@ -191,6 +191,8 @@ def test_reports_run_and_export(qtbot, qtmodeltester, main_window, tmp_path):
     qtbot.waitUntil(lambda: view.coverage_model.rowCount() > 0, timeout=5000)
     qtmodeltester.check(view.coverage_model)
     assert view.table.model() is view.coverage_model
+    rates = [view.coverage_model.index(r, 8).data() for r in range(view.coverage_model.rowCount())]
+    assert all(rate == "—" or rate.endswith("%") for rate in rates)
     view.export_xlsx(tmp_path / "覆盖率.xlsx")
     qtbot.waitUntil(lambda: "已导出" in view.note.text(), timeout=5000)
     sheet = load_workbook(tmp_path / "覆盖率.xlsx").active

@@ -25,17 +25,20 @@ from kehu_desktop.ui.list_view import table_view
 from kehu_desktop.ui.record_table import Column, RecordTableModel
 
 DAILY, COVERAGE = "客户访问日报表", "计划与覆盖率"
+LOW_COVERAGE = 80
 DAILY_COLUMNS = tuple(
     Column(label, lambda r, i=i: visit_reports.daily_rows([r])[0][i])
     for i, label in enumerate(visit_reports.DAILY_HEADERS)
 )
 COVERAGE_COLUMNS = tuple(
+    Column(label, lambda r, i=i: visit_reports.coverage_rows([r])[0][i])
+    for i, label in enumerate(visit_reports.COVERAGE_HEADERS[:-1])
+) + (
     Column(
-        label,
-        lambda r, i=i: visit_reports.coverage_rows([r])[0][i],
-        (lambda r: "warning" if r.rate is not None and r.rate < 80 else "") if i == 8 else None,
-    )
-    for i, label in enumerate(visit_reports.COVERAGE_HEADERS)
+        "覆盖率",
+        lambda r: "—" if r.rate is None else f"{r.rate}%",
+        lambda r: "warning" if r.rate is not None and r.rate < LOW_COVERAGE else "",
+    ),
 )
 
 
@@ -109,7 +112,7 @@ class VisitReportView(QWidget):
         else:
             self.note.setText(
                 "覆盖率 = 按时拜访的客户 ÷ 期内应访客户。应访：按拜访频率，下次应访日期在期末之前；"
-                "按时：期内首次拜访不晚于应访日期。低于 80% 标红。"
+                f"按时：期内首次拜访不晚于应访日期。低于 {LOW_COVERAGE}% 标红。"
             )
 
     def export_xlsx(self, path: Path | None = None) -> None:
