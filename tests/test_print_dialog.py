@@ -56,6 +56,7 @@ def test_ctrl_p_on_the_customers_tab_previews_the_selected_customer_card(
         customer = session.get(Customer, selected)
     assert customer.name in text and customer.code in text
     assert customer.code in dialog.record_radio.text()
+    assert dialog.firm_hint.isVisibleTo(dialog)  # no firm name set in this store yet
     assert "共" in dialog.status.text()
     dialog.reject()
 

@@ -35,6 +35,7 @@ from kehu_desktop.forms.paper import PAPERS, paper
 from kehu_desktop.forms.pdf import calibration_page
 from kehu_desktop.forms.sources import describe_record
 from kehu_desktop.services.context import DeskContext
+from kehu_desktop.services.settings import FIRM_NAME
 from kehu_desktop.ui.background import run_in_background
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
@@ -79,10 +80,9 @@ class PrintDialog(QDialog):
         self._record = record
         self._generation = 0
         self.catalog: Catalog = load_catalog(context.database.data_dir)
-        self._record_name = ""
-        if record is not None:
-            with context.reader() as session:
-                self._record_name = describe_record(session, *record)
+        with context.reader() as session:
+            firm = FIRM_NAME.get(session)
+            self._record_name = describe_record(session, *record) if record else ""
 
         self.form_box = QComboBox(objectName="printForm")
         for key, definition in self.catalog.forms.items():
@@ -137,6 +137,11 @@ class PrintDialog(QDialog):
         self.problems.setStyleSheet("color: #b00020")
         self.problems.setText("\n\n".join(self.catalog.problems))
         self.problems.setVisible(bool(self.catalog.problems))
+        self.firm_hint = QLabel(
+            "表头还没有公司名称：请在“设置 → 公司与表单设置”中填写。", objectName="printFirmHint"
+        )
+        self.firm_hint.setWordWrap(True)
+        self.firm_hint.setVisible(not firm)
         self.status = QLabel(objectName="printStatus")
         self.status.setWordWrap(True)
         self.progress = QProgressBar(objectName="printProgress")
@@ -157,6 +162,7 @@ class PrintDialog(QDialog):
         side = QVBoxLayout()
         side.addLayout(options)
         side.addWidget(self.problems)
+        side.addWidget(self.firm_hint)
         side.addStretch(1)
         side.addWidget(self.status)
         side.addWidget(self.progress)
