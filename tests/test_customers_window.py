@@ -279,3 +279,36 @@ def test_new_customer_is_owned_by_the_operator(qtbot, main_window):
     qtbot.waitExposed(dialog)
     assert dialog.editor("owner_id").currentText() == "系统管理员"
     dialog.done(0)
+
+
+def test_a_customer_deleted_elsewhere_does_not_shift_the_rows():
+    names = {1: "甲", 2: "乙", 3: "丙"}
+
+    def loader(ids):  # customer 2 was deleted at another desk after the ids were read
+        return [customers.CustomerRow(i, f"KH{i}", names[i], "", "", "", "", "", "", "", "", "",
+                                      None, 0, False) for i in ids if i != 2]  # fmt: skip
+
+    model = CustomerTableModel(loader)
+    model.set_ids([1, 2, 3])
+    assert [model.index(r, 1).data() for r in range(3)] == ["甲", "（已删除）", "丙"]
+
+
+def test_results_for_a_closed_window_are_dropped(qtbot):
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QLabel
+
+    from kehu_desktop.ui.background import run_in_background
+
+    label = QLabel()
+    release = __import__("threading").Event()
+
+    def work(_progress):
+        release.wait(5)
+        return "done"
+
+    run_in_background(work, lambda text: label.setText(text))
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not __import__("shiboken6").isValid(label))
+    release.set()
+    QThreadPool.globalInstance().waitForDone()
+    qtbot.wait(50)  # a delivered result would raise "already deleted" here

@@ -18,12 +18,13 @@ class DeskContext:
     operator: Operator
 
     def __post_init__(self) -> None:
+        # The default for work done on the store outside a context (demo data, imports).
         self.database.operator_id = self.operator.id
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work stamped with this operator; commits on success."""
-        with self.database.session() as session:
+        """A unit of work stamped with this context's operator; commits on success."""
+        with self.database.session(self.operator.id) as session:
             yield session
 
     @contextmanager

@@ -200,11 +200,6 @@ def fetch_rows(session: Session, ids: list[int]) -> list[CustomerRow]:
     return [rows[i] for i in ids if i in rows]
 
 
-def provinces_in_use(session: Session) -> list[str]:
-    query = select(Customer.province).where(Customer.province != "").distinct()
-    return sorted(session.scalars(query))
-
-
 # --- one customer --------------------------------------------------------------------------
 
 
@@ -221,10 +216,20 @@ class CustomerInput:
 
 
 def next_code(session: Session) -> str:
-    """The next free code: KH followed by six digits, one past the highest in use."""
-    codes = session.scalars(select(Customer.code).where(Customer.code.like(f"{CODE_PREFIX}%")))
-    numbers = [int(c[len(CODE_PREFIX) :]) for c in codes if c[len(CODE_PREFIX) :].isdigit()]
-    return f"{CODE_PREFIX}{max(numbers, default=0) + 1:06d}"
+    """The next free code: KH followed by six digits, one past the highest such code in use.
+
+    Read from the unique index on code (the highest of the fixed-width codes), not by loading
+    every code.
+    """
+    highest = session.scalar(
+        select(Customer.code)
+        .where(Customer.code.like(f"{CODE_PREFIX}______"))
+        .order_by(Customer.code.desc())
+        .limit(1)
+    )
+    digits = highest[len(CODE_PREFIX) :] if highest else ""
+    number = int(digits) if digits.isdigit() else 0
+    return f"{CODE_PREFIX}{number + 1:06d}"
 
 
 def new_input(session: Session, owner_id: int | None = None) -> CustomerInput:
@@ -482,9 +487,9 @@ class Removal(StrEnum):
 
 
 def has_history(session: Session, customer_id: int) -> bool:
-    """Sales, visits, complaints or a key-account card: such a customer is archived, never
-    deleted."""
-    for model in (SalesRecord, Visit, Complaint, KeyAccount):
+    """Sales, visits, complaints, a key-account card, a credit rating or a satisfaction
+    survey: such a customer is archived, never deleted."""
+    for model in (SalesRecord, Visit, Complaint, KeyAccount, CreditEvaluation, SatisfactionSurvey):
         if session.scalar(select(exists().where(model.customer_id == customer_id))):
             return True
     return False
@@ -514,14 +519,8 @@ def delete_customer(session: Session, customer_id: int) -> None:
     search.forget(session, customer_id)
 
 
-# Records that may exist for a customer without visits or complaints; they go with it.
-_DEPENDENT_WITHOUT_HISTORY = (
-    VisitPlan,
-    CustomerClassHistory,
-    KeyAccountProposal,
-    SatisfactionSurvey,
-    CreditEvaluation,
-)
+# Records that may exist for a customer without history; they go with it.
+_DEPENDENT_WITHOUT_HISTORY = (VisitPlan, CustomerClassHistory, KeyAccountProposal)
 
 
 def staff_choices(

@@ -64,10 +64,13 @@ class Database:
         return str(self.file_path) if self.file_path else make_url(self.url).render_as_string()
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A short unit of work, committed on success and rolled back on any error."""
+    def session(self, operator_id: int | None = None) -> Iterator[Session]:
+        """A short unit of work, committed on success and rolled back on any error.
+
+        Changes are stamped with ``operator_id``, else with the store's default operator.
+        """
         with self._sessions() as session:
-            session.info[audit.OPERATOR_KEY] = self.operator_id
+            session.info[audit.OPERATOR_KEY] = operator_id or self.operator_id
             with session.begin():
                 yield session
 

@@ -42,13 +42,32 @@ class _Job(QRunnable):
             pass  # the widget that asked is gone (its window closed): nobody to tell
 
 
+def _owner_of(callback: Callable) -> QObject | None:
+    """The widget a callback belongs to: a bound method's object, or a QObject the closure
+    holds (``lambda r: self._show(r)`` holds ``self``)."""
+    target = getattr(callback, "__self__", None)
+    if isinstance(target, QObject):
+        return target
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        if isinstance(value, QObject):
+            return value
+    return None
+
+
 def run_in_background(
     fn: Callable[[Callable[[int, int], None]], Any],
     on_done: Callable[[Any], None],
     on_failed: Callable[[Exception], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> BackgroundTask:
-    task = BackgroundTask()
+    """Run ``fn`` on the pool. The task lives as long as the widget ``on_done`` belongs to:
+    when that widget is deleted (its window closed), the result is dropped, not delivered to
+    a widget that no longer exists."""
+    task = BackgroundTask(_owner_of(on_done))
     _running.add(task)
     task.done.connect(on_done)
     if on_failed is not None:
@@ -57,5 +76,6 @@ def run_in_background(
         task.progress.connect(on_progress)
     task.done.connect(lambda _r: _running.discard(task))
     task.failed.connect(lambda _e: _running.discard(task))
+    task.destroyed.connect(lambda _o=None: _running.discard(task))
     QThreadPool.globalInstance().start(_Job(fn, task))
     return task

@@ -33,9 +33,10 @@ from kehu_desktop.services.customer_fields import (
     Kind,
     Part,
 )
-from kehu_desktop.services.errors import UserError, ValidationError
+from kehu_desktop.services.errors import ValidationError
 from kehu_desktop.ui.complaint_history_page import ComplaintHistoryPage
 from kehu_desktop.ui.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
+from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
 from kehu_desktop.ui.visit_history import VisitHistoryPage
 
@@ -295,8 +296,8 @@ class CustomerDialog(QDialog):
         except ValidationError as error:
             self._show_errors(error.errors)
             return False
-        except UserError as error:
-            QMessageBox.warning(self, "无法保存", str(error))
+        except Exception as error:  # locked store, a clash with another desk, …: said, not lost
+            show_error(self, "无法保存", error)
             return False
         self._initial = data
         self._layout_memory.save_geometry("customer_dialog", self)

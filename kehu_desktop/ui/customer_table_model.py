@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -14,6 +15,11 @@ PAGE_SIZE = 200
 MAX_CACHED_PAGES = 50
 ARCHIVED_COLOUR = QColor("#8a8a8a")
 OVER_CREDIT_BACKGROUND = QColor("#fde2e1")
+
+
+def _deleted(customer_id: int) -> CustomerRow:
+    return CustomerRow(customer_id, "", "（已删除）", "", "", "", "", "", "", "", "", "", None,
+                       Decimal(0), False)  # fmt: skip
 
 
 class CustomerTableModel(QAbstractTableModel):
@@ -29,7 +35,7 @@ class CustomerTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._load_rows = row_loader
         self._ids: list[int] = []
-        self._pages: OrderedDict[int, list[CustomerRow]] = OrderedDict()
+        self._pages: OrderedDict[int, dict[int, CustomerRow]] = OrderedDict()
 
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
@@ -50,17 +56,19 @@ class CustomerTableModel(QAbstractTableModel):
             return -1
 
     def record(self, row: int) -> CustomerRow:
-        page_no, offset = divmod(row, PAGE_SIZE)
+        """The row's record; a customer deleted meanwhile (at another desk) shows as such."""
+        page_no = row // PAGE_SIZE
         page = self._pages.get(page_no)
         if page is None:
             ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
-            page = self._load_rows(ids)
+            page = {record.id: record for record in self._load_rows(ids)}
             self._pages[page_no] = page
             if len(self._pages) > MAX_CACHED_PAGES:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_no)
-        return page[offset]
+        customer_id = self._ids[row]
+        return page.get(customer_id) or _deleted(customer_id)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)

@@ -59,9 +59,9 @@ class CustomersTab(QWidget):
             "搜索：编号、名称、简称、拼音首字母（如 bjhd）、联系人、电话"
         )
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.reload)
+        self._search_timer.timeout.connect(self._query)
         self.search.textChanged.connect(self._search_timer.start)
-        self.search.returnPressed.connect(self.reload)
+        self.search.returnPressed.connect(self._query)
 
         self.abc_filter = self._combo("abcFilter", "ABC分类", ABC_CLASSES)
         self.class_filter = self._combo("managementClassFilter", "管理分类", MANAGEMENT_CLASSES)
@@ -69,9 +69,9 @@ class CustomersTab(QWidget):
         self.stage_filter = self._combo("tradeStageFilter", "交易阶段", TRADE_STAGES)
         self.owner_filter = QComboBox(objectName="ownerFilter")
         self._fill_owner_filter()
-        self.owner_filter.currentIndexChanged.connect(self.reload)
+        self.owner_filter.currentIndexChanged.connect(self._query)
         self.archived_check = QCheckBox("显示已归档", objectName="showArchived")
-        self.archived_check.toggled.connect(self.reload)
+        self.archived_check.toggled.connect(self._query)
 
         self.model = CustomerTableModel(self._load_rows, self)
         self.model.sort_requested.connect(self._on_sort)
@@ -159,7 +159,7 @@ class CustomersTab(QWidget):
         combo.addItem(f"全部{everything}", "")
         for choice in choices:
             combo.addItem(choice, choice)
-        combo.currentIndexChanged.connect(self.reload)
+        combo.currentIndexChanged.connect(self._query)
         return combo
 
     # --- loading -----------------------------------------------------------------------------
@@ -180,9 +180,13 @@ class CustomersTab(QWidget):
             return customers.fetch_rows(session, ids)
 
     def reload(self) -> None:
+        """Refresh everything: the staff in the owner filter, then the list."""
+        self._fill_owner_filter()
+        self._query()
+
+    def _query(self) -> None:
         """Query the ids for the current filter and sort off the GUI thread, then show them."""
         self._search_timer.stop()
-        self._fill_owner_filter()
         self._generation += 1
         generation = self._generation
         flt, (key, descending) = self.current_filter(), self._sort
@@ -215,7 +219,7 @@ class CustomersTab(QWidget):
 
     def _on_sort(self, key: str, descending: bool) -> None:
         self._sort = (key, descending)
-        self.reload()
+        self._query()
 
     # --- actions -------------------------------------------------------------------------
 
@@ -269,7 +273,7 @@ class CustomersTab(QWidget):
                         "要将其归档吗？归档后默认不在列表中显示，可随时取消归档。")  # fmt: skip
             title = "归档客户"
         else:
-            question = f"确定删除客户“{record.name}”及其联系人和销售记录吗？此操作不能撤销。"
+            question = f"确定删除客户“{record.name}”及其联系人吗？此操作不能撤销。"
             title = "删除客户"
         answer = QMessageBox.question(self, title, question)
         if answer != QMessageBox.StandardButton.Yes:
@@ -290,8 +294,12 @@ class CustomersTab(QWidget):
         customer_id = self.current_id()
         if customer_id is None:
             return
-        with self._context.session() as session:
-            customers.set_archived(session, customer_id, False)
+        try:
+            with self._context.session() as session:
+                customers.set_archived(session, customer_id, False)
+        except Exception as error:
+            show_error(self, "取消归档失败", error)
+            return
         self._select_after_load = customer_id
         self.changed.emit()
         self.reload()

@@ -6,7 +6,8 @@ import logging
 import traceback
 
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from kehu_desktop.services.errors import UserError
 
@@ -24,6 +25,12 @@ def user_message(error: BaseException) -> str | None:
         if "disk" in text or "full" in text:
             return "磁盘已满或无法写入，请腾出空间后重试。未保存的内容没有丢失。"
         return f"数据库无法访问：{text}"
+    if isinstance(error, StaleDataError):
+        return "该记录已被他人修改或删除，本次未保存。请关闭后重新打开再改。"
+    if isinstance(error, IntegrityError):
+        return (
+            "保存未完成：与已有记录冲突（例如编号重复，可能是另一台电脑刚刚用过）。请检查后重试。"
+        )
     if isinstance(error, FileNotFoundError):
         return f"找不到文件：{error.filename}"
     if isinstance(error, PermissionError):
