@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -283,3 +284,19 @@ def test_unknown_form_and_definition_error_type(catalog):
     with pytest.raises(printing.UserError, match="没有表单"):
         catalog.get("nope")
     assert issubclass(FormDefinitionError, printing.UserError)
+
+
+def test_a_table_cell_taller_than_a_page_continues_too(context, catalog, specimens):
+    from kehu_desktop.models import KeyAccount
+
+    long_issue = "".join(f"问题{n}：客户反映交期不稳定，要求每周确认排产计划。" for n in range(80))
+    with context.session() as session:
+        session.get(KeyAccount, specimens.key_account).countermeasures[0].issue = long_issue
+    job = printing.PrintJob("key_account_measures", (specimens.key_account,))
+    pages = pdf_text(render(context, catalog, job))
+    assert "见续页" in "".join(pages[:-1])
+    assert re.search(r"问题（接第\d页）", pages[-1])
+    printed = "".join(pages).replace("（见续页）", "")
+    position = 0
+    for char in long_issue:
+        position = printed.index(char, position) + 1
