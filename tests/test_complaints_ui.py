@@ -7,12 +7,14 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from kehu_desktop.services import complaints
 from kehu_desktop.services.complaints import Action, Status
 from kehu_desktop.services.context import DeskContext
+from kehu_desktop.services.errors import PermissionDenied
 from kehu_desktop.ui.complaint_dialog import ComplaintDialog
+from kehu_desktop.ui.complaint_registration_dialog import ComplaintRegistrationDialog
 from kehu_desktop.ui.complaint_report import ComplaintReportDialog
 from kehu_desktop.ui.complaint_settings_dialog import ComplaintSettingsDialog
 from kehu_desktop.ui.complaints_tab import ComplaintsTab
@@ -263,3 +265,24 @@ def test_customer_file_lists_and_opens_complaints(qtbot, context, layout, custom
     registration.description.setPlainText("再次投诉")
     registration.accept()
     assert page.model.rowCount() == 2
+
+
+def test_ctrl_n_on_the_complaints_tab_registers(qtbot, main_window):
+    main_window.tabs.setCurrentWidget(main_window.complaints_tab)
+    assert main_window.new_action.isEnabled()
+    main_window.new_action.trigger()
+    dialog = main_window.findChild(ComplaintRegistrationDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+
+
+def test_only_supervisors_change_deadlines(qtbot, context, agent):
+    agent_context = DeskContext(context.database, agent)
+    dialog = ComplaintSettingsDialog(agent_context)
+    qtbot.addWidget(dialog)
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    assert not save.isEnabled()
+    with context.reader() as session:
+        current = complaints.load_deadline_settings(session)
+    with pytest.raises(PermissionDenied), agent_context.session() as session:
+        complaints.save_deadline_settings(session, agent, current)
