@@ -122,7 +122,7 @@ class VisitDemo:
             due = visit["visited_at"].date() + timedelta(days=self._rng.randrange(2, 21))
             done = None
             if due < self._today - timedelta(days=3) or self._rng.random() < 0.3:
-                done = min(due, self._today) if self._rng.random() < 0.9 else None
+                done = min(due, self._today) if self._rng.random() < 0.96 else None
             rows.append({"visit_id": visit["id"], "description": self._rng.choice(ACTIONS),
                          "owner_id": visit["staff_id"], "due_date": due, "done_on": done,
                          **stamp})  # fmt: skip
