@@ -153,3 +153,13 @@ def test_important_dates_as_typed_through_a_chinese_ime(context):
     with context.reader() as session:
         dates = customers.load_input(session, customer_id).contacts[0]["important_dates"]
     assert dates == "结婚纪念日 2015-05-20；公司周年 2010-08-08"
+
+
+def test_export_keeps_formulas_out_and_quantities_exact(tmp_path):
+    path = tmp_path / "x.xlsx"
+    rows = [('=HYPERLINK("http://x")', Decimal("2.5000"), Decimal("12.50"))]
+    excel_export.write_table(path, "表", ("名称", "数量", "金额"), rows)
+    sheet = load_workbook(path).active
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("=HYPERLINK")
+    assert sheet["B2"].number_format == excel_export.QUANTITY_FORMAT
+    assert sheet["C2"].number_format == excel_export.MONEY_FORMAT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QTableView, QTabWidget
 
@@ -81,9 +82,11 @@ def test_filters_and_sorting(qtbot, main_window):
     _wait_rows(qtbot, main_window, 1)
     tab.class_filter.setCurrentIndex(0)
     _wait_rows(qtbot, main_window, 2)
-    first = tab.model.index(0, 0).data()
+    codes = [tab.model.index(r, 0).data() for r in range(2)]
+    assert codes == sorted(codes)
     tab.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-    qtbot.waitUntil(lambda: tab.model.index(0, 0).data() != first)
+    qtbot.waitUntil(lambda: tab.model.index(0, 0).data() == codes[1])
+    assert [tab.model.index(r, 0).data() for r in range(2)] == codes[::-1]
 
 
 def test_item_models_pass_the_model_tester(qtbot, qtmodeltester, main_window):
@@ -201,8 +204,10 @@ def test_export_from_the_window(qtbot, main_window, tmp_path):
     _wait_rows(qtbot, main_window, 1)
     path = tmp_path / "list.xlsx"
     main_window.customers_tab.export_xlsx(path)
-    qtbot.waitUntil(path.exists, timeout=5000)
-    qtbot.waitUntil(main_window.customers_tab.export_button.isEnabled)
+    qtbot.waitUntil(main_window.customers_tab.export_button.isEnabled, timeout=5000)
+    rows = list(load_workbook(path).active.values)
+    assert rows[0] == customers.EXPORT_HEADERS
+    assert [row[1] for row in rows[1:]] == ["甲公司"]
 
 
 def test_window_geometry_and_column_widths_are_remembered(qtbot, data_dir):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 MONEY_FORMAT = "#,##0.00"
+QUANTITY_FORMAT = "#,##0.####"
 
 
 def write_table(
@@ -54,8 +55,14 @@ def write_table(
 
 
 def _cell(sheet, value: object, cell_type) -> object:
-    """A plain value, or a cell carrying the number format a money or date value needs."""
-    number_format = next((f for kind, f in _FORMATS if isinstance(value, kind)), None)
+    """A plain value, or a cell carrying what the value needs: a number format for money,
+    quantities and dates; text kept as text when it looks like a formula (=, +, -, @), so a
+    customer's name can never run as one in Excel."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        cell = cell_type(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    number_format = _number_format(value)
     if number_format is None:
         return _cell_value(value)
     cell = cell_type(sheet, value=value)
@@ -63,8 +70,18 @@ def _cell(sheet, value: object, cell_type) -> object:
     return cell
 
 
-# datetime before date: a datetime is a date too.
-_FORMATS = ((Decimal, MONEY_FORMAT), (datetime, "yyyy-mm-dd hh:mm"), (date, "yyyy-mm-dd"))
+def _number_format(value: object) -> str | None:
+    if isinstance(value, Decimal):
+        # Money has two places; a quantity may have up to four, which must not be rounded.
+        return MONEY_FORMAT if value.as_tuple().exponent >= -2 else QUANTITY_FORMAT
+    if isinstance(value, datetime):  # before date: a datetime is a date too
+        return "yyyy-mm-dd hh:mm"
+    if isinstance(value, date):
+        return "yyyy-mm-dd"
+    return None
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _cell_value(value: object) -> object:
