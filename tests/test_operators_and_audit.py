@@ -82,7 +82,9 @@ def test_every_change_is_audited_with_old_and_new_values(context, database, agen
     with database.session() as session:
         customers.delete_customer(session, customer_id)
     with database.reader() as session:
-        rows = audit.recent_entries(session)
+        rows = audit.recent_entries(session, context.operator)
+        with pytest.raises(PermissionDenied):
+            audit.recent_entries(session, agent)
     assert rows[0].action == "删除" and rows[0].record_id == customer_id
     assert "phone: 010-87654321 → ∅" in rows[0].describe()
 

@@ -9,11 +9,15 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import AuditEntry, Staff, Tracked
+
+if TYPE_CHECKING:
+    from kehu_desktop.services.operators import Operator
 
 OPERATOR_KEY = "operator_id"
 _SKIPPED_COLUMNS = {"created_at", "updated_at", "created_by_id", "updated_by_id", "search_text"}
@@ -130,7 +134,8 @@ def _text(value: object) -> str:
     return "∅" if value is None else str(value)
 
 
-def count_entries(session: Session, table_name: str | None = None) -> int:
+def count_entries(session: Session, acting: Operator, table_name: str | None = None) -> int:
+    acting.require_admin()
     query = select(func.count(AuditEntry.id))
     if table_name:
         query = query.where(AuditEntry.table_name == table_name)
@@ -138,9 +143,14 @@ def count_entries(session: Session, table_name: str | None = None) -> int:
 
 
 def recent_entries(
-    session: Session, limit: int = 500, offset: int = 0, table_name: str | None = None
+    session: Session,
+    acting: Operator,
+    limit: int = 500,
+    offset: int = 0,
+    table_name: str | None = None,
 ) -> list[AuditRow]:
-    """The newest entries first; only those of ``table_name`` when given."""
+    """The newest entries first; only those of ``table_name`` when given. Administrators only."""
+    acting.require_admin()
     query = (
         select(AuditEntry, Staff.name)
         .outerjoin(Staff, Staff.id == AuditEntry.staff_id)

@@ -92,8 +92,10 @@ class AuditDialog(QDialog):
     def _load(self) -> None:
         with self._context.reader() as session:
             table_name = self.table_filter.currentData()
-            total = audit.count_entries(session, table_name)
-            self.model.set_rows(audit.recent_entries(session, PAGE, self._offset, table_name))
+            operator = self._context.operator
+            total = audit.count_entries(session, operator, table_name)
+            rows = audit.recent_entries(session, operator, PAGE, self._offset, table_name)
+            self.model.set_rows(rows)
         shown = self.model.rowCount()
         self.page_label.setText(f"第 {self._offset + 1}–{self._offset + shown} 条，共 {total} 条")
         self.newer.setEnabled(self._offset > 0)
