@@ -11,7 +11,7 @@ from kehu_desktop.models import Complaint
 from kehu_desktop.services import complaints, working_days
 from kehu_desktop.services.errors import UserError
 from kehu_desktop.services.working_days import WorkCalendar
-from tests.helpers.complaints import register
+from tests.helpers.complaints import advance, register
 from tests.helpers.customers import make_customer
 
 CAL_2026 = WorkCalendar(
@@ -93,3 +93,19 @@ def test_overdue_and_due_today_flags(context):
     assert rows[late].overdue and not rows[late].due_today
     assert rows[today].due_today and not rows[today].overdue
     assert {r.id for r in overdue} == {late, today}
+
+
+def test_deadline_note_in_working_days(context):
+    customer = make_customer(context, "杭州永安电器有限公司")
+    complaint_id = register(context, customer, received_at=datetime(2026, 11, 16, 9))  # due 11-19
+
+    def note(today: date) -> str:
+        with context.reader() as session:
+            detail = complaints.load_detail(session, context.operator, complaint_id, today)
+        return detail.deadline_note
+
+    assert note(date(2026, 11, 17)) == "还剩 2 个工作日"
+    assert note(date(2026, 11, 19)) == "今天到期"
+    assert note(date(2026, 11, 23)) == "已超期 2 个工作日"
+    advance(context, complaint_id, complaints.Status.REPLIED, start=datetime(2026, 11, 20, 9))
+    assert note(date(2026, 11, 23)) == "超期 1 个工作日答复"

@@ -734,10 +734,26 @@ class ComplaintDetail:
     closed_at: datetime | None
     cancel_reason: str
     allowed: tuple[Action, ...]
+    deadline_note: str = ""
     events: tuple[EventRow, ...] = field(default=())
 
 
-def load_detail(session: Session, operator: Operator, complaint_id: int) -> ComplaintDetail:
+def _deadline_note(session: Session, c: Complaint, today: date) -> str:
+    """How the reply deadline stands, in working days: 还剩 2 个工作日, 已超期 1 个工作日 …"""
+    if c.replied_at is not None:
+        late = load_calendar(session).working_days_between(c.deadline, c.replied_at.date())
+        return "按期答复" if late <= 0 else f"超期 {late} 个工作日答复"
+    if c.status not in UNANSWERED_STATUSES:
+        return ""
+    left = load_calendar(session).working_days_between(today, c.deadline)
+    if c.deadline == today:
+        return "今天到期"
+    return f"还剩 {left} 个工作日" if c.deadline > today else f"已超期 {-left} 个工作日"
+
+
+def load_detail(
+    session: Session, operator: Operator, complaint_id: int, today: date | None = None
+) -> ComplaintDetail:
     c = _get(session, complaint_id)
     names = dict(session.execute(select(Staff.id, Staff.name)).all())
     events = tuple(
@@ -767,7 +783,8 @@ def load_detail(session: Session, operator: Operator, complaint_id: int) -> Comp
         c.department_opinion, c.result, c.return_quantity, c.return_amount,
         c.exchange_quantity, c.exchange_amount, c.claim_amount, c.reply, c.replied_at,
         c.satisfaction, c.revisited_at, c.unreachable_reason, c.closed_at, c.cancel_reason,
-        tuple(allowed_actions(c, operator)), events,
+        tuple(allowed_actions(c, operator)), _deadline_note(session, c, today or date.today()),
+        events,
     )  # fmt: skip
 
 

@@ -148,6 +148,8 @@ class ComplaintDialog(QDialog):
         self.header.setText(f"{d.number}　{d.customer}　【{d.status}】")
         for name, label in self.values.items():
             label.setText(display_text(getattr(d, name)))
+        if d.deadline_note:
+            self.values["deadline"].setText(f"{d.deadline.isoformat()}（{d.deadline_note}）")
         self._show_banner(d)
         self.timeline_model.set_rows(d.events)
         self.timeline.resizeColumnsToContents()

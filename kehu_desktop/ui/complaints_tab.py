@@ -33,6 +33,7 @@ from kehu_desktop.ui.record_table import Column, RecordTableModel
 
 LAYOUT_KEY = "complaintTable"
 MONTHS_OFFERED = 24
+LIST_LIMIT = ComplaintFilter.limit
 
 
 def row_tint(row: ComplaintRow) -> str:
@@ -182,7 +183,12 @@ class ComplaintsTab(QWidget):
             self.table.resizeColumnsToContents()
         overdue = sum(r.overdue for r in rows)
         pending = sum(r.escalation_pending for r in rows)
-        self.summary.setText(f"共 {len(rows)} 宗 · 超期 {overdue} 宗 · 待主管确认 {pending} 宗")
+        shown = (
+            f"最新 {len(rows):,} 宗（请用筛选缩小范围）"
+            if len(rows) >= LIST_LIMIT
+            else f"共 {len(rows)} 宗"
+        )
+        self.summary.setText(f"{shown} · 超期 {overdue} 宗 · 待主管确认 {pending} 宗")
         for index, row in enumerate(rows):
             if row.id == selected:
                 self.table.selectRow(index)
