@@ -22,6 +22,7 @@ from kehu_desktop.services import (
     visit_reports,
 )
 from kehu_desktop.services import today as today_view
+from kehu_desktop.services.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.database import Database, head_revision, open_database
 from kehu_desktop.services.errors import UserError
 from kehu_desktop.services.parsing import parse_date, parse_month
@@ -281,10 +282,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     return parser, handlers
 
 
+# Commands that may start a new store; every other one needs an existing store.
+CREATING_COMMANDS = {"init", "demo"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command not in CREATING_COMMANDS and args.db is None:
+            store = resolve_data_dir(args.data_dir) / DB_FILE_NAME
+            if not store.exists():
+                raise UserError(
+                    f"没有找到数据库 {store}。请检查 --data-dir，或先运行 kehu-admin init。"
+                )
         database = open_database(args.data_dir, args.db)
         return handlers[args.command](database, args)
     except UserError as error:

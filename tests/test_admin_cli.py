@@ -63,3 +63,9 @@ def test_database_url_selects_another_store(tmp_path, capsys):
     )
     assert (tmp_path / "elsewhere.db").exists()
     assert "elsewhere.db" in capsys.readouterr().out
+
+
+def test_commands_other_than_init_and_demo_need_an_existing_store(tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path / "typo"), "check"]) == 2
+    assert "没有找到数据库" in capsys.readouterr().err
+    assert not (tmp_path / "typo" / DB_FILE_NAME).exists()
