@@ -107,12 +107,13 @@ class _Layout:
         bold = cell.role in ("label", "header", "section")
         return wrap(cell.text, self.m.size, (width - 2 * self.m.pad) / PT, bold)
 
-    def max_lines(self) -> int:
-        return max(1, int((self.bottom - self.top - 2 * self.m.pad) / self.m.leading) - 1)
+    def capacity(self, top: float) -> int:
+        """How many text lines fit in a cell starting at ``top``."""
+        return max(1, int((self.bottom - top - 2 * self.m.pad) / self.m.leading))
 
-    def fit(self, cell: GridCell, lines: list[str]) -> list[str]:
+    def fit(self, cell: GridCell, lines: list[str], capacity: int) -> list[str]:
         """Lines shown in the cell; what does not fit goes to a 续页."""
-        limit = cell.lines or self.max_lines()
+        limit = min(cell.lines, capacity) if cell.lines else capacity
         if len(lines) <= limit:
             return lines
         shown = lines[: limit - 1]
@@ -129,22 +130,45 @@ class _Layout:
         self.pages.append(Page())
         self.y = self.top
 
-    def row_height(self, row: GridRow) -> tuple[float, list[list[str]]]:
+    def row_height(self, row: GridRow, capacity: int) -> tuple[float, list[list[str]]]:
+        """The row's height and each cell's lines, no cell taller than ``capacity`` lines."""
         texts = []
         height = self.m.min_row
         for cell in row.cells:
             _x, width = self.cell_box(cell)
-            lines = self.fit(cell, self.lines_for(cell, width)) if cell.text else [""]
+            lines = self.fit(cell, self.lines_for(cell, width), capacity) if cell.text else [""]
             texts.append(lines)
-            count = max(cell.lines, len(lines))
+            count = max(min(cell.lines, capacity), len(lines))
             height = max(height, count * self.m.leading + 2 * self.m.pad)
         if row.kind == "section":
             height = self.m.leading + 2 * self.m.pad
         return height, texts
 
+    def _needed(self, rows: list[GridRow], index: int, height: float, capacity: int) -> float:
+        """Room a row needs: a section heading keeps the next row (and a table's header) with
+        it, a table's header its first row."""
+        row, following = rows[index], rows[index + 1 : index + 3]
+        if row.kind == "header" and following and following[0].kind == "item":
+            mark = len(self.overflows)
+            item_height, _texts = self.row_height(following[0], capacity)
+            del self.overflows[mark:]
+            return height + item_height
+        needed = height
+        for after in following:
+            if row.kind != "section" or after.kind == "section":
+                break
+            needed += self.m.min_row
+            if after.kind != "header":
+                break
+        return needed
+
     def place(self, rows: list[GridRow]) -> None:
+        """Rows onto pages: a row that does not fit moves to the next page (under its table's
+        header again); only a row taller than a whole page is cut, the rest going to a 续页."""
         self.new_page()
+        fresh = True  # nothing but a repeated table header on this page yet
         table_header: GridRow | None = None
+        full_page = self.capacity(self.top) - 2  # leaves room for a repeated header
         index = 0
         while index < len(rows):
             row = rows[index]
@@ -152,23 +176,22 @@ class _Layout:
                 table_header = row
             elif row.kind != "item":
                 table_header = None
-            overflow_mark = len(self.overflows)
-            height, texts = self.row_height(row)
-            needed = height
-            # keep a heading with what follows it (a table's header and its first row)
-            for following in rows[index + 1 : index + 3]:
-                if row.kind not in ("section", "header") or following.kind == "section":
-                    break
-                needed += self.m.min_row
-                if following.kind != "header":
-                    break
-            if self.y + needed > self.bottom and self.y > self.top:
-                del self.overflows[overflow_mark:]
+            mark = len(self.overflows)
+            height, texts = self.row_height(row, full_page)
+            needed = self._needed(rows, index, height, full_page)
+            if self.y + needed > self.bottom and not fresh:
+                del self.overflows[mark:]
                 self.new_page()
+                fresh = True
                 if row.kind == "item" and table_header is not None:
-                    self.draw_row(table_header, *self.row_height(table_header)[::-1])
+                    header_height, header_texts = self.row_height(table_header, full_page)
+                    self.draw_row(table_header, header_texts, header_height)
                 continue
+            if self.y + height > self.bottom:
+                del self.overflows[mark:]
+                height, texts = self.row_height(row, self.capacity(self.y))
             self.draw_row(row, texts, height)
+            fresh = False
             index += 1
 
     def draw_row(self, row: GridRow, texts: list[list[str]], height: float) -> None:
