@@ -126,10 +126,11 @@ class ComplaintRegistrationDialog(QDialog):
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)
         box.addLayout(form)
+        box.addStretch(1)
         box.addWidget(self.error_label)
         box.addWidget(buttons)
         if not layout.restore_geometry("complaint_registration", self):
-            self.resize(640, 640)
+            self.resize(640, self.sizeHint().height())
         self._find_customers(customer_id)
         self._update_deadline()
 

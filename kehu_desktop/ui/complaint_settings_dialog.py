@@ -40,6 +40,7 @@ class ComplaintSettingsDialog(QDialog):
             current = complaints.load_deadline_settings(session)
         deadlines = QGroupBox("答复期限（自受理次日起算的工作日）")
         form = QFormLayout(deadlines)
+        form.addRow(QLabel("修改只影响今后登记的投诉，已登记投诉的期限不变。"))
         self.deadline_boxes = {}
         self.escalation_boxes = {}
         for severity in complaints.SEVERITIES:

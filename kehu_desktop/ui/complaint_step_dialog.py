@@ -88,7 +88,14 @@ class ComplaintStepDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        context_label = QLabel(
+            f"{detail.number} {detail.customer}【{detail.status}】\n"
+            f"投诉内容：{detail.description}\n客户要求：{detail.demand or '—'}",
+            objectName="stepContext", wordWrap=True,
+        )  # fmt: skip
+        context_label.setStyleSheet("color: #555;")
         box = QVBoxLayout(self)
+        box.addWidget(context_label)
         box.addLayout(form)
         box.addWidget(self.error_label)
         box.addWidget(buttons)
