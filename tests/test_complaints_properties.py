@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -37,6 +38,11 @@ def _call(session, operator, complaint_id: int, action: Action, at: datetime, ra
     elif action == Action.HAND_OVER:
         complaints.hand_over(session, operator, complaint_id, reason="转交", department="品质",
                              at=at)  # fmt: skip
+    elif action == Action.EDIT:
+        data = complaints.load_registration(session, complaint_id)
+        complaints.update_registration(
+            session, operator, complaint_id, replace(data, demand=f"要求 {at:%H:%M}"), at=at
+        )
     elif action == Action.ACKNOWLEDGE:
         complaints.acknowledge_escalation(session, operator, complaint_id, at=at)
     else:

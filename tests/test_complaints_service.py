@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -49,6 +50,12 @@ def _do(session, operator, complaint_id: int, action: Action) -> None:
         Action.HAND_OVER: lambda: complaints.hand_over(
             session, operator, complaint_id, reason="需品质部分析", department="品质"
         ),
+        Action.EDIT: lambda: complaints.update_registration(
+            session,
+            operator,
+            complaint_id,
+            replace(complaints.load_registration(session, complaint_id), product="外壳 A-12"),
+        ),  # fmt: skip
     }
     calls[action]()
 
@@ -57,9 +64,10 @@ LIFECYCLE_ACTIONS = [a for a in Action if a not in (Action.ACKNOWLEDGE, Action.N
 EXPECTED = {
     # status → {action: status after}; anything missing must be refused.
     Status.REGISTERED: {Action.INVESTIGATE: Status.INVESTIGATING, Action.CANCEL: Status.CANCELLED,
-                        Action.HAND_OVER: Status.REGISTERED},
+                        Action.HAND_OVER: Status.REGISTERED, Action.EDIT: Status.REGISTERED},
     Status.INVESTIGATING: {Action.HANDLE: Status.HANDLING, Action.CANCEL: Status.CANCELLED,
-                           Action.HAND_OVER: Status.INVESTIGATING},
+                           Action.HAND_OVER: Status.INVESTIGATING,
+                           Action.EDIT: Status.INVESTIGATING},
     Status.HANDLING: {Action.HANDLE: Status.HANDLING, Action.REPLY: Status.REPLIED,
                       Action.CANCEL: Status.CANCELLED, Action.HAND_OVER: Status.HANDLING},
     Status.REPLIED: {Action.REVISIT: Status.REVISITED, Action.CANCEL: Status.CANCELLED,
@@ -280,3 +288,31 @@ def test_numbering_unique_and_gap_free_with_two_desks(context, customer, data_di
         numbers = set(session.scalars(select(Complaint.number)))
     assert seqs == list(range(1, 31))
     assert len(numbers) == 30
+
+
+def test_correcting_the_registration(context, customer, agent):
+    complaint_id = register(
+        context, customer, operator=agent, received_at=datetime(2026, 11, 16, 9)
+    )
+    with context.reader() as session:
+        data = complaints.load_registration(session, complaint_id)
+    with pytest.raises(UserError, match="首问责任人登记后不能更改"), context.session() as session:
+        complaints.update_registration(
+            session,
+            context.operator,
+            complaint_id,
+            replace(data, first_responsible_id=context.operator.id),
+        )
+    with context.session() as session:
+        complaints.update_registration(
+            session,
+            context.operator,
+            complaint_id,
+            replace(data, severity="重大", batch_no="B2611"),
+        )
+    with context.reader() as session:
+        c = session.get(Complaint, complaint_id)
+        assert (c.severity, c.batch_no, c.first_responsible_id) == ("重大", "B2611", agent.id)
+        assert c.escalated and c.deadline == date(2026, 11, 25)
+        last = complaints.load_detail(session, context.operator, complaint_id).events[-1]
+    assert last.kind == "修改登记" and last.note == "修改：批号、严重程度、已升级至主管"

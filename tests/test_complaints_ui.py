@@ -104,14 +104,27 @@ def test_detail_dialog_walks_the_lifecycle(qtbot, qtmodeltester, context, layout
     qtbot.addWidget(dialog)
     qtmodeltester.check(dialog.timeline_model)
     visible = {a for a, b in dialog.action_buttons.items() if not b.isHidden()}
-    assert visible == {Action.INVESTIGATE, Action.CANCEL, Action.HAND_OVER, Action.NOTE}
+    assert visible == {
+        Action.INVESTIGATE,
+        Action.CANCEL,
+        Action.HAND_OVER,
+        Action.NOTE,
+        Action.EDIT,
+    }
+
+    edit = dialog.start_action(Action.EDIT)
+    assert not edit.first_responsible.isEnabled()
+    edit.product.setText("外壳 A-12")
+    with qtbot.waitSignal(dialog.changed):
+        edit.accept()
+    assert dialog.values["product"].text() == "外壳 A-12"
 
     step = dialog.start_action(Action.INVESTIGATE)
     step.fields["note"].setPlainText("联系品质部抽检")
     with qtbot.waitSignal(dialog.changed):
         step.accept()
     assert "【调查】" in dialog.header.text()
-    assert dialog.timeline_model.rowCount() == 2
+    assert dialog.timeline_model.rowCount() == 3
 
     step = dialog.start_action(Action.HANDLE)
     step.fields["cause"].setPlainText("模具磨损")
@@ -142,8 +155,8 @@ def test_detail_dialog_walks_the_lifecycle(qtbot, qtmodeltester, context, layout
     with qtbot.waitSignal(dialog.changed):
         step.accept()
     assert "【结案】" in dialog.header.text()
-    kinds = [dialog.timeline_model.index(r, 2).data() for r in range(6)]
-    assert kinds == ["登记", "开始调查", "记录处理", "答复客户", "回访", "结案"]
+    kinds = [dialog.timeline_model.index(r, 2).data() for r in range(7)]
+    assert kinds == ["登记", "修改登记", "开始调查", "记录处理", "答复客户", "回访", "结案"]
     assert {a for a, b in dialog.action_buttons.items() if not b.isHidden()} == {Action.NOTE}
 
 

@@ -9,7 +9,7 @@ line are all held to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -62,6 +62,7 @@ class Action(StrEnum):
     HAND_OVER = "转交"
     ACKNOWLEDGE = "确认升级"
     NOTE = "备注"
+    EDIT = "修改登记"
 
 
 REGISTER_EVENT = "登记"
@@ -91,6 +92,7 @@ TRANSITIONS: dict[Action, tuple[tuple[Status, ...], Status | None]] = {
     ),  # fmt: skip
     Action.ACKNOWLEDGE: (STATUSES, None),
     Action.NOTE: (STATUSES, None),
+    Action.EDIT: ((Status.REGISTERED, Status.INVESTIGATING), None),
 }
 
 DEADLINE_DAYS = SettingSpec(
@@ -333,6 +335,56 @@ def _insert(
         )  # fmt: skip
     session.flush()
     return complaint.id
+
+
+# Registration fields a correction may change, with their labels for the event note.
+EDITABLE = {"customer_id": "客户", "channel": "受理渠道", "contact_name": "联系人",
+            "contact_phone": "联系电话", "product": "产品", "batch_no": "批号",
+            "order_no": "订单号", "category": "投诉类别", "severity": "严重程度",
+            "description": "投诉内容", "demand": "客户要求"}  # fmt: skip
+
+
+def load_registration(session: Session, complaint_id: int) -> RegistrationInput:
+    c = _get(session, complaint_id)
+    return RegistrationInput(
+        received_at=c.received_at,
+        first_responsible_id=c.first_responsible_id,
+        **{name: getattr(c, name) for name in EDITABLE},
+    )
+
+
+def update_registration(
+    session: Session,
+    operator: Operator,
+    complaint_id: int,
+    data: RegistrationInput,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """Correct the registration while it is 登记 or 调查. The number, the received time and the
+    首问责任人 stay as registered; a change of severity recomputes the deadline."""
+    complaint = _get(session, complaint_id)
+    _require(complaint, operator, Action.EDIT)
+    if data.first_responsible_id not in (None, complaint.first_responsible_id):
+        raise UserError("首问责任人登记后不能更改；如需他人处理，请使用“转交”。")
+    if data.received_at is not None and data.received_at != complaint.received_at:
+        raise UserError("受理时间登记后不能更改。")
+    _validate_registration(session, replace(data, received_at=None, first_responsible_id=None))
+    changed = []
+    for name, label in EDITABLE.items():
+        value = getattr(data, name)
+        value = value.strip() if isinstance(value, str) else value
+        if value != getattr(complaint, name):
+            setattr(complaint, name, value)
+            changed.append(label)
+    if not changed:
+        return
+    if "严重程度" in changed:
+        complaint.deadline = deadline_for(session, complaint.severity, complaint.received_at.date())
+        if complaint.severity in ESCALATION_DAYS.get(session) and not complaint.escalated:
+            complaint.escalated = True
+            changed.append("已升级至主管")
+    _append(session, complaint, operator, Action.EDIT, at, note="修改：" + "、".join(changed))
 
 
 # --- lifecycle steps ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from kehu_desktop.services import complaints
 from kehu_desktop.services.complaints import Action, ComplaintDetail, EventRow
 from kehu_desktop.services.context import DeskContext
+from kehu_desktop.ui.complaint_registration_dialog import ComplaintRegistrationDialog
 from kehu_desktop.ui.complaint_step_dialog import ComplaintStepDialog
 from kehu_desktop.ui.layout_memory import LayoutMemory
 from kehu_desktop.ui.record_table import Column, RecordTableModel, display_text
@@ -29,6 +30,7 @@ ACTION_NAMES = {
     Action.INVESTIGATE: "investigate", Action.HANDLE: "handle", Action.REPLY: "reply",
     Action.REVISIT: "revisit", Action.CLOSE: "close", Action.CANCEL: "cancel",
     Action.HAND_OVER: "handOver", Action.ACKNOWLEDGE: "acknowledge", Action.NOTE: "note",
+    Action.EDIT: "edit",
 }  # fmt: skip
 
 
@@ -169,9 +171,14 @@ class ComplaintDialog(QDialog):
         self.banner.setText(" ".join(notes))
         self.banner.setVisible(bool(notes))
 
-    def start_action(self, action: Action) -> ComplaintStepDialog:
+    def start_action(self, action: Action) -> ComplaintStepDialog | ComplaintRegistrationDialog:
         """Open the form for ``action``; when it is saved the record and timeline refresh."""
-        step = ComplaintStepDialog(self._context, self.detail, action, self)
+        if action == Action.EDIT:
+            step = ComplaintRegistrationDialog(
+                self._context, self._layout_memory, parent=self, complaint_id=self._complaint_id
+            )
+        else:
+            step = ComplaintStepDialog(self._context, self.detail, action, self)
         step.accepted.connect(self._step_done)
         step.open()
         return step

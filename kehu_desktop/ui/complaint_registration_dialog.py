@@ -34,7 +34,10 @@ def _choices(name: str, items) -> QComboBox:
 
 
 class ComplaintRegistrationDialog(QDialog):
-    """Signals: ``saved(int)`` with the new complaint's id."""
+    """Registers a complaint, or with ``complaint_id`` corrects one (登记/调查 only).
+
+    Signals: ``saved(int)`` with the complaint's id.
+    """
 
     saved = Signal(int)
 
@@ -44,13 +47,15 @@ class ComplaintRegistrationDialog(QDialog):
         layout: LayoutMemory,
         customer_id: int | None = None,
         parent=None,
+        complaint_id: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("complaintRegistrationDialog")
-        self.setWindowTitle("登记客户投诉")
+        self.setWindowTitle("登记客户投诉" if complaint_id is None else "修改投诉登记")
         self._context = context
         self._layout_memory = layout
-        self.saved_id: int | None = None
+        self._complaint_id = complaint_id
+        self.saved_id: int | None = complaint_id
         with context.reader() as session:
             staff = customers.staff_choices(session)
 
@@ -131,10 +136,36 @@ class ComplaintRegistrationDialog(QDialog):
         box.addWidget(buttons)
         if not layout.restore_geometry("complaint_registration", self):
             self.resize(640, self.sizeHint().height())
-        self._find_customers(customer_id)
+        if complaint_id is None:
+            self._find_customers(customer_id)
+        else:
+            self._fill(complaint_id)
         self._update_deadline()
 
     # --- pickers ---------------------------------------------------------------------------
+
+    def _fill(self, complaint_id: int) -> None:
+        """Edit mode: the registration as saved; received time and 首问责任人 stay fixed."""
+        with self._context.reader() as session:
+            data = complaints.load_registration(session, complaint_id)
+        self._find_customers(data.customer_id)
+        self.received_at.setMaximumDateTime(QDateTime(data.received_at))
+        self.received_at.setDateTime(QDateTime(data.received_at))
+        self.received_at.setEnabled(False)
+        self.first_responsible.setCurrentIndex(
+            max(self.first_responsible.findData(data.first_responsible_id), 0)
+        )
+        self.first_responsible.setEnabled(False)
+        for combo, value in ((self.channel, data.channel), (self.category, data.category),
+                             (self.severity, data.severity)):  # fmt: skip
+            combo.setCurrentIndex(max(combo.findText(value), 0))
+        self.contact_name.setEditText(data.contact_name)
+        self.contact_phone.setText(data.contact_phone)
+        for edit, value in ((self.product, data.product), (self.batch_no, data.batch_no),
+                            (self.order_no, data.order_no)):  # fmt: skip
+            edit.setText(value)
+        self.description.setPlainText(data.description)
+        self.demand.setPlainText(data.demand)
 
     def _find_customers(self, select_id: int | None = None) -> None:
         with self._context.reader() as session:
@@ -178,10 +209,13 @@ class ComplaintRegistrationDialog(QDialog):
 
     # --- saving ----------------------------------------------------------------------------
 
+    def _received(self):
+        return self.received_at.dateTime().toPython().replace(second=0, microsecond=0)
+
     def current_input(self) -> RegistrationInput:
         return RegistrationInput(
             customer_id=self.customer.currentData(),
-            received_at=self.received_at.dateTime().toPython().replace(second=0, microsecond=0),
+            received_at=None if self._complaint_id else self._received(),
             channel=self.channel.currentText(),
             contact_name=self.contact_name.currentText(),
             contact_phone=self.contact_phone.text(),
@@ -200,9 +234,14 @@ class ComplaintRegistrationDialog(QDialog):
             widget.setStyleSheet("")
         try:
             with self._context.session() as session:
-                self.saved_id = complaints.register(
-                    session, self._context.operator, self.current_input()
-                )
+                if self._complaint_id is None:
+                    self.saved_id = complaints.register(
+                        session, self._context.operator, self.current_input()
+                    )
+                else:
+                    complaints.update_registration(
+                        session, self._context.operator, self._complaint_id, self.current_input()
+                    )
         except ValidationError as error:
             for name in error.errors:
                 if name in self.editors:
