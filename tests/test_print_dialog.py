@@ -114,7 +114,7 @@ def test_printing_sends_every_page_to_the_printer(qtbot, window_with_records, tm
     dialog.reject()
 
 
-def test_form_settings_dialog_saves_firm_codes_and_offsets(qtbot, main_window):
+def test_form_settings_dialog_saves_firm_codes_and_offsets(qtbot, qtmodeltester, main_window):
     from kehu_desktop.forms import printing
     from kehu_desktop.services.settings import FIRM_NAME
     from kehu_desktop.ui.form_settings_dialog import FormSettingsDialog
@@ -126,12 +126,16 @@ def test_form_settings_dialog_saves_firm_codes_and_offsets(qtbot, main_window):
     model = dialog.model
     assert model.setData(model.index(0, 1), "QR-KF-101")
     assert not model.setData(model.index(0, 3), "B5")  # unknown paper refused
+    assert model.setData(model.index(0, 3), "A5")
+    assert model.index(0, 3).data() == "A5 纵向"
+    qtmodeltester.check(model)
     dialog.offset_x.setValue(1.5)
     dialog.offset_y.setValue(-2)
     dialog.save()
     with context.reader() as session:
         assert FIRM_NAME.get(session) == "东莞华达"
-        assert printing.FORM_OVERRIDES.get(session)["customer_card"]["code"] == "QR-KF-101"
+        override = printing.FORM_OVERRIDES.get(session)["customer_card"]
+        assert override == {"code": "QR-KF-101", "revision": "A/0", "paper": "A5"}
         assert printing.PRINT_OFFSETS.get(session)[dialog.printer.currentText()] == [1.5, -2.0]
 
 

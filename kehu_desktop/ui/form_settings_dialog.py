@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -50,12 +51,12 @@ class FormCodesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.EditRole,
-        ):
+        if not index.isValid():
             return None
-        return self._rows[index.row()][index.column()]
+        value = self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == 3:
+            return PAPERS[value].label
+        return value if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole) else None
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole or index.column() == 0:
@@ -69,7 +70,9 @@ class FormCodesModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
-        return flags | Qt.ItemFlag.ItemIsEditable if index.column() else flags
+        if not index.isValid() or index.column() == 0:
+            return flags
+        return flags | Qt.ItemFlag.ItemIsEditable
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -84,6 +87,22 @@ class FormCodesModel(QAbstractTableModel):
             key: {"code": row[1], "revision": row[2], "paper": row[3]}
             for key, row in zip(self._keys, self._rows, strict=True)
         }
+
+
+class PaperDelegate(QStyledItemDelegate):
+    """Edits the paper column with a list of the known papers."""
+
+    def createEditor(self, parent: QWidget, _option, _index) -> QComboBox:
+        editor = QComboBox(parent)
+        for key, paper in PAPERS.items():
+            editor.addItem(paper.label, key)
+        return editor
+
+    def setEditorData(self, editor: QComboBox, index: Index) -> None:
+        editor.setCurrentIndex(max(editor.findData(index.data(Qt.ItemDataRole.EditRole)), 0))
+
+    def setModelData(self, editor: QComboBox, model, index: Index) -> None:
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
 class FormSettingsDialog(QDialog):
@@ -106,6 +125,7 @@ class FormSettingsDialog(QDialog):
         self.model = FormCodesModel(rows, [d.key for d in forms], self)
         self.table = QTableView(objectName="formCodes")
         self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(3, PaperDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -113,8 +133,6 @@ class FormSettingsDialog(QDialog):
         copy_button = QPushButton("复制所选表单定义到数据文件夹…", objectName="copyDefinition")
         copy_button.setEnabled(data_dir is not None)
         copy_button.clicked.connect(self.copy_definition)
-        papers = QLabel("纸张代号：" + "，".join(f"{k} = {p.label}" for k, p in PAPERS.items()))
-        papers.setWordWrap(True)
 
         self.printer = QComboBox(objectName="offsetPrinter")
         self.printer.addItems(sorted(set(printer_names()) | set(self._offsets)))
@@ -148,7 +166,6 @@ class FormSettingsDialog(QDialog):
         box = QVBoxLayout(self)
         box.addLayout(form)
         box.addWidget(self.table, 1)
-        box.addWidget(papers)
         box.addWidget(copy_button)
         box.addWidget(offsets)
         box.addWidget(buttons)
