@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         )
         self.print_action = self._action(
             file_menu,
-            "打印(&P)…",
+            "打印表单(&P)…",
             self.print_current,
             QKeySequence.StandardKey.Print,
             "actionPrint",
