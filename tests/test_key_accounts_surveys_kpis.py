@@ -96,3 +96,35 @@ def test_periods():
     assert key_account_kpis.period("上月", today) == (date(2026, 10, 1), date(2026, 10, 31))
     assert key_account_kpis.period("本季度", today) == (date(2026, 10, 1), date(2026, 12, 31))
     assert key_account_kpis.period("本年", today) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_a_new_key_account_is_not_late_for_visits_before_its_designation(context, supervisor):
+    """Designated 11-10, last visited 10-05: the clock starts at the designation."""
+    customer = make_customer(context, "新设大客户")
+    make_key_account(context, supervisor, customer, interval=30, today=date(2026, 11, 10))
+    add_visit(context, customer, date(2026, 10, 5))
+    with context.reader() as session:
+        kpis = key_account_kpis.compute(session, date(2026, 11, 1), date(2026, 11, 30),
+                                        date(2026, 11, 22))  # fmt: skip
+    assert (kpis.accounts, kpis.on_schedule) == (1, 1)
+
+
+def test_revisit_result_does_not_depend_on_other_cards(context, supervisor):
+    """A 14-day account last seen 20 days before the period is late, with or without a
+    60-day account beside it."""
+    start, end, today = date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 22)
+    short = make_customer(context, "两周一访")
+    make_key_account(context, supervisor, short, interval=14, today=date(2026, 9, 5))
+    add_visit(context, short, start - timedelta(days=20))
+    add_visit(context, short, date(2026, 10, 2))
+    add_visit(context, short, date(2026, 10, 15))
+    add_visit(context, short, date(2026, 10, 28))
+    with context.reader() as session:
+        alone = key_account_kpis.compute(session, start, end, today)
+    other = make_customer(context, "两月一访")
+    make_key_account(context, supervisor, other, interval=60, today=date(2026, 1, 1))
+    add_visit(context, other, date(2026, 9, 15))
+    with context.reader() as session:
+        together = key_account_kpis.compute(session, start, end, today)
+    assert (alone.accounts, alone.on_schedule) == (1, 0)
+    assert (together.accounts, together.on_schedule) == (2, 1)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import KeyAccount, SatisfactionSurvey, Visit
@@ -60,13 +60,12 @@ def compute(session: Session, start: date, end: date, today: date | None = None)
     ).all()
     accounts = on_schedule = 0
     if cards:
-        longest = max(interval for _c, _d, interval in cards)
-        visit_days = _visit_days(
-            session, [c for c, _d, _i in cards], start - timedelta(days=longest), last_day
-        )
+        customer_ids = [c for c, _d, _i in cards]
+        visit_days = _visit_days(session, customer_ids, start, last_day)
+        before = _last_visits_before(session, customer_ids, start)
         for customer_id, designated_on, interval in cards:
             accounts += 1
-            visits = visit_days.get(customer_id, [])
+            visits = [*before.get(customer_id, ()), *visit_days.get(customer_id, ())]
             if _kept_interval(visits, designated_on, max(start, designated_on), last_day, interval):
                 on_schedule += 1
     average, surveys = _satisfaction(session, start, end)
@@ -76,15 +75,14 @@ def compute(session: Session, start: date, end: date, today: date | None = None)
 def _visit_days(
     session: Session, customer_ids: list[int], first: date, last: date
 ) -> dict[int, list[date]]:
+    """Each customer's visit days from ``first`` to ``last``, in order."""
     days: dict[int, list[date]] = {}
-    for index in range(0, len(customer_ids), 900):
+    for chunk in _chunks(customer_ids):
         query = (
             select(Visit.customer_id, Visit.visited_at)
-            .where(Visit.customer_id.in_(customer_ids[index : index + 900]))
+            .where(Visit.customer_id.in_(chunk))
             .where(Visit.visited_at >= datetime.combine(first, MIDNIGHT))
-            .where(
-                Visit.visited_at < datetime.combine(last + timedelta(days=1), datetime.min.time())
-            )
+            .where(Visit.visited_at < datetime.combine(last + timedelta(days=1), MIDNIGHT))
             .order_by(Visit.customer_id, Visit.visited_at)
         )
         for customer_id, visited_at in session.execute(query):
@@ -92,18 +90,40 @@ def _visit_days(
     return days
 
 
+def _last_visits_before(
+    session: Session, customer_ids: list[int], first: date
+) -> dict[int, list[date]]:
+    """Each customer's latest visit day before ``first`` (a one-item list), if any."""
+    days: dict[int, list[date]] = {}
+    for chunk in _chunks(customer_ids):
+        query = (
+            select(Visit.customer_id, func.max(Visit.visited_at))
+            .where(Visit.customer_id.in_(chunk))
+            .where(Visit.visited_at < datetime.combine(first, MIDNIGHT))
+            .group_by(Visit.customer_id)
+        )
+        for customer_id, visited_at in session.execute(query):
+            days[customer_id] = [visited_at.date()]
+    return days
+
+
+def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
+    return [ids[index : index + size] for index in range(0, len(ids), size)]
+
+
 def _kept_interval(
     visits: list[date], designated_on: date, first: date, last: date, interval: int
 ) -> bool:
     """No stretch from ``first`` to ``last`` went longer than ``interval`` days unvisited.
 
-    The clock starts at the last contact before ``first``, or at the designation if there was
-    none, so an account already overdue when the period opens counts as late.
+    The clock starts at the last contact before ``first`` or at the designation, whichever is
+    later: an account already overdue when the period opens counts as late, a newly designated
+    one is not late for visits it was never due.
     """
     if last < first:
         return True
     before = [d for d in visits if d < first]
-    previous = before[-1] if before else designated_on
+    previous = max(before[-1], designated_on) if before else designated_on
     for day in (d for d in visits if first <= d <= last):
         if (day - previous).days > interval:
             return False
