@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -151,6 +152,7 @@ def main() -> int:
               f"{len(view.plans)} plans, {view.due_customer_total:,} customers due, "
               f"{len(view.actions)} actions, {len(view.reminders)} birthdays/dates")  # fmt: skip
     database.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
