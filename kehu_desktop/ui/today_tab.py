@@ -46,10 +46,10 @@ DUE_COLUMNS = (
         lambda r: r.days_overdue,
         lambda r: "warning" if r.days_overdue > 0 else "notice",
     ),
+    Column("频率（天）", lambda r: r.interval_days),
     Column("客户", lambda r: r.customer),
     Column("负责业务员", lambda r: r.owner),
     Column("上次拜访", lambda r: r.last_visit or "尚无拜访"),
-    Column("频率（天）", lambda r: r.interval_days),
 )
 ACTION_COLUMNS = (
     Column("期限", lambda r: r.due_date, lambda r: "warning" if r.due_date < date.today() else ""),
