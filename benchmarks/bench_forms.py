@@ -8,6 +8,7 @@ Targets (issue 6): one filled form ≤ 30 ms warm and ≤ 300 ms including font 
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import subprocess
 import sys
@@ -105,6 +106,7 @@ def main() -> int:
         target = "（目标 ≤ 2 s）" if fmt == "pdf" else ""
         print(f"100 张客户资料卡一批 {fmt.upper()}：{seconds:.2f} s{target}")
     database.dispose()
+    shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 
