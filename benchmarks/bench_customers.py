@@ -126,6 +126,9 @@ def bench_first_rows(folder: Path) -> None:
     window = create_main_window(folder)
     window.show()
     app = QApplication.instance()
+    QThreadPool.globalInstance().waitForDone()  # the window's own start-up loads
+    app.processEvents()
+    window.tabs.setCurrentWidget(window.customers_tab)
     tab = window.customers_tab
     for _ in range(2):  # the first round warms the caches, the second is measured
         tab.model.set_ids([])

@@ -156,6 +156,11 @@ def list_ids(
     return first_column(session, query)
 
 
+def any_customer(session: Session) -> bool:
+    """Whether the store holds any customer at all, archived ones included (cheap)."""
+    return bool(session.scalar(select(exists().where(Customer.id.is_not(None)))))
+
+
 def count(session: Session, include_archived: bool = False) -> int:
     query = select(func.count(Customer.id))
     if not include_archived:

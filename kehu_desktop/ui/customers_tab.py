@@ -28,7 +28,7 @@ from kehu_desktop.services.customer_fields import (
     PROVINCES,
     TRADE_STAGES,
 )
-from kehu_desktop.services.customers import CustomerFilter, Removal
+from kehu_desktop.services.customers import LIST_COLUMNS, CustomerFilter, Removal
 from kehu_desktop.ui.background import run_in_background
 from kehu_desktop.ui.customer_dialog import CustomerDialog
 from kehu_desktop.ui.customer_table_model import CustomerTableModel
@@ -50,7 +50,6 @@ class CustomersTab(QWidget):
         super().__init__(parent)
         self._context = context
         self._layout_memory = layout
-        self._sort = ("code", False)
         self._generation = 0
         self._select_after_load: int | None = None
 
@@ -74,7 +73,6 @@ class CustomersTab(QWidget):
         self.archived_check.toggled.connect(self._query)
 
         self.model = CustomerTableModel(self._load_rows, self)
-        self.model.sort_requested.connect(self._on_sort)
         self.table = QTableView(objectName="customerTable")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -87,12 +85,16 @@ class CustomersTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
-        self.table.horizontalHeader().setSortIndicator(
-            0, self.table.horizontalHeader().sortIndicatorOrder()
-        )
-        if not layout.restore_header("customer_table", self.table.horizontalHeader()):
+        header = self.table.horizontalHeader()
+        if not layout.restore_header("customer_table", header):
             for column, width in enumerate((90, 240, 90, 45, 70, 70, 60, 70, 80, 120, 80, 80)):
                 self.table.setColumnWidth(column, width)
+        # The remembered sort order applies to the first load; clicks ask for a new one.
+        self._sort = (
+            LIST_COLUMNS[header.sortIndicatorSection()].key,
+            header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
+        )
+        self.model.sort_requested.connect(self._on_sort)
 
         self.new_button = QPushButton("新建客户", objectName="newCustomer")
         self.edit_button = QPushButton("打开档案", objectName="editCustomer")
@@ -193,14 +195,16 @@ class CustomersTab(QWidget):
 
         def query(_progress):
             with self._context.reader() as session:
-                return customers.list_ids(session, flt, key, descending), customers.count(session)
+                return customers.list_ids(session, flt, key, descending), customers.any_customer(
+                    session
+                )
 
         run_in_background(query, lambda result: self._show(generation, *result), self._failed)
 
     def _failed(self, error: Exception) -> None:
         show_error(self, "加载客户列表失败", error)
 
-    def _show(self, generation: int, ids: list[int], total: int) -> None:
+    def _show(self, generation: int, ids: list[int], any_customer: bool) -> None:
         if generation != self._generation:
             return  # a newer query is on its way
         current = self.current_id()
@@ -213,7 +217,7 @@ class CustomersTab(QWidget):
         if row >= 0:
             self.table.selectRow(row)
         self.count_label.setText(f"共 {len(ids):,} 位客户")
-        self.empty_hint.setVisible(total == 0)
+        self.empty_hint.setVisible(not any_customer)
         self._update_buttons()
         self.loaded.emit(len(ids))
 

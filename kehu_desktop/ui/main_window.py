@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.today_tab, "今日")
         self.tabs.setCurrentWidget(self.today_tab)
         with context.reader() as session:
-            if customers.count(session, include_archived=True) == 0:
+            if not customers.any_customer(session):
                 # A new store: the customer list is where to start (and offers demo data).
                 self.tabs.setCurrentWidget(self.customers_tab)
         self.today_tab.loaded.connect(self._show_today_count)
