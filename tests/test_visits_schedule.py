@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import insert
 
+from kehu_desktop.models import Visit
 from kehu_desktop.services import today as today_view
-from kehu_desktop.services import visit_plans
+from kehu_desktop.services import visit_plans, visits
 from kehu_desktop.services.errors import PermissionDenied, ValidationError
 from kehu_desktop.services.visit_plans import period, schedule_for
 from tests.helpers.customers import make_customer
-from tests.helpers.visits import make_key_account, make_visit, set_customer
+from tests.helpers.visits import LATER, make_key_account, make_visit, set_customer
 
 
 def _schedule(context, customer_id):
@@ -143,3 +145,23 @@ def test_today_lists_customers_due_longest_overdue_first(context):
     make_visit(context, late, "2026-11-21 15:00")
     with context.reader() as session:
         assert today_view.due_customers(session, date(2026, 11, 22))[1] == 1
+
+
+def test_the_latest_visit_follows_edits_and_bulk_inserts(context):
+    customer = make_customer(context, "恒通物流")
+    make_visit(context, customer, "2026-05-01 10:00")
+    latest = make_visit(context, customer, "2026-06-01 10:00")
+    assert _schedule(context, customer).last_visit == date(2026, 6, 1)
+    with context.session() as session:
+        data = visits.load_input(session, latest)
+        data.values["visited_at"] = "2026-04-01 10:00"
+        visits.save_visit(session, context.operator, data, now=LATER)
+    assert _schedule(context, customer).last_visit == date(2026, 5, 1)
+    with context.session() as session:
+        session.execute(
+            insert(Visit.__table__),
+            [{"customer_id": customer, "staff_id": context.operator.id, "method": "电话",
+              "purpose": "例行", "visited_at": datetime(2026, 7, 1, 9)}],
+        )  # fmt: skip
+        visit_plans.refresh_last_visits(session)
+    assert _schedule(context, customer).last_visit == date(2026, 7, 1)
