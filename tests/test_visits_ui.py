@@ -234,3 +234,19 @@ def test_plan_due_visits_for_next_week(qtbot, main_window):
     start, _end = visit_plans.period("下周", date.today())
     row = tab.plan_model.row_at(0)
     assert (row.customer.split()[1], row.planned_date, row.status) == ("该访了", start, "计划")
+
+
+def test_deleting_a_plan_asks_first(qtbot, main_window, monkeypatch):
+    context = main_window._context
+    customer = make_customer(context, "宏泰机械")
+    with context.session() as session:
+        visit_plans.add_plan(session, customer, context.operator.id, date.today())
+    tab = main_window.visits_tab
+    tab.reload_plans()
+    tab.plan_table.selectRow(0)
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: next(answers))
+    assert not tab.cancel_plan()
+    assert tab.plan_model.rowCount() == 1
+    assert tab.cancel_plan()
+    assert tab.plan_model.rowCount() == 0
