@@ -179,6 +179,22 @@ def test_list_shows_visits_due_and_interactions(context, supervisor, customer):
     assert "TS-2026-0001" in found[0].summary
 
 
+def test_next_visit_due_follows_the_visits_desk_rule(context, supervisor, customer):
+    """The tab and 今日/plans agree on when a key account is due, visited or not."""
+    from kehu_desktop.services import visit_plans
+
+    make_key_account(context, supervisor, customer, interval=30, today=date(2026, 1, 5))
+    with context.reader() as session:
+        [never] = key_accounts.list_key_accounts(session)
+        expected = visit_plans.schedule_for(session, customer).next_due
+    assert never.last_visit is None and never.next_visit_due == expected
+    add_visit(context, customer, TODAY - timedelta(days=3))
+    with context.reader() as session:
+        [visited] = key_accounts.list_key_accounts(session)
+        expected = visit_plans.schedule_for(session, customer).next_due
+    assert visited.next_visit_due == expected == TODAY + timedelta(days=27)
+
+
 def test_demo_key_accounts_tell_a_consistent_story(database, admin):
     from kehu_desktop.models import CreditEvaluation, SatisfactionSurvey
     from kehu_desktop.services import credit, demo

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -16,11 +16,12 @@ from kehu_desktop.models import (
     Countermeasure,
     Customer,
     KeyAccount,
+    LastVisit,
     SatisfactionSurvey,
     Staff,
     Visit,
 )
-from kehu_desktop.services import abc_classes, designation
+from kehu_desktop.services import abc_classes, designation, visit_plans
 from kehu_desktop.services.credit import CreditState
 from kehu_desktop.services.errors import NotFoundError, UserError, ValidationError
 from kehu_desktop.services.operators import Operator
@@ -44,16 +45,12 @@ class KeyAccountRow:
     visit_interval_days: int
     designated_on: date
     last_visit: date | None
+    next_visit_due: date  # by the visits desk's rule (``visit_plans``), as 今日 and plans show
     last_score: Decimal | None
     open_measures: int
     overdue_measures: int
     credit: CreditState
     today: date
-
-    @property
-    def next_visit_due(self) -> date:
-        """The last visit plus the card's interval; from the designation if never visited."""
-        return (self.last_visit or self.designated_on) + timedelta(days=self.visit_interval_days)
 
     @property
     def visit_overdue(self) -> bool:
@@ -73,11 +70,6 @@ def list_key_accounts(session: Session, today: date | None = None) -> list[KeyAc
     credit."""
     today = today or date.today()
     manager = aliased(Staff)
-    last_visit = (
-        select(func.max(Visit.visited_at))
-        .where(Visit.customer_id == KeyAccount.customer_id)
-        .scalar_subquery()
-    )
     last_score = (
         select(SatisfactionSurvey.overall_score)
         .where(SatisfactionSurvey.customer_id == KeyAccount.customer_id)
@@ -103,10 +95,11 @@ def list_key_accounts(session: Session, today: date | None = None) -> list[KeyAc
         .scalar_subquery()
     )
     query = (
-        select(KeyAccount, Customer, manager.name, last_visit, last_score, open_measures,
-               overdue_measures)
+        select(KeyAccount, Customer, manager.name, LastVisit.visited_at, last_score,
+               open_measures, overdue_measures)
         .join(Customer, Customer.id == KeyAccount.customer_id)
         .outerjoin(manager, manager.id == KeyAccount.manager_id)
+        .outerjoin(LastVisit, LastVisit.customer_id == KeyAccount.customer_id)
         .where(KeyAccount.active)
         .order_by(Customer.code)
     )  # fmt: skip
@@ -116,24 +109,15 @@ def list_key_accounts(session: Session, today: date | None = None) -> list[KeyAc
             KeyAccountRow(
                 card.id, customer.id, customer.code, customer.name, card.level,
                 manager_name or "", card.visit_interval_days, card.designated_on,
-                _as_date(visited), score, open_count, overdue,
+                visited.date() if visited else None,
+                visit_plans.due_date(visited or customer.created_at, card.visit_interval_days),
+                score, open_count, overdue,
                 CreditState(customer.credit_rating, customer.credit_limit, customer.credit_days,
                             customer.outstanding_amount),
                 today,
             )
         )  # fmt: skip
     return rows
-
-
-def _as_date(value: datetime | date | str | None) -> date | None:
-    """A MAX() over a DateTime column comes back as text from SQLite."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return datetime.fromisoformat(value).date()
 
 
 EXPORT_HEADERS = ("客户编号", "客户名称", "级别", "客户经理", "拜访周期（天）", "设定日期",
