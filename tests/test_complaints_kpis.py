@@ -123,3 +123,24 @@ def test_command_line_prints_the_same_figures(october, data_dir, capsys):
         assert f"{label}：{value}" in out
     assert "产品质量\t2\t0\t2" in out
     assert cli.main(["--data-dir", str(data_dir), "report", "complaints", "--month", "十月"]) == 2
+
+
+def test_answered_then_cancelled_is_in_no_rate(context):
+    """Numerator and denominator of every rate count the same complaints: one answered on time
+    and then cancelled must not lift 处理及时率 (nor any other rate) of the others."""
+    customer = make_customer(context, "北京华达电子有限公司")
+    cancelled = register(context, customer, received_at=datetime(2026, 10, 12, 9), **FULL)
+    advance(context, cancelled, Status.REPLIED, start=datetime(2026, 10, 12, 9))
+    with context.session() as session:
+        complaints.cancel(session, context.operator, cancelled, "客户撤回投诉")
+    # Due 10-15, answered 10-20: late.
+    late = register(context, customer, received_at=datetime(2026, 10, 12, 10), **FULL)
+    advance(context, late, Status.REPLIED, start=datetime(2026, 10, 20, 9))
+    with context.reader() as session:
+        t = complaint_kpis.compute(session, date(2026, 10, 1), date(2026, 10, 31)).total
+    assert (t.received, t.cancelled, t.effective) == (2, 1, 1)
+    assert (t.due, t.on_time) == (1, 0)
+    assert t.timely_rate == 0
+    assert (t.resolved, t.complete) == (1, 1)
+    assert t.resolution_rate == 1 and t.completeness_rate == 1
+    assert t.satisfaction_rate is None and t.revisit_rate is None

@@ -4,7 +4,8 @@ A period's figures cover the complaints *received* in it (dates inclusive); 撤�
 counted but left out of every rate. Definitions:
 
 - 处理及时率 = answered (答复) on or before the deadline ÷ due, where *due* means answered,
-  or with a deadline on or before the period's last day (or today, if earlier).
+  or with a deadline on or before the period's last day (or today, if earlier). A complaint
+  answered and then cancelled is in neither count, so the rate never passes 100 %.
 - 解决率 = answered (答复/回访/结案) ÷ received (not cancelled).
 - 满意率 = rated 非常满意/满意 at the revisit ÷ rated at a revisit.
 - 回访率 = closed with a rating from a revisit ÷ closed (the rest were closed as unreachable).
@@ -143,7 +144,7 @@ def _measures(session: Session, cutoff: date) -> list[ColumnElement]:
         func.count(c.id),
         _flag(c.status == Status.CANCELLED),
         _flag(and_(live, or_(c.replied_at.is_not(None), c.deadline <= cutoff))),
-        _flag(and_(c.replied_at.is_not(None), replied_day <= c.deadline)),
+        _flag(and_(live, c.replied_at.is_not(None), replied_day <= c.deadline)),
         _flag(c.status.in_(ANSWERED)),
         _flag(c.status == Status.CLOSED),
         _flag(and_(live, c.satisfaction != "")),
