@@ -98,3 +98,28 @@ def test_list_filters_combine_with_search(context, store):
     assert hidden == []
     assert shown == [store["huada"]]
     assert set(by_class) == {store["chongqing"], store["other"]}
+
+
+def test_a_broad_search_is_cut_short_and_says_so(context):
+    for n in range(5):
+        make_customer(context, f"华{n}公司")
+    with context.reader() as session:
+        cut = customers.list_customers(session, customers.CustomerFilter(text="华"), limit=3)
+        full = customers.list_customers(session, customers.CustomerFilter(text="华"), limit=10)
+        by_name = customers.list_customers(
+            session, customers.CustomerFilter(text="华"), "name", descending=True
+        )
+    assert cut.truncated and len(cut.ids) == 3
+    assert not full.truncated and len(full.ids) == 5
+    with context.reader() as session:
+        names = [r.name for r in customers.fetch_rows(session, by_name.ids)]
+    assert names == sorted(names, reverse=True)
+
+
+def test_an_exact_code_comes_first(context):
+    first = make_customer(context, "华达甲公司")
+    second = make_customer(context, "华达乙公司")
+    with context.reader() as session:
+        code = customers.load_input(session, second).values["code"]
+        listing = customers.list_customers(session, customers.CustomerFilter(text=code))
+    assert listing.ids[0] == second and first not in listing.ids[:1]

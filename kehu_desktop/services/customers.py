@@ -144,7 +144,7 @@ def _filtered(session: Session, flt: CustomerFilter) -> Select:
 def list_ids(
     session: Session, flt: CustomerFilter, sort_key: str = "code", descending: bool = False
 ) -> list[int]:
-    """The ids of the customers the filter selects, in list order."""
+    """The ids of every customer the filter selects, in list order."""
     column = _SORT_KEYS[sort_key]
     order = column.desc() if descending else column.asc()
     query = _filtered(session, flt).order_by(order, Customer.id)
@@ -154,6 +154,49 @@ def list_ids(
         exact = case((or_(Customer.code == term, Customer.name == term), 0), else_=1)
         query = query.order_by(None).order_by(exact, order, Customer.id)
     return first_column(session, query)
+
+
+@dataclass(frozen=True)
+class CustomerList:
+    """The list to show: ``truncated`` when a search matched more than the limit."""
+
+    ids: list[int]
+    truncated: bool = False
+
+
+SEARCH_LIMIT = 1000
+
+
+def list_customers(
+    session: Session,
+    flt: CustomerFilter,
+    sort_key: str = "code",
+    descending: bool = False,
+    limit: int = SEARCH_LIMIT,
+) -> CustomerList:
+    """The list for the window: every customer when browsing; when searching, at most
+    ``limit`` matches (the earliest customers first), sorted as asked.
+
+    A one-character search can match thousands of customers; nobody scrolls through those, and
+    stopping at ``limit`` keeps typing instant. The window says the list was cut short.
+    """
+    if not flt.text.strip():
+        return CustomerList(list_ids(session, flt, sort_key, descending))
+    column = _SORT_KEYS[sort_key]
+    query = _filtered(session, flt).add_columns(column).order_by(Customer.id).limit(limit + 1)
+    rows = session.execute(query).all()
+    term = flt.text.strip()
+    exact = set(
+        session.scalars(
+            select(Customer.id).where(
+                Customer.id.in_([r[0] for r in rows]),
+                or_(Customer.code == term, Customer.name == term),
+            )
+        )
+    )
+    shown = sorted(rows[:limit], key=lambda r: (r[1] is None, r[1], r[0]), reverse=descending)
+    shown.sort(key=lambda r: r[0] not in exact)  # stable: exact matches first, order kept
+    return CustomerList([r[0] for r in shown], truncated=len(rows) > limit)
 
 
 def any_customer(session: Session) -> bool:

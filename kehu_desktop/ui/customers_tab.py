@@ -195,18 +195,18 @@ class CustomersTab(QWidget):
 
         def query(_progress):
             with self._context.reader() as session:
-                return customers.list_ids(session, flt, key, descending), customers.any_customer(
-                    session
-                )
+                listing = customers.list_customers(session, flt, key, descending)
+                return listing, customers.any_customer(session)
 
         run_in_background(query, lambda result: self._show(generation, *result), self._failed)
 
     def _failed(self, error: Exception) -> None:
         show_error(self, "加载客户列表失败", error)
 
-    def _show(self, generation: int, ids: list[int], any_customer: bool) -> None:
+    def _show(self, generation: int, listing: customers.CustomerList, any_customer: bool) -> None:
         if generation != self._generation:
             return  # a newer query is on its way
+        ids = listing.ids
         current = self.current_id()
         self.model.set_ids(ids)
         wanted = self._select_after_load or current
@@ -216,7 +216,12 @@ class CustomersTab(QWidget):
             row = 0
         if row >= 0:
             self.table.selectRow(row)
-        self.count_label.setText(f"共 {len(ids):,} 位客户")
+        if listing.truncated:
+            self.count_label.setText(
+                f"匹配超过 {len(ids):,} 位，仅显示前 {len(ids):,} 位；请多输入几个字缩小范围"
+            )
+        else:
+            self.count_label.setText(f"共 {len(ids):,} 位客户")
         self.empty_hint.setVisible(not any_customer)
         self._update_buttons()
         self.loaded.emit(len(ids))
