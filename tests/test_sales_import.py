@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -66,6 +68,34 @@ def test_good_file_imports_and_reclassifies(context, customers, tmp_path):
         classes = dict(session.execute(select(Customer.code, Customer.abc_class)).all())
     # 1,300 of 2,500.50 puts KH000002 first; KH000001 starts at 52 % → both A; no sales → blank.
     assert classes == {"KH000001": "A", "KH000002": "A", "KH000003": "", "KH000004": ""}
+
+
+def save_formula_results(path, results: dict[str, str]) -> None:
+    """Store each formula cell's result as Excel does (openpyxl saves none): 17 digits."""
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    xml = parts[sheet].decode()
+    for cell, value in results.items():
+        xml = re.sub(rf'(<c r="{cell}"[^>]*>(<f>[^<]*</f>))<v ?/>', rf"\1<v>{value}</v>", xml)
+    parts[sheet] = xml.encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def test_formula_results_are_read_to_the_cent(context, customers, tmp_path):
+    """=1234.1*3 comes out of openpyxl as 3702.2999999999997; a typed 10.005 is still refused."""
+    path = write_sheet(tmp_path / "formula.xlsx", [
+        ("KH000001", "", "2026-10", "=1234.1*3", "=0.1*3"),
+        ("KH000002", "", "2026-10", 10.005, 1),
+    ])  # fmt: skip
+    save_formula_results(path, {"D2": "3702.2999999999997", "E2": "0.30000000000000004"})
+    with context.reader() as session:
+        plan = sales_import.read_sales_file(session, path)
+    assert [(bad.row, "两位小数" in bad.reason) for bad in plan.bad] == [(3, True)]
+    [good] = plan.good
+    assert (good.amount, good.quantity) == (Decimal("3702.30"), Decimal("0.3"))
 
 
 def test_bad_rows_are_reported_and_nothing_is_imported(context, customers, tmp_path):

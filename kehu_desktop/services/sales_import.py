@@ -177,13 +177,13 @@ def _check_row(plan, number, cells, columns, by_code, by_name, seen) -> None:
     try:
         if raw_amount in (None, ""):
             raise ValueError("缺少销售金额")
-        amount = parse_money(_plain_number(raw_amount))
+        amount = parse_money(_plain_number(raw_amount, 2))
     except ValueError as error:
         reasons.append(str(error).rstrip("。"))
     raw_quantity = _cell(cells, columns, "quantity")
     try:
         quantity = parse_quantity(
-            _plain_number(raw_quantity) if raw_quantity not in (None, "") else 0
+            _plain_number(raw_quantity, 4) if raw_quantity not in (None, "") else 0
         )
     except ValueError as error:
         reasons.append(str(error).rstrip("。"))
@@ -199,9 +199,17 @@ def _check_row(plan, number, cells, columns, by_code, by_name, seen) -> None:
         plan.good.append(SalesRow(number, customer[0], customer[1], month, amount, quantity))
 
 
-def _plain_number(value: object) -> object:
-    """Excel hands numbers over as floats; their shortest repr is what the user typed."""
+# A float this close to ``places`` decimals is a formula's binary rounding error, not a
+# fraction of a cent the user meant (=1234.1*3 is read as 3702.2999999999997).
+FORMULA_NOISE = 1e-6
+
+
+def _plain_number(value: object, places: int) -> object:
+    """Excel hands numbers over as floats; their shortest repr is what the user typed, and a
+    formula's result is rounded to ``places`` when it is within float noise of it."""
     if isinstance(value, float):
+        if abs(value - round(value, places)) < FORMULA_NOISE:
+            value = round(value, places)
         return Decimal(repr(value))
     return value
 
