@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressDialog, QTabWidget
@@ -15,16 +17,17 @@ from kehu_desktop.ui.complaint_settings_dialog import ComplaintSettingsDialog
 from kehu_desktop.ui.complaints_tab import ComplaintsTab
 from kehu_desktop.ui.customers_tab import CustomersTab
 from kehu_desktop.ui.errors import show_error
-from kehu_desktop.ui.form_settings_dialog import FormSettingsDialog
 from kehu_desktop.ui.key_account_settings_dialog import KeyAccountSettingsDialog
 from kehu_desktop.ui.key_accounts_tab import KeyAccountsTab
 from kehu_desktop.ui.layout_memory import LayoutMemory
-from kehu_desktop.ui.print_dialog import PrintDialog
-from kehu_desktop.ui.sales_import_dialog import SalesImportDialog
 from kehu_desktop.ui.staff_dialog import StaffDialog
 from kehu_desktop.ui.today_tab import TodayTab
 from kehu_desktop.ui.visit_frequency_dialog import VisitFrequencyDialog
 from kehu_desktop.ui.visits_tab import VisitsTab
+
+if TYPE_CHECKING:
+    from kehu_desktop.ui.print_dialog import PrintDialog
+    from kehu_desktop.ui.sales_import_dialog import SalesImportDialog
 
 
 class MainWindow(QMainWindow):
@@ -152,7 +155,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self._action(
             self.settings_menu, "公司与表单设置…",
-            lambda: FormSettingsDialog(self._context, self).exec(), None, "actionFormSettings",
+            self.form_settings, None, "actionFormSettings",
         )  # fmt: skip
         self._action(
             self.settings_menu, "拜访频率…", self.edit_visit_frequencies, None,
@@ -178,6 +181,11 @@ class MainWindow(QMainWindow):
         if hasattr(tab, "new_record"):
             tab.new_record()
 
+    def form_settings(self) -> None:
+        from kehu_desktop.ui.form_settings_dialog import FormSettingsDialog
+
+        FormSettingsDialog(self._context, self).exec()
+
     def print_current(self) -> PrintDialog:
         """Ctrl+P: the print dialog, with this desk's form and selected record preselected."""
         tab = self.tabs.currentWidget()
@@ -189,6 +197,9 @@ class MainWindow(QMainWindow):
         }.get(self.tabs.currentIndex(), ("customer_card", "customer"))
         record_id = tab.current_id() if hasattr(tab, "current_id") else None
         record = (kind, record_id) if record_id is not None else None
+        # Loaded on first use: the forms bring ReportLab and openpyxl, not needed at start-up.
+        from kehu_desktop.ui.print_dialog import PrintDialog
+
         self.print_dialog = PrintDialog(self._context, self._layout_memory, self, form, record)
         self.print_dialog.open()
         return self.print_dialog
@@ -299,6 +310,8 @@ class MainWindow(QMainWindow):
         )
 
     def import_sales(self) -> SalesImportDialog:
+        from kehu_desktop.ui.sales_import_dialog import SalesImportDialog
+
         dialog = SalesImportDialog(self._context, self)
         dialog.imported.connect(lambda _result: self.refresh())
         dialog.open()
@@ -317,7 +330,8 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             "关于客户管家",
-            f"客户管家 {__version__}\n小型企业客服部的客户档案、拜访、投诉与大客户管理。\n数据：{self._context.database.location}",
+            f"客户管家 {__version__}\n小型企业客服部的客户档案、拜访、投诉与大客户管理。\n"
+            f"数据：{self._context.database.location}",
         )
 
     def closeEvent(self, event) -> None:
