@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -30,6 +31,7 @@ from kehu_desktop.services.key_accounts import CountermeasureRow
 from kehu_desktop.ui.credit_dialog import CreditDialog
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.list_view import table_view
 from kehu_desktop.ui.record_table import Column, RecordTableModel
 from kehu_desktop.ui.service_dialog import ERROR_STYLE, ServiceDialog
 from kehu_desktop.ui.survey_dialog import SurveyDialog
@@ -89,16 +91,19 @@ CARD_LABELS = {
 }
 
 
-def _table(name: str, model: RecordTableModel) -> QTableView:
-    view = QTableView(objectName=name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
+W = TypeVar("W", bound=QWidget)
+
+
+def view_with_buttons(container: W, view: QTableView, *buttons: QPushButton) -> W:
+    """``view`` above a row of ``buttons`` (left-aligned), laid out in ``container``."""
+    box = QVBoxLayout(container)
+    box.addWidget(view)
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch()
+    box.addLayout(row)
+    return container
 
 
 class CountermeasureDialog(ServiceDialog):
@@ -181,7 +186,7 @@ class KeyAccountCardDialog(QDialog):
         self.measures_model = RecordTableModel(MEASURE_COLUMNS, self)
         self.tabs.addTab(self._measures_page(), "对策一览")
         self.interactions_model = RecordTableModel(INTERACTION_COLUMNS, self)
-        self.tabs.addTab(_table("interactionTable", self.interactions_model), "交往记录")
+        self.tabs.addTab(table_view("interactionTable", self.interactions_model), "交往记录")
         self.surveys_model = RecordTableModel(SURVEY_COLUMNS, self)
         self.tabs.addTab(self._surveys_page(), "满意度调查")
         self.credit_model = RecordTableModel(CREDIT_COLUMNS, self)
@@ -248,48 +253,36 @@ class KeyAccountCardDialog(QDialog):
         return page
 
     def _measures_page(self) -> QWidget:
-        self.measures_view = _table("countermeasureTable", self.measures_model)
+        self.measures_view = table_view("countermeasureTable", self.measures_model)
         self.measures_view.doubleClicked.connect(lambda _i: self.edit_measure())
         add = QPushButton("新增对策…", objectName="addMeasure")
         edit = QPushButton("修改…", objectName="editMeasure")
         add.clicked.connect(lambda: self.edit_measure(new=True))
         edit.clicked.connect(lambda: self.edit_measure())
         add.setEnabled(self._card.active)
-        return self._page(self.measures_view, add, edit)
+        return view_with_buttons(QWidget(), self.measures_view, add, edit)
 
     def _surveys_page(self) -> QWidget:
         self.trend = TrendChart(parent=self)
         self.trend.setObjectName("surveyTrend")
         self.trend_label = QLabel(objectName="surveyTrendText")
-        self.surveys_view = _table("surveyTable", self.surveys_model)
+        self.surveys_view = table_view("surveyTable", self.surveys_model)
         add = QPushButton("新建满意度调查…", objectName="addSurvey")
         add.clicked.connect(self.add_survey)
-        page = self._page(self.surveys_view, add)
+        page = view_with_buttons(QWidget(), self.surveys_view, add)
         page.layout().insertWidget(0, self.trend)
         page.layout().insertWidget(1, self.trend_label)
         return page
 
     def _credit_page(self) -> QWidget:
         self.credit_label = QLabel(objectName="creditState", wordWrap=True)
-        self.credit_view = _table("creditTable", self.credit_model)
+        self.credit_view = table_view("creditTable", self.credit_model)
         evaluate = QPushButton("信用评定…", objectName="evaluateCredit")
         evaluate.clicked.connect(self.evaluate_credit)
         evaluate.setEnabled(self._context.operator.is_supervisor)
         evaluate.setToolTip("" if evaluate.isEnabled() else "信用评定由主管进行")
-        page = self._page(self.credit_view, evaluate)
+        page = view_with_buttons(QWidget(), self.credit_view, evaluate)
         page.layout().insertWidget(0, self.credit_label)
-        return page
-
-    @staticmethod
-    def _page(view: QTableView, *buttons: QPushButton) -> QWidget:
-        page = QWidget()
-        box = QVBoxLayout(page)
-        box.addWidget(view)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch()
-        box.addLayout(row)
         return page
 
     # --- values ----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QGroupBox,
@@ -31,8 +30,9 @@ from kehu_desktop.services import (
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.ui.background import run_in_background
 from kehu_desktop.ui.errors import show_error
-from kehu_desktop.ui.key_account_card import KeyAccountCardDialog
+from kehu_desktop.ui.key_account_card import KeyAccountCardDialog, view_with_buttons
 from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.list_view import table_view
 from kehu_desktop.ui.proposal_dialog import DecisionDialog, ProposalDialog
 from kehu_desktop.ui.record_table import Column, RecordTableModel
 
@@ -88,18 +88,6 @@ class _Loaded:
     kpis: key_account_kpis.KeyAccountKpis
 
 
-def _table(name: str, model: RecordTableModel) -> QTableView:
-    view = QTableView(objectName=name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
 class KeyAccountsTab(QWidget):
     """Signals: ``loaded(int)`` with the number of key accounts after each reload;
     ``changed()`` after something here changed customers (a designation, ABC classes);
@@ -122,7 +110,7 @@ class KeyAccountsTab(QWidget):
         self.period.currentIndexChanged.connect(self.reload)
 
         self.model = RecordTableModel(COLUMNS, self)
-        self.table = _table("keyAccountTable", self.model)
+        self.table = table_view("keyAccountTable", self.model)
         # activated: Enter or double-click, as the platform has it.
         self.table.activated.connect(lambda _i: self.open_current())
         # Fit the columns to the first rows only when no remembered widths exist.
@@ -140,7 +128,7 @@ class KeyAccountsTab(QWidget):
         self.export_button.clicked.connect(lambda: self.export_xlsx())
 
         self.proposals_model = RecordTableModel(PROPOSAL_COLUMNS, self)
-        self.proposals_table = _table("pendingProposalTable", self.proposals_model)
+        self.proposals_table = table_view("pendingProposalTable", self.proposals_model)
         self.approve_button = QPushButton("批准…", objectName="approveProposal")
         self.reject_button = QPushButton("驳回…", objectName="rejectProposal")
         self.approve_button.clicked.connect(lambda: self.decide(approve=True))
@@ -151,7 +139,7 @@ class KeyAccountsTab(QWidget):
             button.setToolTip("" if supervisor else "大客户申请由主管审批")
 
         self.suggestions_model = RecordTableModel(SUGGESTION_COLUMNS, self)
-        self.suggestions_table = _table("abcSuggestionTable", self.suggestions_model)
+        self.suggestions_table = table_view("abcSuggestionTable", self.suggestions_model)
         self.suggestions_table.doubleClicked.connect(lambda _i: self.propose_suggestion())
         self.suggest_button = QPushButton("为所选客户提出申请…", objectName="proposeSuggestion")
         self.suggest_button.clicked.connect(self.propose_suggestion)
@@ -172,11 +160,16 @@ class KeyAccountsTab(QWidget):
         upper_box.setContentsMargins(0, 0, 0, 0)
         upper_box.addWidget(self.table)
         upper_box.addLayout(buttons)
-        self.proposals_box = self._group(
-            "待审批的大客户申请", self.proposals_table, self.approve_button, self.reject_button
+        self.proposals_box = view_with_buttons(
+            QGroupBox("待审批的大客户申请"),
+            self.proposals_table,
+            self.approve_button,
+            self.reject_button,
         )
-        self.suggestions_box = self._group(
-            "ABC 建议：A 类客户尚未设为大客户", self.suggestions_table, self.suggest_button
+        self.suggestions_box = view_with_buttons(
+            QGroupBox("ABC 建议：A 类客户尚未设为大客户"),
+            self.suggestions_table,
+            self.suggest_button,
         )
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.proposals_box)
@@ -192,18 +185,6 @@ class KeyAccountsTab(QWidget):
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.splitter)
-
-    @staticmethod
-    def _group(title: str, view: QTableView, *buttons: QPushButton) -> QGroupBox:
-        group = QGroupBox(title)
-        box = QVBoxLayout(group)
-        box.addWidget(view)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch()
-        box.addLayout(row)
-        return group
 
     # --- loading ---------------------------------------------------------------------------
 
