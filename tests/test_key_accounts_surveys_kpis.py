@@ -31,6 +31,8 @@ def test_weighted_overall_score_and_trend(context):
         rows = satisfaction.surveys(session, customer)
     assert [r.overall_score for r in rows] == [Decimal("4.45"), Decimal("3.70")]
     assert rows[1].respondent == "李强"
+    assert rows[0].surveyor == context.operator.name
+    assert rows[0].items[0] == ("产品质量", Decimal("25"), 5)
     trend = satisfaction.trend(rows)
     assert trend.points[0] == (date(2026, 3, 1), Decimal("3.70"))
     assert trend.change == Decimal("0.75")

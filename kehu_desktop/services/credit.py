@@ -14,9 +14,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from kehu_desktop.models import CreditEvaluation, CreditItemScore, Customer, SalesRecord, Staff
+from kehu_desktop.models import CreditEvaluation, CreditItemScore, Customer, SalesRecord
 from kehu_desktop.services import weighted_items
 from kehu_desktop.services.errors import NotFoundError, ValidationError
 from kehu_desktop.services.operators import Operator
@@ -228,18 +228,13 @@ def evaluate(
 
 def history(session: Session, customer_id: int) -> list[EvaluationRow]:
     """The customer's evaluations, newest first."""
-    query = (
-        select(CreditEvaluation, Staff.name)
-        .outerjoin(Staff, Staff.id == CreditEvaluation.evaluator_id)
-        .where(CreditEvaluation.customer_id == customer_id)
-        .options(selectinload(CreditEvaluation.items))
-        .order_by(CreditEvaluation.evaluated_on.desc(), CreditEvaluation.id.desc())
-    )
+    forms = weighted_items.filled_forms(session, CreditEvaluation, customer_id,
+                                        CreditEvaluation.evaluated_on,
+                                        CreditEvaluation.evaluator_id)  # fmt: skip
     return [
-        EvaluationRow(e.id, e.evaluated_on, name or "", e.total_score, e.rating, e.credit_limit,
-                      e.credit_days, e.notes,
-                      tuple((i.item, i.weight, i.score) for i in e.items))
-        for e, name in session.execute(query)
+        EvaluationRow(e.id, e.evaluated_on, name, e.total_score, e.rating, e.credit_limit,
+                      e.credit_days, e.notes, scores)
+        for e, name, scores in forms
     ]  # fmt: skip
 
 

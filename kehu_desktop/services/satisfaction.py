@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from kehu_desktop.models import Customer, SatisfactionSurvey, Staff, SurveyItemScore
+from kehu_desktop.models import Customer, SatisfactionSurvey, SurveyItemScore
 from kehu_desktop.services import weighted_items
 from kehu_desktop.services.errors import NotFoundError, ValidationError
 from kehu_desktop.services.operators import Operator
@@ -135,18 +134,13 @@ def record_survey(
 
 def surveys(session: Session, customer_id: int) -> list[SurveyRow]:
     """The customer's surveys, newest first."""
-    query = (
-        select(SatisfactionSurvey, Staff.name)
-        .outerjoin(Staff, Staff.id == SatisfactionSurvey.surveyor_id)
-        .where(SatisfactionSurvey.customer_id == customer_id)
-        .options(selectinload(SatisfactionSurvey.items))
-        .order_by(SatisfactionSurvey.surveyed_on.desc(), SatisfactionSurvey.id.desc())
-    )
+    forms = weighted_items.filled_forms(session, SatisfactionSurvey, customer_id,
+                                        SatisfactionSurvey.surveyed_on,
+                                        SatisfactionSurvey.surveyor_id)  # fmt: skip
     return [
-        SurveyRow(s.id, s.surveyed_on, name or "", s.respondent, s.overall_score, s.notes,
-                  tuple((i.item, i.weight, i.score) for i in s.items))
-        for s, name in session.execute(query)
-    ]  # fmt: skip
+        SurveyRow(s.id, s.surveyed_on, name, s.respondent, s.overall_score, s.notes, scores)
+        for s, name, scores in forms
+    ]
 
 
 def trend(rows: Sequence[SurveyRow]) -> Trend:

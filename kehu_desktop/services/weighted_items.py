@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+
+from kehu_desktop.models import Staff
 from kehu_desktop.services.errors import ValidationError
 
 TWO_PLACES = Decimal("0.01")
@@ -68,3 +74,25 @@ def weighted_average(items: Sequence[WeightedItem], scores: Mapping[str, Decimal
         return Decimal("0.00")
     weighted = sum((i.weight * Decimal(scores[i.item]) for i in items), Decimal(0))
     return (weighted / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def filled_forms(
+    session: Session,
+    form: type,
+    customer_id: int,
+    dated: InstrumentedAttribute[date],
+    filled_by: InstrumentedAttribute[int | None],
+) -> list[tuple[Any, str, tuple[tuple[str, Decimal, Any], ...]]]:
+    """A customer's filled-in forms (evaluations, surveys), newest first: each form, the name of
+    who filled it in, and its (item, weight, score) lines."""
+    query = (
+        select(form, Staff.name)
+        .outerjoin(Staff, Staff.id == filled_by)
+        .where(form.customer_id == customer_id)
+        .options(selectinload(form.items))
+        .order_by(dated.desc(), form.id.desc())
+    )
+    return [
+        (row, name or "", tuple((i.item, i.weight, i.score) for i in row.items))
+        for row, name in session.execute(query)
+    ]
