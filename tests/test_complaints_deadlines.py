@@ -109,3 +109,35 @@ def test_deadline_note_in_working_days(context):
     assert note(date(2026, 11, 23)) == "已超期 2 个工作日"
     advance(context, complaint_id, complaints.Status.REPLIED, start=datetime(2026, 11, 20, 9))
     assert note(date(2026, 11, 23)) == "超期 1 个工作日答复"
+
+
+def test_escalation_deadline_flags_an_unacknowledged_escalation(context, supervisor):
+    """The escalation setting decides when a 主管 must have acknowledged; past it, the list row
+    and the detail record say so until someone does."""
+    customer = make_customer(context, "苏州恒信精密有限公司")
+    with context.session() as session:
+        complaints.ESCALATION_DAYS.put(session, {"重大": 2, "特殊": 1})
+    # Friday 10-09; Saturday 10-10 is a 调休 working day, so two working days end on 10-12.
+    complaint_id = register(
+        context, customer, received_at=datetime(2026, 10, 9, 10), severity="重大"
+    )
+
+    def state(today: date) -> tuple:
+        with context.reader() as session:
+            row = complaints.list_complaints(session, today=today)[0]
+            detail = complaints.load_detail(session, context.operator, complaint_id, today)
+        assert row.escalation_deadline == detail.escalation_deadline
+        assert row.escalation_overdue == detail.escalation_overdue
+        return row.escalation_deadline, row.escalation_pending, row.escalation_overdue
+
+    assert state(date(2026, 10, 12)) == (date(2026, 10, 12), True, False)
+    assert state(date(2026, 10, 13)) == (date(2026, 10, 12), True, True)
+    with context.session() as session:
+        complaints.acknowledge_escalation(session, supervisor, complaint_id, "已阅")
+    assert state(date(2026, 10, 13)) == (date(2026, 10, 12), False, False)
+    ordinary = register(context, customer, received_at=datetime(2026, 10, 9, 11))
+    with context.reader() as session:
+        row = next(r for r in complaints.list_complaints(session) if r.id == ordinary)
+    assert (row.escalation_deadline, row.escalation_pending, row.escalation_overdue) == (
+        None, False, False,
+    )  # fmt: skip

@@ -196,6 +196,21 @@ def test_escalation_banner_and_handover(qtbot, context, layout, customer, agent,
     assert dialog.banner.isHidden()
 
 
+def test_escalation_past_its_deadline_stands_out(qtbot, tab, context, layout, customer):
+    """A 重大 complaint registered on 2026-03-02 had to be acknowledged by 03-03."""
+    complaint_id = register(context, customer, severity="重大", received_at=datetime(2026, 3, 2, 9))
+    advance(context, complaint_id, Status.REPLIED, start=datetime(2026, 3, 2, 9))
+    _reload(qtbot, tab)
+    assert tab.model.index(0, 4).data() == "重大（升级超期未确认）"
+    background = tab.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole)
+    assert background.color() == WARNING_BACKGROUND
+    assert "升级超期 1 宗" in tab.summary.text()
+    dialog = ComplaintDialog(context, layout, complaint_id)
+    qtbot.addWidget(dialog)
+    assert dialog.values["escalation_deadline"].text() == "2026-03-03"
+    assert "超过确认期限（2026-03-03）" in dialog.banner.text()
+
+
 def test_open_from_the_list_and_export(qtbot, tab, context, customer, tmp_path):
     register(context, customer)
     _reload(qtbot, tab)

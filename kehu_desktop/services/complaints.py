@@ -23,7 +23,7 @@ from kehu_desktop.services.errors import NotFoundError, PermissionDenied, UserEr
 from kehu_desktop.services.operators import Operator
 from kehu_desktop.services.parsing import parse_money, parse_quantity
 from kehu_desktop.services.settings import SettingSpec
-from kehu_desktop.services.working_days import load_calendar, save_calendar
+from kehu_desktop.services.working_days import WorkCalendar, load_calendar, save_calendar
 
 CHANNELS = ("电话", "上门", "邮件", "信函", "网络")
 CATEGORIES = ("产品质量", "交货期", "服务态度", "价格结算", "包装运输", "其他")
@@ -243,8 +243,47 @@ def deadline_for(session: Session, severity: str, received: date) -> date:
 
 
 def escalation_deadline(session: Session, severity: str, received: date) -> date | None:
-    days = ESCALATION_DAYS.get(session).get(severity)
-    return None if days is None else load_calendar(session).add_working_days(received, int(days))
+    """The day by which a 主管 must acknowledge the escalation of a complaint of ``severity``
+    received on ``received``; None when that severity is not escalated."""
+    return _escalation_due(load_calendar(session), ESCALATION_DAYS.get(session), severity, received)
+
+
+def _escalation_due(
+    calendar: WorkCalendar, days: dict[str, int], severity: str, received: date
+) -> date | None:
+    return (
+        None if severity not in days else calendar.add_working_days(received, int(days[severity]))
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What deadline flags are measured against: a day, the working calendar and the
+    escalation periods, read once per listing."""
+
+    today: date
+    calendar: WorkCalendar
+    escalation_days: dict[str, int]
+
+    @classmethod
+    def read(cls, session: Session, today: date | None = None) -> Clock:
+        return cls(today or date.today(), load_calendar(session), ESCALATION_DAYS.get(session))
+
+
+def _escalation_flags(c: Complaint, clock: Clock) -> dict[str, object]:
+    """The escalation fields of a list row or detail record: pending until a 主管 acknowledges,
+    overdue once the escalation deadline (working days from registration) has passed."""
+    due = (
+        _escalation_due(clock.calendar, clock.escalation_days, c.severity, c.received_at.date())
+        if c.escalated
+        else None
+    )
+    pending = c.escalated and c.escalation_acknowledged_at is None
+    return {
+        "escalation_deadline": due,
+        "escalation_pending": pending,
+        "escalation_overdue": pending and due is not None and due < clock.today,
+    }
 
 
 def _validate_registration(session: Session, data: RegistrationInput) -> None:
@@ -663,7 +702,9 @@ class ComplaintRow:
     first_responsible: str
     handler: str
     deadline: date
+    escalation_deadline: date | None
     escalation_pending: bool
+    escalation_overdue: bool
     overdue: bool
     due_today: bool
 
@@ -679,7 +720,8 @@ def list_complaints(
 ) -> list[ComplaintRow]:
     """The ledger (台账), newest first, with the overdue / due-today / escalation flags."""
     flt = flt or ComplaintFilter()
-    today = today or date.today()
+    clock = Clock.read(session, today)
+    today = clock.today
     first, handler = aliased(Staff), aliased(Staff)
     query = (
         select(Complaint, Customer.name, first.name, handler.name)
@@ -713,20 +755,20 @@ def list_complaints(
         running = c.status in UNANSWERED_STATUSES
         rows.append(
             ComplaintRow(
-                c.id,
-                c.number,
-                c.received_at,
-                customer,
-                c.category,
-                c.severity,
-                c.status,
-                first_name,
-                handler_name or "",
-                c.deadline,
-                c.escalated and c.escalation_acknowledged_at is None,
-                running and c.deadline < today,
-                running and c.deadline == today,
-            )  # fmt: skip
+                id=c.id,
+                number=c.number,
+                received_at=c.received_at,
+                customer=customer,
+                category=c.category,
+                severity=c.severity,
+                status=c.status,
+                first_responsible=first_name,
+                handler=handler_name or "",
+                deadline=c.deadline,
+                overdue=running and c.deadline < today,
+                due_today=running and c.deadline == today,
+                **_escalation_flags(c, clock),
+            )
         )
     return rows
 
@@ -786,18 +828,22 @@ class ComplaintDetail:
     closed_at: datetime | None
     cancel_reason: str
     allowed: tuple[Action, ...]
+    escalation_deadline: date | None = None
+    escalation_pending: bool = False
+    escalation_overdue: bool = False
     deadline_note: str = ""
     events: tuple[EventRow, ...] = field(default=())
 
 
-def _deadline_note(session: Session, c: Complaint, today: date) -> str:
+def _deadline_note(c: Complaint, clock: Clock) -> str:
     """How the reply deadline stands, in working days: 还剩 2 个工作日, 已超期 1 个工作日 …"""
     if c.replied_at is not None:
-        late = load_calendar(session).working_days_between(c.deadline, c.replied_at.date())
+        late = clock.calendar.working_days_between(c.deadline, c.replied_at.date())
         return "按期答复" if late <= 0 else f"超期 {late} 个工作日答复"
     if c.status not in UNANSWERED_STATUSES:
         return ""
-    left = load_calendar(session).working_days_between(today, c.deadline)
+    today = clock.today
+    left = clock.calendar.working_days_between(today, c.deadline)
     if c.deadline == today:
         return "今天到期"
     return f"还剩 {left} 个工作日" if c.deadline > today else f"已超期 {-left} 个工作日"
@@ -807,6 +853,7 @@ def load_detail(
     session: Session, operator: Operator, complaint_id: int, today: date | None = None
 ) -> ComplaintDetail:
     c = _get(session, complaint_id)
+    clock = Clock.read(session, today)
     names = dict(session.execute(select(Staff.id, Staff.name)).all())
     events = tuple(
         EventRow(
@@ -835,19 +882,21 @@ def load_detail(
         c.department_opinion, c.result, c.return_quantity, c.return_amount,
         c.exchange_quantity, c.exchange_amount, c.claim_amount, c.reply, c.replied_at,
         c.satisfaction, c.revisited_at, c.unreachable_reason, c.closed_at, c.cancel_reason,
-        tuple(allowed_actions(c, operator)), _deadline_note(session, c, today or date.today()),
-        events,
+        tuple(allowed_actions(c, operator)), **_escalation_flags(c, clock),
+        deadline_note=_deadline_note(c, clock), events=events,
     )  # fmt: skip
 
 
 EXPORT_HEADERS = ("投诉编号", "受理时间", "客户", "类别", "严重程度", "状态", "首问责任人",
-                  "当前处理人", "答复期限", "已超期", "待主管确认")  # fmt: skip
+                  "当前处理人", "答复期限", "已超期", "待主管确认", "升级确认期限",
+                  "升级超期未确认")  # fmt: skip
 
 
 def export_rows(rows: list[ComplaintRow]) -> list[tuple]:
     return [
         (r.number, r.received_at, r.customer, r.category, r.severity, r.status,
-         r.first_responsible, r.handler, r.deadline, r.overdue, r.escalation_pending)
+         r.first_responsible, r.handler, r.deadline, r.overdue, r.escalation_pending,
+         r.escalation_deadline, r.escalation_overdue)
         for r in rows
     ]  # fmt: skip
 
@@ -876,7 +925,9 @@ def load_deadline_settings(session: Session) -> DeadlineSettings:
 
 
 def save_deadline_settings(session: Session, operator: Operator, values: DeadlineSettings) -> None:
-    """Deadlines apply to complaints registered from now on; 主管/管理员 only."""
+    """主管/管理员 only. A reply deadline is fixed at registration, so a new one applies to
+    complaints registered from now on; escalation deadlines are counted from each pending
+    complaint's registration with the setting in force."""
     operator.require_supervisor()
     for severity, days in {**values.deadline_days, **values.escalation_days}.items():
         if severity not in SEVERITIES or not 0 <= days <= 60:

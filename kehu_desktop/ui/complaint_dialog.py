@@ -58,6 +58,7 @@ SECTIONS = {
         ("batch_no", "批号"), ("order_no", "订单号"), ("category", "投诉类别"),
         ("severity", "严重程度"), ("description", "投诉内容"), ("demand", "客户要求"),
         ("first_responsible", "首问责任人"), ("handler", "当前处理人"), ("deadline", "答复期限"),
+        ("escalation_deadline", "升级确认期限"),
     ),
     "处理": (
         ("department", "责任部门"), ("cause", "调查结果及原因"), ("measures", "处理措施"),
@@ -161,7 +162,12 @@ class ComplaintDialog(QDialog):
 
     def _show_banner(self, d: ComplaintDetail) -> None:
         notes = []
-        if d.escalated and d.escalation_acknowledged_at is None:
+        if d.escalation_overdue:
+            notes.append(
+                f"{d.severity}投诉升级已超过确认期限（{d.escalation_deadline.isoformat()}），"
+                "主管尚未确认。"
+            )
+        elif d.escalation_pending:
             notes.append(f"{d.severity}投诉已升级至主管，等待主管确认。")
         running = d.status in complaints.UNANSWERED_STATUSES
         if running and d.deadline < date.today():

@@ -37,13 +37,15 @@ LIST_LIMIT = ComplaintFilter.limit
 
 
 def row_tint(row: ComplaintRow) -> str:
-    """Overdue rows in red, due today in amber."""
-    if row.overdue:
+    """Rows past the reply or the escalation deadline in red, due today in amber."""
+    if row.overdue or row.escalation_overdue:
         return "warning"
     return "notice" if row.due_today else ""
 
 
 def _severity_text(row: ComplaintRow) -> str:
+    if row.escalation_overdue:
+        return f"{row.severity}（升级超期未确认）"
     return f"{row.severity}（待主管确认）" if row.escalation_pending else row.severity
 
 
@@ -183,12 +185,15 @@ class ComplaintsTab(QWidget):
             self.table.resizeColumnsToContents()
         overdue = sum(r.overdue for r in rows)
         pending = sum(r.escalation_pending for r in rows)
+        late = sum(r.escalation_overdue for r in rows)
         shown = (
             f"最新 {len(rows):,} 宗（请用筛选缩小范围）"
             if len(rows) >= LIST_LIMIT
             else f"共 {len(rows)} 宗"
         )
-        self.summary.setText(f"{shown} · 超期 {overdue} 宗 · 待主管确认 {pending} 宗")
+        self.summary.setText(
+            f"{shown} · 超期 {overdue} 宗 · 待主管确认 {pending} 宗（升级超期 {late} 宗）"
+        )
         for index, row in enumerate(rows):
             if row.id == selected:
                 self.table.selectRow(index)
