@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from kehu_desktop.services import designation, key_account_kpis, satisfaction
-from kehu_desktop.services.errors import ValidationError
+from kehu_desktop.services.errors import PermissionDenied, ValidationError
 from tests.helpers.customers import make_customer
 from tests.helpers.key_accounts import add_visit, make_key_account
 
@@ -130,3 +130,14 @@ def test_revisit_result_does_not_depend_on_other_cards(context, supervisor):
         together = key_account_kpis.compute(session, start, end, today)
     assert (alone.accounts, alone.on_schedule) == (1, 0)
     assert (together.accounts, together.on_schedule) == (2, 1)
+
+
+def test_survey_items_are_the_supervisors_to_change(context, agent, supervisor):
+    rows = [{"item": "产品质量", "weight": "60"}, {"item": "交货及时", "weight": "40"}]
+    with context.session() as session, pytest.raises(PermissionDenied):
+        satisfaction.put_items(session, agent, rows)
+    with context.session() as session:
+        satisfaction.put_items(session, supervisor, rows)
+    with context.reader() as session:
+        stored = satisfaction.items(session)
+    assert [(i.item, i.weight) for i in stored] == [("产品质量", 60), ("交货及时", 40)]

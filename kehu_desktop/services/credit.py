@@ -91,16 +91,13 @@ def is_over_limit(limit: Decimal | None, outstanding: Decimal) -> bool:
 
 
 def items(session: Session) -> list[WeightedItem]:
-    return weighted_items.from_setting(ITEMS.get(session))
+    return weighted_items.load_items(session, ITEMS)
 
 
 def put_items(
     session: Session, operator: Operator, rows: Sequence[Mapping[str, str]]
 ) -> list[WeightedItem]:
-    operator.require_supervisor()
-    parsed = weighted_items.parse_items(rows, "信用评定项目")
-    ITEMS.put(session, weighted_items.to_setting(parsed))
-    return parsed
+    return weighted_items.store_items(session, operator, ITEMS, rows, "信用评定项目")
 
 
 def bands(session: Session) -> list[CreditBand]:

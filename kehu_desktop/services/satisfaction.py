@@ -71,16 +71,13 @@ class Trend:
 
 
 def items(session: Session) -> list[WeightedItem]:
-    return weighted_items.from_setting(ITEMS.get(session))
+    return weighted_items.load_items(session, ITEMS)
 
 
 def put_items(
     session: Session, operator: Operator, rows: Sequence[Mapping[str, str]]
 ) -> list[WeightedItem]:
-    operator.require_supervisor()
-    parsed = weighted_items.parse_items(rows, "满意度调查项目")
-    ITEMS.put(session, weighted_items.to_setting(parsed))
-    return parsed
+    return weighted_items.store_items(session, operator, ITEMS, rows, "满意度调查项目")
 
 
 def parse_scores(all_items: Sequence[WeightedItem], raw: Mapping[str, str | int]) -> dict[str, int]:

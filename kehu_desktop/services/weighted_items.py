@@ -17,6 +17,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from kehu_desktop.models import Staff
 from kehu_desktop.services.errors import ValidationError
+from kehu_desktop.services.operators import Operator
+from kehu_desktop.services.settings import SettingSpec
 
 TWO_PLACES = Decimal("0.01")
 
@@ -27,12 +29,23 @@ class WeightedItem:
     weight: Decimal
 
 
-def from_setting(raw: Sequence[Mapping[str, object]]) -> list[WeightedItem]:
-    return [WeightedItem(str(r["item"]), Decimal(str(r["weight"]))) for r in raw]
+def load_items(session: Session, setting: SettingSpec) -> list[WeightedItem]:
+    """The items and weights stored in ``setting``."""
+    return [WeightedItem(str(r["item"]), Decimal(str(r["weight"]))) for r in setting.get(session)]
 
 
-def to_setting(items: Sequence[WeightedItem]) -> list[dict[str, object]]:
-    return [{"item": i.item, "weight": float(i.weight)} for i in items]
+def store_items(
+    session: Session,
+    operator: Operator,
+    setting: SettingSpec,
+    rows: Sequence[Mapping[str, str]],
+    what: str,
+) -> list[WeightedItem]:
+    """Check and store new items and weights (主管 only); ``what`` names the form in messages."""
+    operator.require_supervisor()
+    parsed = parse_items(rows, what)
+    setting.put(session, [{"item": i.item, "weight": float(i.weight)} for i in parsed])
+    return parsed
 
 
 def parse_items(rows: Sequence[Mapping[str, str]], what: str) -> list[WeightedItem]:
