@@ -3,7 +3,7 @@
 Revisit rate: of the key accounts on the list during the period, the share that were never
 left unvisited longer than their card's interval. Inside the period (from the later of its
 start and the designation) every gap between contacts must be at most the interval, counting
-from the last contact before the period (or the designation, if there was none) up to the
+from the last contact before the period or the designation, whichever is later, up to the
 period's end, or today if that is earlier. Any visit record counts, whatever its method.
 
 Average satisfaction: the mean overall score of the surveys of key-account customers dated in
