@@ -141,3 +141,31 @@ def test_escalation_deadline_flags_an_unacknowledged_escalation(context, supervi
     assert (row.escalation_deadline, row.escalation_pending, row.escalation_overdue) == (
         None, False, False,
     )  # fmt: skip
+
+
+def test_detail_carries_the_reply_deadline_flags(context):
+    """The detail dialog shows these flags; the service computes them as for the list."""
+    customer = make_customer(context, "宁波海通塑胶有限公司")
+    complaint_id = register(context, customer, received_at=datetime(2026, 11, 16, 9))  # due 11-19
+
+    def flags(today: date) -> tuple[bool, bool]:
+        with context.reader() as session:
+            detail = complaints.load_detail(session, context.operator, complaint_id, today)
+        return detail.overdue, detail.due_today
+
+    assert flags(date(2026, 11, 18)) == (False, False)
+    assert flags(date(2026, 11, 19)) == (False, True)
+    assert flags(date(2026, 11, 20)) == (True, False)
+    advance(context, complaint_id, complaints.Status.REPLIED, start=datetime(2026, 11, 20, 9))
+    assert flags(date(2026, 11, 23)) == (False, False)
+
+
+def test_escalation_follows_the_setting(context):
+    customer = make_customer(context, "天津博远化工有限公司")
+    with context.session() as session:
+        complaints.ESCALATION_DAYS.put(session, {"重大": 1})
+        assert complaints.escalates(session, "重大")
+        assert not complaints.escalates(session, "特殊")
+    special = register(context, customer, severity="特殊")
+    with context.reader() as session:
+        assert not session.get(Complaint, special).escalated

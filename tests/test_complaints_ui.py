@@ -94,6 +94,19 @@ def test_register_through_the_dialog(qtbot, tab, context, customer):
     assert row.first_responsible == context.operator.name
 
 
+def test_registration_says_whether_the_setting_escalates(qtbot, tab, context, customer):
+    """The escalation note follows the escalation setting, not a rule of the dialog's own."""
+    with context.session() as session:
+        complaints.ESCALATION_DAYS.put(session, {"重大": 1})
+    dialog = tab.new_record(customer)
+    dialog.received_at.setDateTime(datetime(2026, 10, 9, 10))
+    dialog.severity.setCurrentIndex(dialog.severity.findText("特殊"))
+    assert "升级" not in dialog.deadline_label.text()
+    dialog.severity.setCurrentIndex(dialog.severity.findText("重大"))
+    assert "升级至主管，须于 2026-10-10 前确认" in dialog.deadline_label.text()
+    dialog.reject()
+
+
 def _button(dialog: ComplaintDialog, action: Action) -> QPushButton:
     return dialog.action_buttons[action]
 

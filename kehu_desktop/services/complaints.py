@@ -242,6 +242,11 @@ def deadline_for(session: Session, severity: str, received: date) -> date:
     return load_calendar(session).add_working_days(received, days)
 
 
+def escalates(session: Session, severity: str) -> bool:
+    """Whether a complaint of ``severity`` is escalated to the 主管 role when registered."""
+    return severity in ESCALATION_DAYS.get(session)
+
+
 def escalation_deadline(session: Session, severity: str, received: date) -> date | None:
     """The day by which a 主管 must acknowledge the escalation of a complaint of ``severity``
     received on ``received``; None when that severity is not escalated."""
@@ -270,16 +275,20 @@ class Clock:
         return cls(today or date.today(), load_calendar(session), ESCALATION_DAYS.get(session))
 
 
-def _escalation_flags(c: Complaint, clock: Clock) -> dict[str, object]:
-    """The escalation fields of a list row or detail record: pending until a 主管 acknowledges,
-    overdue once the escalation deadline (working days from registration) has passed."""
+def _deadline_flags(c: Complaint, clock: Clock) -> dict[str, object]:
+    """The deadline fields of a list row or detail record. The reply is overdue or due today
+    while unanswered; an escalation is pending until a 主管 acknowledges it, overdue once its
+    deadline (working days from registration) has passed."""
     due = (
         _escalation_due(clock.calendar, clock.escalation_days, c.severity, c.received_at.date())
         if c.escalated
         else None
     )
     pending = c.escalated and c.escalation_acknowledged_at is None
+    running = c.status in UNANSWERED_STATUSES
     return {
+        "overdue": running and c.deadline < clock.today,
+        "due_today": running and c.deadline == clock.today,
         "escalation_deadline": due,
         "escalation_pending": pending,
         "escalation_overdue": pending and due is not None and due < clock.today,
@@ -341,7 +350,7 @@ def _insert(
     year = received.year
     seq = (session.scalar(select(func.max(Complaint.seq)).where(Complaint.year == year)) or 0) + 1
     responsible = data.first_responsible_id or operator.id
-    escalated = data.severity in ESCALATION_DAYS.get(session)
+    escalated = escalates(session, data.severity)
     complaint = Complaint(
         number=f"TS-{year}-{seq:04d}",
         year=year,
@@ -420,7 +429,7 @@ def update_registration(
         return
     if "严重程度" in changed:
         complaint.deadline = deadline_for(session, complaint.severity, complaint.received_at.date())
-        if complaint.severity in ESCALATION_DAYS.get(session) and not complaint.escalated:
+        if escalates(session, complaint.severity) and not complaint.escalated:
             complaint.escalated = True
             changed.append("已升级至主管")
     _append(session, complaint, operator, Action.EDIT, at, note="修改：" + "、".join(changed))
@@ -721,7 +730,6 @@ def list_complaints(
     """The ledger (台账), newest first, with the overdue / due-today / escalation flags."""
     flt = flt or ComplaintFilter()
     clock = Clock.read(session, today)
-    today = clock.today
     first, handler = aliased(Staff), aliased(Staff)
     query = (
         select(Complaint, Customer.name, first.name, handler.name)
@@ -734,7 +742,9 @@ def list_complaints(
     if flt.status:
         query = query.where(Complaint.status == flt.status)
     if flt.overdue_only:
-        query = query.where(Complaint.status.in_(UNANSWERED_STATUSES), Complaint.deadline <= today)
+        query = query.where(
+            Complaint.status.in_(UNANSWERED_STATUSES), Complaint.deadline <= clock.today
+        )
     if flt.severity:
         query = query.where(Complaint.severity == flt.severity)
     if flt.category:
@@ -752,7 +762,6 @@ def list_complaints(
                                 Complaint.number.like(like)))  # fmt: skip
     rows = []
     for c, customer, first_name, handler_name in session.execute(query):
-        running = c.status in UNANSWERED_STATUSES
         rows.append(
             ComplaintRow(
                 id=c.id,
@@ -765,9 +774,7 @@ def list_complaints(
                 first_responsible=first_name,
                 handler=handler_name or "",
                 deadline=c.deadline,
-                overdue=running and c.deadline < today,
-                due_today=running and c.deadline == today,
-                **_escalation_flags(c, clock),
+                **_deadline_flags(c, clock),
             )
         )
     return rows
@@ -828,6 +835,8 @@ class ComplaintDetail:
     closed_at: datetime | None
     cancel_reason: str
     allowed: tuple[Action, ...]
+    overdue: bool = False
+    due_today: bool = False
     escalation_deadline: date | None = None
     escalation_pending: bool = False
     escalation_overdue: bool = False
@@ -882,7 +891,7 @@ def load_detail(
         c.department_opinion, c.result, c.return_quantity, c.return_amount,
         c.exchange_quantity, c.exchange_amount, c.claim_amount, c.reply, c.replied_at,
         c.satisfaction, c.revisited_at, c.unreachable_reason, c.closed_at, c.cancel_reason,
-        tuple(allowed_actions(c, operator)), **_escalation_flags(c, clock),
+        tuple(allowed_actions(c, operator)), **_deadline_flags(c, clock),
         deadline_note=_deadline_note(c, clock), events=events,
     )  # fmt: skip
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -169,10 +167,9 @@ class ComplaintDialog(QDialog):
             )
         elif d.escalation_pending:
             notes.append(f"{d.severity}投诉已升级至主管，等待主管确认。")
-        running = d.status in complaints.UNANSWERED_STATUSES
-        if running and d.deadline < date.today():
+        if d.overdue:
             notes.append(f"已超过答复期限（{d.deadline.isoformat()}）。")
-        elif running and d.deadline == date.today():
+        elif d.due_today:
             notes.append("今天是答复期限。")
         self.banner.setText(" ".join(notes))
         self.banner.setVisible(bool(notes))

@@ -200,11 +200,11 @@ class ComplaintRegistrationDialog(QDialog):
 
     def _update_deadline(self) -> None:
         received = self.received_at.dateTime().toPython()
+        severity = self.severity.currentText()
         with self._context.reader() as session:
-            deadline = complaints.deadline_for(
-                session, self.severity.currentText(), received.date()
-            )
-        note = "，登记后升级至主管" if self.severity.currentText() != "一般" else ""
+            deadline = complaints.deadline_for(session, severity, received.date())
+            escalation = complaints.escalation_deadline(session, severity, received.date())
+        note = f"；登记后升级至主管，须于 {escalation.isoformat()} 前确认" if escalation else ""
         self.deadline_label.setText(f"{deadline.isoformat()}（按工作日计算{note}）")
 
     # --- saving ----------------------------------------------------------------------------
