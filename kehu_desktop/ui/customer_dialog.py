@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -38,6 +36,7 @@ from kehu_desktop.ui.complaint_history_page import ComplaintHistoryPage
 from kehu_desktop.ui.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.record_dialog import RecordDialog
 from kehu_desktop.ui.visit_history import VisitHistoryPage
 
 PLACEHOLDERS = {
@@ -61,8 +60,11 @@ SALES_COLUMNS = [
 ]
 
 
-class CustomerDialog(QDialog):
+class CustomerDialog(RecordDialog):
     """Opens a new file (``customer_id`` None) or an existing one; saves through the service."""
+
+    record_label = "客户档案"
+    geometry_key = "customer_dialog"
 
     def __init__(
         self,
@@ -71,10 +73,9 @@ class CustomerDialog(QDialog):
         customer_id: int | None = None,
         parent=None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(layout, parent)
         self.setObjectName("customerDialog")
         self._context = context
-        self._layout_memory = layout
         with context.reader() as session:
             self._input = (
                 customers.new_input(session, context.operator.id)
@@ -300,32 +301,6 @@ class CustomerDialog(QDialog):
             show_error(self, "无法保存", error)
             return False
         self._initial = data
-        self._layout_memory.save_geometry("customer_dialog", self)
+        self.remember_geometry()
         self.accept()
         return True
-
-    def reject(self) -> None:
-        if self.is_dirty():
-            answer = QMessageBox.question(
-                self,
-                "未保存的修改",
-                "客户档案有未保存的修改。要保存吗？",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
-            )
-            if answer == QMessageBox.StandardButton.Cancel:
-                return
-            if answer == QMessageBox.StandardButton.Save:
-                self.save()
-                return
-        self._layout_memory.save_geometry("customer_dialog", self)
-        super().reject()
-
-    def closeEvent(self, event) -> None:
-        if self.is_dirty() and self.isVisible():
-            event.ignore()
-            self.reject()
-            return
-        super().closeEvent(event)

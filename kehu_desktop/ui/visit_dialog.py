@@ -6,14 +6,12 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -29,6 +27,7 @@ from kehu_desktop.services.errors import UserError, ValidationError
 from kehu_desktop.services.visit_plans import COMPLAINT_REVISIT, METHODS, PURPOSES
 from kehu_desktop.ui.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
 from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.record_dialog import RecordDialog
 
 ERROR_STYLE = "border: 1px solid #d93025; background: #fdecea;"
 SEARCH_DELAY_MS = 200
@@ -89,8 +88,11 @@ class CustomerPicker(QWidget):
         return self.choice.currentData()
 
 
-class VisitDialog(QDialog):
+class VisitDialog(RecordDialog):
     """Records a new visit (optionally from a plan) or edits one; saves through the service."""
+
+    record_label = "拜访记录"
+    geometry_key = "visit_dialog"
 
     def __init__(
         self,
@@ -102,10 +104,9 @@ class VisitDialog(QDialog):
         plan_id: int | None = None,
         parent=None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(layout, parent)
         self.setObjectName("visitDialog")
         self._context = context
-        self._layout_memory = layout
         with context.reader() as session:
             if visit_id is None:
                 self._input = visits.new_input(session, context.operator, customer_id, plan_id)
@@ -341,32 +342,6 @@ class VisitDialog(QDialog):
             self.error_label.show()
             return False
         self._initial = data
-        self._layout_memory.save_geometry("visit_dialog", self)
+        self.remember_geometry()
         self.accept()
         return True
-
-    def reject(self) -> None:
-        if self.is_dirty():
-            answer = QMessageBox.question(
-                self,
-                "未保存的修改",
-                "拜访记录有未保存的修改。要保存吗？",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
-            )
-            if answer == QMessageBox.StandardButton.Cancel:
-                return
-            if answer == QMessageBox.StandardButton.Save:
-                self.save()
-                return
-        self._layout_memory.save_geometry("visit_dialog", self)
-        super().reject()
-
-    def closeEvent(self, event) -> None:
-        if self.is_dirty() and self.isVisible():
-            event.ignore()
-            self.reject()
-            return
-        super().closeEvent(event)
