@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehu_desktop.services import customers, excel_export
+from kehu_desktop.services import customers
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.services.customer_fields import (
     ABC_CLASSES,
@@ -34,6 +33,7 @@ from kehu_desktop.ui.customer_dialog import CustomerDialog
 from kehu_desktop.ui.customer_table_model import CustomerTableModel
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.xlsx_export import export_list
 
 SEARCH_DELAY_MS = 150
 
@@ -315,32 +315,12 @@ class CustomersTab(QWidget):
 
     def export_xlsx(self, path: Path | None = None) -> None:
         """Export the list as filtered now; asks for a file name unless one is given."""
-        if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "导出客户列表", "客户列表.xlsx", "Excel 文件 (*.xlsx)"
-            )
-            if not chosen:
-                return
-            path = Path(chosen)
         ids = self.model.ids()
-
-        def work(_progress):
-            with self._context.reader() as session:
-                rows = customers.export_rows(session, ids)
-            return excel_export.write_table(path, "客户列表", customers.EXPORT_HEADERS, rows)
-
-        self.export_button.setEnabled(False)
-        self.window().statusBar().showMessage(f"正在导出 {len(ids):,} 位客户到 {path} …")
-
-        def done(count: int) -> None:
-            self.export_button.setEnabled(True)
-            self.window().statusBar().showMessage(f"已导出 {count} 位客户到 {path}", 8000)
-
-        def failed(error: Exception) -> None:
-            self.export_button.setEnabled(True)
-            show_error(self, "导出失败", error)
-
-        run_in_background(work, done, failed)
+        export_list(
+            self, self._context, title="客户列表", headers=customers.EXPORT_HEADERS,
+            rows=lambda session: customers.export_rows(session, ids),
+            button=self.export_button, status=self.count_label, path=path,
+        )  # fmt: skip
 
     def save_layout(self) -> None:
         self._layout_memory.save_header("customer_table", self.table.horizontalHeader())

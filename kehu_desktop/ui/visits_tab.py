@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehu_desktop.services import customers, excel_export, visit_plans, visits
+from kehu_desktop.services import customers, visit_plans, visits
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.services.visit_plans import METHODS, PERIODS, PLAN_STATUSES, PURPOSES
 from kehu_desktop.ui.background import run_in_background
@@ -35,6 +34,7 @@ from kehu_desktop.ui.visit_plan_dialog import (
     mark_plan_missed,
 )
 from kehu_desktop.ui.visit_report_view import VisitReportView
+from kehu_desktop.ui.xlsx_export import export_list
 
 VISIT_COLUMNS = (
     Column("拜访时间", lambda r: r.visited_at),
@@ -297,31 +297,12 @@ class VisitsTab(QWidget):
 
     def export_xlsx(self, path: Path | None = None) -> None:
         """Export the visits as filtered now; asks for a file name unless one is given."""
-        if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "导出拜访记录", "拜访记录.xlsx", "Excel 文件 (*.xlsx)"
-            )
-            if not chosen:
-                return
-            path = Path(chosen)
         flt = self.current_filter()
-
-        def work(_progress):
-            with self._context.reader() as session:
-                rows = visits.export_rows(session, flt)
-            return excel_export.write_table(path, "拜访记录", visits.EXPORT_HEADERS, rows)
-
-        self.export_button.setEnabled(False)
-
-        def done(count: int) -> None:
-            self.export_button.setEnabled(True)
-            self.count_label.setText(f"已导出 {count} 条拜访记录到 {path}")
-
-        def failed(error: Exception) -> None:
-            self.export_button.setEnabled(True)
-            show_error(self, "导出失败", error)
-
-        run_in_background(work, done, failed)
+        export_list(
+            self, self._context, title="拜访记录", headers=visits.EXPORT_HEADERS,
+            rows=lambda session: visits.export_rows(session, flt),
+            button=self.export_button, status=self.count_label, path=path,
+        )  # fmt: skip
 
     # --- plans ---------------------------------------------------------------------------
 
