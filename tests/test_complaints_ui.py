@@ -13,6 +13,7 @@ from kehu_desktop.services import complaints
 from kehu_desktop.services.complaints import Action, Status
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.services.errors import PermissionDenied
+from kehu_desktop.ui import complaint_report, complaints_tab
 from kehu_desktop.ui.complaint_dialog import ComplaintDialog
 from kehu_desktop.ui.complaint_registration_dialog import ComplaintRegistrationDialog
 from kehu_desktop.ui.complaint_report import ComplaintReportDialog
@@ -327,3 +328,48 @@ def test_only_supervisors_change_deadlines(qtbot, context, agent):
         current = complaints.load_deadline_settings(session)
     with pytest.raises(PermissionDenied), agent_context.session() as session:
         complaints.save_deadline_settings(session, agent, current)
+
+
+class HeldBack:
+    """Stands in for run_in_background: keeps each query to deliver later, in any order."""
+
+    def __init__(self, monkeypatch, module) -> None:
+        self.calls: list[tuple] = []
+        monkeypatch.setattr(module, "run_in_background", self)
+
+    def __call__(self, work, on_done, on_failed=None, on_progress=None) -> None:
+        self.calls.append((work, on_done))
+
+    def deliver(self, index: int) -> None:
+        work, on_done = self.calls[index]
+        on_done(work(lambda _done, _total: None))
+
+
+def test_a_late_earlier_list_query_does_not_replace_a_newer_one(
+    qtbot, monkeypatch, tab, context, customer
+):
+    register(context, customer, category="交货期")
+    register(context, customer, category="产品质量")
+    held = HeldBack(monkeypatch, complaints_tab)
+    tab.category_filter.setCurrentIndex(tab.category_filter.findText("交货期"))
+    tab.category_filter.setCurrentIndex(0)
+    assert len(held.calls) == 2
+    held.deliver(1)  # the newer query (all categories) comes back first …
+    held.deliver(0)  # … and the older one (交货期 only) last: it is dropped
+    assert tab.model.rowCount() == 2
+    assert "共 2 宗" in tab.summary.text()
+
+
+def test_a_late_earlier_report_does_not_replace_a_newer_one(
+    qtbot, monkeypatch, context, layout, customer
+):
+    held = HeldBack(monkeypatch, complaint_report)
+    report = ComplaintReportDialog(context, layout)
+    qtbot.addWidget(report)
+    report.shift_month(-1)
+    assert len(held.calls) == 2
+    held.deliver(1)
+    held.deliver(0)
+    assert report.kpis.start == report.period()[0]
+    assert report.kpis.start.month != date.today().month
+    assert report.compute_button.isEnabled()

@@ -58,6 +58,7 @@ class ComplaintReportDialog(QDialog):
         self._context = context
         self._layout_memory = layout
         self.kpis: ComplaintKpis | None = None
+        self._generation = 0
         first, last = complaint_kpis.month_period(date.today())
         self.start_edit = QDateEdit(QDate(first), objectName="reportStart", calendarPopup=True)
         self.end_edit = QDateEdit(QDate(last), objectName="reportEnd", calendarPopup=True)
@@ -133,8 +134,11 @@ class ComplaintReportDialog(QDialog):
         self.compute()
 
     def compute(self) -> None:
+        self._generation += 1
+        generation = self._generation
         start, end = self.period()
         if end < start:
+            self.compute_button.setEnabled(True)
             self.status.setText("结束日期不能早于开始日期。")
             return
         self.compute_button.setEnabled(False)
@@ -145,12 +149,16 @@ class ComplaintReportDialog(QDialog):
                 return complaint_kpis.compute(session, start, end)
 
         def failed(error: Exception) -> None:
-            self.compute_button.setEnabled(True)
-            show_error(self, "统计失败", error)
+            if generation == self._generation:
+                self.compute_button.setEnabled(True)
+                show_error(self, "统计失败", error)
 
-        run_in_background(work, self._show, failed)
+        run_in_background(work, lambda kpis: self._show(generation, kpis), failed)
 
-    def _show(self, kpis: ComplaintKpis) -> None:
+    def _show(self, generation: int, kpis: ComplaintKpis) -> None:
+        """Show the figures of the newest computation; an older one arriving late is dropped."""
+        if generation != self._generation:
+            return
         self.kpis = kpis
         self.compute_button.setEnabled(True)
         for name, value in complaint_kpis.summary_lines(kpis):

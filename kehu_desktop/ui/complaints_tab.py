@@ -94,6 +94,7 @@ class ComplaintsTab(QWidget):
         self._context = context
         self._layout_memory = layout
         self._report: ComplaintReportDialog | None = None
+        self._generation = 0
         with context.reader() as session:
             staff = customers.staff_choices(session)
 
@@ -170,15 +171,25 @@ class ComplaintsTab(QWidget):
         )
 
     def reload(self) -> None:
+        """Query the list for the current filters off the GUI thread; only the newest query's
+        result is shown, however late an earlier one arrives."""
+        self._generation += 1
+        generation = self._generation
         flt = self.current_filter()
 
         def query(_progress):
             with self._context.reader() as session:
                 return complaints.list_complaints(session, flt)
 
-        run_in_background(query, self._show, lambda e: show_error(self, "加载投诉失败", e))
+        run_in_background(
+            query,
+            lambda rows: self._show(generation, rows),
+            lambda e: show_error(self, "加载投诉失败", e),
+        )
 
-    def _show(self, rows: list[ComplaintRow]) -> None:
+    def _show(self, generation: int, rows: list[ComplaintRow]) -> None:
+        if generation != self._generation:
+            return  # a newer query is on its way
         selected = self.current_id()
         self.model.set_rows(rows)
         if not self._header_restored:
