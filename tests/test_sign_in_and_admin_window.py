@@ -53,6 +53,16 @@ def test_chinese_font_is_available_everywhere(qtbot):
     assert family in QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
 
 
+def test_admin_dialog_models_pass_the_model_tester(qtbot, qtmodeltester, context, agent):
+    make_customer(context, "北京华达电子有限公司")
+    audit_dialog = AuditDialog(context, _layout(context))
+    staff_dialog = StaffDialog(context)
+    qtbot.addWidget(audit_dialog)
+    qtbot.addWidget(staff_dialog)
+    qtmodeltester.check(audit_dialog.model)
+    qtmodeltester.check(staff_dialog.model)
+
+
 def test_audit_dialog_shows_changes(qtbot, context):
     make_customer(context, "北京华达电子有限公司")
     dialog = AuditDialog(context, _layout(context))
