@@ -129,3 +129,26 @@ def test_app_start_creates_the_administrator_then_asks_to_sign_in(qtbot, tmp_pat
     QTimer.singleShot(0, sign_in)
     assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
     assert shown == ["客户管家 — 刘经理（管理员）"] * 3
+
+
+def test_administrator_adds_an_operator_who_can_then_sign_in(qtbot, context):
+    from PySide6.QtCore import QTimer
+
+    dialog = StaffDialog(context)
+    qtbot.addWidget(dialog)
+
+    def fill_editor():
+        editor = QApplication.activeModalWidget()
+        editor.username.setText("lina")
+        editor.name.setText("李娜")
+        editor.role.setCurrentText("主管")
+        editor.password.setText("secret")
+        editor.confirm.setText("secret")
+        editor.accept()
+
+    QTimer.singleShot(0, fill_editor)
+    dialog.add()
+    names = [dialog.model.index(r, 1).data() for r in range(dialog.model.rowCount())]
+    assert names == ["系统管理员", "李娜"]
+    with context.database.session() as session:
+        assert operators.sign_in(session, "lina", "secret").is_supervisor
