@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
-from kehu_desktop.services import complaints
+from kehu_desktop.models import Role
+from kehu_desktop.services import complaints, operators
 from kehu_desktop.services.complaints import Action, Status
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.services.errors import PermissionDenied
@@ -373,3 +374,23 @@ def test_a_late_earlier_report_does_not_replace_a_newer_one(
     assert report.kpis.start == report.period()[0]
     assert report.kpis.start.month != date.today().month
     assert report.compute_button.isEnabled()
+
+
+def test_person_filter_is_refilled_on_reload_and_keeps_leavers(qtbot, tab, context, customer):
+    with context.session() as session:
+        newcomer = operators.create_staff(session, "liuyang", "刘洋", Role.AGENT, "agent-pass")
+    register(context, customer, operator=newcomer)
+    register(context, customer)
+    assert tab.person_filter.findData(newcomer.id) < 0  # joined after the tab opened
+    _reload(qtbot, tab)
+    with qtbot.waitSignal(tab.loaded, timeout=5000):
+        tab.person_filter.setCurrentIndex(tab.person_filter.findData(newcomer.id))
+    assert tab.model.rowCount() == 1
+    with context.session() as session:
+        operators.update_staff(
+            session, context.operator, newcomer.id, name="刘洋", role=Role.AGENT,
+            department="客服部", phone="", active=False,
+        )  # fmt: skip
+    _reload(qtbot, tab)
+    assert tab.person_filter.currentText() == "刘洋（停用）"
+    assert tab.model.rowCount() == 1 and tab.model.row_at(0).first_responsible == "刘洋"

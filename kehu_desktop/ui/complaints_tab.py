@@ -95,8 +95,6 @@ class ComplaintsTab(QWidget):
         self._layout_memory = layout
         self._report: ComplaintReportDialog | None = None
         self._generation = 0
-        with context.reader() as session:
-            staff = customers.staff_choices(session)
 
         self.status_filter = _combo("complaintStatusFilter", "全部状态", complaints.STATUSES)
         self.severity_filter = _combo("complaintSeverityFilter", "全部程度", complaints.SEVERITIES)
@@ -109,7 +107,8 @@ class ComplaintsTab(QWidget):
                 (date(index // 12, index % 12 + 1, 1), f"{index // 12}年{index % 12 + 1}月")
             )
         self.month_filter = _combo("complaintMonthFilter", "全部月份", months)
-        self.person_filter = _combo("complaintPersonFilter", "全部首问责任人", staff)
+        self.person_filter = QComboBox(objectName="complaintPersonFilter")
+        self._fill_person_filter()
         self.customer_filter = QLineEdit(objectName="complaintCustomerFilter")
         self.customer_filter.setPlaceholderText("客户名称/编号或投诉编号")
         self.customer_filter.setClearButtonEnabled(True)
@@ -170,9 +169,24 @@ class ComplaintsTab(QWidget):
             customer_text=self.customer_filter.text(),
         )
 
+    def _fill_person_filter(self) -> None:
+        """Everyone who may be a 首问责任人, those who left included (their complaints stay
+        theirs); refilled on each reload, as staff come and go, keeping the choice."""
+        with self._context.reader() as session:
+            staff = customers.staff_choices(session, everyone=True)
+        chosen = self.person_filter.currentData()
+        self.person_filter.blockSignals(True)
+        self.person_filter.clear()
+        self.person_filter.addItem("全部首问责任人", None)
+        for staff_id, name in staff:
+            self.person_filter.addItem(name, staff_id)
+        self.person_filter.setCurrentIndex(max(0, self.person_filter.findData(chosen)))
+        self.person_filter.blockSignals(False)
+
     def reload(self) -> None:
         """Query the list for the current filters off the GUI thread; only the newest query's
         result is shown, however late an earlier one arrives."""
+        self._fill_person_filter()
         self._generation += 1
         generation = self._generation
         flt = self.current_filter()
