@@ -22,14 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, Customer
 from kehu_desktop.services.complaints import SATISFIED_LEVELS, Status
-from kehu_desktop.services.excel_export import write_table
 
 ANSWERED = (Status.REPLIED, Status.REVISITED, Status.CLOSED)
 HANDLED = (Status.HANDLING, *ANSWERED)
@@ -348,11 +346,6 @@ def report_rows(kpis: ComplaintKpis) -> list[tuple]:
         rows += [breakdown_row(f"{prefix}：{label}", f) for label, f in groups]
     rows += [breakdown_row(f"月份：{month:%Y-%m}", f) for month, f in kpis.trend]
     return rows
-
-
-def export_xlsx(path: Path, kpis: ComplaintKpis) -> int:
-    title = f"投诉统计 {kpis.start.isoformat()} 至 {kpis.end.isoformat()}"
-    return write_table(path, title, BREAKDOWN_HEADERS, report_rows(kpis))
 
 
 def report_text(kpis: ComplaintKpis) -> str:

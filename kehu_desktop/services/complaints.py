@@ -204,10 +204,13 @@ def refusal(complaint: Complaint, operator: Operator, action: Action) -> UserErr
     return None
 
 
-def _require(complaint: Complaint, operator: Operator, action: Action) -> None:
+def _start(session: Session, operator: Operator, complaint_id: int, action: Action) -> Complaint:
+    """The complaint ``action`` is about, once the rules allow it now."""
+    complaint = _get(session, complaint_id)
     error = refusal(complaint, operator, action)
     if error is not None:
         raise error
+    return complaint
 
 
 def allowed_actions(complaint: Complaint, operator: Operator) -> list[Action]:
@@ -411,8 +414,7 @@ def update_registration(
 ) -> None:
     """Correct the registration while it is 登记 or 调查. The number, the received time and the
     首问责任人 stay as registered; a change of severity recomputes the deadline."""
-    complaint = _get(session, complaint_id)
-    _require(complaint, operator, Action.EDIT)
+    complaint = _start(session, operator, complaint_id, Action.EDIT)
     if data.first_responsible_id not in (None, complaint.first_responsible_id):
         raise UserError("首问责任人登记后不能更改；如需他人处理，请使用“转交”。")
     if data.received_at is not None and data.received_at != complaint.received_at:
@@ -442,8 +444,7 @@ def investigate(
     session: Session, operator: Operator, complaint_id: int, note: str = "", *,
     at: datetime | None = None,
 ) -> None:  # fmt: skip
-    complaint = _get(session, complaint_id)
-    _require(complaint, operator, Action.INVESTIGATE)
+    complaint = _start(session, operator, complaint_id, Action.INVESTIGATE)
     _append(
         session, complaint, operator, Action.INVESTIGATE, at,
         to_status=Status.INVESTIGATING, note=note,
@@ -506,8 +507,7 @@ def handle(
     at: datetime | None = None,
 ) -> None:  # fmt: skip
     """Record (or correct, while still 处理) the handling; moves 调查 → 处理."""
-    complaint = _get(session, complaint_id)
-    _require(complaint, operator, Action.HANDLE)
+    complaint = _start(session, operator, complaint_id, Action.HANDLE)
     values = _parse_handling(data)
     for name, value in values.items():
         setattr(complaint, name, value)
@@ -521,8 +521,7 @@ def reply(
     at: datetime | None = None,
 ) -> None:  # fmt: skip
     """The answer given to the customer; by the first-responsible person (首问负责制)."""
-    complaint = _get(session, complaint_id)
-    _require(complaint, operator, Action.REPLY)
+    complaint = _start(session, operator, complaint_id, Action.REPLY)
     if not reply_text.strip():
         raise ValidationError({"reply": "请填写答复客户的内容。"})
     complaint.reply = reply_text.strip()
@@ -547,8 +546,7 @@ def record_revisit(
     Moves 答复 → 回访. A revisit that reached nobody may be followed by one that did.
     The visits desk calls this when it saves a 投诉回访 visit (``visit_id`` is noted).
     """
-    complaint = _get(session, complaint_id)
-    _require(complaint, operator, Action.REVISIT)
+    complaint = _start(session, operator, complaint_id, Action.REVISIT)
     if satisfaction:
         if satisfaction not in SATISFACTION_LEVELS:
             raise ValidationError({"satisfaction": "请选择客户满意度。"})
@@ -577,8 +575,7 @@ def close(
     session: Session, operator: Operator, complaint_id: int, note: str = "", *,
     at: datetime | None = None,
 ) -> None:  # fmt: skip
-    complaint = _get(session, complaint_id)
-    _require(complaint, operator, Action.CLOSE)
+    complaint = _start(session, operator, complaint_id, Action.CLOSE)
     complaint.closed_at = _append(
         session, complaint, operator, Action.CLOSE, at, to_status=Status.CLOSED, note=note
     )
@@ -588,8 +585,7 @@ def cancel(
     session: Session, operator: Operator, complaint_id: int, reason: str, *,
     at: datetime | None = None,
 ) -> None:  # fmt: skip
-    complaint = _get(session, complaint_id)
-    _require(complaint, operator, Action.CANCEL)
+    complaint = _start(session, operator, complaint_id, Action.CANCEL)
     if not reason.strip():
         raise ValidationError({"reason": "撤销投诉必须填写原因。"})
     complaint.cancel_reason = reason.strip()[:200]
@@ -608,8 +604,7 @@ def hand_over(
     at: datetime | None = None,
 ) -> None:
     """Pass the work to a colleague and/or a department; the 首问责任人 stays the same."""
-    complaint = _get(session, complaint_id)
-    _require(complaint, operator, Action.HAND_OVER)
+    complaint = _start(session, operator, complaint_id, Action.HAND_OVER)
     errors = {}
     if to_staff_id is None and not department:
         errors["to"] = "请选择转交给哪位同事或哪个部门。"
@@ -638,8 +633,7 @@ def acknowledge_escalation(
     at: datetime | None = None,
 ) -> None:  # fmt: skip
     """A 主管 has seen the 重大/特殊 complaint; the flag in the list goes away."""
-    complaint = _get(session, complaint_id)
-    _require(complaint, operator, Action.ACKNOWLEDGE)
+    complaint = _start(session, operator, complaint_id, Action.ACKNOWLEDGE)
     complaint.escalation_acknowledged_at = _append(
         session, complaint, operator, Action.ACKNOWLEDGE, at, note=note
     )
@@ -649,7 +643,7 @@ def add_note(
     session: Session, operator: Operator, complaint_id: int, note: str, *,
     at: datetime | None = None,
 ) -> None:  # fmt: skip
-    complaint = _get(session, complaint_id)
+    complaint = _start(session, operator, complaint_id, Action.NOTE)
     if not note.strip():
         raise ValidationError({"note": "请填写备注内容。"})
     _append(session, complaint, operator, Action.NOTE, at, note=note)

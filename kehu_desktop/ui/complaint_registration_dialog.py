@@ -33,6 +33,15 @@ def _choices(name: str, items) -> QComboBox:
     return combo
 
 
+def _refill(combo: QComboBox, items: list[tuple[str, object]]) -> None:
+    """Replace the (text, data) items without announcing each change."""
+    combo.blockSignals(True)
+    combo.clear()
+    for text, data in items:
+        combo.addItem(text, data)
+    combo.blockSignals(False)
+
+
 class ComplaintRegistrationDialog(QDialog):
     """Registers a complaint, or with ``complaint_id`` corrects one (登记/调查 only).
 
@@ -173,11 +182,7 @@ class ComplaintRegistrationDialog(QDialog):
                 found = [complaints.customer_choice(session, select_id)]
             else:
                 found = customers.customer_choices(session, self.customer_search.text())
-        self.customer.blockSignals(True)
-        self.customer.clear()
-        for cid, label in found:
-            self.customer.addItem(label, cid)
-        self.customer.blockSignals(False)
+        _refill(self.customer, [(label, cid) for cid, label in found])
         self._customer_changed()
 
     def _customer_changed(self) -> None:
@@ -186,11 +191,7 @@ class ComplaintRegistrationDialog(QDialog):
         if customer_id is not None:
             with self._context.reader() as session:
                 contacts = complaints.customer_contacts(session, customer_id)
-        self.contact_name.blockSignals(True)
-        self.contact_name.clear()
-        for name, phone in contacts:
-            self.contact_name.addItem(name, phone)
-        self.contact_name.blockSignals(False)
+        _refill(self.contact_name, contacts)
         self._contact_changed()
 
     def _contact_changed(self) -> None:

@@ -20,7 +20,6 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -38,6 +37,7 @@ from kehu_desktop.ui.background import run_in_background
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
 from kehu_desktop.ui.record_table import Column, RecordTableModel
+from kehu_desktop.ui.xlsx_export import export_list
 
 BREAKDOWN_COLUMNS = tuple(
     Column(header, lambda row, i=index: row[i])
@@ -179,24 +179,14 @@ class ComplaintReportDialog(QDialog):
     def export_xlsx(self, path: Path | None = None) -> None:
         if self.kpis is None:
             return
-        if path is None:
-            name = f"投诉统计_{self.kpis.start.isoformat()}_{self.kpis.end.isoformat()}.xlsx"
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "导出投诉统计", name, "Excel 文件 (*.xlsx)"
-            )
-            if not chosen:
-                return
-            path = Path(chosen)
         kpis = self.kpis
-
-        def done(count: int) -> None:
-            self.status.setText(f"已导出 {count} 行到 {path}")
-
-        run_in_background(
-            lambda _p: complaint_kpis.export_xlsx(path, kpis),
-            done,
-            lambda e: show_error(self, "导出失败", e),
-        )
+        export_list(
+            self, self._context,
+            title=f"投诉统计_{kpis.start.isoformat()}_{kpis.end.isoformat()}",
+            headers=complaint_kpis.BREAKDOWN_HEADERS,
+            rows=lambda _session: complaint_kpis.report_rows(kpis),
+            button=self.export_button, status=self.status, path=path,
+        )  # fmt: skip
 
     def done(self, result: int) -> None:
         self._layout_memory.save_geometry("complaint_report", self)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehu_desktop.services import complaints, customers, excel_export
+from kehu_desktop.services import complaints, customers
 from kehu_desktop.services.complaints import ComplaintFilter, ComplaintRow
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.ui.background import run_in_background
@@ -30,6 +29,7 @@ from kehu_desktop.ui.complaint_report import ComplaintReportDialog
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
 from kehu_desktop.ui.record_table import Column, RecordTableModel
+from kehu_desktop.ui.xlsx_export import export_list
 
 LAYOUT_KEY = "complaintTable"
 MONTHS_OFFERED = 24
@@ -258,28 +258,11 @@ class ComplaintsTab(QWidget):
 
     def export_xlsx(self, path: Path | None = None) -> None:
         """Export the list as filtered now; asks for a file name unless one is given."""
-        if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "导出投诉台账", "投诉台账.xlsx", "Excel 文件 (*.xlsx)"
-            )
-            if not chosen:
-                return
-            path = Path(chosen)
         rows = complaints.export_rows(self.model.rows())
-        self.export_button.setEnabled(False)
-
-        def work(_progress) -> int:
-            return excel_export.write_table(path, "投诉台账", complaints.EXPORT_HEADERS, rows)
-
-        def done(count: int) -> None:
-            self.export_button.setEnabled(True)
-            self.summary.setText(f"已导出 {count} 宗投诉到 {path}")
-
-        def failed(error: Exception) -> None:
-            self.export_button.setEnabled(True)
-            show_error(self, "导出失败", error)
-
-        run_in_background(work, done, failed)
+        export_list(
+            self, self._context, title="投诉台账", headers=complaints.EXPORT_HEADERS,
+            rows=lambda _session: rows, button=self.export_button, status=self.summary, path=path,
+        )  # fmt: skip
 
     def save_layout(self) -> None:
         self._layout_memory.save_header(LAYOUT_KEY, self.table.horizontalHeader())
