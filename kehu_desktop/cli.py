@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
@@ -217,8 +218,48 @@ def _positive(text: str) -> int:
     return value
 
 
+# argparse speaks English; the desk reads Chinese. Its fixed phrases are replaced on output.
+_HELP_WORDS = (
+    ("usage: ", "用法："),
+    ("positional arguments:", "参数："),
+    ("options:", "选项："),
+    ("show this help message and exit", "显示本帮助并退出"),
+)
+_ERRORS = (
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少参数：\1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: '(.*)'"), r"参数 \1 的值“\3”格式不对"),
+    (re.compile(r"argument (\S+): invalid choice: '(.*?)' \(choose from (.*)\)"),
+     r"参数 \1 不能是“\2”，可选：\3"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 后面需要一个值"),
+    (re.compile(r"^argument (\S+): (.*)"), r"参数 \1：\2"),
+)  # fmt: skip
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser whose help and error messages read in Chinese."""
+
+    def format_usage(self) -> str:
+        return _chinese(super().format_usage())
+
+    def format_help(self) -> str:
+        return _chinese(super().format_help())
+
+    def error(self, message: str):
+        for pattern, replacement in _ERRORS:
+            message = pattern.sub(replacement, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
+def _chinese(text: str) -> str:
+    for english, chinese in _HELP_WORDS:
+        text = text.replace(english, chinese)
+    return text
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
-    parser = argparse.ArgumentParser(prog="kehu-admin", description="客户管家管理命令")
+    parser = ChineseArgumentParser(prog="kehu-admin", description="客户管家管理命令")
     parser.add_argument(
         "--data-dir", help="数据文件夹（默认：用户数据目录，或环境变量 KEHU_DATA_DIR）"
     )

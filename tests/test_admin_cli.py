@@ -69,3 +69,16 @@ def test_commands_other_than_init_and_demo_need_an_existing_store(tmp_path, caps
     assert main(["--data-dir", str(tmp_path / "typo"), "check"]) == 2
     assert "没有找到数据库" in capsys.readouterr().err
     assert not (tmp_path / "typo" / DB_FILE_NAME).exists()
+
+
+def test_help_and_errors_read_in_chinese(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：kehu-admin") and "选项：" in out and "显示本帮助并退出" in out
+    with pytest.raises(SystemExit) as exited:
+        main(["demo", "--customers", "many"])
+    assert exited.value.code == 2
+    assert "参数 --customers 的值“many”格式不对" in capsys.readouterr().err
