@@ -22,8 +22,8 @@ from kehu_desktop.forms.definition import (
     load_catalog,
 )
 from kehu_desktop.forms.specimen import add_specimens, specimen_job
-from kehu_desktop.forms.typesetting import NO_LINE_START, fonts, wrap
-from kehu_desktop.models import Complaint
+from kehu_desktop.forms.typesetting import BOX_EMPTY, BOX_TICKED, NO_LINE_START, fonts, wrap
+from kehu_desktop.models import Complaint, KeyAccount
 from kehu_desktop.services.settings import FIRM_NAME
 
 FIRM = "深圳市鑫盛电子科技有限公司"
@@ -126,6 +126,21 @@ def test_blank_form_has_tick_boxes_date_blanks_and_no_record_number(context, cat
     assert "年月日" in text  # the date blank
     assert "产品质量交货期服务态度" in text  # the choices printed beside their boxes
     assert "打印日期" not in text
+
+
+def test_key_account_card_ticks_the_accounts_level(context, catalog, specimens):
+    """The card's tick boxes are the app's levels, so the account's own level is ticked."""
+    with context.session() as session:
+        session.get(KeyAccount, specimens.key_account).level = "重点"
+        job = printing.PrintJob("key_account_card", (specimens.key_account,))
+        prepared = printing.prepare(session, catalog, job, today=TODAY)
+    ticks = [op.text for page in printing.pages_of(prepared)[0] for op in page.ops
+             if op.kind == "ticks"]  # fmt: skip
+    assert ticks == [f"{BOX_EMPTY}战略  {BOX_TICKED}重点  {BOX_EMPTY}一般"]
+    assert "大客户等级战略重点一般" in "".join(pdf_text(render(context, catalog, job)))
+    sheet = load_workbook(io.BytesIO(render(context, catalog, job, "xlsx"))).active
+    cells = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert f"{BOX_TICKED}重点" in next(v for v in cells if v and BOX_TICKED in str(v))
 
 
 def test_overflowing_text_continues_on_a_marked_page_and_loses_nothing(context, catalog, specimens):
@@ -287,8 +302,6 @@ def test_unknown_form_and_definition_error_type(catalog):
 
 
 def test_a_table_cell_taller_than_a_page_continues_too(context, catalog, specimens):
-    from kehu_desktop.models import KeyAccount
-
     long_issue = "".join(f"问题{n}：客户反映交期不稳定，要求每周确认排产计划。" for n in range(80))
     with context.session() as session:
         session.get(KeyAccount, specimens.key_account).countermeasures[0].issue = long_issue

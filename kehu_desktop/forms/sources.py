@@ -28,7 +28,7 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
-from kehu_desktop.services import complaint_kpis
+from kehu_desktop.services import complaint_kpis, designation
 from kehu_desktop.services.customer_fields import CONTACT_FIELDS, CUSTOMER_FIELDS, Kind
 from kehu_desktop.services.errors import NotFoundError
 
@@ -40,7 +40,6 @@ COMPLAINT_SEVERITIES = ("一般", "重大", "特殊")
 DEPARTMENTS = ("品质", "生产", "仓储", "销售", "财务")
 COMPLAINT_RESULTS = ("退货", "换货", "维修", "赔偿", "解释致歉")
 SATISFACTION = ("满意", "基本满意", "不满意")
-KEY_ACCOUNT_LEVELS = ("一级", "二级", "三级")
 SCORES = ("1", "2", "3", "4", "5")
 
 
@@ -521,7 +520,7 @@ KEY_ACCOUNT_CATALOG: dict[str, FieldInfo] = {
     "customer_name": FieldInfo("客户名称"),
     "address": FieldInfo("地址"),
     "phone": FieldInfo("电话"),
-    "level": FieldInfo("大客户等级", choices=KEY_ACCOUNT_LEVELS),
+    "level": FieldInfo("大客户等级", choices=designation.LEVELS),
     "manager": FieldInfo("客户经理"),
     "designated_on": FieldInfo("设定日期", "date"),
     "visit_interval_days": FieldInfo("拜访周期（天）", "number"),

@@ -178,7 +178,7 @@ def add_specimens(session: Session, day: date = date(2026, 11, 20)) -> SpecimenI
                                    kind=kind, note=note))  # fmt: skip
     account = KeyAccount(
         customer_id=customer.id,
-        level="一级",
+        level="战略",
         manager_id=staff.id,
         visit_interval_days=30,
         designated_on=date(day.year, 1, 10),
