@@ -96,6 +96,16 @@ def test_register_through_the_dialog(qtbot, tab, context, customer):
     assert row.first_responsible == context.operator.name
 
 
+def test_a_new_complaint_starts_with_no_customer_chosen(qtbot, tab, customer):
+    dialog = tab.new_record()
+    assert dialog.customer.currentData() is None
+    dialog.accept()
+    message = dialog.error_label.text()
+    assert dialog.isVisible()
+    assert "请选择投诉的客户" in message and "请填写投诉内容" in message
+    dialog.done(0)
+
+
 def test_registration_says_whether_the_setting_escalates(qtbot, tab, context, customer):
     """The escalation note follows the escalation setting, not a rule of the dialog's own."""
     with context.session() as session:

@@ -182,7 +182,12 @@ class ComplaintRegistrationDialog(QDialog):
                 found = [complaints.customer_choice(session, select_id)]
             else:
                 found = customers.customer_choices(session, self.customer_search.text())
-        _refill(self.customer, [(label, cid) for cid, label in found])
+        choices = [(label, cid) for cid, label in found]
+        if select_id is None:
+            # Nothing chosen until the user chooses: a complaint filed against whichever
+            # customer happened to be listed first would be worse than a refused save.
+            choices.insert(0, ("（请查找并选择客户）", None))
+        _refill(self.customer, choices)
         self._customer_changed()
 
     def _customer_changed(self) -> None:
