@@ -232,6 +232,27 @@ def test_complaint_revisit_moves_the_complaint_on(context):
         visits.save_visit(session, context.operator, data, now=LATER)
 
 
+def test_a_revisit_begun_right_after_the_reply_is_accepted(context):
+    """The form shows the minute; the visit keeps the second it was begun at."""
+    customer = make_customer(context, "源通包装")
+    complaint_id = make_replied_complaint(context, customer)
+    with context.reader() as session:
+        replied_at = session.get(Complaint, complaint_id).events[-1].at
+        data = visits.new_input(session, context.operator, customer, now=replied_at)
+    assert data.values["visited_at"] == replied_at.strftime("%Y-%m-%d %H:%M")
+    data.values.update(purpose="投诉回访", complaint_id=str(complaint_id), satisfaction="满意")
+    with context.session() as session:
+        visit_id = visits.save_visit(session, context.operator, data, now=LATER)
+    with context.reader() as session:
+        assert session.get(Complaint, complaint_id).status == "回访"
+        again = visits.load_input(session, visit_id)
+    again.values["discussion"] = "补记"
+    with context.session() as session:
+        visits.save_visit(session, context.operator, again, now=LATER)
+    with context.reader() as session:
+        assert visits.customer_history(session, customer)[0].visited_at == replied_at
+
+
 def test_a_refused_revisit_saves_nothing(context):
     customer = make_customer(context, "华达电子")
     complaint_id = make_replied_complaint(context, customer)

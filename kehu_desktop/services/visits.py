@@ -150,12 +150,18 @@ def export_rows(session: Session, flt: VisitFilter, limit: int = LIST_LIMIT) -> 
 
 @dataclass
 class VisitInput:
-    """A visit as typed: every value a string, parsed and checked on save."""
+    """A visit as typed: every value a string, parsed and checked on save.
+
+    ``exact_visited_at`` is the full time behind the minute ``visited_at`` shows (the moment a
+    new visit was begun, or the stored time); while the text is unchanged it is saved as is, so
+    a complaint revisit begun in the same minute as the reply is not taken for an earlier step.
+    """
 
     values: dict[str, str] = field(default_factory=dict)
     actions: list[dict[str, str]] = field(default_factory=list)
     id: int | None = None
     plan_id: int | None = None
+    exact_visited_at: datetime | None = None
 
 
 ACTION_KEYS = ("description", "owner_id", "due_date", "done_on")
@@ -179,7 +185,7 @@ def new_input(
     now: datetime | None = None,
 ) -> VisitInput:
     """A blank visit by the operator now, or the visit a plan becomes when it is done."""
-    now = (now or datetime.now()).replace(second=0, microsecond=0)
+    now = now or datetime.now()
     values = {
         "customer_id": _text(customer_id),
         "staff_id": str(operator.id),
@@ -203,7 +209,7 @@ def new_input(
             raise UserError(f"该计划已{plan.status}。")
         values.update(customer_id=str(plan.customer_id), staff_id=str(plan.staff_id),
                       method=plan.method, purpose=plan.purpose)  # fmt: skip
-    return VisitInput(values=values, plan_id=plan_id)
+    return VisitInput(values=values, plan_id=plan_id, exact_visited_at=now)
 
 
 def load_input(session: Session, visit_id: int) -> VisitInput:
@@ -223,7 +229,9 @@ def load_input(session: Session, visit_id: int) -> VisitInput:
     actions = [
         {"id": str(a.id), **{k: _text(getattr(a, k)) for k in ACTION_KEYS}} for a in visit.actions
     ]
-    return VisitInput(values=values, actions=actions, id=visit.id)
+    return VisitInput(
+        values=values, actions=actions, id=visit.id, exact_visited_at=visit.visited_at
+    )
 
 
 def parse_datetime(text: str) -> datetime:
@@ -238,6 +246,15 @@ def parse_datetime(text: str) -> datetime:
         return datetime(day.year, day.month, day.day, hour, minute)
     day = parse_date(raw)
     return datetime(day.year, day.month, day.day, 9, 0)
+
+
+def _visited_at(data: VisitInput) -> datetime:
+    """The typed time, or the exact time behind it while the form still shows that."""
+    text = data.values.get("visited_at", "")
+    exact = data.exact_visited_at
+    if exact is not None and text.strip() == _text(exact):
+        return exact
+    return parse_datetime(text)
 
 
 def _optional_id(raw: str) -> int | None:
@@ -270,7 +287,7 @@ def validate(session: Session, data: VisitInput, now: datetime | None = None) ->
         errors["purpose"] = f"拜访目的只能是：{'、'.join(PURPOSES)}。"
     visited_at = None
     try:
-        visited_at = parse_datetime(raw.get("visited_at", ""))
+        visited_at = _visited_at(data)
         if visited_at > now + timedelta(minutes=5):
             raise ValueError("拜访时间不能晚于现在；以后的拜访请做成拜访计划。")
     except ValueError as error:

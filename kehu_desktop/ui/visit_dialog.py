@@ -309,7 +309,11 @@ class VisitDialog(RecordDialog):
             for row in self.actions_model.rows()
         ]
         return visits.VisitInput(
-            values=values, actions=actions, id=self._input.id, plan_id=self._input.plan_id
+            values=values,
+            actions=actions,
+            id=self._input.id,
+            plan_id=self._input.plan_id,
+            exact_visited_at=self._input.exact_visited_at,
         )
 
     def is_dirty(self) -> bool:
