@@ -70,6 +70,26 @@ def test_good_file_imports_and_reclassifies(context, customers, tmp_path):
     assert classes == {"KH000001": "A", "KH000002": "A", "KH000003": "", "KH000004": ""}
 
 
+def test_the_check_announces_which_rows_replace_existing_sales(context, customers, tmp_path):
+    add_sales(context, customers["KH000001"], {"2026-10": "1.00", "2026-09": "2.00"})
+    path = write_sheet(tmp_path / "update.xlsx", [
+        ("KH000001", "", "2026-10", 1200.5, 10),
+        ("KH000001", "", "2026-08", 300, 1),
+        ("KH000001", "", "2026-09", 400, 1),
+    ])  # fmt: skip
+    with context.reader() as session:
+        plan = sales_import.read_sales_file(session, path)
+    assert plan.describe() == "共 3 行：正确 3 行（其中 2 行将替换已有的销售数据），错误 0 行"
+    assert [(r.row, r.month, r.old_amount, r.new_amount) for r in plan.replacing] == [
+        (2, date(2026, 10, 1), Decimal("1.00"), Decimal("1200.50")),
+        (4, date(2026, 9, 1), Decimal("2.00"), Decimal("400.00")),
+    ]
+    assert {r.customer for r in plan.replacing} == {"北京华达电子有限公司"}
+    with context.session() as session:
+        result = sales_import.apply_import(session, plan, as_of=AS_OF)
+    assert (result.added, result.replaced) == (1, 2)
+
+
 def save_formula_results(path, results: dict[str, str]) -> None:
     """Store each formula cell's result as Excel does (openpyxl saves none): 17 digits."""
     sheet = "xl/worksheets/sheet1.xml"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -47,6 +48,30 @@ def test_bad_rows_shown_then_good_rows_only(qtbot, qtmodeltester, context, tmp_p
     with context.reader() as session:
         assert session.scalar(select(SalesRecord.amount)) == 5000
         assert session.scalar(select(Customer.abc_class)) == "A"
+
+
+def test_rows_replacing_existing_sales_are_listed_before_import(
+    qtbot, qtmodeltester, context, tmp_path
+):
+    customer = make_customer(context, "华达", code="KH000001")
+    with context.session() as session:
+        session.add(SalesRecord(customer_id=customer, month=date.today().replace(day=1),
+                                amount=Decimal("100.00"), quantity=Decimal("1")))  # fmt: skip
+    path = write_sheet(tmp_path / "sales.xlsx", [("KH000001", THIS_MONTH, 5000, 10)])
+    dialog = SalesImportDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.checked, timeout=5000):
+        dialog.choose_file(path)
+    qtmodeltester.check(dialog.replaced_model)
+    assert "其中 1 行将替换已有的销售数据" in dialog.summary.text()
+    assert dialog.replaced_table.isVisible()
+    row = [dialog.replaced_model.index(0, c).data() for c in range(5)]
+    assert row == ["2", "华达", THIS_MONTH, "100.00", "5,000.00"]
+    with qtbot.waitSignal(dialog.imported, timeout=5000):
+        dialog.import_button.click()
+    assert "更新 1 条" in dialog.summary.text()
+    assert not dialog.replaced_table.isVisible()
 
 
 def test_main_window_menu_opens_import_and_settings(qtbot, main_window):

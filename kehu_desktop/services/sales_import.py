@@ -2,7 +2,8 @@
 
 The sheet's first row names the columns: 客户编号 and/or 客户名称, 月份, 销售金额, 销售数量
 (a few common variants are recognised). Reading checks every row and lists each bad one with
-its row number and reason; ``apply_import`` writes in the caller's single transaction and
+its row number and reason, and lists the rows that will replace a month's figures already
+recorded; ``apply_import`` writes in the caller's single transaction and
 refuses while any row is bad unless told to import only the good rows. A customer's existing
 figure for a month is replaced by the imported one. ABC classes are recomputed afterwards.
 """
@@ -53,20 +54,36 @@ class BadRow:
     reason: str
 
 
+@dataclass(frozen=True)
+class ReplacedRow:
+    """A good row whose customer already has figures for that month: importing replaces them."""
+
+    row: int
+    customer: str
+    month: date
+    old_amount: Decimal
+    new_amount: Decimal
+
+
 @dataclass
 class SalesImportPlan:
-    """What a file holds: the good rows ready to write, the bad ones with their reasons."""
+    """What a file holds: the good rows ready to write, the bad ones with their reasons, and
+    which good rows will replace figures already recorded (so the user can decide first)."""
 
     path: Path
     good: list[SalesRow] = field(default_factory=list)
     bad: list[BadRow] = field(default_factory=list)
+    replacing: list[ReplacedRow] = field(default_factory=list)
 
     @property
     def total_rows(self) -> int:
         return len(self.good) + len(self.bad)
 
     def describe(self) -> str:
-        return f"共 {self.total_rows:,} 行：正确 {len(self.good):,} 行，错误 {len(self.bad):,} 行"
+        text = f"共 {self.total_rows:,} 行：正确 {len(self.good):,} 行"
+        if self.replacing:
+            text += f"（其中 {len(self.replacing):,} 行将替换已有的销售数据）"
+        return f"{text}，错误 {len(self.bad):,} 行"
 
 
 @dataclass(frozen=True)
@@ -135,7 +152,30 @@ def read_sales_file(
                 progress(number, sheet.max_row or number)
     finally:
         workbook.close()
+    existing = _existing_records(session, plan.good)
+    plan.replacing = [
+        ReplacedRow(row.row, row.customer, row.month, record.amount, row.amount)
+        for row in plan.good
+        if (record := existing.get((row.customer_id, row.month))) is not None
+    ]
     return plan
+
+
+def _existing_records(
+    session: Session, rows: list[SalesRow]
+) -> dict[tuple[int, date], SalesRecord]:
+    """The recorded sales the rows would replace, by (customer id, month)."""
+    customer_ids = sorted({row.customer_id for row in rows})
+    months = {row.month for row in rows}
+    existing: dict[tuple[int, date], SalesRecord] = {}
+    for start in range(0, len(customer_ids), 900):
+        chunk = customer_ids[start : start + 900]
+        query = select(SalesRecord).where(
+            SalesRecord.customer_id.in_(chunk), SalesRecord.month.in_(months)
+        )
+        for record in session.scalars(query):
+            existing[(record.customer_id, record.month)] = record
+    return existing
 
 
 def _cell(cells: tuple, columns: dict[str, int], key: str) -> object:
@@ -232,16 +272,7 @@ def apply_import(
         )
     if not plan.good:
         raise UserError("没有可以导入的行。")
-    customer_ids = sorted({row.customer_id for row in plan.good})
-    months = {row.month for row in plan.good}
-    existing: dict[tuple[int, date], SalesRecord] = {}
-    for start in range(0, len(customer_ids), 900):
-        chunk = customer_ids[start : start + 900]
-        query = select(SalesRecord).where(
-            SalesRecord.customer_id.in_(chunk), SalesRecord.month.in_(months)
-        )
-        for record in session.scalars(query):
-            existing[(record.customer_id, record.month)] = record
+    existing = _existing_records(session, plan.good)
     added = replaced = 0
     for row in plan.good:
         record = existing.get((row.customer_id, row.month))

@@ -1,5 +1,6 @@
-"""导入销售数据: pick an .xlsx, see every bad row with its reason, then import all or the good
-rows only. Reading and writing run off the GUI thread."""
+"""导入销售数据: pick an .xlsx, see every bad row with its reason and every row that will replace
+a month's figures already recorded, then import all or the good rows only. Reading and writing
+run off the GUI thread."""
 
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.record_table import Column, RecordTableModel
 
 BAD_COLUMNS = (Column("行号", lambda r: r.row), Column("错误原因", lambda r: r.reason))
+REPLACED_COLUMNS = (
+    Column("行号", lambda r: r.row),
+    Column("客户", lambda r: r.customer),
+    Column("月份", lambda r: f"{r.month.year}-{r.month.month:02d}"),
+    Column("已有销售金额", lambda r: r.old_amount),
+    Column("导入后销售金额", lambda r: r.new_amount),
+)
 
 
 class SalesImportDialog(QDialog):
@@ -58,6 +66,15 @@ class SalesImportDialog(QDialog):
         self.bad_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.bad_table.verticalHeader().hide()
         self.bad_table.horizontalHeader().setStretchLastSection(True)
+        self.replaced_label = QLabel(
+            "以下行将替换已有的销售数据（同一客户同一月份）：", objectName="replacedLabel"
+        )
+        self.replaced_model = RecordTableModel(REPLACED_COLUMNS, self)
+        self.replaced_table = QTableView(objectName="replacedRowsTable")
+        self.replaced_table.setModel(self.replaced_model)
+        self.replaced_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.replaced_table.verticalHeader().hide()
+        self.replaced_table.horizontalHeader().setStretchLastSection(True)
         self.import_button = QPushButton("导入(&I)", objectName="importAll")
         self.good_only_button = QPushButton("只导入正确的行", objectName="importGoodOnly")
         close = QPushButton("关闭", objectName="closeImport")
@@ -77,7 +94,10 @@ class SalesImportDialog(QDialog):
         box.addLayout(files)
         box.addWidget(self.summary)
         box.addWidget(self.bad_table)
+        box.addWidget(self.replaced_label)
+        box.addWidget(self.replaced_table)
         box.addLayout(buttons)
+        self._show_replaced([])
         self._update_buttons()
         self.resize(640, 460)
 
@@ -98,6 +118,7 @@ class SalesImportDialog(QDialog):
                 return
             path = Path(chosen)
         self.plan = None
+        self._show_replaced([])
         self.file_label.setText(str(path))
         self.summary.setText("正在检查…")
         self._update_buttons(busy=True)
@@ -108,12 +129,20 @@ class SalesImportDialog(QDialog):
 
         run_in_background(work, self._show_plan, self._failed)
 
+    def _show_replaced(self, rows: list) -> None:
+        self.replaced_model.set_rows(rows)
+        self.replaced_label.setVisible(bool(rows))
+        self.replaced_table.setVisible(bool(rows))
+
     def _show_plan(self, plan: SalesImportPlan) -> None:
         self.plan = plan
         self.bad_model.set_rows(plan.bad)
+        self._show_replaced(plan.replacing)
         text = plan.describe() + "。"
         if plan.bad:
             text += "有错误的行列在下面；改正后重新选择文件，或只导入正确的行。"
+        if plan.replacing:
+            text += "将替换已有数据的行列在下面，请确认后再导入。"
             self.summary.setStyleSheet("color: #a50e0e;")
         else:
             self.summary.setStyleSheet("")
@@ -144,6 +173,7 @@ class SalesImportDialog(QDialog):
         self.summary.setStyleSheet("")
         self.summary.setText(f"导入完成：{result.describe()}")
         self.plan = None
+        self._show_replaced([])
         self._update_buttons()
         self.imported.emit(result)
 
