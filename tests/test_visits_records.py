@@ -14,6 +14,7 @@ from kehu_desktop.models import Complaint, VisitPlan
 from kehu_desktop.services import today as today_view
 from kehu_desktop.services import visit_plans, visit_reports, visits
 from kehu_desktop.services.errors import UserError, ValidationError
+from tests.helpers.complaints import register
 from tests.helpers.customers import make_customer
 from tests.helpers.visits import LATER, make_replied_complaint, make_visit, set_customer
 
@@ -213,8 +214,11 @@ def test_complaint_revisit_moves_the_complaint_on(context):
     customer = make_customer(context, "源通包装")
     other = make_customer(context, "佳美塑胶")
     complaint_id = make_replied_complaint(context, customer)
+    register(context, customer, description="还在登记，不能回访")
     with context.reader() as session:
-        assert [c for c, _ in visits.revisit_choices(session, customer)] == [complaint_id]
+        choices = visits.revisit_choices(session, context.operator, customer)
+    assert [c for c, _ in choices] == [complaint_id]
+    assert choices[0][1].endswith("（答复）")
     now = _after_the_reply()
     with pytest.raises(ValidationError, match="投诉回访必须关联一宗投诉"):
         make_visit(context, customer, now, purpose="投诉回访")

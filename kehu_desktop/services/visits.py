@@ -407,13 +407,23 @@ def _record_revisit(
     )
 
 
-def revisit_choices(session: Session, customer_id: int) -> list[tuple[int, str]]:
-    """(id, "number（status）") of the customer's complaints a revisit can be linked to."""
-    return [
-        (complaint_id, f"{number}（{status}）")
-        for complaint_id, number, status in complaints.open_complaints_for_customer(
-            session, customer_id
+def revisit_choices(
+    session: Session, operator: Operator, customer_id: int
+) -> list[tuple[int, str]]:
+    """(id, "number（status）") of the customer's complaints the complaint service would take a
+    revisit for now (replied, or revisited without reaching the customer), newest first."""
+    query = (
+        select(Complaint)
+        .where(
+            Complaint.customer_id == customer_id,
+            Complaint.status.not_in(complaints.FINAL_STATUSES),
         )
+        .order_by(Complaint.received_at.desc())
+    )
+    return [
+        (complaint.id, f"{complaint.number}（{complaint.status}）")
+        for complaint in session.scalars(query)
+        if complaints.refusal(complaint, operator, complaints.Action.REVISIT) is None
     ]
 
 

@@ -248,7 +248,9 @@ class VisitDialog(RecordDialog):
             with self._context.reader() as session:
                 for name in visits.contact_names(session, customer_id):
                     self.contact_choice.addItem(name, name)
-                for complaint_id, label in visits.revisit_choices(session, customer_id):
+                for complaint_id, label in visits.revisit_choices(
+                    session, self._context.operator, customer_id
+                ):
                     self.complaint.addItem(label, str(complaint_id))
         self.complaint.setCurrentIndex(max(self.complaint.findData(current), 0))
 
