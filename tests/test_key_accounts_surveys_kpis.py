@@ -76,7 +76,7 @@ def test_revisit_rate_and_average_satisfaction(context, supervisor):
         kpis = key_account_kpis.compute(session, start, end, today)
     assert (kpis.accounts, kpis.on_schedule, kpis.revisit_rate) == (5, 2, Decimal("40.0"))
     assert (kpis.surveys, kpis.average_satisfaction) == (2, Decimal("4.00"))
-    assert "大客户回访率 40.0%（2/5）" in kpis.describe()
+    assert "大客户回访率 40.0%（本期按期回访 2/5 家）" in kpis.describe()
 
 
 def test_kpis_without_key_accounts_and_delisted_ones(context, supervisor):

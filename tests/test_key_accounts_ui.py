@@ -9,9 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from kehu_desktop.services import abc_classes
+from kehu_desktop.models import Customer
+from kehu_desktop.services import abc_classes, designation
 from kehu_desktop.services.context import DeskContext
-from kehu_desktop.ui.key_accounts_tab import KeyAccountsTab
+from kehu_desktop.ui.key_accounts_tab import CREDIT_COLUMN, KeyAccountsTab
 from kehu_desktop.ui.layout_memory import LayoutMemory
 from tests.helpers.customers import make_customer
 from tests.helpers.key_accounts import add_sales, add_visit, make_key_account
@@ -92,10 +93,55 @@ def test_suggestion_proposal_and_approval(qtbot, qtmodeltester, context, boss, a
     assert boss_tab.model.index(0, 2).data() == "战略"
 
 
+def test_only_supervisors_get_approve_and_reject(qtbot, context, boss, agent, data_dir):
+    customer = make_customer(context, "宏泰")
+    with context.session() as session:
+        designation.propose(session, agent, customer, "理由")
+    as_agent = open_tab(qtbot, DeskContext(context.database, agent), data_dir)
+    as_agent.show()
+    as_agent.proposals_table.selectRow(0)
+    assert not as_agent.approve_button.isVisible() and not as_agent.reject_button.isVisible()
+    assert as_agent.findChild(QWidget, "approvalHint").isVisible()
+    assert as_agent.decide(approve=True) is None  # no dialog to fill in only to be refused
+    as_boss = open_tab(qtbot, boss, data_dir)
+    as_boss.show()
+    assert as_boss.approve_button.isVisible() and as_boss.approve_button.isEnabled()
+    assert not as_boss.findChild(QWidget, "approvalHint").isVisible()
+
+
+def test_credit_cell_is_wide_enough_and_its_tooltip_tells_all(qtbot, context, supervisor, data_dir):
+    customer = make_customer(context, "北京华达电子有限公司", outstanding_amount="123527.07")
+    make_key_account(context, supervisor, customer)
+    with context.session() as session:
+        session.get(Customer, customer).credit_limit = Decimal("100000")
+    memory = LayoutMemory(data_dir)
+    narrow = KeyAccountsTab(context, memory)
+    qtbot.addWidget(narrow)
+    narrow.table.horizontalHeader().resizeSection(CREDIT_COLUMN, 30)
+    narrow.save_layout()  # a width remembered from an earlier, shorter text
+    tab = open_tab(qtbot, context, data_dir)
+    tab.resize(600, 400)
+    tab.show()
+    cell = tab.model.index(0, CREDIT_COLUMN)
+    assert cell.data() == "超出额度 23,527.07 元"
+    width = tab.table.horizontalHeader().sectionSize(CREDIT_COLUMN)
+    assert width >= tab.table.fontMetrics().horizontalAdvance(cell.data())
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "信用额度 100,000.00 元" in tip and "应收余额 123,527.07 元" in tip
+    assert tip.endswith("超出额度 23,527.07 元")
+
+
+def test_overdue_footer_is_as_of_today_not_the_periods_rate(qtbot, context, supervisor, data_dir):
+    customer = make_customer(context, "北京华达电子有限公司")
+    make_key_account(context, supervisor, customer, interval=30)
+    add_visit(context, customer, date.today() - timedelta(days=45))
+    tab = open_tab(qtbot, context, data_dir)
+    assert "本期按期回访" in tab.kpi_label.text()
+    assert tab.count_label.text() == "大客户 1 家，截至今天拜访逾期 1 家"
+
+
 def test_rejection_needs_a_reason(qtbot, context, boss, agent, data_dir):
     customer = make_customer(context, "宏泰")
-    from kehu_desktop.services import designation
-
     with context.session() as session:
         designation.propose(session, agent, customer, "理由")
     tab = open_tab(qtbot, boss, data_dir)

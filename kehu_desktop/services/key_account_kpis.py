@@ -46,7 +46,7 @@ class KeyAccountKpis:
         rate = "—" if self.revisit_rate is None else f"{self.revisit_rate}%"
         score = "—" if self.average_satisfaction is None else f"{self.average_satisfaction:.2f}"
         return (f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}：大客户回访率 {rate}"
-                f"（{self.on_schedule}/{self.accounts}）· 平均满意度 {score}"
+                f"（本期按期回访 {self.on_schedule}/{self.accounts} 家）· 平均满意度 {score}"
                 f"（{self.surveys} 份调查）")  # fmt: skip
 
 

@@ -94,8 +94,8 @@ CARD_LABELS = {
 W = TypeVar("W", bound=QWidget)
 
 
-def view_with_buttons(container: W, view: QTableView, *buttons: QPushButton) -> W:
-    """``view`` above a row of ``buttons`` (left-aligned), laid out in ``container``."""
+def view_with_buttons(container: W, view: QTableView, *buttons: QWidget) -> W:
+    """``view`` above a row of ``buttons`` (or hints; left-aligned), laid out in ``container``."""
     box = QVBoxLayout(container)
     box.addWidget(view)
     row = QHBoxLayout()

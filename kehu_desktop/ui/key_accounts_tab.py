@@ -53,6 +53,16 @@ def _score_tint(row: key_accounts.KeyAccountRow) -> str:
     return "warning" if row.last_score is not None and row.last_score < 3 else ""
 
 
+def _credit_detail(row: key_accounts.KeyAccountRow) -> str:
+    """The credit cell's full story, for its tooltip (the cell may be narrower than the text)."""
+    credit = row.credit
+    parts = [f"信用等级 {credit.rating or '未评定'}"]
+    if credit.limit is not None:
+        parts.append(f"信用额度 {credit.limit:,.2f} 元")
+    parts.append(f"应收余额 {credit.outstanding:,.2f} 元")
+    return "，".join(parts) + f"：{credit.describe()}"
+
+
 SPLITTER_KEY = "splitter/keyAccounts"
 COLUMNS = (
     Column("客户编号", lambda r: r.code),
@@ -65,6 +75,7 @@ COLUMNS = (
     Column("未完成对策", lambda r: r.measures_text, _measure_tint),
     Column("信用状态", lambda r: r.credit.describe(), _credit_tint),
 )
+CREDIT_COLUMN = next(i for i, column in enumerate(COLUMNS) if column.label == "信用状态")
 PROPOSAL_COLUMNS = (
     Column("客户", lambda r: r.customer),
     Column("ABC", lambda r: r.abc_class),
@@ -78,6 +89,20 @@ SUGGESTION_COLUMNS = (
     Column("客户名称", lambda r: r.name),
     Column("近12个月销售额", lambda r: r.sales_12m),
 )
+
+
+class KeyAccountModel(RecordTableModel):
+    """The key-account list; the 信用状态 cell's tooltip spells out rating, limit and
+    outstanding amount, so nothing is lost when the column is narrow."""
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and index.isValid()
+            and index.column() == CREDIT_COLUMN
+        ):
+            return _credit_detail(self.row_at(index.row()))
+        return super().data(index, role)
 
 
 @dataclass(frozen=True)
@@ -105,11 +130,14 @@ class KeyAccountsTab(QWidget):
 
         self.kpi_label = QLabel(objectName="keyAccountKpis")
         self.kpi_label.setStyleSheet("font-weight: bold;")
+        self.kpi_label.setToolTip(
+            "回访率：所选期间内，拜访间隔从未超过其拜访周期的大客户所占比例。"
+        )
         self.period = QComboBox(objectName="kpiPeriod")
         self.period.addItems(key_account_kpis.PERIODS)
         self.period.currentIndexChanged.connect(self.reload)
 
-        self.model = RecordTableModel(COLUMNS, self)
+        self.model = KeyAccountModel(COLUMNS, self)
         self.table = table_view("keyAccountTable", self.model)
         # activated: Enter or double-click, as the platform has it.
         self.table.activated.connect(lambda _i: self.open_current())
@@ -133,10 +161,15 @@ class KeyAccountsTab(QWidget):
         self.reject_button = QPushButton("驳回…", objectName="rejectProposal")
         self.approve_button.clicked.connect(lambda: self.decide(approve=True))
         self.reject_button.clicked.connect(lambda: self.decide(approve=False))
+        # Only a 主管/管理员 decides: others never get a dialog to fill in only to be refused
+        # (the service refuses them too).
+        self.approval_hint = QLabel("大客户申请由主管或管理员审批。", objectName="approvalHint")
         supervisor = context.operator.is_supervisor
+        hidden = (self.approval_hint,) if supervisor else (self.approve_button, self.reject_button)
+        for widget in hidden:
+            widget.hide()
         for button in (self.approve_button, self.reject_button):
             button.setEnabled(supervisor)
-            button.setToolTip("" if supervisor else "大客户申请由主管审批")
 
         self.suggestions_model = RecordTableModel(SUGGESTION_COLUMNS, self)
         self.suggestions_table = table_view("abcSuggestionTable", self.suggestions_model)
@@ -153,6 +186,10 @@ class KeyAccountsTab(QWidget):
             buttons.addWidget(button)
         buttons.addStretch()
         self.count_label = QLabel(objectName="keyAccountCount")
+        self.count_label.setToolTip(
+            "按今天计算：下次应访日期已过、仍未拜访的大客户（列表中标红）；"
+            "与上方所选期间的回访率不是同一口径。"
+        )
         buttons.addWidget(self.count_label)
         buttons.addWidget(self.export_button)
         upper = QWidget()
@@ -163,6 +200,7 @@ class KeyAccountsTab(QWidget):
         self.proposals_box = view_with_buttons(
             QGroupBox("待审批的大客户申请"),
             self.proposals_table,
+            self.approval_hint,
             self.approve_button,
             self.reject_button,
         )
@@ -226,13 +264,21 @@ class KeyAccountsTab(QWidget):
         if current is None and loaded.rows:
             self.table.selectRow(0)
         overdue = sum(1 for r in loaded.rows if r.visit_overdue)
-        self.count_label.setText(f"大客户 {len(loaded.rows)} 家，应访未访 {overdue} 家")
+        self.count_label.setText(f"大客户 {len(loaded.rows)} 家，截至今天拜访逾期 {overdue} 家")
         if self._fit_columns and loaded.rows:
             self.table.resizeColumnsToContents()
             self._fit_columns = False
+        self._widen_credit_column()
         for view in (self.proposals_table, self.suggestions_table):
             view.resizeColumnsToContents()
         self.loaded.emit(len(loaded.rows))
+
+    def _widen_credit_column(self) -> None:
+        """A remembered or fitted width may be too narrow for a new 超出额度 text: widen."""
+        header = self.table.horizontalHeader()
+        needed = self.table.sizeHintForColumn(CREDIT_COLUMN)
+        if header.sectionSize(CREDIT_COLUMN) < needed:
+            header.resizeSection(CREDIT_COLUMN, needed)
 
     # --- selection -------------------------------------------------------------------------
 
@@ -272,7 +318,7 @@ class KeyAccountsTab(QWidget):
 
     def decide(self, approve: bool) -> DecisionDialog | None:
         proposal = self._selected(self.proposals_table, self.proposals_model)
-        if proposal is None:
+        if proposal is None or not self._context.operator.is_supervisor:
             return None
         dialog = DecisionDialog(self._context, proposal, approve, self)
         dialog.accepted.connect(lambda: self._after(True))
