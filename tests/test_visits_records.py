@@ -99,12 +99,31 @@ def test_plan_due_visits_plans_each_due_customer_once(context):
     make_visit(context, not_due, "2026-11-20 10:00")
     start, end = period("下周")
     with context.session() as session:
-        assert visit_plans.plan_due_visits(session, start, end, context.operator.id) == 1
-        assert visit_plans.plan_due_visits(session, start, end, context.operator.id) == 0
+        first = visit_plans.plan_due_visits(session, start, end, context.operator.id)
+        again = visit_plans.plan_due_visits(session, start, end, context.operator.id)
         rows = visit_plans.list_plans(session, start, end)
+    assert first.summary("下周") == "已生成 1 条计划（下周）。"
+    assert again.summary("下周") == "已生成 0 条计划（下周）：1 位到期客户已有未完成的计划。"
     assert [(r.customer.split()[1], r.planned_date) for r in rows] == [
         ("该访了", date(2026, 11, 23))
     ]
+
+
+def test_plan_due_visits_says_why_nothing_was_planned(context, agent):
+    orphan = make_customer(context, "没人管")
+    owned = make_customer(context, "张丽的客户")
+    set_customer(context, orphan, abc_class="A", owner_id=None)
+    set_customer(context, owned, abc_class="A", owner_id=agent.id)
+    for customer in (orphan, owned):
+        make_visit(context, customer, "2026-10-20 10:00")
+    start, end = period("下周")
+    with context.session() as session:
+        mine = visit_plans.plan_due_visits(session, start, end, context.operator.id)
+        everyone = visit_plans.plan_due_visits(session, start, end)
+    assert mine.summary("下周", "系统管理员") == (
+        "已生成 0 条计划（下周）：系统管理员负责的客户中没有在该周期结束前到期的客户。"
+    )
+    assert everyone.summary("下周") == ("已生成 1 条计划（下周）：1 位到期客户没有负责业务员。")
 
 
 def period(kind):

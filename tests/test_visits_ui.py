@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QMessageBox, QTabWidget
 
 from kehu_desktop.app import create_main_window
 from kehu_desktop.models import Complaint
-from kehu_desktop.services import complaints, visit_plans, visits
+from kehu_desktop.services import complaints, operators, visit_plans, visits
+from kehu_desktop.services.operators import Role
 from kehu_desktop.ui.customer_dialog import CustomerDialog
 from kehu_desktop.ui.visit_dialog import VisitDialog
 from kehu_desktop.ui.visit_frequency_dialog import VisitFrequencyDialog
@@ -219,21 +220,38 @@ def test_frequency_settings_dialog(qtbot, main_window):
 
 
 def test_plan_due_visits_for_next_week(qtbot, main_window):
+    """An administrator plans for every owner by default and is shown the plans made."""
     context = main_window._context
+    with context.session() as session:
+        agent = operators.create_staff(session, "zhangli", "张丽", Role.AGENT, "agent-pass")
     customer = make_customer(context, "该访了")
-    set_customer(context, customer, abc_class="A", owner_id=context.operator.id)
+    set_customer(context, customer, abc_class="A", owner_id=agent.id)
     make_visit(context, customer, _now(60 * 24 * 40))
     tab = main_window.visits_tab
-    tab.period_filter.setCurrentText("下周")
+    assert tab.period_filter.currentText() == "本周"
     dialog = tab.plan_due_visits()
-    assert dialog.period.currentText() == "下周"
+    assert dialog.staff.currentText() == "各客户的负责业务员"
+    dialog.period.setCurrentText("下周")
     with qtbot.waitSignal(dialog.finished, timeout=5000):
         dialog.save()
-    assert dialog.created == 1
+    assert tab.period_filter.currentText() == "下周"
+    assert tab.plan_note.text() == "已生成 1 条计划（下周）。"
     qtbot.waitUntil(lambda: tab.plan_model.rowCount() == 1, timeout=3000)
     start, _end = visit_plans.period("下周", date.today())
     row = tab.plan_model.row_at(0)
-    assert (row.customer.split()[1], row.planned_date, row.status) == ("该访了", start, "计划")
+    assert (row.customer.split()[1], row.staff, row.planned_date, row.status) == (
+        "该访了", "张丽", start, "计划",
+    )  # fmt: skip
+
+
+def test_plan_due_visits_says_so_when_nothing_is_due(qtbot, main_window):
+    make_customer(main_window._context, "刚建档")
+    dialog = main_window.visits_tab.plan_due_visits()
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.note.text().startswith("已生成 0 条"), timeout=5000)
+    assert dialog.isVisible()
+    assert dialog.note.text() == "已生成 0 条计划（本周）：没有在该周期结束前到期的客户。"
+    dialog.reject()
 
 
 def test_deleting_a_plan_asks_first(qtbot, main_window, monkeypatch):

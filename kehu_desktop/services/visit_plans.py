@@ -443,27 +443,52 @@ def ensure_plan(
         )
 
 
+@dataclass(frozen=True)
+class DuePlanning:
+    """What 按频率生成计划 did: the plans made, and the due customers left out and why."""
+
+    created: int
+    already_planned: int = 0
+    without_owner: int = 0
+
+    def summary(self, period_name: str, staff_name: str = "") -> str:
+        """The result as 已生成 N 条计划（下周）, with why due customers were left out, or why
+        none were due."""
+        reasons = []
+        if self.already_planned:
+            reasons.append(f"{self.already_planned} 位到期客户已有未完成的计划")
+        if self.without_owner:
+            reasons.append(f"{self.without_owner} 位到期客户没有负责业务员")
+        if not (self.created or reasons):
+            whose = f"{staff_name}负责的客户中" if staff_name else ""
+            reasons.append(f"{whose}没有在该周期结束前到期的客户")
+        why = "：" + "；".join(reasons) if reasons else ""
+        return f"已生成 {self.created} 条计划（{period_name}）{why}。"
+
+
 def plan_due_visits(
     session: Session, start: date, end: date, staff_id: int | None = None, method: str = "上门"
-) -> int:
+) -> DuePlanning:
     """Plan a routine visit for every customer due by ``end`` that has no open plan yet.
 
     Customers already overdue are planned on ``start``; each plan goes to ``staff_id`` or, when
-    None, to the customer's own 负责业务员 (customers without one are left out). Returns the
-    number of plans made.
+    None, to the customer's own 负责业务员 (customers without one are left out).
     """
     has_open_plan = (
         select(VisitPlan.id)
         .where(VisitPlan.customer_id == Customer.id, VisitPlan.status == PLANNED)
         .exists()
     )
-    query = schedule_query(session, end, staff_id).add_columns(Customer.owner_id)
+    query = schedule_query(session, end, staff_id).add_columns(Customer.owner_id, has_open_plan)
     plans = []
-    for customer_id, interval, _last, since, owner_id in session.execute(
-        query.where(~has_open_plan)
-    ):
+    already_planned = without_owner = 0
+    for customer_id, interval, _last, since, owner_id, planned in session.execute(query):
         who = staff_id if staff_id is not None else owner_id
+        if planned:
+            already_planned += 1
+            continue
         if who is None:
+            without_owner += 1
             continue
         plans.append(
             VisitPlan(
@@ -477,4 +502,4 @@ def plan_due_visits(
         )
     session.add_all(plans)
     session.flush()
-    return len(plans)
+    return DuePlanning(len(plans), already_planned, without_owner)

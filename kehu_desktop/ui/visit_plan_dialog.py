@@ -27,13 +27,15 @@ from kehu_desktop.ui.visit_dialog import CustomerPicker
 
 
 def _staff_combo(context: DeskContext, name: str, everyone: str = "") -> QComboBox:
+    """Staff to choose from; starts on ``everyone`` when given, else on the operator."""
     combo = QComboBox(objectName=name)
     if everyone:
         combo.addItem(everyone, None)
     with context.reader() as session:
         for staff_id, staff_name in customers.staff_choices(session):
             combo.addItem(staff_name, staff_id)
-    combo.setCurrentIndex(max(combo.findData(context.operator.id), 0))
+    if not everyone:
+        combo.setCurrentIndex(max(combo.findData(context.operator.id), 0))
     return combo
 
 
@@ -108,14 +110,19 @@ class VisitPlanDialog(QDialog):
 
 
 class PlanDueVisitsDialog(QDialog):
-    """Plan a routine visit for every customer due in a week or month (by visit frequency)."""
+    """Plan a routine visit for every customer due in a week or month (by visit frequency).
+
+    Closes once plans were made (``planning``/``summary`` tell how many); when none were, it
+    stays open and says why, so another period or staff member can be chosen.
+    """
 
     def __init__(self, context: DeskContext, parent=None):
         super().__init__(parent)
         self.setObjectName("planDueVisitsDialog")
         self.setWindowTitle("按拜访频率生成计划")
         self._context = context
-        self.created = 0
+        self.planning: visit_plans.DuePlanning | None = None
+        self.summary = ""
         self.period = QComboBox(objectName="planPeriod")
         self.period.addItems(PERIODS)
         self.staff = _staff_combo(context, "planDueStaff", "各客户的负责业务员")
@@ -123,9 +130,8 @@ class PlanDueVisitsDialog(QDialog):
         self.method.addItems(METHODS)
         self.period_label = QLabel()
         self.period.currentTextChanged.connect(lambda _t: self._show_period())
-        self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error_label.setStyleSheet("color: #d93025;")
-        self.error_label.hide()
+        self.note = QLabel(objectName="planDueNote", wordWrap=True)
+        self.note.hide()
         form = QFormLayout()
         form.addRow("计划周期", self.period)
         form.addRow("", self.period_label)
@@ -140,7 +146,7 @@ class PlanDueVisitsDialog(QDialog):
             )
         )
         box.addLayout(form)
-        box.addWidget(self.error_label)
+        box.addWidget(self.note)
         self.buttons = _buttons(self, "生成计划")
         box.addWidget(self.buttons)
         self._show_period()
@@ -151,25 +157,38 @@ class PlanDueVisitsDialog(QDialog):
 
     def save(self) -> None:
         """Make the plans off the GUI thread (a large store may have thousands due)."""
-        start, end = visit_plans.period(self.period.currentText(), date.today())
+        period_name = self.period.currentText()
+        start, end = visit_plans.period(period_name, date.today())
         staff_id, method = self.staff.currentData(), self.method.currentText()
+        staff_name = self.staff.currentText() if staff_id is not None else ""
 
         def work(_progress):
             with self._context.session() as session:
                 return visit_plans.plan_due_visits(session, start, end, staff_id, method)
 
         self.buttons.setEnabled(False)
-        self.error_label.setText("正在生成计划…")
-        self.error_label.show()
-        run_in_background(work, self._done, self._failed)
+        self._say("正在生成计划…")
+        run_in_background(
+            work, lambda result: self._done(result, period_name, staff_name), self._failed
+        )
 
-    def _done(self, created: int) -> None:
-        self.created = created
-        self.accept()
+    def _say(self, text: str, error: bool = False) -> None:
+        self.note.setText(text)
+        self.note.setStyleSheet("color: #d93025;" if error else "")
+        self.note.show()
+
+    def _done(self, result: visit_plans.DuePlanning, period_name: str, staff_name: str) -> None:
+        self.planning = result
+        self.summary = result.summary(period_name, staff_name)
+        if result.created:
+            self.accept()
+            return
+        self.buttons.setEnabled(True)
+        self._say(self.summary)
 
     def _failed(self, error: Exception) -> None:
         self.buttons.setEnabled(True)
-        self.error_label.setText(user_message(error) or "生成计划失败。")
+        self._say(user_message(error) or "生成计划失败。", error=True)
         if user_message(error) is None:
             show_error(self, "生成计划失败", error)
 

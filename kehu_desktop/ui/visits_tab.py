@@ -173,6 +173,7 @@ class VisitsTab(QWidget):
         self.plan_table = table_view("planTable", self.plan_model)
         self.plan_table.doubleClicked.connect(lambda _i: self.record_plan())
         self.period_label = QLabel(objectName="planPeriodLabel")
+        self.plan_note = QLabel(objectName="planNote")
         buttons = QHBoxLayout()
         for text, name, slot in (
             ("新增计划", "newPlan", self.new_plan),
@@ -185,6 +186,7 @@ class VisitsTab(QWidget):
             button.clicked.connect(lambda _c=False, s=slot: s())
             buttons.addWidget(button)
         buttons.addStretch()
+        buttons.addWidget(self.plan_note)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("客户联络计划表："))
         filters.addWidget(self.period_filter)
@@ -318,9 +320,28 @@ class VisitsTab(QWidget):
     def plan_due_visits(self) -> PlanDueVisitsDialog:
         dialog = PlanDueVisitsDialog(self._context, self)
         dialog.period.setCurrentText(self.period_filter.currentText())
-        dialog.finished.connect(lambda _r: self._after_dialog(dialog.created or None))
+        dialog.finished.connect(lambda _r: self._show_planned(dialog))
         dialog.open()
         return dialog
+
+    def _show_planned(self, dialog: PlanDueVisitsDialog) -> None:
+        """List the period the plans were made for, with filters that show them, and say so."""
+        if dialog.planning is None or not dialog.planning.created:
+            return
+        staff_id = dialog.staff.currentData()
+        combos = (self.period_filter, self.plan_staff_filter, self.status_filter)
+        for combo in combos:
+            combo.blockSignals(True)
+        self.period_filter.setCurrentText(dialog.period.currentText())
+        if self.plan_staff_filter.currentData() not in (None, staff_id):
+            self.plan_staff_filter.setCurrentIndex(0)
+        if self.status_filter.currentData() not in ("", visit_plans.PLANNED):
+            self.status_filter.setCurrentIndex(0)
+        for combo in combos:
+            combo.blockSignals(False)
+        self.plan_note.setText(dialog.summary)
+        self.changed.emit()
+        self.reload()
 
     def record_plan(self, plan_id: int | None = None) -> VisitDialog | None:
         plan = self.current_plan()
