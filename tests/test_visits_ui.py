@@ -200,6 +200,20 @@ def test_reports_run_and_export(qtbot, qtmodeltester, main_window, tmp_path):
     assert sheet.cell(1, 9).value == "覆盖率(%)"
 
 
+def test_the_report_page_is_made_when_first_shown(qtbot, main_window):
+    context = main_window._context
+    make_visit(context, make_customer(context, "华达电子"), _now())
+    tab = main_window.visits_tab
+    view = tab.report_view
+    main_window.tabs.setCurrentWidget(tab)
+    tab.pages.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.daily_model.rowCount() == 1, timeout=5000)
+    assert view.table.model() is view.daily_model
+    assert view.note.text() == "共 1 次拜访，按日期、业务员排列。"
+    view.kind.setCurrentIndex(1)
+    assert view.note.text() == "报表条件已更改，请按“生成报表”更新。"
+
+
 def test_visit_list_export(qtbot, main_window, tmp_path):
     context = main_window._context
     make_visit(context, make_customer(context, "佳美塑胶"), _now(10), result="报价已发")

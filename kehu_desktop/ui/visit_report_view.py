@@ -43,13 +43,18 @@ COVERAGE_COLUMNS = tuple(
 
 
 class VisitReportView(QWidget):
-    """Pick a report and a period, see it, export it to .xlsx."""
+    """Pick a report and a period, see it, export it to .xlsx.
+
+    The report for the default choice (this month's 日报表) is made when the page is first
+    shown; after the choice changes, the note asks for 生成报表 until it is pressed.
+    """
 
     def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
         self._context = context
         self._layout_memory = layout
         self._lines: list = []
+        self._shown = False
         self.kind = QComboBox(objectName="reportKind")
         self.kind.addItems([DAILY, COVERAGE])
         today = QDate.currentDate()
@@ -58,6 +63,8 @@ class VisitReportView(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(lambda _d: self._ask_to_run())
+        self.kind.currentIndexChanged.connect(lambda _i: self._ask_to_run())
         self.run_button = QPushButton("生成报表", objectName="runReport")
         self.export_button = QPushButton("导出 Excel", objectName="exportReport")
         self.run_button.clicked.connect(self.run)
@@ -80,6 +87,15 @@ class VisitReportView(QWidget):
         box.addWidget(self.note)
         box.addWidget(self.table)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            self.run()
+
+    def _ask_to_run(self) -> None:
+        self.note.setText("报表条件已更改，请按“生成报表”更新。")
+
     def run(self) -> None:
         kind = self.kind.currentText()
         start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
@@ -94,10 +110,12 @@ class VisitReportView(QWidget):
                 return visit_reports.coverage(session, start, end)
 
         self.run_button.setEnabled(False)
+        self.note.setText("正在生成报表…")
         run_in_background(work, lambda lines: self._show(kind, lines), self._failed)
 
     def _failed(self, error: Exception) -> None:
         self.run_button.setEnabled(True)
+        self.note.setText("生成报表失败。")
         show_error(self, "生成报表失败", error)
 
     def _show(self, kind: str, lines: list) -> None:
