@@ -93,6 +93,7 @@ def _print(database: Database, args: argparse.Namespace) -> int:
 
     from kehu_desktop.forms import printing
     from kehu_desktop.forms.definition import load_catalog
+    from kehu_desktop.forms.sources import find_record
     from kehu_desktop.services.parsing import parse_date, parse_month
 
     catalog = load_catalog(database.data_dir)
@@ -109,15 +110,12 @@ def _print(database: Database, args: argparse.Namespace) -> int:
         raise UserError(str(error)) from None
     output = Path(args.output)
     fmt = "xlsx" if output.suffix.lower() == ".xlsx" else "pdf"
-    job = printing.PrintJob(
-        definition.key,
-        (args.record,) if args.record is not None else (),
-        start,
-        end,
-        paper=args.paper or "",
-        overlay=args.overlay,
-    )
     with database.reader() as session:
+        kind = definition.data_source.record_kind
+        record_ids = (find_record(session, kind, args.record),) if args.record is not None else ()
+        job = printing.PrintJob(
+            definition.key, record_ids, start, end, paper=args.paper or "", overlay=args.overlay
+        )
         data = printing.render(session, catalog, job, fmt)
     output.write_bytes(data)
     print(f"已生成 {output}（{definition.title}）")
@@ -279,7 +277,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     print_cmd.add_argument("form", help="表单名称（如 客户资料卡）或代号（如 customer_card）")
     which = print_cmd.add_mutually_exclusive_group(required=True)
     which.add_argument("--blank", action="store_true", help="空白表单")
-    which.add_argument("--record", type=int, help="记录 ID")
+    which.add_argument(
+        "--record", help="记录：投诉编号（如 TS-2026-0027）、客户编号（如 KH000123）或记录 ID"
+    )
     which.add_argument("--month", help="月份 YYYY-MM（该月全部记录，或月度报表）")
     which.add_argument("--day", help="日期 YYYY-MM-DD（如访问日报）")
     print_cmd.add_argument("--paper", help="纸张：A4、A4L、A5、241x279、241x140、241x93")

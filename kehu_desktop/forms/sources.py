@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from kehu_desktop.models import (
@@ -763,3 +763,44 @@ def describe_record(session: Session, kind: str, record_id: int) -> str:
         return complaint.number if complaint else ""
     account = session.get(KeyAccount, record_id)
     return account.customer.name if account else ""
+
+
+# For each record kind: what it is called, and what a user may give to name one.
+_REFERENCES = {
+    "complaint": ("投诉", "请输入投诉编号（如 TS-2026-0027）或记录 ID。"),
+    "customer": ("客户", "请输入客户编号（如 KH000123）或记录 ID。"),
+    "key_account": ("大客户", "请输入大客户的客户编号（如 KH000123）或记录 ID。"),
+    "visit": ("拜访记录", "拜访记录请输入记录 ID，或按日期打印当天的全部访问记录。"),
+}
+
+
+def _customer_id(session: Session, code: str) -> int | None:
+    return session.scalar(select(Customer.id).where(func.upper(Customer.code) == code))
+
+
+def find_record(session: Session, kind: str, reference: str) -> int:
+    """The id of the record of ``kind`` a user names as they know it: a complaint number
+    (TS-2026-0027), a customer code (KH000123) for customer and key-account forms (the card's
+    printed number DK-KH000123 too), or the internal record id."""
+    text = reference.strip().upper()
+    if text.isdigit():
+        return int(text)
+    found = None
+    if kind == "complaint":
+        found = session.scalar(select(Complaint.id).where(func.upper(Complaint.number) == text))
+    elif kind == "customer":
+        found = _customer_id(session, text)
+    elif kind == "key_account":
+        for code in dict.fromkeys((text, text.partition("-")[2])):
+            customer_id = _customer_id(session, code) if code else None
+            if customer_id is not None:
+                found = session.scalar(
+                    select(KeyAccount.id).where(KeyAccount.customer_id == customer_id)
+                )
+                if found is None:
+                    raise NotFoundError(f"客户 {code} 不是大客户，没有大客户管理卡。")
+                break
+    if found is None:
+        what, hint = _REFERENCES.get(kind, ("记录", "此表单按期间打印，请给出月份或日期。"))
+        raise NotFoundError(f"找不到{what}“{reference.strip()}”。{hint}")
+    return found
