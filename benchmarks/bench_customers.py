@@ -138,20 +138,30 @@ def bench_first_rows(folder: Path) -> None:
     app.processEvents()
     window.tabs.setCurrentWidget(window.customers_tab)
     tab = window.customers_tab
-    timings = []
+    first_rows, whole_list = [], []
     for _ in range(ROUNDS // 2):
         tab.model.set_ids([])
         loop = QEventLoop()
+        shown: list[float] = []
+
+        def rows_painted(_count: int, shown=shown) -> None:
+            if not shown:
+                tab.table.viewport().repaint()
+                shown.append(time.perf_counter())
+
+        tab.rows_shown.connect(rows_painted)
         tab.loaded.connect(loop.quit)
         started = time.perf_counter()
         tab.reload()
         loop.exec()
-        tab.table.viewport().repaint()
-        timings.append((time.perf_counter() - started) * 1000)
+        first_rows.append((shown[0] - started) * 1000)
+        whole_list.append((time.perf_counter() - started) * 1000)
+        tab.rows_shown.disconnect(rows_painted)
         tab.loaded.disconnect(loop.quit)
     print(
-        f"\n打开客户档案并显示首屏（{tab.model.rowCount():,} 行，{len(timings)} 次）："
-        f"p50 {percentile(timings, 0.5):.0f} ms，p95 {percentile(timings, 0.95):.0f} ms"
+        f"\n打开客户档案（{tab.model.rowCount():,} 位客户，{len(first_rows)} 次）："
+        f"首屏显示 p50 {percentile(first_rows, 0.5):.0f} ms，p95 {percentile(first_rows, 0.95):.0f} ms；"
+        f"全部 id 载入 p50 {percentile(whole_list, 0.5):.0f} ms"
     )
     window.close()
 

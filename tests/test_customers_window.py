@@ -317,3 +317,15 @@ def test_results_for_a_closed_window_are_dropped(qtbot):
     release.set()
     QThreadPool.globalInstance().waitForDone()
     qtbot.wait(50)  # a delivered result would raise "already deleted" here
+
+
+def test_browsing_shows_the_first_screenful_before_the_whole_list(qtbot, main_window):
+    from kehu_desktop.services import demo
+
+    demo.load_demo(_context(main_window).database, 250)
+    tab = main_window.customers_tab
+    shown = []
+    tab.rows_shown.connect(shown.append)
+    with qtbot.waitSignal(tab.loaded, timeout=10000):
+        tab.reload()
+    assert shown[0] == 200 and shown[-1] == tab.model.rowCount() == 250

@@ -142,9 +142,14 @@ def _filtered(session: Session, flt: CustomerFilter) -> Select:
 
 
 def list_ids(
-    session: Session, flt: CustomerFilter, sort_key: str = "code", descending: bool = False
+    session: Session,
+    flt: CustomerFilter,
+    sort_key: str = "code",
+    descending: bool = False,
+    limit: int | None = None,
 ) -> list[int]:
-    """The ids of every customer the filter selects, in list order."""
+    """The ids of the customers the filter selects (every one, or the first ``limit``), in
+    list order."""
     column = _SORT_KEYS[sort_key]
     order = column.desc() if descending else column.asc()
     query = _filtered(session, flt).order_by(order, Customer.id)
@@ -153,7 +158,7 @@ def list_ids(
         term = flt.text.strip()
         exact = case((or_(Customer.code == term, Customer.name == term), 0), else_=1)
         query = query.order_by(None).order_by(exact, order, Customer.id)
-    return first_column(session, query)
+    return first_column(session, query.limit(limit))
 
 
 @dataclass(frozen=True)
@@ -162,9 +167,18 @@ class CustomerList:
 
     ids: list[int]
     truncated: bool = False
+    # Only the first screenful, shown while the whole list is still being read.
+    partial: bool = False
 
 
 SEARCH_LIMIT = 1000
+
+
+def first_rows(
+    session: Session, flt: CustomerFilter, sort_key: str, descending: bool, count: int
+) -> CustomerList:
+    """The first ``count`` customers of the list, to show at once while the rest loads."""
+    return CustomerList(list_ids(session, flt, sort_key, descending, limit=count), partial=True)
 
 
 def list_customers(

@@ -30,7 +30,7 @@ from kehu_desktop.services.customer_fields import (
 from kehu_desktop.services.customers import LIST_COLUMNS, CustomerFilter, Removal
 from kehu_desktop.ui.background import run_in_background
 from kehu_desktop.ui.customer_dialog import CustomerDialog
-from kehu_desktop.ui.customer_table_model import CustomerTableModel
+from kehu_desktop.ui.customer_table_model import PAGE_SIZE, CustomerTableModel
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
 from kehu_desktop.ui.xlsx_export import export_list
@@ -39,10 +39,13 @@ SEARCH_DELAY_MS = 150
 
 
 class CustomersTab(QWidget):
-    """Signals: ``loaded(int)`` with the row count after each (re)load; ``changed()`` after a
-    customer was saved, archived or deleted; ``demo_requested()`` from the empty-store hint."""
+    """Signals: ``loaded(int)`` with the row count after each (re)load; ``rows_shown(int)`` each
+    time rows appear (the first screenful comes before the whole list when browsing);
+    ``changed()`` after a customer was saved, archived or deleted; ``demo_requested()`` from
+    the empty-store hint."""
 
     loaded = Signal(int)
+    rows_shown = Signal(int)
     changed = Signal()
     demo_requested = Signal()
 
@@ -51,6 +54,7 @@ class CustomersTab(QWidget):
         self._context = context
         self._layout_memory = layout
         self._generation = 0
+        self._complete_generation = -1
         self._select_after_load: int | None = None
 
         self.search = QLineEdit(objectName="customerSearch", clearButtonEnabled=True)
@@ -193,11 +197,18 @@ class CustomersTab(QWidget):
         generation = self._generation
         flt, (key, descending) = self.current_filter(), self._sort
 
+        def first(_progress):
+            with self._context.reader() as session:
+                return customers.first_rows(session, flt, key, descending, PAGE_SIZE), True
+
         def query(_progress):
             with self._context.reader() as session:
                 listing = customers.list_customers(session, flt, key, descending)
                 return listing, customers.any_customer(session)
 
+        if not flt.text.strip():
+            # Browsing reads up to 100,000 ids: show the first screenful meanwhile.
+            run_in_background(first, lambda result: self._show(generation, *result))
         run_in_background(query, lambda result: self._show(generation, *result), self._failed)
 
     def _failed(self, error: Exception) -> None:
@@ -206,6 +217,10 @@ class CustomersTab(QWidget):
     def _show(self, generation: int, listing: customers.CustomerList, any_customer: bool) -> None:
         if generation != self._generation:
             return  # a newer query is on its way
+        if listing.partial and self._complete_generation == generation:
+            return  # the whole list came first
+        if not listing.partial:
+            self._complete_generation = generation
         ids = listing.ids
         current = self.current_id()
         self.model.set_ids(ids)
@@ -216,7 +231,9 @@ class CustomersTab(QWidget):
             row = 0
         if row >= 0:
             self.table.selectRow(row)
-        if listing.truncated:
+        if listing.partial:
+            self.count_label.setText("正在载入客户列表…")
+        elif listing.truncated:
             self.count_label.setText(
                 f"匹配超过 {len(ids):,} 位，仅显示前 {len(ids):,} 位；请多输入几个字缩小范围"
             )
@@ -224,7 +241,9 @@ class CustomersTab(QWidget):
             self.count_label.setText(f"共 {len(ids):,} 位客户")
         self.empty_hint.setVisible(not any_customer)
         self._update_buttons()
-        self.loaded.emit(len(ids))
+        self.rows_shown.emit(len(ids))
+        if not listing.partial:
+            self.loaded.emit(len(ids))
 
     def _on_sort(self, key: str, descending: bool) -> None:
         self._sort = (key, descending)
