@@ -128,19 +128,35 @@ def test_blank_form_has_tick_boxes_date_blanks_and_no_record_number(context, cat
     assert "打印日期" not in text
 
 
+def tick_boxes(context, catalog, job: printing.PrintJob) -> list[str]:
+    """The texts of the tick-box cells the first record prints, boxes included."""
+    with context.reader() as session:
+        prepared = printing.prepare(session, catalog, job, today=TODAY)
+    pages = printing.pages_of(prepared)[0]
+    return [op.text for page in pages for op in page.ops if op.kind == "ticks"]
+
+
 def test_key_account_card_ticks_the_accounts_level(context, catalog, specimens):
     """The card's tick boxes are the app's levels, so the account's own level is ticked."""
     with context.session() as session:
         session.get(KeyAccount, specimens.key_account).level = "重点"
-        job = printing.PrintJob("key_account_card", (specimens.key_account,))
-        prepared = printing.prepare(session, catalog, job, today=TODAY)
-    ticks = [op.text for page in printing.pages_of(prepared)[0] for op in page.ops
-             if op.kind == "ticks"]  # fmt: skip
+    job = printing.PrintJob("key_account_card", (specimens.key_account,))
+    ticks = tick_boxes(context, catalog, job)
     assert ticks == [f"{BOX_EMPTY}战略  {BOX_TICKED}重点  {BOX_EMPTY}一般"]
     assert "大客户等级战略重点一般" in "".join(pdf_text(render(context, catalog, job)))
     sheet = load_workbook(io.BytesIO(render(context, catalog, job, "xlsx"))).active
     cells = [cell.value for row in sheet.iter_rows() for cell in row]
     assert f"{BOX_TICKED}重点" in next(v for v in cells if v and BOX_TICKED in str(v))
+
+
+def test_complaint_forms_tick_every_value_the_complaints_desk_records(context, catalog, specimens):
+    with context.session() as session:
+        complaint = session.get(Complaint, specimens.complaint)
+        complaint.satisfaction, complaint.department = "非常满意", "客服"
+    job = printing.PrintJob("complaint_report", (specimens.complaint,))
+    assert any(f"{BOX_TICKED}非常满意" in t for t in tick_boxes(context, catalog, job))
+    job = printing.PrintJob("complaint_handling", (specimens.complaint,))
+    assert any(f"{BOX_TICKED}客服" in t for t in tick_boxes(context, catalog, job))
 
 
 def test_overflowing_text_continues_on_a_marked_page_and_loses_nothing(context, catalog, specimens):

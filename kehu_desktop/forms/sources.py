@@ -28,18 +28,11 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
-from kehu_desktop.services import complaint_kpis, designation
+from kehu_desktop.services import complaint_kpis, complaints, credit, designation, visit_plans
 from kehu_desktop.services.customer_fields import CONTACT_FIELDS, CUSTOMER_FIELDS, Kind
 from kehu_desktop.services.errors import NotFoundError
 
-VISIT_METHODS = ("上门", "电话", "来访接待", "微信·邮件")
-VISIT_PURPOSES = ("例行", "新品推介", "催收货款", "投诉回访", "满意度调查", "节日问候")
-COMPLAINT_CHANNELS = ("电话", "上门", "邮件", "信函", "网络")
-COMPLAINT_CATEGORIES = ("产品质量", "交货期", "服务态度", "价格结算", "包装运输", "其他")
-COMPLAINT_SEVERITIES = ("一般", "重大", "特殊")
-DEPARTMENTS = ("品质", "生产", "仓储", "销售", "财务")
-COMPLAINT_RESULTS = ("退货", "换货", "维修", "赔偿", "解释致歉")
-SATISFACTION = ("满意", "基本满意", "不满意")
+# Tick-box choices are the desks' own lists, so a filled form ticks what the record holds.
 SCORES = ("1", "2", "3", "4", "5")
 
 
@@ -164,7 +157,7 @@ CREDIT_CATALOG = CUSTOMER_CATALOG | {
     "evaluated_on": FieldInfo("评定日期", "date"),
     "evaluator": FieldInfo("评定人"),
     "total_score": FieldInfo("综合得分", "number"),
-    "rating": FieldInfo("评定等级", choices=("AAA", "AA", "A", "B", "C")),
+    "rating": FieldInfo("评定等级", choices=credit.RATINGS),
     "approved_limit": FieldInfo("核定信用额度（元）", "money"),
     "approved_days": FieldInfo("核定信用期限（天）", "number"),
     "evaluation_notes": FieldInfo("评定意见"),
@@ -217,8 +210,8 @@ VISIT_CATALOG: dict[str, FieldInfo] = {
     "staff": FieldInfo("访问人员"),
     "visited_at": FieldInfo("访问时间", "datetime"),
     "planned_date": FieldInfo("计划日期", "date"),
-    "method": FieldInfo("访问方式", choices=VISIT_METHODS),
-    "purpose": FieldInfo("访问目的", choices=VISIT_PURPOSES),
+    "method": FieldInfo("访问方式", choices=visit_plans.METHODS),
+    "purpose": FieldInfo("访问目的", choices=visit_plans.PURPOSES),
     "contacts_met": FieldInfo("接洽人员"),
     "discussion": FieldInfo("洽谈内容"),
     "requests": FieldInfo("客户要求与意见"),
@@ -436,7 +429,7 @@ CONTACT_PLAN = Source(
 COMPLAINT_CATALOG: dict[str, FieldInfo] = {
     "number": FieldInfo("投诉编号"),
     "received_at": FieldInfo("受理时间", "datetime"),
-    "channel": FieldInfo("投诉方式", choices=COMPLAINT_CHANNELS),
+    "channel": FieldInfo("投诉方式", choices=complaints.CHANNELS),
     "customer_code": FieldInfo("客户编号"),
     "customer_name": FieldInfo("客户名称"),
     "address": FieldInfo("地址"),
@@ -445,19 +438,19 @@ COMPLAINT_CATALOG: dict[str, FieldInfo] = {
     "product": FieldInfo("产品名称"),
     "batch_no": FieldInfo("批号"),
     "order_no": FieldInfo("订单号"),
-    "category": FieldInfo("投诉类别", choices=COMPLAINT_CATEGORIES),
-    "severity": FieldInfo("严重程度", choices=COMPLAINT_SEVERITIES),
+    "category": FieldInfo("投诉类别", choices=complaints.CATEGORIES),
+    "severity": FieldInfo("严重程度", choices=complaints.SEVERITIES),
     "description": FieldInfo("投诉内容"),
     "demand": FieldInfo("客户要求"),
     "first_responsible": FieldInfo("首问负责人"),
     "handler": FieldInfo("处理人"),
     "deadline": FieldInfo("处理期限", "date"),
     "status": FieldInfo("状态"),
-    "department": FieldInfo("责任部门", choices=DEPARTMENTS),
+    "department": FieldInfo("责任部门", choices=complaints.DEPARTMENTS),
     "cause": FieldInfo("原因分析"),
     "measures": FieldInfo("处理措施"),
     "department_opinion": FieldInfo("部门意见"),
-    "result": FieldInfo("处理结果", choices=COMPLAINT_RESULTS),
+    "result": FieldInfo("处理结果", choices=complaints.RESULTS),
     "return_quantity": FieldInfo("退货数量", "number"),
     "return_amount": FieldInfo("退货金额（元）", "money"),
     "exchange_quantity": FieldInfo("换货数量", "number"),
@@ -466,7 +459,7 @@ COMPLAINT_CATALOG: dict[str, FieldInfo] = {
     "total_amount": FieldInfo("金额合计（元）", "money"),
     "reply": FieldInfo("答复客户内容"),
     "replied_at": FieldInfo("答复时间", "datetime"),
-    "satisfaction": FieldInfo("回访满意度", choices=SATISFACTION),
+    "satisfaction": FieldInfo("回访满意度", choices=complaints.SATISFACTION_LEVELS),
     "revisited_at": FieldInfo("回访时间", "datetime"),
     "closed_at": FieldInfo("结案时间", "datetime"),
 }
@@ -683,7 +676,7 @@ def load_complaint_stats(session: Session, start: date, end: date) -> list[Recor
     kpis = complaint_kpis.compute(session, start, end, trend_months=0)
     total = kpis.total
     found = dict(kpis.by_category)
-    categories = list(COMPLAINT_CATEGORIES) + [c for c in found if c not in COMPLAINT_CATEGORIES]
+    categories = list(complaints.CATEGORIES) + [c for c in found if c not in complaints.CATEGORIES]
     by_category = []
     for category in categories:
         figures = found.get(category, complaint_kpis.Figures())
@@ -706,7 +699,7 @@ def load_complaint_stats(session: Session, start: date, end: date) -> list[Recor
         "total_amount": _amount(total),
     } | {name: complaint_kpis.percent(getattr(total, name)) for name in RATES}
     low, high = _bounds(start, end)
-    complaints = session.scalars(
+    received = session.scalars(
         select(Complaint)
         .where(Complaint.received_at >= low, Complaint.received_at < high)
         .options(selectinload(Complaint.customer), selectinload(Complaint.first_responsible))
@@ -722,7 +715,7 @@ def load_complaint_stats(session: Session, start: date, end: date) -> list[Recor
             "status": c.status,
             "first_responsible": _staff_name(c.first_responsible),
         }
-        for c in complaints
+        for c in received
     ]
     return [Record(f"TJ-{start:%Y%m}", values, {"categories": by_category, "complaints": listing})]
 
