@@ -28,6 +28,7 @@ from kehu_desktop.ui.complaint_registration_dialog import ComplaintRegistrationD
 from kehu_desktop.ui.complaint_report import ComplaintReportDialog
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.list_view import refill_staff_filter
 from kehu_desktop.ui.record_table import Column, RecordTableModel
 from kehu_desktop.ui.xlsx_export import export_list
 
@@ -174,14 +175,7 @@ class ComplaintsTab(QWidget):
         theirs); refilled on each reload, as staff come and go, keeping the choice."""
         with self._context.reader() as session:
             staff = customers.staff_choices(session, everyone=True)
-        chosen = self.person_filter.currentData()
-        self.person_filter.blockSignals(True)
-        self.person_filter.clear()
-        self.person_filter.addItem("全部首问责任人", None)
-        for staff_id, name in staff:
-            self.person_filter.addItem(name, staff_id)
-        self.person_filter.setCurrentIndex(max(0, self.person_filter.findData(chosen)))
-        self.person_filter.blockSignals(False)
+        refill_staff_filter(self.person_filter, "全部首问责任人", staff)
 
     def reload(self) -> None:
         """Query the list for the current filters off the GUI thread; only the newest query's

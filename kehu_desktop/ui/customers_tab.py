@@ -33,6 +33,7 @@ from kehu_desktop.ui.customer_dialog import CustomerDialog
 from kehu_desktop.ui.customer_table_model import PAGE_SIZE, CustomerTableModel
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.ui.list_view import refill_staff_filter
 from kehu_desktop.ui.xlsx_export import export_list
 
 SEARCH_DELAY_MS = 150
@@ -151,14 +152,7 @@ class CustomersTab(QWidget):
         ones to hand over); refilled on each reload, as staff come and go."""
         with self._context.reader() as session:
             staff = customers.staff_choices(session, everyone=True)
-        chosen = self.owner_filter.currentData()
-        self.owner_filter.blockSignals(True)
-        self.owner_filter.clear()
-        self.owner_filter.addItem("全部业务员", None)
-        for staff_id, name in staff:
-            self.owner_filter.addItem(name, staff_id)
-        self.owner_filter.setCurrentIndex(max(0, self.owner_filter.findData(chosen)))
-        self.owner_filter.blockSignals(False)
+        refill_staff_filter(self.owner_filter, "全部业务员", staff)
 
     def _combo(self, name: str, everything: str, choices: tuple[str, ...]) -> QComboBox:
         combo = QComboBox(objectName=name)

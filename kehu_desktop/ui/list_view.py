@@ -1,4 +1,4 @@
-"""The read-only list view the visits desk's pages share, and its small companions."""
+"""Read-only list views the desks share, and their small companions (filters)."""
 
 from __future__ import annotations
 
@@ -33,3 +33,16 @@ def choice_combo(name: str, everything: str, choices: tuple[str, ...]) -> QCombo
     for choice in choices:
         combo.addItem(choice, choice)
     return combo
+
+
+def refill_staff_filter(combo: QComboBox, everyone: str, staff: list[tuple[int, str]]) -> None:
+    """Refill a staff filter with ``staff`` (id, name), keeping the choice and without
+    announcing the change; staff come and go, so the desks refill it on each reload."""
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everyone, None)
+    for staff_id, name in staff:
+        combo.addItem(name, staff_id)
+    combo.setCurrentIndex(max(0, combo.findData(chosen)))
+    combo.blockSignals(False)
