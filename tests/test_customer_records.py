@@ -17,10 +17,20 @@ from tests.helpers.customers import make_customer
 
 def test_saved_file_reads_back_with_contacts_dates_and_sales(context):
     customer_id = make_customer(
-        context, "深圳华达电子有限公司", credit_limit="200000", founded_on="2010-08-08",
-        contacts=[{"name": "张三", "role": "采购", "mobile": "13800138000", "birthday": "1980-05-20",
-                   "important_dates": "结婚纪念日 2008-10-01"}],
-    )  # fmt: skip
+        context,
+        "深圳华达电子有限公司",
+        credit_limit="200000",
+        founded_on="2010-08-08",
+        contacts=[
+            {
+                "name": "张三",
+                "role": "采购",
+                "mobile": "13800138000",
+                "birthday": "1980-05-20",
+                "important_dates": "结婚纪念日 2008-10-01",
+            }
+        ],
+    )
     with context.session() as session:
         data = customers.load_input(session, customer_id)
         data.sales = [{"month": "2026-09", "amount": "12,000.50", "quantity": "240"}]
@@ -71,13 +81,30 @@ def test_customer_with_history_is_archived_never_deleted(context, history):
     customer_id = make_customer(context, "甲公司")
     with context.session() as session:
         if history == "visit":
-            session.add(Visit(customer_id=customer_id, staff_id=context.operator.id,
-                              visited_at=datetime(2026, 11, 2, 10), method="上门", purpose="例行"))  # fmt: skip
+            session.add(
+                Visit(
+                    customer_id=customer_id,
+                    staff_id=context.operator.id,
+                    visited_at=datetime(2026, 11, 2, 10),
+                    method="上门",
+                    purpose="例行",
+                )
+            )
         else:
-            session.add(Complaint(number="TS-2026-0001", year=2026, seq=1, received_at=datetime(2026, 11, 2),
-                                  channel="电话", customer_id=customer_id, category="产品质量",
-                                  description="划伤", first_responsible_id=context.operator.id,
-                                  deadline=datetime(2026, 11, 5).date()))  # fmt: skip
+            session.add(
+                Complaint(
+                    number="TS-2026-0001",
+                    year=2026,
+                    seq=1,
+                    received_at=datetime(2026, 11, 2),
+                    channel="电话",
+                    customer_id=customer_id,
+                    category="产品质量",
+                    description="划伤",
+                    first_responsible_id=context.operator.id,
+                    deadline=datetime(2026, 11, 5).date(),
+                )
+            )
     with context.session() as session:
         assert customers.removal_for(session, customer_id) == Removal.ARCHIVE
         with pytest.raises(UserError, match="只能归档"):
@@ -91,8 +118,13 @@ def test_customer_with_history_is_archived_never_deleted(context, history):
 
 
 def test_export_reads_back(context, tmp_path):
-    first = make_customer(context, "北京华达电子有限公司", credit_limit="1000", outstanding_amount="1500.25",
-                          contacts=[{"name": "张三", "mobile": "13800138000"}])  # fmt: skip
+    first = make_customer(
+        context,
+        "北京华达电子有限公司",
+        credit_limit="1000",
+        outstanding_amount="1500.25",
+        contacts=[{"name": "张三", "mobile": "13800138000"}],
+    )
     second = make_customer(context, "上海宏泰包装有限公司")
     path = tmp_path / "客户.xlsx"
     with context.reader() as session:

@@ -32,17 +32,64 @@ DEFAULT_CUSTOMERS = 300
 DEMO_PASSWORD = "123456"
 BATCH = 2000
 
-CITIES = [("北京", "北京"), ("上海", "上海"), ("广东", "广州"), ("广东", "深圳"), ("广东", "东莞"),
-          ("浙江", "杭州"), ("浙江", "宁波"), ("江苏", "苏州"), ("江苏", "南京"), ("山东", "青岛"),
-          ("四川", "成都"), ("湖北", "武汉"), ("福建", "厦门"), ("天津", "天津"), ("重庆", "重庆"),
-          ("河南", "郑州"), ("湖南", "长沙"), ("陕西", "西安")]  # fmt: skip
-AREA_CODES = {"北京": "010", "上海": "021", "广州": "020", "深圳": "0755", "东莞": "0769",
-              "杭州": "0571", "宁波": "0574", "苏州": "0512", "南京": "025", "青岛": "0532",
-              "成都": "028", "武汉": "027", "厦门": "0592", "天津": "022", "重庆": "023",
-              "郑州": "0371", "长沙": "0731", "西安": "029"}  # fmt: skip
+CITIES = [
+    ("北京", "北京"),
+    ("上海", "上海"),
+    ("广东", "广州"),
+    ("广东", "深圳"),
+    ("广东", "东莞"),
+    ("浙江", "杭州"),
+    ("浙江", "宁波"),
+    ("江苏", "苏州"),
+    ("江苏", "南京"),
+    ("山东", "青岛"),
+    ("四川", "成都"),
+    ("湖北", "武汉"),
+    ("福建", "厦门"),
+    ("天津", "天津"),
+    ("重庆", "重庆"),
+    ("河南", "郑州"),
+    ("湖南", "长沙"),
+    ("陕西", "西安"),
+]
+AREA_CODES = {
+    "北京": "010",
+    "上海": "021",
+    "广州": "020",
+    "深圳": "0755",
+    "东莞": "0769",
+    "杭州": "0571",
+    "宁波": "0574",
+    "苏州": "0512",
+    "南京": "025",
+    "青岛": "0532",
+    "成都": "028",
+    "武汉": "027",
+    "厦门": "0592",
+    "天津": "022",
+    "重庆": "023",
+    "郑州": "0371",
+    "长沙": "0731",
+    "西安": "029",
+}
 WORDS = list("华达兴隆宏泰鑫盛源恒通利丰瑞祥永安国嘉金银海天明光新远德信和成佳美博强立凯")
-TRADES = ["电子", "机械", "五金", "塑胶", "包装", "化工", "纺织", "建材", "汽配", "电器", "精密", "食品",
-          "医疗器械", "照明", "物流"]  # fmt: skip
+TRADES = [
+    "电子",
+    "机械",
+    "五金",
+    "塑胶",
+    "包装",
+    "化工",
+    "纺织",
+    "建材",
+    "汽配",
+    "电器",
+    "精密",
+    "食品",
+    "医疗器械",
+    "照明",
+    "物流",
+]
 SUFFIXES = [
     "有限公司",
     "股份有限公司",
@@ -53,11 +100,22 @@ SUFFIXES = [
 ]
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘")
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建文辉玲兰晶红鹏飞雪梅")
-TITLES = [("总经理", "决策人"), ("采购经理", "采购"), ("采购员", "采购"), ("财务主管", "财务"),
-          ("技术工程师", "技术"), ("品质经理", "技术"), ("副总经理", "决策人")]  # fmt: skip
-STAFF = [("zhangli", "张丽", Role.AGENT), ("wangqiang", "王强", Role.SUPERVISOR),
-         ("lina", "李娜", Role.AGENT), ("zhaomin", "赵敏", Role.AGENT),
-         ("chenjie", "陈杰", Role.AGENT)]  # fmt: skip
+TITLES = [
+    ("总经理", "决策人"),
+    ("采购经理", "采购"),
+    ("采购员", "采购"),
+    ("财务主管", "财务"),
+    ("技术工程师", "技术"),
+    ("品质经理", "技术"),
+    ("副总经理", "决策人"),
+]
+STAFF = [
+    ("zhangli", "张丽", Role.AGENT),
+    ("wangqiang", "王强", Role.SUPERVISOR),
+    ("lina", "李娜", Role.AGENT),
+    ("zhaomin", "赵敏", Role.AGENT),
+    ("chenjie", "陈杰", Role.AGENT),
+]
 
 
 @dataclass(frozen=True)
@@ -69,8 +127,10 @@ class DemoSummary:
     key_accounts: int
 
     def describe(self) -> str:
-        return (f"客户 {self.customers} 位，联系人 {self.contacts} 位，拜访 {self.visits} 次，"
-                f"投诉 {self.complaints} 宗，大客户 {self.key_accounts} 家")  # fmt: skip
+        return (
+            f"客户 {self.customers} 位，联系人 {self.contacts} 位，拜访 {self.visits} 次，"
+            f"投诉 {self.complaints} 宗，大客户 {self.key_accounts} 家"
+        )
 
 
 def _person(rng: random.Random) -> str:
@@ -118,8 +178,13 @@ def load_demo(
         )
         visit_plans.refresh_last_visits(session)  # the visits above were bulk-inserted
     database.optimize()
-    return DemoSummary(customer_count, counts["contacts"], counts["visits"], counts["complaints"],
-                       counts["key_accounts"])  # fmt: skip
+    return DemoSummary(
+        customer_count,
+        counts["contacts"],
+        counts["visits"],
+        counts["complaints"],
+        counts["key_accounts"],
+    )
 
 
 def _next_number(session: Session) -> int:
@@ -138,28 +203,51 @@ def _add_batch(session, rng, first, size, staff_ids, actor, today, counts) -> No
         phone = f"{AREA_CODES[city]}-{rng.randrange(2, 9)}{rng.randrange(10**7):07d}"
         limit = Decimal(rng.choice((50000, 100000, 200000, 500000)))
         customer = {
-            "id": number, "code": f"KH{number:06d}", "name": name, "short_name": core,
-            "province": province, "city": city, "address": f"{city}市{core}路{rng.randrange(1, 999)}号",
-            "phone": phone, "email": f"sales{number}@example.com.cn", "owner_id": rng.choice(staff_ids),
+            "id": number,
+            "code": f"KH{number:06d}",
+            "name": name,
+            "short_name": core,
+            "province": province,
+            "city": city,
+            "address": f"{city}市{core}路{rng.randrange(1, 999)}号",
+            "phone": phone,
+            "email": f"sales{number}@example.com.cn",
+            "owner_id": rng.choice(staff_ids),
             "management_class": rng.choices(MANAGEMENT_CLASSES, (1, 2, 6, 1))[0],
             "nature": rng.choices(NATURES, (1, 1, 8, 2))[0],
             "trade_stage": rng.choices(("曾经", "正在", "潜在"), (1, 7, 2))[0],
-            "credit_rating": rng.choice(("AAA", "AA", "A", "B")), "credit_limit": limit,
+            "credit_rating": rng.choice(("AAA", "AA", "A", "B")),
+            "credit_limit": limit,
             "credit_days": rng.choice((30, 45, 60, 90)),
-            "outstanding_amount": (limit * Decimal(rng.randrange(0, 120)) / 100).quantize(Decimal("0.01")),
+            "outstanding_amount": (limit * Decimal(rng.randrange(0, 120)) / 100).quantize(
+                Decimal("0.01")
+            ),
             "registered_capital": Decimal(rng.choice((50, 100, 500, 1000, 5000))) * 10000,
-            "founded_on": date(rng.randrange(1995, 2022), rng.randrange(1, 13), rng.randrange(1, 28)),
-            "sales_staff_count": rng.randrange(2, 60), "transport_mode": rng.choice(("汽运", "物流专线", "快递", "自提")),
-            "archived": False, **stamp,
-        }  # fmt: skip
+            "founded_on": date(
+                rng.randrange(1995, 2022), rng.randrange(1, 13), rng.randrange(1, 28)
+            ),
+            "sales_staff_count": rng.randrange(2, 60),
+            "transport_mode": rng.choice(("汽运", "物流专线", "快递", "自提")),
+            "archived": False,
+            **stamp,
+        }
         customers.append(customer)
         names, phones = [], [phone]
         for index in range(rng.choice((1, 2, 2, 3))):
             title, role = rng.choice(TITLES)
             person, mobile = _person(rng), _mobile(rng)
             birthday = date(rng.randrange(1965, 2000), rng.randrange(1, 13), rng.randrange(1, 29))
-            contacts.append({"customer_id": number, "name": person, "title": title, "role": role,
-                             "mobile": mobile, "birthday": birthday if index == 0 else None, **stamp})  # fmt: skip
+            contacts.append(
+                {
+                    "customer_id": number,
+                    "name": person,
+                    "title": title,
+                    "role": role,
+                    "mobile": mobile,
+                    "birthday": birthday if index == 0 else None,
+                    **stamp,
+                }
+            )
             names.append(person)
             phones.append(mobile)
         doc = search.build_document(customer["code"], name, core, names, phones)
@@ -182,8 +270,15 @@ def _add_sales(session, rng, customers, stamp, today) -> None:
         for back in range(24):
             year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
             amount = Decimal(base * rng.uniform(0.6, 1.4)).quantize(Decimal("0.01"))
-            rows.append({"customer_id": customer["id"], "month": date(year, month + 1, 1),
-                         "amount": amount, "quantity": Decimal(int(amount / 50)), **stamp})  # fmt: skip
+            rows.append(
+                {
+                    "customer_id": customer["id"],
+                    "month": date(year, month + 1, 1),
+                    "amount": amount,
+                    "quantity": Decimal(int(amount / 50)),
+                    **stamp,
+                }
+            )
     if rows:
         session.execute(insert(SalesRecord.__table__), rows)
 
