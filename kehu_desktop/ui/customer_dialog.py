@@ -85,7 +85,6 @@ class CustomerDialog(RecordDialog):
             owner = self._input.values.get("owner_id")
             self._staff = customers.staff_choices(session, keep=int(owner) if owner else None)
         self.saved_id: int | None = None
-        self._editors: dict[str, QWidget] = {}
         if customer_id is None:
             self.setWindowTitle("新建客户")
         else:
@@ -262,12 +261,6 @@ class CustomerDialog(RecordDialog):
             id=self._input.id,
             version=self._input.version,
         )
-
-    def is_dirty(self) -> bool:
-        return self.current_input() != self._initial
-
-    def editor(self, name: str) -> QWidget:
-        return self._editors[name]
 
     # --- saving and closing ----------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from kehu_desktop.ui.layout_memory import LayoutMemory
 
@@ -11,8 +11,9 @@ class RecordDialog(QDialog):
     """Asks before closing with unsaved changes (save, discard or keep editing) and
     remembers its size.
 
-    Subclasses set ``record_label`` (e.g. "客户档案") and ``geometry_key``, and implement
-    ``is_dirty()`` and ``save() -> bool`` (which accepts the dialog when it saved).
+    Subclasses set ``record_label`` (e.g. "客户档案") and ``geometry_key``, keep their field
+    editors in ``_editors`` and what was loaded or last saved in ``_initial``, and implement
+    ``current_input()`` and ``save() -> bool`` (which accepts the dialog when it saved).
     """
 
     record_label = "记录"
@@ -21,9 +22,18 @@ class RecordDialog(QDialog):
     def __init__(self, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
         self._layout_memory = layout
+        self._editors: dict[str, QWidget] = {}
+        self._initial: object = None
+
+    def current_input(self) -> object:
+        raise NotImplementedError
 
     def is_dirty(self) -> bool:
-        raise NotImplementedError
+        return self.current_input() != self._initial
+
+    def editor(self, name: str) -> QWidget:
+        """The editor of one field, by its name (for tests and for focusing an error)."""
+        return self._editors[name]
 
     def save(self) -> bool:
         raise NotImplementedError

@@ -117,7 +117,6 @@ class VisitDialog(RecordDialog):
         self.setWindowTitle("记录拜访" if visit_id is None else "拜访记录")
         if plan_id is not None:
             self.setWindowTitle("记录拜访（来自拜访计划）")
-        self._editors: dict[str, QWidget] = {}
 
         self.customer = CustomerPicker(context, "visitCustomer")
         self.customer.customer_changed.connect(self._customer_changed)
@@ -317,12 +316,6 @@ class VisitDialog(RecordDialog):
             plan_id=self._input.plan_id,
             exact_visited_at=self._input.exact_visited_at,
         )
-
-    def is_dirty(self) -> bool:
-        return self.current_input() != self._initial
-
-    def editor(self, name: str) -> QWidget:
-        return self._editors[name]
 
     # --- saving and closing ----------------------------------------------------------------
 
