@@ -181,3 +181,12 @@ def test_the_dialog_remembers_paper_and_overlay(qtbot, window_with_records):
     assert again.paper_box.currentData() == "A5" and again.overlay_box.isChecked()
     wait_preview(qtbot, again)
     again.reject()
+
+
+def test_ctrl_p_on_the_today_view_offers_the_visit_form(qtbot, window_with_records):
+    window, _ids = window_with_records
+    window.tabs.setCurrentWidget(window.today_tab)
+    dialog = window.print_current()
+    qtbot.addWidget(dialog)
+    assert dialog.form_box.currentText() == "客户访问记录表"
+    dialog.reject()

@@ -190,12 +190,14 @@ class MainWindow(QMainWindow):
         """Ctrl+P: the print dialog, with this desk's form and selected record preselected."""
         tab = self.tabs.currentWidget()
         form, kind = {
-            0: ("customer_card", "customer"),
-            1: ("visit_record", "visit"),
-            2: ("complaint_register", "complaint"),
-            3: ("key_account_card", "key_account"),
-        }.get(self.tabs.currentIndex(), ("customer_card", "customer"))
-        record_id = tab.current_id() if hasattr(tab, "current_id") else None
+            self.customers_tab: ("customer_card", "customer"),
+            self.visits_tab: ("visit_record", "visit"),
+            self.complaints_tab: ("complaint_register", "complaint"),
+            self.key_accounts_tab: ("key_account_card", "key_account"),
+            # 今日: the visit form, to take along to today's (or tomorrow's) planned visits.
+            self.today_tab: ("visit_record", None),
+        }[tab]
+        record_id = tab.current_id() if kind and hasattr(tab, "current_id") else None
         record = (kind, record_id) if record_id is not None else None
         # Loaded on first use: the forms bring ReportLab and openpyxl, not needed at start-up.
         from kehu_desktop.ui.print_dialog import PrintDialog
