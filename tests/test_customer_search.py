@@ -123,3 +123,22 @@ def test_an_exact_code_comes_first(context):
         code = customers.load_input(session, second).values["code"]
         listing = customers.list_customers(session, customers.CustomerFilter(text=code))
     assert listing.ids[0] == second and first not in listing.ids[:1]
+
+
+def test_names_sort_by_pinyin_not_by_code_point(context):
+    for name in (
+        "张三贸易有限公司",
+        "阿里包装有限公司",
+        "北京华达电子有限公司",
+        "重庆长安机械有限公司",
+    ):
+        make_customer(context, name)
+    with context.reader() as session:
+        ids = customers.list_ids(session, customers.CustomerFilter(), "name")
+        names = [row.name for row in customers.fetch_rows(session, ids)]
+    assert names == [
+        "阿里包装有限公司",
+        "北京华达电子有限公司",
+        "重庆长安机械有限公司",
+        "张三贸易有限公司",
+    ]

@@ -25,6 +25,8 @@ class Customer(Tracked, Base):
     # 基础资料
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(100), index=True)
+    # The name's pinyin, for sorting the list as a Chinese reader expects (see pinyin_initials).
+    name_pinyin: Mapped[str] = mapped_column(String(400), default="")
     short_name: Mapped[str] = mapped_column(String(40), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
     province: Mapped[str] = mapped_column(String(20), default="", index=True)

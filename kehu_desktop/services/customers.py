@@ -27,7 +27,7 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
-from kehu_desktop.services import identifiers, search
+from kehu_desktop.services import identifiers, pinyin_initials, search
 from kehu_desktop.services.customer_fields import (
     CONTACT_FIELDS,
     CUSTOMER_FIELDS,
@@ -107,7 +107,7 @@ LIST_COLUMNS: tuple[ListColumn, ...] = (
 
 _SORT_KEYS = {
     "code": Customer.code,
-    "name": Customer.name,
+    "name": Customer.name_pinyin,
     "short_name": Customer.short_name,
     "abc_class": Customer.abc_class,
     "management_class": Customer.management_class,
@@ -506,6 +506,7 @@ def save(session: Session, data: CustomerInput) -> int:
             )
     for name, value in clean["values"].items():
         setattr(customer, name, value)
+    customer.name_pinyin = pinyin_initials.sort_key(customer.name)
     _save_contacts(session, customer, clean["contacts"])
     _save_sales(session, customer, clean["sales"])
     session.flush()

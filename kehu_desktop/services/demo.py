@@ -22,7 +22,14 @@ from kehu_desktop.models import (
     SalesRecord,
     Staff,
 )
-from kehu_desktop.services import abc_classes, key_account_demo, operators, search, visit_plans
+from kehu_desktop.services import (
+    abc_classes,
+    key_account_demo,
+    operators,
+    pinyin_initials,
+    search,
+    visit_plans,
+)
 from kehu_desktop.services.complaint_demo import ComplaintDemo
 from kehu_desktop.services.customer_fields import MANAGEMENT_CLASSES, NATURES
 from kehu_desktop.services.database import Database
@@ -206,6 +213,7 @@ def _add_batch(session, rng, first, size, staff_ids, actor, today, counts) -> No
             "id": number,
             "code": f"KH{number:06d}",
             "name": name,
+            "name_pinyin": pinyin_initials.sort_key(name),
             "short_name": core,
             "province": province,
             "city": city,

@@ -1,4 +1,5 @@
-"""Pinyin initials of Chinese names (北京华达 → bjhd), with every reading of a polyphone."""
+"""Pinyin of Chinese names: initials for search (北京华达 → bjhd, every reading of a polyphone)
+and the full reading for sorting (北京 → "bei jing"), as a Chinese list is ordered."""
 
 from __future__ import annotations
 
@@ -31,3 +32,12 @@ def initials(text: str) -> tuple[str, ...]:
 
 def _keep(chars: str) -> list[str]:
     return [c for c in chars if c.isalnum()]
+
+
+@lru_cache(maxsize=65536)
+def sort_key(text: str) -> str:
+    """The name's pinyin, syllable by syllable (重庆长安 → "chong qing chang an"): sorting by it
+    puts 阿 before 北 before 张, as a reader of Chinese expects, unlike code-point order."""
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(text)).lower()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 20:07:05.830694
+Create Date: 2026-11-22 21:09:33.902207
 """
 
 import sqlalchemy as sa
@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=20), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("name_pinyin", sa.String(length=400), nullable=False),
         sa.Column("short_name", sa.String(length=40), nullable=False),
         sa.Column("address", sa.String(length=200), nullable=False),
         sa.Column("province", sa.String(length=20), nullable=False),
