@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QTableView, QTabWidget
 
 from kehu_desktop.services import customers
@@ -242,6 +243,8 @@ def test_only_administrators_see_the_audit_log(qtbot, data_dir, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
     window.show_audit()
     assert warned == ["只有管理员可以查看审计日志。"]
+    for name in ("actionStaff", "actionAudit", "actionDemo"):
+        assert not window.findChild(QAction, name).isEnabled()
 
 
 def test_ctrl_s_keeps_the_contact_cell_still_being_typed(qtbot, main_window):

@@ -234,6 +234,7 @@ class CustomersTab(QWidget):
             row = 0
         if row >= 0:
             self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
         if listing.partial:
             self.count_label.setText("正在载入客户列表…")
         elif listing.truncated:

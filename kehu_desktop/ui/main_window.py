@@ -162,9 +162,14 @@ class MainWindow(QMainWindow):
             "actionVisitFrequency",
         )  # fmt: skip
         admin_menu = bar.addMenu("管理(&A)")
-        self._action(admin_menu, "操作员管理…", self.manage_staff, None, "actionStaff")
-        self._action(admin_menu, "审计日志…", self.show_audit, None, "actionAudit")
-        self._action(admin_menu, "载入演示数据", self.load_demo, None, "actionDemo")
+        for text, slot, name in (
+            ("操作员管理…", self.manage_staff, "actionStaff"),
+            ("审计日志…", self.show_audit, "actionAudit"),
+            ("载入演示数据", self.load_demo, "actionDemo"),
+        ):
+            action = self._action(admin_menu, text, slot, None, name)
+            # Offered to administrators only (the services refuse anyone else as well).
+            action.setEnabled(self._context.operator.is_admin)
         help_menu = bar.addMenu("帮助(&H)")
         self._action(help_menu, "关于客户管家", self.about, None, "actionAbout")
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
