@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,10 +20,9 @@ from kehu_desktop.services import complaints, customers
 from kehu_desktop.services.complaints import RegistrationInput
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.services.errors import UserError, ValidationError
+from kehu_desktop.ui.dialog_parts import ERROR_STYLE, error_label, ok_cancel
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
-
-ERROR_STYLE = "border: 1px solid #d93025; background: #fdecea;"
 
 
 def _choices(name: str, items) -> QComboBox:
@@ -128,16 +126,8 @@ class ComplaintRegistrationDialog(QDialog):
         form.addRow("客户要求", self.demand)
         form.addRow("首问责任人", self.first_responsible)
         form.addRow("答复期限", self.deadline_label)
-        self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error_label.setStyleSheet("color: #d93025;")
-        self.error_label.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("登记(&S)")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.error_label = error_label()
+        buttons = ok_cancel(self, "登记(&S)", self.accept)
         box = QVBoxLayout(self)
         box.addLayout(form)
         box.addStretch(1)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -18,6 +17,7 @@ from kehu_desktop.services import complaints, working_days
 from kehu_desktop.services.complaints import DeadlineSettings
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.services.errors import UserError
+from kehu_desktop.ui.dialog_parts import Standard, error_label, ok_cancel
 
 
 def _days_box(name: str, value: int) -> QSpinBox:
@@ -68,19 +68,9 @@ class ComplaintSettingsDialog(QDialog):
             column.addWidget(QLabel(title))
             column.addWidget(editor)
             lists.addLayout(column)
-        self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error_label.setStyleSheet("color: #d93025;")
-        self.error_label.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(
-            context.operator.is_supervisor
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.error_label = error_label()
+        buttons = ok_cancel(self, "保存", self.accept)
+        buttons.button(Standard.Save).setEnabled(context.operator.is_supervisor)
         box = QVBoxLayout(self)
         box.addWidget(deadlines)
         box.addWidget(calendar, 1)

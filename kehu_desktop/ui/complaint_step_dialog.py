@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,10 +22,10 @@ from kehu_desktop.services import complaints, customers
 from kehu_desktop.services.complaints import Action, ComplaintDetail, HandlingInput
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.services.errors import UserError, ValidationError
+from kehu_desktop.ui.dialog_parts import ERROR_STYLE, Standard, error_label, ok_cancel
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.record_table import display_text
 
-ERROR_STYLE = "border: 1px solid #d93025; background: #fdecea;"
 UNREACHABLE = "（未能联系客户）"
 NOTE_LABELS = {
     Action.INVESTIGATE: "调查安排",
@@ -78,16 +77,8 @@ class ComplaintStepDialog(QDialog):
         if action == Action.REPLY:
             note.setPlainText(detail.reply)
         self._add(form, "note", NOTE_LABELS[action], note)
-        self.error_label = QLabel(objectName="stepError", wordWrap=True)
-        self.error_label.setStyleSheet("color: #d93025;")
-        self.error_label.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(str(action))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.error_label = error_label("stepError")
+        buttons = ok_cancel(self, str(action), self.accept, ok=Standard.Ok)
         context_label = QLabel(
             f"{detail.number} {detail.customer}【{detail.status}】\n"
             f"投诉内容：{detail.description}\n客户要求：{detail.demand or '—'}",

@@ -6,12 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -33,6 +31,7 @@ from kehu_desktop.services.customer_fields import (
 )
 from kehu_desktop.services.errors import ValidationError
 from kehu_desktop.ui.complaint_history_page import ComplaintHistoryPage
+from kehu_desktop.ui.dialog_parts import ERROR_STYLE, error_label, ok_cancel
 from kehu_desktop.ui.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
 from kehu_desktop.ui.errors import show_error
 from kehu_desktop.ui.layout_memory import LayoutMemory
@@ -45,7 +44,6 @@ PLACEHOLDERS = {
     Kind.AREA: "平方米",
     Kind.INTEGER: "整数",
 }
-ERROR_STYLE = "border: 1px solid #d93025; background: #fdecea;"
 CONTACT_COLUMNS = [
     EditableColumn(f.name, f.label, f.choices, PLACEHOLDERS.get(f.kind, "")) for f in CONTACT_FIELDS
 ] + [
@@ -100,20 +98,14 @@ class CustomerDialog(RecordDialog):
         self.tabs.addTab(self.contacts_page, "联系人")
         self._add_history_pages(customer_id)
 
-        self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error_label.setStyleSheet("color: #d93025;")
+        self.error_label = error_label()
+        self.error_label.show()  # shown and hidden with its scroll area
         # A long list of problems scrolls instead of squeezing the form.
         self.error_area = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         self.error_area.setWidget(self.error_label)
         self.error_area.setMaximumHeight(96)
         self.error_area.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "保存(&S)", self.save)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
 
         layout_box = QVBoxLayout(self)

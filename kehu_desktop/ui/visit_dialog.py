@@ -6,7 +6,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -25,11 +24,11 @@ from kehu_desktop.services.complaints import SATISFACTION_LEVELS
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.services.errors import UserError, ValidationError
 from kehu_desktop.services.visit_plans import COMPLAINT_REVISIT, METHODS, PURPOSES
+from kehu_desktop.ui.dialog_parts import ERROR_STYLE, error_label, ok_cancel
 from kehu_desktop.ui.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
 from kehu_desktop.ui.layout_memory import LayoutMemory
 from kehu_desktop.ui.record_dialog import RecordDialog
 
-ERROR_STYLE = "border: 1px solid #d93025; background: #fdecea;"
 SEARCH_DELAY_MS = 200
 
 
@@ -191,16 +190,8 @@ class VisitDialog(RecordDialog):
         action_buttons.addWidget(remove)
         action_buttons.addStretch()
 
-        self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error_label.setStyleSheet("color: #d93025;")
-        self.error_label.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.error_label = error_label()
+        buttons = ok_cancel(self, "保存(&S)", self.save)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
 
         box = QVBoxLayout(self)

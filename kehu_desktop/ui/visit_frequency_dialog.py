@@ -16,6 +16,7 @@ from kehu_desktop.services import visit_plans
 from kehu_desktop.services.context import DeskContext
 from kehu_desktop.services.customer_fields import ABC_CLASSES, MANAGEMENT_CLASSES
 from kehu_desktop.services.errors import UserError
+from kehu_desktop.ui.dialog_parts import error_label, ok_cancel
 
 
 class VisitFrequencyDialog(QDialog):
@@ -40,16 +41,8 @@ class VisitFrequencyDialog(QDialog):
         management_form = QFormLayout(management_box)
         for name, spin in self.management.items():
             management_form.addRow(f"{name}客户每", spin)
-        self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error_label.setStyleSheet("color: #d93025;")
-        self.error_label.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.error_label = error_label()
+        buttons = ok_cancel(self, "保存(&S)", self.save)
         save_allowed = context.operator.is_supervisor
         buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(save_allowed)
         note = "大客户按大客户管理卡上的频率拜访；客户档案里单独设定的频率优先于这里的默认值。" + (

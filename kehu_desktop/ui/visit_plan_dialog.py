@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QInputDialog,
     QLabel,
@@ -22,6 +21,7 @@ from kehu_desktop.services.errors import UserError, ValidationError
 from kehu_desktop.services.parsing import parse_date
 from kehu_desktop.services.visit_plans import METHODS, PERIODS, PURPOSES
 from kehu_desktop.ui.background import run_in_background
+from kehu_desktop.ui.dialog_parts import Standard, error_label, ok_cancel
 from kehu_desktop.ui.errors import show_error, user_message
 from kehu_desktop.ui.visit_dialog import CustomerPicker
 
@@ -37,17 +37,6 @@ def _staff_combo(context: DeskContext, name: str, everyone: str = "") -> QComboB
     if not everyone:
         combo.setCurrentIndex(max(combo.findData(context.operator.id), 0))
     return combo
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-    buttons.accepted.connect(dialog.save)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 class VisitPlanDialog(QDialog):
@@ -68,9 +57,7 @@ class VisitPlanDialog(QDialog):
         self.method.addItems(METHODS)
         self.purpose = QComboBox(objectName="planPurpose")
         self.purpose.addItems(PURPOSES)
-        self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
-        self.error_label.setStyleSheet("color: #d93025;")
-        self.error_label.hide()
+        self.error_label = error_label()
         form = QFormLayout()
         form.addRow("客户 *", self.customer)
         form.addRow("计划日期 *", self.planned_date)
@@ -80,7 +67,7 @@ class VisitPlanDialog(QDialog):
         box = QVBoxLayout(self)
         box.addLayout(form)
         box.addWidget(self.error_label)
-        box.addWidget(_buttons(self, "保存计划"))
+        box.addWidget(ok_cancel(self, "保存计划", self.save, ok=Standard.Ok))
         self.resize(620, 240)
 
     def save(self) -> bool:
@@ -147,7 +134,7 @@ class PlanDueVisitsDialog(QDialog):
         )
         box.addLayout(form)
         box.addWidget(self.note)
-        self.buttons = _buttons(self, "生成计划")
+        self.buttons = ok_cancel(self, "生成计划", self.save, ok=Standard.Ok)
         box.addWidget(self.buttons)
         self._show_period()
 
