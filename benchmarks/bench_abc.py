@@ -18,8 +18,8 @@ from datetime import date, datetime
 from sqlalchemy import insert
 
 from kehu_desktop.models import Customer
-from kehu_desktop.services import abc_classes
-from kehu_desktop.services.database import open_database
+from kehu_desktop.services.common.database import open_database
+from kehu_desktop.services.key_accounts import abc_classes
 
 MONTHS = 24
 AS_OF = date(2026, 11, 22)

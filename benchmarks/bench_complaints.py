@@ -19,11 +19,12 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from kehu_desktop.demo.complaints import ComplaintDemo
+from kehu_desktop.demo.loader import STAFF
 from kehu_desktop.models import Customer
-from kehu_desktop.services import complaint_kpis, complaints, operators
-from kehu_desktop.services.complaint_demo import ComplaintDemo
-from kehu_desktop.services.database import open_database
-from kehu_desktop.services.demo import STAFF
+from kehu_desktop.services.common import operators
+from kehu_desktop.services.common.database import open_database
+from kehu_desktop.services.complaints import complaint_kpis
 
 CUSTOMERS = 5000
 BATCH = 5000
@@ -83,7 +84,7 @@ def main() -> int:
 
         def ledger():
             with database.reader() as session:
-                return complaints.list_complaints(session)
+                return ledger.list_complaints(session)
 
         whole = timed("KPI report, all complaints (+12-month trend)",
                       lambda: report(date(2000, 1, 1), today))  # fmt: skip

@@ -100,25 +100,25 @@ def build_store(folder: Path, count: int) -> None:
 
 
 def bench_search(folder: Path) -> None:
-    from kehu_desktop.services import customers
-    from kehu_desktop.services.database import open_database
+    from kehu_desktop.services.common.database import open_database
+    from kehu_desktop.services.customers import customer_files
 
     database = open_database(folder)
     print(
         "\n搜索延迟（窗口的客户列表查询：匹配 + 过滤 + 排序；"
-        f"最多显示 {customers.SEARCH_LIMIT} 位）"
+        f"最多显示 {customer_files.SEARCH_LIMIT} 位）"
     )
     print(f"{'类别':<10}{'p50 ms':>8}{'p95 ms':>8}{'命中(均)':>10}")
     for label, queries in QUERIES.items():
         timings, hits = [], []
         with database.reader() as session:
             for query in queries:  # warm the page cache and the statement cache
-                customers.list_customers(session, customers.CustomerFilter(text=query))
+                customer_files.list_customers(session, customer_files.CustomerFilter(text=query))
             for _ in range(ROUNDS):
                 for query in queries:
                     started = time.perf_counter()
-                    listing = customers.list_customers(
-                        session, customers.CustomerFilter(text=query)
+                    listing = customer_files.list_customers(
+                        session, customer_files.CustomerFilter(text=query)
                     )
                     timings.append((time.perf_counter() - started) * 1000)
                     hits.append(len(listing.ids))
@@ -201,7 +201,7 @@ def time_startup(code: str, *args: str) -> float:
 def remember_a_sign_in(folder: Path) -> None:
     """As on any PC where the desk has worked before: the last login name is remembered."""
     from kehu_desktop.app import RECENT_USERS_KEY, ensure_application
-    from kehu_desktop.ui.layout_memory import LayoutMemory
+    from kehu_desktop.ui.common.layout_memory import LayoutMemory
 
     ensure_application()
     memory = LayoutMemory(folder)

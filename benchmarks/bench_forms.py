@@ -24,14 +24,14 @@ from kehu_desktop.forms import printing
 from kehu_desktop.forms.definition import load_catalog
 from kehu_desktop.forms.specimen import add_specimens
 from kehu_desktop.models import Customer
-from kehu_desktop.services.database import open_database
+from kehu_desktop.services.common.database import open_database
 
 COLD = """
 import sys, time
 start = time.perf_counter()
 from kehu_desktop.forms import printing
 from kehu_desktop.forms.definition import load_catalog
-from kehu_desktop.services.database import open_database
+from kehu_desktop.services.common.database import open_database
 imported = time.perf_counter()
 database = open_database(sys.argv[1])
 catalog = load_catalog(database.data_dir)

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Base
 from kehu_desktop.services import today as today_view
-from kehu_desktop.services import visit_plans
-from kehu_desktop.services.database import open_database
+from kehu_desktop.services.common.database import open_database
+from kehu_desktop.services.visits import visit_plans
 
 TODAY = date(2026, 11, 22)
 STAFF = 5

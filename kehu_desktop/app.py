@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from kehu_desktop.services.data_location import DB_FILE_NAME, resolve_data_dir
-from kehu_desktop.services.errors import UserError
-from kehu_desktop.ui.fonts import install_chinese_font
-from kehu_desktop.ui.layout_memory import LayoutMemory
-from kehu_desktop.ui.sign_in_dialog import FirstAdminDialog, SignInDialog
+from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
+from kehu_desktop.ui.common.fonts import install_chinese_font
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
 
 if TYPE_CHECKING:
-    from kehu_desktop.services.database import Database
-    from kehu_desktop.services.operators import Operator
+    from kehu_desktop.services.common.database import Database
+    from kehu_desktop.services.common.operators import Operator
     from kehu_desktop.ui.main_window import MainWindow
 
 DEFAULT_TEST_PASSWORD = "admin"
@@ -61,7 +61,7 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
 
 def _report_unexpected(kind, error, trace) -> None:
     """An error no code caught (a bug): logged, and shown rather than lost in a windowed app."""
-    from kehu_desktop.ui.errors import show_error
+    from kehu_desktop.ui.common.errors import show_error
 
     logging.getLogger("kehu_desktop").error("未处理的错误", exc_info=(kind, error, trace))
     if QApplication.instance() is not None and isinstance(error, Exception):
@@ -69,7 +69,7 @@ def _report_unexpected(kind, error, trace) -> None:
 
 
 def _open_store(data_dir: Path, url: str | None) -> Database:
-    from kehu_desktop.services.database import open_database
+    from kehu_desktop.services.common.database import open_database
 
     return open_database(data_dir, url)
 
@@ -99,20 +99,20 @@ class StoreOpening:
             raise UserError(f"无法打开或升级数据库：{error}") from error
 
     def sign_in(self, username: str, password: str) -> Operator:
-        from kehu_desktop.services import operators
+        from kehu_desktop.services.common import operators
 
         with self.database().session() as session:
             return operators.sign_in(session, username, password)
 
     def create_first_admin(self, username: str, name: str, password: str, confirm: str) -> Operator:
-        from kehu_desktop.services import operators
+        from kehu_desktop.services.common import operators
 
         with self.database().session() as session:
             return operators.create_first_admin(session, username, name, password, confirm)
 
     def usernames(self) -> list[str] | None:
         """The active staff's login names, or None if the store has no operator yet."""
-        from kehu_desktop.services import operators
+        from kehu_desktop.services.common import operators
 
         with self.database().reader() as session:
             if not operators.has_staff(session):
@@ -145,7 +145,7 @@ def _ask_operator(
 
 
 def _main_window(database: Database, operator: Operator, data_dir: Path) -> MainWindow:
-    from kehu_desktop.services.context import DeskContext
+    from kehu_desktop.services.common.context import DeskContext
     from kehu_desktop.ui.main_window import MainWindow
 
     return MainWindow(DeskContext(database, operator), LayoutMemory(data_dir))
@@ -159,7 +159,7 @@ def create_main_window(
     Signs in ``username`` (or the first administrator). On an empty store it first creates the
     administrator ``admin`` with password ``admin``; for automated tests and scripts.
     """
-    from kehu_desktop.services import operators
+    from kehu_desktop.services.common import operators
 
     ensure_application()
     database = _open_store(Path(data_dir), db_url)

@@ -11,22 +11,17 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-from kehu_desktop.services import (
-    abc_classes,
-    complaint_kpis,
-    customers,
-    demo,
-    key_account_kpis,
-    operators,
-    sales_import,
-    search,
-    visit_reports,
-)
+from kehu_desktop.demo import loader
 from kehu_desktop.services import today as today_view
-from kehu_desktop.services.data_location import DB_FILE_NAME, resolve_data_dir
-from kehu_desktop.services.database import Database, head_revision, open_database
-from kehu_desktop.services.errors import UserError
-from kehu_desktop.services.parsing import parse_date, parse_month
+from kehu_desktop.services.common import operators
+from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
+from kehu_desktop.services.common.database import Database, head_revision, open_database
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.common.parsing import parse_date, parse_month
+from kehu_desktop.services.complaints import complaint_kpis
+from kehu_desktop.services.customers import customer_files, search
+from kehu_desktop.services.key_accounts import abc_classes, key_account_kpis, sales_import
+from kehu_desktop.services.visits import visit_reports
 
 Command = Callable[[Database, argparse.Namespace], int]
 
@@ -55,10 +50,10 @@ def _demo(database: Database, args: argparse.Namespace) -> int:
     def report(done: int, total: int) -> None:
         print(f"\r生成演示数据 {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    summary = demo.load_demo(database, args.customers, report)
+    summary = loader.load_demo(database, args.customers, report)
     print(file=sys.stderr)
     print(f"已载入演示数据：{summary.describe()}")
-    print(f"演示操作员密码均为 {demo.DEMO_PASSWORD}")
+    print(f"演示操作员密码均为 {loader.DEMO_PASSWORD}")
     return 0
 
 
@@ -73,7 +68,7 @@ def _check(database: Database, _args: argparse.Namespace) -> int:
         print(f"外键检查：{'ok' if not foreign_keys else f'{foreign_keys} 处问题'}")
         healthy = healthy and integrity == ["ok"] and not foreign_keys
     with database.reader() as session:
-        print(f"客户：{customers.count(session, include_archived=True)} 位")
+        print(f"客户：{customer_files.count(session, include_archived=True)} 位")
     print("结论：正常" if healthy else "结论：发现问题")
     return 0 if healthy else 1
 
@@ -81,7 +76,7 @@ def _check(database: Database, _args: argparse.Namespace) -> int:
 def _search(database: Database, args: argparse.Namespace) -> int:
     with database.reader() as session:
         ids = search.search_ids(session, args.text, limit=args.limit)
-        rows = customers.fetch_rows(session, ids)
+        rows = customer_files.fetch_rows(session, ids)
     for row in rows:
         print(f"{row.code}\t{row.name}\t{row.contact}\t{row.phone}")
     print(f"共 {len(rows)} 条", file=sys.stderr)
@@ -94,7 +89,7 @@ def _print(database: Database, args: argparse.Namespace) -> int:
     from kehu_desktop.forms import printing
     from kehu_desktop.forms.definition import load_catalog
     from kehu_desktop.forms.sources import find_record
-    from kehu_desktop.services.parsing import parse_date, parse_month
+    from kehu_desktop.services.common.parsing import parse_date, parse_month
 
     catalog = load_catalog(database.data_dir)
     for problem in catalog.problems:
@@ -268,7 +263,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     init.add_argument("--admin-name", default="系统管理员")
     init.add_argument("--admin-password", help="不填则交互输入")
     demo_cmd = commands.add_parser("demo", help="载入演示数据（四个业务台）")
-    demo_cmd.add_argument("--customers", type=_positive, default=demo.DEFAULT_CUSTOMERS)
+    demo_cmd.add_argument("--customers", type=_positive, default=loader.DEFAULT_CUSTOMERS)
     commands.add_parser("check", help="检查结构版本和数据库完整性")
     search_cmd = commands.add_parser("search", help="搜索客户")
     search_cmd.add_argument("text")

@@ -21,8 +21,8 @@ from kehu_desktop.cli import main as admin
 from kehu_desktop.forms import printing
 from kehu_desktop.forms.definition import load_catalog
 from kehu_desktop.forms.specimen import add_specimens, specimen_job
-from kehu_desktop.services.database import open_database
-from kehu_desktop.services.settings import FIRM_NAME
+from kehu_desktop.services.common.database import open_database
+from kehu_desktop.services.common.settings import FIRM_NAME
 
 FIRM = "深圳市鑫盛电子科技有限公司"
 PRINTED = date(2026, 11, 22)  # a fixed print date keeps the samples byte-for-byte stable

@@ -136,6 +136,7 @@ def shot_key_account_card(window: MainWindow) -> QWidget:
     """A key account's card on its first page."""
     tab = window.key_accounts_tab
     rows = tab.model.rows()
+
     # A long-standing account with a credit warning, and overdue countermeasures if any.
     def interest(i: int) -> tuple:
         row = rows[i]
@@ -177,7 +178,7 @@ def shot_key_account_proposal(window: MainWindow) -> QWidget:
 
 def shot_print_preview(window: MainWindow) -> object:
     """Ctrl+P on the customers tab: the selected customer's 客户资料卡 in the print preview."""
-    from kehu_desktop.services.settings import FIRM_NAME
+    from kehu_desktop.services.common.settings import FIRM_NAME
 
     with window._context.session() as session:
         FIRM_NAME.put(session, FIRM_NAME.get(session) or "东莞市华达精密五金有限公司")

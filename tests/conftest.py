@@ -12,9 +12,9 @@ import pytest  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 
 from kehu_desktop.models import Role  # noqa: E402
-from kehu_desktop.services import operators  # noqa: E402
-from kehu_desktop.services.context import DeskContext  # noqa: E402
-from kehu_desktop.services.database import DB_FILE_NAME, Database, open_database  # noqa: E402
+from kehu_desktop.services.common import operators  # noqa: E402
+from kehu_desktop.services.common.context import DeskContext  # noqa: E402
+from kehu_desktop.services.common.database import DB_FILE_NAME, Database, open_database  # noqa: E402
 
 ADMIN_PASSWORD = "admin-pass"
 

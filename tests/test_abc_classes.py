@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from kehu_desktop.models import Customer, CustomerClassHistory
-from kehu_desktop.services import abc_classes
-from kehu_desktop.services.abc_classes import Cutoffs
-from kehu_desktop.services.errors import PermissionDenied, ValidationError
+from kehu_desktop.services.common.errors import PermissionDenied, ValidationError
+from kehu_desktop.services.key_accounts import abc_classes
+from kehu_desktop.services.key_accounts.abc_classes import Cutoffs
 from tests.helpers.customers import make_customer
 from tests.helpers.key_accounts import add_sales
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from kehu_desktop.cli import main
-from kehu_desktop.services import operators
-from kehu_desktop.services.data_location import DB_FILE_NAME, resolve_data_dir
-from kehu_desktop.services.database import open_database
+from kehu_desktop.services.common import operators
+from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
+from kehu_desktop.services.common.database import open_database
 
 
 def test_init_creates_the_store_and_the_administrator(tmp_path, capsys):
@@ -38,7 +38,7 @@ def test_check_reports_a_store_behind_the_code(tmp_path, capsys):
     with database.engine.begin() as connection:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
     database.dispose()
-    from kehu_desktop.services.database import Database
+    from kehu_desktop.services.common.database import Database
 
     behind = Database(f"sqlite:///{folder / DB_FILE_NAME}")
     from kehu_desktop.cli import _check

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from kehu_desktop.models import Complaint
-from kehu_desktop.services import complaints, working_days
-from kehu_desktop.services.errors import UserError
-from kehu_desktop.services.working_days import WorkCalendar
+from kehu_desktop.services.common import working_days
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.common.working_days import WorkCalendar
+from kehu_desktop.services.complaints import choices, deadlines, ledger, lifecycle
 from tests.helpers.complaints import advance, register
 from tests.helpers.customers import make_customer
 
@@ -70,13 +71,13 @@ def test_registration_deadline_per_severity(context):
     customer = make_customer(context, "上海宏泰机械有限公司")
     received = datetime(2026, 9, 30, 10)
     with context.session() as session:
-        complaints.DEADLINE_DAYS.put(session, {"一般": 3, "重大": 7, "特殊": 2})
-    for severity in complaints.SEVERITIES:
+        deadlines.DEADLINE_DAYS.put(session, {"一般": 3, "重大": 7, "特殊": 2})
+    for severity in choices.SEVERITIES:
         register(context, customer, received_at=received, severity=severity)
     with context.reader() as session:
         found = dict(session.execute(select(Complaint.severity, Complaint.deadline)).all())
-        assert complaints.escalation_deadline(session, "重大", received.date()) == date(2026, 10, 8)
-        assert complaints.escalation_deadline(session, "一般", received.date()) is None
+        assert deadlines.escalation_deadline(session, "重大", received.date()) == date(2026, 10, 8)
+        assert deadlines.escalation_deadline(session, "一般", received.date()) is None
     assert found == {"一般": date(2026, 10, 10), "重大": date(2026, 10, 15),
                      "特殊": date(2026, 10, 9)}  # fmt: skip
 
@@ -86,9 +87,9 @@ def test_overdue_and_due_today_flags(context):
     late = register(context, customer, received_at=datetime(2026, 11, 16, 9))  # due 11-19
     today = register(context, customer, received_at=datetime(2026, 11, 17, 9))  # due 11-20
     with context.reader() as session:
-        rows = {r.id: r for r in complaints.list_complaints(session, today=date(2026, 11, 20))}
-        overdue = complaints.list_complaints(
-            session, complaints.ComplaintFilter(overdue_only=True), today=date(2026, 11, 20)
+        rows = {r.id: r for r in ledger.list_complaints(session, today=date(2026, 11, 20))}
+        overdue = ledger.list_complaints(
+            session, ledger.ComplaintFilter(overdue_only=True), today=date(2026, 11, 20)
         )
     assert rows[late].overdue and not rows[late].due_today
     assert rows[today].due_today and not rows[today].overdue
@@ -101,13 +102,13 @@ def test_deadline_note_in_working_days(context):
 
     def note(today: date) -> str:
         with context.reader() as session:
-            detail = complaints.load_detail(session, context.operator, complaint_id, today)
+            detail = ledger.load_detail(session, context.operator, complaint_id, today)
         return detail.deadline_note
 
     assert note(date(2026, 11, 17)) == "还剩 2 个工作日"
     assert note(date(2026, 11, 19)) == "今天到期"
     assert note(date(2026, 11, 23)) == "已超期 2 个工作日"
-    advance(context, complaint_id, complaints.Status.REPLIED, start=datetime(2026, 11, 20, 9))
+    advance(context, complaint_id, lifecycle.Status.REPLIED, start=datetime(2026, 11, 20, 9))
     assert note(date(2026, 11, 23)) == "超期 1 个工作日答复"
 
 
@@ -116,7 +117,7 @@ def test_escalation_deadline_flags_an_unacknowledged_escalation(context, supervi
     and the detail record say so until someone does."""
     customer = make_customer(context, "苏州恒信精密有限公司")
     with context.session() as session:
-        complaints.ESCALATION_DAYS.put(session, {"重大": 2, "特殊": 1})
+        deadlines.ESCALATION_DAYS.put(session, {"重大": 2, "特殊": 1})
     # Friday 10-09; Saturday 10-10 is a 调休 working day, so two working days end on 10-12.
     complaint_id = register(
         context, customer, received_at=datetime(2026, 10, 9, 10), severity="重大"
@@ -124,8 +125,8 @@ def test_escalation_deadline_flags_an_unacknowledged_escalation(context, supervi
 
     def state(today: date) -> tuple:
         with context.reader() as session:
-            row = complaints.list_complaints(session, today=today)[0]
-            detail = complaints.load_detail(session, context.operator, complaint_id, today)
+            row = ledger.list_complaints(session, today=today)[0]
+            detail = ledger.load_detail(session, context.operator, complaint_id, today)
         assert row.escalation_deadline == detail.escalation_deadline
         assert row.escalation_overdue == detail.escalation_overdue
         return row.escalation_deadline, row.escalation_pending, row.escalation_overdue
@@ -133,11 +134,11 @@ def test_escalation_deadline_flags_an_unacknowledged_escalation(context, supervi
     assert state(date(2026, 10, 12)) == (date(2026, 10, 12), True, False)
     assert state(date(2026, 10, 13)) == (date(2026, 10, 12), True, True)
     with context.session() as session:
-        complaints.acknowledge_escalation(session, supervisor, complaint_id, "已阅")
+        lifecycle.acknowledge_escalation(session, supervisor, complaint_id, "已阅")
     assert state(date(2026, 10, 13)) == (date(2026, 10, 12), False, False)
     ordinary = register(context, customer, received_at=datetime(2026, 10, 9, 11))
     with context.reader() as session:
-        row = next(r for r in complaints.list_complaints(session) if r.id == ordinary)
+        row = next(r for r in ledger.list_complaints(session) if r.id == ordinary)
     assert (row.escalation_deadline, row.escalation_pending, row.escalation_overdue) == (
         None, False, False,
     )  # fmt: skip
@@ -150,22 +151,22 @@ def test_detail_carries_the_reply_deadline_flags(context):
 
     def flags(today: date) -> tuple[bool, bool]:
         with context.reader() as session:
-            detail = complaints.load_detail(session, context.operator, complaint_id, today)
+            detail = ledger.load_detail(session, context.operator, complaint_id, today)
         return detail.overdue, detail.due_today
 
     assert flags(date(2026, 11, 18)) == (False, False)
     assert flags(date(2026, 11, 19)) == (False, True)
     assert flags(date(2026, 11, 20)) == (True, False)
-    advance(context, complaint_id, complaints.Status.REPLIED, start=datetime(2026, 11, 20, 9))
+    advance(context, complaint_id, lifecycle.Status.REPLIED, start=datetime(2026, 11, 20, 9))
     assert flags(date(2026, 11, 23)) == (False, False)
 
 
 def test_escalation_follows_the_setting(context):
     customer = make_customer(context, "天津博远化工有限公司")
     with context.session() as session:
-        complaints.ESCALATION_DAYS.put(session, {"重大": 1})
-        assert complaints.escalates(session, "重大")
-        assert not complaints.escalates(session, "特殊")
+        deadlines.ESCALATION_DAYS.put(session, {"重大": 1})
+        assert deadlines.escalates(session, "重大")
+        assert not deadlines.escalates(session, "特殊")
     special = register(context, customer, severity="特殊")
     with context.reader() as session:
         assert not session.get(Complaint, special).escalated

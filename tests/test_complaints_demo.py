@@ -7,21 +7,22 @@ from datetime import date
 
 from sqlalchemy import select
 
+from kehu_desktop.demo import loader
 from kehu_desktop.models import Complaint, ComplaintEvent
-from kehu_desktop.services import complaint_kpis, complaints, demo
-from kehu_desktop.services.complaints import Status
+from kehu_desktop.services.complaints import complaint_kpis, ledger
+from kehu_desktop.services.complaints.lifecycle import Status
 
 
 def test_demo_complaints_are_consistent(database, admin):
     database.operator_id = admin.id
-    demo.load_demo(database, 1500, today=date(2026, 11, 20))
+    loader.load_demo(database, 1500, today=date(2026, 11, 20))
     with database.reader() as session:
         rows = session.scalars(select(Complaint)).all()
         events = session.scalars(select(ComplaintEvent).order_by(ComplaintEvent.id)).all()
         kpis = complaint_kpis.compute(
             session, date(2026, 8, 1), date(2026, 8, 31), today=date(2026, 11, 20)
         )
-        listed = complaints.list_complaints(session, today=date(2026, 11, 20))
+        listed = ledger.list_complaints(session, today=date(2026, 11, 20))
     by_complaint: dict[int, list[ComplaintEvent]] = {}
     for event in events:
         by_complaint.setdefault(event.complaint_id, []).append(event)

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from kehu_desktop import cli
-from kehu_desktop.services import complaint_kpis, complaints
-from kehu_desktop.services.complaints import HandlingInput, Status
+from kehu_desktop.services.complaints import complaint_kpis, lifecycle
+from kehu_desktop.services.complaints.lifecycle import HandlingInput, Status
 from tests.helpers.complaints import advance, register
 from tests.helpers.customers import make_customer
 
@@ -40,15 +40,15 @@ def october(context):
     # C5 交货期, cancelled: counted as received and cancelled, in no rate
     c5 = register(context, b, received_at=datetime(2026, 10, 13, 9), category="交货期")
     with context.session() as session:
-        complaints.cancel(session, context.operator, c5, "客户撤回")
+        lifecycle.cancel(session, context.operator, c5, "客户撤回")
     # C6 特殊 包装运输, due 10-21, answered 10-14 (on time), closed unreachable, complete
     c6 = register(context, a, received_at=datetime(2026, 10, 14, 8), category="包装运输",
                   severity="特殊", **FULL)  # fmt: skip
     advance(context, c6, Status.REPLIED, start=datetime(2026, 10, 14, 8))
     with context.session() as session:
-        complaints.record_revisit(session, context.operator, c6, satisfaction=None,
+        lifecycle.record_revisit(session, context.operator, c6, satisfaction=None,
                                   unreachable_reason="多次电话无人接听")  # fmt: skip
-        complaints.close(session, context.operator, c6)
+        lifecycle.close(session, context.operator, c6)
     # C7 September: outside the period, in the trend only
     register(context, a, received_at=datetime(2026, 9, 30, 9))
     with context.reader() as session:
@@ -132,7 +132,7 @@ def test_answered_then_cancelled_is_in_no_rate(context):
     cancelled = register(context, customer, received_at=datetime(2026, 10, 12, 9), **FULL)
     advance(context, cancelled, Status.REPLIED, start=datetime(2026, 10, 12, 9))
     with context.session() as session:
-        complaints.cancel(session, context.operator, cancelled, "客户撤回投诉")
+        lifecycle.cancel(session, context.operator, cancelled, "客户撤回投诉")
     # Due 10-15, answered 10-20: late.
     late = register(context, customer, received_at=datetime(2026, 10, 12, 10), **FULL)
     advance(context, late, Status.REPLIED, start=datetime(2026, 10, 20, 9))

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from kehu_desktop.models import Complaint, ComplaintEvent
-from kehu_desktop.services import complaints
-from kehu_desktop.services.complaints import Action
-from kehu_desktop.services.errors import UserError
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.complaints import choices, lifecycle, registration
+from kehu_desktop.services.complaints.lifecycle import Action
 from tests.helpers.complaints import HANDLING, register
 from tests.helpers.customers import make_customer
 
@@ -21,32 +21,32 @@ START = datetime(2026, 6, 1, 9)
 
 def _call(session, operator, complaint_id: int, action: Action, at: datetime, rated: bool):
     if action == Action.INVESTIGATE:
-        complaints.investigate(session, operator, complaint_id, at=at)
+        lifecycle.investigate(session, operator, complaint_id, at=at)
     elif action == Action.HANDLE:
-        complaints.handle(session, operator, complaint_id, HANDLING, at=at)
+        lifecycle.handle(session, operator, complaint_id, HANDLING, at=at)
     elif action == Action.REPLY:
-        complaints.reply(session, operator, complaint_id, "已处理", at=at)
+        lifecycle.reply(session, operator, complaint_id, "已处理", at=at)
     elif action == Action.REVISIT:
-        complaints.record_revisit(
+        lifecycle.record_revisit(
             session, operator, complaint_id, at=at,
             satisfaction="满意" if rated else None, unreachable_reason="" if rated else "空号",
         )  # fmt: skip
     elif action == Action.CLOSE:
-        complaints.close(session, operator, complaint_id, at=at)
+        lifecycle.close(session, operator, complaint_id, at=at)
     elif action == Action.CANCEL:
-        complaints.cancel(session, operator, complaint_id, "客户撤回", at=at)
+        lifecycle.cancel(session, operator, complaint_id, "客户撤回", at=at)
     elif action == Action.HAND_OVER:
-        complaints.hand_over(session, operator, complaint_id, reason="转交", department="品质",
+        lifecycle.hand_over(session, operator, complaint_id, reason="转交", department="品质",
                              at=at)  # fmt: skip
     elif action == Action.EDIT:
-        data = complaints.load_registration(session, complaint_id)
-        complaints.update_registration(
+        data = registration.load_registration(session, complaint_id)
+        registration.update_registration(
             session, operator, complaint_id, replace(data, demand=f"要求 {at:%H:%M}"), at=at
         )
     elif action == Action.ACKNOWLEDGE:
-        complaints.acknowledge_escalation(session, operator, complaint_id, at=at)
+        lifecycle.acknowledge_escalation(session, operator, complaint_id, at=at)
     else:
-        complaints.add_note(session, operator, complaint_id, "跟进", at=at)
+        lifecycle.add_note(session, operator, complaint_id, "跟进", at=at)
 
 
 steps = st.lists(
@@ -62,7 +62,7 @@ steps = st.lists(
 
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(severity=st.sampled_from(complaints.SEVERITIES), sequence=steps)
+@given(severity=st.sampled_from(choices.SEVERITIES), sequence=steps)
 def test_random_sequences_keep_invariants(context, agent, supervisor, severity, sequence):
     operators = {"admin": context.operator, "agent": agent, "supervisor": supervisor}
     customer = make_customer(context, "随机测试客户")
@@ -74,7 +74,7 @@ def test_random_sequences_keep_invariants(context, agent, supervisor, severity, 
         at_step = at + timedelta(hours=hours)
         with context.reader() as session:
             c = session.get(Complaint, complaint_id)
-            expected_ok = complaints.refusal(c, operator, action) is None and hours >= 0
+            expected_ok = lifecycle.refusal(c, operator, action) is None and hours >= 0
             before = c.status
         try:
             with context.session() as session:
@@ -95,7 +95,7 @@ def test_random_sequences_keep_invariants(context, agent, supervisor, severity, 
             .order_by(ComplaintEvent.id)
         ).all()
         assert c.first_responsible_id == agent.id
-        if c.status == complaints.Status.CLOSED:
+        if c.status == lifecycle.Status.CLOSED:
             assert c.satisfaction or c.unreachable_reason
             assert c.revisited_at is not None
         times = [e.at for e in events]

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from kehu_desktop.models import Complaint, ComplaintEvent
-from kehu_desktop.services import complaints
-from kehu_desktop.services.complaints import Action, HandlingInput, RegistrationInput, Status
-from kehu_desktop.services.context import DeskContext
-from kehu_desktop.services.database import Database
-from kehu_desktop.services.errors import PermissionDenied, UserError, ValidationError
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.common.database import Database
+from kehu_desktop.services.common.errors import PermissionDenied, UserError, ValidationError
+from kehu_desktop.services.complaints import ledger, lifecycle, registration
+from kehu_desktop.services.complaints.lifecycle import Action, HandlingInput, Status
+from kehu_desktop.services.complaints.registration import RegistrationInput
 from tests.helpers.complaints import HANDLING, advance, register
 from tests.helpers.customers import make_customer
 
@@ -31,7 +32,7 @@ def _complaint_in(context: DeskContext, customer: int, status: Status) -> int:
     complaint_id = register(context, customer)
     if status == Status.CANCELLED:
         with context.session() as session:
-            complaints.cancel(session, context.operator, complaint_id, "客户撤回")
+            lifecycle.cancel(session, context.operator, complaint_id, "客户撤回")
     elif status != Status.REGISTERED:
         advance(context, complaint_id, status)
     return complaint_id
@@ -39,22 +40,22 @@ def _complaint_in(context: DeskContext, customer: int, status: Status) -> int:
 
 def _do(session, operator, complaint_id: int, action: Action) -> None:
     calls = {
-        Action.INVESTIGATE: lambda: complaints.investigate(session, operator, complaint_id),
-        Action.HANDLE: lambda: complaints.handle(session, operator, complaint_id, HANDLING),
-        Action.REPLY: lambda: complaints.reply(session, operator, complaint_id, "已处理"),
-        Action.REVISIT: lambda: complaints.record_revisit(
+        Action.INVESTIGATE: lambda: lifecycle.investigate(session, operator, complaint_id),
+        Action.HANDLE: lambda: lifecycle.handle(session, operator, complaint_id, HANDLING),
+        Action.REPLY: lambda: lifecycle.reply(session, operator, complaint_id, "已处理"),
+        Action.REVISIT: lambda: lifecycle.record_revisit(
             session, operator, complaint_id, satisfaction="满意"
         ),
-        Action.CLOSE: lambda: complaints.close(session, operator, complaint_id),
-        Action.CANCEL: lambda: complaints.cancel(session, operator, complaint_id, "客户撤回"),
-        Action.HAND_OVER: lambda: complaints.hand_over(
+        Action.CLOSE: lambda: lifecycle.close(session, operator, complaint_id),
+        Action.CANCEL: lambda: lifecycle.cancel(session, operator, complaint_id, "客户撤回"),
+        Action.HAND_OVER: lambda: lifecycle.hand_over(
             session, operator, complaint_id, reason="需品质部分析", department="品质"
         ),
-        Action.EDIT: lambda: complaints.update_registration(
+        Action.EDIT: lambda: registration.update_registration(
             session,
             operator,
             complaint_id,
-            replace(complaints.load_registration(session, complaint_id), product="外壳 A-12"),
+            replace(registration.load_registration(session, complaint_id), product="外壳 A-12"),
         ),  # fmt: skip
     }
     calls[action]()
@@ -94,7 +95,7 @@ def test_every_transition_allowed_or_refused(context, customer, status):
             with context.reader() as session:
                 assert session.get(Complaint, complaint_id).status == expected
                 assert (
-                    complaints.load_detail(session, context.operator, complaint_id).events[-1].kind
+                    ledger.load_detail(session, context.operator, complaint_id).events[-1].kind
                     == action
                 )
 
@@ -103,7 +104,7 @@ def test_every_transition_allowed_or_refused(context, customer, status):
 def test_allowed_actions_match_the_rules(context, customer, status):
     complaint_id = _complaint_in(context, customer, status)
     with context.reader() as session:
-        detail = complaints.load_detail(session, context.operator, complaint_id)
+        detail = ledger.load_detail(session, context.operator, complaint_id)
     offered = {a for a in detail.allowed if a in LIFECYCLE_ACTIONS}
     assert offered == set(EXPECTED[status])
 
@@ -121,29 +122,29 @@ def test_registration_numbers_and_first_responsible(context, customer, agent):
 
 def test_registration_validation(context):
     with pytest.raises(ValidationError) as caught, context.session() as session:
-        complaints.register(session, context.operator, RegistrationInput(description=" "))
+        registration.register(session, context.operator, RegistrationInput(description=" "))
     assert set(caught.value.errors) == {"customer_id", "description"}
 
 
 def test_handover_keeps_first_responsible(context, customer, agent, supervisor):
     complaint_id = register(context, customer)
     with context.session() as session:
-        complaints.hand_over(session, context.operator, complaint_id, reason="转品质部分析",
+        lifecycle.hand_over(session, context.operator, complaint_id, reason="转品质部分析",
                              to_staff_id=agent.id, department="品质")  # fmt: skip
     with context.session() as session:
-        complaints.hand_over(session, agent, complaint_id, reason="主管跟进",
+        lifecycle.hand_over(session, agent, complaint_id, reason="主管跟进",
                              to_staff_id=supervisor.id)  # fmt: skip
     with context.reader() as session:
         c = session.get(Complaint, complaint_id)
         assert c.first_responsible_id == context.operator.id
         assert c.handler_id == supervisor.id
         assert c.department == "品质"
-        mine = complaints.list_complaints(
-            session, complaints.ComplaintFilter(first_responsible_id=context.operator.id)
+        mine = ledger.list_complaints(
+            session, ledger.ComplaintFilter(first_responsible_id=context.operator.id)
         )
         assert [r.id for r in mine] == [complaint_id]
         assert mine[0].handler == "王强"
-        events = complaints.load_detail(session, context.operator, complaint_id).events
+        events = ledger.load_detail(session, context.operator, complaint_id).events
         assert [e.kind for e in events] == ["登记", "转交", "转交"]
         assert events[1].handover_to == "张丽" and events[1].handover_department == "品质"
 
@@ -151,7 +152,7 @@ def test_handover_keeps_first_responsible(context, customer, agent, supervisor):
 def test_handover_needs_reason_and_target(context, customer):
     complaint_id = register(context, customer)
     with pytest.raises(ValidationError) as caught, context.session() as session:
-        complaints.hand_over(session, context.operator, complaint_id, reason="")
+        lifecycle.hand_over(session, context.operator, complaint_id, reason="")
     assert set(caught.value.errors) == {"to", "reason"}
 
 
@@ -159,34 +160,34 @@ def test_closing_without_revisit_refused(context, customer):
     complaint_id = register(context, customer)
     advance(context, complaint_id, Status.REPLIED)
     with pytest.raises(UserError, match="尚未回访"), context.session() as session:
-        complaints.close(session, context.operator, complaint_id)
+        lifecycle.close(session, context.operator, complaint_id)
 
 
 def test_unreachable_revisit_allows_closing_and_a_later_rating(context, customer):
     complaint_id = register(context, customer)
     advance(context, complaint_id, Status.REPLIED)
     with pytest.raises(ValidationError), context.session() as session:
-        complaints.record_revisit(session, context.operator, complaint_id, satisfaction=None)
+        lifecycle.record_revisit(session, context.operator, complaint_id, satisfaction=None)
     with context.session() as session:
-        complaints.record_revisit(session, context.operator, complaint_id, satisfaction=None,
+        lifecycle.record_revisit(session, context.operator, complaint_id, satisfaction=None,
                                   unreachable_reason="电话空号", visit_id=7)  # fmt: skip
     with context.session() as session:
-        complaints.record_revisit(session, context.operator, complaint_id, satisfaction="一般")
+        lifecycle.record_revisit(session, context.operator, complaint_id, satisfaction="一般")
     with pytest.raises(UserError, match="已回访"), context.session() as session:
-        complaints.record_revisit(session, context.operator, complaint_id, satisfaction="满意")
+        lifecycle.record_revisit(session, context.operator, complaint_id, satisfaction="满意")
     with context.session() as session:
-        complaints.close(session, context.operator, complaint_id, "结案")
+        lifecycle.close(session, context.operator, complaint_id, "结案")
     with context.reader() as session:
         c = session.get(Complaint, complaint_id)
         assert (c.status, c.satisfaction, c.unreachable_reason) == ("结案", "一般", "")
-        notes = [e.note for e in complaints.load_detail(session, context.operator, c.id).events]
+        notes = [e.note for e in ledger.load_detail(session, context.operator, c.id).events]
         assert "未能联系：电话空号；（拜访记录 #7）" in notes
 
 
 def test_revisit_refused_before_reply(context, customer):
     complaint_id = register(context, customer)
     with pytest.raises(UserError, match="不能回访"), context.session() as session:
-        complaints.record_revisit(session, context.operator, complaint_id, satisfaction="满意")
+        lifecycle.record_revisit(session, context.operator, complaint_id, satisfaction="满意")
 
 
 def test_reply_only_by_first_responsible_or_supervisor(context, customer, agent, supervisor):
@@ -195,24 +196,24 @@ def test_reply_only_by_first_responsible_or_supervisor(context, customer, agent,
     other = register(context, customer)
     advance(context, other, Status.HANDLING)
     with pytest.raises(PermissionDenied, match="首问"), context.session() as session:
-        complaints.reply(session, agent, other, "已处理")
+        lifecycle.reply(session, agent, other, "已处理")
     with context.session() as session:
-        complaints.reply(session, supervisor, other, "已处理")
-        complaints.reply(session, agent, complaint_id, "已处理")
+        lifecycle.reply(session, supervisor, other, "已处理")
+        lifecycle.reply(session, agent, complaint_id, "已处理")
 
 
 def test_escalation_acknowledged_only_by_supervisor(context, customer, agent, supervisor):
     complaint_id = register(context, customer, operator=agent, severity="重大")
     with context.reader() as session:
-        assert complaints.list_complaints(session)[0].escalation_pending
+        assert ledger.list_complaints(session)[0].escalation_pending
     with pytest.raises(PermissionDenied, match="主管"), context.session() as session:
-        complaints.acknowledge_escalation(session, agent, complaint_id)
+        lifecycle.acknowledge_escalation(session, agent, complaint_id)
     with context.session() as session:
-        complaints.acknowledge_escalation(session, supervisor, complaint_id, "已阅，优先处理")
+        lifecycle.acknowledge_escalation(session, supervisor, complaint_id, "已阅，优先处理")
     with context.reader() as session:
-        assert not complaints.list_complaints(session)[0].escalation_pending
+        assert not ledger.list_complaints(session)[0].escalation_pending
     with pytest.raises(UserError, match="没有待确认"), context.session() as session:
-        complaints.acknowledge_escalation(session, supervisor, complaint_id)
+        lifecycle.acknowledge_escalation(session, supervisor, complaint_id)
 
 
 def test_handling_amounts_are_decimal_and_validated(context, customer):
@@ -221,12 +222,12 @@ def test_handling_amounts_are_decimal_and_validated(context, customer):
     bad = HandlingInput(department="品质", cause="x", measures="y", result="赔偿",
                         claim_amount="一千")  # fmt: skip
     with pytest.raises(ValidationError) as caught, context.session() as session:
-        complaints.handle(session, context.operator, complaint_id, bad)
+        lifecycle.handle(session, context.operator, complaint_id, bad)
     assert set(caught.value.errors) == {"claim_amount"}
     good = HandlingInput(department="品质", cause="x", measures="y", result="赔偿",
                          claim_amount="1,234.56", return_quantity="2.5")  # fmt: skip
     with context.session() as session:
-        complaints.handle(session, context.operator, complaint_id, good)
+        lifecycle.handle(session, context.operator, complaint_id, good)
     with context.reader() as session:
         c = session.get(Complaint, complaint_id)
         assert str(c.claim_amount) == "1234.56" and c.return_quantity == 2.5
@@ -245,7 +246,7 @@ def test_events_cannot_be_changed_or_deleted(context, customer):
 def test_event_time_cannot_go_back(context, customer):
     complaint_id = register(context, customer, received_at=datetime(2026, 11, 2, 9))
     with pytest.raises(UserError, match="不能早于"), context.session() as session:
-        complaints.investigate(session, context.operator, complaint_id,
+        lifecycle.investigate(session, context.operator, complaint_id,
                                at=datetime(2026, 11, 1, 9))  # fmt: skip
 
 
@@ -255,7 +256,7 @@ def test_open_complaints_for_customer(context, customer):
     waiting = register(context, customer)
     advance(context, waiting, Status.REPLIED)
     with context.reader() as session:
-        found = complaints.open_complaints_for_customer(session, customer)
+        found = ledger.open_complaints_for_customer(session, customer)
     assert [(i, s) for i, _n, s in found] == [(waiting, "答复")]
 
 
@@ -272,7 +273,7 @@ def test_numbering_unique_and_gap_free_with_two_desks(context, customer, data_di
             for _ in range(15):
                 with desk.session() as session:
                     data = RegistrationInput(customer_id=customer, description="并发登记")
-                    complaints.register(session, desk.operator, data)
+                    registration.register(session, desk.operator, data)
         except BaseException as error:  # reported below
             failures.append(error)
 
@@ -295,16 +296,16 @@ def test_correcting_the_registration(context, customer, agent):
         context, customer, operator=agent, received_at=datetime(2026, 11, 16, 9)
     )
     with context.reader() as session:
-        data = complaints.load_registration(session, complaint_id)
+        data = registration.load_registration(session, complaint_id)
     with pytest.raises(UserError, match="首问责任人登记后不能更改"), context.session() as session:
-        complaints.update_registration(
+        registration.update_registration(
             session,
             context.operator,
             complaint_id,
             replace(data, first_responsible_id=context.operator.id),
         )
     with context.session() as session:
-        complaints.update_registration(
+        registration.update_registration(
             session,
             context.operator,
             complaint_id,
@@ -314,5 +315,5 @@ def test_correcting_the_registration(context, customer, agent):
         c = session.get(Complaint, complaint_id)
         assert (c.severity, c.batch_no, c.first_responsible_id) == ("重大", "B2611", agent.id)
         assert c.escalated and c.deadline == date(2026, 11, 25)
-        last = complaints.load_detail(session, context.operator, complaint_id).events[-1]
+        last = ledger.load_detail(session, context.operator, complaint_id).events[-1]
     assert last.kind == "修改登记" and last.note == "修改：批号、严重程度、已升级至主管"

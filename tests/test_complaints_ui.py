@@ -10,19 +10,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from kehu_desktop.models import Role
-from kehu_desktop.services import complaints, operators
-from kehu_desktop.services.complaints import Action, Status
-from kehu_desktop.services.context import DeskContext
-from kehu_desktop.services.errors import PermissionDenied
-from kehu_desktop.ui import complaint_report, complaints_tab
-from kehu_desktop.ui.complaint_dialog import ComplaintDialog
-from kehu_desktop.ui.complaint_registration_dialog import ComplaintRegistrationDialog
-from kehu_desktop.ui.complaint_report import ComplaintReportDialog
-from kehu_desktop.ui.complaint_settings_dialog import ComplaintSettingsDialog
-from kehu_desktop.ui.complaints_tab import ComplaintsTab
-from kehu_desktop.ui.customer_dialog import CustomerDialog
-from kehu_desktop.ui.layout_memory import LayoutMemory
-from kehu_desktop.ui.record_table import WARNING_BACKGROUND
+from kehu_desktop.services.common import operators
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.common.errors import PermissionDenied
+from kehu_desktop.services.complaints import deadlines
+from kehu_desktop.services.complaints.lifecycle import Action, Status
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.record_table import WARNING_BACKGROUND
+from kehu_desktop.ui.complaints import complaint_report, complaints_tab
+from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
+from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRegistrationDialog
+from kehu_desktop.ui.complaints.complaint_report import ComplaintReportDialog
+from kehu_desktop.ui.complaints.complaint_settings_dialog import ComplaintSettingsDialog
+from kehu_desktop.ui.complaints.complaints_tab import ComplaintsTab
+from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
 from tests.helpers.complaints import advance, register
 from tests.helpers.customers import make_customer
 
@@ -109,7 +110,7 @@ def test_a_new_complaint_starts_with_no_customer_chosen(qtbot, tab, customer):
 def test_registration_says_whether_the_setting_escalates(qtbot, tab, context, customer):
     """The escalation note follows the escalation setting, not a rule of the dialog's own."""
     with context.session() as session:
-        complaints.ESCALATION_DAYS.put(session, {"重大": 1})
+        deadlines.ESCALATION_DAYS.put(session, {"重大": 1})
     dialog = tab.new_record(customer)
     dialog.received_at.setDateTime(datetime(2026, 10, 9, 10))
     dialog.severity.setCurrentIndex(dialog.severity.findText("特殊"))
@@ -287,7 +288,7 @@ def test_settings_dialog_saves_deadlines_and_calendar(qtbot, context):
     dialog.makeup.setPlainText("2026-11-28")
     dialog.accept()
     with context.reader() as session:
-        saved = complaints.load_deadline_settings(session)
+        saved = deadlines.load_deadline_settings(session)
     assert saved.deadline_days["一般"] == 5
     assert saved.makeup_workdays == (date(2026, 11, 28),)
 
@@ -336,9 +337,9 @@ def test_only_supervisors_change_deadlines(qtbot, context, agent):
     save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
     assert not save.isEnabled()
     with context.reader() as session:
-        current = complaints.load_deadline_settings(session)
+        current = deadlines.load_deadline_settings(session)
     with pytest.raises(PermissionDenied), agent_context.session() as session:
-        complaints.save_deadline_settings(session, agent, current)
+        deadlines.save_deadline_settings(session, agent, current)
 
 
 class HeldBack:

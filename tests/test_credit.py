@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from kehu_desktop.models import Customer
-from kehu_desktop.services import credit, customers
-from kehu_desktop.services.errors import PermissionDenied, ValidationError
+from kehu_desktop.services.common.errors import PermissionDenied, ValidationError
+from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.key_accounts import credit
 from tests.helpers.customers import make_customer
 
 ALL_90 = {"注册资本": 90, "从业年限": 90, "付款记录": 90, "履约情况": 90, "合作年限": 90,
@@ -97,7 +98,7 @@ def test_limit_warning_on_card_state_and_customer_list(context, supervisor):
         credit.evaluate(session, supervisor, customer, dict.fromkeys(ALL_90, 75))  # A: 150,000
     with context.reader() as session:
         state = credit.state(session, customer)
-        [row] = customers.fetch_rows(session, [customer])
+        [row] = customer_files.fetch_rows(session, [customer])
     assert state.over_limit and state.describe() == "超出额度 10,000.00 元"
     assert row.over_credit
     with context.session() as session:

@@ -9,9 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from kehu_desktop.models import Complaint, Customer, SalesRecord, Visit
-from kehu_desktop.services import customers, excel_export
-from kehu_desktop.services.customers import Removal
-from kehu_desktop.services.errors import UserError
+from kehu_desktop.services.common import excel_export
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.customers.customer_files import Removal
 from tests.helpers.customers import make_customer
 
 
@@ -32,9 +33,9 @@ def test_saved_file_reads_back_with_contacts_dates_and_sales(context):
         ],
     )
     with context.session() as session:
-        data = customers.load_input(session, customer_id)
+        data = customer_files.load_input(session, customer_id)
         data.sales = [{"month": "2026-09", "amount": "12,000.50", "quantity": "240"}]
-        customers.save(session, data)
+        customer_files.save(session, data)
     with context.reader() as session:
         customer = session.get(Customer, customer_id)
         assert customer.credit_limit == Decimal("200000.00")
@@ -51,7 +52,7 @@ def test_saved_file_reads_back_with_contacts_dates_and_sales(context):
             Decimal("12000.50"),
             240,
         )
-        again = customers.load_input(session, customer_id)
+        again = customer_files.load_input(session, customer_id)
     assert again.values["credit_limit"] == "200000.00"
     assert again.sales == [{"month": "2026-09", "amount": "12000.50", "quantity": "240"}]
     assert again.contacts[0]["important_dates"] == "结婚纪念日 2008-10-01"
@@ -60,9 +61,9 @@ def test_saved_file_reads_back_with_contacts_dates_and_sales(context):
 def test_removing_a_contact_keeps_the_others(context):
     customer_id = make_customer(context, "甲公司", contacts=[{"name": "张三"}, {"name": "李四"}])
     with context.session() as session:
-        data = customers.load_input(session, customer_id)
+        data = customer_files.load_input(session, customer_id)
         data.contacts = data.contacts[1:]
-        customers.save(session, data)
+        customer_files.save(session, data)
     with context.reader() as session:
         assert [c.name for c in session.get(Customer, customer_id).contacts] == ["李四"]
 
@@ -70,8 +71,8 @@ def test_removing_a_contact_keeps_the_others(context):
 def test_fresh_customer_is_deleted(context):
     customer_id = make_customer(context, "甲公司", contacts=[{"name": "张三"}])
     with context.session() as session:
-        assert customers.removal_for(session, customer_id) == Removal.DELETE
-        customers.delete_customer(session, customer_id)
+        assert customer_files.removal_for(session, customer_id) == Removal.DELETE
+        customer_files.delete_customer(session, customer_id)
     with context.reader() as session:
         assert session.get(Customer, customer_id) is None
 
@@ -106,15 +107,15 @@ def test_customer_with_history_is_archived_never_deleted(context, history):
                 )
             )
     with context.session() as session:
-        assert customers.removal_for(session, customer_id) == Removal.ARCHIVE
+        assert customer_files.removal_for(session, customer_id) == Removal.ARCHIVE
         with pytest.raises(UserError, match="只能归档"):
-            customers.delete_customer(session, customer_id)
+            customer_files.delete_customer(session, customer_id)
     with context.session() as session:
-        customers.set_archived(session, customer_id, True)
+        customer_files.set_archived(session, customer_id, True)
     with context.reader() as session:
         assert session.get(Customer, customer_id).archived
-        assert customers.list_ids(session, customers.CustomerFilter()) == []
-        assert customers.count(session) == 0
+        assert customer_files.list_ids(session, customer_files.CustomerFilter()) == []
+        assert customer_files.count(session) == 0
 
 
 def test_export_reads_back(context, tmp_path):
@@ -128,13 +129,13 @@ def test_export_reads_back(context, tmp_path):
     second = make_customer(context, "上海宏泰包装有限公司")
     path = tmp_path / "客户.xlsx"
     with context.reader() as session:
-        rows = customers.export_rows(session, [second, first])
-    assert excel_export.write_table(path, "客户列表", customers.EXPORT_HEADERS, rows) == 2
+        rows = customer_files.export_rows(session, [second, first])
+    assert excel_export.write_table(path, "客户列表", customer_files.EXPORT_HEADERS, rows) == 2
     sheet = load_workbook(path).active
     values = list(sheet.values)
-    assert values[0] == customers.EXPORT_HEADERS
+    assert values[0] == customer_files.EXPORT_HEADERS
     assert values[1][1] == "上海宏泰包装有限公司"
-    header = list(customers.EXPORT_HEADERS)
+    header = list(customer_files.EXPORT_HEADERS)
     row = values[2]
     assert row[header.index("客户名称")] == "北京华达电子有限公司"
     assert row[header.index("主要联系人")] == "张三"
@@ -147,34 +148,34 @@ def test_list_row_warns_when_over_credit(context):
     within = make_customer(context, "乙公司", credit_limit="1000", outstanding_amount="1000")
     no_limit = make_customer(context, "丙公司", outstanding_amount="99999")
     with context.reader() as session:
-        rows = {r.id: r for r in customers.fetch_rows(session, [over, within, no_limit])}
+        rows = {r.id: r for r in customer_files.fetch_rows(session, [over, within, no_limit])}
     assert [rows[i].over_credit for i in (over, within, no_limit)] == [True, False, False]
 
 
 def test_an_older_copy_does_not_overwrite_a_newer_save(context):
     customer_id = make_customer(context, "甲公司", phone="010-62345678")
     with context.reader() as session:
-        first = customers.load_input(session, customer_id)
-        second = customers.load_input(session, customer_id)
+        first = customer_files.load_input(session, customer_id)
+        second = customer_files.load_input(session, customer_id)
     first.values["phone"] = "010-87654321"
     with context.session() as session:
-        customers.save(session, first)
+        customer_files.save(session, first)
     second.values["email"] = "b@example.com"
     with context.session() as session, pytest.raises(UserError, match="请关闭后重新打开"):
-        customers.save(session, second)
+        customer_files.save(session, second)
     with context.reader() as session:
-        current = customers.load_input(session, customer_id)
+        current = customer_files.load_input(session, customer_id)
     assert (current.values["phone"], current.values["email"]) == ("010-87654321", "")
 
 
 def test_customer_with_sales_is_archived_not_deleted(context):
     customer_id = make_customer(context, "甲公司")
     with context.session() as session:
-        data = customers.load_input(session, customer_id)
+        data = customer_files.load_input(session, customer_id)
         data.sales = [{"month": "2026-01", "amount": "100", "quantity": "1"}]
-        customers.save(session, data)
+        customer_files.save(session, data)
     with context.reader() as session:
-        assert customers.removal_for(session, customer_id) == Removal.ARCHIVE
+        assert customer_files.removal_for(session, customer_id) == Removal.ARCHIVE
 
 
 def test_important_dates_as_typed_through_a_chinese_ime(context):
@@ -183,7 +184,7 @@ def test_important_dates_as_typed_through_a_chinese_ime(context):
         context, "甲公司", contacts=[{"name": "张三", "important_dates": typed}]
     )
     with context.reader() as session:
-        dates = customers.load_input(session, customer_id).contacts[0]["important_dates"]
+        dates = customer_files.load_input(session, customer_id).contacts[0]["important_dates"]
     assert dates == "结婚纪念日 2015-05-20；公司周年 2010-08-08"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from kehu_desktop.services import customers, search
+from kehu_desktop.services.customers import customer_files, search
 from tests.helpers.customers import make_customer
 
 
@@ -62,13 +62,13 @@ def test_search(context, store, query, who):
 
 def test_search_follows_edits_and_deletes(context, store):
     with context.session() as session:
-        data = customers.load_input(session, store["other"])
+        data = customer_files.load_input(session, store["other"])
         data.values["name"] = "上海新名字物流有限公司"
-        customers.save(session, data)
+        customer_files.save(session, data)
     assert _find(context, "宏泰") == set()
     assert _find(context, "新名字") == {store["other"]}
     with context.session() as session:
-        customers.delete_customer(session, store["other"])
+        customer_files.delete_customer(session, store["other"])
     assert _find(context, "新名字") == set()
 
 
@@ -88,13 +88,15 @@ def test_portable_fallback_without_fts(context, store):
 
 def test_list_filters_combine_with_search(context, store):
     with context.session() as session:
-        customers.set_archived(session, store["huada"], True)
+        customer_files.set_archived(session, store["huada"], True)
     with context.reader() as session:
-        hidden = customers.list_ids(session, customers.CustomerFilter(text="华达"))
-        shown = customers.list_ids(
-            session, customers.CustomerFilter(text="华达", include_archived=True)
+        hidden = customer_files.list_ids(session, customer_files.CustomerFilter(text="华达"))
+        shown = customer_files.list_ids(
+            session, customer_files.CustomerFilter(text="华达", include_archived=True)
         )
-        by_class = customers.list_ids(session, customers.CustomerFilter(management_class="常规"))
+        by_class = customer_files.list_ids(
+            session, customer_files.CustomerFilter(management_class="常规")
+        )
     assert hidden == []
     assert shown == [store["huada"]]
     assert set(by_class) == {store["chongqing"], store["other"]}
@@ -104,15 +106,19 @@ def test_a_broad_search_is_cut_short_and_says_so(context):
     for n in range(5):
         make_customer(context, f"华{n}公司")
     with context.reader() as session:
-        cut = customers.list_customers(session, customers.CustomerFilter(text="华"), limit=3)
-        full = customers.list_customers(session, customers.CustomerFilter(text="华"), limit=10)
-        by_name = customers.list_customers(
-            session, customers.CustomerFilter(text="华"), "name", descending=True
+        cut = customer_files.list_customers(
+            session, customer_files.CustomerFilter(text="华"), limit=3
+        )
+        full = customer_files.list_customers(
+            session, customer_files.CustomerFilter(text="华"), limit=10
+        )
+        by_name = customer_files.list_customers(
+            session, customer_files.CustomerFilter(text="华"), "name", descending=True
         )
     assert cut.truncated and len(cut.ids) == 3
     assert not full.truncated and len(full.ids) == 5
     with context.reader() as session:
-        names = [r.name for r in customers.fetch_rows(session, by_name.ids)]
+        names = [r.name for r in customer_files.fetch_rows(session, by_name.ids)]
     assert names == sorted(names, reverse=True)
 
 
@@ -120,8 +126,8 @@ def test_an_exact_code_comes_first(context):
     first = make_customer(context, "华达甲公司")
     second = make_customer(context, "华达乙公司")
     with context.reader() as session:
-        code = customers.load_input(session, second).values["code"]
-        listing = customers.list_customers(session, customers.CustomerFilter(text=code))
+        code = customer_files.load_input(session, second).values["code"]
+        listing = customer_files.list_customers(session, customer_files.CustomerFilter(text=code))
     assert listing.ids[0] == second and first not in listing.ids[:1]
 
 
@@ -134,8 +140,8 @@ def test_names_sort_by_pinyin_not_by_code_point(context):
     ):
         make_customer(context, name)
     with context.reader() as session:
-        ids = customers.list_ids(session, customers.CustomerFilter(), "name")
-        names = [row.name for row in customers.fetch_rows(session, ids)]
+        ids = customer_files.list_ids(session, customer_files.CustomerFilter(), "name")
+        names = [row.name for row in customer_files.fetch_rows(session, ids)]
     assert names == [
         "阿里包装有限公司",
         "北京华达电子有限公司",

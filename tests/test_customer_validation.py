@@ -6,19 +6,19 @@ from datetime import date, timedelta
 
 import pytest
 
-from kehu_desktop.services import customers, identifiers
-from kehu_desktop.services.errors import ValidationError
+from kehu_desktop.services.common.errors import ValidationError
+from kehu_desktop.services.customers import customer_files, identifiers
 from tests.helpers.customers import make_customer
 
 
 def _errors(context, contacts=None, sales=None, **values) -> dict[str, str]:
     with context.session() as session:
-        data = customers.new_input(session)
+        data = customer_files.new_input(session)
         data.values.update(values)
         data.contacts = contacts or []
         data.sales = sales or []
         try:
-            customers.validate(session, data)
+            customer_files.validate(session, data)
         except ValidationError as error:
             return error.errors
     return {}
@@ -39,7 +39,7 @@ def test_code_is_required_and_unique(context):
 def test_generated_code_follows_the_highest(context):
     make_customer(context, "甲公司", code="KH000041")
     with context.reader() as session:
-        assert customers.next_code(session) == "KH000042"
+        assert customer_files.next_code(session) == "KH000042"
 
 
 @pytest.mark.parametrize(
@@ -137,13 +137,13 @@ def test_sales_months_must_be_valid_and_unique(context):
 
 def test_every_problem_is_reported_at_once_and_nothing_is_saved(context):
     with context.session() as session:
-        data = customers.new_input(session)
+        data = customer_files.new_input(session)
         data.values.update(name="", email="bad", phone="x")
         with pytest.raises(ValidationError) as raised:
-            customers.save(session, data)
+            customer_files.save(session, data)
     assert set(raised.value.errors) == {"name", "email", "phone"}
     with context.reader() as session:
-        assert customers.count(session, include_archived=True) == 0
+        assert customer_files.count(session, include_archived=True) == 0
 
 
 def test_money_and_numbers_too_large_are_refused(context):

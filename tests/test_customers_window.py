@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QTableView, QTabWidget
 
-from kehu_desktop.services import customers
-from kehu_desktop.ui.customer_dialog import CustomerDialog
-from kehu_desktop.ui.customer_table_model import CustomerTableModel
+from kehu_desktop.services.customers import customer_files
+from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
+from kehu_desktop.ui.customers.customer_table_model import CustomerTableModel
 from tests.helpers.customers import make_customer
 
 
@@ -112,7 +112,7 @@ def test_lazy_model_fetches_only_the_pages_shown():
     def loader(ids):
         calls.append(len(ids))
         return [
-            customers.CustomerRow(
+            customer_files.CustomerRow(
                 i, f"KH{i}", "名", "", "", "", "", "", "", "", "", "", None, 0, False
             )
             for i in ids
@@ -174,7 +174,7 @@ def test_unsaved_changes_are_not_lost_silently(qtbot, main_window, monkeypatch):
     dialog.reject()
     assert not dialog.isVisible()
     with _context(main_window).reader() as session:
-        assert customers.count(session) == 0
+        assert customer_files.count(session) == 0
 
 
 def test_delete_asks_first_and_archive_hides(qtbot, main_window, monkeypatch):
@@ -191,7 +191,7 @@ def test_delete_asks_first_and_archive_hides(qtbot, main_window, monkeypatch):
     tab.remove_current()
     _wait_rows(qtbot, main_window, 0)
     with context.reader() as session:
-        assert customers.count(session, include_archived=True) == 0
+        assert customer_files.count(session, include_archived=True) == 0
 
 
 def test_owner_filter_lists_staff(main_window):
@@ -207,7 +207,7 @@ def test_export_from_the_window(qtbot, main_window, tmp_path):
     main_window.customers_tab.export_xlsx(path)
     qtbot.waitUntil(main_window.customers_tab.export_button.isEnabled, timeout=5000)
     rows = list(load_workbook(path).active.values)
-    assert rows[0] == customers.EXPORT_HEADERS
+    assert rows[0] == customer_files.EXPORT_HEADERS
     assert [row[1] for row in rows[1:]] == ["甲公司"]
 
 
@@ -230,8 +230,8 @@ def test_window_geometry_and_column_widths_are_remembered(qtbot, data_dir):
 def test_only_administrators_see_the_audit_log(qtbot, data_dir, monkeypatch):
     from kehu_desktop.app import create_main_window
     from kehu_desktop.models import Role
-    from kehu_desktop.services import operators
-    from kehu_desktop.services.database import open_database
+    from kehu_desktop.services.common import operators
+    from kehu_desktop.services.common.database import open_database
 
     database = open_database(data_dir)
     with database.session() as session:
@@ -258,13 +258,13 @@ def test_ctrl_s_keeps_the_contact_cell_still_being_typed(qtbot, main_window):
     editor.setText("李四")  # typed, but neither Enter nor Tab pressed
     assert dialog.save()
     with _context(main_window).reader() as session:
-        saved = customers.load_input(session, dialog.saved_id)
+        saved = customer_files.load_input(session, dialog.saved_id)
     assert [c["name"] for c in saved.contacts] == ["李四"]
 
 
 def test_a_file_owned_by_someone_who_left_keeps_its_owner(qtbot, main_window):
     from kehu_desktop.models import Role
-    from kehu_desktop.services import operators
+    from kehu_desktop.services.common import operators
 
     context = _context(main_window)
     with context.session() as session:
@@ -279,7 +279,7 @@ def test_a_file_owned_by_someone_who_left_keeps_its_owner(qtbot, main_window):
     dialog.editor("phone").setText("010-62345678")
     assert dialog.save()
     with context.reader() as session:
-        assert customers.load_input(session, customer_id).values["owner_id"] == str(leaver.id)
+        assert customer_files.load_input(session, customer_id).values["owner_id"] == str(leaver.id)
 
 
 def test_new_customer_is_owned_by_the_operator(qtbot, main_window):
@@ -293,8 +293,9 @@ def test_a_customer_deleted_elsewhere_does_not_shift_the_rows():
     names = {1: "甲", 2: "乙", 3: "丙"}
 
     def loader(ids):  # customer 2 was deleted at another desk after the ids were read
-        return [customers.CustomerRow(i, f"KH{i}", names[i], "", "", "", "", "", "", "", "", "",
-                                      None, 0, False) for i in ids if i != 2]  # fmt: skip
+        row = customer_files.CustomerRow
+        return [row(i, f"KH{i}", names[i], "", "", "", "", "", "", "", "", "",
+                    None, 0, False) for i in ids if i != 2]  # fmt: skip
 
     model = CustomerTableModel(loader)
     model.set_ids([1, 2, 3])
@@ -305,7 +306,7 @@ def test_results_for_a_closed_window_are_dropped(qtbot):
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QLabel
 
-    from kehu_desktop.ui.background import run_in_background
+    from kehu_desktop.ui.common.background import run_in_background
 
     label = QLabel()
     release = __import__("threading").Event()
@@ -323,10 +324,10 @@ def test_results_for_a_closed_window_are_dropped(qtbot):
 
 
 def test_browsing_shows_the_first_screenful_before_the_whole_list(qtbot, main_window):
-    from kehu_desktop.services import demo
+    from kehu_desktop.demo import loader
 
     context = _context(main_window)
-    demo.load_demo(context.database, 250)
+    loader.load_demo(context.database, 250)
     tab = main_window.customers_tab
     shown = []
     tab.rows_shown.connect(shown.append)
@@ -336,9 +337,9 @@ def test_browsing_shows_the_first_screenful_before_the_whole_list(qtbot, main_wi
     assert set(shown) <= {200, 250}  # the first screenful, if it came first, then the rest
 
     with context.reader() as session:
-        flt = customers.CustomerFilter()
-        first = customers.first_rows(session, flt, "code", False, 200)
-        whole = customers.list_customers(session, flt)
+        flt = customer_files.CustomerFilter()
+        first = customer_files.first_rows(session, flt, "code", False, 200)
+        whole = customer_files.list_customers(session, flt)
     assert first.partial and first.ids == whole.ids[:200]
     tab._generation += 1  # a screenful arriving after the whole list is ignored
     tab._show(tab._generation, whole, True)

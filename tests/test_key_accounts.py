@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from kehu_desktop.models import AuditEntry, Complaint, Customer, KeyAccount
-from kehu_desktop.services import designation, key_accounts
-from kehu_desktop.services.errors import PermissionDenied, UserError, ValidationError
+from kehu_desktop.services.common.errors import PermissionDenied, UserError, ValidationError
+from kehu_desktop.services.key_accounts import designation, key_account_cards
 from tests.helpers.customers import make_customer
 from tests.helpers.key_accounts import add_sales, add_visit, make_key_account
 
@@ -38,7 +38,7 @@ def test_proposal_approved_by_supervisor_opens_the_card(context, agent, supervis
     with context.reader() as session:
         assert designation.list_proposals(session) == []
         [decided] = designation.list_proposals(session, designation.APPROVED)
-        card = key_accounts.load_card(session, card_id)
+        card = key_account_cards.load_card(session, card_id)
         logged = session.scalars(
             select(AuditEntry.table_name).where(AuditEntry.table_name.like("key_account%"))
         ).all()
@@ -94,14 +94,14 @@ def test_delist_then_designate_again_reopens_the_card(context, agent, supervisor
     with context.session() as session:
         designation.delist(session, supervisor, card_id, "客户转产")
     with context.reader() as session:
-        assert key_accounts.list_key_accounts(session) == []
-        card = key_accounts.load_card(session, card_id)
+        assert key_account_cards.list_key_accounts(session) == []
+        card = key_account_cards.load_card(session, card_id)
     assert (card.active, card.delist_reason) == (False, "客户转产")
     with context.session() as session, pytest.raises(UserError, match="已经取消"):
         designation.delist(session, supervisor, card_id, "again")
     assert make_key_account(context, supervisor, customer, level="一般") == card_id
     with context.reader() as session:
-        [row] = key_accounts.list_key_accounts(session)
+        [row] = key_account_cards.list_key_accounts(session)
     assert (row.level, row.customer) == ("一般", "北京华达电子有限公司")
 
 
@@ -114,22 +114,22 @@ def test_archived_customer_cannot_be_proposed(context, agent, customer):
 
 def test_card_fields_and_assignment_rights(context, agent, supervisor, customer):
     card_id = make_key_account(context, supervisor, customer)
-    from kehu_desktop.services.context import DeskContext
+    from kehu_desktop.services.common.context import DeskContext
 
     as_agent = DeskContext(context.database, agent)
     with as_agent.session() as session:
-        values = dict(key_accounts.load_card(session, card_id).values)
+        values = dict(key_account_cards.load_card(session, card_id).values)
         values.update(decision_makers="总经理 李强", annual_purchase_volume="1,200,000",
                       our_share_percent="35%", competitors="宏泰机械")  # fmt: skip
-        key_accounts.save_card(session, agent, card_id, values)
+        key_account_cards.save_card(session, agent, card_id, values)
     with as_agent.session() as session, pytest.raises(PermissionDenied):
-        key_accounts.save_card(session, agent, card_id, {**values, "level": "战略"})
+        key_account_cards.save_card(session, agent, card_id, {**values, "level": "战略"})
     with as_agent.session() as session, pytest.raises(ValidationError, match="份额"):
-        key_accounts.save_card(session, agent, card_id, {**values, "our_share_percent": "150"})
+        key_account_cards.save_card(session, agent, card_id, {**values, "our_share_percent": "150"})
     with context.session() as session:
-        key_accounts.save_card(session, supervisor, card_id, {**values, "level": "战略"})
+        key_account_cards.save_card(session, supervisor, card_id, {**values, "level": "战略"})
     with context.reader() as session:
-        card = key_accounts.load_card(session, card_id)
+        card = key_account_cards.load_card(session, card_id)
     assert card.level == "战略"
     assert card.values["annual_purchase_volume"] == "1200000.00"
     assert card.values["our_share_percent"] == "35.00"
@@ -140,24 +140,24 @@ def test_countermeasures_overdue_and_done(context, supervisor, customer):
     card_id = make_key_account(context, supervisor, customer)
     yesterday = (TODAY - timedelta(days=1)).isoformat()
     with context.session() as session:
-        late = key_accounts.save_countermeasure(session, card_id, {
+        late = key_account_cards.save_countermeasure(session, card_id, {
             "issue": "交期不稳", "measure": "设安全库存", "owner_id": str(supervisor.id),
             "deadline": yesterday, "status": "进行中"})  # fmt: skip
-        key_accounts.save_countermeasure(session, card_id, {
+        key_account_cards.save_countermeasure(session, card_id, {
             "issue": "价格", "measure": "年度框架价", "deadline": "2099-01-01"})  # fmt: skip
     with context.session() as session, pytest.raises(ValidationError, match="对策"):
-        key_accounts.save_countermeasure(session, card_id, {"issue": "x", "measure": ""})
+        key_account_cards.save_countermeasure(session, card_id, {"issue": "x", "measure": ""})
     with context.reader() as session:
-        rows = key_accounts.countermeasures(session, card_id)
-        [listed] = key_accounts.list_key_accounts(session)
+        rows = key_account_cards.countermeasures(session, card_id)
+        [listed] = key_account_cards.list_key_accounts(session)
     assert [r.overdue for r in rows] == [True, False]
     assert listed.measures_text == "2 项（逾期 1）"
     with context.session() as session:
-        key_accounts.save_countermeasure(session, card_id, {
+        key_account_cards.save_countermeasure(session, card_id, {
             "issue": "交期不稳", "measure": "设安全库存", "deadline": yesterday,
             "status": "已完成"}, late)  # fmt: skip
     with context.reader() as session:
-        rows = key_accounts.countermeasures(session, card_id)
+        rows = key_account_cards.countermeasures(session, card_id)
     assert (rows[0].overdue, rows[0].done_on) == (False, TODAY)
 
 
@@ -170,8 +170,8 @@ def test_list_shows_visits_due_and_interactions(context, supervisor, customer):
                               description="延误 5 天", first_responsible_id=supervisor.id,
                               deadline=TODAY))  # fmt: skip
     with context.reader() as session:
-        [row] = key_accounts.list_key_accounts(session)
-        found = key_accounts.interactions(session, customer)
+        [row] = key_account_cards.list_key_accounts(session)
+        found = key_account_cards.interactions(session, customer)
     assert row.id == card_id
     assert row.last_visit == TODAY - timedelta(days=40)
     assert row.next_visit_due == TODAY - timedelta(days=10) and row.visit_overdue
@@ -181,28 +181,29 @@ def test_list_shows_visits_due_and_interactions(context, supervisor, customer):
 
 def test_next_visit_due_follows_the_visits_desk_rule(context, supervisor, customer):
     """The tab and 今日/plans agree on when a key account is due, visited or not."""
-    from kehu_desktop.services import visit_plans
+    from kehu_desktop.services.visits import visit_plans
 
     make_key_account(context, supervisor, customer, interval=30, today=date(2026, 1, 5))
     with context.reader() as session:
-        [never] = key_accounts.list_key_accounts(session)
+        [never] = key_account_cards.list_key_accounts(session)
         expected = visit_plans.schedule_for(session, customer).next_due
     assert never.last_visit is None and never.next_visit_due == expected
     add_visit(context, customer, TODAY - timedelta(days=3))
     with context.reader() as session:
-        [visited] = key_accounts.list_key_accounts(session)
+        [visited] = key_account_cards.list_key_accounts(session)
         expected = visit_plans.schedule_for(session, customer).next_due
     assert visited.next_visit_due == expected == TODAY + timedelta(days=27)
 
 
 def test_demo_key_accounts_tell_a_consistent_story(database, admin):
+    from kehu_desktop.demo import loader
     from kehu_desktop.models import CreditEvaluation, SatisfactionSurvey
-    from kehu_desktop.services import credit, demo
+    from kehu_desktop.services.key_accounts import credit
 
     database.operator_id = admin.id
-    summary = demo.load_demo(database, 300, today=TODAY)
+    summary = loader.load_demo(database, 300, today=TODAY)
     with database.reader() as session:
-        rows = key_accounts.list_key_accounts(session)
+        rows = key_account_cards.list_key_accounts(session)
         pending = designation.list_proposals(session)
         classes = set(session.scalars(select(Customer.abc_class)))
         surveys = session.scalar(select(func.count(SatisfactionSurvey.id)))

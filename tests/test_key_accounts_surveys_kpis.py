@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from kehu_desktop.services import designation, key_account_kpis, satisfaction
-from kehu_desktop.services.errors import PermissionDenied, ValidationError
+from kehu_desktop.services.common.errors import PermissionDenied, ValidationError
+from kehu_desktop.services.key_accounts import designation, key_account_kpis, satisfaction
 from tests.helpers.customers import make_customer
 from tests.helpers.key_accounts import add_visit, make_key_account
 

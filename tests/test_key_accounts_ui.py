@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from kehu_desktop.models import Customer
-from kehu_desktop.services import abc_classes, designation
-from kehu_desktop.services.context import DeskContext
-from kehu_desktop.ui.key_accounts_tab import CREDIT_COLUMN, KeyAccountsTab
-from kehu_desktop.ui.layout_memory import LayoutMemory
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.key_accounts import abc_classes, designation
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.key_accounts.key_accounts_tab import CREDIT_COLUMN, KeyAccountsTab
 from tests.helpers.customers import make_customer
 from tests.helpers.key_accounts import add_sales, add_visit, make_key_account
 

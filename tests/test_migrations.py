@@ -7,8 +7,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from kehu_desktop.models import Base
-from kehu_desktop.services.database import head_revision, open_database
-from kehu_desktop.services.search import include_object
+from kehu_desktop.services.common.database import head_revision, open_database
+from kehu_desktop.services.customers.search import include_object
 
 
 def test_empty_database_upgraded_to_head_matches_models(database):
@@ -24,7 +24,7 @@ def test_known_head_matches_the_scripts():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from kehu_desktop.services.database import MIGRATIONS_DIR
+    from kehu_desktop.services.common.database import MIGRATIONS_DIR
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from kehu_desktop.models import AuditEntry, Customer, Role, Staff
-from kehu_desktop.services import audit, customers, operators
-from kehu_desktop.services.errors import PermissionDenied, UserError, ValidationError
+from kehu_desktop.services.common import audit, operators
+from kehu_desktop.services.common.errors import PermissionDenied, UserError, ValidationError
+from kehu_desktop.services.customers import customer_files
 from tests.conftest import ADMIN_PASSWORD
 from tests.helpers.customers import make_customer
 
@@ -63,9 +64,9 @@ def test_every_change_is_audited_with_old_and_new_values(context, database, agen
     customer_id = make_customer(context, "北京华达电子有限公司", phone="010-62345678")
     database.operator_id = agent.id  # another operator edits it
     with database.session() as session:
-        data = customers.load_input(session, customer_id)
+        data = customer_files.load_input(session, customer_id)
         data.values["phone"] = "010-87654321"
-        customers.save(session, data)
+        customer_files.save(session, data)
     with database.reader() as session:
         customer = session.get(Customer, customer_id)
         assert (customer.created_by_id, customer.updated_by_id) == (context.operator.id, agent.id)
@@ -80,7 +81,7 @@ def test_every_change_is_audited_with_old_and_new_values(context, database, agen
     assert entries[1].staff_id == agent.id
     assert json.loads(entries[1].changes) == {"phone": ["010-62345678", "010-87654321"]}
     with database.session() as session:
-        customers.delete_customer(session, customer_id)
+        customer_files.delete_customer(session, customer_id)
     with database.reader() as session:
         rows = audit.recent_entries(session, context.operator)
         with pytest.raises(PermissionDenied):

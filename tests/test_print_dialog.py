@@ -13,7 +13,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from kehu_desktop.forms.specimen import add_specimens
-from kehu_desktop.ui.print_preview import paint_document
+from kehu_desktop.ui.printing.print_preview import paint_document
 
 
 @pytest.fixture
@@ -116,8 +116,8 @@ def test_printing_sends_every_page_to_the_printer(qtbot, window_with_records, tm
 
 def test_form_settings_dialog_saves_firm_codes_and_offsets(qtbot, qtmodeltester, main_window):
     from kehu_desktop.forms import printing
-    from kehu_desktop.services.settings import FIRM_NAME
-    from kehu_desktop.ui.form_settings_dialog import FormSettingsDialog
+    from kehu_desktop.services.common.settings import FIRM_NAME
+    from kehu_desktop.ui.printing.form_settings_dialog import FormSettingsDialog
 
     context = main_window._context
     dialog = FormSettingsDialog(context, main_window)
@@ -141,7 +141,7 @@ def test_form_settings_dialog_saves_firm_codes_and_offsets(qtbot, qtmodeltester,
 
 def test_agents_cannot_change_form_settings(context, agent):
     from kehu_desktop.forms import printing
-    from kehu_desktop.services.errors import PermissionDenied
+    from kehu_desktop.services.common.errors import PermissionDenied
 
     with context.session() as session, pytest.raises(PermissionDenied):
         printing.save_settings(session, agent, "x", {}, {})

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from kehu_desktop.models import Customer, SalesRecord
-from kehu_desktop.services import sales_import
-from kehu_desktop.services.errors import UserError
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.key_accounts import sales_import
 from tests.helpers.customers import make_customer
 from tests.helpers.key_accounts import add_sales
 

@@ -9,10 +9,10 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from kehu_desktop.models import Customer, SalesRecord
-from kehu_desktop.services import abc_classes, credit
-from kehu_desktop.services.context import DeskContext
-from kehu_desktop.ui.key_account_settings_dialog import KeyAccountSettingsDialog
-from kehu_desktop.ui.sales_import_dialog import SalesImportDialog
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.key_accounts import abc_classes, credit
+from kehu_desktop.ui.key_accounts.key_account_settings_dialog import KeyAccountSettingsDialog
+from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
 from tests.helpers.customers import make_customer
 
 THIS_MONTH = date.today().strftime("%Y-%m")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from kehu_desktop.services import operators
-from kehu_desktop.ui.audit_dialog import AuditDialog
-from kehu_desktop.ui.fonts import BUNDLED_FONT, install_chinese_font
-from kehu_desktop.ui.sign_in_dialog import FirstAdminDialog, SignInDialog
-from kehu_desktop.ui.staff_dialog import StaffDialog
+from kehu_desktop.services.common import operators
+from kehu_desktop.ui.admin.audit_dialog import AuditDialog
+from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
+from kehu_desktop.ui.admin.staff_dialog import StaffDialog
+from kehu_desktop.ui.common.fonts import BUNDLED_FONT, install_chinese_font
 from tests.conftest import ADMIN_PASSWORD
 from tests.helpers.customers import make_customer
 
@@ -84,7 +84,7 @@ def test_staff_dialog_lists_operators(qtbot, context, agent):
 
 
 def _layout(context):
-    from kehu_desktop.ui.layout_memory import LayoutMemory
+    from kehu_desktop.ui.common.layout_memory import LayoutMemory
 
     return LayoutMemory(context.database.data_dir)
 

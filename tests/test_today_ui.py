@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from kehu_desktop.services import visit_plans
-from kehu_desktop.ui.visit_dialog import VisitDialog
+from kehu_desktop.services.visits import visit_plans
+from kehu_desktop.ui.visits.visit_dialog import VisitDialog
 from tests.helpers.customers import make_customer
 from tests.helpers.visits import make_visit, set_customer
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from kehu_desktop.models import Complaint, VisitPlan
 from kehu_desktop.services import today as today_view
-from kehu_desktop.services import visit_plans, visit_reports, visits
-from kehu_desktop.services.errors import UserError, ValidationError
+from kehu_desktop.services.common.errors import UserError, ValidationError
+from kehu_desktop.services.visits import visit_plans, visit_records, visit_reports
 from tests.helpers.complaints import register
 from tests.helpers.customers import make_customer
 from tests.helpers.visits import LATER, make_replied_complaint, make_visit, set_customer
@@ -37,7 +37,7 @@ def test_plan_becomes_a_record(context):
     plan_id = _plan(context, customer, purpose="新品推介", method="电话")
     assert [p.id for p in _today(context).plans] == [plan_id]
     with context.reader() as session:
-        prefilled = visits.new_input(session, context.operator, plan_id=plan_id)
+        prefilled = visit_records.new_input(session, context.operator, plan_id=plan_id)
     assert prefilled.values["customer_id"] == str(customer)
     assert (prefilled.values["method"], prefilled.values["purpose"]) == ("电话", "新品推介")
     visit_id = make_visit(context, customer, "2026-11-22 10:30", plan_id=plan_id,
@@ -47,7 +47,7 @@ def test_plan_becomes_a_record(context):
         assert (plan.status, plan.visit_id) == ("已完成", visit_id)
     assert _today(context).plans == []
     with pytest.raises(UserError, match="该计划已已完成"), context.session() as session:
-        visits.new_input(session, context.operator, plan_id=plan_id)
+        visit_records.new_input(session, context.operator, plan_id=plan_id)
 
 
 def test_plan_marked_missed_needs_a_reason_and_leaves_the_today_view(context):
@@ -133,25 +133,25 @@ def period(kind):
 def test_visit_validation_lists_every_problem(context):
     customer = make_customer(context, "华达电子")
     with context.session() as session:
-        data = visits.new_input(session, context.operator, customer)
+        data = visit_records.new_input(session, context.operator, customer)
         data.values.update(visited_at="2026-13-01", next_visit_date="明天", method="飞鸽")
         data.actions = [{"description": "", "due_date": "2026-12-01"}]
         with pytest.raises(ValidationError) as error:
-            visits.save_visit(session, context.operator, data, now=LATER)
+            visit_records.save_visit(session, context.operator, data, now=LATER)
     messages = error.value.errors
     assert set(messages) == {"visited_at", "next_visit_date", "method", "result", "action.0"}
     assert messages["action.0"] == "跟进事项第 1 行：请填写事项内容。"
     with context.session() as session:
-        data = visits.new_input(session, context.operator, customer)
+        data = visit_records.new_input(session, context.operator, customer)
         data.values.update(visited_at="2026-11-22 10:00", result="ok")
         with pytest.raises(ValidationError, match="不能晚于现在"):
-            visits.save_visit(session, context.operator, data, now=datetime(2026, 11, 22, 9))
+            visit_records.save_visit(session, context.operator, data, now=datetime(2026, 11, 22, 9))
 
 
 def test_a_saved_visit_reads_back(context):
     customer = make_customer(context, "宏泰机械", contacts=[{"name": "王伟", "title": "采购经理"}])
     with context.reader() as session:
-        assert visits.contact_names(session, customer) == ["王伟（采购经理）"]
+        assert visit_records.contact_names(session, customer) == ["王伟（采购经理）"]
     visit_id = make_visit(
         context, customer, "2026-11-20 14:30", contacts_met="王伟（采购经理）、李总",
         method="来访接待", discussion="参观车间", requests="希望缩短交期",
@@ -159,8 +159,8 @@ def test_a_saved_visit_reads_back(context):
                   "due_date": "2026-11-25"}],
     )  # fmt: skip
     with context.reader() as session:
-        data = visits.load_input(session, visit_id)
-        rows = visits.list_visits(session, visits.VisitFilter(method="来访接待"))
+        data = visit_records.load_input(session, visit_id)
+        rows = visit_records.list_visits(session, visit_records.VisitFilter(method="来访接待"))
     assert data.values["visited_at"] == "2026-11-20 14:30"
     assert data.values["contacts_met"] == "王伟（采购经理）、李总"
     assert data.values["requests"] == "希望缩短交期"
@@ -176,8 +176,8 @@ def test_visit_list_filters(context, agent, database):
     with context.reader() as session:
 
         def names(**kwargs):
-            flt = visits.VisitFilter(**kwargs)
-            return [r.customer.split()[1] for r in visits.list_visits(session, flt)]
+            flt = visit_records.VisitFilter(**kwargs)
+            return [r.customer.split()[1] for r in visit_records.list_visits(session, flt)]
 
         assert names() == ["宏泰机械", "华达电子"]
         assert names(date_from=date(2026, 11, 2)) == ["宏泰机械"]
@@ -199,7 +199,7 @@ def test_follow_up_actions_enter_the_today_view_when_due_and_leave_when_done(con
     view = _today(context)
     assert [(a.description, a.owner) for a in view.actions] == [("寄送报价单", "系统管理员")]
     with context.session() as session:
-        visits.set_action_done(session, view.actions[0].id, TODAY)
+        visit_records.set_action_done(session, view.actions[0].id, TODAY)
     assert _today(context).actions == []
     assert [a.description for a in _today(context, date(2026, 12, 1)).actions] == ["安排试产"]
 
@@ -235,7 +235,7 @@ def test_complaint_revisit_moves_the_complaint_on(context):
     complaint_id = make_replied_complaint(context, customer)
     register(context, customer, description="还在登记，不能回访")
     with context.reader() as session:
-        choices = visits.revisit_choices(session, context.operator, customer)
+        choices = visit_records.revisit_choices(session, context.operator, customer)
     assert [c for c, _ in choices] == [complaint_id]
     assert choices[0][1].endswith("（答复）")
     now = _after_the_reply()
@@ -249,10 +249,10 @@ def test_complaint_revisit_moves_the_complaint_on(context):
         complaint = session.get(Complaint, complaint_id)
         assert (complaint.status, complaint.satisfaction) == ("回访", "满意")
         assert str(visit_id) in complaint.events[-1].note or complaint.events[-1].kind
-        data = visits.load_input(session, visit_id)
+        data = visit_records.load_input(session, visit_id)
     data.values.update(purpose="例行")
     with pytest.raises(UserError, match="不能改为其他目的"), context.session() as session:
-        visits.save_visit(session, context.operator, data, now=LATER)
+        visit_records.save_visit(session, context.operator, data, now=LATER)
 
 
 def test_a_revisit_begun_right_after_the_reply_is_accepted(context):
@@ -261,19 +261,19 @@ def test_a_revisit_begun_right_after_the_reply_is_accepted(context):
     complaint_id = make_replied_complaint(context, customer)
     with context.reader() as session:
         replied_at = session.get(Complaint, complaint_id).events[-1].at
-        data = visits.new_input(session, context.operator, customer, now=replied_at)
+        data = visit_records.new_input(session, context.operator, customer, now=replied_at)
     assert data.values["visited_at"] == replied_at.strftime("%Y-%m-%d %H:%M")
     data.values.update(purpose="投诉回访", complaint_id=str(complaint_id), satisfaction="满意")
     with context.session() as session:
-        visit_id = visits.save_visit(session, context.operator, data, now=LATER)
+        visit_id = visit_records.save_visit(session, context.operator, data, now=LATER)
     with context.reader() as session:
         assert session.get(Complaint, complaint_id).status == "回访"
-        again = visits.load_input(session, visit_id)
+        again = visit_records.load_input(session, visit_id)
     again.values["discussion"] = "补记"
     with context.session() as session:
-        visits.save_visit(session, context.operator, again, now=LATER)
+        visit_records.save_visit(session, context.operator, again, now=LATER)
     with context.reader() as session:
-        assert visits.customer_history(session, customer)[0].visited_at == replied_at
+        assert visit_records.customer_history(session, customer)[0].visited_at == replied_at
 
 
 def test_a_refused_revisit_saves_nothing(context):
@@ -283,7 +283,7 @@ def test_a_refused_revisit_saves_nothing(context):
     with pytest.raises(ValidationError, match="满意度"):
         make_visit(context, customer, now, purpose="投诉回访", complaint_id=str(complaint_id))
     with context.reader() as session:
-        assert visits.customer_history(session, customer) == []
+        assert visit_records.customer_history(session, customer) == []
         assert session.scalar(select(Complaint.status)) == "答复"
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import insert
 
 from kehu_desktop.models import Visit
 from kehu_desktop.services import today as today_view
-from kehu_desktop.services import visit_plans, visits
-from kehu_desktop.services.errors import PermissionDenied, ValidationError
-from kehu_desktop.services.visit_plans import period, schedule_for
+from kehu_desktop.services.common.errors import PermissionDenied, ValidationError
+from kehu_desktop.services.visits import visit_plans, visit_records
+from kehu_desktop.services.visits.visit_plans import period, schedule_for
 from tests.helpers.customers import make_customer
 from tests.helpers.visits import LATER, make_key_account, make_visit, set_customer
 
@@ -153,9 +153,9 @@ def test_the_latest_visit_follows_edits_and_bulk_inserts(context):
     latest = make_visit(context, customer, "2026-06-01 10:00")
     assert _schedule(context, customer).last_visit == date(2026, 6, 1)
     with context.session() as session:
-        data = visits.load_input(session, latest)
+        data = visit_records.load_input(session, latest)
         data.values["visited_at"] = "2026-04-01 10:00"
-        visits.save_visit(session, context.operator, data, now=LATER)
+        visit_records.save_visit(session, context.operator, data, now=LATER)
     assert _schedule(context, customer).last_visit == date(2026, 5, 1)
     with context.session() as session:
         session.execute(

@@ -10,11 +10,13 @@ from PySide6.QtWidgets import QMessageBox, QTabWidget
 
 from kehu_desktop.app import create_main_window
 from kehu_desktop.models import Complaint
-from kehu_desktop.services import complaints, operators, visit_plans, visits
-from kehu_desktop.services.operators import Role
-from kehu_desktop.ui.customer_dialog import CustomerDialog
-from kehu_desktop.ui.visit_dialog import VisitDialog
-from kehu_desktop.ui.visit_frequency_dialog import VisitFrequencyDialog
+from kehu_desktop.services.common import operators
+from kehu_desktop.services.common.operators import Role
+from kehu_desktop.services.complaints import lifecycle
+from kehu_desktop.services.visits import visit_plans, visit_records
+from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
+from kehu_desktop.ui.visits.visit_dialog import VisitDialog
+from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
 from tests.helpers.customers import make_customer
 from tests.helpers.visits import make_replied_complaint, make_visit, set_customer
 
@@ -100,7 +102,7 @@ def test_bad_input_is_shown_and_nothing_is_lost(qtbot, main_window):
     assert dialog.visited_at.text() == "2026-02-30 10:00"
     assert "border" in dialog.visited_at.styleSheet()
     with context.reader() as session:
-        assert visits.customer_history(session, customer) == []
+        assert visit_records.customer_history(session, customer) == []
     dialog.done(0)
 
 
@@ -149,7 +151,7 @@ def test_complaint_revisit_from_the_dialog(qtbot, main_window):
     with context.reader() as session:
         assert session.get(Complaint, complaint_id).status == "回访"
     with context.session() as session:
-        complaints.close(session, context.operator, complaint_id)
+        lifecycle.close(session, context.operator, complaint_id)
     # Reopened later, the revisit still shows its (now closed) complaint and rating.
     again = main_window.visits_tab.open_visit(visit_id=dialog.saved_id)
     assert again.complaint.currentText().endswith("（结案）")

@@ -29,7 +29,7 @@ from typing import Any
 
 from kehu_desktop.forms.paper import PAPERS
 from kehu_desktop.forms.sources import SOURCES, FieldInfo, Source
-from kehu_desktop.services.errors import UserError
+from kehu_desktop.services.common.errors import UserError
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "definitions"
 USER_SUBFOLDER = "forms"

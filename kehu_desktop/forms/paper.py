@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kehu_desktop.services.errors import UserError
+from kehu_desktop.services.common.errors import UserError
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from kehu_desktop.forms.pdf import render_pdf
 from kehu_desktop.forms.sources import Record, load_visit_from_plan, plans_on
 from kehu_desktop.forms.typesetting import chinese_date
 from kehu_desktop.forms.xlsx import Sheet, render_xlsx
-from kehu_desktop.services.errors import UserError
-from kehu_desktop.services.operators import Operator
-from kehu_desktop.services.settings import FIRM_NAME, SettingSpec
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.common.settings import FIRM_NAME, SettingSpec
 
 # {form key: {"code": …, "revision": …, "paper": …}}; absent keys keep the definition's value
 FORM_OVERRIDES: SettingSpec[dict[str, dict[str, str]]] = SettingSpec(

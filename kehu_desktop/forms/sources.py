@@ -28,9 +28,11 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
-from kehu_desktop.services import complaint_kpis, complaints, credit, designation, visit_plans
-from kehu_desktop.services.customer_fields import CONTACT_FIELDS, CUSTOMER_FIELDS, Kind
-from kehu_desktop.services.errors import NotFoundError
+from kehu_desktop.services.common.errors import NotFoundError
+from kehu_desktop.services.complaints import choices, complaint_kpis
+from kehu_desktop.services.customers.customer_fields import CONTACT_FIELDS, CUSTOMER_FIELDS, Kind
+from kehu_desktop.services.key_accounts import credit, designation
+from kehu_desktop.services.visits import visit_plans
 
 # Tick-box choices are the desks' own lists, so a filled form ticks what the record holds.
 SCORES = ("1", "2", "3", "4", "5")
@@ -429,7 +431,7 @@ CONTACT_PLAN = Source(
 COMPLAINT_CATALOG: dict[str, FieldInfo] = {
     "number": FieldInfo("投诉编号"),
     "received_at": FieldInfo("受理时间", "datetime"),
-    "channel": FieldInfo("投诉方式", choices=complaints.CHANNELS),
+    "channel": FieldInfo("投诉方式", choices=choices.CHANNELS),
     "customer_code": FieldInfo("客户编号"),
     "customer_name": FieldInfo("客户名称"),
     "address": FieldInfo("地址"),
@@ -438,19 +440,19 @@ COMPLAINT_CATALOG: dict[str, FieldInfo] = {
     "product": FieldInfo("产品名称"),
     "batch_no": FieldInfo("批号"),
     "order_no": FieldInfo("订单号"),
-    "category": FieldInfo("投诉类别", choices=complaints.CATEGORIES),
-    "severity": FieldInfo("严重程度", choices=complaints.SEVERITIES),
+    "category": FieldInfo("投诉类别", choices=choices.CATEGORIES),
+    "severity": FieldInfo("严重程度", choices=choices.SEVERITIES),
     "description": FieldInfo("投诉内容"),
     "demand": FieldInfo("客户要求"),
     "first_responsible": FieldInfo("首问负责人"),
     "handler": FieldInfo("处理人"),
     "deadline": FieldInfo("处理期限", "date"),
     "status": FieldInfo("状态"),
-    "department": FieldInfo("责任部门", choices=complaints.DEPARTMENTS),
+    "department": FieldInfo("责任部门", choices=choices.DEPARTMENTS),
     "cause": FieldInfo("原因分析"),
     "measures": FieldInfo("处理措施"),
     "department_opinion": FieldInfo("部门意见"),
-    "result": FieldInfo("处理结果", choices=complaints.RESULTS),
+    "result": FieldInfo("处理结果", choices=choices.RESULTS),
     "return_quantity": FieldInfo("退货数量", "number"),
     "return_amount": FieldInfo("退货金额（元）", "money"),
     "exchange_quantity": FieldInfo("换货数量", "number"),
@@ -459,7 +461,7 @@ COMPLAINT_CATALOG: dict[str, FieldInfo] = {
     "total_amount": FieldInfo("金额合计（元）", "money"),
     "reply": FieldInfo("答复客户内容"),
     "replied_at": FieldInfo("答复时间", "datetime"),
-    "satisfaction": FieldInfo("回访满意度", choices=complaints.SATISFACTION_LEVELS),
+    "satisfaction": FieldInfo("回访满意度", choices=choices.SATISFACTION_LEVELS),
     "revisited_at": FieldInfo("回访时间", "datetime"),
     "closed_at": FieldInfo("结案时间", "datetime"),
 }
@@ -676,7 +678,7 @@ def load_complaint_stats(session: Session, start: date, end: date) -> list[Recor
     kpis = complaint_kpis.compute(session, start, end, trend_months=0)
     total = kpis.total
     found = dict(kpis.by_category)
-    categories = list(complaints.CATEGORIES) + [c for c in found if c not in complaints.CATEGORIES]
+    categories = list(choices.CATEGORIES) + [c for c in found if c not in choices.CATEGORIES]
     by_category = []
     for category in categories:
         figures = found.get(category, complaint_kpis.Figures())

@@ -3,7 +3,7 @@
 from alembic import context
 
 from kehu_desktop.models import Base
-from kehu_desktop.services.search import include_object
+from kehu_desktop.services.customers.search import include_object
 
 
 def run_migrations() -> None:

@@ -28,8 +28,8 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
-from kehu_desktop.services import visit_plans
-from kehu_desktop.services.visit_plans import PlanRow
+from kehu_desktop.services.visits import visit_plans
+from kehu_desktop.services.visits.visit_plans import PlanRow
 
 REMINDER_DAYS = 7
 OVERDUE_LIMIT = 500

@@ -9,25 +9,26 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressDialog, QTabWidget
 
 from kehu_desktop import __version__
-from kehu_desktop.services import customers, demo
-from kehu_desktop.services.context import DeskContext
-from kehu_desktop.ui.audit_dialog import AuditDialog
-from kehu_desktop.ui.background import run_in_background
-from kehu_desktop.ui.complaint_settings_dialog import ComplaintSettingsDialog
-from kehu_desktop.ui.complaints_tab import ComplaintsTab
-from kehu_desktop.ui.customers_tab import CustomersTab
-from kehu_desktop.ui.errors import show_error
-from kehu_desktop.ui.key_account_settings_dialog import KeyAccountSettingsDialog
-from kehu_desktop.ui.key_accounts_tab import KeyAccountsTab
-from kehu_desktop.ui.layout_memory import LayoutMemory
-from kehu_desktop.ui.staff_dialog import StaffDialog
+from kehu_desktop.demo import loader
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.customers import customer_files
+from kehu_desktop.ui.admin.audit_dialog import AuditDialog
+from kehu_desktop.ui.admin.staff_dialog import StaffDialog
+from kehu_desktop.ui.common.background import run_in_background
+from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.complaints.complaint_settings_dialog import ComplaintSettingsDialog
+from kehu_desktop.ui.complaints.complaints_tab import ComplaintsTab
+from kehu_desktop.ui.customers.customers_tab import CustomersTab
+from kehu_desktop.ui.key_accounts.key_account_settings_dialog import KeyAccountSettingsDialog
+from kehu_desktop.ui.key_accounts.key_accounts_tab import KeyAccountsTab
 from kehu_desktop.ui.today_tab import TodayTab
-from kehu_desktop.ui.visit_frequency_dialog import VisitFrequencyDialog
-from kehu_desktop.ui.visits_tab import VisitsTab
+from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
+from kehu_desktop.ui.visits.visits_tab import VisitsTab
 
 if TYPE_CHECKING:
-    from kehu_desktop.ui.print_dialog import PrintDialog
-    from kehu_desktop.ui.sales_import_dialog import SalesImportDialog
+    from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
+    from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +56,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.today_tab, "今日")
         self.tabs.setCurrentWidget(self.today_tab)
         with context.reader() as session:
-            if not customers.any_customer(session):
+            if not customer_files.any_customer(session):
                 # A new store: the customer list is where to start (and offers demo data).
                 self.tabs.setCurrentWidget(self.customers_tab)
         self.today_tab.loaded.connect(self._show_today_count)
@@ -187,7 +188,7 @@ class MainWindow(QMainWindow):
             tab.new_record()
 
     def form_settings(self) -> None:
-        from kehu_desktop.ui.form_settings_dialog import FormSettingsDialog
+        from kehu_desktop.ui.printing.form_settings_dialog import FormSettingsDialog
 
         FormSettingsDialog(self._context, self).exec()
 
@@ -205,7 +206,7 @@ class MainWindow(QMainWindow):
         record_id = tab.current_id() if kind and hasattr(tab, "current_id") else None
         record = (kind, record_id) if record_id is not None else None
         # Loaded on first use: the forms bring ReportLab and openpyxl, not needed at start-up.
-        from kehu_desktop.ui.print_dialog import PrintDialog
+        from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
         self.print_dialog = PrintDialog(self._context, self._layout_memory, self, form, record)
         self.print_dialog.open()
@@ -251,7 +252,7 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         with self._context.reader() as session:
-            total = customers.count(session)
+            total = customer_files.count(session)
         parts = [f"客户 {total:,}"]
         for tab, title in (
             (self.visits_tab, "拜访"),
@@ -289,8 +290,8 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "载入演示数据",
-            f"将新增 {demo.DEFAULT_CUSTOMERS} 位演示客户及其拜访、投诉和大客户记录，"
-            f"并新建 {len(demo.STAFF)} 个演示操作员（密码均为 {demo.DEMO_PASSWORD}）。\n"
+            f"将新增 {loader.DEFAULT_CUSTOMERS} 位演示客户及其拜访、投诉和大客户记录，"
+            f"并新建 {len(loader.STAFF)} 个演示操作员（密码均为 {loader.DEMO_PASSWORD}）。\n"
             "演示数据用于试用，请不要载入正式使用的数据库。要继续吗？",
         )
         if answer != QMessageBox.StandardButton.Yes:
@@ -301,9 +302,9 @@ class MainWindow(QMainWindow):
         progress.setValue(0)
 
         def work(report):
-            return demo.load_demo(self._context.database, demo.DEFAULT_CUSTOMERS, report)
+            return loader.load_demo(self._context.database, loader.DEFAULT_CUSTOMERS, report)
 
-        def done(summary: demo.DemoSummary) -> None:
+        def done(summary: loader.DemoSummary) -> None:
             progress.close()
             self.refresh()
             self.statusBar().showMessage(f"已载入演示数据：{summary.describe()}", 10000)
@@ -317,7 +318,7 @@ class MainWindow(QMainWindow):
         )
 
     def import_sales(self) -> SalesImportDialog:
-        from kehu_desktop.ui.sales_import_dialog import SalesImportDialog
+        from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
 
         dialog = SalesImportDialog(self._context, self)
         dialog.imported.connect(lambda _result: self.refresh())

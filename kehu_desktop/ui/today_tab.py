@@ -16,16 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehu_desktop.services import customers, visits
 from kehu_desktop.services import today as today_view
-from kehu_desktop.services.context import DeskContext
-from kehu_desktop.ui.background import run_in_background
-from kehu_desktop.ui.errors import show_error
-from kehu_desktop.ui.layout_memory import LayoutMemory
-from kehu_desktop.ui.list_view import selected_row, table_view
-from kehu_desktop.ui.record_table import Column, RecordTableModel
-from kehu_desktop.ui.visit_dialog import VisitDialog
-from kehu_desktop.ui.visit_plan_dialog import VisitPlanDialog, mark_plan_missed
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.visits import visit_records
+from kehu_desktop.ui.common.background import run_in_background
+from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.list_view import selected_row, table_view
+from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.visits.visit_dialog import VisitDialog
+from kehu_desktop.ui.visits.visit_plan_dialog import VisitPlanDialog, mark_plan_missed
 
 WEEKDAYS = "一二三四五六日"
 PLAN_COLUMNS = (
@@ -87,7 +88,7 @@ class TodayTab(QWidget):
         self.staff_filter = QComboBox(objectName="todayStaffFilter")
         self.staff_filter.addItem("全部业务员", None)
         with context.reader() as session:
-            for staff_id, name in customers.staff_choices(session):
+            for staff_id, name in customer_files.staff_choices(session):
                 self.staff_filter.addItem(name, staff_id)
         self.staff_filter.currentIndexChanged.connect(lambda _i: self.reload())
         refresh = QPushButton("刷新", objectName="todayRefresh")
@@ -255,7 +256,7 @@ class TodayTab(QWidget):
             return False
         try:
             with self._context.session() as session:
-                visits.set_action_done(session, action.id, date.today())
+                visit_records.set_action_done(session, action.id, date.today())
         except Exception as error:
             show_error(self, "无法标记", error)
             return False

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from kehu_desktop.services import complaints
-from kehu_desktop.services.complaints import HandlingInput, RegistrationInput, Status
-from kehu_desktop.services.context import DeskContext
-from kehu_desktop.services.operators import Operator
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.complaints import lifecycle, registration
+from kehu_desktop.services.complaints.lifecycle import HandlingInput, Status
+from kehu_desktop.services.complaints.registration import RegistrationInput
 
 HANDLING = HandlingInput(
     department="品质", cause="来料批次划伤", measures="加强出货检验", result="换货",
@@ -21,7 +22,7 @@ def register(
     values.setdefault("description", "外观划伤")
     with context.session() as session:
         data = RegistrationInput(customer_id=customer_id, **values)
-        return complaints.register(session, operator or context.operator, data)
+        return registration.register(session, operator or context.operator, data)
 
 
 def advance(
@@ -37,12 +38,12 @@ def advance(
     """Drive a complaint step by step up to ``to`` (one hour apart from ``start`` if given)."""
     who = operator or context.operator
     steps = [
-        (Status.INVESTIGATING, lambda s, at: complaints.investigate(s, who, complaint_id, at=at)),
-        (Status.HANDLING, lambda s, at: complaints.handle(s, who, complaint_id, handling, at=at)),
-        (Status.REPLIED, lambda s, at: complaints.reply(s, who, complaint_id, "已换货", at=at)),
-        (Status.REVISITED, lambda s, at: complaints.record_revisit(
+        (Status.INVESTIGATING, lambda s, at: lifecycle.investigate(s, who, complaint_id, at=at)),
+        (Status.HANDLING, lambda s, at: lifecycle.handle(s, who, complaint_id, handling, at=at)),
+        (Status.REPLIED, lambda s, at: lifecycle.reply(s, who, complaint_id, "已换货", at=at)),
+        (Status.REVISITED, lambda s, at: lifecycle.record_revisit(
             s, who, complaint_id, satisfaction=satisfaction, at=at)),
-        (Status.CLOSED, lambda s, at: complaints.close(s, who, complaint_id, at=at)),
+        (Status.CLOSED, lambda s, at: lifecycle.close(s, who, complaint_id, at=at)),
     ]  # fmt: skip
     for hours, (status, step) in enumerate(steps, start=1):
         at = start + timedelta(hours=hours) if start else None

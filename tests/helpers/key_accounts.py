@@ -6,9 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from kehu_desktop.models import SalesRecord, Visit
-from kehu_desktop.services import designation
-from kehu_desktop.services.context import DeskContext
-from kehu_desktop.services.operators import Operator
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.key_accounts import designation
 
 
 def add_sales(context: DeskContext, customer_id: int, amounts: dict[str, str]) -> None:

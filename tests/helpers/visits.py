@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import update
 
 from kehu_desktop.models import Customer, KeyAccount
-from kehu_desktop.services import complaints, visits
-from kehu_desktop.services.context import DeskContext
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.complaints import lifecycle, registration
+from kehu_desktop.services.visits import visit_records
 
 # Saving a visit refuses times after "now"; tests pass this as "now" so fixed dates work.
 LATER = datetime(2030, 1, 1)
@@ -25,11 +26,11 @@ def make_visit(
 ) -> int:
     """A visit by the context's operator; ``values`` override the form's fields."""
     with context.session() as session:
-        data = visits.new_input(session, context.operator, customer_id, plan_id=plan_id)
+        data = visit_records.new_input(session, context.operator, customer_id, plan_id=plan_id)
         stamp = when if isinstance(when, str) else when.strftime("%Y-%m-%d %H:%M")
         data.values.update({"visited_at": stamp, "result": "谈了下季度订单", **values})
         data.actions = actions or []
-        return visits.save_visit(session, context.operator, data, now=LATER)
+        return visit_records.save_visit(session, context.operator, data, now=LATER)
 
 
 def set_customer(context: DeskContext, customer_id: int, **values: object) -> None:
@@ -57,21 +58,21 @@ def make_replied_complaint(context: DeskContext, customer_id: int) -> int:
     """A complaint taken through 登记 → 调查 → 处理 → 答复, waiting for its revisit."""
     operator = context.operator
     with context.session() as session:
-        complaint_id = complaints.register(
+        complaint_id = registration.register(
             session,
             operator,
-            complaints.RegistrationInput(
+            registration.RegistrationInput(
                 customer_id=customer_id, description="外箱压损", category="包装运输"
             ),
         )
-        complaints.investigate(session, operator, complaint_id, "查运输记录")
-        complaints.handle(
+        lifecycle.investigate(session, operator, complaint_id, "查运输记录")
+        lifecycle.handle(
             session,
             operator,
             complaint_id,
-            complaints.HandlingInput(
+            lifecycle.HandlingInput(
                 department="仓储", cause="堆码过高", measures="改进包装", result="换货"
             ),  # fmt: skip
         )
-        complaints.reply(session, operator, complaint_id, "已换货并改进包装")
+        lifecycle.reply(session, operator, complaint_id, "已换货并改进包装")
     return complaint_id

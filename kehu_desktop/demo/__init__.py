@@ -1,0 +1,1 @@
+"""Realistic demo data across the desks, for trying the app and for benchmarks."""

@@ -1,0 +1,132 @@
+"""Complaint deadlines in working days: the reply deadline per severity, the escalation to a
+主管 and its deadline, the flags a listing shows, and the settings that hold them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from kehu_desktop.models import Complaint
+from kehu_desktop.services.common.errors import ValidationError
+from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.common.settings import SettingSpec
+from kehu_desktop.services.common.working_days import WorkCalendar, load_calendar, save_calendar
+from kehu_desktop.services.complaints.choices import SEVERITIES
+from kehu_desktop.services.complaints.lifecycle import UNANSWERED_STATUSES
+
+DEADLINE_DAYS = SettingSpec(
+    "complaints.deadline_days", {"一般": 3, "重大": 7, "特殊": 5}, "投诉答复期限（工作日）"
+)
+ESCALATION_DAYS = SettingSpec(
+    "complaints.escalation_days", {"重大": 1, "特殊": 1}, "升级主管确认期限（工作日）"
+)
+
+
+def deadline_for(session: Session, severity: str, received: date) -> date:
+    days = int(DEADLINE_DAYS.get(session).get(severity, DEADLINE_DAYS.default["一般"]))
+    return load_calendar(session).add_working_days(received, days)
+
+
+def escalates(session: Session, severity: str) -> bool:
+    """Whether a complaint of ``severity`` is escalated to the 主管 role when registered."""
+    return severity in ESCALATION_DAYS.get(session)
+
+
+def escalation_deadline(session: Session, severity: str, received: date) -> date | None:
+    """The day by which a 主管 must acknowledge the escalation of a complaint of ``severity``
+    received on ``received``; None when that severity is not escalated."""
+    return _escalation_due(load_calendar(session), ESCALATION_DAYS.get(session), severity, received)
+
+
+def _escalation_due(
+    calendar: WorkCalendar, days: dict[str, int], severity: str, received: date
+) -> date | None:
+    return (
+        None if severity not in days else calendar.add_working_days(received, int(days[severity]))
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What deadline flags are measured against: a day, the working calendar and the
+    escalation periods, read once per listing."""
+
+    today: date
+    calendar: WorkCalendar
+    escalation_days: dict[str, int]
+
+    @classmethod
+    def read(cls, session: Session, today: date | None = None) -> Clock:
+        return cls(today or date.today(), load_calendar(session), ESCALATION_DAYS.get(session))
+
+
+def deadline_flags(c: Complaint, clock: Clock) -> dict[str, object]:
+    """The deadline fields of a list row or detail record. The reply is overdue or due today
+    while unanswered; an escalation is pending until a 主管 acknowledges it, overdue once its
+    deadline (working days from registration) has passed."""
+    due = (
+        _escalation_due(clock.calendar, clock.escalation_days, c.severity, c.received_at.date())
+        if c.escalated
+        else None
+    )
+    pending = c.escalated and c.escalation_acknowledged_at is None
+    running = c.status in UNANSWERED_STATUSES
+    return {
+        "overdue": running and c.deadline < clock.today,
+        "due_today": running and c.deadline == clock.today,
+        "escalation_deadline": due,
+        "escalation_pending": pending,
+        "escalation_overdue": pending and due is not None and due < clock.today,
+    }
+
+
+def describe_deadline(c: Complaint, clock: Clock) -> str:
+    """How the reply deadline stands, in working days: 还剩 2 个工作日, 已超期 1 个工作日 …"""
+    if c.replied_at is not None:
+        late = clock.calendar.working_days_between(c.deadline, c.replied_at.date())
+        return "按期答复" if late <= 0 else f"超期 {late} 个工作日答复"
+    if c.status not in UNANSWERED_STATUSES:
+        return ""
+    today = clock.today
+    left = clock.calendar.working_days_between(today, c.deadline)
+    if c.deadline == today:
+        return "今天到期"
+    return f"还剩 {left} 个工作日" if c.deadline > today else f"已超期 {-left} 个工作日"
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineSettings:
+    """What the 投诉期限与节假日 dialog edits."""
+
+    deadline_days: dict[str, int]
+    escalation_days: dict[str, int]
+    holidays: tuple[date, ...]
+    makeup_workdays: tuple[date, ...]
+
+
+def load_deadline_settings(session: Session) -> DeadlineSettings:
+    calendar = load_calendar(session)
+    return DeadlineSettings(
+        {s: int(DEADLINE_DAYS.get(session).get(s, 3)) for s in SEVERITIES},
+        {s: int(d) for s, d in ESCALATION_DAYS.get(session).items()},
+        tuple(sorted(calendar.holidays)),
+        tuple(sorted(calendar.makeup_workdays)),
+    )
+
+
+def save_deadline_settings(session: Session, operator: Operator, values: DeadlineSettings) -> None:
+    """主管/管理员 only. A reply deadline is fixed at registration, so a new one applies to
+    complaints registered from now on; escalation deadlines are counted from each pending
+    complaint's registration with the setting in force."""
+    operator.require_supervisor()
+    for severity, days in {**values.deadline_days, **values.escalation_days}.items():
+        if severity not in SEVERITIES or not 0 <= days <= 60:
+            raise ValidationError({severity: f"{severity}投诉的期限应在 0 到 60 个工作日之间。"})
+    save_calendar(session, list(values.holidays), list(values.makeup_workdays))
+    DEADLINE_DAYS.put(session, dict(values.deadline_days))
+    ESCALATION_DAYS.put(session, dict(values.escalation_days))

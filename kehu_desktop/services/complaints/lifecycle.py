@@ -1,0 +1,418 @@
+"""The complaint lifecycle: 登记 → 调查 → 处理 → 答复 → 回访 → 结案, or 撤销 with a reason.
+
+Every step appends a ``ComplaintEvent``; events are never changed or removed (a flush that
+tries is refused). The 首问责任人 (first-responsible person) is fixed at registration; a
+handover (转交) changes only who works on it now. Every rule is checked here, so the window,
+the visits desk and the command line are all held to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from kehu_desktop.models import Complaint, ComplaintEvent, Staff
+from kehu_desktop.services.common.errors import (
+    NotFoundError,
+    PermissionDenied,
+    UserError,
+    ValidationError,
+)
+from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.common.parsing import parse_money, parse_quantity
+from kehu_desktop.services.complaints.choices import DEPARTMENTS, RESULTS, SATISFACTION_LEVELS
+
+
+class Status(StrEnum):
+    REGISTERED = "登记"
+    INVESTIGATING = "调查"
+    HANDLING = "处理"
+    REPLIED = "答复"
+    REVISITED = "回访"
+    CLOSED = "结案"
+    CANCELLED = "撤销"
+
+
+STATUSES = tuple(Status)
+FINAL_STATUSES = (Status.CLOSED, Status.CANCELLED)
+# Statuses in which the reply deadline still runs.
+UNANSWERED_STATUSES = (Status.REGISTERED, Status.INVESTIGATING, Status.HANDLING)
+
+
+class Action(StrEnum):
+    """What can be done to a complaint; the value is the event kind and the button text."""
+
+    INVESTIGATE = "开始调查"
+    HANDLE = "记录处理"
+    REPLY = "答复客户"
+    REVISIT = "回访"
+    CLOSE = "结案"
+    CANCEL = "撤销"
+    HAND_OVER = "转交"
+    ACKNOWLEDGE = "确认升级"
+    NOTE = "备注"
+    EDIT = "修改登记"
+
+
+REGISTER_EVENT = "登记"
+NO_REVISIT = "尚未回访：结案前需要回访并记录客户满意度，或记录无法联系客户的原因。"
+ESCALATE_EVENT = "升级主管"
+
+# Action → (statuses it may start from, status it leads to; None keeps the status).
+TRANSITIONS: dict[Action, tuple[tuple[Status, ...], Status | None]] = {
+    Action.INVESTIGATE: ((Status.REGISTERED,), Status.INVESTIGATING),
+    Action.HANDLE: ((Status.INVESTIGATING, Status.HANDLING), Status.HANDLING),
+    Action.REPLY: ((Status.HANDLING,), Status.REPLIED),
+    Action.REVISIT: ((Status.REPLIED, Status.REVISITED), Status.REVISITED),
+    Action.CLOSE: ((Status.REVISITED,), Status.CLOSED),
+    Action.CANCEL: (
+        (Status.REGISTERED, Status.INVESTIGATING, Status.HANDLING, Status.REPLIED),
+        Status.CANCELLED,
+    ),
+    Action.HAND_OVER: (
+        (
+            Status.REGISTERED,
+            Status.INVESTIGATING,
+            Status.HANDLING,
+            Status.REPLIED,
+            Status.REVISITED,
+        ),
+        None,
+    ),  # fmt: skip
+    Action.ACKNOWLEDGE: (STATUSES, None),
+    Action.NOTE: (STATUSES, None),
+    Action.EDIT: ((Status.REGISTERED, Status.INVESTIGATING), None),
+}
+
+# --- append-only events -------------------------------------------------------------------
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_event_changes(session: Session, _context: object, _instances: object) -> None:
+    """The event log and the ledger are append-only: no update or delete gets to the store."""
+    for obj in session.deleted:
+        if isinstance(obj, ComplaintEvent):
+            raise UserError("投诉处理记录只能追加，不能删除。")
+        if isinstance(obj, Complaint):
+            raise UserError("投诉台账中的记录不能删除，请使用“撤销”。")
+    for obj in session.dirty:
+        if isinstance(obj, ComplaintEvent) and session.is_modified(obj):
+            raise UserError("投诉处理记录只能追加，不能修改。")
+
+
+def _last_event_at(session: Session, complaint_id: int) -> datetime | None:
+    return session.scalar(
+        select(func.max(ComplaintEvent.at)).where(ComplaintEvent.complaint_id == complaint_id)
+    )
+
+
+def append_event(
+    session: Session,
+    complaint: Complaint,
+    operator: Operator,
+    kind: str,
+    at: datetime | None,
+    *,
+    to_status: Status | None = None,
+    note: str = "",
+    handover_to_id: int | None = None,
+    handover_department: str = "",
+) -> datetime:
+    """Add an event (and move the status); times may not go back before the last event."""
+    last = _last_event_at(session, complaint.id)
+    when = at or datetime.now()
+    if last is not None and when < last:
+        if at is not None:
+            raise UserError(f"时间不能早于上一步（{last:%Y-%m-%d %H:%M}）。")
+        when = last
+    from_status = complaint.status
+    if to_status is not None:
+        complaint.status = to_status
+    session.add(
+        ComplaintEvent(
+            complaint_id=complaint.id,
+            at=when,
+            actor_id=operator.id,
+            kind=kind,
+            from_status=from_status,
+            to_status=complaint.status,
+            note=note.strip(),
+            handover_to_id=handover_to_id,
+            handover_department=handover_department,
+        )
+    )
+    return when
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+def get_complaint(session: Session, complaint_id: int) -> Complaint:
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise NotFoundError(f"找不到编号为 {complaint_id} 的投诉。")
+    return complaint
+
+
+def refusal(complaint: Complaint, operator: Operator, action: Action) -> UserError | None:
+    """The error saying why ``action`` is not allowed now, or None if it is."""
+    sources, _target = TRANSITIONS[action]
+    status = Status(complaint.status)
+    if action == Action.ACKNOWLEDGE:
+        if not complaint.escalated or complaint.escalation_acknowledged_at is not None:
+            return UserError("该投诉没有待确认的升级。")
+        if not operator.is_supervisor:
+            return PermissionDenied("升级的投诉只能由主管或管理员确认。")
+        return None
+    if action == Action.CLOSE and (
+        status == Status.REPLIED
+        or (
+            status == Status.REVISITED
+            and not (complaint.satisfaction or complaint.unreachable_reason)
+        )
+    ):
+        return UserError(NO_REVISIT)
+    if action == Action.REVISIT and status == Status.REVISITED and complaint.satisfaction:
+        return UserError("该投诉已回访并记录了满意度。")
+    if status not in sources:
+        if status in FINAL_STATUSES:
+            return UserError(f"投诉已{status}，不能再{action}。")
+        return UserError(f"投诉当前处于“{status}”阶段，不能{action}。")
+    if action == Action.REPLY and not (
+        operator.id == complaint.first_responsible_id or operator.is_supervisor
+    ):
+        return PermissionDenied("按首问负责制，只有首问责任人（或主管）可以答复客户。")
+    return None
+
+
+def start_action(
+    session: Session, operator: Operator, complaint_id: int, action: Action
+) -> Complaint:
+    """The complaint ``action`` is about, once the rules allow it now."""
+    complaint = get_complaint(session, complaint_id)
+    error = refusal(complaint, operator, action)
+    if error is not None:
+        raise error
+    return complaint
+
+
+def allowed_actions(complaint: Complaint, operator: Operator) -> list[Action]:
+    return [a for a in Action if refusal(complaint, operator, a) is None]
+
+
+# --- lifecycle steps ------------------------------------------------------------------------
+
+
+def investigate(
+    session: Session, operator: Operator, complaint_id: int, note: str = "", *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    complaint = start_action(session, operator, complaint_id, Action.INVESTIGATE)
+    append_event(
+        session, complaint, operator, Action.INVESTIGATE, at,
+        to_status=Status.INVESTIGATING, note=note,
+    )  # fmt: skip
+
+
+@dataclass
+class HandlingInput:
+    """客户投诉处理表: department, cause, measures, result and the money involved."""
+
+    department: str = ""
+    cause: str = ""
+    measures: str = ""
+    department_opinion: str = ""
+    result: str = ""
+    return_quantity: str | Decimal = "0"
+    return_amount: str | Decimal = "0"
+    exchange_quantity: str | Decimal = "0"
+    exchange_amount: str | Decimal = "0"
+    claim_amount: str | Decimal = "0"
+    note: str = ""
+
+
+MONEY_FIELDS = ("return_amount", "exchange_amount", "claim_amount")
+QUANTITY_FIELDS = ("return_quantity", "exchange_quantity")
+
+
+def _parse_handling(data: HandlingInput) -> dict[str, object]:
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    if data.department not in DEPARTMENTS:
+        errors["department"] = "请选择责任部门。"
+    if not data.cause.strip():
+        errors["cause"] = "请填写调查结果及原因。"
+    if not data.measures.strip():
+        errors["measures"] = "请填写处理措施。"
+    if data.result not in RESULTS:
+        errors["result"] = f"处理结果应为 {'/'.join(RESULTS)} 之一。"
+    for name in MONEY_FIELDS + QUANTITY_FIELDS:
+        raw = getattr(data, name)
+        raw = "0" if isinstance(raw, str) and not raw.strip() else raw
+        try:
+            values[name] = parse_money(raw) if name in MONEY_FIELDS else parse_quantity(raw)
+        except ValueError as error:
+            errors[name] = str(error)
+    if errors:
+        raise ValidationError(errors)
+    values.update(
+        department=data.department,
+        cause=data.cause.strip(),
+        measures=data.measures.strip(),
+        department_opinion=data.department_opinion.strip(),
+        result=data.result,
+    )
+    return values
+
+
+def handle(
+    session: Session, operator: Operator, complaint_id: int, data: HandlingInput, *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    """Record (or correct, while still 处理) the handling; moves 调查 → 处理."""
+    complaint = start_action(session, operator, complaint_id, Action.HANDLE)
+    values = _parse_handling(data)
+    for name, value in values.items():
+        setattr(complaint, name, value)
+    summary = f"{values['department']}：{values['result']}"
+    note = f"{summary}。{data.note.strip()}" if data.note.strip() else summary
+    append_event(
+        session, complaint, operator, Action.HANDLE, at, to_status=Status.HANDLING, note=note
+    )
+
+
+def reply(
+    session: Session, operator: Operator, complaint_id: int, reply_text: str, *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    """The answer given to the customer; by the first-responsible person (首问负责制)."""
+    complaint = start_action(session, operator, complaint_id, Action.REPLY)
+    if not reply_text.strip():
+        raise ValidationError({"reply": "请填写答复客户的内容。"})
+    complaint.reply = reply_text.strip()
+    complaint.replied_at = append_event(
+        session, complaint, operator, Action.REPLY, at, to_status=Status.REPLIED, note=reply_text
+    )
+
+
+def record_revisit(
+    session: Session,
+    operator: Operator,
+    complaint_id: int,
+    *,
+    satisfaction: str | None,
+    unreachable_reason: str = "",
+    note: str = "",
+    at: datetime | None = None,
+    visit_id: int | None = None,
+) -> None:
+    """A revisit (回访): the customer's rating, or why they could not be reached.
+
+    Moves 答复 → 回访. A revisit that reached nobody may be followed by one that did.
+    The visits desk calls this when it saves a 投诉回访 visit (``visit_id`` is noted).
+    """
+    complaint = start_action(session, operator, complaint_id, Action.REVISIT)
+    if satisfaction:
+        if satisfaction not in SATISFACTION_LEVELS:
+            raise ValidationError({"satisfaction": "请选择客户满意度。"})
+    elif not unreachable_reason.strip():
+        raise ValidationError({"satisfaction": "请选择客户满意度，或填写无法联系客户的原因。"})
+    parts = [
+        f"满意度：{satisfaction}" if satisfaction else f"未能联系：{unreachable_reason.strip()}"
+    ]
+    if note.strip():
+        parts.append(note.strip())
+    if visit_id is not None:
+        parts.append(f"（拜访记录 #{visit_id}）")
+    when = append_event(
+        session, complaint, operator, Action.REVISIT, at,
+        to_status=Status.REVISITED, note="；".join(parts),
+    )  # fmt: skip
+    complaint.revisited_at = when
+    if satisfaction:
+        complaint.satisfaction = satisfaction
+        complaint.unreachable_reason = ""
+    else:
+        complaint.unreachable_reason = unreachable_reason.strip()
+
+
+def close(
+    session: Session, operator: Operator, complaint_id: int, note: str = "", *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    complaint = start_action(session, operator, complaint_id, Action.CLOSE)
+    complaint.closed_at = append_event(
+        session, complaint, operator, Action.CLOSE, at, to_status=Status.CLOSED, note=note
+    )
+
+
+def cancel(
+    session: Session, operator: Operator, complaint_id: int, reason: str, *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    complaint = start_action(session, operator, complaint_id, Action.CANCEL)
+    if not reason.strip():
+        raise ValidationError({"reason": "撤销投诉必须填写原因。"})
+    complaint.cancel_reason = reason.strip()[:200]
+    append_event(session, complaint, operator, Action.CANCEL, at, to_status=Status.CANCELLED,
+            note=reason)  # fmt: skip
+
+
+def hand_over(
+    session: Session,
+    operator: Operator,
+    complaint_id: int,
+    *,
+    reason: str,
+    to_staff_id: int | None = None,
+    department: str = "",
+    at: datetime | None = None,
+) -> None:
+    """Pass the work to a colleague and/or a department; the 首问责任人 stays the same."""
+    complaint = start_action(session, operator, complaint_id, Action.HAND_OVER)
+    errors = {}
+    if to_staff_id is None and not department:
+        errors["to"] = "请选择转交给哪位同事或哪个部门。"
+    if to_staff_id is not None:
+        staff = session.get(Staff, to_staff_id)
+        if staff is None or not staff.active:
+            errors["to"] = "请选择在职的同事。"
+    if department and department not in DEPARTMENTS:
+        errors["department"] = "请选择责任部门。"
+    if not reason.strip():
+        errors["reason"] = "请填写转交原因。"
+    if errors:
+        raise ValidationError(errors)
+    if to_staff_id is not None:
+        complaint.handler_id = to_staff_id
+    if department:
+        complaint.department = department
+    append_event(
+        session, complaint, operator, Action.HAND_OVER, at, note=reason,
+        handover_to_id=to_staff_id, handover_department=department,
+    )  # fmt: skip
+
+
+def acknowledge_escalation(
+    session: Session, operator: Operator, complaint_id: int, note: str = "", *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    """A 主管 has seen the 重大/特殊 complaint; the flag in the list goes away."""
+    complaint = start_action(session, operator, complaint_id, Action.ACKNOWLEDGE)
+    complaint.escalation_acknowledged_at = append_event(
+        session, complaint, operator, Action.ACKNOWLEDGE, at, note=note
+    )
+
+
+def add_note(
+    session: Session, operator: Operator, complaint_id: int, note: str, *,
+    at: datetime | None = None,
+) -> None:  # fmt: skip
+    complaint = start_action(session, operator, complaint_id, Action.NOTE)
+    if not note.strip():
+        raise ValidationError({"note": "请填写备注内容。"})
+    append_event(session, complaint, operator, Action.NOTE, at, note=note)

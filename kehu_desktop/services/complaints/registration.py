@@ -1,0 +1,187 @@
+"""Registering a complaint (客户投诉登记表) with the next gap-free TS-YYYY-NNNN number, and
+correcting a registration while it is 登记 or 调查."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kehu_desktop.models import Complaint, Customer, Staff
+from kehu_desktop.services.common.errors import UserError, ValidationError
+from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.complaints.choices import CATEGORIES, CHANNELS, SEVERITIES
+from kehu_desktop.services.complaints.deadlines import deadline_for, escalates
+from kehu_desktop.services.complaints.lifecycle import (
+    ESCALATE_EVENT,
+    REGISTER_EVENT,
+    Action,
+    Status,
+    append_event,
+    get_complaint,
+    start_action,
+)
+
+
+@dataclass
+class RegistrationInput:
+    """The fields of 客户投诉登记表 as the dialog collects them."""
+
+    customer_id: int | None = None
+    received_at: datetime | None = None
+    channel: str = "电话"
+    contact_name: str = ""
+    contact_phone: str = ""
+    product: str = ""
+    batch_no: str = ""
+    order_no: str = ""
+    category: str = "产品质量"
+    severity: str = "一般"
+    description: str = ""
+    demand: str = ""
+    # None: the registering operator took it first.
+    first_responsible_id: int | None = None
+
+
+def _validate_registration(session: Session, data: RegistrationInput) -> None:
+    errors = {}
+    if data.customer_id is None or session.get(Customer, data.customer_id) is None:
+        errors["customer_id"] = "请选择投诉的客户。"
+    if data.channel not in CHANNELS:
+        errors["channel"] = f"受理渠道应为 {'/'.join(CHANNELS)} 之一。"
+    if data.category not in CATEGORIES:
+        errors["category"] = f"投诉类别应为 {'/'.join(CATEGORIES)} 之一。"
+    if data.severity not in SEVERITIES:
+        errors["severity"] = f"严重程度应为 {'/'.join(SEVERITIES)} 之一。"
+    if not data.description.strip():
+        errors["description"] = "请填写投诉内容。"
+    if data.received_at is not None and data.received_at > datetime.now():
+        errors["received_at"] = "受理时间不能晚于现在。"
+    if data.first_responsible_id is not None:
+        staff = session.get(Staff, data.first_responsible_id)
+        if staff is None or not staff.active:
+            errors["first_responsible_id"] = "请选择在职的首问责任人。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _take_write_lock(session: Session) -> None:
+    """Start the write transaction now so the number read below cannot be taken meanwhile.
+
+    On SQLite a writing statement takes the database's single write lock (other desks wait on
+    the busy timeout); elsewhere the unique (year, seq) constraint and the retry catch a clash.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(Complaint).where(text("0")).values(seq=Complaint.seq))
+
+
+def register(
+    session: Session, operator: Operator, data: RegistrationInput, *, attempts: int = 5
+) -> int:
+    """Save a new complaint with the next TS-YYYY-NNNN number; returns its id."""
+    _validate_registration(session, data)
+    received = data.received_at or datetime.now()
+    for attempt in range(attempts):
+        try:
+            with session.begin_nested():
+                return _insert(session, operator, data, received)
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise UserError("投诉编号分配冲突，请重试。") from None
+    raise AssertionError("unreachable")
+
+
+def _insert(
+    session: Session, operator: Operator, data: RegistrationInput, received: datetime
+) -> int:
+    _take_write_lock(session)
+    year = received.year
+    seq = (session.scalar(select(func.max(Complaint.seq)).where(Complaint.year == year)) or 0) + 1
+    responsible = data.first_responsible_id or operator.id
+    escalated = escalates(session, data.severity)
+    complaint = Complaint(
+        number=f"TS-{year}-{seq:04d}",
+        year=year,
+        seq=seq,
+        received_at=received,
+        channel=data.channel,
+        customer_id=data.customer_id,
+        contact_name=data.contact_name.strip(),
+        contact_phone=data.contact_phone.strip(),
+        product=data.product.strip(),
+        batch_no=data.batch_no.strip(),
+        order_no=data.order_no.strip(),
+        category=data.category,
+        severity=data.severity,
+        description=data.description.strip(),
+        demand=data.demand.strip(),
+        first_responsible_id=responsible,
+        handler_id=responsible,
+        deadline=deadline_for(session, data.severity, received.date()),
+        status=Status.REGISTERED,
+        escalated=escalated,
+    )
+    session.add(complaint)
+    session.flush()
+    append_event(
+        session, complaint, operator, REGISTER_EVENT, received, to_status=Status.REGISTERED
+    )
+    if escalated:
+        append_event(
+            session, complaint, operator, ESCALATE_EVENT, received,
+            note=f"{data.severity}投诉，已升级至主管，待主管确认。",
+        )  # fmt: skip
+    session.flush()
+    return complaint.id
+
+
+# Registration fields a correction may change, with their labels for the event note.
+EDITABLE = {"customer_id": "客户", "channel": "受理渠道", "contact_name": "联系人",
+            "contact_phone": "联系电话", "product": "产品", "batch_no": "批号",
+            "order_no": "订单号", "category": "投诉类别", "severity": "严重程度",
+            "description": "投诉内容", "demand": "客户要求"}  # fmt: skip
+
+
+def load_registration(session: Session, complaint_id: int) -> RegistrationInput:
+    c = get_complaint(session, complaint_id)
+    return RegistrationInput(
+        received_at=c.received_at,
+        first_responsible_id=c.first_responsible_id,
+        **{name: getattr(c, name) for name in EDITABLE},
+    )
+
+
+def update_registration(
+    session: Session,
+    operator: Operator,
+    complaint_id: int,
+    data: RegistrationInput,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """Correct the registration while it is 登记 or 调查. The number, the received time and the
+    首问责任人 stay as registered; a change of severity recomputes the deadline."""
+    complaint = start_action(session, operator, complaint_id, Action.EDIT)
+    if data.first_responsible_id not in (None, complaint.first_responsible_id):
+        raise UserError("首问责任人登记后不能更改；如需他人处理，请使用“转交”。")
+    if data.received_at is not None and data.received_at != complaint.received_at:
+        raise UserError("受理时间登记后不能更改。")
+    _validate_registration(session, replace(data, received_at=None, first_responsible_id=None))
+    changed = []
+    for name, label in EDITABLE.items():
+        value = getattr(data, name)
+        value = value.strip() if isinstance(value, str) else value
+        if value != getattr(complaint, name):
+            setattr(complaint, name, value)
+            changed.append(label)
+    if not changed:
+        return
+    if "严重程度" in changed:
+        complaint.deadline = deadline_for(session, complaint.severity, complaint.received_at.date())
+        if escalates(session, complaint.severity) and not complaint.escalated:
+            complaint.escalated = True
+            changed.append("已升级至主管")
+    append_event(session, complaint, operator, Action.EDIT, at, note="修改：" + "、".join(changed))

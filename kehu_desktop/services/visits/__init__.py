@@ -1,0 +1,1 @@
+"""The visits desk (拜访记录): visit records, plans and frequency, and the visit reports."""

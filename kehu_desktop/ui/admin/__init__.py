@@ -1,0 +1,1 @@
+"""Signing in, operators and the audit log."""

@@ -1,0 +1,109 @@
+"""Who is working: signing in, or creating the administrator on the very first start.
+
+The dialogs know nothing of the store: they are handed the function that signs in, so the
+app can show them at once while the store opens in the background.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from kehu_desktop.services.common.errors import UserError
+
+if TYPE_CHECKING:
+    from kehu_desktop.services.common.operators import Operator
+
+
+class _OperatorDialog(QDialog):
+    """A form whose OK button signs someone in; ``operator`` holds who, once accepted."""
+
+    def __init__(self, name: str, title: str, ok_text: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        self.operator: Operator | None = None
+        self.message = QLabel(objectName="message", wordWrap=True)
+        self.message.setStyleSheet("color: #d93025;")
+        self._buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self._buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        self._buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self._buttons.accepted.connect(self.accept)
+        self._buttons.rejected.connect(self.reject)
+        self.form = QFormLayout(self)
+
+    def _finish_form(self, rows: list[tuple[str, QWidget]]) -> None:
+        for label, widget in rows:
+            self.form.addRow(label, widget)
+        self.form.addRow(self.message)
+        self.form.addRow(self._buttons)
+
+    def _sign(self, action: Callable[[], Operator]) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.operator = action()
+        except UserError as error:
+            self.message.setText(str(error))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        super().accept()
+
+
+class SignInDialog(_OperatorDialog):
+    """``sign_in(username, password)`` returns the operator or raises UserError."""
+
+    def __init__(
+        self, usernames: Sequence[str], sign_in: Callable[[str, str], Operator], parent=None
+    ) -> None:
+        super().__init__("signInDialog", "客户管家 — 登录", "登录", parent)
+        self._sign_in = sign_in
+        self.username = QComboBox(objectName="username", editable=True)
+        self.username.addItems(list(usernames))
+        self.password = QLineEdit(objectName="password", echoMode=QLineEdit.EchoMode.Password)
+        self._finish_form([("登录名", self.username), ("密码", self.password)])
+        self.password.setFocus()
+
+    def accept(self) -> None:
+        username, password = self.username.currentText(), self.password.text()
+        self._sign(lambda: self._sign_in(username, password))
+        self.password.selectAll()
+
+
+class FirstAdminDialog(_OperatorDialog):
+    """Creates the administrator when the store has no operator yet.
+
+    ``create(username, name, password, confirm)`` returns the new operator or raises UserError.
+    """
+
+    def __init__(self, create: Callable[[str, str, str, str], Operator], parent=None) -> None:
+        super().__init__("firstAdminDialog", "客户管家 — 创建管理员", "创建并登录", parent)
+        self._create = create
+        self.form.addRow(QLabel("欢迎使用客户管家。请先创建管理员账号，之后可在“管理 → 操作员管理”"
+                                "中添加客服和主管。", wordWrap=True))  # fmt: skip
+        self.username = QLineEdit("admin", objectName="username")
+        self.name = QLineEdit(objectName="name")
+        self.password = QLineEdit(objectName="password", echoMode=QLineEdit.EchoMode.Password)
+        self.confirm = QLineEdit(objectName="confirm", echoMode=QLineEdit.EchoMode.Password)
+        self._finish_form(
+            [("登录名", self.username), ("姓名", self.name), ("密码", self.password),
+             ("确认密码", self.confirm)]
+        )  # fmt: skip
+
+    def accept(self) -> None:
+        values = (self.username.text(), self.name.text(), self.password.text(), self.confirm.text())
+        self._sign(lambda: self._create(*values))

@@ -1,0 +1,1 @@
+"""Widgets, models and helpers every desk's window code shares."""

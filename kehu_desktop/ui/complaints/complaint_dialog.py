@@ -1,0 +1,194 @@
+"""The complaint detail dialog: the record, its timeline, and buttons for the allowed steps."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.complaints import ledger
+from kehu_desktop.services.complaints.ledger import ComplaintDetail, EventRow
+from kehu_desktop.services.complaints.lifecycle import Action
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.record_table import Column, RecordTableModel, display_text
+from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRegistrationDialog
+from kehu_desktop.ui.complaints.complaint_step_dialog import ComplaintStepDialog
+
+ACTION_NAMES = {
+    Action.INVESTIGATE: "investigate", Action.HANDLE: "handle", Action.REPLY: "reply",
+    Action.REVISIT: "revisit", Action.CLOSE: "close", Action.CANCEL: "cancel",
+    Action.HAND_OVER: "handOver", Action.ACKNOWLEDGE: "acknowledge", Action.NOTE: "note",
+    Action.EDIT: "edit",
+}  # fmt: skip
+
+
+def _change(e: EventRow) -> str:
+    return f"{e.from_status} → {e.to_status}" if e.from_status != e.to_status else e.to_status
+
+
+def _event_note(e: EventRow) -> str:
+    target = "、".join(t for t in (e.handover_to, e.handover_department) if t)
+    return f"转交：{target}。{e.note}" if target else e.note
+
+
+TIMELINE_COLUMNS = (
+    Column("时间", lambda e: e.at),
+    Column("操作人", lambda e: e.actor),
+    Column("步骤", lambda e: e.kind),
+    Column("状态", _change),
+    Column("说明", _event_note),
+)
+
+SECTIONS = {
+    "登记": (
+        ("received_at", "受理时间"), ("channel", "受理渠道"), ("customer", "客户"),
+        ("contact_name", "联系人"), ("contact_phone", "联系电话"), ("product", "产品"),
+        ("batch_no", "批号"), ("order_no", "订单号"), ("category", "投诉类别"),
+        ("severity", "严重程度"), ("description", "投诉内容"), ("demand", "客户要求"),
+        ("first_responsible", "首问责任人"), ("handler", "当前处理人"), ("deadline", "答复期限"),
+        ("escalation_deadline", "升级确认期限"),
+    ),
+    "处理": (
+        ("department", "责任部门"), ("cause", "调查结果及原因"), ("measures", "处理措施"),
+        ("department_opinion", "部门意见"), ("result", "处理结果"),
+        ("return_quantity", "退货数量"), ("return_amount", "退货金额"),
+        ("exchange_quantity", "换货数量"), ("exchange_amount", "换货金额"),
+        ("claim_amount", "索赔金额"),
+    ),
+    "答复与回访": (
+        ("reply", "答复内容"), ("replied_at", "答复时间"), ("satisfaction", "客户满意度"),
+        ("revisited_at", "回访时间"), ("unreachable_reason", "未能联系原因"),
+        ("closed_at", "结案时间"), ("cancel_reason", "撤销原因"),
+    ),
+}  # fmt: skip
+
+
+class ComplaintDialog(QDialog):
+    """Signals: ``changed()`` after any step was saved."""
+
+    changed = Signal()
+
+    def __init__(
+        self, context: DeskContext, layout: LayoutMemory, complaint_id: int, parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("complaintDialog")
+        self._context = context
+        self._layout_memory = layout
+        self._complaint_id = complaint_id
+        self.detail: ComplaintDetail | None = None
+        self.header = QLabel(objectName="complaintHeader")
+        self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.banner = QLabel(objectName="complaintBanner", wordWrap=True)
+        self.banner.setStyleSheet("background: #fde2e1; color: #a50e0e; padding: 6px;")
+        self.values: dict[str, QLabel] = {}
+        self.sections = QTabWidget(objectName="complaintSections")
+        for title, rows in SECTIONS.items():
+            page = QWidget()
+            form = QFormLayout(page)
+            for name, label in rows:
+                value = QLabel(objectName=f"value_{name}", wordWrap=True)
+                value.setMinimumWidth(260)
+                self.values[name] = value
+                form.addRow(f"{label}：", value)
+            self.sections.addTab(page, title)
+        self.timeline_model = RecordTableModel(TIMELINE_COLUMNS, self)
+        self.timeline = QTableView(objectName="complaintTimeline")
+        self.timeline.setModel(self.timeline_model)
+        self.timeline.verticalHeader().hide()
+        self.timeline.horizontalHeader().setStretchLastSection(True)
+        self.timeline.setWordWrap(True)
+        timeline_box = QWidget()
+        timeline_layout = QVBoxLayout(timeline_box)
+        timeline_layout.setContentsMargins(0, 0, 0, 0)
+        timeline_layout.addWidget(QLabel("处理记录（只增不改）"))
+        timeline_layout.addWidget(self.timeline)
+        splitter = QSplitter()
+        splitter.addWidget(self.sections)
+        splitter.addWidget(timeline_box)
+        splitter.setSizes([440, 520])
+
+        self.action_buttons: dict[Action, QPushButton] = {}
+        actions = QHBoxLayout()
+        for action in Action:
+            button = QPushButton(str(action), objectName=f"action_{ACTION_NAMES[action]}")
+            button.clicked.connect(lambda _c=False, a=action: self.start_action(a))
+            self.action_buttons[action] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+        close_button = QPushButton("关闭", objectName="complaintCloseButton")
+        close_button.clicked.connect(self.reject)
+        actions.addWidget(close_button)
+
+        box = QVBoxLayout(self)
+        box.addWidget(self.header)
+        box.addWidget(self.banner)
+        box.addWidget(splitter, 1)
+        box.addLayout(actions)
+        if not layout.restore_geometry("complaint_dialog", self):
+            self.resize(1000, 620)
+        self.reload()
+
+    def reload(self) -> None:
+        with self._context.reader() as session:
+            self.detail = ledger.load_detail(session, self._context.operator, self._complaint_id)
+        d = self.detail
+        self.setWindowTitle(f"投诉 {d.number} — {d.customer}")
+        self.header.setText(f"{d.number}　{d.customer}　【{d.status}】")
+        for name, label in self.values.items():
+            label.setText(display_text(getattr(d, name)))
+        if d.deadline_note:
+            self.values["deadline"].setText(f"{d.deadline.isoformat()}（{d.deadline_note}）")
+        self._show_banner(d)
+        self.timeline_model.set_rows(d.events)
+        self.timeline.resizeColumnsToContents()
+        self.timeline.resizeRowsToContents()
+        for action, button in self.action_buttons.items():
+            button.setVisible(action in d.allowed)
+
+    def _show_banner(self, d: ComplaintDetail) -> None:
+        notes = []
+        if d.escalation_overdue:
+            notes.append(
+                f"{d.severity}投诉升级已超过确认期限（{d.escalation_deadline.isoformat()}），"
+                "主管尚未确认。"
+            )
+        elif d.escalation_pending:
+            notes.append(f"{d.severity}投诉已升级至主管，等待主管确认。")
+        if d.overdue:
+            notes.append(f"已超过答复期限（{d.deadline.isoformat()}）。")
+        elif d.due_today:
+            notes.append("今天是答复期限。")
+        self.banner.setText(" ".join(notes))
+        self.banner.setVisible(bool(notes))
+
+    def start_action(self, action: Action) -> ComplaintStepDialog | ComplaintRegistrationDialog:
+        """Open the form for ``action``; when it is saved the record and timeline refresh."""
+        if action == Action.EDIT:
+            step = ComplaintRegistrationDialog(
+                self._context, self._layout_memory, parent=self, complaint_id=self._complaint_id
+            )
+        else:
+            step = ComplaintStepDialog(self._context, self.detail, action, self)
+        step.accepted.connect(self._step_done)
+        step.open()
+        return step
+
+    def _step_done(self) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def done(self, result: int) -> None:
+        self._layout_memory.save_geometry("complaint_dialog", self)
+        super().done(result)

@@ -1,0 +1,263 @@
+"""The 客户投诉 tab: the ledger (台账) with filters, overdue tints and escalation flags."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.complaints import choices, ledger, lifecycle
+from kehu_desktop.services.complaints.ledger import ComplaintFilter, ComplaintRow
+from kehu_desktop.services.customers import customer_files
+from kehu_desktop.ui.common.background import run_in_background
+from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.list_view import refill_staff_filter
+from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.xlsx_export import export_list
+from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
+from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRegistrationDialog
+from kehu_desktop.ui.complaints.complaint_report import ComplaintReportDialog
+
+LAYOUT_KEY = "complaintTable"
+MONTHS_OFFERED = 24
+LIST_LIMIT = ComplaintFilter.limit
+
+
+def row_tint(row: ComplaintRow) -> str:
+    """Rows past the reply or the escalation deadline in red, due today in amber."""
+    if row.overdue or row.escalation_overdue:
+        return "warning"
+    return "notice" if row.due_today else ""
+
+
+def _severity_text(row: ComplaintRow) -> str:
+    if row.escalation_overdue:
+        return f"{row.severity}（升级超期未确认）"
+    return f"{row.severity}（待主管确认）" if row.escalation_pending else row.severity
+
+
+def _deadline_text(row: ComplaintRow) -> str:
+    if row.overdue:
+        return f"{row.deadline.isoformat()} 已超期"
+    return f"{row.deadline.isoformat()} 今日到期" if row.due_today else row.deadline.isoformat()
+
+
+COLUMNS = (
+    Column("投诉编号", lambda r: r.number, row_tint),
+    Column("受理时间", lambda r: r.received_at, row_tint),
+    Column("客户", lambda r: r.customer, row_tint),
+    Column("类别", lambda r: r.category, row_tint),
+    Column(
+        "严重程度", _severity_text, lambda r: "warning" if r.escalation_pending else row_tint(r)
+    ),  # fmt: skip
+    Column("状态", lambda r: r.status, row_tint),
+    Column("首问责任人", lambda r: r.first_responsible, row_tint),
+    Column("当前处理人", lambda r: r.handler, row_tint),
+    Column("答复期限", _deadline_text, row_tint),
+)
+
+
+def _combo(name: str, first: str, items) -> QComboBox:
+    combo = QComboBox(objectName=name)
+    combo.addItem(first, None)
+    for item in items:
+        if isinstance(item, tuple):
+            combo.addItem(item[1], item[0])
+        else:
+            combo.addItem(item, item)
+    return combo
+
+
+class ComplaintsTab(QWidget):
+    """The complaint ledger.
+
+    Signals: ``loaded(int)`` with the row count after each reload.
+    """
+
+    loaded = Signal(int)
+
+    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._layout_memory = layout
+        self._report: ComplaintReportDialog | None = None
+        self._generation = 0
+
+        self.status_filter = _combo("complaintStatusFilter", "全部状态", lifecycle.STATUSES)
+        self.severity_filter = _combo("complaintSeverityFilter", "全部程度", choices.SEVERITIES)
+        self.category_filter = _combo("complaintCategoryFilter", "全部类别", choices.CATEGORIES)
+        today = date.today()
+        months = []
+        for back in range(MONTHS_OFFERED):
+            index = today.year * 12 + today.month - 1 - back
+            months.append(
+                (date(index // 12, index % 12 + 1, 1), f"{index // 12}年{index % 12 + 1}月")
+            )
+        self.month_filter = _combo("complaintMonthFilter", "全部月份", months)
+        self.person_filter = QComboBox(objectName="complaintPersonFilter")
+        self._fill_person_filter()
+        self.customer_filter = QLineEdit(objectName="complaintCustomerFilter")
+        self.customer_filter.setPlaceholderText("客户名称/编号或投诉编号")
+        self.customer_filter.setClearButtonEnabled(True)
+        self.overdue_filter = QCheckBox("只看超期及今日到期", objectName="complaintOverdueFilter")
+        for combo in (self.status_filter, self.severity_filter, self.category_filter,
+                      self.month_filter, self.person_filter):  # fmt: skip
+            combo.currentIndexChanged.connect(self.reload)
+        self.overdue_filter.toggled.connect(self.reload)
+        self.customer_filter.returnPressed.connect(self.reload)
+
+        self.new_button = QPushButton("登记投诉(&N)", objectName="complaintNewButton")
+        self.new_button.clicked.connect(self.new_record)
+        self.open_button = QPushButton("打开", objectName="complaintOpenButton")
+        self.open_button.clicked.connect(self.open_current)
+        self.report_button = QPushButton("统计报表", objectName="complaintReportButton")
+        self.report_button.clicked.connect(self.show_report)
+        self.export_button = QPushButton("导出 Excel", objectName="complaintExportButton")
+        self.export_button.clicked.connect(lambda: self.export_xlsx())
+
+        self.model = RecordTableModel(COLUMNS, self)
+        self.table = QTableView(objectName=LAYOUT_KEY)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.open_current())
+        self.table.activated.connect(lambda _i: self.open_current())
+        self._header_restored = layout.restore_header(LAYOUT_KEY, self.table.horizontalHeader())
+        self.summary = QLabel(objectName="complaintSummary")
+
+        filters = QHBoxLayout()
+        for widget in (self.status_filter, self.severity_filter, self.category_filter,
+                       self.month_filter, self.person_filter, self.customer_filter,
+                       self.overdue_filter):  # fmt: skip
+            filters.addWidget(widget)
+        buttons = QHBoxLayout()
+        for widget in (self.new_button, self.open_button, self.report_button, self.export_button):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        buttons.addWidget(self.summary)
+        box = QVBoxLayout(self)
+        box.addLayout(filters)
+        box.addLayout(buttons)
+        box.addWidget(self.table)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def current_filter(self) -> ComplaintFilter:
+        return ComplaintFilter(
+            status=self.status_filter.currentData() or "",
+            overdue_only=self.overdue_filter.isChecked(),
+            severity=self.severity_filter.currentData() or "",
+            category=self.category_filter.currentData() or "",
+            month=self.month_filter.currentData(),
+            first_responsible_id=self.person_filter.currentData(),
+            customer_text=self.customer_filter.text(),
+        )
+
+    def _fill_person_filter(self) -> None:
+        """Everyone who may be a 首问责任人, those who left included (their complaints stay
+        theirs); refilled on each reload, as staff come and go, keeping the choice."""
+        with self._context.reader() as session:
+            staff = customer_files.staff_choices(session, everyone=True)
+        refill_staff_filter(self.person_filter, "全部首问责任人", staff)
+
+    def reload(self) -> None:
+        """Query the list for the current filters off the GUI thread; only the newest query's
+        result is shown, however late an earlier one arrives."""
+        self._fill_person_filter()
+        self._generation += 1
+        generation = self._generation
+        flt = self.current_filter()
+
+        def query(_progress):
+            with self._context.reader() as session:
+                return ledger.list_complaints(session, flt)
+
+        run_in_background(
+            query,
+            lambda rows: self._show(generation, rows),
+            lambda e: show_error(self, "加载投诉失败", e),
+        )
+
+    def _show(self, generation: int, rows: list[ComplaintRow]) -> None:
+        if generation != self._generation:
+            return  # a newer query is on its way
+        selected = self.current_id()
+        self.model.set_rows(rows)
+        if not self._header_restored:
+            self.table.resizeColumnsToContents()
+        overdue = sum(r.overdue for r in rows)
+        pending = sum(r.escalation_pending for r in rows)
+        late = sum(r.escalation_overdue for r in rows)
+        shown = (
+            f"最新 {len(rows):,} 宗（请用筛选缩小范围）"
+            if len(rows) >= LIST_LIMIT
+            else f"共 {len(rows)} 宗"
+        )
+        self.summary.setText(
+            f"{shown} · 超期 {overdue} 宗 · 待主管确认 {pending} 宗（升级超期 {late} 宗）"
+        )
+        for index, row in enumerate(rows):
+            if row.id == selected:
+                self.table.selectRow(index)
+        self.loaded.emit(len(rows))
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()).id if index.isValid() else None
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def new_record(self, customer_id: int | None = None) -> ComplaintRegistrationDialog:
+        """Open the registration form (Ctrl+N); the list reloads once it is saved."""
+        dialog = ComplaintRegistrationDialog(self._context, self._layout_memory, customer_id, self)
+        dialog.saved.connect(lambda _id: self.reload())
+        dialog.open()
+        return dialog
+
+    def open_current(self) -> ComplaintDialog | None:
+        complaint_id = self.current_id()
+        if complaint_id is None:
+            return None
+        return self.open_complaint(complaint_id)
+
+    def open_complaint(self, complaint_id: int) -> ComplaintDialog:
+        dialog = ComplaintDialog(self._context, self._layout_memory, complaint_id, self)
+        dialog.changed.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def show_report(self) -> ComplaintReportDialog:
+        if self._report is None:
+            self._report = ComplaintReportDialog(self._context, self._layout_memory, self)
+        self._report.show()
+        self._report.raise_()
+        return self._report
+
+    def export_xlsx(self, path: Path | None = None) -> None:
+        """Export the list as filtered now; asks for a file name unless one is given."""
+        rows = ledger.export_rows(self.model.rows())
+        export_list(
+            self, self._context, title="投诉台账", headers=ledger.EXPORT_HEADERS,
+            rows=lambda _session: rows, button=self.export_button, status=self.summary, path=path,
+        )  # fmt: skip
+
+    def save_layout(self) -> None:
+        self._layout_memory.save_header(LAYOUT_KEY, self.table.horizontalHeader())

@@ -1,0 +1,1 @@
+"""The customer-files desk's screens."""

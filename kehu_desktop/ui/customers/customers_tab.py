@@ -1,0 +1,351 @@
+"""The 客户档案 tab: search as you type, filters, the lazy list, and the file dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.customers.customer_fields import (
+    ABC_CLASSES,
+    MANAGEMENT_CLASSES,
+    PROVINCES,
+    TRADE_STAGES,
+)
+from kehu_desktop.services.customers.customer_files import LIST_COLUMNS, CustomerFilter, Removal
+from kehu_desktop.ui.common.background import run_in_background
+from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.list_view import refill_staff_filter
+from kehu_desktop.ui.common.xlsx_export import export_list
+from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
+from kehu_desktop.ui.customers.customer_table_model import PAGE_SIZE, CustomerTableModel
+
+SEARCH_DELAY_MS = 150
+
+
+class CustomersTab(QWidget):
+    """Signals: ``loaded(int)`` with the row count after each (re)load; ``rows_shown(int)`` each
+    time rows appear (the first screenful comes before the whole list when browsing);
+    ``changed()`` after a customer was saved, archived or deleted; ``demo_requested()`` from
+    the empty-store hint."""
+
+    loaded = Signal(int)
+    rows_shown = Signal(int)
+    changed = Signal()
+    demo_requested = Signal()
+
+    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._layout_memory = layout
+        self._generation = 0
+        self._complete_generation = -1
+        self._select_after_load: int | None = None
+
+        self.search = QLineEdit(objectName="customerSearch", clearButtonEnabled=True)
+        self.search.setPlaceholderText(
+            "搜索：编号、名称、简称、拼音首字母（如 bjhd）、联系人、电话"
+        )
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._query)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._query)
+
+        self.abc_filter = self._combo("abcFilter", "ABC分类", ABC_CLASSES)
+        self.class_filter = self._combo("managementClassFilter", "管理分类", MANAGEMENT_CLASSES)
+        self.province_filter = self._combo("provinceFilter", "省份", PROVINCES)
+        self.stage_filter = self._combo("tradeStageFilter", "交易阶段", TRADE_STAGES)
+        self.owner_filter = QComboBox(objectName="ownerFilter")
+        self._fill_owner_filter()
+        self.owner_filter.currentIndexChanged.connect(self._query)
+        self.archived_check = QCheckBox("显示已归档", objectName="showArchived")
+        self.archived_check.toggled.connect(self._query)
+
+        self.model = CustomerTableModel(self._load_rows, self)
+        self.table = QTableView(objectName="customerTable")
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        header = self.table.horizontalHeader()
+        if not layout.restore_header("customer_table", header):
+            for column, width in enumerate((90, 240, 90, 45, 70, 70, 60, 70, 80, 120, 80, 80)):
+                self.table.setColumnWidth(column, width)
+        # The remembered sort order applies to the first load; clicks ask for a new one.
+        self._sort = (
+            LIST_COLUMNS[header.sortIndicatorSection()].key,
+            header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
+        )
+        self.model.sort_requested.connect(self._on_sort)
+
+        self.new_button = QPushButton("新建客户", objectName="newCustomer")
+        self.edit_button = QPushButton("打开档案", objectName="editCustomer")
+        self.remove_button = QPushButton("删除/归档", objectName="removeCustomer")
+        self.restore_button = QPushButton("取消归档", objectName="restoreCustomer")
+        self.export_button = QPushButton("导出 Excel", objectName="exportCustomers")
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button.clicked.connect(self.edit_current)
+        self.remove_button.clicked.connect(self.remove_current)
+        self.restore_button.clicked.connect(self.restore_current)
+        self.export_button.clicked.connect(lambda: self.export_xlsx())
+
+        self.empty_hint = QWidget(objectName="emptyHint")
+        hint_layout = QHBoxLayout(self.empty_hint)
+        hint_layout.addWidget(QLabel("还没有客户档案。可以新建客户，或者先载入演示数据看看效果。"))
+        demo_button = QPushButton("载入演示数据", objectName="loadDemo")
+        demo_button.clicked.connect(self.demo_requested)
+        hint_layout.addWidget(demo_button)
+        hint_layout.addStretch()
+        self.empty_hint.hide()
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for widget in (
+            self.abc_filter,
+            self.class_filter,
+            self.province_filter,
+            self.stage_filter,
+            self.owner_filter,
+        ):
+            filters.addWidget(widget)
+        filters.addWidget(self.archived_check)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.edit_button, self.remove_button, self.restore_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        self.count_label = QLabel(objectName="customerCount")
+        buttons.addWidget(self.count_label)
+        buttons.addWidget(self.export_button)
+        layout_box = QVBoxLayout(self)
+        layout_box.addLayout(filters)
+        layout_box.addWidget(self.empty_hint)
+        layout_box.addWidget(self.table)
+        layout_box.addLayout(buttons)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self._update_buttons()
+
+    def _fill_owner_filter(self) -> None:
+        """Everyone who may own customers, those who left included (their customers are the
+        ones to hand over); refilled on each reload, as staff come and go."""
+        with self._context.reader() as session:
+            staff = customer_files.staff_choices(session, everyone=True)
+        refill_staff_filter(self.owner_filter, "全部业务员", staff)
+
+    def _combo(self, name: str, everything: str, choices: tuple[str, ...]) -> QComboBox:
+        combo = QComboBox(objectName=name)
+        combo.addItem(f"全部{everything}", "")
+        for choice in choices:
+            combo.addItem(choice, choice)
+        combo.currentIndexChanged.connect(self._query)
+        return combo
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def current_filter(self) -> CustomerFilter:
+        return CustomerFilter(
+            text=self.search.text(),
+            abc_class=self.abc_filter.currentData() or "",
+            management_class=self.class_filter.currentData() or "",
+            province=self.province_filter.currentData() or "",
+            trade_stage=self.stage_filter.currentData() or "",
+            owner_id=self.owner_filter.currentData(),
+            include_archived=self.archived_check.isChecked(),
+        )
+
+    def _load_rows(self, ids: list[int]) -> list[customer_files.CustomerRow]:
+        with self._context.reader() as session:
+            return customer_files.fetch_rows(session, ids)
+
+    def reload(self) -> None:
+        """Refresh everything: the staff in the owner filter, then the list."""
+        self._fill_owner_filter()
+        self._query()
+
+    def _query(self) -> None:
+        """Query the ids for the current filter and sort off the GUI thread, then show them."""
+        self._search_timer.stop()
+        self._generation += 1
+        generation = self._generation
+        flt, (key, descending) = self.current_filter(), self._sort
+
+        def first(_progress):
+            with self._context.reader() as session:
+                return customer_files.first_rows(session, flt, key, descending, PAGE_SIZE), True
+
+        def query(_progress):
+            with self._context.reader() as session:
+                listing = customer_files.list_customers(session, flt, key, descending)
+                return listing, customer_files.any_customer(session)
+
+        def whole_list() -> None:
+            run_in_background(query, lambda result: self._show(generation, *result), self._failed)
+
+        def first_shown(result) -> None:
+            self._show(generation, *result)
+            whole_list()
+
+        if flt.text.strip():
+            whole_list()
+        else:
+            # Browsing reads up to 100,000 ids: the first screenful is shown before that
+            # starts, so the two queries never compete for the interpreter.
+            run_in_background(first, first_shown, lambda _error: whole_list())
+
+    def _failed(self, error: Exception) -> None:
+        show_error(self, "加载客户列表失败", error)
+
+    def _show(
+        self, generation: int, listing: customer_files.CustomerList, any_customer: bool
+    ) -> None:
+        if generation != self._generation:
+            return  # a newer query is on its way
+        if listing.partial and self._complete_generation == generation:
+            return  # the whole list came first
+        if not listing.partial:
+            self._complete_generation = generation
+        ids = listing.ids
+        current = self.current_id()
+        self.model.set_ids(ids)
+        wanted = self._select_after_load or current
+        self._select_after_load = None
+        row = self.model.row_of(wanted) if wanted is not None else -1
+        if row < 0 and ids:
+            row = 0
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        if listing.partial:
+            self.count_label.setText("正在载入客户列表…")
+        elif listing.truncated:
+            self.count_label.setText(
+                f"匹配超过 {len(ids):,} 位，仅显示前 {len(ids):,} 位；请多输入几个字缩小范围"
+            )
+        else:
+            self.count_label.setText(f"共 {len(ids):,} 位客户")
+        self.empty_hint.setVisible(not any_customer)
+        self._update_buttons()
+        self.rows_shown.emit(len(ids))
+        if not listing.partial:
+            self.loaded.emit(len(ids))
+
+    def _on_sort(self, key: str, descending: bool) -> None:
+        self._sort = (key, descending)
+        self._query()
+
+    # --- actions -------------------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.id_at(index.row())
+
+    def _update_buttons(self) -> None:
+        row = self.table.currentIndex().row()
+        has = 0 <= row < self.model.rowCount()
+        archived = has and self.model.record(row).archived
+        self.edit_button.setEnabled(has)
+        self.remove_button.setEnabled(has and not archived)
+        self.restore_button.setEnabled(archived)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def new_record(self) -> None:
+        self.open_customer(None)
+
+    def edit_current(self) -> None:
+        customer_id = self.current_id()
+        if customer_id is not None:
+            self.open_customer(customer_id)
+
+    def open_customer(self, customer_id: int | None) -> CustomerDialog:
+        dialog = CustomerDialog(self._context, self._layout_memory, customer_id, self)
+        dialog.finished.connect(lambda _r: self._after_dialog(dialog))
+        dialog.open()
+        return dialog
+
+    def _after_dialog(self, dialog: CustomerDialog) -> None:
+        if dialog.saved_id is not None:
+            self._select_after_load = dialog.saved_id
+            self.changed.emit()
+            self.reload()
+
+    def remove_current(self) -> None:
+        customer_id = self.current_id()
+        if customer_id is None:
+            return
+        record = self.model.record(self.table.currentIndex().row())
+        with self._context.reader() as session:
+            removal = customer_files.removal_for(session, customer_id)
+        if removal == Removal.ARCHIVE:
+            question = (f"“{record.name}”已有拜访、投诉或大客户记录，不能删除。\n"
+                        "要将其归档吗？归档后默认不在列表中显示，可随时取消归档。")  # fmt: skip
+            title = "归档客户"
+        else:
+            question = f"确定删除客户“{record.name}”及其联系人吗？此操作不能撤销。"
+            title = "删除客户"
+        answer = QMessageBox.question(self, title, question)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with self._context.session() as session:
+                if removal == Removal.ARCHIVE:
+                    customer_files.set_archived(session, customer_id, True)
+                else:
+                    customer_files.delete_customer(session, customer_id)
+        except Exception as error:
+            show_error(self, "操作失败", error)
+            return
+        self.changed.emit()
+        self.reload()
+
+    def restore_current(self) -> None:
+        customer_id = self.current_id()
+        if customer_id is None:
+            return
+        try:
+            with self._context.session() as session:
+                customer_files.set_archived(session, customer_id, False)
+        except Exception as error:
+            show_error(self, "取消归档失败", error)
+            return
+        self._select_after_load = customer_id
+        self.changed.emit()
+        self.reload()
+
+    def export_xlsx(self, path: Path | None = None) -> None:
+        """Export the list as filtered now; asks for a file name unless one is given."""
+        ids = self.model.ids()
+        export_list(
+            self, self._context, title="客户列表", headers=customer_files.EXPORT_HEADERS,
+            rows=lambda session: customer_files.export_rows(session, ids),
+            button=self.export_button, status=self.count_label, path=path,
+        )  # fmt: skip
+
+    def save_layout(self) -> None:
+        self._layout_memory.save_header("customer_table", self.table.horizontalHeader())

@@ -1,0 +1,1 @@
+"""The key-accounts desk's screens."""

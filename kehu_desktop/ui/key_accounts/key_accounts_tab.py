@@ -1,0 +1,380 @@
+"""The 大客户 tab: the key accounts and what needs attention, the KPIs, pending proposals for
+the 主管, and A-class customers worth proposing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehu_desktop.services.common import excel_export
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.key_accounts import (
+    abc_classes,
+    designation,
+    key_account_cards,
+    key_account_kpis,
+)
+from kehu_desktop.ui.common.background import run_in_background
+from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.list_view import table_view
+from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.key_accounts.key_account_card import KeyAccountCardDialog, view_with_buttons
+from kehu_desktop.ui.key_accounts.proposal_dialog import DecisionDialog, ProposalDialog
+
+
+def _visit_tint(row: key_account_cards.KeyAccountRow) -> str:
+    return "warning" if row.visit_overdue else ""
+
+
+def _measure_tint(row: key_account_cards.KeyAccountRow) -> str:
+    return "warning" if row.overdue_measures else "notice" if row.open_measures else ""
+
+
+def _credit_tint(row: key_account_cards.KeyAccountRow) -> str:
+    return "warning" if row.credit.over_limit else ""
+
+
+def _score_tint(row: key_account_cards.KeyAccountRow) -> str:
+    return "warning" if row.last_score is not None and row.last_score < 3 else ""
+
+
+def _credit_detail(row: key_account_cards.KeyAccountRow) -> str:
+    """The credit cell's full story, for its tooltip (the cell may be narrower than the text)."""
+    credit = row.credit
+    parts = [f"信用等级 {credit.rating or '未评定'}"]
+    if credit.limit is not None:
+        parts.append(f"信用额度 {credit.limit:,.2f} 元")
+    parts.append(f"应收余额 {credit.outstanding:,.2f} 元")
+    return "，".join(parts) + f"：{credit.describe()}"
+
+
+SPLITTER_KEY = "splitter/keyAccounts"
+COLUMNS = (
+    Column("客户编号", lambda r: r.code),
+    Column("客户名称", lambda r: r.customer),
+    Column("级别", lambda r: r.level),
+    Column("客户经理", lambda r: r.manager),
+    Column("最近拜访", lambda r: r.last_visit),
+    Column("下次应访", lambda r: r.next_visit_due, _visit_tint),
+    Column("最近满意度", lambda r: r.last_score, _score_tint),
+    Column("未完成对策", lambda r: r.measures_text, _measure_tint),
+    Column("信用状态", lambda r: r.credit.describe(), _credit_tint),
+)
+CREDIT_COLUMN = next(i for i, column in enumerate(COLUMNS) if column.label == "信用状态")
+PROPOSAL_COLUMNS = (
+    Column("客户", lambda r: r.customer),
+    Column("ABC", lambda r: r.abc_class),
+    Column("近12个月销售额", lambda r: r.sales_12m),
+    Column("申请人", lambda r: r.proposer),
+    Column("申请时间", lambda r: r.proposed_at),
+    Column("申请理由", lambda r: r.reasons),
+)
+SUGGESTION_COLUMNS = (
+    Column("客户编号", lambda r: r.code),
+    Column("客户名称", lambda r: r.name),
+    Column("近12个月销售额", lambda r: r.sales_12m),
+)
+
+
+class KeyAccountModel(RecordTableModel):
+    """The key-account list; the 信用状态 cell's tooltip spells out rating, limit and
+    outstanding amount, so nothing is lost when the column is narrow."""
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and index.isValid()
+            and index.column() == CREDIT_COLUMN
+        ):
+            return _credit_detail(self.row_at(index.row()))
+        return super().data(index, role)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    rows: list[key_account_cards.KeyAccountRow]
+    proposals: list[designation.ProposalRow]
+    suggestions: list[abc_classes.Suggestion]
+    kpis: key_account_kpis.KeyAccountKpis
+
+
+class KeyAccountsTab(QWidget):
+    """Signals: ``loaded(int)`` with the number of key accounts after each reload;
+    ``changed()`` after something here changed customers (a designation, ABC classes);
+    ``exported(int)`` with the row count once an export is written."""
+
+    loaded = Signal(int)
+    changed = Signal()
+    exported = Signal(int)
+
+    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._layout_memory = layout
+        self._generation = 0
+
+        self.kpi_label = QLabel(objectName="keyAccountKpis")
+        self.kpi_label.setStyleSheet("font-weight: bold;")
+        self.kpi_label.setToolTip(
+            "回访率：所选期间内，拜访间隔从未超过其拜访周期的大客户所占比例。"
+        )
+        self.period = QComboBox(objectName="kpiPeriod")
+        self.period.addItems(key_account_kpis.PERIODS)
+        self.period.currentIndexChanged.connect(self.reload)
+
+        self.model = KeyAccountModel(COLUMNS, self)
+        self.table = table_view("keyAccountTable", self.model)
+        # activated: Enter or double-click, as the platform has it.
+        self.table.activated.connect(lambda _i: self.open_current())
+        # Fit the columns to the first rows only when no remembered widths exist.
+        self._fit_columns = not layout.restore_header(
+            "keyAccountTable", self.table.horizontalHeader()
+        )
+
+        self.open_button = QPushButton("打开管理卡", objectName="openCard")
+        self.propose_button = QPushButton("申请设为大客户…", objectName="proposeKeyAccount")
+        self.abc_button = QPushButton("重新计算 ABC 分类", objectName="recomputeAbc")
+        self.export_button = QPushButton("导出 Excel", objectName="exportKeyAccounts")
+        self.open_button.clicked.connect(self.open_current)
+        self.propose_button.clicked.connect(lambda: self.propose())
+        self.abc_button.clicked.connect(self.recompute_abc)
+        self.export_button.clicked.connect(lambda: self.export_xlsx())
+
+        self.proposals_model = RecordTableModel(PROPOSAL_COLUMNS, self)
+        self.proposals_table = table_view("pendingProposalTable", self.proposals_model)
+        self.approve_button = QPushButton("批准…", objectName="approveProposal")
+        self.reject_button = QPushButton("驳回…", objectName="rejectProposal")
+        self.approve_button.clicked.connect(lambda: self.decide(approve=True))
+        self.reject_button.clicked.connect(lambda: self.decide(approve=False))
+        # Only a 主管/管理员 decides: others never get a dialog to fill in only to be refused
+        # (the service refuses them too).
+        self.approval_hint = QLabel("大客户申请由主管或管理员审批。", objectName="approvalHint")
+        supervisor = context.operator.is_supervisor
+        hidden = (self.approval_hint,) if supervisor else (self.approve_button, self.reject_button)
+        for widget in hidden:
+            widget.hide()
+        for button in (self.approve_button, self.reject_button):
+            button.setEnabled(supervisor)
+
+        self.suggestions_model = RecordTableModel(SUGGESTION_COLUMNS, self)
+        self.suggestions_table = table_view("abcSuggestionTable", self.suggestions_model)
+        self.suggestions_table.doubleClicked.connect(lambda _i: self.propose_suggestion())
+        self.suggest_button = QPushButton("为所选客户提出申请…", objectName="proposeSuggestion")
+        self.suggest_button.clicked.connect(self.propose_suggestion)
+
+        top = QHBoxLayout()
+        top.addWidget(self.kpi_label, 1)
+        top.addWidget(QLabel("统计期间"))
+        top.addWidget(self.period)
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.propose_button, self.abc_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        self.count_label = QLabel(objectName="keyAccountCount")
+        self.count_label.setToolTip(
+            "按今天计算：下次应访日期已过、仍未拜访的大客户（列表中标红）；"
+            "与上方所选期间的回访率不是同一口径。"
+        )
+        buttons.addWidget(self.count_label)
+        buttons.addWidget(self.export_button)
+        upper = QWidget()
+        upper_box = QVBoxLayout(upper)
+        upper_box.setContentsMargins(0, 0, 0, 0)
+        upper_box.addWidget(self.table)
+        upper_box.addLayout(buttons)
+        self.proposals_box = view_with_buttons(
+            QGroupBox("待审批的大客户申请"),
+            self.proposals_table,
+            self.approval_hint,
+            self.approve_button,
+            self.reject_button,
+        )
+        self.suggestions_box = view_with_buttons(
+            QGroupBox("ABC 建议：A 类客户尚未设为大客户"),
+            self.suggestions_table,
+            self.suggest_button,
+        )
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.proposals_box)
+        lower.addWidget(self.suggestions_box)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, objectName="keyAccountSplitter")
+        self.splitter.addWidget(upper)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        splitter_state = layout.value(SPLITTER_KEY)
+        if isinstance(splitter_state, QByteArray):
+            self.splitter.restoreState(splitter_state)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(self.splitter)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        start, end = key_account_kpis.period(self.period.currentText())
+
+        def query(_progress) -> _Loaded:
+            with self._context.reader() as session:
+                return _Loaded(
+                    key_account_cards.list_key_accounts(session),
+                    designation.list_proposals(session),
+                    abc_classes.suggestions(session),
+                    key_account_kpis.compute(session, start, end),
+                )
+
+        run_in_background(
+            query,
+            lambda loaded: self._show(generation, loaded),
+            lambda error: show_error(self, "加载大客户失败", error),
+        )
+
+    def _show(self, generation: int, loaded: _Loaded) -> None:
+        if generation != self._generation:
+            return
+        current = self.current_id()
+        self.model.set_rows(loaded.rows)
+        self.proposals_model.set_rows(loaded.proposals)
+        self.suggestions_model.set_rows(loaded.suggestions)
+        self.kpi_label.setText(loaded.kpis.describe())
+        self.proposals_box.setTitle(f"待审批的大客户申请（{len(loaded.proposals)}）")
+        self.suggestions_box.setTitle(
+            f"ABC 建议：A 类客户尚未设为大客户（{len(loaded.suggestions)}）"
+        )
+        for index, row in enumerate(loaded.rows):
+            if row.id == current:
+                self.table.selectRow(index)
+        if current is None and loaded.rows:
+            self.table.selectRow(0)
+        overdue = sum(1 for r in loaded.rows if r.visit_overdue)
+        self.count_label.setText(f"大客户 {len(loaded.rows)} 家，截至今天拜访逾期 {overdue} 家")
+        if self._fit_columns and loaded.rows:
+            self.table.resizeColumnsToContents()
+            self._fit_columns = False
+        self._widen_credit_column()
+        for view in (self.proposals_table, self.suggestions_table):
+            view.resizeColumnsToContents()
+        self.loaded.emit(len(loaded.rows))
+
+    def _widen_credit_column(self) -> None:
+        """A remembered or fitted width may be too narrow for a new 超出额度 text: widen."""
+        header = self.table.horizontalHeader()
+        needed = self.table.sizeHintForColumn(CREDIT_COLUMN)
+        if header.sectionSize(CREDIT_COLUMN) < needed:
+            header.resizeSection(CREDIT_COLUMN, needed)
+
+    # --- selection -------------------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        """The selected key account's (card's) id."""
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()).id if index.isValid() else None
+
+    def _selected(self, view: QTableView, model: RecordTableModel):
+        index = view.currentIndex()
+        return model.row_at(index.row()) if index.isValid() else None
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def new_record(self) -> None:
+        self.propose()
+
+    def open_current(self) -> KeyAccountCardDialog | None:
+        key_account_id = self.current_id()
+        return None if key_account_id is None else self.open_card(key_account_id)
+
+    def open_card(self, key_account_id: int) -> KeyAccountCardDialog:
+        dialog = KeyAccountCardDialog(self._context, self._layout_memory, key_account_id, self)
+        dialog.finished.connect(lambda _r: self._after(dialog.changed))
+        dialog.open()
+        return dialog
+
+    def propose(self, customer_id: int | None = None) -> ProposalDialog:
+        dialog = ProposalDialog(self._context, customer_id, self)
+        dialog.accepted.connect(lambda: self._after(True))
+        dialog.open()
+        return dialog
+
+    def propose_suggestion(self) -> ProposalDialog | None:
+        suggestion = self._selected(self.suggestions_table, self.suggestions_model)
+        return None if suggestion is None else self.propose(suggestion.id)
+
+    def decide(self, approve: bool) -> DecisionDialog | None:
+        proposal = self._selected(self.proposals_table, self.proposals_model)
+        if proposal is None or not self._context.operator.is_supervisor:
+            return None
+        dialog = DecisionDialog(self._context, proposal, approve, self)
+        dialog.accepted.connect(lambda: self._after(True))
+        dialog.open()
+        return dialog
+
+    def _after(self, changed: bool) -> None:
+        if changed:
+            self.changed.emit()
+            self.reload()
+
+    def recompute_abc(self) -> None:
+        """Recompute the ABC classes off the GUI thread, then show what changed."""
+        self.abc_button.setEnabled(False)
+
+        def work(progress) -> abc_classes.AbcResult:
+            with self._context.session() as session:
+                return abc_classes.recompute(session, progress=progress)
+
+        def done(result: abc_classes.AbcResult) -> None:
+            self.abc_button.setEnabled(True)
+            self._status(f"ABC 分类已重新计算：{result.describe()}")
+            self._after(True)
+
+        def failed(error: Exception) -> None:
+            self.abc_button.setEnabled(True)
+            show_error(self, "ABC 分类计算失败", error)
+
+        run_in_background(work, done, failed)
+
+    def _status(self, text: str) -> None:
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 10000)
+
+    def export_xlsx(self, path: Path | None = None) -> None:
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "导出大客户一览", "大客户一览.xlsx", "Excel 文件 (*.xlsx)"
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+        rows = key_account_cards.export_rows(self.model.rows())
+
+        def work(_progress) -> int:
+            return excel_export.write_table(
+                path, "大客户一览", key_account_cards.EXPORT_HEADERS, rows
+            )
+
+        def done(count: int) -> None:
+            self._status(f"已导出 {count} 家大客户到 {path}")
+            self.exported.emit(count)
+
+        run_in_background(work, done, lambda error: show_error(self, "导出失败", error))
+
+    def save_layout(self) -> None:
+        self._layout_memory.save_header("keyAccountTable", self.table.horizontalHeader())
+        self._layout_memory.set_value(SPLITTER_KEY, self.splitter.saveState())

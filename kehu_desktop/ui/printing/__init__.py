@@ -1,0 +1,1 @@
+"""Print preview, the print dialog and the form settings."""

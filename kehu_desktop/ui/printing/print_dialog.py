@@ -1,0 +1,371 @@
+"""打印表单: choose a form and what to fill it with, preview it, print or save it.
+
+Opened with Ctrl+P from any desk, with the desk's form and selected record preselected.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtPrintSupport import QPrinterInfo
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehu_desktop.forms import printing
+from kehu_desktop.forms.definition import Catalog, load_catalog
+from kehu_desktop.forms.paper import PAPERS, paper
+from kehu_desktop.forms.pdf import calibration_page
+from kehu_desktop.forms.sources import describe_record
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.common.settings import FIRM_NAME
+from kehu_desktop.ui.common.background import run_in_background
+from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.printing.print_preview import PdfPreview, print_with_dialog
+
+DEFAULT_PRINTER = "默认打印机"
+
+
+def printer_names() -> list[str]:
+    """The printers 套打 offsets can be kept for: the default entry, then the system's."""
+    return [DEFAULT_PRINTER, *QPrinterInfo.availablePrinterNames()]
+
+
+def _qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class PrintDialog(QDialog):
+    """Signals: ``rendered(int)`` with the page count each time the preview is redrawn,
+    ``failed(str)`` with the message shown when a preview could not be made."""
+
+    rendered = Signal(int)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        context: DeskContext,
+        layout: LayoutMemory,
+        parent: QWidget | None = None,
+        form: str = "customer_card",
+        record: tuple[str, int] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("printDialog")
+        self.setWindowTitle("打印表单")
+        self._context = context
+        self._layout_memory = layout
+        self._record = record
+        self._generation = 0
+        self.catalog: Catalog = load_catalog(context.database.data_dir)
+        with context.reader() as session:
+            firm = FIRM_NAME.get(session)
+            self._record_name = describe_record(session, *record) if record else ""
+
+        self.form_box = QComboBox(objectName="printForm")
+        for key, definition in self.catalog.forms.items():
+            suffix = "（本公司修改版）" if definition.user_copy else ""
+            self.form_box.addItem(f"{definition.title}{suffix}", key)
+        self.blank_radio = QRadioButton("空白表单（手写）", objectName="printBlank")
+        self.record_radio = QRadioButton("当前记录", objectName="printRecord")
+        self.month_radio = QRadioButton("按月份", objectName="printMonth")
+        self.day_radio = QRadioButton("按日期", objectName="printDay")
+        self.plans_radio = QRadioButton("该日拜访计划的访问记录表", objectName="printPlans")
+        self.choice = QButtonGroup(self)
+        for button in (
+            self.blank_radio,
+            self.record_radio,
+            self.month_radio,
+            self.day_radio,
+            self.plans_radio,
+        ):
+            self.choice.addButton(button)
+        today = date.today()
+        self.month_edit = QDateEdit(_qdate(today), objectName="printMonthEdit")
+        self.month_edit.setDisplayFormat("yyyy年M月")
+        self.day_edit = QDateEdit(_qdate(today + timedelta(days=1)), objectName="printDayEdit")
+        self.day_edit.setDisplayFormat("yyyy年M月d日")
+        self.day_edit.setCalendarPopup(True)
+        self.paper_box = QComboBox(objectName="printPaper")
+        self.paper_box.addItem("按表单设定", "")
+        for key, item in PAPERS.items():
+            self.paper_box.addItem(item.label, key)
+        self.overlay_box = QCheckBox("套打（只打印数据，用于预印表单）", objectName="printOverlay")
+        self.printer_box = QComboBox(objectName="printOffsetPrinter")
+        self.printer_box.addItems(printer_names())
+
+        what = QGroupBox("打印内容")
+        grid = QGridLayout(what)
+        grid.addWidget(self.blank_radio, 0, 0, 1, 2)
+        grid.addWidget(self.record_radio, 1, 0, 1, 2)
+        grid.addWidget(self.month_radio, 2, 0)
+        grid.addWidget(self.month_edit, 2, 1)
+        grid.addWidget(self.day_radio, 3, 0)
+        grid.addWidget(self.day_edit, 3, 1)
+        grid.addWidget(self.plans_radio, 4, 0, 1, 2)
+        options = QFormLayout()
+        options.addRow("表单", self.form_box)
+        options.addRow(what)
+        options.addRow("纸张", self.paper_box)
+        options.addRow(self.overlay_box)
+        options.addRow("套打打印机", self.printer_box)
+
+        self.problems = QLabel(objectName="printProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b00020")
+        self.problems.setText("\n\n".join(self.catalog.problems))
+        self.problems.setVisible(bool(self.catalog.problems))
+        self.firm_hint = QLabel(
+            "表头还没有公司名称：请在“设置 → 公司与表单设置”中填写。", objectName="printFirmHint"
+        )
+        self.firm_hint.setWordWrap(True)
+        self.firm_hint.setVisible(not firm)
+        self.status = QLabel(objectName="printStatus")
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar(objectName="printProgress")
+        self.progress.setVisible(False)
+
+        self.print_button = QPushButton("打印(&P)…", objectName="printButton")
+        self.pdf_button = QPushButton("保存 PDF…", objectName="savePdfButton")
+        self.xlsx_button = QPushButton("保存 Excel…", objectName="saveXlsxButton")
+        self.calibrate_button = QPushButton("套打校准页", objectName="calibrationButton")
+        close_button = QPushButton("关闭", objectName="closePrintButton")
+        self.print_button.setDefault(True)
+        self.print_button.clicked.connect(self.print_preview)
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        self.xlsx_button.clicked.connect(lambda: self.save_xlsx())
+        self.calibrate_button.clicked.connect(self.show_calibration)
+        close_button.clicked.connect(self.reject)
+
+        side = QVBoxLayout()
+        side.addLayout(options)
+        side.addWidget(self.problems)
+        side.addWidget(self.firm_hint)
+        side.addStretch(1)
+        side.addWidget(self.status)
+        side.addWidget(self.progress)
+        for button in (self.print_button, self.pdf_button, self.xlsx_button):
+            side.addWidget(button)
+        side.addWidget(self.calibrate_button)
+        side.addWidget(close_button)
+        panel = QWidget()
+        panel.setLayout(side)
+        panel.setMaximumWidth(340)
+        self.preview = PdfPreview(self)
+        box = QHBoxLayout(self)
+        box.addWidget(panel)
+        box.addWidget(self.preview, 1)
+
+        index = self.form_box.findData(form)
+        self.form_box.setCurrentIndex(max(index, 0))
+        self.paper_box.setCurrentIndex(
+            max(self.paper_box.findData(layout.value("print_dialog/paper", "")), 0)
+        )
+        self.overlay_box.setChecked(layout.value("print_dialog/overlay", "false") == "true")
+        self.printer_box.setCurrentText(str(layout.value("print_dialog/printer", DEFAULT_PRINTER)))
+        self._update_choices(prefer_record=True)
+        self.form_box.currentIndexChanged.connect(lambda _i: self._changed(True))
+        self.choice.buttonToggled.connect(lambda _b, on: on and self._changed())
+        for edit in (self.month_edit, self.day_edit):
+            edit.dateChanged.connect(lambda _d: self._changed())
+        self.paper_box.currentIndexChanged.connect(lambda _i: self._changed())
+        self.overlay_box.toggled.connect(lambda _on: self._changed())
+        self.printer_box.currentIndexChanged.connect(lambda _i: self._changed())
+        if not layout.restore_geometry("print_dialog", self):
+            self.resize(1100, 760)
+        self.refresh()
+
+    # --- the job ---------------------------------------------------------------------
+
+    @property
+    def form_key(self) -> str:
+        return self.form_box.currentData()
+
+    def _update_choices(self, prefer_record: bool = False) -> None:
+        source = self.catalog.get(self.form_key).data_source
+        has_record = self._record is not None and self._record[0] == source.record_kind
+        self.record_radio.setEnabled(has_record)
+        if has_record:
+            self.record_radio.setText(f"当前记录：{self._record_name or self._record[1]}")
+        self.month_radio.setEnabled(source.by_period or source.ids_in_period is not None)
+        self.day_radio.setEnabled(source.by_period or source.ids_in_period is not None)
+        self.plans_radio.setEnabled(source.name == "visit")
+        checked = self.choice.checkedButton()
+        if prefer_record and has_record:
+            self.record_radio.setChecked(True)
+        elif checked is None or not checked.isEnabled():
+            (self.month_radio if source.by_period else self.blank_radio).setChecked(True)
+        self.month_edit.setEnabled(self.month_radio.isEnabled())
+        self.day_edit.setEnabled(self.day_radio.isEnabled() or self.plans_radio.isEnabled())
+        self.printer_box.setEnabled(self.overlay_box.isChecked())
+
+    def _changed(self, form_changed: bool = False) -> None:
+        self.choice.blockSignals(True)
+        self._update_choices(prefer_record=form_changed)
+        self.choice.blockSignals(False)
+        self.refresh()
+
+    def current_job(self) -> printing.PrintJob:
+        """The job the dialog's choices describe. For the day's plans, the plan ids are looked
+        up when rendering (``plans_day`` is set instead)."""
+        common = {
+            "paper": self.paper_box.currentData(),
+            "overlay": self.overlay_box.isChecked(),
+            "printer": self.printer_box.currentText(),
+        }
+        key = self.form_key
+        if self.record_radio.isChecked() and self._record is not None:
+            return printing.PrintJob(key, (self._record[1],), **common)
+        if self.month_radio.isChecked():
+            start, end = printing.month_range(_pydate(self.month_edit.date()))
+            return printing.PrintJob(key, start=start, end=end, **common)
+        day = _pydate(self.day_edit.date())
+        if self.day_radio.isChecked():
+            return printing.PrintJob(key, start=day, end=day, **common)
+        if self.plans_radio.isChecked():
+            return printing.PrintJob(key, from_plans=True, plans_day=day, **common)
+        return printing.PrintJob(key, **common)
+
+    def _renderer(self, fmt: str):
+        """A function for run_in_background rendering the current job (read on this thread)."""
+        job = self.current_job()
+        catalog = self.catalog
+        context = self._context
+
+        def work(progress) -> bytes:
+            with context.reader() as session:
+                return printing.render(session, catalog, job, fmt, progress)
+
+        return work
+
+    # --- preview, print, save ----------------------------------------------------------
+
+    def _busy(self, text: str) -> None:
+        self.status.setText(text)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+
+    def _idle(self, text: str) -> None:
+        self.status.setText(text)
+        self.progress.setVisible(False)
+
+    def refresh(self) -> None:
+        """Render the preview in the background; a newer request wins over an older one."""
+        self._generation += 1
+        generation = self._generation
+        self._busy("正在生成预览…")
+        for button in (self.print_button, self.pdf_button):
+            button.setEnabled(False)
+
+        def done(data: bytes) -> None:
+            if generation != self._generation:
+                return
+            self.preview.show_pdf(data)
+            pages = self.preview.page_count()
+            self._idle(f"共 {pages} 页")
+            for button in (self.print_button, self.pdf_button):
+                button.setEnabled(True)
+            self.rendered.emit(pages)
+
+        def failed(error: Exception) -> None:
+            if generation != self._generation:
+                return
+            self.preview.clear()
+            message = str(error) if isinstance(error, printing.UserError) else repr(error)
+            self._idle(message)
+            self.failed.emit(message)
+
+        run_in_background(
+            self._renderer("pdf"),
+            done,
+            failed,
+            lambda d, t: (self.progress.setRange(0, t), self.progress.setValue(d)),
+        )
+
+    def print_preview(self) -> None:
+        title = self.catalog.get(self.form_key).title
+        sent = print_with_dialog(self.preview.document, self, title)
+        if sent:
+            self.status.setText(f"已送打印机 {sent} 页")
+
+    def _ask_path(self, caption: str, suffix: str, pattern: str) -> Path | None:
+        title = self.catalog.get(self.form_key).title
+        name, _ = QFileDialog.getSaveFileName(self, caption, f"{title}{suffix}", pattern)
+        return Path(name) if name else None
+
+    def save_pdf(self, path: Path | None = None) -> None:
+        path = path or self._ask_path("保存 PDF", ".pdf", "PDF 文件 (*.pdf)")
+        if path is None or not self.preview.data:
+            return
+        try:
+            path.write_bytes(self.preview.data)
+        except OSError as error:
+            show_error(self, "保存失败", error)
+            return
+        self.status.setText(f"已保存：{path}")
+
+    def save_xlsx(self, path: Path | None = None) -> None:
+        """Write the same forms as .xlsx (in the background); reports when done."""
+        path = path or self._ask_path("保存 Excel", ".xlsx", "Excel 工作簿 (*.xlsx)")
+        if path is None:
+            return
+        self._busy("正在生成 Excel…")
+        render = self._renderer("xlsx")
+
+        def work(progress) -> Path:
+            path.write_bytes(render(progress))
+            return path
+
+        def failed(error: Exception) -> None:
+            self._idle("")
+            show_error(self, "保存 Excel 失败", error)
+
+        run_in_background(
+            work,
+            lambda p: self._idle(f"已保存：{p}"),
+            failed,
+            lambda d, t: (self.progress.setRange(0, t), self.progress.setValue(d)),
+        )
+
+    def show_calibration(self) -> None:
+        """Preview the 套打 calibration page for the chosen printer's offsets."""
+        with self._context.reader() as session:
+            offsets = printing.PRINT_OFFSETS.get(session)
+            definition = printing.effective_definition(session, self.catalog.get(self.form_key))
+        dx, dy = offsets.get(self.printer_box.currentText(), (0.0, 0.0))
+        chosen = paper(self.paper_box.currentData() or definition.paper)
+        self._generation += 1
+        self.preview.show_pdf(calibration_page(chosen, (dx, dy)))
+        self._idle("套打校准页：按页面说明量出偏差，在“设置 → 公司与表单设置”中修改偏移。")
+
+    def done(self, result: int) -> None:
+        memory = self._layout_memory
+        memory.save_geometry("print_dialog", self)
+        memory.set_value("print_dialog/paper", self.paper_box.currentData())
+        memory.set_value(
+            "print_dialog/overlay", "true" if self.overlay_box.isChecked() else "false"
+        )
+        memory.set_value("print_dialog/printer", self.printer_box.currentText())
+        super().done(result)

@@ -1,0 +1,1 @@
+"""The visits desk's screens."""

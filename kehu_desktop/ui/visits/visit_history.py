@@ -1,0 +1,78 @@
+"""The 拜访记录 page inside a customer's file: its frequency, next due date and every visit."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.visits import visit_plans, visit_records
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.list_view import selected_row, table_view
+from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.visits.visit_dialog import VisitDialog
+
+HISTORY_COLUMNS = (
+    Column("拜访时间", lambda r: r.visited_at),
+    Column("业务员", lambda r: r.staff),
+    Column("方式", lambda r: r.method),
+    Column("目的", lambda r: r.purpose),
+    Column("会见人员", lambda r: r.contacts_met),
+    Column("结果", lambda r: r.result),
+    Column("下次拜访", lambda r: r.next_visit_date),
+    Column(
+        "未完成跟进", lambda r: r.open_actions or "", lambda r: "notice" if r.open_actions else ""
+    ),
+)
+
+
+class VisitHistoryPage(QWidget):
+    """Reads its rows when built and after a visit is recorded from here."""
+
+    def __init__(
+        self, context: DeskContext, layout: LayoutMemory, customer_id: int, parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("visitHistory")
+        self._context = context
+        self._layout_memory = layout
+        self._customer_id = customer_id
+        self.schedule_label = QLabel(objectName="visitSchedule", wordWrap=True)
+        self.model = RecordTableModel(HISTORY_COLUMNS, self)
+        self.table = table_view("visitHistoryTable", self.model)
+        self.table.doubleClicked.connect(lambda _i: self.open_current())
+        record = QPushButton("记录拜访", objectName="historyNewVisit")
+        record.clicked.connect(self.new_visit)
+        open_button = QPushButton("打开记录", objectName="historyOpenVisit")
+        open_button.clicked.connect(self.open_current)
+        buttons = QHBoxLayout()
+        buttons.addWidget(record)
+        buttons.addWidget(open_button)
+        buttons.addStretch()
+        box = QVBoxLayout(self)
+        box.addWidget(self.schedule_label)
+        box.addWidget(self.table)
+        box.addLayout(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        with self._context.reader() as session:
+            rows = visit_records.customer_history(session, self._customer_id)
+            schedule = visit_plans.schedule_for(session, self._customer_id)
+        self.model.set_rows(rows)
+        self.schedule_label.setText(
+            schedule.describe() if schedule else "已归档或曾经交易的客户，不安排定期拜访。"
+        )
+        self.table.resizeColumnsToContents()
+
+    def _open(self, **kwargs) -> VisitDialog:
+        dialog = VisitDialog(self._context, self._layout_memory, parent=self, **kwargs)
+        dialog.finished.connect(lambda _r: self.reload())
+        dialog.open()
+        return dialog
+
+    def new_visit(self) -> VisitDialog:
+        return self._open(customer_id=self._customer_id)
+
+    def open_current(self) -> VisitDialog | None:
+        row = selected_row(self.table, self.model)
+        return self._open(visit_id=row.id) if row else None

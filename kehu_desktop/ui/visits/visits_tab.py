@@ -1,0 +1,383 @@
+"""The 拜访记录 tab: the visit list with filters, the visit plans, and the reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.visits import visit_plans, visit_records
+from kehu_desktop.services.visits.visit_plans import METHODS, PERIODS, PLAN_STATUSES, PURPOSES
+from kehu_desktop.ui.common.background import run_in_background
+from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.list_view import choice_combo, selected_row, table_view
+from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.xlsx_export import export_list
+from kehu_desktop.ui.visits.visit_dialog import VisitDialog
+from kehu_desktop.ui.visits.visit_plan_dialog import (
+    PlanDueVisitsDialog,
+    VisitPlanDialog,
+    mark_plan_missed,
+)
+from kehu_desktop.ui.visits.visit_report_view import VisitReportView
+
+VISIT_COLUMNS = (
+    Column("拜访时间", lambda r: r.visited_at),
+    Column("客户", lambda r: r.customer),
+    Column("业务员", lambda r: r.staff),
+    Column("方式", lambda r: r.method),
+    Column("目的", lambda r: r.purpose),
+    Column("会见人员", lambda r: r.contacts_met),
+    Column("下次拜访", lambda r: r.next_visit_date),
+    Column(
+        "未完成跟进",
+        lambda r: r.open_actions or "",
+        lambda r: "notice" if r.open_actions else "",
+    ),
+    Column("结果", lambda r: r.result),
+)
+PLAN_COLUMNS = (
+    Column("计划日期", lambda r: r.planned_date),
+    Column("客户", lambda r: r.customer),
+    Column("业务员", lambda r: r.staff),
+    Column("方式", lambda r: r.method),
+    Column("目的", lambda r: r.purpose),
+    Column(
+        "状态",
+        lambda r: r.status,
+        lambda r: {"未完成": "warning", "计划": "notice"}.get(r.status, ""),
+    ),
+    Column("未完成原因", lambda r: r.missed_reason),
+)
+SEARCH_DELAY_MS = 250
+
+
+class VisitsTab(QWidget):
+    """Signals: ``loaded(int)`` with the number of visits listed after each reload;
+    ``changed()`` after a visit or plan was saved (the today view follows)."""
+
+    loaded = Signal(int)
+    changed = Signal()
+
+    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._layout_memory = layout
+        self._generation = 0
+        self.pages = QTabWidget(objectName="visitPages")
+        self.pages.addTab(self._visits_page(), "拜访记录")
+        self.pages.addTab(self._plans_page(), "拜访计划")
+        self.report_view = VisitReportView(context, layout)
+        self.pages.addTab(self.report_view, "拜访报表")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.pages)
+        self._sized = set()
+        for key, view in (("visitTable", self.table), ("planTable", self.plan_table)):
+            if layout.restore_header(key, view.horizontalHeader()):
+                self._sized.add(view)
+
+    def _size_columns_once(self, view) -> None:
+        """Fit the columns to the first rows shown, unless a remembered layout did already."""
+        if view not in self._sized and view.model().rowCount():
+            view.resizeColumnsToContents()
+            self._sized.add(view)
+
+    # --- building ------------------------------------------------------------------------
+
+    def _staff_filter(self, name: str) -> QComboBox:
+        combo = QComboBox(objectName=name)
+        combo.addItem("全部业务员", None)
+        with self._context.reader() as session:
+            for staff_id, staff_name in customer_files.staff_choices(session):
+                combo.addItem(staff_name, staff_id)
+        return combo
+
+    def _visits_page(self) -> QWidget:
+        today = QDate.currentDate()
+        self.staff_filter = self._staff_filter("visitStaffFilter")
+        self.date_from = QDateEdit(
+            today.addDays(-visit_records.DEFAULT_LIST_DAYS), objectName="visitDateFrom"
+        )
+        self.date_to = QDateEdit(today, objectName="visitDateTo")
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(lambda _d: self.reload_visits())
+        self.method_filter = choice_combo("visitMethodFilter", "全部方式", METHODS)
+        self.purpose_filter = choice_combo("visitPurposeFilter", "全部目的", PURPOSES)
+        for combo in (self.staff_filter, self.method_filter, self.purpose_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.reload_visits())
+        self.customer_filter = QLineEdit(objectName="visitCustomerFilter", clearButtonEnabled=True)
+        self.customer_filter.setPlaceholderText("客户：编号、名称、拼音首字母、电话")
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload_visits)
+        self.customer_filter.textChanged.connect(self._search_timer.start)
+
+        self.model = RecordTableModel(VISIT_COLUMNS, self)
+        self.table = table_view("visitTable", self.model)
+        self.table.doubleClicked.connect(lambda _i: self.open_current())
+        self.new_button = QPushButton("记录拜访", objectName="newVisit")
+        self.open_button = QPushButton("打开记录", objectName="openVisit")
+        self.export_button = QPushButton("导出 Excel", objectName="exportVisits")
+        self.new_button.clicked.connect(self.new_record)
+        self.open_button.clicked.connect(self.open_current)
+        self.export_button.clicked.connect(lambda: self.export_xlsx())
+        self.count_label = QLabel(objectName="visitCount")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.customer_filter, 2)
+        filters.addWidget(self.staff_filter)
+        filters.addWidget(QLabel("从"))
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel("到"))
+        filters.addWidget(self.date_to)
+        filters.addWidget(self.method_filter)
+        filters.addWidget(self.purpose_filter)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.open_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(self.count_label)
+        buttons.addWidget(self.export_button)
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addLayout(filters)
+        box.addWidget(self.table)
+        box.addLayout(buttons)
+        return page
+
+    def _plans_page(self) -> QWidget:
+        self.period_filter = QComboBox(objectName="planPeriodFilter")
+        self.period_filter.addItems(PERIODS)
+        self.plan_staff_filter = self._staff_filter("planStaffFilter")
+        self.status_filter = choice_combo("planStatusFilter", "全部状态", PLAN_STATUSES)
+        for combo in (self.period_filter, self.plan_staff_filter, self.status_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.reload_plans())
+        self.plan_model = RecordTableModel(PLAN_COLUMNS, self)
+        self.plan_table = table_view("planTable", self.plan_model)
+        self.plan_table.doubleClicked.connect(lambda _i: self.record_plan())
+        self.period_label = QLabel(objectName="planPeriodLabel")
+        self.plan_note = QLabel(objectName="planNote")
+        buttons = QHBoxLayout()
+        for text, name, slot in (
+            ("新增计划", "newPlan", self.new_plan),
+            ("按频率生成计划…", "planDueVisits", self.plan_due_visits),
+            ("记录拜访（完成）", "recordPlan", self.record_plan),
+            ("标记未完成…", "missPlan", self.mark_missed),
+            ("删除计划", "cancelPlan", self.cancel_plan),
+        ):
+            button = QPushButton(text, objectName=name)
+            button.clicked.connect(lambda _c=False, s=slot: s())
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(self.plan_note)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("客户联络计划表："))
+        filters.addWidget(self.period_filter)
+        filters.addWidget(self.period_label)
+        filters.addWidget(self.plan_staff_filter)
+        filters.addWidget(self.status_filter)
+        filters.addStretch()
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addLayout(filters)
+        box.addWidget(self.plan_table)
+        box.addLayout(buttons)
+        return page
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def current_filter(self) -> visit_records.VisitFilter:
+        return visit_records.VisitFilter(
+            date_from=self.date_from.date().toPython(),
+            date_to=self.date_to.date().toPython(),
+            staff_id=self.staff_filter.currentData(),
+            method=self.method_filter.currentData() or "",
+            purpose=self.purpose_filter.currentData() or "",
+            customer_text=self.customer_filter.text(),
+        )
+
+    def reload(self) -> None:
+        self.reload_visits()
+        self.reload_plans()
+
+    def reload_visits(self) -> None:
+        self._search_timer.stop()
+        self._generation += 1
+        generation, flt = self._generation, self.current_filter()
+
+        def query(_progress):
+            with self._context.reader() as session:
+                return visit_records.list_visits(session, flt)
+
+        run_in_background(
+            query,
+            lambda rows: self._show_visits(generation, rows),
+            lambda e: show_error(self, "加载拜访记录失败", e),
+        )
+
+    def _show_visits(self, generation: int, rows: list[visit_records.VisitRow]) -> None:
+        if generation != self._generation:
+            return
+        current = self.current_id()
+        self.model.set_rows(rows)
+        self._size_columns_once(self.table)
+        ids = [r.id for r in rows]
+        if rows:
+            self.table.selectRow(ids.index(current) if current in ids else 0)
+        limit = (
+            "（只显示最近的 5000 条，请缩小范围）" if len(rows) >= visit_records.LIST_LIMIT else ""
+        )
+        self.count_label.setText(f"共 {len(rows):,} 条拜访记录{limit}")
+        self.loaded.emit(len(rows))
+
+    def plan_period(self) -> tuple[date, date]:
+        return visit_plans.period(self.period_filter.currentText(), date.today())
+
+    def reload_plans(self) -> None:
+        start, end = self.plan_period()
+        self.period_label.setText(f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
+        staff_id, status = self.plan_staff_filter.currentData(), self.status_filter.currentData()
+        with self._context.reader() as session:
+            rows = visit_plans.list_plans(session, start, end, staff_id, status or "")
+        self.plan_model.set_rows(rows)
+        self._size_columns_once(self.plan_table)
+        if rows:
+            self.plan_table.selectRow(0)
+
+    # --- visits --------------------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        row = selected_row(self.table, self.model)
+        return row.id if row else None
+
+    def new_record(self) -> VisitDialog:
+        """Ctrl+N: record a visit."""
+        return self.open_visit()
+
+    def open_current(self) -> VisitDialog | None:
+        visit_id = self.current_id()
+        return self.open_visit(visit_id=visit_id) if visit_id is not None else None
+
+    def open_visit(
+        self,
+        *,
+        visit_id: int | None = None,
+        customer_id: int | None = None,
+        plan_id: int | None = None,
+    ) -> VisitDialog:
+        dialog = VisitDialog(
+            self._context,
+            self._layout_memory,
+            visit_id=visit_id,
+            customer_id=customer_id,
+            plan_id=plan_id,
+            parent=self,
+        )
+        dialog.finished.connect(lambda _r: self._after_dialog(dialog.saved_id))
+        dialog.open()
+        return dialog
+
+    def _after_dialog(self, saved_id: int | None) -> None:
+        if saved_id is not None:
+            self.changed.emit()
+            self.reload()
+
+    def export_xlsx(self, path: Path | None = None) -> None:
+        """Export the visits as filtered now; asks for a file name unless one is given."""
+        flt = self.current_filter()
+        export_list(
+            self, self._context, title="拜访记录", headers=visit_records.EXPORT_HEADERS,
+            rows=lambda session: visit_records.export_rows(session, flt),
+            button=self.export_button, status=self.count_label, path=path,
+        )  # fmt: skip
+
+    # --- plans ---------------------------------------------------------------------------
+
+    def current_plan(self) -> visit_plans.PlanRow | None:
+        return selected_row(self.plan_table, self.plan_model)
+
+    def new_plan(self) -> VisitPlanDialog:
+        dialog = VisitPlanDialog(self._context, parent=self)
+        dialog.finished.connect(lambda _r: self._after_dialog(dialog.saved_id))
+        dialog.open()
+        return dialog
+
+    def plan_due_visits(self) -> PlanDueVisitsDialog:
+        dialog = PlanDueVisitsDialog(self._context, self)
+        dialog.period.setCurrentText(self.period_filter.currentText())
+        dialog.finished.connect(lambda _r: self._show_planned(dialog))
+        dialog.open()
+        return dialog
+
+    def _show_planned(self, dialog: PlanDueVisitsDialog) -> None:
+        """List the period the plans were made for, with filters that show them, and say so."""
+        if dialog.planning is None or not dialog.planning.created:
+            return
+        staff_id = dialog.staff.currentData()
+        combos = (self.period_filter, self.plan_staff_filter, self.status_filter)
+        for combo in combos:
+            combo.blockSignals(True)
+        self.period_filter.setCurrentText(dialog.period.currentText())
+        if self.plan_staff_filter.currentData() not in (None, staff_id):
+            self.plan_staff_filter.setCurrentIndex(0)
+        if self.status_filter.currentData() not in ("", visit_plans.PLANNED):
+            self.status_filter.setCurrentIndex(0)
+        for combo in combos:
+            combo.blockSignals(False)
+        self.plan_note.setText(dialog.summary)
+        self.changed.emit()
+        self.reload()
+
+    def record_plan(self, plan_id: int | None = None) -> VisitDialog | None:
+        plan = self.current_plan()
+        plan_id = plan_id or (plan.id if plan and plan.status == visit_plans.PLANNED else None)
+        return self.open_visit(plan_id=plan_id) if plan_id is not None else None
+
+    def mark_missed(self, reason: str | None = None) -> bool:
+        """Mark the selected plan missed; asks for the reason unless one is given."""
+        plan = selected_row(self.plan_table, self.plan_model)
+        if plan is None or not mark_plan_missed(self, self._context, plan, reason):
+            return False
+        self._after_dialog(plan.id)
+        return True
+
+    def cancel_plan(self) -> bool:
+        plan = self.current_plan()
+        if plan is None:
+            return False
+        answer = QMessageBox.question(
+            self, "删除计划", f"确定删除 {plan.planned_date} 拜访“{plan.customer}”的计划吗？"
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            with self._context.session() as session:
+                visit_plans.cancel_plan(session, plan.id)
+        except Exception as error:
+            show_error(self, "无法删除", error)
+            return False
+        self._after_dialog(plan.id)
+        return True
+
+    def save_layout(self) -> None:
+        for key, view in (("visitTable", self.table), ("planTable", self.plan_table)):
+            self._layout_memory.save_header(key, view.horizontalHeader())
+        self.report_view.save_layout()
