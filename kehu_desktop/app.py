@@ -23,6 +23,7 @@ from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
 from kehu_desktop.ui.common.fonts import install_chinese_font
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.wheel_guard import install_wheel_guard
 
 if TYPE_CHECKING:
     from kehu_desktop.services.common.database import Database
@@ -55,6 +56,7 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         app.setApplicationName("客户管家")
         app.setOrganizationName("Kehu")
         install_chinese_font(app)
+        install_wheel_guard(app)
         _install_qt_translation(app)
     return app
 

@@ -611,6 +611,12 @@ def customer_choices(session: Session, text: str = "", limit: int = 50) -> list[
     return [(i, f"{code} {name}") for i, code, name in session.execute(query)]
 
 
+def customer_label(session: Session, customer_id: int) -> str:
+    """``KH000123 北京华达电子有限公司``, as pickers show a customer; empty when it is gone."""
+    customer = session.get(Customer, customer_id)
+    return f"{customer.code} {customer.name}" if customer else ""
+
+
 EXPORT_HEADERS = ("客户编号", "客户名称", "简称", "ABC分类", "管理分类", "性质", "交易阶段", "省份",
                   "城市", "地址", "电话", "电子邮箱", "负责业务员", "主要联系人", "联系人手机",
                   "统一社会信用代码", "信用等级", "信用额度", "应收余额", "已归档")  # fmt: skip

@@ -458,11 +458,6 @@ def contact_names(session: Session, customer_id: int) -> list[str]:
     ]
 
 
-def customer_label(session: Session, customer_id: int) -> str:
-    customer = session.get(Customer, customer_id)
-    return f"{customer.code} {customer.name}" if customer else ""
-
-
 def staff_name(session: Session, staff_id: int | None) -> str:
     staff = session.get(Staff, staff_id) if staff_id else None
     return staff.name if staff else ""

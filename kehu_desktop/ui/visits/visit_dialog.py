@@ -64,7 +64,7 @@ class CustomerPicker(QWidget):
         with self._context.reader() as session:
             found = customer_files.customer_choices(session, self.search.text(), limit=50)
             if current is not None and current not in {i for i, _ in found}:
-                found.insert(0, (current, visit_records.customer_label(session, current)))
+                found.insert(0, (current, customer_files.customer_label(session, current)))
         self.choice.blockSignals(True)
         self.choice.clear()
         self.choice.addItem("（请选择客户）", None)
@@ -81,7 +81,8 @@ class CustomerPicker(QWidget):
     def set_value(self, customer_id: int | None) -> None:
         if customer_id is not None and self.choice.findData(customer_id) < 0:
             with self._context.reader() as session:
-                self.choice.addItem(visit_records.customer_label(session, customer_id), customer_id)
+                label = customer_files.customer_label(session, customer_id)
+                self.choice.addItem(label, customer_id)
         self.choice.setCurrentIndex(max(self.choice.findData(customer_id), 0))
 
     def value(self) -> int | None:

@@ -1,0 +1,331 @@
+"""The one base of every dialog that edits a record.
+
+* Esc, 取消 and the close box ask 保存 / 放弃 / 取消 when something was typed; nothing typed is
+  ever dropped without that question.
+* The save runs through ``Operations.write`` (off the GUI thread); a refusal
+  (``ValidationError``) marks the fields it names with a red border and lists the messages;
+  a field's mark clears as soon as it is edited. ``UserError`` is shown in the dialog, which
+  stays open with everything typed.
+* The form sits in a scroll area, so a long form fits any screen; the dialog is kept within the
+  available screen, remembers its size, and starts with the focus in the first field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from kehu_desktop.services.common.errors import UserError, ValidationError
+from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.screen import fit_to_screen
+
+# A field the service refused: red border on a light red ground.
+ERROR_STYLE = "border: 1px solid #d93025; background: #fdecea;"
+
+Standard = QDialogButtonBox.StandardButton
+
+
+def error_label(name: str = "errorLabel") -> QLabel:
+    """Hidden until there is something to say; wraps long lists of problems."""
+    label = QLabel(objectName=name, wordWrap=True)
+    label.setStyleSheet("color: #d93025;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def editor_value(editor: QWidget) -> object:
+    """What an editor holds now, to tell whether anything was typed."""
+    if isinstance(editor, QLineEdit):
+        return editor.text()
+    if isinstance(editor, QPlainTextEdit | QTextEdit):
+        return editor.toPlainText()
+    if isinstance(editor, QComboBox):
+        return (editor.currentIndex(), editor.currentText() if editor.isEditable() else None)
+    if isinstance(editor, QDateTimeEdit):  # QDateEdit too
+        return editor.dateTime()
+    if isinstance(editor, QAbstractSpinBox):
+        return editor.text()
+    if isinstance(editor, QAbstractButton) and editor.isCheckable():
+        return editor.isChecked()
+    value = getattr(editor, "value", None)
+    return value() if callable(value) else None
+
+
+def changed_signal(editor: QWidget) -> Any:
+    """The signal an editor sends when the user changes it, or None."""
+    for name in (
+        "textChanged",
+        "currentIndexChanged",
+        "dateTimeChanged",
+        "valueChanged",
+        "toggled",
+        "changed",
+        "customer_changed",
+    ):
+        signal = getattr(editor, name, None)
+        if signal is not None and hasattr(signal, "connect"):
+            return signal
+    return None
+
+
+class EditDialog(QDialog):
+    """Subclasses build the form with ``add_field`` (and ``add_widget`` for anything else),
+    and implement ``submit(session)``: one service call whose result becomes ``result_value``.
+
+    ``changes``: the kinds of record a save changes (see ``operations.CHANGE_KINDS``).
+    Override ``current_input()`` when the typed state is not just the editors' values (tables).
+
+    Signals: ``saved(object)`` with what ``submit`` returned, before the dialog closes.
+    """
+
+    saved = Signal(object)
+
+    record_label = "记录"
+    changes: tuple[str, ...] = ()
+    ok_text = "保存(&S)"
+    # Whether the dialog closes after a successful save.
+    close_on_save = True
+
+    def __init__(
+        self,
+        ops: Operations,
+        layout: LayoutMemory | None,
+        title: str,
+        parent: QWidget | None = None,
+        *,
+        scrolling: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(type(self).__name__)
+        self.setWindowTitle(title)
+        self.ops = ops
+        self._layout_memory = layout
+        self.result_value: object = None
+        self.saving = False
+        self._editors: dict[str, QWidget] = {}
+        self._initial: object = None
+        self._errors: dict[str, str] = {}
+
+        self.content = QWidget(objectName="formContent")
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.content_layout = QVBoxLayout(self.content)
+        self.content_layout.addLayout(self.form)
+        self.error_label = error_label()
+        self.buttons = QDialogButtonBox(Standard.Save | Standard.Cancel)
+        self.ok_button = self.buttons.button(Standard.Save)
+        self.ok_button.setText(self.ok_text)
+        self.ok_button.setObjectName("okButton")
+        self.buttons.button(Standard.Cancel).setText("取消(&C)")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        self.body = QVBoxLayout(self)
+        if scrolling:
+            scroll = QScrollArea(objectName="formScroll", widgetResizable=True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(self.content)
+            self.body.addWidget(scroll, 1)
+        else:
+            self.body.addWidget(self.content, 1)
+        self.body.addWidget(self.error_label)
+        self.body.addWidget(self.buttons)
+
+    # --- building -------------------------------------------------------------------------
+
+    def add_field(self, label: str, editor: QWidget, key: str = "") -> QWidget:
+        """Add a row; ``key`` is the service's field name, so its error can mark the editor."""
+        self.form.addRow(label, editor)
+        if key:
+            self.register_editor(key, editor)
+        return editor
+
+    def add_widget(self, widget: QWidget, stretch: int = 0) -> QWidget:
+        self.content_layout.addWidget(widget, stretch)
+        return widget
+
+    def register_editor(self, key: str, editor: QWidget) -> None:
+        """Name an editor placed elsewhere so errors for ``key`` mark it."""
+        self._editors[key] = editor
+        signal = changed_signal(editor)
+        if signal is not None:
+            signal.connect(lambda *_a, key=key: self.clear_error(key))
+
+    def editor(self, name: str) -> QWidget:
+        """The editor of one field, by its name (for tests and for focusing an error)."""
+        return self._editors[name]
+
+    # --- what was typed -------------------------------------------------------------------
+
+    def current_input(self) -> object:
+        """Everything typed or chosen; compared with what was loaded to tell whether closing
+        would lose anything."""
+        editors = self.content.findChildren(QWidget)
+        return [
+            editor_value(e)
+            for e in editors
+            if isinstance(
+                e,
+                QLineEdit | QPlainTextEdit | QTextEdit | QComboBox | QAbstractSpinBox | QCheckBox,
+            )
+            and not isinstance(e.parentWidget(), QComboBox | QAbstractSpinBox)
+        ]
+
+    def mark_clean(self) -> None:
+        """What is in the editors now counts as saved (after loading or saving)."""
+        self._initial = self.current_input()
+
+    def is_dirty(self) -> bool:
+        return self._initial is not None and self.current_input() != self._initial
+
+    # --- errors ---------------------------------------------------------------------------
+
+    def show_errors(self, messages: dict[str, str]) -> None:
+        self._errors = dict(messages)
+        for key, editor in self._editors.items():
+            editor.setStyleSheet(ERROR_STYLE if key in messages else "")
+        self._show_error_text()
+        for key in messages:
+            editor = self._editors.get(key)
+            if editor is not None and editor.isEnabled():
+                editor.setFocus()
+                break
+
+    def clear_error(self, key: str) -> None:
+        if key in self._errors:
+            del self._errors[key]
+            self._editors[key].setStyleSheet("")
+            self._show_error_text()
+
+    def _show_error_text(self) -> None:
+        self.error_label.setText("\n".join(self._errors.values()))
+        self.error_label.setVisible(bool(self._errors))
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def submit(self, session: Session) -> object:
+        raise NotImplementedError
+
+    def validate_here(self) -> dict[str, str]:
+        """Checks that need no store (e.g. a required choice); empty when all is well."""
+        return {}
+
+    def save(self) -> None:
+        """Save through the operations helper; the dialog stays open until it is done."""
+        if self.saving:
+            return
+        problems = self.validate_here()
+        if problems:
+            self.show_errors(problems)
+            return
+        self.saving = True
+        self.ok_button.setEnabled(False)
+        self.ops.write(
+            self, self.submit, self.changes, self._saved, failure=self._failed,
+            title=self.windowTitle(),
+        )  # fmt: skip
+
+    def _saved(self, result: object) -> None:
+        self.saving = False
+        self.ok_button.setEnabled(True)
+        self.result_value = result
+        self.show_errors({})
+        self.mark_clean()
+        self.saved.emit(result)
+        if self.close_on_save:
+            self.remember_geometry()
+            super().accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.saving = False
+        self.ok_button.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self.show_errors(error.errors)
+        elif isinstance(error, UserError):
+            self.show_errors({"": str(error)})
+        else:  # a bug or the store failing: say so, keep the dialog and what was typed
+            show_error(self, self.windowTitle(), error)
+
+    def accept(self) -> None:
+        self.save()
+
+    # --- closing --------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        if self.saving:
+            return
+        if self.is_dirty():
+            box = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self,
+                "未保存的修改",
+                f"{self.record_label}有未保存的修改。要保存吗？",
+                box.Save | box.Discard | box.Cancel,
+                box.Save,
+            )
+            if answer == box.Cancel:
+                return
+            if answer == box.Save:
+                self.save()
+                return
+        self.remember_geometry()
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self.isVisible() and (self.saving or self.is_dirty()):
+            event.ignore()
+            self.reject()
+            return
+        super().closeEvent(event)
+
+    def remember_geometry(self) -> None:
+        if self._layout_memory is not None:
+            self._layout_memory.save_geometry(self.objectName(), self)
+
+    def showEvent(self, event) -> None:
+        first_show = self._initial is None
+        if first_show:
+            if self._layout_memory is not None:
+                self._layout_memory.restore_geometry(self.objectName(), self)
+            self.mark_clean()
+        super().showEvent(event)
+        if first_show:
+            fit_to_screen(self)
+            self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        for widget in self.content.findChildren(QWidget):
+            if (
+                isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit | QComboBox)
+                and widget.isEnabled()
+                and widget.isVisibleTo(self)
+                and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+                and not (isinstance(widget, QLineEdit) and widget.isReadOnly())
+                and not isinstance(widget.parentWidget(), QComboBox | QAbstractSpinBox)
+            ):
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return

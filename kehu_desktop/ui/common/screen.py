@@ -1,0 +1,37 @@
+"""Keeping windows within the screen they are on: a 1366×768 laptop, or 1920×1080 at 150 %
+(1280×720 logical pixels), minus the task bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+# Below this available height the main window starts maximized.
+SMALL_SCREEN_HEIGHT = 800
+
+
+def available_geometry(widget: QWidget) -> QRect:
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+def fit_to_screen(widget: QWidget) -> None:
+    """Shrink ``widget`` (frame included) to the available screen and move it fully onto it."""
+    area = available_geometry(widget)
+    frame = widget.frameGeometry()
+    extra_w = max(frame.width() - widget.width(), 0)
+    extra_h = max(frame.height() - widget.height(), 0)
+    width = min(widget.width(), area.width() - extra_w)
+    height = min(widget.height(), area.height() - extra_h)
+    if (width, height) != (widget.width(), widget.height()):
+        widget.resize(width, height)
+    frame = widget.frameGeometry()
+    x = min(max(frame.x(), area.left()), area.right() - frame.width() + 1)
+    y = min(max(frame.y(), area.top()), area.bottom() - frame.height() + 1)
+    if (x, y) != (frame.x(), frame.y()):
+        widget.move(x, y)
+
+
+def is_small_screen(widget: QWidget) -> bool:
+    return available_geometry(widget).height() < SMALL_SCREEN_HEIGHT

@@ -1,0 +1,131 @@
+"""The editing-dialog base and the one customer picker."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit
+
+from kehu_desktop.services.common.errors import ValidationError
+from kehu_desktop.ui.common import edit_dialog
+from kehu_desktop.ui.common.customer_picker import CustomerPicker
+from kehu_desktop.ui.common.edit_dialog import ERROR_STYLE, EditDialog
+from kehu_desktop.ui.common.operations import Operations
+from tests.helpers.customers import make_customer
+
+
+class NoteDialog(EditDialog):
+    record_label = "备注"
+    changes = ("customers",)
+
+    def __init__(self, ops, refuse=False):
+        super().__init__(ops, None, "备注")
+        self.title = self.add_field("标题", QLineEdit(), "title")
+        self.text = self.add_field("内容", QPlainTextEdit(), "text")
+        self.refuse = refuse
+        self.submitted = []
+
+    def submit(self, session):
+        if self.refuse:
+            raise ValidationError({"title": "请填写标题。"})
+        self.submitted.append(self.title.text())
+        return 7
+
+
+@pytest.fixture
+def ops(context):
+    return Operations(context)
+
+
+def show(qtbot, dialog):
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def answer(monkeypatch, button):
+    asked = []
+
+    def question(*args, **_kwargs):
+        asked.append(args)
+        return button
+
+    monkeypatch.setattr(edit_dialog.QMessageBox, "question", question)
+    return asked
+
+
+def test_focus_starts_in_the_first_field(qtbot, ops):
+    dialog = show(qtbot, NoteDialog(ops))
+    qtbot.waitUntil(dialog.title.hasFocus)
+    assert dialog.objectName() == "NoteDialog"
+
+
+def test_esc_on_an_untouched_dialog_closes_without_asking(qtbot, ops, monkeypatch):
+    asked = answer(monkeypatch, QMessageBox.StandardButton.Cancel)
+    dialog = show(qtbot, NoteDialog(ops))
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and asked == []
+
+
+@pytest.mark.parametrize("how", ["esc", "close", "cancel"])
+def test_typed_text_is_never_dropped_without_asking(qtbot, ops, monkeypatch, how):
+    asked = answer(monkeypatch, QMessageBox.StandardButton.Cancel)
+    dialog = show(qtbot, NoteDialog(ops))
+    dialog.text.setPlainText("客户说包装破损")  # keyClicks types ASCII only
+    if how == "esc":
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    elif how == "close":
+        dialog.close()
+    else:
+        dialog.buttons.rejected.emit()
+    assert len(asked) == 1
+    assert dialog.isVisible() and dialog.text.toPlainText() == "客户说包装破损"
+    dialog.mark_clean()
+
+
+def test_discard_closes_and_save_saves(qtbot, ops, monkeypatch):
+    answer(monkeypatch, QMessageBox.StandardButton.Discard)
+    dialog = show(qtbot, NoteDialog(ops))
+    dialog.title.setText("放弃")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.submitted == []
+
+    answer(monkeypatch, QMessageBox.StandardButton.Save)
+    dialog = show(qtbot, NoteDialog(ops))
+    dialog.title.setText("保存我")
+    with qtbot.waitSignal(dialog.saved) as saved:
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert saved.args == [7] and dialog.submitted == ["保存我"]
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_refused_field_is_marked_and_cleared_when_edited(qtbot, ops):
+    dialog = show(qtbot, NoteDialog(ops, refuse=True))
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible())
+    assert "请填写标题" in dialog.error_label.text()
+    assert dialog.title.styleSheet() == ERROR_STYLE
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.title, "ok")
+    assert dialog.title.styleSheet() == ""
+    assert not dialog.error_label.isVisible()
+    dialog.mark_clean()  # let the test's teardown close it without asking
+
+
+def test_picker_chooses_nothing_until_asked(qtbot, ops, context):
+    make_customer(context, "北京华达电子有限公司", phone="010-62345678")
+    make_customer(context, "上海明辉机械有限公司")
+    picker = CustomerPicker(ops)
+    qtbot.addWidget(picker)
+    picker.show()
+    assert picker.value() is None
+    with qtbot.waitSignal(picker.matches_shown) as shown:
+        qtbot.keyClicks(picker.search, "bjhd")
+    assert shown.args == [1]
+    assert picker.choice.currentText().endswith("北京华达电子有限公司")
+    with qtbot.waitSignal(picker.matches_shown):
+        picker.search.clear()
+    assert picker.value() is not None  # the chosen customer stays chosen
+    picker.set_value(None)
+    assert picker.value() is None
