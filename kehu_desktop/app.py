@@ -22,7 +22,7 @@ from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_dat
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
 from kehu_desktop.ui.common.fonts import install_chinese_font
-from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
 from kehu_desktop.ui.common.wheel_guard import install_wheel_guard
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from kehu_desktop.ui.main_window import MainWindow
 
 DEFAULT_TEST_PASSWORD = "admin"
-RECENT_USERS_KEY = "sign_in/recent_usernames"
+RECENT_USERNAMES = PcSetting("sign_in/recent_usernames", [], "最近在本机登录的登录名，最新在前")
 MAX_RECENT_USERS = 10
 
 
@@ -86,6 +86,8 @@ class StoreOpening:
     def __init__(self, data_dir: Path, url: str | None) -> None:
         self._data_dir, self._url = data_dir, url
         self._future: Future | None = None
+        # Whether the operator who just signed in must replace a default password.
+        self.must_change_password = False
 
     def start(self) -> None:
         if self._future is None:
@@ -101,10 +103,8 @@ class StoreOpening:
             raise UserError(f"无法打开或升级数据库：{error}") from error
 
     def sign_in(self, username: str, password: str) -> Operator:
-        from kehu_desktop.services.common import operators
-
-        with self.database().session() as session:
-            return operators.sign_in(session, username, password)
+        operator, self.must_change_password = sign_in(self.database(), username, password)
+        return operator
 
     def create_first_admin(self, username: str, name: str, password: str, confirm: str) -> Operator:
         from kehu_desktop.services.common import operators
@@ -112,45 +112,107 @@ class StoreOpening:
         with self.database().session() as session:
             return operators.create_first_admin(session, username, name, password, confirm)
 
-    def usernames(self) -> list[str] | None:
-        """The active staff's login names, or None if the store has no operator yet."""
+    def has_staff(self) -> bool:
         from kehu_desktop.services.common import operators
 
         with self.database().reader() as session:
-            if not operators.has_staff(session):
-                return None
-            return [row.username for row in operators.list_staff(session)]
+            return operators.has_staff(session)
+
+
+def sign_in(database: Database, username: str, password: str) -> tuple[Operator, bool]:
+    """The operator and whether their password must be changed now; a refusal raises UserError
+    after the failed attempt has been counted and audited (committed)."""
+    from kehu_desktop.services.common import operators
+
+    with database.session() as session:
+        outcome = operators.attempt_sign_in(session, username, password)
+    if outcome.operator is None:
+        raise UserError(outcome.refusal)
+    return outcome.operator, outcome.must_change_password
+
+
+def remember_username(layout: LayoutMemory, username: str) -> None:
+    recent = layout.get(RECENT_USERNAMES)
+    layout.put(
+        RECENT_USERNAMES, [username, *(u for u in recent if u != username)][:MAX_RECENT_USERS]
+    )
 
 
 def _ask_operator(
     opening: StoreOpening, layout: LayoutMemory, first_start: bool
 ) -> Operator | None:
-    recent = [str(u) for u in (layout.value(RECENT_USERS_KEY) or [])]
+    recent = layout.get(RECENT_USERNAMES)
     if not first_start and not recent:
-        # Nobody has signed in on this PC yet: the store itself says who may.
+        # Nobody has signed in on this PC yet: is there anyone at all? (Names are not offered:
+        # the list shows only the names used on this PC.)
         try:
-            known = opening.usernames()
+            first_start = not opening.has_staff()
         except UserError:
-            known = []
-        first_start, recent = known is None, known or []
+            pass
     if first_start:
-        dialog = FirstAdminDialog(opening.create_first_admin)
+        dialog: SignInDialog | FirstAdminDialog = FirstAdminDialog(opening.create_first_admin)
     else:
         dialog = SignInDialog(recent, opening.sign_in)
     QTimer.singleShot(0, opening.start)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.operator is None:
         return None
     operator = dialog.operator
-    remembered = [operator.username] + [u for u in recent if u != operator.username]
-    layout.set_value(RECENT_USERS_KEY, remembered[:MAX_RECENT_USERS])
+    if not first_start and opening.must_change_password:
+        if not _change_default_password(opening.database(), operator):
+            return None
+    remember_username(layout, operator.username)
     return operator
+
+
+def _change_default_password(database: Database, operator: Operator, parent=None) -> bool:
+    """The first sign-in with a default password: a new one, or no sign-in."""
+    from kehu_desktop.services.common.context import DeskContext
+    from kehu_desktop.ui.admin.password_dialog import ChangePasswordDialog
+    from kehu_desktop.ui.common.operations import Operations
+
+    dialog = ChangePasswordDialog(Operations(DeskContext(database, operator)), True, parent)
+    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 def _main_window(database: Database, operator: Operator, data_dir: Path) -> MainWindow:
     from kehu_desktop.services.common.context import DeskContext
     from kehu_desktop.ui.main_window import MainWindow
 
-    return MainWindow(DeskContext(database, operator), LayoutMemory(data_dir))
+    window = MainWindow(DeskContext(database, operator), LayoutMemory(data_dir))
+    window.switch_user_requested.connect(lambda: _switch_user(window, database, data_dir))
+    _windows.add(window)
+    window.destroyed.connect(lambda _o=None: _windows.discard(window))
+    return window
+
+
+# Main windows alive (a switch of user opens a new one before the old one closes).
+_windows: set[MainWindow] = set()
+
+
+def _switch_user(window: MainWindow, database: Database, data_dir: Path) -> None:
+    """切换用户: someone signs in over the open window, which is replaced by theirs."""
+    layout = LayoutMemory(data_dir)
+    pending = {"must_change": False}
+
+    def sign_in_here(username: str, password: str) -> Operator:
+        operator, pending["must_change"] = sign_in(database, username, password)
+        return operator
+
+    dialog = SignInDialog(layout.get(RECENT_USERNAMES), sign_in_here, window)
+
+    def signed_in() -> None:
+        operator = dialog.operator
+        if operator is None:
+            return
+        if pending["must_change"] and not _change_default_password(database, operator, window):
+            return
+        remember_username(layout, operator.username)
+        successor = _main_window(database, operator, data_dir)
+        successor.show()
+        window.close()  # the store stays open for the successor
+
+    dialog.accepted.connect(signed_in)
+    dialog.open()
 
 
 def create_main_window(
@@ -167,7 +229,9 @@ def create_main_window(
     database = _open_store(Path(data_dir), db_url)
     with database.session() as session:
         if not operators.has_staff(session):
-            operators.create_first_admin(session, "admin", "系统管理员", DEFAULT_TEST_PASSWORD)
+            operators.create_first_admin(
+                session, "admin", "系统管理员", DEFAULT_TEST_PASSWORD, default_password=True
+            )
         if username is None:
             operator = operators.first_admin(session)
         else:

@@ -43,8 +43,10 @@ def _init(database: Database, args: argparse.Namespace) -> int:
 def _demo(database: Database, args: argparse.Namespace) -> int:
     with database.session() as session:
         if not operators.has_staff(session):
-            operators.create_first_admin(session, "admin", "系统管理员", "admin")
-            print("已创建管理员 admin（密码 admin），请登录后修改密码。")
+            operators.create_first_admin(
+                session, "admin", "系统管理员", "admin", default_password=True
+            )
+            print("已创建管理员 admin（初始密码 admin），首次登录时须修改密码。")
         database.operator_id = operators.first_admin(session).id
 
     def report(done: int, total: int) -> None:
@@ -53,7 +55,7 @@ def _demo(database: Database, args: argparse.Namespace) -> int:
     summary = loader.load_demo(database, args.customers, report)
     print(file=sys.stderr)
     print(f"已载入演示数据：{summary.describe()}")
-    print(f"演示操作员密码均为 {loader.DEMO_PASSWORD}")
+    print(f"演示操作员的初始密码均为 {loader.DEMO_PASSWORD}，首次登录时须修改。")
     return 0
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 import os
 
 from kehu_desktop.cli import main
-from kehu_desktop.services.common import operators
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.common.database import open_database
+from tests.helpers.operators import sign_in
 
 
 def test_init_creates_the_store_and_the_administrator(tmp_path, capsys):
     folder = tmp_path / "new"
-    assert main(["--data-dir", str(folder), "init", "--admin-password", "secret"]) == 0
+    assert main(["--data-dir", str(folder), "init", "--admin-password", "secret-pw1"]) == 0
     assert (folder / DB_FILE_NAME).exists()
     database = open_database(folder)
     with database.session() as session:
-        assert operators.sign_in(session, "admin", "secret").is_admin
+        assert sign_in(session, "admin", "secret-pw1").is_admin
     assert main(["--data-dir", str(folder), "init", "--admin-password", "x"]) == 0
     assert "已有操作员" in capsys.readouterr().out
 
@@ -51,16 +51,14 @@ def test_data_folder_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("KEHU_DATA_DIR", str(tmp_path / "env"))
     assert resolve_data_dir() == tmp_path / "env"
     assert resolve_data_dir(tmp_path / "arg") == tmp_path / "arg"  # --data-dir wins
-    assert main(["init", "--admin-password", "secret"]) == 0
+    assert main(["init", "--admin-password", "secret-pw1"]) == 0
     assert os.path.exists(tmp_path / "env" / DB_FILE_NAME)
 
 
 def test_database_url_selects_another_store(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
-    assert (
-        main(["--data-dir", str(tmp_path / "d"), "--db", url, "init", "--admin-password", "pw12"])
-        == 0
-    )
+    folder = str(tmp_path / "d")
+    assert main(["--data-dir", folder, "--db", url, "init", "--admin-password", "pw12-long"]) == 0
     assert (tmp_path / "elsewhere.db").exists()
     assert "elsewhere.db" in capsys.readouterr().out
 

@@ -235,8 +235,8 @@ def test_only_administrators_see_the_audit_log(qtbot, data_dir, monkeypatch):
 
     database = open_database(data_dir)
     with database.session() as session:
-        operators.create_first_admin(session, "admin", "管理员", "secret")
-        operators.create_staff(session, "zhangli", "张丽", Role.AGENT, "secret")
+        operators.create_first_admin(session, "admin", "管理员", "secret-pw1")
+        operators.create_staff(session, "zhangli", "张丽", Role.AGENT, "secret-pw1")
     window = create_main_window(data_dir, username="zhangli")
     qtbot.addWidget(window)
     warned = []
@@ -268,7 +268,7 @@ def test_a_file_owned_by_someone_who_left_keeps_its_owner(qtbot, main_window):
 
     context = _context(main_window)
     with context.session() as session:
-        leaver = operators.create_staff(session, "zhangli", "张丽", Role.AGENT, "secret")
+        leaver = operators.create_staff(session, "zhangli", "张丽", Role.AGENT, "secret-pw1")
     customer_id = make_customer(context, "甲公司", owner_id=str(leaver.id))
     with context.session() as session:
         operators.update_staff(session, context.operator, leaver.id, name="张丽", role=Role.AGENT,

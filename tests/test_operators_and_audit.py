@@ -12,24 +12,25 @@ from kehu_desktop.services.common.errors import PermissionDenied, UserError, Val
 from kehu_desktop.services.customers import customer_files
 from tests.conftest import ADMIN_PASSWORD
 from tests.helpers.customers import make_customer
+from tests.helpers.operators import sign_in
 
 
 def test_first_start_creates_the_administrator_once(database):
     with database.session() as session:
         assert not operators.has_staff(session)
-        admin = operators.create_first_admin(session, "boss", "老板", "secret", "secret")
+        admin = operators.create_first_admin(session, "boss", "老板", "secret-pw1", "secret-pw1")
     assert admin.role == Role.ADMIN
     with database.session() as session, pytest.raises(UserError):
-        operators.create_first_admin(session, "other", "别人", "secret")
+        operators.create_first_admin(session, "other", "别人", "secret-pw1")
 
 
 def test_sign_in_checks_the_password_and_stores_only_a_hash(database, admin):
     with database.session() as session:
-        assert operators.sign_in(session, "ADMIN", ADMIN_PASSWORD) == admin
+        assert sign_in(session, "ADMIN", ADMIN_PASSWORD) == admin
         with pytest.raises(UserError, match="登录名或密码不正确"):
-            operators.sign_in(session, "admin", "wrong")
+            sign_in(session, "admin", "wrong")
         with pytest.raises(UserError):
-            operators.sign_in(session, "nobody", ADMIN_PASSWORD)
+            sign_in(session, "nobody", ADMIN_PASSWORD)
         stored = session.get(Staff, admin.id).password_hash
     assert stored.startswith("$argon2") and ADMIN_PASSWORD not in stored
 
@@ -39,25 +40,85 @@ def test_inactive_staff_cannot_sign_in(database, admin, agent):
         operators.update_staff(session, admin, agent.id, name="张丽", role=Role.AGENT,
                                department="客服部", phone="", active=False)  # fmt: skip
         with pytest.raises(UserError):
-            operators.sign_in(session, "zhangli", "agent-pass")
+            sign_in(session, "zhangli", "agent-pass")
 
 
 def test_password_rules(database, admin):
     with database.session() as session:
-        with pytest.raises(ValidationError, match="至少"):
-            operators.create_staff(session, "x", "某人", Role.AGENT, "12")
+        with pytest.raises(ValidationError, match="至少 8 位"):
+            operators.create_staff(session, "x", "某人", Role.AGENT, "1234567")
+        with pytest.raises(ValidationError, match="空格"):
+            operators.create_staff(session, "x", "某人", Role.AGENT, " " * 10)
         with pytest.raises(ValidationError, match="不一致"):
-            operators.create_staff(session, "x", "某人", Role.AGENT, "1234", confirm="1235")
+            operators.create_staff(session, "x", "某人", Role.AGENT, "12345678", confirm="1235678")
         with pytest.raises(ValidationError, match="已被使用"):
-            operators.create_staff(session, "Admin", "某人", Role.AGENT, "1234")
+            operators.create_staff(session, "Admin", "某人", Role.AGENT, "12345678")
 
 
-def test_only_administrators_manage_staff(database, agent):
+def test_only_administrators_reset_passwords_and_the_owner_changes_it_next(database, admin, agent):
     with database.session() as session, pytest.raises(PermissionDenied):
-        operators.set_password(session, agent, agent.id - 1, "newpass")
+        operators.set_password(session, agent, admin.id, "new-pass-1")
     with database.session() as session:
-        operators.set_password(session, agent, agent.id, "newpass")  # their own: allowed
-        assert operators.sign_in(session, "zhangli", "newpass") == agent
+        operators.set_password(session, admin, agent.id, "reset-pass-1")
+    with database.session() as session:
+        outcome = operators.attempt_sign_in(session, "zhangli", "reset-pass-1")
+    assert outcome.operator == agent and outcome.must_change_password
+
+
+def test_changing_ones_own_password(database, agent):
+    with database.session() as session, pytest.raises(ValidationError, match="当前密码不正确"):
+        operators.change_own_password(session, agent, "wrong", "new-pass-1", "new-pass-1")
+    with database.session() as session, pytest.raises(ValidationError, match="不能与当前密码相同"):
+        operators.change_own_password(session, agent, "agent-pass", "agent-pass", "agent-pass")
+    with database.session() as session:
+        operators.change_own_password(session, agent, "agent-pass", "new-pass-1", "new-pass-1")
+    with database.session() as session:
+        assert sign_in(session, "zhangli", "new-pass-1") == agent
+        with pytest.raises(UserError):
+            sign_in(session, "zhangli", "agent-pass")
+
+
+def test_default_passwords_must_be_changed_at_first_sign_in(database, admin):
+    with database.session() as session:
+        operators.create_staff(
+            session, "demo1", "演示", Role.AGENT, "123456", default_password=True
+        )
+    with database.session() as session:
+        outcome = operators.attempt_sign_in(session, "demo1", "123456")
+        assert outcome.operator is not None and outcome.must_change_password
+        operators.change_own_password(
+            session, outcome.operator, "123456", "my-own-pass", "my-own-pass"
+        )
+    with database.session() as session:
+        assert not operators.attempt_sign_in(session, "demo1", "my-own-pass").must_change_password
+
+
+def test_five_failures_make_sign_in_wait_and_are_recorded(database, agent):
+    from datetime import datetime, timedelta
+
+    now = datetime(2026, 12, 1, 9, 0, 0)
+    for _attempt in range(5):
+        with database.session() as session:
+            outcome = operators.attempt_sign_in(session, "zhangli", "wrong", now)
+        assert outcome.operator is None
+    assert "30 秒" in outcome.refusal
+    with database.session() as session:  # the right password waits too
+        outcome = operators.attempt_sign_in(session, "zhangli", "agent-pass", now)
+    assert outcome.operator is None and "后再试" in outcome.refusal
+    later = now + timedelta(seconds=31)
+    with database.session() as session:  # one more failure: a longer wait
+        outcome = operators.attempt_sign_in(session, "zhangli", "wrong", later)
+    assert "60 秒" in outcome.refusal
+    with database.session() as session:
+        outcome = operators.attempt_sign_in(
+            session, "zhangli", "agent-pass", later + timedelta(seconds=61)
+        )
+    assert outcome.operator == agent
+    with database.reader() as session:
+        entries = audit.recent_entries(session, operators.first_admin(session))
+    failures = [e for e in entries if e.action == "登录失败" and e.record_id == agent.id]
+    assert len(failures) == 7
+    assert any(e.action == "登录" and e.record_id == agent.id for e in entries)
 
 
 def test_every_change_is_audited_with_old_and_new_values(context, database, agent):

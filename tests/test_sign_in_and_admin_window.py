@@ -11,6 +11,7 @@ from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
 from kehu_desktop.ui.admin.staff_dialog import StaffDialog
 from kehu_desktop.ui.common.fonts import BUNDLED_FONT, install_chinese_font
 from tests.conftest import ADMIN_PASSWORD
+from tests.helpers import operators as signing
 from tests.helpers.customers import make_customer
 
 
@@ -22,11 +23,11 @@ def test_first_start_asks_for_the_administrator(qtbot, database):
     dialog = FirstAdminDialog(create)
     qtbot.addWidget(dialog)
     dialog.name.setText("刘经理")
-    dialog.password.setText("secret")
+    dialog.password.setText("secret-pw1")
     dialog.confirm.setText("other")
     dialog.accept()
     assert "不一致" in dialog.message.text() and dialog.operator is None
-    dialog.confirm.setText("secret")
+    dialog.confirm.setText("secret-pw1")
     dialog.accept()
     assert dialog.operator.is_admin and dialog.operator.name == "刘经理"
 
@@ -34,14 +35,14 @@ def test_first_start_asks_for_the_administrator(qtbot, database):
 def test_sign_in_dialog(qtbot, database, admin):
     def sign_in(username, password):
         with database.session() as session:
-            return operators.sign_in(session, username, password)
+            return signing.sign_in(session, username, password)
 
     dialog = SignInDialog(["admin"], sign_in)
     qtbot.addWidget(dialog)
     assert dialog.username.currentText() == "admin"
     dialog.password.setText("wrong")
     dialog.accept()
-    assert dialog.message.text() == "登录名或密码不正确。"
+    assert dialog.message.text().startswith("登录名或密码不正确。")
     dialog.password.setText(ADMIN_PASSWORD)
     dialog.accept()
     assert dialog.operator == admin
@@ -109,26 +110,38 @@ def test_app_start_creates_the_administrator_then_asks_to_sign_in(qtbot, tmp_pat
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, FirstAdminDialog)
         dialog.name.setText("刘经理")
-        dialog.password.setText("secret")
-        dialog.confirm.setText("secret")
+        dialog.password.setText("secret-pw1")
+        dialog.confirm.setText("secret-pw1")
         dialog.accept()
 
     QTimer.singleShot(0, first_admin)
     assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
     assert (tmp_path / "store" / "kehu.sqlite3").exists()
 
+    proposed = []
+
     def sign_in():
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, SignInDialog)
-        dialog.password.setText("secret")
+        names = [dialog.username.itemText(i) for i in range(dialog.username.count())]
+        proposed.append((names, dialog.username.currentText()))
+        if not dialog.username.currentText():
+            dialog.username.setEditText("admin")
+        dialog.password.setText("secret-pw1")
         dialog.accept()
 
+    # After a restart the remembered login name is proposed whole (not "a", "d", "m" …).
     QTimer.singleShot(0, sign_in)
     assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
+    assert proposed[-1] == (["admin"], "admin")
     (tmp_path / "store" / "ui-layout.ini").unlink()  # a PC where nobody signed in yet
     QTimer.singleShot(0, sign_in)
     assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
-    assert shown == ["客户管家 — 刘经理（管理员）"] * 3
+    assert proposed[-1] == ([], "")  # no one's login name is offered on a new PC
+    QTimer.singleShot(0, sign_in)
+    assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
+    assert proposed[-1] == (["admin"], "admin")
+    assert shown == ["客户管家 — 刘经理（管理员）"] * 4
 
 
 def test_administrator_adds_an_operator_who_can_then_sign_in(qtbot, context):
@@ -142,8 +155,8 @@ def test_administrator_adds_an_operator_who_can_then_sign_in(qtbot, context):
         editor.username.setText("lina")
         editor.name.setText("李娜")
         editor.role.setCurrentText("主管")
-        editor.password.setText("secret")
-        editor.confirm.setText("secret")
+        editor.password.setText("secret-pw1")
+        editor.confirm.setText("secret-pw1")
         editor.accept()
 
     QTimer.singleShot(0, fill_editor)
@@ -151,4 +164,4 @@ def test_administrator_adds_an_operator_who_can_then_sign_in(qtbot, context):
     names = [dialog.model.index(r, 1).data() for r in range(dialog.model.rowCount())]
     assert names == ["系统管理员", "李娜"]
     with context.database.session() as session:
-        assert operators.sign_in(session, "lina", "secret").is_supervisor
+        assert signing.sign_in(session, "lina", "secret-pw1").is_supervisor

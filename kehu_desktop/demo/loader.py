@@ -150,7 +150,9 @@ def _ensure_staff(session: Session) -> list[int]:
     for username, name, role in STAFF:
         existing = session.scalar(select(Staff.id).where(Staff.username == username))
         if existing is None:
-            existing = operators.create_staff(session, username, name, role, DEMO_PASSWORD).id
+            existing = operators.create_staff(
+                session, username, name, role, DEMO_PASSWORD, default_password=True
+            ).id
         ids.append(existing)
     return ids
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import String
@@ -27,6 +28,11 @@ class Staff(Tracked, Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # Sign-in protection: failures in a row, and until when sign-in waits after too many.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    # A default password (first run, demo staff) must be replaced at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     def __repr__(self) -> str:
         return f"Staff({self.username!r}, {self.role})"

@@ -53,6 +53,8 @@ class VisitPlan(Tracked, Base):
     status: Mapped[str] = mapped_column(String(4), default="计划")
     missed_reason: Mapped[str] = mapped_column(String(200), default="")
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    # Plans made together by 按频率生成计划 share a batch, so the batch can be undone.
+    batch: Mapped[str | None] = mapped_column(String(32), index=True)
 
     customer = relationship("Customer")
     staff = relationship("Staff", foreign_keys=[staff_id])

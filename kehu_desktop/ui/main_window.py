@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressDialog, QTabWidget
 
@@ -13,10 +13,13 @@ from kehu_desktop.demo import loader
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.ui.admin.audit_dialog import AuditDialog
+from kehu_desktop.ui.admin.lock_dialog import LockDialog
+from kehu_desktop.ui.admin.password_dialog import ChangePasswordDialog
 from kehu_desktop.ui.admin.staff_dialog import StaffDialog
 from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.complaints.complaint_settings_dialog import ComplaintSettingsDialog
 from kehu_desktop.ui.complaints.complaints_tab import ComplaintsTab
 from kehu_desktop.ui.customers.customers_tab import CustomersTab
@@ -32,10 +35,16 @@ if TYPE_CHECKING:
 
 
 class MainWindow(QMainWindow):
+    """Signals: ``switch_user_requested()`` — 切换用户 was chosen; the app signs someone in
+    and replaces this window with theirs."""
+
+    switch_user_requested = Signal()
+
     def __init__(self, context: DeskContext, layout: LayoutMemory) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self._context = context
+        self.ops = Operations(context)
         self._layout_memory = layout
         self.setWindowTitle(f"客户管家 — {context.operator.name}（{context.operator.role}）")
 
@@ -118,6 +127,12 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         file_menu.addSeparator()
         self._action(file_menu, "备份数据库(&B)", self.backup, None, "actionBackup")
+        file_menu.addSeparator()
+        self._action(file_menu, "修改密码(&W)…", self.change_password, None, "actionChangePassword")
+        self._action(file_menu, "锁定(&L)", self.lock, "Ctrl+L", "actionLock")
+        self._action(
+            file_menu, "切换用户(&U)…", self.switch_user_requested.emit, None, "actionSwitchUser"
+        )
         file_menu.addSeparator()
         self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit, "actionQuit")
         edit_menu = bar.addMenu("编辑(&E)")
@@ -291,7 +306,8 @@ class MainWindow(QMainWindow):
             self,
             "载入演示数据",
             f"将新增 {loader.DEFAULT_CUSTOMERS} 位演示客户及其拜访、投诉和大客户记录，"
-            f"并新建 {len(loader.STAFF)} 个演示操作员（密码均为 {loader.DEMO_PASSWORD}）。\n"
+            f"并新建 {len(loader.STAFF)} 个演示操作员"
+            f"（初始密码均为 {loader.DEMO_PASSWORD}，首次登录时须修改）。\n"
             "演示数据用于试用，请不要载入正式使用的数据库。要继续吗？",
         )
         if answer != QMessageBox.StandardButton.Yes:
@@ -341,6 +357,25 @@ class MainWindow(QMainWindow):
             f"客户管家 {__version__}\n小型企业客服部的客户档案、拜访、投诉与大客户管理。\n"
             f"数据：{self._context.database.location}",
         )
+
+    def change_password(self) -> ChangePasswordDialog:
+        dialog = ChangePasswordDialog(self.ops, parent=self)
+        dialog.open()
+        return dialog
+
+    def lock(self) -> LockDialog:
+        """锁定: the desks are hidden until the operator's password is typed again."""
+        self.centralWidget().hide()
+        dialog = LockDialog(self.ops, self)
+
+        def unlocked() -> None:
+            self.centralWidget().show()
+            if dialog.switch_requested:
+                self.switch_user_requested.emit()
+
+        dialog.accepted.connect(unlocked)
+        dialog.open()
+        return dialog
 
     def closeEvent(self, event) -> None:
         self._layout_memory.save_geometry("main_window", self)

@@ -20,7 +20,16 @@ if TYPE_CHECKING:
     from kehu_desktop.services.common.operators import Operator
 
 OPERATOR_KEY = "operator_id"
-_SKIPPED_COLUMNS = {"created_at", "updated_at", "created_by_id", "updated_by_id", "search_text"}
+# Bookkeeping, not a change anyone made: sign-in counters are audited as sign-in events.
+_SKIPPED_COLUMNS = {
+    "created_at",
+    "updated_at",
+    "created_by_id",
+    "updated_by_id",
+    "search_text",
+    "failed_sign_ins",
+    "locked_until",
+}
 
 
 def _plain(value: object) -> object:
@@ -77,6 +86,32 @@ def _record(session: Session, _context: object) -> None:
             )
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
+
+
+def record_event(
+    session: Session,
+    staff_id: int | None,
+    action: str,
+    table_name: str,
+    record_id: int | None,
+    details: dict[str, object],
+) -> None:
+    """An event that is not a row change (a sign-in, a failed sign-in, a backup): who, what,
+    on which record, with ``details`` shown as ``key: value``."""
+    changes = {key: [None, _plain(value)] for key, value in details.items()}
+    session.execute(
+        insert(AuditEntry),
+        [
+            {
+                "at": datetime.now(),
+                "staff_id": staff_id,
+                "action": action,
+                "table_name": table_name,
+                "record_id": record_id,
+                "changes": json.dumps(changes, ensure_ascii=False),
+            }
+        ],
+    )
 
 
 def _changes(obj: object, action: str) -> dict[str, list[object]]:

@@ -1,8 +1,15 @@
-"""Operators: staff who sign in, their roles and passwords (argon2)."""
+"""Operators: staff who sign in, their roles and passwords (argon2).
+
+Signing in is guarded: after ``MAX_FAILED_SIGN_INS`` wrong passwords in a row, sign-in for that
+login waits (30 s, doubling with each further failure); every sign-in and every failed attempt
+is written to the audit log for the administrator. A default password (the first run's, demo
+staff's, or one an administrator reset) must be replaced at the next sign-in.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -10,10 +17,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Role, Staff
+from kehu_desktop.services.common import audit
 from kehu_desktop.services.common.errors import PermissionDenied, UserError, ValidationError
 
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 4
+MIN_PASSWORD_LENGTH = 8
+MAX_FAILED_SIGN_INS = 5
+FIRST_WAIT = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(minutes=30)
+WRONG_PASSWORD = "登录名或密码不正确。"
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,10 @@ def has_staff(session: Session) -> bool:
     return bool(session.scalar(select(func.count(Staff.id))))
 
 
-def _check_password(password: str, confirm: str | None) -> None:
+def check_password(password: str, confirm: str | None = None) -> None:
+    """A password of at least ``MIN_PASSWORD_LENGTH`` characters, not only spaces."""
+    if not password.strip():
+        raise ValidationError({"password": "密码不能为空，也不能只有空格。"})
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError({"password": f"密码至少 {MIN_PASSWORD_LENGTH} 位。"})
     if confirm is not None and password != confirm:
@@ -79,7 +94,10 @@ def create_staff(
     confirm: str | None = None,
     department: str = "客服部",
     phone: str = "",
+    default_password: bool = False,
 ) -> Operator:
+    """A new operator. ``default_password``: a password handed out (demo staff, a test store),
+    exempt from the length rule but to be replaced at the first sign-in."""
     username, name = username.strip(), name.strip()
     errors = {}
     if not username:
@@ -90,7 +108,8 @@ def create_staff(
         errors["name"] = "请填写姓名。"
     if errors:
         raise ValidationError(errors)
-    _check_password(password, confirm)
+    if not default_password:
+        check_password(password, confirm)
     staff = Staff(
         username=username,
         name=name,
@@ -98,6 +117,7 @@ def create_staff(
         password_hash=_hasher.hash(password),
         department=department,
         phone=phone,
+        must_change_password=default_password,
     )
     session.add(staff)
     session.flush()
@@ -105,27 +125,74 @@ def create_staff(
 
 
 def create_first_admin(
-    session: Session, username: str, name: str, password: str, confirm: str | None = None
+    session: Session,
+    username: str,
+    name: str,
+    password: str,
+    confirm: str | None = None,
+    *,
+    default_password: bool = False,
 ) -> Operator:
     """The administrator made on the very first start; refused once any staff exists."""
     if has_staff(session):
         raise UserError("已存在操作员，不能再创建初始管理员。")
-    return create_staff(session, username, name, Role.ADMIN, password, confirm=confirm)
+    return create_staff(
+        session, username, name, Role.ADMIN, password, confirm=confirm,
+        default_password=default_password,
+    )  # fmt: skip
 
 
-def sign_in(session: Session, username: str, password: str) -> Operator:
-    staff = session.scalar(
-        select(Staff).where(func.lower(Staff.username) == username.strip().lower())
-    )
+@dataclass(frozen=True)
+class SignIn:
+    """What a sign-in attempt came to: the operator, or why not (in Chinese)."""
+
+    operator: Operator | None
+    refusal: str = ""
+    must_change_password: bool = False
+
+
+def _wait_text(wait: timedelta) -> str:
+    seconds = max(int(wait.total_seconds() + 0.999), 1)
+    return f"{seconds} 秒" if seconds < 120 else f"{(seconds + 59) // 60} 分钟"
+
+
+def attempt_sign_in(
+    session: Session, username: str, password: str, now: datetime | None = None
+) -> SignIn:
+    """Check a login name and password, counting failures. Never raises for a wrong password:
+    the caller commits the session (so the failure is counted and audited), then refuses."""
+    now = now or datetime.now()
+    login = username.strip()
+    staff = session.scalar(select(Staff).where(func.lower(Staff.username) == login.lower()))
+    if staff is None or not staff.active:
+        audit.record_event(session, None, "登录失败", "staff", None, {"登录名": login})
+        return SignIn(None, WRONG_PASSWORD)
+    if staff.locked_until is not None and now < staff.locked_until:
+        wait = _wait_text(staff.locked_until - now)
+        audit.record_event(session, staff.id, "登录失败", "staff", staff.id, {"原因": "等待中"})
+        return SignIn(None, f"密码连续输错次数过多，请 {wait}后再试。")
     try:
-        if staff is None or not staff.active:
-            raise VerificationError
         _hasher.verify(staff.password_hash, password)
     except (VerificationError, InvalidHashError):
-        raise UserError("登录名或密码不正确。") from None
+        staff.failed_sign_ins += 1
+        audit.record_event(
+            session, staff.id, "登录失败", "staff", staff.id, {"连续失败": staff.failed_sign_ins}
+        )
+        extra = staff.failed_sign_ins - MAX_FAILED_SIGN_INS
+        if extra >= 0:
+            wait = min(FIRST_WAIT * 2**extra, LONGEST_WAIT)
+            staff.locked_until = now + wait
+            return SignIn(
+                None, f"密码已连续输错 {staff.failed_sign_ins} 次，请 {_wait_text(wait)}后再试。"
+            )
+        left = MAX_FAILED_SIGN_INS - staff.failed_sign_ins
+        return SignIn(None, f"{WRONG_PASSWORD}再输错 {left} 次，登录将暂停。")
+    staff.failed_sign_ins = 0
+    staff.locked_until = None
     if _hasher.check_needs_rehash(staff.password_hash):
         staff.password_hash = _hasher.hash(password)
-    return _operator(staff)
+    audit.record_event(session, staff.id, "登录", "staff", staff.id, {})
+    return SignIn(_operator(staff), must_change_password=staff.must_change_password)
 
 
 def operator_by_id(session: Session, staff_id: int) -> Operator:
@@ -173,8 +240,34 @@ def update_staff(
 def set_password(
     session: Session, acting: Operator, staff_id: int, password: str, confirm: str | None = None
 ) -> None:
-    """Administrators reset anyone's password; everyone may change their own."""
-    if staff_id != acting.id:
-        acting.require_admin()
-    _check_password(password, confirm)
-    session.get_one(Staff, staff_id).password_hash = _hasher.hash(password)
+    """An administrator resets someone's password; its owner must replace it at the next
+    sign-in. (Changing one's own goes through ``change_own_password``.)"""
+    acting.require_admin()
+    check_password(password, confirm)
+    staff = session.get_one(Staff, staff_id)
+    staff.password_hash = _hasher.hash(password)
+    staff.must_change_password = staff_id != acting.id
+    staff.failed_sign_ins = 0
+    staff.locked_until = None
+
+
+def change_own_password(
+    session: Session, acting: Operator, current: str, password: str, confirm: str
+) -> None:
+    """修改密码: the current password first; the new one must differ from it."""
+    staff = session.get_one(Staff, acting.id)
+    try:
+        _hasher.verify(staff.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise ValidationError({"current": "当前密码不正确。"}) from None
+    check_password(password, confirm)
+    if password == current:
+        raise ValidationError({"password": "新密码不能与当前密码相同。"})
+    staff.password_hash = _hasher.hash(password)
+    staff.must_change_password = False
+
+
+def unlock_refusal(session: Session, operator: Operator, password: str) -> str:
+    """Empty when ``password`` is the operator's (to unlock a locked window), else why not;
+    counted and audited like a sign-in."""
+    return attempt_sign_in(session, operator.username, password).refusal

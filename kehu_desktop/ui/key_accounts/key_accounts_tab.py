@@ -30,7 +30,7 @@ from kehu_desktop.services.key_accounts import (
 )
 from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
-from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
 from kehu_desktop.ui.common.list_view import table_view
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.key_accounts.key_account_card import KeyAccountCardDialog, view_with_buttons
@@ -63,7 +63,7 @@ def _credit_detail(row: key_account_cards.KeyAccountRow) -> str:
     return "，".join(parts) + f"：{credit.describe()}"
 
 
-SPLITTER_KEY = "splitter/keyAccounts"
+SPLITTER_STATE = PcSetting("splitter/keyAccounts", QByteArray(), "大客户页上下两栏的比例")
 COLUMNS = (
     Column("客户编号", lambda r: r.code),
     Column("客户名称", lambda r: r.customer),
@@ -217,8 +217,8 @@ class KeyAccountsTab(QWidget):
         self.splitter.addWidget(lower)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        splitter_state = layout.value(SPLITTER_KEY)
-        if isinstance(splitter_state, QByteArray):
+        splitter_state = layout.get(SPLITTER_STATE)
+        if not splitter_state.isEmpty():
             self.splitter.restoreState(splitter_state)
         box = QVBoxLayout(self)
         box.addLayout(top)
@@ -377,4 +377,4 @@ class KeyAccountsTab(QWidget):
 
     def save_layout(self) -> None:
         self._layout_memory.save_header("keyAccountTable", self.table.horizontalHeader())
-        self._layout_memory.set_value(SPLITTER_KEY, self.splitter.saveState())
+        self._layout_memory.put(SPLITTER_STATE, self.splitter.saveState())

@@ -38,10 +38,13 @@ from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.common.settings import FIRM_NAME
 from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
-from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
 from kehu_desktop.ui.printing.print_preview import PdfPreview, print_with_dialog
 
 DEFAULT_PRINTER = "默认打印机"
+LAST_PAPER = PcSetting("print_dialog/paper", "", "上次选用的纸张")
+LAST_OVERLAY = PcSetting("print_dialog/overlay", False, "上次是否套打")
+LAST_PRINTER = PcSetting("print_dialog/printer", DEFAULT_PRINTER, "上次选用的打印机")
 
 
 def printer_names() -> list[str]:
@@ -180,11 +183,9 @@ class PrintDialog(QDialog):
 
         index = self.form_box.findData(form)
         self.form_box.setCurrentIndex(max(index, 0))
-        self.paper_box.setCurrentIndex(
-            max(self.paper_box.findData(layout.value("print_dialog/paper", "")), 0)
-        )
-        self.overlay_box.setChecked(layout.value("print_dialog/overlay", "false") == "true")
-        self.printer_box.setCurrentText(str(layout.value("print_dialog/printer", DEFAULT_PRINTER)))
+        self.paper_box.setCurrentIndex(max(self.paper_box.findData(layout.get(LAST_PAPER)), 0))
+        self.overlay_box.setChecked(layout.get(LAST_OVERLAY))
+        self.printer_box.setCurrentText(layout.get(LAST_PRINTER))
         self._update_choices(prefer_record=True)
         self.form_box.currentIndexChanged.connect(lambda _i: self._changed(True))
         self.choice.buttonToggled.connect(lambda _b, on: on and self._changed())
@@ -363,9 +364,7 @@ class PrintDialog(QDialog):
     def done(self, result: int) -> None:
         memory = self._layout_memory
         memory.save_geometry("print_dialog", self)
-        memory.set_value("print_dialog/paper", self.paper_box.currentData())
-        memory.set_value(
-            "print_dialog/overlay", "true" if self.overlay_box.isChecked() else "false"
-        )
-        memory.set_value("print_dialog/printer", self.printer_box.currentText())
+        memory.put(LAST_PAPER, self.paper_box.currentData() or "")
+        memory.put(LAST_OVERLAY, self.overlay_box.isChecked())
+        memory.put(LAST_PRINTER, self.printer_box.currentText())
         super().done(result)
