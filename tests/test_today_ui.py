@@ -104,3 +104,40 @@ def test_ctrl_n_on_the_today_tab_records_a_visit(qtbot, main_window):
     dialog = main_window.findChild(VisitDialog)
     assert dialog is not None and dialog.windowTitle() == "记录拜访"
     dialog.done(0)
+
+
+def test_complaints_due_and_escalations_waiting_are_on_today(qtbot, main_window):
+    from kehu_desktop.services.complaints import registration
+
+    context = main_window._context
+    customer = make_customer(context, "投诉客户")
+    with context.session() as session:
+        late = registration.register(
+            session, context.operator,
+            registration.RegistrationInput(
+                customer_id=customer, description="发货延误", category="交货期",
+                received_at=datetime.now() - timedelta(days=20),
+            ),
+        )  # fmt: skip
+        escalated = registration.register(
+            session, context.operator,
+            registration.RegistrationInput(
+                customer_id=customer, description="批量质量问题", severity="重大"
+            ),
+        )  # fmt: skip
+        registration.register(  # due in the future: not on today
+            session, context.operator,
+            registration.RegistrationInput(customer_id=customer, description="包装破损"),
+        )  # fmt: skip
+    tab = _loaded(qtbot, main_window)
+    assert [r.id for r in tab.view.complaints] == [late]
+    assert tab.view.complaints[0].overdue
+    assert [r.id for r in tab.view.escalations] == [escalated]
+    assert tab.complaint_model.rowCount() == 1 and tab.escalation_model.rowCount() == 1
+    assert "逾期" in tab.complaint_box.title()
+    assert "待主管确认" in tab.escalation_box.title()
+    tab.complaint_table.selectRow(0)
+    dialog = tab.open_complaint(tab.complaint_table)
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible()
+    dialog.close()

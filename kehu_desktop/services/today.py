@@ -2,9 +2,10 @@
 
 Visits planned for today (and planned visits left open from earlier days), customers whose next
 visit is due by today under their frequency (see ``visit_plans``), follow-up actions open and
-due by today, and contacts' birthdays and important dates in the next seven days (today
-included). Birthdays and important dates recur every year; one on 29 February is remembered on
-28 February in a year without it.
+due by today, complaints whose reply is due today or overdue (for one staff member: those they
+are first-responsible for), escalated complaints waiting for a 主管, and contacts' birthdays and
+important dates in the next seven days (today included). Birthdays and important dates recur
+every year; one on 29 February is remembered on 28 February in a year without it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import calendar
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -28,6 +29,7 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
+from kehu_desktop.services.complaints.ledger import ComplaintFilter, ComplaintRow, list_complaints
 from kehu_desktop.services.visits import visit_plans
 from kehu_desktop.services.visits.visit_plans import PlanRow
 
@@ -80,11 +82,20 @@ class TodayView:
     due_customer_total: int
     actions: list[DueAction]
     reminders: list[DateReminder]
+    complaints: list[ComplaintRow] = field(default_factory=list)
+    escalations: list[ComplaintRow] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         """Everything waiting for the desk, as shown in the tab title."""
-        return len(self.plans) + self.due_customer_total + len(self.actions) + len(self.reminders)
+        return (
+            len(self.plans)
+            + self.due_customer_total
+            + len(self.actions)
+            + len(self.reminders)
+            + len(self.complaints)
+            + len(self.escalations)
+        )
 
 
 def compute(
@@ -110,8 +121,36 @@ def compute(
         dates = pool.submit(read, reminders)
         plans = pool.submit(read, open_plans)
         actions = read(due_actions)
+        complaints = read(due_complaints)
+        escalations = read(pending_escalations)
         due_rows, due_total = due.result()
-        return TodayView(today, plans.result(), due_rows, due_total, actions, dates.result())
+        return TodayView(
+            today, plans.result(), due_rows, due_total, actions, dates.result(), complaints,
+            escalations,
+        )  # fmt: skip
+
+
+def due_complaints(
+    session: Session, today: date, staff_id: int | None = None
+) -> list[ComplaintRow]:
+    """Complaints still unanswered whose reply deadline is today or past, most overdue first."""
+    rows = list_complaints(
+        session,
+        ComplaintFilter(overdue_only=True, first_responsible_id=staff_id, limit=OVERDUE_LIMIT),
+        today,
+    )
+    return sorted(rows, key=lambda r: (r.deadline, r.received_at))
+
+
+def pending_escalations(
+    session: Session, today: date, _staff_id: int | None = None
+) -> list[ComplaintRow]:
+    """Escalated 重大/特殊 complaints no 主管 has acknowledged yet: for everyone to see, since
+    whoever takes the call must know a 主管 is still to confirm."""
+    rows = list_complaints(
+        session, ComplaintFilter(escalation_pending_only=True, limit=OVERDUE_LIMIT), today
+    )
+    return sorted(rows, key=lambda r: r.received_at)
 
 
 def open_plans(session: Session, today: date, staff_id: int | None = None) -> list[PlanRow]:

@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         ):
             self.tabs.addTab(tab, title)
         # 今日 comes last and is what the window opens on; its title carries the count.
-        self.today_tab = TodayTab(context, layout)
+        self.today_tab = TodayTab(self.ops, layout)
         self.tabs.addTab(self.today_tab, "今日")
         self.tabs.setCurrentWidget(self.today_tab)
         with context.reader() as session:

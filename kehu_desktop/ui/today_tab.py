@@ -1,4 +1,5 @@
-"""The 今日 tab: planned visits, customers due, follow-up actions due, birthdays and dates."""
+"""The 今日 tab: planned visits, customers due, follow-up actions due, complaints due and
+escalations waiting for a 主管, birthdays and dates."""
 
 from __future__ import annotations
 
@@ -17,14 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from kehu_desktop.services import today as today_view
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.visits import visit_records
-from kehu_desktop.ui.common.background import run_in_background
-from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import selected_row, table_view
+from kehu_desktop.ui.common.operations import Operations, Progress, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
 from kehu_desktop.ui.visits.visit_dialog import VisitDialog
 from kehu_desktop.ui.visits.visit_plan_dialog import VisitPlanDialog, mark_plan_missed
 
@@ -59,6 +59,30 @@ ACTION_COLUMNS = (
     Column("客户", lambda r: r.customer),
     Column("拜访日期", lambda r: r.visited_on),
 )
+COMPLAINT_COLUMNS = (
+    Column(
+        "答复期限",
+        lambda r: r.deadline,
+        lambda r: "warning" if r.overdue and not r.due_today else "notice",
+    ),
+    Column("投诉编号", lambda r: r.number),
+    Column("客户", lambda r: r.customer),
+    Column("严重程度", lambda r: r.severity),
+    Column("状态", lambda r: r.status),
+    Column("首问责任人", lambda r: r.first_responsible),
+)
+ESCALATION_COLUMNS = (
+    Column("受理时间", lambda r: f"{r.received_at:%Y-%m-%d %H:%M}"),
+    Column("投诉编号", lambda r: r.number),
+    Column("客户", lambda r: r.customer),
+    Column("严重程度", lambda r: r.severity),
+    Column(
+        "确认期限",
+        lambda r: r.escalation_deadline or "",
+        lambda r: "warning" if r.escalation_overdue else "",
+    ),
+    Column("首问责任人", lambda r: r.first_responsible),
+)
 DATE_COLUMNS = (
     Column("日期", lambda r: r.day, lambda r: "notice" if r.days_away == 0 else ""),
     Column("还有", lambda r: "今天" if r.days_away == 0 else f"{r.days_away} 天"),
@@ -76,10 +100,11 @@ class TodayTab(QWidget):
     loaded = Signal(int)
     changed = Signal()
 
-    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+    def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("todayView")
-        self._context = context
+        self.ops = ops
+        self._context = ops.context
         self._layout_memory = layout
         self._generation = 0
         self.view: today_view.TodayView | None = None
@@ -87,10 +112,9 @@ class TodayTab(QWidget):
         self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.staff_filter = QComboBox(objectName="todayStaffFilter")
         self.staff_filter.addItem("全部业务员", None)
-        with context.reader() as session:
-            for staff_id, name in customer_files.staff_choices(session):
-                self.staff_filter.addItem(name, staff_id)
+        ops.query(self, customer_files.staff_choices, self._fill_staff)
         self.staff_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        ops.events.changed.connect(self._store_changed)
         refresh = QPushButton("刷新", objectName="todayRefresh")
         refresh.clicked.connect(self.reload)
 
@@ -98,13 +122,22 @@ class TodayTab(QWidget):
         self.due_model = RecordTableModel(DUE_COLUMNS, self)
         self.action_model = RecordTableModel(ACTION_COLUMNS, self)
         self.date_model = RecordTableModel(DATE_COLUMNS, self)
+        self.complaint_model = RecordTableModel(COMPLAINT_COLUMNS, self)
+        self.escalation_model = RecordTableModel(ESCALATION_COLUMNS, self)
         self.plan_table = table_view("todayPlans", self.plan_model)
         self.due_table = table_view("dueCustomers", self.due_model)
         self.action_table = table_view("dueActions", self.action_model)
         self.date_table = table_view("upcomingDates", self.date_model)
-        self.plan_table.doubleClicked.connect(lambda _i: self.record_plan())
-        self.due_table.doubleClicked.connect(lambda _i: self.visit_due_customer())
-        self.action_table.doubleClicked.connect(lambda _i: self.open_action_visit())
+        self.complaint_table = table_view("dueComplaints", self.complaint_model)
+        self.escalation_table = table_view("pendingEscalations", self.escalation_model)
+        # Enter or a double click opens the row.
+        self.plan_table.activated.connect(lambda _i: self.record_plan())
+        self.due_table.activated.connect(lambda _i: self.visit_due_customer())
+        self.action_table.activated.connect(lambda _i: self.open_action_visit())
+        self.complaint_table.activated.connect(lambda _i: self.open_complaint(self.complaint_table))
+        self.escalation_table.activated.connect(
+            lambda _i: self.open_complaint(self.escalation_table)
+        )
 
         self.plan_box = self._section(self.plan_table, (
             ("记录拜访", "todayRecordPlan", self.record_plan),
@@ -119,6 +152,13 @@ class TodayTab(QWidget):
             ("打开拜访记录", "todayOpenVisit", self.open_action_visit),
         ))  # fmt: skip
         self.date_box = self._section(self.date_table, ())
+        self.complaint_box = self._section(self.complaint_table, (
+            ("打开投诉", "todayOpenComplaint", lambda: self.open_complaint(self.complaint_table)),
+        ))  # fmt: skip
+        self.escalation_box = self._section(self.escalation_table, (
+            ("打开投诉", "todayOpenEscalation",
+             lambda: self.open_complaint(self.escalation_table)),
+        ))  # fmt: skip
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -130,6 +170,8 @@ class TodayTab(QWidget):
         grid.addWidget(self.due_box, 0, 1)
         grid.addWidget(self.action_box, 1, 0)
         grid.addWidget(self.date_box, 1, 1)
+        grid.addWidget(self.complaint_box, 2, 0)
+        grid.addWidget(self.escalation_box, 2, 1)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addLayout(grid)
@@ -152,22 +194,28 @@ class TodayTab(QWidget):
 
     def _views(self) -> dict:
         return {"todayPlans": self.plan_table, "dueCustomers": self.due_table,
-                "dueActions": self.action_table, "upcomingDates": self.date_table}  # fmt: skip
+                "dueActions": self.action_table, "upcomingDates": self.date_table,
+                "dueComplaints": self.complaint_table,
+                "pendingEscalations": self.escalation_table}  # fmt: skip
 
     # --- loading -----------------------------------------------------------------------------
+
+    def _fill_staff(self, choices: list[tuple[int, str]]) -> None:
+        for staff_id, name in choices:
+            self.staff_filter.addItem(name, staff_id)
+
+    def _store_changed(self, change: StoreChange) -> None:
+        if change.touches("visits", "plans", "complaints", "customers", "contacts", "settings"):
+            self.reload()
 
     def reload(self) -> None:
         self._generation += 1
         generation, staff_id = self._generation, self.staff_filter.currentData()
 
-        def work(_progress):
+        def work(_progress: Progress) -> today_view.TodayView:
             return today_view.compute(self._context.reader, date.today(), staff_id)
 
-        run_in_background(
-            work,
-            lambda view: self._show(generation, view),
-            lambda e: show_error(self, "加载今日待办失败", e),
-        )
+        self.ops.run(self, work, lambda view: self._show(generation, view), title="加载今日待办")
 
     def _show(self, generation: int, view: today_view.TodayView) -> None:
         if generation != self._generation:
@@ -179,6 +227,8 @@ class TodayTab(QWidget):
         self.due_model.set_rows(view.due_customers)
         self.action_model.set_rows(view.actions)
         self.date_model.set_rows(view.reminders)
+        self.complaint_model.set_rows(view.complaints)
+        self.escalation_model.set_rows(view.escalations)
         overdue_plans = sum(1 for p in view.plans if p.planned_date < day)
         shown = len(view.due_customers)
         more = f"，显示最久的 {shown} 位" if shown < view.due_customer_total else ""
@@ -189,6 +239,13 @@ class TodayTab(QWidget):
         self.due_box.setTitle(f"到期未访客户（{view.due_customer_total:,}{more}）")
         self.action_box.setTitle(f"到期跟进事项（{len(view.actions)}）")
         self.date_box.setTitle(f"近 7 天生日与纪念日（{len(view.reminders)}）")
+        overdue = sum(1 for c in view.complaints if not c.due_today)
+        self.complaint_box.setTitle(
+            f"今日到期及逾期的投诉（{len(view.complaints)}"
+            + (f"，其中 {overdue} 件已逾期" if overdue else "")
+            + "）"
+        )
+        self.escalation_box.setTitle(f"待主管确认的升级投诉（{len(view.escalations)}）")
         for table in self._views().values():
             table.resizeColumnsToContents()
         self.loaded.emit(view.count)
@@ -254,14 +311,24 @@ class TodayTab(QWidget):
         action = selected_row(self.action_table, self.action_model)
         if action is None:
             return False
-        try:
-            with self._context.session() as session:
-                visit_records.set_action_done(session, action.id, date.today())
-        except Exception as error:
-            show_error(self, "无法标记", error)
-            return False
-        self._after(action.id)
+        self.ops.write(
+            self,
+            lambda session: visit_records.set_action_done(session, action.id, date.today()),
+            {"visits"},
+            lambda _r: self.changed.emit(),
+            title="无法标记",
+        )
         return True
+
+    def open_complaint(self, table) -> ComplaintDialog | None:
+        model = table.model()
+        row = selected_row(table, model)
+        if row is None:
+            return None
+        dialog = ComplaintDialog(self._context, self._layout_memory, row.id, self)
+        dialog.finished.connect(lambda _r: self.reload())
+        dialog.open()
+        return dialog
 
     def open_action_visit(self) -> VisitDialog | None:
         action = selected_row(self.action_table, self.action_model)

@@ -55,6 +55,8 @@ def customer_contacts(session: Session, customer_id: int) -> list[tuple[str, str
 class ComplaintFilter:
     status: str = ""
     overdue_only: bool = False
+    # Escalated 重大/特殊 complaints a 主管 has not acknowledged yet.
+    escalation_pending_only: bool = False
     severity: str = ""
     category: str = ""
     month: date | None = None
@@ -109,6 +111,10 @@ def list_complaints(
     if flt.overdue_only:
         query = query.where(
             Complaint.status.in_(UNANSWERED_STATUSES), Complaint.deadline <= clock.today
+        )
+    if flt.escalation_pending_only:
+        query = query.where(
+            Complaint.escalated.is_(True), Complaint.escalation_acknowledged_at.is_(None)
         )
     if flt.severity:
         query = query.where(Complaint.severity == flt.severity)
