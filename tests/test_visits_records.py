@@ -99,8 +99,8 @@ def test_plan_due_visits_plans_each_due_customer_once(context):
     make_visit(context, not_due, "2026-11-20 10:00")
     start, end = period("下周")
     with context.session() as session:
-        first = visit_plans.plan_due_visits(session, start, end, context.operator.id)
-        again = visit_plans.plan_due_visits(session, start, end, context.operator.id)
+        first = visit_plans.plan_due_visits(session, start, end, context.operator.id, today=TODAY)
+        again = visit_plans.plan_due_visits(session, start, end, context.operator.id, today=TODAY)
         rows = visit_plans.list_plans(session, start, end)
     assert first.summary("下周") == "已生成 1 条计划（下周）。"
     assert again.summary("下周") == "已生成 0 条计划（下周）：1 位到期客户已有未完成的计划。"
@@ -118,12 +118,43 @@ def test_plan_due_visits_says_why_nothing_was_planned(context, agent):
         make_visit(context, customer, "2026-10-20 10:00")
     start, end = period("下周")
     with context.session() as session:
-        mine = visit_plans.plan_due_visits(session, start, end, context.operator.id)
-        everyone = visit_plans.plan_due_visits(session, start, end)
+        mine = visit_plans.plan_due_visits(session, start, end, context.operator.id, today=TODAY)
+        everyone = visit_plans.plan_due_visits(session, start, end, today=TODAY)
     assert mine.summary("下周", "系统管理员") == (
         "已生成 0 条计划（下周）：系统管理员负责的客户中没有在该周期结束前到期的客户。"
     )
     assert everyone.summary("下周") == ("已生成 1 条计划（下周）：1 位到期客户没有负责业务员。")
+
+
+def test_generated_plans_are_never_dated_before_today_and_undo_as_one_batch(context):
+    overdue = make_customer(context, "早该访了")
+    due_later = make_customer(context, "周五到期")
+    for customer in (overdue, due_later):
+        set_customer(context, customer, abc_class="A", owner_id=context.operator.id)
+    make_visit(context, overdue, "2026-09-01 10:00")  # due 2026-10-01, long overdue
+    make_visit(context, due_later, "2026-10-27 10:00")  # due 2026-11-26, a Thursday
+    start, end = TODAY - timedelta(days=3), TODAY + timedelta(days=7)  # began before today
+    with context.session() as session:
+        preview = visit_plans.preview_due_visits(session, start, end, today=TODAY)
+        assert preview.summary("本周") == "将生成 2 条计划（本周）。"
+        assert [(p.customer.split()[1], p.planned_date) for p in preview.proposed] == [
+            ("早该访了", TODAY), ("周五到期", date(2026, 11, 26)),
+        ]  # fmt: skip
+        assert session.scalar(select(VisitPlan.id)) is None  # a preview writes nothing
+        made = visit_plans.plan_due_visits(session, start, end, today=TODAY)
+    assert made.created == 2 and made.summary("本周") == "已生成 2 条计划（本周）。"
+    with context.session() as session:
+        plans = visit_plans.list_plans(session, start, end)
+        assert min(r.planned_date for r in plans) >= TODAY
+        done = next(r for r in plans if r.customer.endswith("周五到期"))
+        visit_plans.mark_missed(session, done.id, "客户出差")
+    with context.session() as session:
+        undone = visit_plans.undo_planning(session, made.batch)
+    assert undone.summary() == "已撤销 1 条生成的计划；1 条已办理或已标记未完成，予以保留。"
+    with context.session() as session:
+        assert [r.status for r in visit_plans.list_plans(session, start, end)] == ["未完成"]
+        with pytest.raises(UserError):
+            visit_plans.undo_planning(session, "no-such-batch")
 
 
 def period(kind):

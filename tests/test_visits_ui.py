@@ -248,6 +248,10 @@ def test_plan_due_visits_for_next_week(qtbot, main_window):
     dialog = tab.plan_due_visits()
     assert dialog.staff.currentText() == "各客户的负责业务员"
     dialog.period.setCurrentText("下周")
+    # What it will make is shown before anything is made.
+    qtbot.waitUntil(lambda: dialog.note.text() == "将生成 1 条计划（下周）。", timeout=5000)
+    assert dialog.preview_model.rowCount() == 1 and dialog.ok_button.isEnabled()
+    assert dialog.preview_model.row_at(0).staff == "张丽"
     with qtbot.waitSignal(dialog.finished, timeout=5000):
         dialog.save()
     assert tab.period_filter.currentText() == "下周"
@@ -258,15 +262,20 @@ def test_plan_due_visits_for_next_week(qtbot, main_window):
     assert (row.customer.split()[1], row.staff, row.planned_date, row.status) == (
         "该访了", "张丽", start, "计划",
     )  # fmt: skip
+    # 撤销本次生成 takes the batch back.
+    assert not tab.undo_planning_button.isHidden()
+    tab.undo_planning()
+    qtbot.waitUntil(lambda: tab.plan_model.rowCount() == 0, timeout=3000)
+    assert tab.plan_note.text() == "已撤销 1 条生成的计划。"
+    assert tab.undo_planning_button.isHidden()
 
 
 def test_plan_due_visits_says_so_when_nothing_is_due(qtbot, main_window):
     make_customer(main_window._context, "刚建档")
     dialog = main_window.visits_tab.plan_due_visits()
-    dialog.save()
-    qtbot.waitUntil(lambda: dialog.note.text().startswith("已生成 0 条"), timeout=5000)
-    assert dialog.isVisible()
-    assert dialog.note.text() == "已生成 0 条计划（本周）：没有在该周期结束前到期的客户。"
+    qtbot.waitUntil(lambda: dialog.note.text().startswith("将生成 0 条"), timeout=5000)
+    assert dialog.isVisible() and not dialog.ok_button.isEnabled()
+    assert dialog.note.text() == "将生成 0 条计划（本周）：没有在该周期结束前到期的客户。"
     dialog.reject()
 
 

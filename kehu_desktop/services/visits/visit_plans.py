@@ -19,8 +19,9 @@ those run from the 1st to the month's real last day.
 from __future__ import annotations
 
 import calendar
+import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
@@ -444,45 +445,73 @@ def ensure_plan(
 
 
 @dataclass(frozen=True)
-class DuePlanning:
-    """What 按频率生成计划 did: the plans made, and the due customers left out and why."""
+class ProposedPlan:
+    """One routine visit 按频率生成计划 would make."""
 
-    created: int
+    customer_id: int
+    customer: str
+    staff_id: int
+    staff: str
+    planned_date: date
+    due_date: date
+
+
+@dataclass(frozen=True)
+class DuePlanning:
+    """What 按频率生成计划 would make (``proposed``) or made (``batch`` set), and the due
+    customers left out and why."""
+
+    proposed: tuple[ProposedPlan, ...]
     already_planned: int = 0
     without_owner: int = 0
+    batch: str | None = None
+
+    @property
+    def created(self) -> int:
+        return len(self.proposed) if self.batch else 0
 
     def summary(self, period_name: str, staff_name: str = "") -> str:
-        """The result as 已生成 N 条计划（下周）, with why due customers were left out, or why
-        none were due."""
+        """The preview as 将生成 N 条计划（下周）, the result as 已生成 N 条计划（下周）, with why
+        due customers were left out, or why none were due."""
         reasons = []
         if self.already_planned:
             reasons.append(f"{self.already_planned} 位到期客户已有未完成的计划")
         if self.without_owner:
             reasons.append(f"{self.without_owner} 位到期客户没有负责业务员")
-        if not (self.created or reasons):
+        if not (self.proposed or reasons):
             whose = f"{staff_name}负责的客户中" if staff_name else ""
             reasons.append(f"{whose}没有在该周期结束前到期的客户")
         why = "：" + "；".join(reasons) if reasons else ""
-        return f"已生成 {self.created} 条计划（{period_name}）{why}。"
+        verb = "已生成" if self.batch else "将生成"
+        return f"{verb} {len(self.proposed)} 条计划（{period_name}）{why}。"
 
 
-def plan_due_visits(
-    session: Session, start: date, end: date, staff_id: int | None = None, method: str = "上门"
+def preview_due_visits(
+    session: Session,
+    start: date,
+    end: date,
+    staff_id: int | None = None,
+    today: date | None = None,
 ) -> DuePlanning:
-    """Plan a routine visit for every customer due by ``end`` that has no open plan yet.
+    """The routine visits to plan for every customer due by ``end`` that has no open plan yet.
 
-    Customers already overdue are planned on ``start``; each plan goes to ``staff_id`` or, when
-    None, to the customer's own 负责业务员 (customers without one are left out).
+    Each is planned on its due date, but never before ``start`` nor before today (a customer
+    already overdue is planned today); each goes to ``staff_id`` or, when None, to the
+    customer's own 负责业务员 (customers without one are left out).
     """
+    earliest = max(start, today or date.today())
     has_open_plan = (
         select(VisitPlan.id)
         .where(VisitPlan.customer_id == Customer.id, VisitPlan.status == PLANNED)
         .exists()
     )
-    query = schedule_query(session, end, staff_id).add_columns(Customer.owner_id, has_open_plan)
-    plans = []
+    query = schedule_query(session, end, staff_id).add_columns(
+        Customer.owner_id, has_open_plan, Customer.code, Customer.name
+    )
+    names = dict(session.execute(select(Staff.id, Staff.name)).all())
+    proposed = []
     already_planned = without_owner = 0
-    for customer_id, interval, _last, since, owner_id, planned in session.execute(query):
+    for _id, interval, _last, since, owner_id, planned, code, name in session.execute(query):
         who = staff_id if staff_id is not None else owner_id
         if planned:
             already_planned += 1
@@ -490,16 +519,60 @@ def plan_due_visits(
         if who is None:
             without_owner += 1
             continue
-        plans.append(
-            VisitPlan(
-                customer_id=customer_id,
-                staff_id=who,
-                planned_date=max(due_date(since, interval), start),
-                purpose="例行",
-                method=method,
-                status=PLANNED,
-            )  # fmt: skip
+        due = due_date(since, interval)
+        proposed.append(
+            ProposedPlan(_id, f"{code} {name}", who, names.get(who, ""), max(due, earliest), due)
         )
-    session.add_all(plans)
+    proposed.sort(key=lambda p: (p.planned_date, p.customer))
+    return DuePlanning(tuple(proposed), already_planned, without_owner)
+
+
+def plan_due_visits(
+    session: Session,
+    start: date,
+    end: date,
+    staff_id: int | None = None,
+    method: str = "上门",
+    today: date | None = None,
+) -> DuePlanning:
+    """Make the plans ``preview_due_visits`` proposes, as one batch that ``undo_planning`` can
+    take back."""
+    planning = preview_due_visits(session, start, end, staff_id, today)
+    batch = uuid.uuid4().hex
+    session.add_all(
+        VisitPlan(
+            customer_id=p.customer_id,
+            staff_id=p.staff_id,
+            planned_date=p.planned_date,
+            purpose="例行",
+            method=method,
+            status=PLANNED,
+            batch=batch,
+        )  # fmt: skip
+        for p in planning.proposed
+    )
     session.flush()
-    return DuePlanning(len(plans), already_planned, without_owner)
+    return replace(planning, batch=batch)
+
+
+@dataclass(frozen=True)
+class UndonePlanning:
+    removed: int
+    kept: int
+
+    def summary(self) -> str:
+        kept = f"；{self.kept} 条已办理或已标记未完成，予以保留" if self.kept else ""
+        return f"已撤销 {self.removed} 条生成的计划{kept}。"
+
+
+def undo_planning(session: Session, batch: str) -> UndonePlanning:
+    """Take back a batch of generated plans: those still open go; those done or marked missed
+    since are kept (they record what happened)."""
+    plans = list(session.scalars(select(VisitPlan).where(VisitPlan.batch == batch)))
+    if not plans:
+        raise NotFoundError("这批计划已不存在，可能已被撤销。")
+    removed = [p for p in plans if p.status == PLANNED and p.visit_id is None]
+    for plan in removed:
+        session.delete(plan)
+    session.flush()
+    return UndonePlanning(len(removed), len(plans) - len(removed))

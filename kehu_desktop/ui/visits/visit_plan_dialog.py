@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.common.errors import UserError, ValidationError
@@ -21,9 +22,11 @@ from kehu_desktop.services.common.parsing import parse_date
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.visits import visit_plans
 from kehu_desktop.services.visits.visit_plans import METHODS, PERIODS, PURPOSES
-from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.dialog_parts import Standard, error_label, ok_cancel
 from kehu_desktop.ui.common.errors import show_error, user_message
+from kehu_desktop.ui.common.list_view import table_view
+from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.visits.visit_dialog import CustomerPicker
 
 
@@ -97,73 +100,122 @@ class VisitPlanDialog(QDialog):
         return False
 
 
+PROPOSED_COLUMNS = (
+    Column("计划日期", lambda p: p.planned_date),
+    Column(
+        "应访日期", lambda p: p.due_date, lambda p: "warning" if p.due_date < date.today() else ""
+    ),
+    Column("客户", lambda p: p.customer),
+    Column("业务员", lambda p: p.staff),
+)
+
+
 class PlanDueVisitsDialog(QDialog):
     """Plan a routine visit for every customer due in a week or month (by visit frequency).
 
-    Closes once plans were made (``planning``/``summary`` tell how many); when none were, it
-    stays open and says why, so another period or staff member can be chosen.
+    Shows what it will make before making anything (updated as the period or staff member
+    changes). Closes once plans were made (``planning``/``summary`` tell how many, and
+    ``planning.batch`` lets the plans page undo them as one); when none would be made, it says
+    why, so another period or staff member can be chosen.
     """
 
-    def __init__(self, context: DeskContext, parent=None):
+    def __init__(self, ops: Operations, parent=None):
         super().__init__(parent)
-        self.setObjectName("planDueVisitsDialog")
+        self.setObjectName("PlanDueVisitsDialog")
         self.setWindowTitle("按拜访频率生成计划")
-        self._context = context
+        self._ops = ops
+        self._generation = 0
         self.planning: visit_plans.DuePlanning | None = None
+        self.preview: visit_plans.DuePlanning | None = None
         self.summary = ""
         self.period = QComboBox(objectName="planPeriod")
         self.period.addItems(PERIODS)
-        self.staff = _staff_combo(context, "planDueStaff", "各客户的负责业务员")
+        self.staff = QComboBox(objectName="planDueStaff")
+        self.staff.addItem("各客户的负责业务员", None)
         self.method = QComboBox(objectName="planDueMethod")
         self.method.addItems(METHODS)
         self.period_label = QLabel()
-        self.period.currentTextChanged.connect(lambda _t: self._show_period())
         self.note = QLabel(objectName="planDueNote", wordWrap=True)
-        self.note.hide()
+        self.preview_model = RecordTableModel(PROPOSED_COLUMNS, self)
+        self.preview_table = table_view("planDuePreview", self.preview_model)
         form = QFormLayout()
-        form.addRow("计划周期", self.period)
+        form.addRow("计划周期(&P)", self.period)
         form.addRow("", self.period_label)
-        form.addRow("业务员", self.staff)
-        form.addRow("拜访方式", self.method)
+        form.addRow("业务员(&Y)", self.staff)
+        form.addRow("拜访方式(&M)", self.method)
         box = QVBoxLayout(self)
         box.addWidget(
             QLabel(
-                "为在所选周期结束前到期、且还没有未完成计划的客户各安排一次例行拜访；\n"
-                "已逾期的客户安排在周期第一天。选择业务员时只为其负责的客户安排。",
+                "为在所选周期结束前到期、且还没有未完成计划的客户各安排一次例行拜访；"
+                "已逾期的客户安排在今天（计划不会早于今天）。选择业务员时只为其负责的客户安排。"
+                "生成后可在计划页“撤销本次生成”。",
                 wordWrap=True,
             )
         )
         box.addLayout(form)
+        box.addWidget(QLabel("将生成的计划："))
+        box.addWidget(self.preview_table, 1)
         box.addWidget(self.note)
-        self.buttons = ok_cancel(self, "生成计划", self.save, ok=Standard.Ok)
+        self.buttons = ok_cancel(self, "生成计划(&G)", self.save, ok=Standard.Ok)
+        self.ok_button = self.buttons.button(Standard.Ok)
         box.addWidget(self.buttons)
-        self._show_period()
+        self.resize(620, 520)
+        ops.query(self, customer_files.staff_choices, self._fill_staff)
+        for combo in (self.period, self.staff):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh_preview())
+        self.refresh_preview()
 
-    def _show_period(self) -> None:
-        start, end = visit_plans.period(self.period.currentText(), date.today())
-        self.period_label.setText(f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
+    def _fill_staff(self, choices: list[tuple[int, str]]) -> None:
+        for staff_id, name in choices:
+            self.staff.addItem(name, staff_id)
 
-    def save(self) -> None:
-        """Make the plans off the GUI thread (a large store may have thousands due)."""
+    def _choice(self) -> tuple[str, date, date, int | None, str]:
         period_name = self.period.currentText()
         start, end = visit_plans.period(period_name, date.today())
-        staff_id, method = self.staff.currentData(), self.method.currentText()
+        staff_id = self.staff.currentData()
         staff_name = self.staff.currentText() if staff_id is not None else ""
+        return period_name, start, end, staff_id, staff_name
 
-        def work(_progress):
-            with self._context.session() as session:
-                return visit_plans.plan_due_visits(session, start, end, staff_id, method)
+    def refresh_preview(self) -> None:
+        """Show what 生成计划 would make now (read off the GUI thread)."""
+        period_name, start, end, staff_id, staff_name = self._choice()
+        self.period_label.setText(f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
+        self._generation += 1
+        generation = self._generation
+        self.ok_button.setEnabled(False)
 
-        self.buttons.setEnabled(False)
+        def read(session: Session) -> visit_plans.DuePlanning:
+            return visit_plans.preview_due_visits(session, start, end, staff_id)
+
+        def show(preview: visit_plans.DuePlanning) -> None:
+            if generation != self._generation:
+                return
+            self.preview = preview
+            self.preview_model.set_rows(list(preview.proposed))
+            self.preview_table.resizeColumnsToContents()
+            self._say(preview.summary(period_name, staff_name))
+            self.ok_button.setEnabled(bool(preview.proposed))
+
+        self._ops.query(self, read, show, title="预览计划")
+
+    def save(self) -> None:
+        """Make the plans (the same rule as the preview, read again in the saving unit)."""
+        period_name, start, end, staff_id, staff_name = self._choice()
+        method = self.method.currentText()
+
+        def make(session: Session) -> visit_plans.DuePlanning:
+            return visit_plans.plan_due_visits(session, start, end, staff_id, method)
+
+        self.ok_button.setEnabled(False)
         self._say("正在生成计划…")
-        run_in_background(
-            work, lambda result: self._done(result, period_name, staff_name), self._failed
-        )
+        self._ops.write(
+            self, make, {"plans"}, lambda result: self._done(result, period_name, staff_name),
+            failure=self._failed,
+        )  # fmt: skip
 
     def _say(self, text: str, error: bool = False) -> None:
         self.note.setText(text)
         self.note.setStyleSheet("color: #d93025;" if error else "")
-        self.note.show()
 
     def _done(self, result: visit_plans.DuePlanning, period_name: str, staff_name: str) -> None:
         self.planning = result
@@ -171,11 +223,10 @@ class PlanDueVisitsDialog(QDialog):
         if result.created:
             self.accept()
             return
-        self.buttons.setEnabled(True)
         self._say(self.summary)
 
     def _failed(self, error: Exception) -> None:
-        self.buttons.setEnabled(True)
+        self.ok_button.setEnabled(True)
         self._say(user_message(error) or "生成计划失败。", error=True)
         if user_message(error) is None:
             show_error(self, "生成计划失败", error)

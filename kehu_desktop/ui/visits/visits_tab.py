@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
@@ -27,6 +28,7 @@ from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import choice_combo, selected_row, table_view
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.xlsx_export import export_list
 from kehu_desktop.ui.visits.visit_dialog import VisitDialog
@@ -175,6 +177,10 @@ class VisitsTab(QWidget):
         self.plan_table.doubleClicked.connect(lambda _i: self.record_plan())
         self.period_label = QLabel(objectName="planPeriodLabel")
         self.plan_note = QLabel(objectName="planNote")
+        self.undo_planning_button = QPushButton("撤销本次生成(&Z)", objectName="undoPlanning")
+        self.undo_planning_button.clicked.connect(self.undo_planning)
+        self.undo_planning_button.hide()
+        self._planning_batch: str | None = None
         buttons = QHBoxLayout()
         for text, name, slot in (
             ("新增计划", "newPlan", self.new_plan),
@@ -188,6 +194,7 @@ class VisitsTab(QWidget):
             buttons.addWidget(button)
         buttons.addStretch()
         buttons.addWidget(self.plan_note)
+        buttons.addWidget(self.undo_planning_button)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("客户联络计划表："))
         filters.addWidget(self.period_filter)
@@ -321,7 +328,7 @@ class VisitsTab(QWidget):
         return dialog
 
     def plan_due_visits(self) -> PlanDueVisitsDialog:
-        dialog = PlanDueVisitsDialog(self._context, self)
+        dialog = PlanDueVisitsDialog(Operations(self._context), self)
         dialog.period.setCurrentText(self.period_filter.currentText())
         dialog.finished.connect(lambda _r: self._show_planned(dialog))
         dialog.open()
@@ -343,8 +350,28 @@ class VisitsTab(QWidget):
         for combo in combos:
             combo.blockSignals(False)
         self.plan_note.setText(dialog.summary)
+        self._planning_batch = dialog.planning.batch
+        self.undo_planning_button.show()
         self.changed.emit()
         self.reload()
+
+    def undo_planning(self) -> None:
+        """撤销本次生成: the plans just generated go, except those acted on since."""
+        batch = self._planning_batch
+        if batch is None:
+            return
+
+        def undo(session: Session) -> visit_plans.UndonePlanning:
+            return visit_plans.undo_planning(session, batch)
+
+        def done(result: visit_plans.UndonePlanning) -> None:
+            self._planning_batch = None
+            self.undo_planning_button.hide()
+            self.plan_note.setText(result.summary())
+            self.changed.emit()
+            self.reload()
+
+        Operations(self._context).write(self, undo, {"plans"}, done, title="撤销生成的计划")
 
     def record_plan(self, plan_id: int | None = None) -> VisitDialog | None:
         plan = self.current_plan()
