@@ -27,12 +27,16 @@ from kehu_desktop.models import (
 )
 from kehu_desktop.services.common import operators
 from kehu_desktop.services.common.database import Database
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.common.settings import SettingSpec
 from kehu_desktop.services.customers import pinyin_initials, search
 from kehu_desktop.services.customers.customer_fields import MANAGEMENT_CLASSES, NATURES
 from kehu_desktop.services.key_accounts import abc_classes
 from kehu_desktop.services.visits import visit_plans
 
 DEFAULT_CUSTOMERS = 300
+# When demo data was loaded; it is loaded once per store (twice would duplicate every name).
+LOADED_AT = SettingSpec("demo.loaded_at", "", "演示数据载入时间")
 DEMO_PASSWORD = "123456"
 BATCH = 2000
 
@@ -170,6 +174,10 @@ def load_demo(
     today = today or date.today()
     report = progress or (lambda _d, _t: None)
     with database.session() as session:
+        loaded_at = LOADED_AT.get(session)
+        if loaded_at:
+            raise UserError(f"演示数据已于 {loaded_at} 载入过，不能重复载入（否则客户会重复）。")
+        LOADED_AT.put(session, datetime.now().strftime("%Y-%m-%d %H:%M"))
         staff_ids = _ensure_staff(session)
         actor = database.operator_id or staff_ids[1]
         first_number = _next_number(session)
