@@ -148,7 +148,8 @@ def test_every_change_is_audited_with_old_and_new_values(context, database, agen
         with pytest.raises(PermissionDenied):
             audit.recent_entries(session, agent)
     assert rows[0].action == "删除" and rows[0].record_id == customer_id
-    assert "phone: 010-87654321 → ∅" in rows[0].describe()
+    assert rows[0].record == ""  # deleted: no name left to show
+    assert "电话: 010-87654321 → ∅" in rows[0].describe(audit.field_labels())
 
 
 def test_password_hashes_never_reach_the_audit_log(database, admin):

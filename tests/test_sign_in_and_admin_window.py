@@ -6,10 +6,12 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from kehu_desktop.services.common import operators
+from kehu_desktop.services.customers import customer_files
 from kehu_desktop.ui.admin.audit_dialog import AuditDialog
 from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
 from kehu_desktop.ui.admin.staff_dialog import StaffDialog
 from kehu_desktop.ui.common.fonts import BUNDLED_FONT, install_chinese_font
+from kehu_desktop.ui.common.operations import Operations
 from tests.conftest import ADMIN_PASSWORD
 from tests.helpers import operators as signing
 from tests.helpers.customers import make_customer
@@ -56,25 +58,52 @@ def test_chinese_font_is_available_everywhere(qtbot):
 
 def test_admin_dialog_models_pass_the_model_tester(qtbot, qtmodeltester, context, agent):
     make_customer(context, "北京华达电子有限公司")
-    audit_dialog = AuditDialog(context, _layout(context))
+    audit_dialog = AuditDialog(Operations(context), _layout(context))
     staff_dialog = StaffDialog(context)
+    qtbot.waitUntil(lambda: audit_dialog.model.rowCount() > 0)
     qtbot.addWidget(audit_dialog)
     qtbot.addWidget(staff_dialog)
     qtmodeltester.check(audit_dialog.model)
     qtmodeltester.check(staff_dialog.model)
 
 
-def test_audit_dialog_shows_changes(qtbot, context):
-    make_customer(context, "北京华达电子有限公司")
-    dialog = AuditDialog(context, _layout(context))
+def _column(dialog, column):
+    return [dialog.model.index(r, column).data() for r in range(dialog.model.rowCount())]
+
+
+def test_audit_dialog_reads_as_a_user_speaks(qtbot, context, agent):
+    customer = make_customer(context, "北京华达电子有限公司", phone="010-62345678")
+    context.database.operator_id = agent.id
+    with context.database.session() as session:
+        data = customer_files.load_input(session, customer)
+        data.values["phone"] = "010-87654321"
+        customer_files.save(session, data)
+    make_customer(context, "上海明辉机械有限公司")
+    dialog = AuditDialog(Operations(context), _layout(context))
     qtbot.addWidget(dialog)
-    texts = [dialog.model.index(r, 3).data() for r in range(dialog.model.rowCount())]
-    assert "客户" in texts
-    row = texts.index("客户")
-    assert dialog.model.index(row, 1).data() == "系统管理员"
-    assert "客户名称: ∅ → 北京华达电子有限公司" in dialog.model.index(row, 5).data()
+    qtbot.waitUntil(lambda: "客户" in _column(dialog, 3))
+    row = next(
+        r for r, change in enumerate(_column(dialog, 5))
+        if "电话: 010-62345678 → 010-87654321" in change
+    )  # fmt: skip
+    assert len(dialog.model.index(row, 0).data()) == len("2026-12-01 10:00:00")  # to the second
+    assert dialog.model.index(row, 1).data() == "张丽"
+    assert dialog.model.index(row, 4).data().endswith("北京华达电子有限公司")  # named, not #id
+    # Filters: by operator, by record, by kind.
+    dialog.staff_filter.setCurrentIndex(dialog.staff_filter.findData(agent.id))
+    qtbot.waitUntil(lambda: set(_column(dialog, 1)) == {"张丽"})
+    dialog.staff_filter.setCurrentIndex(0)
+    dialog.record_filter.setText("上海明辉")
+    qtbot.waitUntil(lambda: set(_column(dialog, 4)) == {"KH000002 上海明辉机械有限公司"})
+    dialog.record_filter.setText("")
     dialog.table_filter.setCurrentIndex(dialog.table_filter.findData("staff"))
-    assert {dialog.model.index(r, 3).data() for r in range(dialog.model.rowCount())} == {"操作员"}
+    qtbot.waitUntil(lambda: set(_column(dialog, 3)) == {"操作员"})
+    dialog.table_filter.setCurrentIndex(0)
+    dialog.use_dates.setChecked(True)
+    dialog.date_to.setDate(dialog.date_to.date().addDays(-40))
+    dialog.date_from.setDate(dialog.date_to.date().addDays(-10))
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0)
+    assert dialog.page_label.text() == "没有符合条件的记录"
 
 
 def test_staff_dialog_lists_operators(qtbot, context, agent):

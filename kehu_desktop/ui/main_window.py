@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
         if not self._context.operator.is_admin:
             QMessageBox.warning(self, "权限不足", "只有管理员可以查看审计日志。")
             return
-        AuditDialog(self._context, self._layout_memory, self).exec()
+        AuditDialog(self.ops, self._layout_memory, self).exec()
 
     def load_demo(self) -> None:
         if not self._context.operator.is_admin:
