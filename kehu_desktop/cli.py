@@ -90,7 +90,7 @@ def _print(database: Database, args: argparse.Namespace) -> int:
 
     from kehu_desktop.forms import printing
     from kehu_desktop.forms.definition import load_catalog
-    from kehu_desktop.forms.sources import find_record
+    from kehu_desktop.forms.sources.records import find_record
     from kehu_desktop.services.common.parsing import parse_date, parse_month
 
     catalog = load_catalog(database.data_dir)

@@ -33,7 +33,7 @@ from kehu_desktop.forms import printing
 from kehu_desktop.forms.definition import Catalog, load_catalog
 from kehu_desktop.forms.paper import PAPERS, paper
 from kehu_desktop.forms.pdf import calibration_page
-from kehu_desktop.forms.sources import describe_record
+from kehu_desktop.forms.sources.records import describe_record
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.common.settings import FIRM_NAME
 from kehu_desktop.ui.common.background import run_in_background

@@ -1,0 +1,179 @@
+"""Finding a record from what a user knows of it: the number printed on its form (typed, or
+scanned from the form's QR code), a customer code, or the record id.
+
+Every printed number names its record: TS-2026-0027 a complaint, FW-000123 a visit, MY-000012 a
+survey, XY-000007 a credit evaluation, SQ-000003 a key-account proposal, DK-KH000123 a key
+account, KH000123 (any customer code) a customer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kehu_desktop.forms.sources.key_accounts import CREDIT_PREFIX, PROPOSAL_PREFIX, SURVEY_PREFIX
+from kehu_desktop.models import (
+    Complaint,
+    CreditEvaluation,
+    Customer,
+    KeyAccount,
+    KeyAccountProposal,
+    SatisfactionSurvey,
+    Visit,
+)
+from kehu_desktop.services.common.errors import NotFoundError
+
+VISIT_PREFIX = "FW"
+_SERIAL = re.compile(r"^([A-Z]{2})-(\d{1,9})$")
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of record a form prints: what it is called, how to name one, how to find it."""
+
+    name: str
+    label: str
+    hint: str
+    find: Callable[[Session, str], int | None]
+    describe: Callable[[Session, int], str]
+
+
+def _customer_id(session: Session, code: str) -> int | None:
+    return session.scalar(select(Customer.id).where(func.upper(Customer.code) == code))
+
+
+def _serial(prefix: str, model: type) -> Callable[[Session, str], int | None]:
+    """Finds ``PREFIX-000123`` by its id."""
+
+    def find(session: Session, text: str) -> int | None:
+        match = _SERIAL.match(text)
+        if match is None or match.group(1) != prefix:
+            return None
+        return session.scalar(select(model.id).where(model.id == int(match.group(2))))
+
+    return find
+
+
+def _find_key_account(session: Session, text: str) -> int | None:
+    for code in dict.fromkeys((text, text.partition("-")[2] if text.startswith("DK-") else "")):
+        customer_id = _customer_id(session, code) if code else None
+        if customer_id is not None:
+            found = session.scalar(
+                select(KeyAccount.id).where(KeyAccount.customer_id == customer_id)
+            )
+            if found is None:
+                raise NotFoundError(f"客户 {code} 不是大客户，没有大客户管理卡。")
+            return found
+    return None
+
+
+def _describe_customer(session: Session, record_id: int) -> str:
+    customer = session.get(Customer, record_id)
+    return f"{customer.code} {customer.name}" if customer else ""
+
+
+def _describe_visit(session: Session, record_id: int) -> str:
+    visit = session.get(Visit, record_id)
+    return f"{visit.customer.name} {visit.visited_at:%Y-%m-%d}" if visit else ""
+
+
+def _describe_complaint(session: Session, record_id: int) -> str:
+    complaint = session.get(Complaint, record_id)
+    return complaint.number if complaint else ""
+
+
+def _describe_key_account(session: Session, record_id: int) -> str:
+    account = session.get(KeyAccount, record_id)
+    return account.customer.name if account else ""
+
+
+def _numbered(prefix: str, model: type, what: str) -> Callable[[Session, int], str]:
+    def describe(session: Session, record_id: int) -> str:
+        row = session.get(model, record_id)
+        return f"{what} {prefix}-{record_id:06d}" if row is not None else ""
+
+    return describe
+
+
+RECORD_KINDS: dict[str, RecordKind] = {
+    kind.name: kind
+    for kind in (
+        RecordKind(
+            "complaint", "投诉", "请输入投诉编号（如 TS-2026-0027）或记录 ID。",
+            lambda s, t: s.scalar(select(Complaint.id).where(func.upper(Complaint.number) == t)),
+            _describe_complaint,
+        ),
+        RecordKind(
+            "customer", "客户", "请输入客户编号（如 KH000123）或记录 ID。",
+            _customer_id, _describe_customer,
+        ),
+        RecordKind(
+            "key_account", "大客户", "请输入大客户的客户编号（如 KH000123）或记录 ID。",
+            _find_key_account, _describe_key_account,
+        ),
+        RecordKind(
+            "visit", "拜访记录", "请输入访问记录编号（如 FW-000123）或记录 ID。",
+            _serial(VISIT_PREFIX, Visit), _describe_visit,
+        ),
+        RecordKind(
+            "survey", "满意度调查", "请输入调查编号（如 MY-000012）或记录 ID。",
+            _serial(SURVEY_PREFIX, SatisfactionSurvey),
+            _numbered(SURVEY_PREFIX, SatisfactionSurvey, "满意度调查"),
+        ),
+        RecordKind(
+            "credit", "信用评定", "请输入信用评定编号（如 XY-000007）或记录 ID。",
+            _serial(CREDIT_PREFIX, CreditEvaluation),
+            _numbered(CREDIT_PREFIX, CreditEvaluation, "信用评定"),
+        ),
+        RecordKind(
+            "proposal", "大客户申请", "请输入申请编号（如 SQ-000003）或记录 ID。",
+            _serial(PROPOSAL_PREFIX, KeyAccountProposal),
+            _numbered(PROPOSAL_PREFIX, KeyAccountProposal, "大客户申请"),
+        ),
+    )
+}  # fmt: skip
+
+
+def describe_record(session: Session, kind: str, record_id: int) -> str:
+    """A short name for a record the print dialog was opened on, e.g. ``TS-2026-0001``."""
+    found = RECORD_KINDS.get(kind)
+    return found.describe(session, record_id) if found is not None else ""
+
+
+def find_record(session: Session, kind: str, reference: str) -> int:
+    """The id of the record of ``kind`` a user names as they know it: its printed number
+    (TS-2026-0027, MY-000012), a customer code for customer and key-account forms (the card's
+    printed number DK-KH000123 too), or the internal record id."""
+    text = reference.strip().upper()
+    if text.isdigit():
+        return int(text)
+    found_kind = RECORD_KINDS.get(kind)
+    found = found_kind.find(session, text) if found_kind is not None else None
+    if found is None:
+        what, hint = (
+            (found_kind.label, found_kind.hint)
+            if found_kind is not None
+            else ("记录", "此表单按期间打印，请给出月份或日期。")
+        )
+        raise NotFoundError(f"找不到{what}“{reference.strip()}”。{hint}")
+    return found
+
+
+def locate(session: Session, number: str) -> tuple[str, int] | None:
+    """The (kind, id) of the record whose printed number is ``number`` (typed or scanned from
+    a form's QR code), or None when it names none."""
+    text = number.strip().upper()
+    if not text or text.isdigit():
+        return None
+    for kind in RECORD_KINDS.values():
+        try:
+            found = kind.find(session, text)
+        except NotFoundError:
+            continue
+        if found is not None:
+            return kind.name, found
+    return None
