@@ -47,13 +47,22 @@ FORM_ORDER = (
     "key_account_measures",
     "key_account_survey",
     "credit_survey",
+    "customer_grades",
+    "contact_results",
+    "reception_record",
+    "complaint_ledger",
+    "complaint_daily",
+    "complaint_returns",
+    "complaint_claims",
+    "key_account_application",
+    "key_account_designation",
+    "key_account_dealings",
+    "satisfaction_survey",
 )
-FORMATS = ("", "text", "date", "datetime", "money", "number", "capital")
+FORMATS = ("", "text", "date", "datetime", "money", "number", "capital", "percent", "code")
 ALIGNS = ("", "left", "center", "right")
-CELL_KEYS = {"span", "label", "label_for", "field", "text", "sign", "format", "ticks",
-             "choices", "lines", "align"}  # fmt: skip
-ROW_KEYS = {"cells", "section", "table", "columns", "min_rows", "preset"}
-DEFINITION_KEYS = {"title", "code", "revision", "paper", "source", "columns", "rows", "note"}
+MAX_FILE_BYTES = 256 * 1024
+MAX_COLUMNS, MAX_ROWS, MAX_TABLE_ROWS, MAX_PRESET = 20, 120, 200, 60
 
 
 class FormDefinitionError(UserError):
@@ -97,10 +106,116 @@ class FormDefinition:
     origin: str = ""
     note: str = ""
     user_copy: bool = field(default=False, compare=False)
+    # the layouts designed for particular papers (visit_record@241x93.json), by paper key
+    variants: dict[str, FormDefinition] = field(default_factory=dict, compare=False)
 
     @property
     def data_source(self) -> Source:
         return SOURCES[self.source]
+
+    def for_paper(self, paper_key: str) -> FormDefinition:
+        """The layout to print on ``paper_key``: its own design for that paper when it has one
+        (under this form's title, code and revision), else this one."""
+        variant = self.variants.get(paper_key)
+        if variant is None:
+            return self
+        return replace(self, columns=variant.columns, rows=variant.rows, note=variant.note,
+                       origin=variant.origin, variants={})  # fmt: skip
+
+
+# --- the schema ------------------------------------------------------------------------------
+# Each property: its type and limits. A value of the wrong type is reported with the type it
+# should have and the type it has, in the words a firm's clerk reads.
+
+_TYPE_NAMES = {str: "文字", int: "整数", float: "数字", bool: "true 或 false", list: "列表 […]",
+               dict: "对象 {…}", type(None): "null"}  # fmt: skip
+
+
+def _type_name(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+@dataclass(frozen=True)
+class Text:
+    longest: int = 200
+
+    def check(self, value: Any, where: str, name: str, check: _Checker) -> str | None:
+        if not isinstance(value, str):
+            check.add(where, f"“{name}”应为文字，现为{_type_name(value)}")
+            return None
+        if len(value) > self.longest:
+            check.add(where, f"“{name}”太长（{len(value)} 字，最多 {self.longest} 字）")
+            return None
+        return value
+
+
+@dataclass(frozen=True)
+class Whole:
+    lowest: int
+    highest: int
+
+    def check(self, value: Any, where: str, name: str, check: _Checker) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            check.add(where, f"“{name}”应为整数，现为{_type_name(value)}")
+            return None
+        if not self.lowest <= value <= self.highest:
+            check.add(where, f"“{name}”应在 {self.lowest}–{self.highest} 之间，现为 {value}")
+            return None
+        return value
+
+
+@dataclass(frozen=True)
+class Flag:
+    def check(self, value: Any, where: str, name: str, check: _Checker) -> bool | None:
+        if not isinstance(value, bool):
+            check.add(where, f"“{name}”应为 true 或 false，现为{_type_name(value)}")
+            return None
+        return value
+
+
+@dataclass(frozen=True)
+class OneOf:
+    options: tuple[str, ...]
+
+    def check(self, value: Any, where: str, name: str, check: _Checker) -> str | None:
+        if not isinstance(value, str) or value not in self.options:
+            shown = value if isinstance(value, str) else _type_name(value)
+            listing = "、".join(o for o in self.options if o)
+            check.add(where, f"“{name}”的值“{shown}”无效（可用：{listing}）")
+            return None
+        return value
+
+
+@dataclass(frozen=True)
+class Texts:
+    """A list of short texts (tick-box choices)."""
+
+    most: int = 30
+
+    def check(self, value: Any, where: str, name: str, check: _Checker) -> tuple[str, ...] | None:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            check.add(where, f'“{name}”应为文字的列表，如 ["是", "否"]')
+            return None
+        if len(value) > self.most or any(len(v) > 20 for v in value):
+            check.add(where, f"“{name}”最多 {self.most} 项，每项最多 20 字")
+            return None
+        return tuple(value)
+
+
+CELL_SCHEMA = {
+    "span": Whole(1, MAX_COLUMNS), "label": Text(60), "label_for": Text(40), "field": Text(40),
+    "text": Text(300), "sign": Text(20), "format": OneOf(FORMATS), "ticks": Flag(),
+    "choices": Texts(), "lines": Whole(0, 60), "align": OneOf(ALIGNS),
+}  # fmt: skip
+ROW_SCHEMA = {
+    "section": Text(60), "table": Text(40), "min_rows": Whole(0, MAX_TABLE_ROWS),
+}  # fmt: skip
+ROW_KEYS = {"cells", "section", "table", "columns", "min_rows", "preset"}
+DEFINITION_SCHEMA = {
+    "title": Text(40), "code": Text(30), "revision": Text(30), "paper": Text(10),
+    "source": Text(40), "note": Text(300),
+}  # fmt: skip
+DEFINITION_KEYS = set(DEFINITION_SCHEMA) | {"columns", "rows"}
 
 
 class _Checker:
@@ -115,8 +230,23 @@ class _Checker:
 
     def raise_if_any(self) -> None:
         if self.problems:
-            listing = "\n".join(f"· {p}" for p in self.problems)
-            raise FormDefinitionError(f"表单定义 {self.origin} 有错误：\n{listing}")
+            listing = "\n".join(f"· {p}" for p in self.problems[:30])
+            more = f"\n· ……另有 {len(self.problems) - 30} 处" if len(self.problems) > 30 else ""
+            raise FormDefinitionError(f"表单定义 {self.origin} 有错误：\n{listing}{more}")
+
+    def properties(
+        self, raw: dict[str, Any], schema: dict[str, Any], allowed: set[str], where: str
+    ) -> dict[str, Any]:
+        """The known properties of ``raw`` that pass their schema; reports the others."""
+        good = {}
+        for key, value in raw.items():
+            if key not in allowed:
+                self.add(where, f"未知属性 “{key}”（可用：{'、'.join(sorted(allowed))}）")
+            elif key in schema:
+                checked = schema[key].check(value, where, key, self)
+                if checked is not None:
+                    good[key] = checked
+        return good
 
 
 def _names(catalog: dict[str, FieldInfo]) -> str:
@@ -127,90 +257,81 @@ def _parse_cell(
     raw: Any, where: str, catalog: dict[str, FieldInfo], check: _Checker
 ) -> Cell | None:
     if not isinstance(raw, dict):
-        check.add(where, "每一格应是一个 {…} 对象")
+        check.add(where, f"每一格应是一个对象 {{…}}，现为{_type_name(raw)}")
         return None
-    for key in raw:
-        if key not in CELL_KEYS:
-            check.add(where, f"未知属性 “{key}”（可用：{'、'.join(sorted(CELL_KEYS))}）")
-    span = raw.get("span", 1)
-    if not isinstance(span, int) or span < 1:
-        check.add(where, f"span 应为正整数，现为 {span!r}")
-        span = 1
+    good = check.properties(raw, CELL_SCHEMA, set(CELL_SCHEMA), where)
     kinds = [k for k in ("label", "label_for", "field", "text", "sign") if k in raw]
     if len(kinds) != 1:
         check.add(where, "每格须有且只有 label、label_for、field、text、sign 之一")
-    label = str(raw.get("label", ""))
-    if "label_for" in raw:
-        info = catalog.get(raw["label_for"])
+    label = good.get("label", "")
+    if "label_for" in good:
+        info = catalog.get(good["label_for"])
         if info is None:
             check.add(
-                where, f"label_for 字段 “{raw['label_for']}” 不存在；可用字段：{_names(catalog)}"
+                where, f"label_for 字段 “{good['label_for']}” 不存在；可用字段：{_names(catalog)}"
             )
         else:
             label = info.label
-    name = raw.get("field", "")
-    choices = tuple(str(c) for c in raw.get("choices", ()))
+    name = good.get("field", "")
+    choices = good.get("choices", ())
     if name:
         info = catalog.get(name)
         if info is None:
             check.add(where, f"字段 “{name}” 不存在；可用字段：{_names(catalog)}")
-        elif raw.get("ticks") and not choices:
+        elif good.get("ticks") and not choices:
             choices = info.choices
             if not choices:
                 check.add(where, f"字段 “{name}” 没有可勾选的选项，请用 choices 列出")
-    fmt = raw.get("format", "")
-    if fmt not in FORMATS:
-        check.add(where, f"format “{fmt}” 无效（可用：{'、'.join(f for f in FORMATS if f)}）")
-    align = raw.get("align", "")
-    if align not in ALIGNS:
-        check.add(where, f"align “{align}” 无效（可用：left、center、right）")
-    lines = raw.get("lines", 0)
-    if not isinstance(lines, int) or lines < 0 or lines > 60:
-        check.add(where, f"lines 应为 0–60 的整数，现为 {lines!r}")
-        lines = 0
     return Cell(
-        span=span,
+        span=good.get("span", 1),
         label=label,
         field=name,
-        text=str(raw.get("text", "")),
-        sign=str(raw.get("sign", "")),
-        format=fmt,
-        ticks=bool(raw.get("ticks", False)),
+        text=good.get("text", ""),
+        sign=good.get("sign", ""),
+        format=good.get("format", ""),
+        ticks=good.get("ticks", False),
         choices=choices,
-        lines=lines,
-        align=align,
+        lines=good.get("lines", 0),
+        align=good.get("align", ""),
     )
+
+
+def _parse_preset(raw: Any, where: str, catalog: dict[str, FieldInfo], check: _Checker) -> tuple:
+    if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+        check.add(where, f"“preset”应为对象的列表，现为{_type_name(raw)}")
+        return ()
+    if len(raw) > MAX_PRESET:
+        check.add(where, f"“preset”最多 {MAX_PRESET} 行，现为 {len(raw)} 行")
+        return ()
+    for item in raw:
+        for key, value in item.items():
+            if key not in catalog:
+                check.add(where, f"preset 中的字段 “{key}” 不存在；可用字段：{_names(catalog)}")
+            elif not isinstance(value, str | int | float) or isinstance(value, bool):
+                check.add(where, f"preset 中 “{key}” 的值应为文字或数字，现为{_type_name(value)}")
+            elif len(str(value)) > 200:
+                check.add(where, f"preset 中 “{key}” 的值太长（最多 200 字）")
+    return tuple(raw)
 
 
 def _parse_row(raw: Any, where: str, source: Source, width: int, check: _Checker) -> Row | None:
     if not isinstance(raw, dict):
-        check.add(where, "每一行应是一个 {…} 对象")
+        check.add(where, f"每一行应是一个对象 {{…}}，现为{_type_name(raw)}")
         return None
-    for key in raw:
-        if key not in ROW_KEYS:
-            check.add(where, f"未知属性 “{key}”（可用：{'、'.join(sorted(ROW_KEYS))}）")
+    good = check.properties(raw, ROW_SCHEMA, ROW_KEYS, where)
     if "section" in raw:
-        return Row("section", title=str(raw["section"]))
+        return Row("section", title=good.get("section", ""))
     if "table" in raw:
-        name = raw["table"]
-        catalog = source.tables.get(name)
+        name = good.get("table")
+        catalog = source.tables.get(name) if name is not None else None
         if catalog is None:
-            check.add(where, f"表格 “{name}” 不存在；可用表格：{'、'.join(source.tables) or '无'}")
+            if name is not None:
+                tables = "、".join(source.tables) or "无"
+                check.add(where, f"表格 “{name}” 不存在；可用表格：{tables}")
             return None
         cells = _parse_cells(raw.get("columns"), where, catalog, width, check)
-        min_rows = raw.get("min_rows", 3)
-        if not isinstance(min_rows, int) or min_rows < 0:
-            check.add(where, f"min_rows 应为非负整数，现为 {min_rows!r}")
-            min_rows = 3
-        preset = raw.get("preset", [])
-        if not isinstance(preset, list) or not all(isinstance(p, dict) for p in preset):
-            check.add(where, "preset 应为对象列表")
-            preset = []
-        for item in preset:
-            for key in item:
-                if key not in catalog:
-                    check.add(where, f"preset 中的字段 “{key}” 不存在；可用字段：{_names(catalog)}")
-        return Row("table", cells, table=name, min_rows=min_rows, preset=tuple(preset))
+        preset = _parse_preset(raw.get("preset", []), where, catalog, check)
+        return Row("table", cells, table=name, min_rows=good.get("min_rows", 3), preset=preset)
     if "cells" in raw:
         cells = _parse_cells(raw["cells"], where, source.fields, width, check)
         return Row("cells", cells)
@@ -222,7 +343,10 @@ def _parse_cells(
     raw: Any, where: str, catalog: dict[str, FieldInfo], width: int, check: _Checker
 ) -> tuple[Cell, ...]:
     if not isinstance(raw, list) or not raw:
-        check.add(where, "cells/columns 应为非空列表")
+        check.add(where, f"cells/columns 应为非空列表，现为{_type_name(raw)}")
+        return ()
+    if len(raw) > MAX_COLUMNS:
+        check.add(where, f"一行最多 {MAX_COLUMNS} 格，现为 {len(raw)} 格")
         return ()
     cells = [
         _parse_cell(item, f"{where}第 {index} 格", catalog, check)
@@ -239,63 +363,92 @@ def parse_definition(key: str, raw: Any, origin: str) -> FormDefinition:
     """Build a definition from decoded JSON; raises FormDefinitionError listing every problem."""
     check = _Checker(origin)
     if not isinstance(raw, dict):
-        check.add("", "文件内容应是一个 {…} 对象")
+        check.add("", f"文件内容应是一个对象 {{…}}，现为{_type_name(raw)}")
         check.raise_if_any()
-    for name in raw:
-        if name not in DEFINITION_KEYS:
-            check.add("", f"未知属性 “{name}”（可用：{'、'.join(sorted(DEFINITION_KEYS))}）")
+    good = check.properties(raw, DEFINITION_SCHEMA, DEFINITION_KEYS, "")
     for name in ("title", "code", "revision", "source", "columns", "rows"):
         if name not in raw:
             check.add("", f"缺少 “{name}”")
     check.raise_if_any()
-    source = SOURCES.get(raw["source"])
-    if source is None:
-        check.add("source", f"数据来源 “{raw['source']}” 不存在；可用：{'、'.join(SOURCES)}")
-    paper = raw.get("paper", "A4")
+    source = SOURCES.get(good.get("source", ""))
+    if source is None and "source" in good:
+        check.add("source", f"数据来源 “{good['source']}” 不存在；可用：{'、'.join(SOURCES)}")
+    paper = good.get("paper", "A4")
     if paper not in PAPERS:
         check.add("paper", f"纸张 “{paper}” 不存在；可用：{'、'.join(PAPERS)}")
     columns = raw["columns"]
     if (
         not isinstance(columns, list)
-        or not columns
-        or not all(isinstance(c, int | float) and c > 0 for c in columns)
+        or not 0 < len(columns) <= MAX_COLUMNS
+        or not all(
+            isinstance(c, int | float) and not isinstance(c, bool) and 0 < c <= 1000
+            for c in columns
+        )
     ):
-        check.add("columns", "应为正数列表（各列的相对宽度）")
+        check.add("columns", f"应为 1–{MAX_COLUMNS} 个正数的列表（各列的相对宽度）")
         columns = [1]
-    if not isinstance(raw["rows"], list) or not raw["rows"]:
-        check.add("rows", "应为非空列表")
+    rows_raw = raw["rows"]
+    if not isinstance(rows_raw, list) or not rows_raw:
+        check.add("rows", f"应为非空列表，现为{_type_name(rows_raw)}")
+    elif len(rows_raw) > MAX_ROWS:
+        check.add("rows", f"最多 {MAX_ROWS} 行，现为 {len(rows_raw)} 行")
     check.raise_if_any()
     rows = [
         _parse_row(item, f"第 {index} 行", source, len(columns), check)
-        for index, item in enumerate(raw["rows"], start=1)
+        for index, item in enumerate(rows_raw, start=1)
     ]
     check.raise_if_any()
     return FormDefinition(
         key=key,
-        title=str(raw["title"]),
-        code=str(raw["code"]),
-        revision=str(raw["revision"]),
+        title=good["title"],
+        code=good["code"],
+        revision=good["revision"],
         paper=paper,
         source=source.name,
         columns=tuple(float(c) for c in columns),
         rows=tuple(r for r in rows if r is not None),
         origin=origin,
-        note=str(raw.get("note", "")),
+        note=good.get("note", ""),
     )
+
+
+_JSON_MESSAGES = {
+    "Expecting value": "此处缺少值（或多了逗号）",
+    "Expecting property name enclosed in double quotes": "属性名须用英文双引号括起（或多了逗号）",
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Unterminated string starting at": "字符串缺少结尾的引号",
+    "Extra data": "文件末尾有多余的内容",
+    "Invalid control character at": "字符串中有换行或控制字符",
+    "Invalid \\escape": "无效的转义符（反斜杠 \\）",
+}
 
 
 def load_definition(path: Path, user_copy: bool = False) -> FormDefinition:
     """Read and check one definition file."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise FormDefinitionError(
+                f"表单定义 {path} 有错误：\n· 文件太大（最多 {MAX_FILE_BYTES // 1024} KB）"
+            )
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
+        message = _JSON_MESSAGES.get(error.msg, "格式错误")
         raise FormDefinitionError(
-            f"表单定义 {path} 有错误：\n· JSON 格式错误，第 {error.lineno} 行第 {error.colno} 列："
-            f"{error.msg}"
+            f"表单定义 {path} 有错误：\n· 第 {error.lineno} 行第 {error.colno} 列：{message}"
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise FormDefinitionError(f"无法读取表单定义 {path}：{error}") from None
-    definition = parse_definition(path.stem, raw, str(path))
+    except RecursionError:
+        raise FormDefinitionError(
+            f"表单定义 {path} 有错误：\n· 嵌套层数太多（[ 或 {{ 套得太深）"
+        ) from None
+    except UnicodeDecodeError:
+        raise FormDefinitionError(
+            f"表单定义 {path} 有错误：\n· 文件不是 UTF-8 编码，请用记事本“另存为 UTF-8”"
+        ) from None
+    except OSError as error:
+        raise FormDefinitionError(f"无法读取表单定义 {path}：{error.strerror or error}") from None
+    key = path.stem.partition("@")[0]
+    definition = parse_definition(key, raw, str(path))
     return replace(definition, user_copy=True) if user_copy else definition
 
 
@@ -306,7 +459,12 @@ def builtin_definitions() -> dict[str, FormDefinition]:
     """The definitions shipped with the app, in the books' order (parsed once per process)."""
     if not _builtin_cache:
         for key in FORM_ORDER:
-            _builtin_cache[key] = load_definition(BUILTIN_DIR / f"{key}.json")
+            variants = {
+                path.stem.partition("@")[2]: load_definition(path)
+                for path in sorted(BUILTIN_DIR.glob(f"{key}@*.json"))
+            }
+            definition = load_definition(BUILTIN_DIR / f"{key}.json")
+            _builtin_cache[key] = replace(definition, variants=variants)
     return dict(_builtin_cache)
 
 
@@ -343,13 +501,23 @@ def load_catalog(data_dir: Path | None) -> Catalog:
     folder = user_folder(data_dir)
     if folder is not None and folder.is_dir():
         for path in sorted(folder.glob("*.json")):
-            if path.stem not in forms:
-                problems.append(f"{path.name}：文件名应为内置表单之一（{'、'.join(FORM_ORDER)}）")
+            key, _at, paper_key = path.stem.partition("@")
+            if key not in forms or (paper_key and paper_key not in PAPERS):
+                problems.append(
+                    f"{path.name}：文件名应为内置表单之一（{'、'.join(FORM_ORDER)}），"
+                    f"某纸张专用的版式再加 @纸张（如 visit_record@241x93.json）"
+                )
                 continue
             try:
-                forms[path.stem] = load_definition(path, user_copy=True)
+                loaded = load_definition(path, user_copy=True)
             except FormDefinitionError as error:
-                problems.append(f"{error}\n（已改用内置的“{forms[path.stem].title}”）")
+                problems.append(f"{error}\n（已改用内置的“{forms[key].title}”）")
+                continue
+            if paper_key:
+                variants = forms[key].variants | {paper_key: loaded}
+                forms[key] = replace(forms[key], variants=variants)
+            else:
+                forms[key] = replace(loaded, variants=forms[key].variants)
     return Catalog(forms, problems)
 
 

@@ -22,15 +22,22 @@ from kehu_desktop.forms.typesetting import (
 
 BLANK_DATE = "　　　年　　月　　日"
 BLANK_DATETIME = "　　　年　　月　　日　　时　　分"
-BLANK_CAPITAL = "　拾　万　仟　佰　拾　元　角　分"
-SIGN_BLANK = "（签字）：\n\n日期：　　　年　　月　　日"
+# 大写 up to 亿: key-account volumes and claims run to millions
+BLANK_CAPITAL = "　亿　仟　佰　拾　万　仟　佰　拾　元　角　分"
+# kinds printed whole on one line (shrunk rather than broken): numbers, amounts, dates, codes
+NUMERIC = frozenset({"money", "number", "percent"})
+UNBREAKABLE = frozenset({"date", "datetime", "money", "number", "percent", "code", "capital"})
+SIGN_BLANK = "（签字）：\n日期：　　　年　　月　　日"
+SIGN_ONE_LINE = "（签字）：　　　　　　　日期：　　　年　　月　　日"  # a strip of continuous paper
 
 
 @dataclass(frozen=True)
 class GridCell:
     """One printed cell. ``role``: label, value, header, section, static or sign.
     ``lines`` > 0 is a fixed box of that many lines (overflow continues on a 续页);
-    ``ruled`` asks for lines to write on; ``ticks`` marks a cell of tick boxes."""
+    ``ruled`` asks for lines to write on; ``ticks`` marks a cell of tick boxes; ``whole`` text
+    is never broken inside a number, date, time or code; ``stamp`` holds a date's (and time's)
+    digits for the 年 月 日 时 分 slots of a pre-printed blank."""
 
     col: int
     span: int
@@ -41,13 +48,26 @@ class GridCell:
     caption: str = ""
     ruled: bool = False
     ticks: bool = False
+    whole: bool = False
+    stamp: tuple[str, ...] = ()
+    number: Decimal | int | None = None  # a number's value, written to .xlsx as a number
+    number_kind: str = ""  # money, number or percent: its .xlsx number format
 
 
 @dataclass(frozen=True)
 class GridRow:
+    """``key`` is the definition row it comes from and ``item`` the table item's index (-1 for
+    other rows): what places a value in the same box of a pre-printed blank."""
+
     kind: str  # cells, section, header or item
     cells: tuple[GridCell, ...]
     table: str = ""
+    key: int = -1
+    item: int = -1
+
+    @property
+    def signature(self) -> bool:
+        return any(cell.role == "sign" for cell in self.cells)
 
 
 def format_value(value: Any, kind: str) -> str:
@@ -60,11 +80,23 @@ def format_value(value: Any, kind: str) -> str:
         return chinese_date(value) if kind == "date" else chinese_datetime(value)
     if isinstance(value, date):
         return chinese_date(value)
+    if kind == "percent":
+        return f"{Decimal(value) * 100:.1f}%"
     if isinstance(value, Decimal):
         if kind == "money":
             return f"{value:,.2f}"
         return str(value.to_integral()) if value == value.to_integral() else str(value)
     return str(value)
+
+
+def date_stamp(value: Any, kind: str) -> tuple[str, ...]:
+    """The digits for 年 月 日 (时 分) slots; () for anything that is not a date."""
+    if isinstance(value, datetime):
+        digits = (str(value.year), str(value.month), str(value.day))
+        return digits if kind == "date" else (*digits, f"{value.hour:02d}", f"{value.minute:02d}")
+    if isinstance(value, date):
+        return (str(value.year), str(value.month), str(value.day))
+    return ()
 
 
 def _blank_text(cell: Cell, info: FieldInfo) -> str:
@@ -100,14 +132,37 @@ def _field_cell(
     if values is None or values.get(cell.field) in (None, ""):
         text = _blank_text(cell, info) if values is None else ""
         return GridCell(
-            col, cell.span, "value", text, "left", cell.lines, info.label, ruled=bool(cell.lines)
+            col,
+            cell.span,
+            "value",
+            text,
+            "left",
+            cell.lines,
+            info.label,
+            ruled=bool(cell.lines),
+            whole=bool(text),
         )
-    text = format_value(values[cell.field], kind)
-    return GridCell(col, cell.span, "value", text, _align(cell, kind), cell.lines, info.label)
+    value = values[cell.field]
+    return GridCell(
+        col,
+        cell.span,
+        "value",
+        format_value(value, kind),
+        _align(cell, kind),
+        cell.lines,
+        info.label,
+        whole=kind in UNBREAKABLE,
+        stamp=date_stamp(value, kind),
+        number=value if kind in NUMERIC and isinstance(value, int | Decimal) else None,
+        number_kind=kind if kind in NUMERIC else "",
+    )
 
 
 def _cells(
-    cells: tuple[Cell, ...], catalog: dict[str, FieldInfo], values: dict[str, Any] | None
+    cells: tuple[Cell, ...],
+    catalog: dict[str, FieldInfo],
+    values: dict[str, Any] | None,
+    sign: str = SIGN_BLANK,
 ) -> tuple[GridCell, ...]:
     out = []
     col = 0
@@ -115,7 +170,7 @@ def _cells(
         if cell.field:
             out.append(_field_cell(cell, col, catalog, values))
         elif cell.sign:
-            out.append(GridCell(col, cell.span, "sign", f"{cell.sign}{SIGN_BLANK}"))
+            out.append(GridCell(col, cell.span, "sign", f"{cell.sign}{sign}"))
         elif cell.text:
             out.append(GridCell(col, cell.span, "static", cell.text, cell.align or "left"))
         else:
@@ -124,42 +179,60 @@ def _cells(
     return tuple(out)
 
 
-def _table_rows(row: Row, catalog: dict[str, FieldInfo], record: Record | None) -> list[GridRow]:
+def _table_rows(
+    row: Row,
+    key: int,
+    catalog: dict[str, FieldInfo],
+    record: Record | None,
+    presets: dict[str, list[dict[str, Any]]],
+) -> list[GridRow]:
     header = []
     col = 0
     for cell in row.cells:
         label = cell.label or (catalog[cell.field].label if cell.field else "")
         header.append(GridCell(col, cell.span, "header", label, "center"))
         col += cell.span
-    rows = [GridRow("header", tuple(header), row.table)]
+    rows = [GridRow("header", tuple(header), row.table, key)]
     items: list[dict[str, Any]] = []
     if record is not None:
         items = record.tables.get(row.table, [])
     if not items:
-        items = list(row.preset)
-    for item in items:
-        rows.append(GridRow("item", _cells(row.cells, catalog, item), row.table))
+        items = presets.get(row.table) or list(row.preset)
+    for index, item in enumerate(items):
+        rows.append(GridRow("item", _cells(row.cells, catalog, item), row.table, key, index))
     empty = tuple(
         GridCell(c.col, c.span, "value", tick_text(c_def.choices, None) if c_def.ticks else "")
         for c, c_def in zip(header, row.cells, strict=True)
     )
-    rows.extend(GridRow("item", empty, row.table) for _ in range(row.min_rows - len(items)))
+    rows.extend(
+        GridRow("item", empty, row.table, key, index) for index in range(len(items), row.min_rows)
+    )
     return rows
 
 
-def build_grid(definition: FormDefinition, record: Record | None) -> list[GridRow]:
-    """The rows to print; ``record`` None gives the blank form."""
+def build_grid(
+    definition: FormDefinition,
+    record: Record | None,
+    presets: dict[str, list[dict[str, Any]]] | None = None,
+    one_line_signs: bool = False,
+) -> list[GridRow]:
+    """The rows to print; ``record`` None gives the blank form, whose tables list ``presets``
+    (the scored items set in the app) when given, else the definition's own preset rows.
+    ``one_line_signs``: signature boxes of one line, for a strip of continuous paper."""
+    sign = SIGN_ONE_LINE if one_line_signs else SIGN_BLANK
     source = definition.data_source
     values = record.values if record is not None else None
     width = len(definition.columns)
     rows: list[GridRow] = []
-    for row in definition.rows:
+    for key, row in enumerate(definition.rows):
         if row.kind == "section":
-            rows.append(GridRow("section", (GridCell(0, width, "section", row.title),)))
+            rows.append(GridRow("section", (GridCell(0, width, "section", row.title),), key=key))
         elif row.kind == "table":
-            rows.extend(_table_rows(row, source.tables[row.table], record))
+            rows.extend(_table_rows(row, key, source.tables[row.table], record, presets or {}))
         else:
-            rows.append(GridRow("cells", _cells(row.cells, source.fields, values)))
+            cells = _cells(row.cells, source.fields, values, sign)
+            rows.append(GridRow("cells", cells, key=key))
     if definition.note:
-        rows.append(GridRow("cells", (GridCell(0, width, "static", definition.note),)))
+        note = GridCell(0, width, "static", definition.note)
+        rows.append(GridRow("cells", (note,), key=len(definition.rows)))
     return rows

@@ -2,7 +2,8 @@
 
 Everything here is in millimetres from the page's top-left corner. The result is a list of
 drawing operations per page, each marked as form (printed on pre-printed paper already) or
-data (what 套打 prints), so the full form and the overlay come from one layout.
+data (what 套打 prints). Laying out a blank also records each value box (a ``Slot``), where
+套打 (``forms.overlay``) puts a record's values.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from dataclasses import dataclass, field
 
 from kehu_desktop.forms.grid import GridCell, GridRow
 from kehu_desktop.forms.paper import Paper
-from kehu_desktop.forms.typesetting import text_width, wrap
+from kehu_desktop.forms.typesetting import fit_whole, text_width, wrap
 
 PT = 25.4 / 72  # millimetres per point
 CONTINUED_MARK = "（见续页）"
+NUMBER_LABEL = "编号："
+LABEL_SHRINK = 0.8  # the smallest a label shrinks to stay on one line
 
 
 @dataclass(frozen=True)
 class Op:
-    """One thing to draw. kind: text, rect, line or ticks. ``data`` marks record values."""
+    """One thing to draw. kind: text, rect, line, ticks or qr. ``data`` marks record values."""
 
     kind: str
     x: float
@@ -35,7 +38,10 @@ class Op:
 
 @dataclass
 class Page:
+    """``plain``: printed whole even in 套打 (a 续页, on plain paper)."""
+
     ops: list[Op] = field(default_factory=list)
+    plain: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,52 +56,93 @@ class Header:
     print_date: str  # '' on a blank form
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A value box of a laid-out form, and where its first line of text starts."""
+
+    page: int
+    x: float
+    y: float
+    w: float
+    h: float
+    size: float
+    text: str  # what the blank prints in it (年 月 日 slots, tick boxes) or ''
+    tx: float
+    baseline: float
+
+
+SlotKey = tuple[int, int, int]  # definition row, table item (-1 for none), column
+
+
 @dataclass
-class _Overflow:
+class LaidOut:
+    """``breaks``: the grid rows that begin a new page (the .xlsx breaks its pages there)."""
+
+    pages: list[Page]
+    slots: dict[SlotKey, Slot]
+    main_pages: int
+    breaks: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Overflow:
     caption: str
     page: int
     text: str
 
 
-@dataclass
-class _Metrics:
+@dataclass(frozen=True)
+class Metrics:
     size: float
     leading: float  # mm
     pad: float  # mm
     min_row: float  # mm
     header_h: float
     footer_h: float
+    qr: float  # side of the QR code, mm
+
+    def leading_for(self, size: float) -> float:
+        return self.leading * size / self.size
 
 
-def _metrics(paper: Paper) -> _Metrics:
-    small = paper.height < 150 or paper.width < 160
-    size = 8.5 if small else 9.5
-    leading = size * 1.45 * PT
-    return _Metrics(
+def metrics(paper: Paper) -> Metrics:
+    if paper.strip:
+        size = 8.5
+        return Metrics(size, size * 1.3 * PT, 0.8, 5.0, 11.0 if paper.height < 100 else 13.0,
+                       3.6, 9.0)  # fmt: skip
+    size = 8.5 if paper.compact else 9.5
+    return Metrics(
         size=size,
-        leading=leading,
+        leading=size * 1.45 * PT,
         pad=1.1,
-        min_row=6.0 if small else 6.6,
-        header_h=17.0 if small else 24.0,
+        min_row=6.0,
+        header_h=17.0 if paper.compact else 21.0,
         footer_h=5.5,
+        qr=11.0 if paper.compact else 13.0,
     )
 
 
-class _Layout:
+def slot_key(row: GridRow, cell: GridCell) -> SlotKey:
+    return (row.key, row.item, cell.col)
+
+
+class Layout:
     def __init__(self, columns: tuple[float, ...], paper: Paper, header: Header) -> None:
         self.paper = paper
         self.header = header
-        self.m = _metrics(paper)
-        self.left = paper.margin
-        self.width = paper.width - 2 * paper.margin
+        self.m = metrics(paper)
+        self.left = paper.left
+        self.width = paper.content_width
         total = sum(columns)
         self.col_x = [self.left]
         for weight in columns:
             self.col_x.append(self.col_x[-1] + self.width * weight / total)
-        self.top = paper.margin + self.m.header_h
-        self.bottom = paper.height - paper.margin - self.m.footer_h
+        self.top = paper.top + self.m.header_h
+        self.bottom = paper.height - paper.bottom - self.m.footer_h
         self.pages: list[Page] = []
-        self.overflows: list[_Overflow] = []
+        self.overflows: list[Overflow] = []
+        self.slots: dict[SlotKey, Slot] = {}
+        self.breaks: list[int] = []
         self.y = self.top
 
     # --- measuring ---------------------------------------------------------------------
@@ -103,9 +150,19 @@ class _Layout:
     def cell_box(self, cell: GridCell) -> tuple[float, float]:
         return self.col_x[cell.col], self.col_x[cell.col + cell.span] - self.col_x[cell.col]
 
-    def lines_for(self, cell: GridCell, width: float) -> list[str]:
+    def lines_for(self, cell: GridCell, width: float) -> tuple[list[str], float]:
+        """The cell's lines and their size: numbers, dates and codes whole (shrunk if need
+        be), other text wrapped."""
         bold = cell.role in ("label", "header", "section")
-        return wrap(cell.text, self.m.size, (width - 2 * self.m.pad) / PT, bold)
+        room = (width - 2 * self.m.pad) / PT
+        if cell.whole:
+            return fit_whole(cell.text, self.m.size, room, bold)
+        if cell.role in ("label", "header") and "\n" not in cell.text:
+            # a label a little too wide shrinks onto one line rather than wrap
+            width = text_width(cell.text, self.m.size, bold)
+            if room < width <= room / LABEL_SHRINK:
+                return [cell.text], self.m.size * room / width
+        return wrap(cell.text, self.m.size, room, bold), self.m.size
 
     def capacity(self, top: float) -> int:
         """How many text lines fit in a cell starting at ``top``."""
@@ -117,11 +174,8 @@ class _Layout:
         if len(lines) <= limit:
             return lines
         shown = lines[: limit - 1]
-        position = 0
-        for line in shown:
-            position = cell.text.find(line, position) + len(line)
-        rest = cell.text[position:].strip()
-        self.overflows.append(_Overflow(cell.caption or "续", len(self.pages), rest))
+        remaining = rest(cell.text, shown)
+        self.overflows.append(Overflow(cell.caption or "续", len(self.pages), remaining))
         return [*shown, CONTINUED_MARK]
 
     # --- placing -----------------------------------------------------------------------
@@ -130,29 +184,41 @@ class _Layout:
         self.pages.append(Page())
         self.y = self.top
 
-    def row_height(self, row: GridRow, capacity: int) -> tuple[float, list[list[str]]]:
-        """The row's height and each cell's lines, no cell taller than ``capacity`` lines."""
+    def row_height(
+        self, row: GridRow, capacity: int
+    ) -> tuple[float, list[tuple[list[str], float]]]:
+        """The row's height and each cell's lines and size, no cell taller than ``capacity``."""
         texts = []
         height = self.m.min_row
         for cell in row.cells:
             _x, width = self.cell_box(cell)
-            lines = self.fit(cell, self.lines_for(cell, width), capacity) if cell.text else [""]
-            texts.append(lines)
+            if cell.text:
+                lines, size = self.lines_for(cell, width)
+                lines = self.fit(cell, lines, capacity)
+            else:
+                lines, size = [""], self.m.size
+            texts.append((lines, size))
             count = max(min(cell.lines, capacity), len(lines))
-            height = max(height, count * self.m.leading + 2 * self.m.pad)
+            height = max(height, count * self.m.leading_for(size) + 2 * self.m.pad)
         if row.kind == "section":
             height = self.m.leading + 2 * self.m.pad
         return height, texts
 
+    def _measure(self, row: GridRow, capacity: int) -> float:
+        mark = len(self.overflows)
+        height, _texts = self.row_height(row, capacity)
+        del self.overflows[mark:]
+        return height
+
     def _needed(self, rows: list[GridRow], index: int, height: float, capacity: int) -> float:
         """Room a row needs: a section heading keeps the next row (and a table's header) with
-        it, a table's header its first row."""
+        it, a table's header its first row, and the row above a signature block that block
+        (a signature never stands alone on a page)."""
         row, following = rows[index], rows[index + 1 : index + 3]
+        if following and following[0].signature and not row.signature:
+            return height + self._measure(following[0], capacity)
         if row.kind == "header" and following and following[0].kind == "item":
-            mark = len(self.overflows)
-            item_height, _texts = self.row_height(following[0], capacity)
-            del self.overflows[mark:]
-            return height + item_height
+            return height + self._measure(following[0], capacity)
         needed = height
         for after in following:
             if row.kind != "section" or after.kind == "section":
@@ -182,6 +248,7 @@ class _Layout:
             if self.y + needed > self.bottom and not fresh:
                 del self.overflows[mark:]
                 self.new_page()
+                self.breaks.append(index)
                 fresh = True
                 if row.kind == "item" and table_header is not None:
                     header_height, header_texts = self.row_height(table_header, full_page)
@@ -194,31 +261,35 @@ class _Layout:
             fresh = False
             index += 1
 
-    def draw_row(self, row: GridRow, texts: list[list[str]], height: float) -> None:
+    def draw_row(self, row: GridRow, texts: list[tuple[list[str], float]], height: float) -> None:
         page = self.pages[-1]
         m = self.m
-        for cell, lines in zip(row.cells, texts, strict=True):
+        for cell, (lines, size) in zip(row.cells, texts, strict=True):
             x, width = self.cell_box(cell)
             shaded = cell.role in ("label", "header", "section")
             page.ops.append(Op("rect", x, self.y, width, height, fill=shaded))
             data = cell.role == "value"
+            leading = m.leading_for(size)
             if cell.ruled:
                 for n in range(1, cell.lines):
-                    line_y = self.y + m.pad + n * m.leading
+                    line_y = self.y + m.pad + n * leading
                     page.ops.append(Op("line", x + m.pad, line_y, width - 2 * m.pad, 0))
-            block = len(lines) * m.leading
+            block = len(lines) * leading
             top = self.y + m.pad if cell.lines or len(lines) > 1 else self.y + (height - block) / 2
+            origin = (x + m.pad, top + size * 1.05 * PT)
             for n, line in enumerate(lines):
                 if not line:
                     continue
-                line_w = text_width(line, m.size, shaded) * PT
+                line_w = text_width(line, size, shaded) * PT
                 if cell.align == "center":
                     tx = x + (width - line_w) / 2
                 elif cell.align == "right":
                     tx = x + width - m.pad - line_w
                 else:
                     tx = x + m.pad
-                baseline = top + n * m.leading + m.size * 1.05 * PT
+                baseline = top + n * leading + size * 1.05 * PT
+                if n == 0:
+                    origin = (tx, baseline)
                 page.ops.append(
                     Op(
                         "ticks" if cell.ticks else "text",
@@ -226,14 +297,19 @@ class _Layout:
                         baseline,
                         text=line,
                         bold=shaded,
-                        size=m.size,
+                        size=size,
                         data=data and line != CONTINUED_MARK,
                     )
+                )
+            if data:
+                self.slots[slot_key(row, cell)] = Slot(
+                    len(self.pages) - 1, x, self.y, width, height, size, cell.text, *origin
                 )
         self.y += height
 
     def continuation(self) -> None:
-        """The 续页 pages: each overflowing box's remaining text, under its caption."""
+        """The 续页 pages: each overflowing box's remaining text, under its caption. They are
+        plain pages: 套打 prints them whole, on plain paper."""
         if not self.overflows:
             return
         self.new_page()
@@ -260,31 +336,47 @@ class _Layout:
         """Header and footer on every page, now that the page count is known."""
         h, m, p = self.header, self.m, self.paper
         total = len(self.pages)
-        small = m.header_h < 20
-        firm_size, title_size, meta_size = (9.0, 12.0, 7.5) if small else (11.0, 16.0, 8.0)
-        y = p.margin + firm_size * PT
-        centre = p.width / 2
+        strip = p.strip
+        firm_size, title_size, meta_size = (
+            (8.0, 11.0, 7.5) if strip else (9.0, 12.0, 7.5) if p.compact else (11.0, 16.0, 8.0)
+        )
+        centre = self.left + self.width / 2
+        right = p.width - p.right
         for number, page in enumerate(self.pages, start=1):
+            page.plain = number > main_pages
             title = h.title if number <= main_pages else f"{h.title}（续页）"
             ops = []
-            if h.firm:
-                ops.append(self._centred(h.firm, centre, y, firm_size, True))
-            title_y = y + (firm_size * 0.5 + title_size) * PT * 1.25
+            if strip:  # one line: firm on the left, title in the middle
+                title_y = p.top + title_size * PT
+                if h.firm:
+                    ops.append(Op("text", self.left, title_y, text=h.firm, bold=True,
+                                  size=firm_size))  # fmt: skip
+            else:
+                firm_y = p.top + firm_size * PT
+                if h.firm:
+                    ops.append(self._centred(h.firm, centre, firm_y, firm_size, True))
+                title_y = firm_y + (firm_size * 0.5 + title_size) * PT * 1.25
             ops.append(self._centred(title, centre, title_y, title_size, True))
-            meta_y = p.margin + m.header_h - 1.8
-            ops.append(Op("text", self.left, meta_y, text=f"编号：{h.number or '__________'}",
+            meta_y = p.top + m.header_h - 1.6
+            ops.append(Op("text", self.left, meta_y, text=NUMBER_LABEL, size=meta_size))
+            after_label = self.left + text_width(NUMBER_LABEL, meta_size) * PT
+            ops.append(Op("text", after_label, meta_y, text=h.number or "__________",
                           size=meta_size, data=bool(h.number)))  # fmt: skip
+            code_right = right
+            if h.number:
+                side = m.qr
+                ops.append(Op("qr", right - side, p.top, side, side, text=h.number, data=True))
+                code_right = right - side - 1.5
             code = f"表单编号：{h.code}　版本：{h.revision}"
             code_w = text_width(code, meta_size) * PT
-            ops.append(Op("text", p.width - p.margin - code_w, meta_y, text=code, size=meta_size))
-            foot_y = p.height - p.margin - 0.8
+            ops.append(Op("text", code_right - code_w, meta_y, text=code, size=meta_size))
+            foot_y = p.height - p.bottom - 0.8
             pages_text = f"第 {number} 页 / 共 {total} 页"
             ops.append(self._centred(pages_text, centre, foot_y, meta_size, False))
             if h.print_date:
                 printed = f"打印日期：{h.print_date}"
                 printed_w = text_width(printed, meta_size) * PT
-                ops.append(Op("text", p.width - p.margin - printed_w, foot_y, text=printed,
-                              size=meta_size))  # fmt: skip
+                ops.append(Op("text", right - printed_w, foot_y, text=printed, size=meta_size))
             page.ops[:0] = ops
 
     def _centred(self, text: str, centre: float, y: float, size: float, bold: bool) -> Op:
@@ -292,13 +384,27 @@ class _Layout:
         return Op("text", centre - width / 2, y, text=text, bold=bold, size=size)
 
 
-def lay_out(
+def rest(text: str, shown: list[str]) -> str:
+    """What of ``text`` is left after the ``shown`` lines."""
+    position = 0
+    for line in shown:
+        position = text.find(line, position) + len(line)
+    return text[position:].strip()
+
+
+def lay_out_form(
     rows: list[GridRow], columns: tuple[float, ...], paper: Paper, header: Header
-) -> list[Page]:
-    """Pages for one filled (or blank) form, 续页 pages included."""
-    layout = _Layout(columns, paper, header)
+) -> LaidOut:
+    """Pages for one filled (or blank) form, 续页 pages included, and its value boxes."""
+    layout = Layout(columns, paper, header)
     layout.place(rows)
     main_pages = len(layout.pages)
     layout.continuation()
     layout.frame(main_pages)
-    return layout.pages
+    return LaidOut(layout.pages, layout.slots, main_pages, layout.breaks)
+
+
+def lay_out(
+    rows: list[GridRow], columns: tuple[float, ...], paper: Paper, header: Header
+) -> list[Page]:
+    return lay_out_form(rows, columns, paper, header).pages

@@ -7,9 +7,11 @@ for paper that already carries the printed form.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from io import BytesIO
 from threading import Lock
 
+import segno
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -17,6 +19,19 @@ from reportlab.pdfgen.canvas import Canvas
 from kehu_desktop.forms.pages import Op, Page
 from kehu_desktop.forms.paper import Paper
 from kehu_desktop.forms.typesetting import BOX_EMPTY, BOX_TICKED, fonts, text_width
+
+QUIET_ZONE = 2  # modules of white around a QR code (the standard's 4 is left to the margin)
+
+
+@cache
+def qr_matrix(text: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR code of ``text`` as rows of dark (True) modules, quiet zone included.
+
+    segno (pure Python, no dependencies, maintained, standard-conformant) picks the smallest
+    version for the number; medium error correction survives a smudged or creased form."""
+    code = segno.make_qr(text, error="m", boost_error=False)
+    return tuple(tuple(bool(b) for b in row) for row in code.matrix_iter(border=QUIET_ZONE))
+
 
 SHADE = Color(0.93, 0.93, 0.93)
 # ReportLab's shared font objects keep per-document subsetting state; one render at a time.
@@ -58,17 +73,17 @@ class _Painter:
     def y(self, value: float) -> float:
         return (self.height - value - self.dy) * mm
 
-    def page(self, ops: list[Op]) -> None:
+    def page(self, page: Page) -> None:
         self.texts = self.canvas.beginText()
         self.texts.setFillColor(BLACK)
         self._font = ("", 0.0)
-        for op in ops:
-            self.draw(op)
+        whole = page.plain or not self.overlay
+        for op in page.ops:
+            if whole or op.data:
+                self.draw(op, whole)
         self.canvas.drawText(self.texts)
 
-    def draw(self, op: Op) -> None:
-        if self.overlay and not op.data:
-            return
+    def draw(self, op: Op, whole: bool) -> None:
         c = self.canvas
         if op.kind == "rect":
             c.setFillColor(SHADE)
@@ -78,7 +93,9 @@ class _Painter:
             c.line(self.x(op.x), self.y(op.y), self.x(op.x + op.w), self.y(op.y))
             c.setStrokeColor(BLACK)
         elif op.kind == "ticks":
-            self.ticks(op)
+            self.ticks(op, whole)
+        elif op.kind == "qr":
+            self.qr(op)
         else:
             self.text(self.x(op.x), self.y(op.y), op.text, op.size, op.bold)
 
@@ -93,8 +110,30 @@ class _Painter:
             x += self.canvas.stringWidth(run, name, size)
         return x
 
-    def ticks(self, op: Op) -> None:
-        """Text with ☐/☑ drawn as squares (no font has to carry those glyphs)."""
+    def qr(self, op: Op) -> None:
+        """The record number as a QR code, one filled path of its dark modules."""
+        matrix = qr_matrix(op.text)
+        module = op.w / len(matrix)
+        path = self.canvas.beginPath()
+        for row, bits in enumerate(matrix):
+            column = 0
+            while column < len(bits):
+                if not bits[column]:
+                    column += 1
+                    continue
+                run = column
+                while run < len(bits) and bits[run]:
+                    run += 1
+                top = op.y + row * module
+                path.rect(self.x(op.x + column * module), self.y(top + module),
+                          (run - column) * module * mm, module * mm)  # fmt: skip
+                column = run
+        self.canvas.setFillColor(BLACK)
+        self.canvas.drawPath(path, stroke=0, fill=1)
+
+    def ticks(self, op: Op, whole: bool) -> None:
+        """Text with ☐/☑ drawn as squares (no font has to carry those glyphs); 套打 draws only
+        the tick, into the box the pre-printed form has."""
         c = self.canvas
         x = self.x(op.x)
         base = self.y(op.y)
@@ -105,7 +144,7 @@ class _Painter:
                 run += char
                 continue
             if run:
-                if self.overlay:
+                if not whole:
                     x += text_width(run, op.size)
                 else:
                     x = self.text(x, base, run, op.size)
@@ -113,7 +152,7 @@ class _Painter:
             if char == "\0":
                 break
             left, bottom = x + op.size * 0.1, base - op.size * 0.08
-            if not self.overlay:
+            if whole:
                 c.rect(left, bottom, side, side, fill=0)
             if char == BOX_TICKED:
                 c.setLineWidth(1.1)
@@ -168,7 +207,7 @@ def _render(
     for pages in documents:
         for page in pages:
             canvas.setLineWidth(0.6)
-            painter.page(page.ops)
+            painter.page(page)
             canvas.showPage()
     canvas.save()
     return buffer.getvalue()

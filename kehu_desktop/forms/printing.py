@@ -7,15 +7,17 @@ The settings the firm edits live here, declared once: each form's code, revision
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kehu_desktop.forms.definition import Catalog, FormDefinition
 from kehu_desktop.forms.grid import build_grid
-from kehu_desktop.forms.pages import Header, Page, lay_out
-from kehu_desktop.forms.paper import Paper, paper
+from kehu_desktop.forms.overlay import overlay_pages
+from kehu_desktop.forms.pages import Header, Page, lay_out, lay_out_form
+from kehu_desktop.forms.paper import Paper, check_margins, paper, with_margins
 from kehu_desktop.forms.pdf import render_pdf
 from kehu_desktop.forms.sources import Record, load_visit_from_plan, plans_on
 from kehu_desktop.forms.typesetting import chinese_date
@@ -32,7 +34,12 @@ FORM_OVERRIDES: SettingSpec[dict[str, dict[str, str]]] = SettingSpec(
 PRINT_OFFSETS: SettingSpec[dict[str, list[float]]] = SettingSpec(
     "forms.print_offsets", {}, "套打偏移（毫米）"
 )
+# {paper key: {"left": mm, "right": mm, "top": mm, "bottom": mm}}; absent sides keep the default
+PAPER_MARGINS: SettingSpec[dict[str, dict[str, float]]] = SettingSpec(
+    "forms.paper_margins", {}, "各纸张的边距（毫米）"
+)
 Progress = Callable[[int, int], None]
+DEFAULT_PRINTER = "默认打印机"
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,7 @@ class PrintJob:
     printer: str = ""
     from_plans: bool = False
     plans_day: date | None = None  # the visit forms for that day's open plans
+    record_kind: str = ""  # whose ids record_ids are, when not the form's own kind
 
     @property
     def blank(self) -> bool:
@@ -65,6 +73,11 @@ class Prepared:
     records: list[Record | None]
     overlay: bool
     offset: tuple[float, float]
+    presets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def blank_header(self) -> Header:
+        first = self.headers[0]
+        return Header(first.firm, first.title, first.code, first.revision, "", "")
 
 
 def effective_definition(session: Session, definition: FormDefinition) -> FormDefinition:
@@ -100,6 +113,13 @@ def _records(session: Session, definition: FormDefinition, job: PrintJob, progre
         ids = list(job.record_ids)
         if source.by_period:
             raise UserError(f"“{definition.title}”按期间打印，请选择月份或日期。")
+        if job.record_kind and job.record_kind != source.record_kind:
+            convert = source.from_kinds.get(job.record_kind)
+            if convert is None:
+                raise UserError(
+                    f"“{definition.title}”不能从当前记录打印，请选择{source.label}记录。"
+                )
+            ids = [convert(session, record_id) for record_id in ids]
     load: Callable[[Session, int], Record] = (
         load_visit_from_plan if job.from_plans or job.plans_day else source.load_record
     )
@@ -119,7 +139,8 @@ def prepare(
 ) -> Prepared:
     """Read what ``job`` needs; raises UserError for anything the user can change."""
     definition = effective_definition(session, catalog.get(job.form))
-    chosen = paper(job.paper or definition.paper)
+    chosen = paper_with_margins(session, job.paper or definition.paper)
+    definition = definition.for_paper(chosen.key)
     records = _records(session, definition, job, progress or (lambda _d, _t: None))
     firm = FIRM_NAME.get(session)
     printed = "" if job.blank else chinese_date(today or date.today())
@@ -134,8 +155,32 @@ def prepare(
         )
         for record in records
     ]
-    offset = tuple(PRINT_OFFSETS.get(session).get(job.printer, (0.0, 0.0)))
-    return Prepared(definition, chosen, headers, records, job.overlay, (offset[0], offset[1]))
+    source = definition.data_source
+    presets = source.blank_tables(session) if source.blank_tables is not None else {}
+    return Prepared(
+        definition, chosen, headers, records, job.overlay, printer_offset(session, job), presets
+    )
+
+
+def printer_offset(session: Session, job: PrintJob) -> tuple[float, float]:
+    """The 套打 offsets calibrated for the job's printer; a printer never calibrated is refused
+    rather than printed at 0/0 by mistake (the default printer's entry may be 0/0)."""
+    offsets = PRINT_OFFSETS.get(session)
+    if not job.overlay:
+        return (0.0, 0.0)
+    if job.printer and job.printer not in offsets and job.printer != DEFAULT_PRINTER:
+        known = "、".join(offsets) or "无"
+        raise UserError(
+            f"打印机“{job.printer}”还没有校准套打偏移（已校准：{known}）。"
+            "请先打印套打校准页，在“设置 → 公司与表单设置”中填入偏移。"
+        )
+    x, y = offsets.get(job.printer or DEFAULT_PRINTER, (0.0, 0.0))
+    return (float(x), float(y))
+
+
+def paper_with_margins(session: Session, key: str) -> Paper:
+    """The paper with the margins the firm set for it."""
+    return with_margins(paper(key), PAPER_MARGINS.get(session).get(key, {}))
 
 
 def _noop(_done: int, _total: int) -> None:
@@ -143,14 +188,23 @@ def _noop(_done: int, _total: int) -> None:
 
 
 def pages_of(prepared: Prepared, progress: Progress = _noop) -> list[list[Page]]:
-    """Each record's laid-out pages; ``progress`` hears after each record."""
+    """Each record's laid-out pages (for 套打, its values in the blank's boxes); ``progress``
+    hears after each record."""
     definition = prepared.definition
+    columns, chosen = definition.columns, prepared.paper
+    blank = None
+    if prepared.overlay:
+        blank_grid = build_grid(definition, None, prepared.presets, chosen.strip)
+        blank = lay_out_form(blank_grid, columns, chosen, prepared.blank_header())
     documents = []
     for done, (header, record) in enumerate(
         zip(prepared.headers, prepared.records, strict=True), start=1
     ):
-        grid = build_grid(definition, record)
-        documents.append(lay_out(grid, definition.columns, prepared.paper, header))
+        grid = build_grid(definition, record, prepared.presets, chosen.strip)
+        if blank is not None and record is not None:
+            documents.append(overlay_pages(blank, grid, columns, chosen, header))
+        else:
+            documents.append(lay_out(grid, columns, chosen, header))
         progress(done, len(prepared.records))
     return documents
 
@@ -171,7 +225,9 @@ def to_xlsx(prepared: Prepared, progress: Progress = _noop) -> bytes:
     for done, (header, record) in enumerate(
         zip(prepared.headers, prepared.records, strict=True), start=1
     ):
-        sheets.append(Sheet(header, build_grid(definition, record)))
+        grid = build_grid(definition, record, prepared.presets, prepared.paper.strip)
+        laid_out = lay_out_form(grid, definition.columns, prepared.paper, header)
+        sheets.append(Sheet(header, grid, laid_out.breaks))
         progress(done, len(prepared.records))
     return render_xlsx(sheets, definition.columns, prepared.paper)
 
@@ -199,8 +255,10 @@ def save_settings(
     firm: str,
     overrides: dict[str, dict[str, str]],
     offsets: dict[str, list[float]],
+    margins: dict[str, dict[str, float]] | None = None,
 ) -> None:
-    """Store the firm name, form codes/revisions/papers and 套打 offsets (主管 or 管理员)."""
+    """Store the firm name, form codes/revisions/papers, 套打 offsets and the papers' margins
+    (主管 or 管理员)."""
     operator.require_supervisor()
     for key, values in overrides.items():
         if values.get("paper"):
@@ -213,7 +271,13 @@ def save_settings(
     for printer, pair in offsets.items():
         if len(pair) != 2 or any(abs(v) > 50 for v in pair):
             raise UserError(f"打印机“{printer}”的套打偏移应在 ±50 毫米以内。")
+    for key, sides in (margins or {}).items():
+        check_margins(key, sides)
     FIRM_NAME.put(session, firm.strip())
+    if margins is not None:
+        PAPER_MARGINS.put(
+            session, {k: {s: float(v) for s, v in m.items()} for k, m in margins.items()}
+        )
     FORM_OVERRIDES.put(session, overrides)
     PRINT_OFFSETS.put(session, {k: [float(v) for v in pair] for k, pair in offsets.items()})
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.forms.printing import PrintJob, month_range
+from kehu_desktop.forms.sources import SOURCES
 from kehu_desktop.models import (
     Complaint,
     ComplaintEvent,
@@ -23,6 +24,7 @@ from kehu_desktop.models import (
     Customer,
     FollowUpAction,
     KeyAccount,
+    KeyAccountProposal,
     SalesRecord,
     SatisfactionSurvey,
     Staff,
@@ -40,6 +42,11 @@ class SpecimenIds:
     complaint: int
     key_account: int
     day: date
+    survey: int
+    credit: int
+    proposal: int
+    reception: int
+    claim: int
 
 
 def add_specimens(session: Session, day: date = date(2026, 11, 20)) -> SpecimenIds:
@@ -233,23 +240,88 @@ def add_specimens(session: Session, day: date = date(2026, 11, 20)) -> SpecimenI
         )
     ]  # fmt: skip
     session.add(evaluation)
+    proposal = KeyAccountProposal(
+        customer_id=customer.id,
+        proposer_id=staff.id,
+        proposed_at=datetime(day.year, 1, 5, 10, 30),
+        reasons="近 12 个月销售额居全部客户第 3 位，年采购额约 1,200 万元，我司份额 35%；"
+        "客户计划扩产，有望提升至 50%。",
+        sales_12m=Decimal("1458006.00"),
+        figures="员工 860 人；年产值约 3.2 亿元；主要客户为家电与汽车零部件厂。",
+        status="已批准",
+        decided_by_id=staff.id,
+        decided_at=datetime(day.year, 1, 10, 15, 0),
+        decision_note="同意设为战略级大客户，由客户经理每月上门一次。",
+        level="战略",
+        manager_id=staff.id,
+        visit_interval_days=30,
+    )
+    session.add(proposal)
     session.flush()
-    return SpecimenIds(customer.id, visit.id, plan.id, complaint.id, account.id, day)
+    account.proposal_id = proposal.id
+    reception = Visit(
+        customer_id=customer.id,
+        staff_id=staff.id,
+        visited_at=datetime(day.year, day.month, day.day, 9, 40),
+        method="来访接待",
+        purpose="新品推介",
+        contacts_met="李晓敏（采购经理）、张工（技术部）",
+        discussion="客户来公司参观新冲压线，了解新一代防锈包装与 HD-3000 系列产品。",
+        requests="希望下月初提供 HD-3015 样品 20 件。",
+        result="已安排技术部准备样品，12 月 3 日前寄出。",
+        next_visit_date=date(day.year, 12, 3),
+    )
+    session.add(reception)
+    claim = Complaint(
+        number=f"TS-{day.year}-9002",
+        year=day.year,
+        seq=9002,
+        received_at=datetime(day.year, day.month, day.day, 16, 5),
+        channel="邮件",
+        customer_id=customer.id,
+        contact_name="王丽",
+        contact_phone="13631245678",
+        product="CNC 加工件 HD-3102",
+        batch_no="B20261102-11",
+        order_no="PO-2026-1240",
+        category="交货期",
+        severity="一般",
+        description="11 月 2 日订单延迟 6 天交货，造成客户停线半天。",
+        demand="按合同赔偿停线损失。",
+        first_responsible_id=staff.id,
+        deadline=date(day.year, day.month, 27),
+        status="处理",
+        department="生产",
+        result="赔偿",
+        return_quantity=Decimal("300"),
+        return_amount=Decimal("4500"),
+        claim_amount=Decimal("3200.5"),
+    )
+    session.add(claim)
+    session.flush()
+    session.add(ComplaintEvent(complaint_id=claim.id, at=claim.received_at, actor_id=staff.id,
+                               kind="登记", note="邮件受理"))  # fmt: skip
+    session.flush()
+    return SpecimenIds(
+        customer.id, visit.id, plan.id, complaint.id, account.id, day,
+        survey.id, evaluation.id, proposal.id, reception.id, claim.id,
+    )  # fmt: skip
 
 
 def specimen_job(key: str, source: str, ids: SpecimenIds, paper: str = "") -> PrintJob:
     """The job printing the specimen record (or period) ``source`` needs."""
     start, end = month_range(ids.day)
-    if source in ("visit_plan", "complaint_month"):
-        return PrintJob(key, start=start, end=end, paper=paper)
-    if source == "visit_day":
+    if source in ("visit_day", "complaint_day"):
         return PrintJob(key, start=ids.day, end=ids.day, paper=paper)
+    if SOURCES[source].by_period:
+        return PrintJob(key, start=start, end=end, paper=paper)
     record = {
         "customer": ids.customer,
-        "credit": ids.customer,
-        "visit": ids.visit,
+        "credit": ids.credit,
+        "visit": ids.reception if key == "reception_record" else ids.visit,
         "complaint": ids.complaint,
         "key_account": ids.key_account,
-        "survey": ids.key_account,
+        "survey": ids.survey,
+        "proposal": ids.proposal,
     }[source]
     return PrintJob(key, (record,), paper=paper)

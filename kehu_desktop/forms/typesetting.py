@@ -23,6 +23,9 @@ WINDOWS_FONTS = Path("C:/Windows/Fonts")
 # Characters that must not begin a line (行首禁则) and must not end one (行尾禁则).
 NO_LINE_START = set("，。、；：？！）》」』”’】〕〉…—·,.;:?!)]}%％")
 NO_LINE_END = set("（《「『“‘【〔〈([{")
+# Inside a Latin word, a number, an amount or a code (1,234.56 / 16:00 / B20261015-03) a line
+# never breaks.
+WORD_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.,:-/%_@#+")
 # Tick boxes are drawn as squares by the PDF renderer (the bundled font has no such glyphs).
 BOX_EMPTY = "☐"
 BOX_TICKED = "☑"
@@ -129,16 +132,29 @@ def _wrap_paragraph(text: str, size: float, width: float, bold: bool) -> list[st
         line = carried
         used = text_width(line, size, bold)
     lines.append(line)
-    return [item.rstrip() if item.strip() else item for item in lines]
+    lines = [item.rstrip() if item.strip() else item for item in lines]
+    # no line of a single character under a longer one (首问负责 / 人): take one more down
+    if len(lines) > 1 and len(lines[-1]) == 1 and len(lines[-2]) > 2:
+        last = lines[-2]
+        cut = len(last) - 1
+        while cut > 1 and (
+            (last[cut - 1] in WORD_CHARS and last[cut] in WORD_CHARS)
+            or last[cut] in NO_LINE_START
+            or last[cut - 1] in NO_LINE_END
+        ):
+            cut -= 1
+        if cut > 1 and text_width(last[cut:] + lines[-1], size, bold) <= width:
+            lines[-2:] = [last[:cut], last[cut:] + lines[-1]]
+    return lines
 
 
 def _break(line: str, char: str) -> tuple[str, str]:
     """Split before ``char``; returns (finished line, start of the next line)."""
     cut = len(line)
-    # keep a Latin word or number together when the line has somewhere else to break
-    if char.isascii() and char.isalnum():
+    # keep a Latin word, number or code together when the line has somewhere else to break
+    if char in WORD_CHARS:
         start = cut
-        while start > 0 and line[start - 1].isascii() and line[start - 1].isalnum():
+        while start > 0 and line[start - 1] in WORD_CHARS:
             start -= 1
         if start > 0:
             cut = start
@@ -148,6 +164,32 @@ def _break(line: str, char: str) -> tuple[str, str]:
     if char == " " and cut == len(line):
         return line, ""
     return line[:cut], line[cut:] + char
+
+
+def fit_whole(
+    text: str, size: float, width: float, bold: bool = False, smallest: float = 0.7
+) -> tuple[list[str], float]:
+    """Lines and font size for text that must not break inside a number, date or code: breaks
+    only at spaces and newlines, and shrinks (to ``smallest`` of ``size``) for a part that is
+    too wide; ordinary wrapping only when even that does not fit."""
+    parts = [p for line in text.split("\n") for p in line.split(" ")]
+    widest = max(text_width(p, size, bold) for p in parts) if parts else 0.0
+    if widest > width:
+        size = max(size * smallest, size * width / widest)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for part in paragraph.split(" "):
+            joined = f"{line} {part}" if line else part
+            if line and text_width(joined, size, bold) > width:
+                lines.append(line)
+                line = part
+            else:
+                line = joined
+        lines.append(line)
+    if any(text_width(line, size, bold) > width for line in lines):
+        return wrap(text, size, width, bold), size
+    return lines, size
 
 
 def chinese_date(value: date | datetime | None) -> str:

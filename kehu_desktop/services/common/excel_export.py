@@ -58,7 +58,7 @@ def _cell(sheet, value: object, cell_type) -> object:
     """A plain value, or a cell carrying what the value needs: a number format for money,
     quantities and dates; text kept as text when it looks like a formula (=, +, -, @), so a
     customer's name can never run as one in Excel."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell = cell_type(sheet, value=value)
         cell.data_type = "s"
         return cell
@@ -81,7 +81,7 @@ def _number_format(value: object) -> str | None:
     return None
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _cell_value(value: object) -> object:

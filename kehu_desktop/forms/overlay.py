@@ -1,0 +1,128 @@
+"""True 套打: a record's values put into the fixed boxes of the blank form of the same paper.
+
+The blank is laid out first; each value then goes into its own box there, so a long value never
+moves another. A value too wide for its box shrinks, then wraps within the box, and what still
+does not fit continues on a 续页 (printed whole, on plain paper) while the box says 见续页. Dates
+and times print only their digits, into the blank's 年 月 日 时 分 slots; tick boxes get only
+their tick; labels, lines and the header the blank already carries are never printed.
+"""
+
+from __future__ import annotations
+
+from kehu_desktop.forms.grid import GridCell, GridRow
+from kehu_desktop.forms.pages import (
+    CONTINUED_MARK,
+    PT,
+    Header,
+    LaidOut,
+    Layout,
+    Op,
+    Overflow,
+    Page,
+    Slot,
+    rest,
+    slot_key,
+)
+from kehu_desktop.forms.paper import Paper
+from kehu_desktop.forms.typesetting import fit_whole, text_width, wrap
+
+DATE_UNITS = "年月日时分"
+SMALLEST = 0.75  # a value shrinks to three quarters of the form's type before it wraps
+
+
+def _stamp_ops(cell: GridCell, slot: Slot) -> list[Op]:
+    """Each digit group right before its unit character in the blank (2026 年 11 月 24 日)."""
+    ops = []
+    units = [i for i, ch in enumerate(slot.text) if ch in DATE_UNITS]
+    for index, digits in zip(units, cell.stamp, strict=False):
+        unit_x = slot.tx + text_width(slot.text[:index], slot.size) * PT
+        x = unit_x - text_width(digits, slot.size) * PT - 0.4
+        ops.append(Op("text", x, slot.baseline, text=digits, size=slot.size, data=True))
+    return ops
+
+
+def _boxed(cell: GridCell, slot: Slot, layout: Layout, caption: str) -> list[Op]:
+    """The value's lines inside its box: whole size, shrunk, wrapped, then cut to a 续页."""
+    m = layout.m
+    room = (slot.w - 2 * m.pad) / PT
+    size = slot.size
+    one_line = "\n" not in cell.text
+    width = text_width(cell.text, size)
+    if one_line and width > room:
+        size = max(size * SMALLEST, size * room / width)
+    if one_line and text_width(cell.text, size) <= room:
+        lines = [cell.text]
+    else:
+        size = min(size, slot.size * SMALLEST) if not one_line else size
+        lines = fit_whole(cell.text, size, room)[0] if cell.whole else wrap(cell.text, size, room)
+    leading = m.leading_for(size)
+    capacity = max(1, int((slot.h - 2 * m.pad) / leading))
+    if len(lines) > capacity:
+        shown = lines[: capacity - 1]
+        layout.overflows.append(Overflow(caption, slot.page + 1, rest(cell.text, shown)))
+        lines = [*shown, CONTINUED_MARK]
+    block = len(lines) * leading
+    top = slot.y + m.pad if len(lines) > 1 else slot.y + (slot.h - block) / 2
+    ops = []
+    for n, line in enumerate(lines):
+        line_w = text_width(line, size) * PT
+        if cell.align == "center":
+            x = slot.x + (slot.w - line_w) / 2
+        elif cell.align == "right":
+            x = slot.x + slot.w - m.pad - line_w
+        else:
+            x = slot.x + m.pad
+        baseline = top + n * leading + size * 1.05 * PT
+        ops.append(Op("text", x, baseline, text=line, size=size, data=True))
+    return ops
+
+
+def _value_ops(cell: GridCell, slot: Slot, layout: Layout) -> list[Op]:
+    if cell.ticks:  # the same boxes as the blank's: the painter draws only the tick
+        return [Op("ticks", slot.tx, slot.baseline, text=cell.text, size=slot.size, data=True)]
+    if cell.stamp and any(ch in DATE_UNITS for ch in slot.text):
+        return _stamp_ops(cell, slot)
+    return _boxed(cell, slot, layout, cell.caption or "续")
+
+
+def _row_text(row: GridRow, headers: dict[int, str]) -> str:
+    return "；".join(
+        f"{headers.get(cell.col, '')}：{cell.text}" for cell in row.cells if cell.text.strip()
+    )
+
+
+def overlay_pages(
+    blank: LaidOut,
+    rows: list[GridRow],
+    columns: tuple[float, ...],
+    paper: Paper,
+    header: Header,
+) -> list[Page]:
+    """The record's values on the blank's pages, then the 续页 pages (printed whole)."""
+    layout = Layout(columns, paper, header)
+    layout.pages = [Page() for _ in range(blank.main_pages)]
+    headers: dict[str, dict[int, str]] = {}
+    extra: dict[str, list[str]] = {}
+    for row in rows:
+        if row.kind == "header":
+            headers[row.table] = {cell.col: cell.text for cell in row.cells}
+            continue
+        values = [cell for cell in row.cells if cell.role == "value" and cell.text.strip()]
+        if not values:
+            continue
+        if row.kind == "item" and (row.key, row.item, values[0].col) not in blank.slots:
+            extra.setdefault(row.table, []).append(_row_text(row, headers.get(row.table, {})))
+            continue
+        for cell in values:
+            slot = blank.slots.get(slot_key(row, cell))
+            if slot is not None:
+                layout.pages[slot.page].ops.extend(_value_ops(cell, slot, layout))
+    for table, lines in extra.items():
+        caption = f"续表（{'、'.join(t for t in headers.get(table, {}).values() if t)}）"
+        layout.overflows.append(Overflow(caption, blank.main_pages, "\n".join(lines)))
+    # the boxes marked 见续页 say so; the blank's own header gets only the number and QR code
+    layout.continuation()
+    layout.frame(blank.main_pages)
+    for page in layout.pages[: blank.main_pages]:
+        page.ops = [op for op in page.ops if op.data]
+    return layout.pages
