@@ -435,7 +435,8 @@ def load_definition(path: Path, user_copy: bool = False) -> FormDefinition:
     except json.JSONDecodeError as error:
         message = _JSON_MESSAGES.get(error.msg, "格式错误")
         raise FormDefinitionError(
-            f"表单定义 {path} 有错误：\n· 第 {error.lineno} 行第 {error.colno} 列：{message}"
+            f"表单定义 {path} 有错误：\n· JSON 格式错误，"
+            f"第 {error.lineno} 行第 {error.colno} 列：{message}"
         ) from None
     except RecursionError:
         raise FormDefinitionError(

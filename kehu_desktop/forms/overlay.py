@@ -62,7 +62,7 @@ def _boxed(cell: GridCell, slot: Slot, layout: Layout, caption: str) -> list[Op]
         layout.overflows.append(Overflow(caption, slot.page + 1, rest(cell.text, shown)))
         lines = [*shown, CONTINUED_MARK]
     block = len(lines) * leading
-    top = slot.y + m.pad if len(lines) > 1 else slot.y + (slot.h - block) / 2
+    top = slot.y + m.pad if slot.lines or len(lines) > 1 else slot.y + (slot.h - block) / 2
     ops = []
     for n, line in enumerate(lines):
         line_w = text_width(line, size) * PT

@@ -69,6 +69,7 @@ class Slot:
     text: str  # what the blank prints in it (年 月 日 slots, tick boxes) or ''
     tx: float
     baseline: float
+    lines: int = 0  # a box of that many lines to write on: text starts at its top
 
 
 SlotKey = tuple[int, int, int]  # definition row, table item (-1 for none), column
@@ -303,7 +304,15 @@ class Layout:
                 )
             if data:
                 self.slots[slot_key(row, cell)] = Slot(
-                    len(self.pages) - 1, x, self.y, width, height, size, cell.text, *origin
+                    len(self.pages) - 1,
+                    x,
+                    self.y,
+                    width,
+                    height,
+                    size,
+                    cell.text,
+                    *origin,
+                    cell.lines,
                 )
         self.y += height
 
