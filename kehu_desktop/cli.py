@@ -90,9 +90,23 @@ def _print(database: Database, args: argparse.Namespace) -> int:
 
     from kehu_desktop.forms import printing
     from kehu_desktop.forms.definition import load_catalog
+    from kehu_desktop.forms.pdf import calibration_page
     from kehu_desktop.forms.sources.records import find_record
     from kehu_desktop.services.common.parsing import parse_date, parse_month
 
+    output = Path(args.output)
+    if args.calibration:
+        with database.reader() as session:
+            job = printing.PrintJob("", overlay=True, printer=args.printer or "")
+            chosen = printing.paper_with_margins(session, args.paper or "A4")
+            offset = printing.printer_offset(session, job)
+        output.write_bytes(calibration_page(chosen, offset, args.printer or ""))
+        print(f"已生成 {output}（套打校准页，偏移 X {offset[0]:+.1f} / Y {offset[1]:+.1f} mm）")
+        return 0
+    if not args.form:
+        raise UserError("请给出表单名称（如 客户资料卡），或用 --calibration 打印套打校准页。")
+    if args.printer and not args.overlay:
+        raise UserError("--printer 只用于套打（--overlay）：它选的是该打印机校准的偏移。")
     catalog = load_catalog(database.data_dir)
     for problem in catalog.problems:
         print(f"注意：{problem}", file=sys.stderr)
@@ -105,13 +119,18 @@ def _print(database: Database, args: argparse.Namespace) -> int:
             start = end = parse_date(args.day)
     except ValueError as error:
         raise UserError(str(error)) from None
-    output = Path(args.output)
     fmt = "xlsx" if output.suffix.lower() == ".xlsx" else "pdf"
     with database.reader() as session:
         kind = definition.data_source.record_kind
         record_ids = (find_record(session, kind, args.record),) if args.record is not None else ()
         job = printing.PrintJob(
-            definition.key, record_ids, start, end, paper=args.paper or "", overlay=args.overlay
+            definition.key,
+            record_ids,
+            start,
+            end,
+            paper=args.paper or "",
+            overlay=args.overlay,
+            printer=args.printer or "",
         )
         data = printing.render(session, catalog, job, fmt)
     output.write_bytes(data)
@@ -271,16 +290,25 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     search_cmd.add_argument("text")
     search_cmd.add_argument("--limit", type=int, default=50)
     print_cmd = commands.add_parser("print", help="打印表单为 PDF 或 Excel")
-    print_cmd.add_argument("form", help="表单名称（如 客户资料卡）或代号（如 customer_card）")
+    print_cmd.add_argument(
+        "form", nargs="?", help="表单名称（如 客户资料卡）或代号（如 customer_card）"
+    )
     which = print_cmd.add_mutually_exclusive_group(required=True)
     which.add_argument("--blank", action="store_true", help="空白表单")
     which.add_argument(
-        "--record", help="记录：投诉编号（如 TS-2026-0027）、客户编号（如 KH000123）或记录 ID"
+        "--record",
+        help="记录：表单上的编号（如 TS-2026-0027、MY-000012）、客户编号（如 KH000123）或记录 ID",
     )
     which.add_argument("--month", help="月份 YYYY-MM（该月全部记录，或月度报表）")
     which.add_argument("--day", help="日期 YYYY-MM-DD（如访问日报）")
+    which.add_argument(
+        "--calibration", action="store_true", help="套打校准页（按 --printer 的偏移打印）"
+    )
     print_cmd.add_argument("--paper", help="纸张：A4、A4L、A5、241x279、241x140、241x93")
     print_cmd.add_argument("--overlay", action="store_true", help="套打：只打印数据")
+    print_cmd.add_argument(
+        "--printer", help="套打所用的打印机（用它校准的偏移；见 设置 → 公司与表单设置）"
+    )
     print_cmd.add_argument("-o", "--output", required=True, help="输出文件 .pdf 或 .xlsx")
     handlers: dict[str, Command] = {
         "init": _init,

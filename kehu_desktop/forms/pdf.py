@@ -213,14 +213,14 @@ def _render(
     return buffer.getvalue()
 
 
-def calibration_page(paper: Paper, offset: tuple[float, float]) -> bytes:
+def calibration_page(paper: Paper, offset: tuple[float, float], printer: str = "") -> bytes:
     """A test page for 套打: crosses every 50 mm and a ruler, printed with the current offsets.
 
     The user measures where the cross marked 20/20 lands and corrects the offsets by the
     difference.
     """
     buffer = BytesIO()
-    canvas = Canvas(buffer, pagesize=(paper.width * mm, paper.height * mm))
+    canvas = Canvas(buffer, pagesize=(paper.width * mm, paper.height * mm), invariant=1)
     canvas.setTitle("套打校准页")
     dx, dy = offset
 
@@ -240,6 +240,7 @@ def calibration_page(paper: Paper, offset: tuple[float, float]) -> bytes:
         canvas.line(px, (paper.height - dy) * mm, px, (paper.height - dy - length) * mm)
     lines = [
         "套打校准页：十字中心应位于所标注的位置（毫米，自纸张左上角量起）。",
+        f"打印机：{printer or '默认打印机'}　纸张：{paper.label}",
         f"当前偏移：X {dx:+.1f} mm，Y {dy:+.1f} mm。",
         "若十字偏右 2 mm，请把 X 偏移减 2；若偏下 2 mm，请把 Y 偏移减 2。",
     ]

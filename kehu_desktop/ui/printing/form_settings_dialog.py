@@ -1,6 +1,9 @@
-"""公司与表单设置: the firm's name, each form's code, revision and paper, 套打 offsets."""
+"""公司与表单设置: the firm's name, each form's code, revision and paper, 套打 offsets per
+printer (with the calibration page to measure them), and each paper's margins."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -10,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from kehu_desktop.forms import printing
 from kehu_desktop.forms.definition import copy_to_user_folder, load_catalog
-from kehu_desktop.forms.paper import PAPERS
+from kehu_desktop.forms.paper import PAPERS, with_margins
+from kehu_desktop.forms.pdf import calibration_page
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.settings import FIRM_NAME
@@ -89,6 +94,61 @@ class FormCodesModel(QAbstractTableModel):
         }
 
 
+class PaperMarginsModel(QAbstractTableModel):
+    """One row per paper: its name and the left, right, top and bottom margins in mm."""
+
+    HEADERS = ("纸张", "左", "右", "上", "下")
+    SIDES = ("left", "right", "top", "bottom")
+
+    def __init__(self, margins: dict[str, dict[str, float]], parent=None) -> None:
+        super().__init__(parent)
+        self._keys = list(PAPERS)
+        self._rows = [PAPERS[k].margins() | margins.get(k, {}) for k in self._keys]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if index.column() == 0:
+            label = PAPERS[self._keys[index.row()]].label
+            return label if role == Qt.ItemDataRole.DisplayRole else None
+        value = self._rows[index.row()][self.SIDES[index.column() - 1]]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{value:g} mm"
+        return float(value) if role == Qt.ItemDataRole.EditRole else None
+
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole or index.column() == 0:
+            return False
+        self._rows[index.row()][self.SIDES[index.column() - 1]] = round(float(value), 1)
+        self.dataChanged.emit(index, index, [role])
+        return True
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if not index.isValid() or index.column() == 0:
+            return flags
+        return flags | Qt.ItemFlag.ItemIsEditable
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def margins(self) -> dict[str, dict[str, float]]:
+        """Only the papers whose margins differ from their defaults."""
+        return {
+            key: row
+            for key, row in zip(self._keys, self._rows, strict=True)
+            if row != PAPERS[key].margins()
+        }
+
+
 class PaperDelegate(QStyledItemDelegate):
     """Edits the paper column with a list of the known papers."""
 
@@ -119,6 +179,7 @@ class FormSettingsDialog(QDialog):
             firm = FIRM_NAME.get(session)
             forms = [printing.effective_definition(session, d) for d in catalog.forms.values()]
             self._offsets = {k: list(v) for k, v in printing.PRINT_OFFSETS.get(session).items()}
+            margins = printing.PAPER_MARGINS.get(session)
         self.firm = QLineEdit(firm, objectName="firmName")
         self.firm.setPlaceholderText("印在每张表单顶部，如：东莞市华达精密五金有限公司")
         rows = [[d.title, d.code, d.revision, d.paper] for d in forms]
@@ -154,7 +215,28 @@ class FormSettingsDialog(QDialog):
         pair.addWidget(QLabel("Y"))
         pair.addWidget(self.offset_y)
         offset_form.addRow("偏移", pair)
+        self.calibration_paper = QComboBox(objectName="calibrationPaper")
+        for key, item in PAPERS.items():
+            self.calibration_paper.addItem(item.label, key)
+        calibrate = QPushButton("保存套打校准页 PDF…", objectName="saveCalibration")
+        calibrate.clicked.connect(lambda: self.save_calibration())
+        calibration_row = QHBoxLayout()
+        calibration_row.addWidget(self.calibration_paper, 1)
+        calibration_row.addWidget(calibrate)
+        offset_form.addRow("校准页", calibration_row)
+        offset_form.addRow(
+            QLabel("打印校准页，量出十字偏离标注位置多少毫米，把差值填入上面的偏移。")
+        )
         self._show_offset(self.printer.currentText())
+
+        self.margins = PaperMarginsModel(margins, self)
+        self.margin_table = QTableView(objectName="paperMargins")
+        self.margin_table.setModel(self.margins)
+        self.margin_table.verticalHeader().hide()
+        self.margin_table.horizontalHeader().setStretchLastSection(True)
+        self.margin_table.resizeColumnsToContents()
+        margin_box = QGroupBox("纸张边距（毫米；连续纸左右须留出导孔边）")
+        QVBoxLayout(margin_box).addWidget(self.margin_table)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -168,8 +250,9 @@ class FormSettingsDialog(QDialog):
         box.addWidget(self.table, 1)
         box.addWidget(copy_button)
         box.addWidget(offsets)
+        box.addWidget(margin_box)
         box.addWidget(buttons)
-        self.resize(640, 620)
+        self.resize(680, 800)
 
     def _show_offset(self, printer: str) -> None:
         x, y = self._offsets.get(printer, (0.0, 0.0))
@@ -180,6 +263,26 @@ class FormSettingsDialog(QDialog):
 
     def _keep_offset(self) -> None:
         self._offsets[self.printer.currentText()] = [self.offset_x.value(), self.offset_y.value()]
+
+    def save_calibration(self, path: Path | None = None) -> Path | None:
+        """The calibration page for the chosen printer, with its offsets as typed here, on the
+        chosen paper with its margins, saved as PDF to print from any program."""
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self, "保存套打校准页", "套打校准页.pdf", "PDF 文件 (*.pdf)"
+            )
+            if not name:
+                return None
+            path = Path(name)
+        key = self.calibration_paper.currentData()
+        chosen = with_margins(PAPERS[key], self.margins.margins().get(key, {}))
+        offset = (self.offset_x.value(), self.offset_y.value())
+        try:
+            path.write_bytes(calibration_page(chosen, offset, self.printer.currentText()))
+        except OSError as error:
+            show_error(self, "保存失败", error)
+            return None
+        return path
 
     def copy_definition(self) -> None:
         """Copy the selected form's definition for the firm to edit, and show the folder."""
@@ -199,6 +302,7 @@ class FormSettingsDialog(QDialog):
                     self.firm.text(),
                     self.model.overrides(),
                     self._offsets,
+                    self.margins.margins(),
                 )
         except UserError as error:
             show_error(self, "无法保存", error)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from kehu_desktop.forms import printing
 from kehu_desktop.forms.definition import Catalog, load_catalog
-from kehu_desktop.forms.paper import PAPERS, paper
+from kehu_desktop.forms.paper import PAPERS
 from kehu_desktop.forms.pdf import calibration_page
 from kehu_desktop.forms.sources.records import describe_record
 from kehu_desktop.services.common.context import DeskContext
@@ -41,7 +41,7 @@ from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
 from kehu_desktop.ui.printing.print_preview import PdfPreview, print_with_dialog
 
-DEFAULT_PRINTER = "默认打印机"
+DEFAULT_PRINTER = printing.DEFAULT_PRINTER
 LAST_PAPER = PcSetting("print_dialog/paper", "", "上次选用的纸张")
 LAST_OVERLAY = PcSetting("print_dialog/overlay", False, "上次是否套打")
 LAST_PRINTER = PcSetting("print_dialog/printer", DEFAULT_PRINTER, "上次选用的打印机")
@@ -206,7 +206,9 @@ class PrintDialog(QDialog):
 
     def _update_choices(self, prefer_record: bool = False) -> None:
         source = self.catalog.get(self.form_key).data_source
-        has_record = self._record is not None and self._record[0] == source.record_kind
+        has_record = self._record is not None and (
+            self._record[0] == source.record_kind or self._record[0] in source.from_kinds
+        )
         self.record_radio.setEnabled(has_record)
         if has_record:
             self.record_radio.setText(f"当前记录：{self._record_name or self._record[1]}")
@@ -238,7 +240,7 @@ class PrintDialog(QDialog):
         }
         key = self.form_key
         if self.record_radio.isChecked() and self._record is not None:
-            return printing.PrintJob(key, (self._record[1],), **common)
+            return printing.PrintJob(key, (self._record[1],), record_kind=self._record[0], **common)
         if self.month_radio.isChecked():
             start, end = printing.month_range(_pydate(self.month_edit.date()))
             return printing.PrintJob(key, start=start, end=end, **common)
@@ -355,10 +357,12 @@ class PrintDialog(QDialog):
         with self._context.reader() as session:
             offsets = printing.PRINT_OFFSETS.get(session)
             definition = printing.effective_definition(session, self.catalog.get(self.form_key))
+            chosen = printing.paper_with_margins(
+                session, self.paper_box.currentData() or definition.paper
+            )
         dx, dy = offsets.get(self.printer_box.currentText(), (0.0, 0.0))
-        chosen = paper(self.paper_box.currentData() or definition.paper)
         self._generation += 1
-        self.preview.show_pdf(calibration_page(chosen, (dx, dy)))
+        self.preview.show_pdf(calibration_page(chosen, (dx, dy), self.printer_box.currentText()))
         self._idle("套打校准页：按页面说明量出偏差，在“设置 → 公司与表单设置”中修改偏移。")
 
     def done(self, result: int) -> None:
