@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from kehu_desktop.forms.capitals import DIGITS as CAPITAL_DIGITS
 from kehu_desktop.forms.capitals import amount_in_capitals
 from kehu_desktop.forms.definition import Cell, FormDefinition, Row
 from kehu_desktop.forms.sources import FieldInfo, Record
@@ -89,14 +90,30 @@ def format_value(value: Any, kind: str) -> str:
     return str(value)
 
 
-def date_stamp(value: Any, kind: str) -> tuple[str, ...]:
-    """The digits for 年 月 日 (时 分) slots; () for anything that is not a date."""
+def stamp(value: Any, kind: str) -> tuple[str, ...]:
+    """What goes into the slots of a pre-printed blank: a date's digits for 年 月 日 (时 分), an
+    amount's capital digits for 亿 仟 佰 拾 万 仟 佰 拾 元 角 分 (leading slots empty); () for
+    anything else."""
+    if kind == "capital":
+        return capital_digits(value)
     if isinstance(value, datetime):
         digits = (str(value.year), str(value.month), str(value.day))
         return digits if kind == "date" else (*digits, f"{value.hour:02d}", f"{value.minute:02d}")
     if isinstance(value, date):
         return (str(value.year), str(value.month), str(value.day))
     return ()
+
+
+def capital_digits(value: Any) -> tuple[str, ...]:
+    """One capital digit per slot of BLANK_CAPITAL; () when the amount does not fit them."""
+    fen = int((Decimal(value) * 100).to_integral_value())
+    slots = BLANK_CAPITAL.count("　")
+    if fen < 0 or fen >= 10**slots:
+        return ()
+    digits = f"{fen:0{slots}d}"
+    first = next((i for i, d in enumerate(digits) if d != "0"), slots - 3)
+    return tuple("" if i < min(first, slots - 3) else CAPITAL_DIGITS[int(d)]
+                 for i, d in enumerate(digits))  # fmt: skip
 
 
 def _blank_text(cell: Cell, info: FieldInfo) -> str:
@@ -152,7 +169,7 @@ def _field_cell(
         cell.lines,
         info.label,
         whole=kind in UNBREAKABLE,
-        stamp=date_stamp(value, kind),
+        stamp=stamp(value, kind),
         number=value if kind in NUMERIC and isinstance(value, int | Decimal) else None,
         number_kind=kind if kind in NUMERIC else "",
     )

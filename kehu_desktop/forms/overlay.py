@@ -26,15 +26,18 @@ from kehu_desktop.forms.pages import (
 from kehu_desktop.forms.paper import Paper
 from kehu_desktop.forms.typesetting import fit_whole, text_width, wrap
 
-DATE_UNITS = "年月日时分"
+SLOT_UNITS = "年月日时分亿仟佰拾万元角分"  # the units a blank prints after an empty slot
 SMALLEST = 0.75  # a value shrinks to three quarters of the form's type before it wraps
 
 
 def _stamp_ops(cell: GridCell, slot: Slot) -> list[Op]:
-    """Each digit group right before its unit character in the blank (2026 年 11 月 24 日)."""
+    """Each digit group right before its unit character in the blank (2026 年 11 月 24 日,
+    捌 拾 零 万 …)."""
     ops = []
-    units = [i for i, ch in enumerate(slot.text) if ch in DATE_UNITS]
+    units = [i for i, ch in enumerate(slot.text) if ch in SLOT_UNITS]
     for index, digits in zip(units, cell.stamp, strict=False):
+        if not digits:
+            continue
         unit_x = slot.tx + text_width(slot.text[:index], slot.size) * PT
         x = unit_x - text_width(digits, slot.size) * PT - 0.4
         ops.append(Op("text", x, slot.baseline, text=digits, size=slot.size, data=True))
@@ -80,7 +83,8 @@ def _boxed(cell: GridCell, slot: Slot, layout: Layout, caption: str) -> list[Op]
 def _value_ops(cell: GridCell, slot: Slot, layout: Layout) -> list[Op]:
     if cell.ticks:  # the same boxes as the blank's: the painter draws only the tick
         return [Op("ticks", slot.tx, slot.baseline, text=cell.text, size=slot.size, data=True)]
-    if cell.stamp and any(ch in DATE_UNITS for ch in slot.text):
+    units = sum(1 for ch in slot.text if ch in SLOT_UNITS)
+    if cell.stamp and units == len(cell.stamp):
         return _stamp_ops(cell, slot)
     return _boxed(cell, slot, layout, cell.caption or "续")
 

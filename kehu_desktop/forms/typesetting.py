@@ -172,6 +172,8 @@ def fit_whole(
     """Lines and font size for text that must not break inside a number, date or code: breaks
     only at spaces and newlines, and shrinks (to ``smallest`` of ``size``) for a part that is
     too wide; ordinary wrapping only when even that does not fit."""
+    if "\n" not in text and text_width(text, size, bold) <= width:
+        return [text], size
     parts = [p for line in text.split("\n") for p in line.split(" ")]
     widest = max(text_width(p, size, bold) for p in parts) if parts else 0.0
     if widest > width:
