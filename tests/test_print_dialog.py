@@ -190,3 +190,76 @@ def test_ctrl_p_on_the_today_view_offers_the_visit_form(qtbot, window_with_recor
     qtbot.addWidget(dialog)
     assert dialog.form_box.currentText() == "客户访问记录表"
     dialog.reject()
+
+
+def test_form_settings_keep_paper_margins_and_save_the_calibration_page(
+    qtbot, qtmodeltester, main_window, tmp_path, monkeypatch
+):
+    from kehu_desktop.forms import printing
+    from kehu_desktop.forms.paper import PAPERS
+    from kehu_desktop.ui.printing.form_settings_dialog import FormSettingsDialog
+
+    context = main_window._context
+    dialog = FormSettingsDialog(context, main_window)
+    qtbot.addWidget(dialog)
+    margins = dialog.margins
+    qtmodeltester.check(margins)
+    row = list(PAPERS).index("241x93")
+    assert margins.index(row, 0).data() == "241×93 mm 三等分"
+    assert margins.setData(margins.index(row, 1), 18.0)
+    assert margins.index(row, 1).data() == "18 mm"
+    dialog.offset_x.setValue(2.5)
+    dialog.calibration_paper.setCurrentIndex(dialog.calibration_paper.findData("241x93"))
+    path = dialog.save_calibration(tmp_path / "calibration.pdf")
+    page = PdfReader(path).pages[0]
+    assert round(float(page.mediabox[3]) * 25.4 / 72) == 93
+    assert "X+2.5mm" in "".join(page.extract_text().split())
+    dialog.save()
+    with context.reader() as session:
+        assert printing.PAPER_MARGINS.get(session)["241x93"]["left"] == 18.0
+    # a margin over the tractor strip is refused with the reason, nothing saved
+    shown = []
+    monkeypatch.setattr(
+        "kehu_desktop.ui.printing.form_settings_dialog.show_error",
+        lambda _parent, _title, error: shown.append(str(error)),
+    )
+    again = FormSettingsDialog(context, main_window)
+    qtbot.addWidget(again)
+    again.margins.setData(again.margins.index(row, 1), 5.0)
+    again.save()
+    assert "导孔" in shown[0]
+    with context.reader() as session:
+        assert printing.PAPER_MARGINS.get(session)["241x93"]["left"] == 18.0
+    again.reject()
+
+
+def test_a_survey_prints_from_the_key_account_it_was_opened_on(qtbot, window_with_records):
+    window, ids = window_with_records
+    from kehu_desktop.ui.printing.print_dialog import PrintDialog
+
+    dialog = PrintDialog(
+        window._context, window._layout_memory, window, "key_account_survey",
+        ("key_account", ids.key_account),
+    )  # fmt: skip
+    qtbot.addWidget(dialog)
+    assert dialog.record_radio.isEnabled()
+    with qtbot.waitSignal(dialog.rendered, timeout=10000):
+        dialog.record_radio.setChecked(True)
+    text = "".join(PdfReader(io.BytesIO(dialog.preview.data)).pages[0].extract_text().split())
+    assert f"MY-{ids.survey:06d}" in text
+    dialog.reject()
+
+
+def test_a_printed_number_typed_into_the_search_box_opens_its_record(qtbot, window_with_records):
+    window, ids = window_with_records
+    window.tabs.setCurrentWidget(window.customers_tab)
+    opened = []
+    window.complaints_tab.open_complaint = lambda complaint_id: opened.append(complaint_id)
+    window.key_accounts_tab.open_card = lambda account_id: opened.append(("card", account_id))
+    window.customers_tab.search.setText("TS-2026-9001")
+    window.customers_tab.search.returnPressed.emit()
+    qtbot.waitUntil(lambda: opened == [ids.complaint], timeout=5000)
+    assert window.tabs.currentWidget() is window.complaints_tab
+    window.customers_tab.search.setText(f"MY-{ids.survey:06d}")
+    window.customers_tab.search.returnPressed.emit()
+    qtbot.waitUntil(lambda: opened[-1] == ("card", ids.key_account), timeout=5000)

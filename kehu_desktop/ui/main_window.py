@@ -63,6 +63,10 @@ class MainWindow(QMainWindow):
         # 今日 comes last and is what the window opens on; its title carries the count.
         self.today_tab = TodayTab(self.ops, layout)
         self.tabs.addTab(self.today_tab, "今日")
+        # a number typed, or scanned from a printed form's QR code, opens the record it names
+        self.customers_tab.search.returnPressed.connect(
+            lambda: self.open_printed_number(self.customers_tab.search.text())
+        )
         self.tabs.setCurrentWidget(self.today_tab)
         with context.reader() as session:
             if not customer_files.any_customer(session):
@@ -206,6 +210,32 @@ class MainWindow(QMainWindow):
         from kehu_desktop.ui.printing.form_settings_dialog import FormSettingsDialog
 
         FormSettingsDialog(self._context, self).exec()
+
+    def open_printed_number(self, text: str) -> None:
+        """Open the record a printed form's number names (TS-2026-0027, FW-000123, MY-000012,
+        DK-KH000123 …); other text is left to the customer search."""
+        if "-" not in text.strip():
+            return
+        from kehu_desktop.forms.sources.records import record_to_open
+        from kehu_desktop.ui.common.operations import Operations
+
+        def opened(found: tuple[str, int] | None) -> None:
+            if found is None:
+                return
+            kind, record_id = found
+            if kind == "complaint":
+                self.tabs.setCurrentWidget(self.complaints_tab)
+                self.complaints_tab.open_complaint(record_id)
+            elif kind == "visit":
+                self.tabs.setCurrentWidget(self.visits_tab)
+                self.visits_tab.open_visit(visit_id=record_id)
+            elif kind == "key_account":
+                self.tabs.setCurrentWidget(self.key_accounts_tab)
+                self.key_accounts_tab.open_card(record_id)
+            else:
+                self.customers_tab.open_customer(record_id)
+
+        Operations(self._context).query(self, lambda session: record_to_open(session, text), opened)
 
     def print_current(self) -> PrintDialog:
         """Ctrl+P: the print dialog, with this desk's form and selected record preselected."""

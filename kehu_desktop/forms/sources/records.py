@@ -177,3 +177,21 @@ def locate(session: Session, number: str) -> tuple[str, int] | None:
         if found is not None:
             return kind.name, found
     return None
+
+
+def record_to_open(session: Session, number: str) -> tuple[str, int] | None:
+    """What the window opens for a printed number: a complaint, a visit or a key account
+    card as such; a survey, credit evaluation or proposal as its customer's key account card
+    (or the customer file, when the customer is not a key account). None for anything else,
+    customer codes included: the customer search finds those itself."""
+    found = locate(session, number)
+    if found is None or found[0] == "customer":
+        return None
+    kind, record_id = found
+    owners = {"survey": SatisfactionSurvey, "credit": CreditEvaluation,
+              "proposal": KeyAccountProposal}  # fmt: skip
+    if kind not in owners:
+        return found
+    customer_id = session.get(owners[kind], record_id).customer_id
+    account = session.scalar(select(KeyAccount.id).where(KeyAccount.customer_id == customer_id))
+    return ("key_account", account) if account is not None else ("customer", customer_id)
