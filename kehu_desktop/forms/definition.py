@@ -14,9 +14,12 @@ its choices as ☐ boxes, ``"lines": n`` for a fixed box of n lines that continu
 ``{"text": "…"}`` static text, or ``{"sign": "经办人"}`` a signature and date box.
 
 An optional ``"note"`` prints as a line of text under the grid. The built-in definitions live
-beside this module; a firm may copy one into its data folder's
-``forms/`` subfolder and change labels, codes and field order. A copy is validated on loading
-and any error is reported with where it is and what is wrong.
+beside this module; ``<form>@<paper>.json`` is the form's layout designed for one paper (the
+strips of continuous paper). A firm may copy one into its data folder's ``forms/`` subfolder
+and change labels, codes and field order. A copy is checked against the schema below (types,
+limits such as rows per table and cells per row, text lengths, nesting) and every problem is
+reported in Chinese with the file, the place and what is wrong; that form then prints from its
+built-in definition, and a broken copy never stops the other forms.
 """
 
 from __future__ import annotations
