@@ -216,8 +216,15 @@ class Layout:
         it, a table's header its first row, and the row above a signature block that block
         (a signature never stands alone on a page)."""
         row, following = rows[index], rows[index + 1 : index + 3]
-        if following and following[0].signature and not row.signature:
-            return height + self._measure(following[0], capacity)
+        if not row.signature and not _notes(row):
+            # the notes under the content (本表一式两联…) and the signatures go with it
+            tail = 0.0
+            for after in rows[index + 1 :]:
+                if after.signature:
+                    return height + tail + self._measure(after, capacity)
+                if not _notes(after):
+                    break
+                tail += self._measure(after, capacity)
         if row.kind == "header" and following and following[0].kind == "item":
             return height + self._measure(following[0], capacity)
         needed = height
@@ -391,6 +398,11 @@ class Layout:
     def _centred(self, text: str, centre: float, y: float, size: float, bold: bool) -> Op:
         width = text_width(text, size, bold) * PT
         return Op("text", centre - width / 2, y, text=text, bold=bold, size=size)
+
+
+def _notes(row: GridRow) -> bool:
+    """A row of printed text only (a note under the grid)."""
+    return row.kind == "cells" and all(cell.role == "static" for cell in row.cells)
 
 
 def rest(text: str, shown: list[str]) -> str:
