@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self._action(
             self.settings_menu, "投诉期限与节假日…",
-            lambda: ComplaintSettingsDialog(self._context, self).exec(), None,
+            lambda: ComplaintSettingsDialog(self.ops, self).exec(), None,
             "actionComplaintSettings",
         )  # fmt: skip
         self._action(
@@ -209,7 +209,7 @@ class MainWindow(QMainWindow):
     def form_settings(self) -> None:
         from kehu_desktop.ui.printing.form_settings_dialog import FormSettingsDialog
 
-        FormSettingsDialog(self._context, self).exec()
+        FormSettingsDialog(self.ops, self).exec()
 
     def open_printed_number(self, text: str) -> None:
         """Open the record a printed form's number names (TS-2026-0027, FW-000123, MY-000012,
@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.indexOf(self.today_tab), f"今日 ({count:,})")
 
     def edit_visit_frequencies(self) -> VisitFrequencyDialog:
-        dialog = VisitFrequencyDialog(self._context, self)
+        dialog = VisitFrequencyDialog(self.ops, self)
         dialog.accepted.connect(self.today_tab.reload)
         dialog.open()
         return dialog
@@ -366,7 +366,7 @@ class MainWindow(QMainWindow):
     def import_sales(self) -> SalesImportDialog:
         from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
 
-        dialog = SalesImportDialog(self._context, self)
+        dialog = SalesImportDialog(self.ops, self)
         dialog.imported.connect(lambda _result: self.refresh())
         dialog.open()
         return dialog
@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         if not self._context.operator.is_supervisor:
             QMessageBox.warning(self, "权限不足", "只有主管或管理员可以修改这些设置。")
             return None
-        dialog = KeyAccountSettingsDialog(self._context, self)
+        dialog = KeyAccountSettingsDialog(self.ops, self)
         dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog

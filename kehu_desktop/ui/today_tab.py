@@ -265,7 +265,7 @@ class TodayTab(QWidget):
         """Ctrl+N here records a visit too (for the customer selected among those due)."""
         row = selected_row(self.due_table, self.due_model) if self.due_table.hasFocus() else None
         dialog = VisitDialog(
-            self._context,
+            self.ops,
             self._layout_memory,
             customer_id=row.customer_id if row else None,
             parent=self,
@@ -277,7 +277,7 @@ class TodayTab(QWidget):
         plan = selected_row(self.plan_table, self.plan_model)
         if plan is None:
             return None
-        dialog = VisitDialog(self._context, self._layout_memory, plan_id=plan.id, parent=self)
+        dialog = VisitDialog(self.ops, self._layout_memory, plan_id=plan.id, parent=self)
         self._open(dialog)
         return dialog
 
@@ -294,7 +294,7 @@ class TodayTab(QWidget):
         if row is None:
             return None
         dialog = VisitDialog(
-            self._context, self._layout_memory, customer_id=row.customer_id, parent=self
+            self.ops, self._layout_memory, customer_id=row.customer_id, parent=self
         )
         self._open(dialog)
         return dialog
@@ -303,7 +303,7 @@ class TodayTab(QWidget):
         row = selected_row(self.due_table, self.due_model)
         if row is None:
             return None
-        dialog = VisitPlanDialog(self._context, row.customer_id, self)
+        dialog = VisitPlanDialog(self.ops, row.customer_id, self)
         self._open(dialog)
         return dialog
 
@@ -325,7 +325,7 @@ class TodayTab(QWidget):
         row = selected_row(table, model)
         if row is None:
             return None
-        dialog = ComplaintDialog(self._context, self._layout_memory, row.id, self)
+        dialog = ComplaintDialog(self.ops, self._layout_memory, row.id, self)
         dialog.finished.connect(lambda _r: self.reload())
         dialog.open()
         return dialog
@@ -334,9 +334,7 @@ class TodayTab(QWidget):
         action = selected_row(self.action_table, self.action_model)
         if action is None:
             return None
-        dialog = VisitDialog(
-            self._context, self._layout_memory, visit_id=action.visit_id, parent=self
-        )
+        dialog = VisitDialog(self.ops, self._layout_memory, visit_id=action.visit_id, parent=self)
         self._open(dialog)
         return dialog
 

@@ -24,9 +24,29 @@ ESCALATION_DAYS = SettingSpec(
 )
 
 
+@dataclass(frozen=True)
+class DeadlineRules:
+    """What a new complaint's deadlines are counted with, read once (the registration form
+    previews the deadlines as the severity and received time change)."""
+
+    calendar: WorkCalendar
+    deadline_days: dict[str, int]
+    escalation_days: dict[str, int]
+
+    @classmethod
+    def read(cls, session: Session) -> DeadlineRules:
+        return cls(load_calendar(session), DEADLINE_DAYS.get(session), ESCALATION_DAYS.get(session))
+
+    def deadline(self, severity: str, received: date) -> date:
+        days = int(self.deadline_days.get(severity, DEADLINE_DAYS.default["一般"]))
+        return self.calendar.add_working_days(received, days)
+
+    def escalation(self, severity: str, received: date) -> date | None:
+        return _escalation_due(self.calendar, self.escalation_days, severity, received)
+
+
 def deadline_for(session: Session, severity: str, received: date) -> date:
-    days = int(DEADLINE_DAYS.get(session).get(severity, DEADLINE_DAYS.default["一般"]))
-    return load_calendar(session).add_working_days(received, days)
+    return DeadlineRules.read(session).deadline(severity, received)
 
 
 def escalates(session: Session, severity: str) -> bool:
@@ -37,7 +57,7 @@ def escalates(session: Session, severity: str) -> bool:
 def escalation_deadline(session: Session, severity: str, received: date) -> date | None:
     """The day by which a 主管 must acknowledge the escalation of a complaint of ``severity``
     received on ``received``; None when that severity is not escalated."""
-    return _escalation_due(load_calendar(session), ESCALATION_DAYS.get(session), severity, received)
+    return DeadlineRules.read(session).escalation(severity, received)
 
 
 def _escalation_due(

@@ -11,7 +11,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from kehu_desktop.models import Complaint, ComplaintEvent, Contact, Customer, Staff
-from kehu_desktop.services.common.errors import NotFoundError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.complaints.deadlines import Clock, deadline_flags, describe_deadline
 from kehu_desktop.services.complaints.lifecycle import (
@@ -31,14 +30,6 @@ def open_complaints_for_customer(session: Session, customer_id: int) -> list[tup
         .order_by(Complaint.received_at.desc())
     )
     return [(i, n, s) for i, n, s in session.execute(query)]
-
-
-def customer_choice(session: Session, customer_id: int) -> tuple[int, str]:
-    """(id, "code name") of one customer, as the pickers show it."""
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFoundError("找不到该客户。")
-    return customer.id, f"{customer.code} {customer.name}"
 
 
 def customer_contacts(session: Session, customer_id: int) -> list[tuple[str, str]]:

@@ -45,14 +45,6 @@ def active_card(session: Session, customer_id: int) -> KeyAccount | None:
     )
 
 
-def customer_label(session: Session, customer_id: int) -> str:
-    """``KH000123 北京华达电子有限公司``, as pickers show a customer."""
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFoundError("该客户不存在或已被删除。")
-    return f"{customer.code} {customer.name}"
-
-
 def propose(
     session: Session,
     operator: Operator,

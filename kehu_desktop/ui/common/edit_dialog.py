@@ -6,13 +6,16 @@
   (``ValidationError``) marks the fields it names with a red border and lists the messages;
   a field's mark clears as soon as it is edited. ``UserError`` is shown in the dialog, which
   stays open with everything typed.
+* ``load(op, fill)`` reads what the form shows through ``Operations.query`` while the dialog
+  opens; the form is disabled until ``fill`` has run, and what it filled counts as unchanged.
 * The form sits in a scroll area, so a long form fits any screen; the dialog is kept within the
   available screen, remembers its size, and starts with the focus in the first field.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -46,6 +49,7 @@ from kehu_desktop.ui.common.screen import fit_to_screen
 ERROR_STYLE = "border: 1px solid #d93025; background: #fdecea;"
 
 Standard = QDialogButtonBox.StandardButton
+T = TypeVar("T")
 
 
 def error_label(name: str = "errorLabel") -> QLabel:
@@ -99,10 +103,12 @@ class EditDialog(QDialog):
     ``changes``: the kinds of record a save changes (see ``operations.CHANGE_KINDS``).
     Override ``current_input()`` when the typed state is not just the editors' values (tables).
 
-    Signals: ``saved(object)`` with what ``submit`` returned, before the dialog closes.
+    Signals: ``saved(object)`` with what ``submit`` returned, before the dialog closes;
+    ``loaded()`` once ``load`` has filled the form.
     """
 
     saved = Signal(object)
+    loaded = Signal()
 
     record_label = "记录"
     changes: tuple[str, ...] = ()
@@ -125,7 +131,11 @@ class EditDialog(QDialog):
         self.ops = ops
         self._layout_memory = layout
         self.result_value: object = None
+        self.submitted_input: Any = None
         self.saving = False
+        self.loading = False
+        self._shown = False
+        self._close_after_save = False
         self._editors: dict[str, QWidget] = {}
         self._initial: object = None
         self._errors: dict[str, str] = {}
@@ -140,7 +150,9 @@ class EditDialog(QDialog):
         self.ok_button = self.buttons.button(Standard.Save)
         self.ok_button.setText(self.ok_text)
         self.ok_button.setObjectName("okButton")
-        self.buttons.button(Standard.Cancel).setText("取消(&C)")
+        self.cancel_button = self.buttons.button(Standard.Cancel)
+        self.cancel_button.setText("取消(&C)")
+        self.cancel_button.setObjectName("cancelButton")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -152,7 +164,13 @@ class EditDialog(QDialog):
             self.body.addWidget(scroll, 1)
         else:
             self.body.addWidget(self.content, 1)
-        self.body.addWidget(self.error_label)
+        # A long list of problems scrolls instead of pushing the buttons off a small screen.
+        self.error_area = QScrollArea(objectName="errorArea", widgetResizable=True)
+        self.error_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.error_area.setWidget(self.error_label)
+        self.error_area.setMaximumHeight(96)
+        self.error_area.hide()
+        self.body.addWidget(self.error_area)
         self.body.addWidget(self.buttons)
 
     # --- building -------------------------------------------------------------------------
@@ -179,6 +197,42 @@ class EditDialog(QDialog):
         """The editor of one field, by its name (for tests and for focusing an error)."""
         return self._editors[name]
 
+    # --- loading --------------------------------------------------------------------------
+
+    def load(self, op: Callable[[Session], T], fill: Callable[[T], None]) -> None:
+        """Read with ``op`` off the GUI thread, then ``fill(result)`` the form; until then the
+        form and 保存 are disabled. When the read fails the error is shown and the dialog
+        closes (nothing was typed yet)."""
+        self.loading = True
+        self.content.setEnabled(False)
+        self.ok_button.setEnabled(False)
+
+        def done(result: T) -> None:
+            fill(result)
+            self.loading = False
+            self.content.setEnabled(True)
+            self.set_read_only(not self.can_save())
+            self.ok_button.setEnabled(self.can_save())
+            self.mark_clean()
+            if self.isVisible():
+                self.focus_first_field()
+            self.loaded.emit()
+
+        def failed(error: Exception) -> None:
+            self.loading = False
+            show_error(self, self.windowTitle(), error)
+            QDialog.reject(self)
+
+        self.ops.query(self, op, done, failure=failed, title=self.windowTitle())
+
+    def can_save(self) -> bool:
+        """Whether 保存 is offered (e.g. settings only a 主管 may change)."""
+        return True
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Someone who may not save sees the values greyed, with nothing to lose."""
+        self.content.setEnabled(not read_only)
+
     # --- what was typed -------------------------------------------------------------------
 
     def current_input(self) -> object:
@@ -200,7 +254,9 @@ class EditDialog(QDialog):
         self._initial = self.current_input()
 
     def is_dirty(self) -> bool:
-        return self._initial is not None and self.current_input() != self._initial
+        return (
+            not self.loading and self._initial is not None and self.current_input() != self._initial
+        )
 
     # --- errors ---------------------------------------------------------------------------
 
@@ -224,10 +280,13 @@ class EditDialog(QDialog):
     def _show_error_text(self) -> None:
         self.error_label.setText("\n".join(self._errors.values()))
         self.error_label.setVisible(bool(self._errors))
+        self.error_area.setVisible(bool(self._errors))
 
     # --- saving ---------------------------------------------------------------------------
 
     def submit(self, session: Session) -> object:
+        """Runs on a pool thread: read what was typed from ``submitted_input`` (taken on the
+        GUI thread when 保存 was pressed), never from the editors."""
         raise NotImplementedError
 
     def validate_here(self) -> dict[str, str]:
@@ -236,13 +295,14 @@ class EditDialog(QDialog):
 
     def save(self) -> None:
         """Save through the operations helper; the dialog stays open until it is done."""
-        if self.saving:
+        if self.saving or self.loading or not self.can_save():
             return
         problems = self.validate_here()
         if problems:
             self.show_errors(problems)
             return
         self.saving = True
+        self.submitted_input = self.current_input()
         self.ok_button.setEnabled(False)
         self.ops.write(
             self, self.submit, self.changes, self._saved, failure=self._failed,
@@ -251,18 +311,19 @@ class EditDialog(QDialog):
 
     def _saved(self, result: object) -> None:
         self.saving = False
-        self.ok_button.setEnabled(True)
+        self.ok_button.setEnabled(self.can_save())
         self.result_value = result
         self.show_errors({})
         self.mark_clean()
         self.saved.emit(result)
-        if self.close_on_save:
+        if self.close_on_save or self._close_after_save:
             self.remember_geometry()
             super().accept()
 
     def _failed(self, error: Exception) -> None:
         self.saving = False
-        self.ok_button.setEnabled(True)
+        self._close_after_save = False
+        self.ok_button.setEnabled(self.can_save())
         if isinstance(error, ValidationError):
             self.show_errors(error.errors)
         elif isinstance(error, UserError):
@@ -290,6 +351,7 @@ class EditDialog(QDialog):
             if answer == box.Cancel:
                 return
             if answer == box.Save:
+                self._close_after_save = True
                 self.save()
                 return
         self.remember_geometry()
@@ -307,11 +369,14 @@ class EditDialog(QDialog):
             self._layout_memory.save_geometry(self.objectName(), self)
 
     def showEvent(self, event) -> None:
-        first_show = self._initial is None
+        first_show = not self._shown
         if first_show:
+            self._shown = True
+            self.ok_button.setEnabled(not self.loading and self.can_save())
             if self._layout_memory is not None:
                 self._layout_memory.restore_geometry(self.objectName(), self)
-            self.mark_clean()
+            if self._initial is None:
+                self.mark_clean()
         super().showEvent(event)
         if first_show:
             fit_to_screen(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -16,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.complaints import ledger
 from kehu_desktop.services.complaints.ledger import ComplaintDetail, EventRow
 from kehu_desktop.services.complaints.lifecycle import Action
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel, display_text
+from kehu_desktop.ui.common.screen import fit_to_screen
 from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRegistrationDialog
 from kehu_desktop.ui.complaints.complaint_step_dialog import ComplaintStepDialog
 
@@ -75,16 +77,25 @@ SECTIONS = {
 
 
 class ComplaintDialog(QDialog):
-    """Signals: ``changed()`` after any step was saved."""
+    """The record as read through the operations helper; it reads itself again whenever a
+    write touches complaints (a step saved here or anywhere else).
 
-    changed = Signal()
+    Signals: ``loaded()`` each time the record has been read and shown.
+    """
+
+    loaded = Signal()
 
     def __init__(
-        self, context: DeskContext, layout: LayoutMemory, complaint_id: int, parent=None
+        self,
+        ops: Operations,
+        layout: LayoutMemory,
+        complaint_id: int,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("complaintDialog")
-        self._context = context
+        self.setObjectName(type(self).__name__)
+        self.setWindowTitle("投诉")
+        self.ops = ops
         self._layout_memory = layout
         self._complaint_id = complaint_id
         self.detail: ComplaintDetail | None = None
@@ -127,7 +138,8 @@ class ComplaintDialog(QDialog):
             self.action_buttons[action] = button
             actions.addWidget(button)
         actions.addStretch(1)
-        close_button = QPushButton("关闭", objectName="complaintCloseButton")
+        close_button = QPushButton("关闭(&C)", objectName="complaintCloseButton")
+        close_button.setShortcut(QKeySequence.StandardKey.Close)
         close_button.clicked.connect(self.reject)
         actions.addWidget(close_button)
 
@@ -136,14 +148,29 @@ class ComplaintDialog(QDialog):
         box.addWidget(self.banner)
         box.addWidget(splitter, 1)
         box.addLayout(actions)
-        if not layout.restore_geometry("complaint_dialog", self):
-            self.resize(1000, 620)
+        self.resize(1000, 620)
+        layout.restore_geometry(self.objectName(), self)
+        for button in self.action_buttons.values():
+            button.setEnabled(False)  # until the record is read
+        ops.events.changed.connect(self._store_changed)
         self.reload()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        fit_to_screen(self)
+
+    def _store_changed(self, change: StoreChange) -> None:
+        if change.touches("complaints"):
+            self.reload()
+
     def reload(self) -> None:
-        with self._context.reader() as session:
-            self.detail = ledger.load_detail(session, self._context.operator, self._complaint_id)
-        d = self.detail
+        operator = self.ops.operator
+        self.ops.query(
+            self, lambda s: ledger.load_detail(s, operator, self._complaint_id), self._show
+        )
+
+    def _show(self, d: ComplaintDetail) -> None:
+        self.detail = d
         self.setWindowTitle(f"投诉 {d.number} — {d.customer}")
         self.header.setText(f"{d.number}　{d.customer}　【{d.status}】")
         for name, label in self.values.items():
@@ -156,6 +183,8 @@ class ComplaintDialog(QDialog):
         self.timeline.resizeRowsToContents()
         for action, button in self.action_buttons.items():
             button.setVisible(action in d.allowed)
+            button.setEnabled(True)
+        self.loaded.emit()
 
     def _show_banner(self, d: ComplaintDetail) -> None:
         notes = []
@@ -174,21 +203,18 @@ class ComplaintDialog(QDialog):
         self.banner.setVisible(bool(notes))
 
     def start_action(self, action: Action) -> ComplaintStepDialog | ComplaintRegistrationDialog:
-        """Open the form for ``action``; when it is saved the record and timeline refresh."""
+        """Open the form for ``action``; once it is saved the record reads itself again."""
+        step: ComplaintStepDialog | ComplaintRegistrationDialog
         if action == Action.EDIT:
             step = ComplaintRegistrationDialog(
-                self._context, self._layout_memory, parent=self, complaint_id=self._complaint_id
+                self.ops, self._layout_memory, parent=self, complaint_id=self._complaint_id
             )
         else:
-            step = ComplaintStepDialog(self._context, self.detail, action, self)
-        step.accepted.connect(self._step_done)
+            assert self.detail is not None
+            step = ComplaintStepDialog(self.ops, self.detail, action, self)
         step.open()
         return step
 
-    def _step_done(self) -> None:
-        self.reload()
-        self.changed.emit()
-
     def done(self, result: int) -> None:
-        self._layout_memory.save_geometry("complaint_dialog", self)
+        self._layout_memory.save_geometry(self.objectName(), self)
         super().done(result)

@@ -15,6 +15,7 @@ from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.complaints import ledger
 from kehu_desktop.services.complaints.ledger import ComplaintFilter
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import RecordTableModel
 from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
 from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRegistrationDialog
@@ -58,14 +59,14 @@ class ComplaintHistoryPage(QWidget):
 
     def open_row(self, row: int) -> ComplaintDialog:
         complaint_id = self.model.row_at(row).id
-        dialog = ComplaintDialog(self._context, self._layout_memory, complaint_id, self)
-        dialog.changed.connect(self.reload)
+        dialog = ComplaintDialog(Operations(self._context), self._layout_memory, complaint_id, self)
+        dialog.ops.events.changed.connect(lambda _change: self.reload())
         dialog.open()
         return dialog
 
     def new_complaint(self) -> ComplaintRegistrationDialog:
         dialog = ComplaintRegistrationDialog(
-            self._context, self._layout_memory, self._customer_id, self
+            Operations(self._context), self._layout_memory, self._customer_id, self
         )
         dialog.saved.connect(lambda _id: self.reload())
         dialog.open()

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QTimer, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateTimeEdit,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from dataclasses import dataclass, replace
 
-from kehu_desktop.services.common.context import DeskContext
-from kehu_desktop.services.common.errors import UserError, ValidationError
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from sqlalchemy.orm import Session
+
 from kehu_desktop.services.complaints import choices, deadlines, ledger, registration
 from kehu_desktop.services.complaints.registration import RegistrationInput
 from kehu_desktop.services.customers import customer_files
-from kehu_desktop.ui.common.dialog_parts import ERROR_STYLE, error_label, ok_cancel
-from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.customer_picker import CustomerPicker
+from kehu_desktop.ui.common.date_edit import DateTimeEdit
+from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.operations import Operations
 
 
 def _choices(name: str, items) -> QComboBox:
@@ -32,51 +24,43 @@ def _choices(name: str, items) -> QComboBox:
     return combo
 
 
-def _refill(combo: QComboBox, items: list[tuple[str, object]]) -> None:
-    """Replace the (text, data) items without announcing each change."""
-    combo.blockSignals(True)
-    combo.clear()
-    for text, data in items:
-        combo.addItem(text, data)
-    combo.blockSignals(False)
+@dataclass(frozen=True)
+class _Loaded:
+    staff: list[tuple[int, str]]
+    rules: deadlines.DeadlineRules
+    saved: RegistrationInput | None
+    customer_label: str
+    contacts: list[tuple[str, str]]
 
 
-class ComplaintRegistrationDialog(QDialog):
+class ComplaintRegistrationDialog(EditDialog):
     """Registers a complaint, or with ``complaint_id`` corrects one (登记/调查 only).
 
-    Signals: ``saved(int)`` with the complaint's id.
+    ``saved`` carries the complaint's id.
     """
 
-    saved = Signal(int)
+    record_label = "投诉登记"
+    changes = ("complaints",)
+    ok_text = "登记(&S)"
 
     def __init__(
         self,
-        context: DeskContext,
+        ops: Operations,
         layout: LayoutMemory,
         customer_id: int | None = None,
-        parent=None,
+        parent: QWidget | None = None,
         complaint_id: int | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("complaintRegistrationDialog")
-        self.setWindowTitle("登记客户投诉" if complaint_id is None else "修改投诉登记")
-        self._context = context
-        self._layout_memory = layout
+        title = "登记客户投诉" if complaint_id is None else "修改投诉登记"
+        super().__init__(ops, layout, title, parent)
         self._complaint_id = complaint_id
-        self.saved_id: int | None = complaint_id
-        with context.reader() as session:
-            staff = customer_files.staff_choices(session)
+        self._customer_id = customer_id
+        self._rules: deadlines.DeadlineRules | None = None
+        self._contacts_generation = 0
 
-        self.customer_search = QLineEdit(objectName="customerSearch")
-        self.customer_search.setPlaceholderText("输入客户名称、拼音首字母、编号或电话查找")
-        self.customer = QComboBox(objectName="customerChoice")
-        self._search_timer = QTimer(self, singleShot=True, interval=250)
-        self._search_timer.timeout.connect(self._find_customers)
-        self.customer_search.textChanged.connect(lambda _t: self._search_timer.start())
-        self.customer.currentIndexChanged.connect(lambda _i: self._customer_changed())
-        self.received_at = QDateTimeEdit(QDateTime.currentDateTime(), objectName="receivedAt")
-        self.received_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.received_at.setCalendarPopup(True)
+        self.customer = CustomerPicker(ops, "complaintCustomer")
+        self.customer.customer_changed.connect(self._customer_changed)
+        self.received_at = DateTimeEdit("receivedAt")
         self.received_at.setMaximumDateTime(QDateTime.currentDateTime().addSecs(60))
         self.channel = _choices("channel", choices.CHANNELS)
         self.contact_name = QComboBox(objectName="contactName", editable=True)
@@ -92,65 +76,74 @@ class ComplaintRegistrationDialog(QDialog):
         self.demand = QPlainTextEdit(objectName="demand")
         self.demand.setFixedHeight(50)
         self.first_responsible = QComboBox(objectName="firstResponsible")
-        for staff_id, name in staff:
-            self.first_responsible.addItem(name, staff_id)
-        self.first_responsible.setCurrentIndex(
-            max(self.first_responsible.findData(context.operator.id), 0)
-        )
-        self.deadline_label = QLabel(objectName="deadlinePreview")
+        self.deadline_label = QLabel(objectName="deadlinePreview", wordWrap=True)
         self.severity.currentIndexChanged.connect(lambda _i: self._update_deadline())
         self.received_at.dateTimeChanged.connect(lambda _d: self._update_deadline())
 
-        self.editors: dict[str, QWidget] = {
-            "customer_id": self.customer, "received_at": self.received_at,
-            "channel": self.channel, "contact_name": self.contact_name,
-            "contact_phone": self.contact_phone, "product": self.product,
-            "batch_no": self.batch_no, "order_no": self.order_no, "category": self.category,
-            "severity": self.severity, "description": self.description, "demand": self.demand,
-            "first_responsible_id": self.first_responsible,
-        }  # fmt: skip
-        form = QFormLayout()
-        picker = QHBoxLayout()
-        picker.addWidget(self.customer_search, 1)
-        picker.addWidget(self.customer, 2)
-        form.addRow("客户 *", picker)
-        form.addRow("受理时间", self.received_at)
-        form.addRow("受理渠道", self.channel)
-        form.addRow("联系人", self.contact_name)
-        form.addRow("联系电话", self.contact_phone)
-        form.addRow("产品名称/型号", self.product)
-        form.addRow("批号", self.batch_no)
-        form.addRow("订单号", self.order_no)
-        form.addRow("投诉类别", self.category)
-        form.addRow("严重程度", self.severity)
-        form.addRow("投诉内容 *", self.description)
-        form.addRow("客户要求", self.demand)
-        form.addRow("首问责任人", self.first_responsible)
-        form.addRow("答复期限", self.deadline_label)
-        self.error_label = error_label()
-        buttons = ok_cancel(self, "登记(&S)", self.accept)
-        box = QVBoxLayout(self)
-        box.addLayout(form)
-        box.addStretch(1)
-        box.addWidget(self.error_label)
-        box.addWidget(buttons)
-        if not layout.restore_geometry("complaint_registration", self):
-            self.resize(640, self.sizeHint().height())
-        if complaint_id is None:
-            self._find_customers(customer_id)
-        else:
-            self._fill(complaint_id)
+        self.add_field("客户 *", self.customer, "customer_id")
+        self.add_field("受理时间", self.received_at, "received_at")
+        self.add_field("受理渠道", self.channel, "channel")
+        self.add_field("联系人", self.contact_name, "contact_name")
+        self.add_field("联系电话", self.contact_phone, "contact_phone")
+        self.add_field("产品名称/型号", self.product, "product")
+        self.add_field("批号", self.batch_no, "batch_no")
+        self.add_field("订单号", self.order_no, "order_no")
+        self.add_field("投诉类别", self.category, "category")
+        self.add_field("严重程度", self.severity, "severity")
+        self.add_field("投诉内容 *", self.description, "description")
+        self.add_field("客户要求", self.demand, "demand")
+        self.add_field("首问责任人", self.first_responsible, "first_responsible_id")
+        self.add_field("答复期限", self.deadline_label)
+        self.resize(640, 620)
+        self.load(self._read, self._fill)
+
+    @property
+    def saved_id(self) -> int | None:
+        return self.result_value  # type: ignore[return-value]
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _read(self, session: Session) -> _Loaded:
+        saved = (
+            registration.load_registration(session, self._complaint_id)
+            if self._complaint_id is not None
+            else None
+        )
+        customer_id = saved.customer_id if saved is not None else self._customer_id
+        return _Loaded(
+            customer_files.staff_choices(session),
+            deadlines.DeadlineRules.read(session),
+            saved,
+            customer_files.customer_label(session, customer_id) if customer_id else "",
+            ledger.customer_contacts(session, customer_id) if customer_id else [],
+        )
+
+    def _fill(self, loaded: _Loaded) -> None:
+        self._rules = loaded.rules
+        for staff_id, name in loaded.staff:
+            self.first_responsible.addItem(name, staff_id)
+        self.first_responsible.setCurrentIndex(
+            max(self.first_responsible.findData(self.ops.operator.id), 0)
+        )
+        data = loaded.saved
+        customer_id = data.customer_id if data is not None else self._customer_id
+        self.customer.blockSignals(True)
+        if customer_id is not None:
+            # Nothing is chosen for a new complaint unless the desk opened it for a customer:
+            # one filed against whichever customer happened to be listed first would be worse
+            # than a refused save.
+            self.customer.set_value(customer_id, loaded.customer_label)
+        self.customer.blockSignals(False)
+        self._show_contacts(loaded.contacts)
+        if data is not None:
+            self._fill_saved(data)
         self._update_deadline()
 
-    # --- pickers ---------------------------------------------------------------------------
-
-    def _fill(self, complaint_id: int) -> None:
+    def _fill_saved(self, data: RegistrationInput) -> None:
         """Edit mode: the registration as saved; received time and 首问责任人 stay fixed."""
-        with self._context.reader() as session:
-            data = registration.load_registration(session, complaint_id)
-        self._find_customers(data.customer_id)
+        assert data.received_at is not None
         self.received_at.setMaximumDateTime(QDateTime(data.received_at))
-        self.received_at.setDateTime(QDateTime(data.received_at))
+        self.received_at.set_value(data.received_at)
         self.received_at.setEnabled(False)
         self.first_responsible.setCurrentIndex(
             max(self.first_responsible.findData(data.first_responsible_id), 0)
@@ -167,27 +160,25 @@ class ComplaintRegistrationDialog(QDialog):
         self.description.setPlainText(data.description)
         self.demand.setPlainText(data.demand)
 
-    def _find_customers(self, select_id: int | None = None) -> None:
-        with self._context.reader() as session:
-            if select_id is not None:
-                found = [ledger.customer_choice(session, select_id)]
-            else:
-                found = customer_files.customer_choices(session, self.customer_search.text())
-        choices = [(label, cid) for cid, label in found]
-        if select_id is None:
-            # Nothing chosen until the user chooses: a complaint filed against whichever
-            # customer happened to be listed first would be worse than a refused save.
-            choices.insert(0, ("（请查找并选择客户）", None))
-        _refill(self.customer, choices)
-        self._customer_changed()
+    def _customer_changed(self, customer_id: int | None) -> None:
+        self._contacts_generation += 1
+        generation = self._contacts_generation
 
-    def _customer_changed(self) -> None:
-        customer_id = self.customer.currentData()
-        contacts = []
-        if customer_id is not None:
-            with self._context.reader() as session:
-                contacts = ledger.customer_contacts(session, customer_id)
-        _refill(self.contact_name, contacts)
+        def show(contacts: list[tuple[str, str]]) -> None:
+            if generation == self._contacts_generation:
+                self._show_contacts(contacts)
+
+        if customer_id is None:
+            show([])
+            return
+        self.ops.query(self, lambda s: ledger.customer_contacts(s, customer_id), show)
+
+    def _show_contacts(self, contacts: list[tuple[str, str]]) -> None:
+        self.contact_name.blockSignals(True)
+        self.contact_name.clear()
+        for name, phone in contacts:
+            self.contact_name.addItem(name, phone)
+        self.contact_name.blockSignals(False)
         self._contact_changed()
 
     def _contact_changed(self) -> None:
@@ -196,23 +187,21 @@ class ComplaintRegistrationDialog(QDialog):
             self.contact_phone.setText(phone)
 
     def _update_deadline(self) -> None:
-        received = self.received_at.dateTime().toPython()
+        if self._rules is None:
+            return
+        received = self.received_at.value().date()
         severity = self.severity.currentText()
-        with self._context.reader() as session:
-            deadline = deadlines.deadline_for(session, severity, received.date())
-            escalation = deadlines.escalation_deadline(session, severity, received.date())
+        deadline = self._rules.deadline(severity, received)
+        escalation = self._rules.escalation(severity, received)
         note = f"；登记后升级至主管，须于 {escalation.isoformat()} 前确认" if escalation else ""
         self.deadline_label.setText(f"{deadline.isoformat()}（按工作日计算{note}）")
 
     # --- saving ----------------------------------------------------------------------------
 
-    def _received(self):
-        return self.received_at.dateTime().toPython().replace(second=0, microsecond=0)
-
     def current_input(self) -> RegistrationInput:
         return RegistrationInput(
-            customer_id=self.customer.currentData(),
-            received_at=None if self._complaint_id else self._received(),
+            customer_id=self.customer.value(),
+            received_at=self.received_at.value(),
             channel=self.channel.currentText(),
             contact_name=self.contact_name.currentText(),
             contact_phone=self.contact_phone.text(),
@@ -226,38 +215,12 @@ class ComplaintRegistrationDialog(QDialog):
             first_responsible_id=self.first_responsible.currentData(),
         )
 
-    def accept(self) -> None:
-        for widget in self.editors.values():
-            widget.setStyleSheet("")
-        try:
-            with self._context.session() as session:
-                if self._complaint_id is None:
-                    self.saved_id = registration.register(
-                        session, self._context.operator, self.current_input()
-                    )
-                else:
-                    registration.update_registration(
-                        session, self._context.operator, self._complaint_id, self.current_input()
-                    )
-        except ValidationError as error:
-            for name in error.errors:
-                if name in self.editors:
-                    self.editors[name].setStyleSheet(ERROR_STYLE)
-            self._show_error(str(error))
-            return
-        except UserError as error:
-            self._show_error(str(error))
-            return
-        except Exception as error:  # a bug: reported, the form stays open with its contents
-            show_error(self, "登记失败", error)
-            return
-        self.saved.emit(self.saved_id)
-        super().accept()
-
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
-
-    def done(self, result: int) -> None:
-        self._layout_memory.save_geometry("complaint_registration", self)
-        super().done(result)
+    def submit(self, session: Session) -> int:
+        data: RegistrationInput = self.submitted_input
+        operator = self.ops.operator
+        if self._complaint_id is None:
+            return registration.register(session, operator, data)
+        registration.update_registration(
+            session, operator, self._complaint_id, replace(data, received_at=None)
+        )
+        return self._complaint_id

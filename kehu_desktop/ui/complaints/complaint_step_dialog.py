@@ -6,26 +6,15 @@ error is shown in the form, which stays open with everything typed kept.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 from sqlalchemy.orm import Session
 
-from kehu_desktop.services.common.context import DeskContext
-from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.complaints import choices, lifecycle
 from kehu_desktop.services.complaints.ledger import ComplaintDetail
 from kehu_desktop.services.complaints.lifecycle import Action, HandlingInput
 from kehu_desktop.services.customers import customer_files
-from kehu_desktop.ui.common.dialog_parts import ERROR_STYLE, Standard, error_label, ok_cancel
-from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.edit_dialog import EditDialog
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import display_text
 
 UNREACHABLE = "（未能联系客户）"
@@ -55,116 +44,127 @@ def _text_box(height: int = 70) -> QPlainTextEdit:
     return box
 
 
-class ComplaintStepDialog(QDialog):
+class ComplaintStepDialog(EditDialog):
     """One step: the fields it needs, then OK runs it through the service."""
 
+    record_label = "本步骤"
+    changes = ("complaints",)
+
     def __init__(
-        self, context: DeskContext, detail: ComplaintDetail, action: Action, parent=None
+        self,
+        ops: Operations,
+        detail: ComplaintDetail,
+        action: Action,
+        parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("complaintStepDialog")
-        self.setWindowTitle(f"{action} — {detail.number}")
-        self._context = context
+        super().__init__(ops, None, f"{action} — {detail.number}", parent)
+        self.ok_button.setText(f"{action}(&S)")
         self._detail = detail
         self.action = action
         self.fields: dict[str, QWidget] = {}
-        form = QFormLayout()
-        if action == Action.HANDLE:
-            self._handling_fields(form, detail)
-        elif action == Action.REVISIT:
-            self._revisit_fields(form)
-        elif action == Action.HAND_OVER:
-            self._handover_fields(form)
-        note = _text_box(110 if action == Action.REPLY else 70)
-        if action == Action.REPLY:
-            note.setPlainText(detail.reply)
-        self._add(form, "note", NOTE_LABELS[action], note)
-        self.error_label = error_label("stepError")
-        buttons = ok_cancel(self, str(action), self.accept, ok=Standard.Ok)
         context_label = QLabel(
             f"{detail.number} {detail.customer}【{detail.status}】\n"
             f"投诉内容：{detail.description}\n客户要求：{detail.demand or '—'}",
             objectName="stepContext", wordWrap=True,
         )  # fmt: skip
         context_label.setStyleSheet("color: #555;")
-        box = QVBoxLayout(self)
-        box.addWidget(context_label)
-        box.addLayout(form)
-        box.addWidget(self.error_label)
-        box.addWidget(buttons)
+        self.content_layout.insertWidget(0, context_label)
+        if action == Action.HANDLE:
+            self._handling_fields(detail)
+        elif action == Action.REVISIT:
+            self._revisit_fields()
+        elif action == Action.HAND_OVER:
+            self._handover_fields()
+        note = _text_box(110 if action == Action.REPLY else 70)
+        if action == Action.REPLY:
+            note.setPlainText(detail.reply)
+        self._add("note", NOTE_LABELS[action], note)
         self.resize(520, self.sizeHint().height())
 
-    def _add(self, form: QFormLayout, name: str, label: str, widget: QWidget) -> None:
+    def _add(self, name: str, label: str, widget: QWidget) -> None:
         widget.setObjectName(f"step_{name}")
         self.fields[name] = widget
-        form.addRow(label, widget)
+        self.add_field(label, widget, name)
 
-    def _handling_fields(self, form: QFormLayout, d: ComplaintDetail) -> None:
+    def _handling_fields(self, d: ComplaintDetail) -> None:
         department = QComboBox()
         department.addItems(choices.DEPARTMENTS)
         department.setCurrentIndex(max(department.findText(d.department), 0))
-        self._add(form, "department", "责任部门", department)
+        self._add("department", "责任部门", department)
         for name, label in TEXT_FIELDS:
             box = _text_box(60)
             box.setPlainText(getattr(d, name))
-            self._add(form, name, label, box)
+            self._add(name, label, box)
         result = QComboBox()
         result.addItems(choices.RESULTS)
         result.setCurrentIndex(max(result.findText(d.result), 0))
-        self._add(form, "result", "处理结果", result)
+        self._add("result", "处理结果", result)
         for name, label in AMOUNT_FIELDS:
-            self._add(form, name, label, QLineEdit(display_text(getattr(d, name)).replace(",", "")))
+            self._add(name, label, QLineEdit(display_text(getattr(d, name)).replace(",", "")))
 
-    def _revisit_fields(self, form: QFormLayout) -> None:
+    def _revisit_fields(self) -> None:
         satisfaction = QComboBox()
         satisfaction.addItems(choices.SATISFACTION_LEVELS)
         satisfaction.addItem(UNREACHABLE)
         satisfaction.setCurrentIndex(1)
-        self._add(form, "satisfaction", "客户满意度", satisfaction)
+        self._add("satisfaction", "客户满意度", satisfaction)
         reason = QLineEdit()
         reason.setPlaceholderText("未能联系客户时填写原因，如：电话多次无人接听")
-        self._add(form, "unreachable_reason", "未能联系原因", reason)
+        self._add("unreachable_reason", "未能联系原因", reason)
 
-    def _handover_fields(self, form: QFormLayout) -> None:
-        with self._context.reader() as session:
-            staff = customer_files.staff_choices(session)
+    def _handover_fields(self) -> None:
         person = QComboBox()
         person.addItem("（不转交个人）", None)
-        for staff_id, name in staff:
-            person.addItem(name, staff_id)
-        self._add(form, "handover_to", "转交给", person)
+        self._add("handover_to", "转交给", person)
         department = QComboBox()
         department.addItem("（不转交部门）", "")
         for name in choices.DEPARTMENTS:
             department.addItem(name, name)
-        self._add(form, "department", "转交部门", department)
+        self._add("department", "转交部门", department)
+        self.load(customer_files.staff_choices, self._fill_staff)
+
+    def _fill_staff(self, staff: list[tuple[int, str]]) -> None:
+        person = self.fields["handover_to"]
+        assert isinstance(person, QComboBox)
+        for staff_id, name in staff:
+            person.addItem(name, staff_id)
 
     # --- running the step ------------------------------------------------------------------
 
-    def _text(self, name: str) -> str:
-        widget = self.fields[name]
-        if isinstance(widget, QPlainTextEdit):
-            return widget.toPlainText()
-        if isinstance(widget, QComboBox):
-            return widget.currentText()
-        return widget.text()
+    def current_input(self) -> dict[str, object]:
+        """Each field's text (a choice's data where it has one, for 转交)."""
+        values: dict[str, object] = {}
+        for name, widget in self.fields.items():
+            if isinstance(widget, QPlainTextEdit):
+                values[name] = widget.toPlainText()
+            elif isinstance(widget, QComboBox):
+                values[name] = widget.currentText()
+                values[f"{name}_data"] = widget.currentData()
+            elif isinstance(widget, QLineEdit):
+                values[name] = widget.text()
+        return values
 
-    def _run(self, session: Session) -> None:
-        op, cid, note = self._context.operator, self._detail.id, self._text("note")
+    def submit(self, session: Session) -> None:
+        typed: dict[str, object] = self.submitted_input
+
+        def text(name: str) -> str:
+            return str(typed[name])
+
+        op, cid, note = self.ops.operator, self._detail.id, text("note")
         if self.action == Action.INVESTIGATE:
             lifecycle.investigate(session, op, cid, note)
         elif self.action == Action.HANDLE:
             names = ["department", "result"] + [n for n, _l in TEXT_FIELDS + AMOUNT_FIELDS]
-            data = HandlingInput(**{n: self._text(n) for n in names}, note=note)
+            data = HandlingInput(**{n: text(n) for n in names}, note=note)
             lifecycle.handle(session, op, cid, data)
         elif self.action == Action.REPLY:
             lifecycle.reply(session, op, cid, note)
         elif self.action == Action.REVISIT:
-            rating = self._text("satisfaction")
+            rating = text("satisfaction")
             lifecycle.record_revisit(
                 session, op, cid, note=note,
                 satisfaction=None if rating == UNREACHABLE else rating,
-                unreachable_reason=self._text("unreachable_reason"),
+                unreachable_reason=text("unreachable_reason"),
             )  # fmt: skip
         elif self.action == Action.CLOSE:
             lifecycle.close(session, op, cid, note)
@@ -173,34 +173,21 @@ class ComplaintStepDialog(QDialog):
         elif self.action == Action.HAND_OVER:
             lifecycle.hand_over(
                 session, op, cid, reason=note,
-                to_staff_id=self.fields["handover_to"].currentData(),
-                department=self.fields["department"].currentData(),
+                to_staff_id=typed["handover_to_data"],  # type: ignore[arg-type]
+                department=typed["department_data"],  # type: ignore[arg-type]
             )  # fmt: skip
         elif self.action == Action.ACKNOWLEDGE:
             lifecycle.acknowledge_escalation(session, op, cid, note)
         else:
             lifecycle.add_note(session, op, cid, note)
 
-    def accept(self) -> None:
-        for widget in self.fields.values():
-            widget.setStyleSheet("")
-        try:
-            with self._context.session() as session:
-                self._run(session)
-        except ValidationError as error:
-            for name in error.errors:
-                widget = self.fields.get(FIELD_OF_ERROR.get(name, name), self.fields["note"])
-                widget.setStyleSheet(ERROR_STYLE)
-            self._show_error(str(error))
-            return
-        except UserError as error:
-            self._show_error(str(error))
-            return
-        except Exception as error:  # a bug: reported with its traceback, the form stays open
-            show_error(self, f"{self.action}失败", error)
-            return
-        super().accept()
-
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+    def show_errors(self, messages: dict[str, str]) -> None:
+        """The service names some fields differently (``reason`` is the note here); a
+        problem with no field of its own marks the note."""
+        shown: dict[str, str] = {}
+        for key, message in messages.items():
+            name = FIELD_OF_ERROR.get(key, key)
+            if key and name not in self.fields:
+                name = "note"
+            shown[name] = f"{shown[name]}\n{message}" if name in shown else message
+        super().show_errors(shown)

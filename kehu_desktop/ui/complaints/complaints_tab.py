@@ -27,6 +27,7 @@ from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import refill_staff_filter
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.xlsx_export import export_list
 from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
@@ -227,7 +228,9 @@ class ComplaintsTab(QWidget):
 
     def new_record(self, customer_id: int | None = None) -> ComplaintRegistrationDialog:
         """Open the registration form (Ctrl+N); the list reloads once it is saved."""
-        dialog = ComplaintRegistrationDialog(self._context, self._layout_memory, customer_id, self)
+        dialog = ComplaintRegistrationDialog(
+            Operations(self._context), self._layout_memory, customer_id, self
+        )
         dialog.saved.connect(lambda _id: self.reload())
         dialog.open()
         return dialog
@@ -239,8 +242,8 @@ class ComplaintsTab(QWidget):
         return self.open_complaint(complaint_id)
 
     def open_complaint(self, complaint_id: int) -> ComplaintDialog:
-        dialog = ComplaintDialog(self._context, self._layout_memory, complaint_id, self)
-        dialog.changed.connect(self.reload)
+        dialog = ComplaintDialog(Operations(self._context), self._layout_memory, complaint_id, self)
+        dialog.ops.events.changed.connect(lambda _change: self.reload())
         dialog.open()
         return dialog
 

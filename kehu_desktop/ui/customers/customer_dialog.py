@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -19,9 +20,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from kehu_desktop.services.common.context import DeskContext
-from kehu_desktop.services.common.errors import ValidationError
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.customers.customer_fields import (
     CONTACT_FIELDS,
@@ -30,11 +30,11 @@ from kehu_desktop.services.customers.customer_fields import (
     Kind,
     Part,
 )
-from kehu_desktop.ui.common.dialog_parts import ERROR_STYLE, error_label, ok_cancel
+from kehu_desktop.ui.common.date_edit import DateEdit
+from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
-from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.record_dialog import RecordDialog
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.complaints.complaint_history_page import ComplaintHistoryPage
 from kehu_desktop.ui.visits.visit_history import VisitHistoryPage
 
@@ -58,36 +58,33 @@ SALES_COLUMNS = [
 ]
 
 
-class CustomerDialog(RecordDialog):
-    """Opens a new file (``customer_id`` None) or an existing one; saves through the service."""
+@dataclass(frozen=True)
+class _Loaded:
+    input: customer_files.CustomerInput
+    staff: list[tuple[int, str]]
+
+
+class CustomerDialog(EditDialog):
+    """Opens a new file (``customer_id`` None) or an existing one; saves through the service.
+
+    The file is read through the operations helper while the dialog opens.
+    """
 
     record_label = "客户档案"
-    geometry_key = "customer_dialog"
+    changes = ("customers", "contacts", "sales")
 
     def __init__(
         self,
-        context: DeskContext,
+        ops: Operations,
         layout: LayoutMemory,
         customer_id: int | None = None,
-        parent=None,
+        parent: QWidget | None = None,
     ) -> None:
-        super().__init__(layout, parent)
-        self.setObjectName("customerDialog")
-        self._context = context
-        with context.reader() as session:
-            self._input = (
-                customer_files.new_input(session, context.operator.id)
-                if customer_id is None
-                else customer_files.load_input(session, customer_id)
-            )
-            owner = self._input.values.get("owner_id")
-            self._staff = customer_files.staff_choices(session, keep=int(owner) if owner else None)
-        self.saved_id: int | None = None
-        if customer_id is None:
-            self.setWindowTitle("新建客户")
-        else:
-            archived = "（已归档）" if self._input.archived else ""
-            self.setWindowTitle(f"客户档案 — {self._input.values['name']}{archived}")
+        title = "新建客户" if customer_id is None else "客户档案"
+        super().__init__(ops, layout, title, parent, scrolling=False)
+        self._customer_id = customer_id
+        self._input = customer_files.CustomerInput(values={})
+        self._fields: dict[str, QWidget] = {}
 
         self.tabs = QTabWidget(objectName="customerTabs")
         for part in (Part.BASIC, Part.CREDIT, Part.BUSINESS):
@@ -97,29 +94,19 @@ class CustomerDialog(RecordDialog):
         self.tabs.addTab(self.sales_page, Part.SALES.value)
         self.tabs.addTab(self.contacts_page, "联系人")
         self._add_history_pages(customer_id)
-
-        self.error_label = error_label()
-        self.error_label.show()  # shown and hidden with its scroll area
-        # A long list of problems scrolls instead of squeezing the form.
-        self.error_area = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
-        self.error_area.setWidget(self.error_label)
-        self.error_area.setMaximumHeight(96)
-        self.error_area.hide()
-        buttons = ok_cancel(self, "保存(&S)", self.save)
+        self.add_widget(self.tabs, 1)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.resize(760, 600)
+        self.load(self._read, self._fill)
 
-        layout_box = QVBoxLayout(self)
-        layout_box.addWidget(self.tabs)
-        layout_box.addWidget(self.error_area)
-        layout_box.addWidget(buttons)
-        self._fill(self._input)
-        self._initial = self.current_input()
-        if not layout.restore_geometry("customer_dialog", self):
-            self.resize(760, 600)
+    @property
+    def saved_id(self) -> int | None:
+        return self.result_value  # type: ignore[return-value]
 
     # --- building ------------------------------------------------------------------------
 
     def _editor(self, spec: FieldSpec) -> QWidget:
+        editor: QWidget
         if spec.kind == Kind.LONG_TEXT:
             editor = QPlainTextEdit()
             editor.setFixedHeight(80)
@@ -127,26 +114,28 @@ class CustomerDialog(RecordDialog):
             editor = QComboBox()
             editor.addItems(list(spec.choices))
         elif spec.kind == Kind.STAFF:
-            editor = QComboBox()
-            editor.addItem("（未指定）", "")
-            for staff_id, name in self._staff:
-                editor.addItem(name, str(staff_id))
+            editor = QComboBox()  # filled with the staff once the file is read
+        elif spec.kind == Kind.DATE:
+            editor = DateEdit(optional=True)
         else:
             editor = QLineEdit()
             # No setMaxLength: it would cut pasted text silently; the service says what is too long.
             editor.setPlaceholderText(PLACEHOLDERS.get(spec.kind, ""))
         editor.setObjectName(f"field_{spec.name}")
-        self._editors[spec.name] = editor
+        self._fields[spec.name] = editor
+        self.register_editor(spec.name, editor)
         return editor
 
     def _form_page(self, part: Part) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for spec in CUSTOMER_FIELDS:
             if spec.part == part:
                 label = f"{spec.label}{' *' if spec.required else ''}"
                 form.addRow(label, self._editor(spec))
-        scroll = QScrollArea()
+        # A long page scrolls, so the dialog fits a 1366×768 screen.
+        scroll = QScrollArea(objectName=f"page_{part.name.lower()}")
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)
         return scroll
@@ -162,7 +151,7 @@ class CustomerDialog(RecordDialog):
             if spec.choices:
                 view.setItemDelegateForColumn(column, ChoiceDelegate(spec.choices, view))
         add = QPushButton(add_text)
-        remove = QPushButton("删除所选行")
+        remove = QPushButton("删除所选行(&D)")
         add.clicked.connect(lambda: view.edit(model.index(model.add_row(), 0)))
         remove.clicked.connect(lambda: model.remove_row(view.currentIndex().row()))
         buttons = QHBoxLayout()
@@ -185,14 +174,14 @@ class CustomerDialog(RecordDialog):
                 form.addRow(spec.label, self._editor(spec))
         layout.addLayout(form)
         self.sales_model = EditableRowsModel(SALES_COLUMNS, self)
-        box, self.sales_view = self._rows_editor(self.sales_model, "salesTable", "添加月份")
+        box, self.sales_view = self._rows_editor(self.sales_model, "salesTable", "添加月份(&M)")
         layout.addWidget(box)
         return page
 
     def _contacts_page(self) -> QWidget:
         self.contacts_model = EditableRowsModel(CONTACT_COLUMNS, self)
         box, self.contacts_view = self._rows_editor(
-            self.contacts_model, "contactsTable", "添加联系人"
+            self.contacts_model, "contactsTable", "添加联系人(&A)"
         )
         return box
 
@@ -200,18 +189,39 @@ class CustomerDialog(RecordDialog):
         """Pages the other desks show inside the file (visits, complaints); none for a new file."""
         if customer_id is not None:
             self.visits_page = VisitHistoryPage(
-                self._context, self._layout_memory, customer_id, self
+                self.ops.context, self._layout_memory, customer_id, self
             )
             self.tabs.addTab(self.visits_page, "拜访记录")
             self.complaints_page = ComplaintHistoryPage(
-                self._context, self._layout_memory, customer_id, self
+                self.ops.context, self._layout_memory, customer_id, self
             )
             self.tabs.addTab(self.complaints_page, "投诉记录")
 
     # --- values --------------------------------------------------------------------------
 
-    def _fill(self, data: customer_files.CustomerInput) -> None:
-        for name, editor in self._editors.items():
+    def _read(self, session: Session) -> _Loaded:
+        if self._customer_id is None:
+            data = customer_files.new_input(session, self.ops.operator.id)
+        else:
+            data = customer_files.load_input(session, self._customer_id)
+        owner = data.values.get("owner_id")
+        staff = customer_files.staff_choices(session, keep=int(owner) if owner else None)
+        return _Loaded(data, staff)
+
+    def _fill(self, loaded: _Loaded) -> None:
+        data = self._input = loaded.input
+        if self._customer_id is not None:
+            archived = "（已归档）" if data.archived else ""
+            self.setWindowTitle(f"客户档案 — {data.values['name']}{archived}")
+        for spec in CUSTOMER_FIELDS:
+            if spec.kind == Kind.STAFF:
+                combo = self._fields[spec.name]
+                assert isinstance(combo, QComboBox)
+                combo.clear()
+                combo.addItem("（未指定）", "")
+                for staff_id, name in loaded.staff:
+                    combo.addItem(name, str(staff_id))
+        for name, editor in self._fields.items():
             value = data.values.get(name, "")
             if isinstance(editor, QComboBox):
                 index = (
@@ -222,7 +232,9 @@ class CustomerDialog(RecordDialog):
                 editor.setCurrentIndex(max(index, 0))
             elif isinstance(editor, QPlainTextEdit):
                 editor.setPlainText(value)
-            else:
+            elif isinstance(editor, DateEdit):
+                editor.set_value(value)
+            elif isinstance(editor, QLineEdit):
                 editor.setText(value)
         self.contacts_model.set_rows(data.contacts)
         self.sales_model.set_rows(data.sales)
@@ -238,13 +250,15 @@ class CustomerDialog(RecordDialog):
     def current_input(self) -> customer_files.CustomerInput:
         self._commit_open_editors()
         values = {}
-        for name, editor in self._editors.items():
+        for name, editor in self._fields.items():
             if isinstance(editor, QComboBox):
                 data = editor.currentData()
                 values[name] = data if data is not None else editor.currentText()
             elif isinstance(editor, QPlainTextEdit):
                 values[name] = editor.toPlainText()
-            else:
+            elif isinstance(editor, DateEdit):
+                values[name] = editor.text_value()
+            elif isinstance(editor, QLineEdit):
                 values[name] = editor.text()
         return customer_files.CustomerInput(
             values=values,
@@ -254,16 +268,21 @@ class CustomerDialog(RecordDialog):
             version=self._input.version,
         )
 
-    # --- saving and closing ----------------------------------------------------------------
+    # --- saving --------------------------------------------------------------------------
 
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        for name, editor in self._editors.items():
-            editor.setStyleSheet(ERROR_STYLE if name in errors else "")
-        self.error_label.setText("\n".join(errors.values()))
-        self.error_area.show()
-        first = next(iter(errors))
-        if first in self._editors:
-            target = self._editors[first]
+    def submit(self, session: Session) -> int:
+        return customer_files.save(session, self.submitted_input)
+
+    def show_errors(self, messages: dict[str, str]) -> None:
+        """Also turn to the page of the first problem (a field, a contact or a sales row)."""
+        super().show_errors(messages)
+        if not messages:
+            return
+        first = next(iter(messages))
+        if not first:  # a refusal of the whole file, not of one field
+            return
+        if first in self._fields:
+            target = self._fields[first]
         elif first.startswith("contact."):
             target = self.contacts_page
         else:
@@ -273,19 +292,3 @@ class CustomerDialog(RecordDialog):
             if page is target or page.isAncestorOf(target):
                 self.tabs.setCurrentIndex(index)
         target.setFocus()
-
-    def save(self) -> bool:
-        data = self.current_input()
-        try:
-            with self._context.session() as session:
-                self.saved_id = customer_files.save(session, data)
-        except ValidationError as error:
-            self._show_errors(error.errors)
-            return False
-        except Exception as error:  # locked store, a clash with another desk, …: said, not lost
-            show_error(self, "无法保存", error)
-            return False
-        self._initial = data
-        self.remember_geometry()
-        self.accept()
-        return True

@@ -32,6 +32,7 @@ from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import refill_staff_filter
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.xlsx_export import export_list
 from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
 from kehu_desktop.ui.customers.customer_table_model import PAGE_SIZE, CustomerTableModel
@@ -284,7 +285,7 @@ class CustomersTab(QWidget):
             self.open_customer(customer_id)
 
     def open_customer(self, customer_id: int | None) -> CustomerDialog:
-        dialog = CustomerDialog(self._context, self._layout_memory, customer_id, self)
+        dialog = CustomerDialog(Operations(self._context), self._layout_memory, customer_id, self)
         dialog.finished.connect(lambda _r: self._after_dialog(dialog))
         dialog.open()
         return dialog

@@ -2,31 +2,58 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSpinBox
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.key_accounts import credit, weighted_items
-from kehu_desktop.ui.common.service_dialog import ServiceDialog
+from kehu_desktop.services.key_accounts.weighted_items import WeightedItem
+from kehu_desktop.ui.common.edit_dialog import EditDialog
+from kehu_desktop.ui.common.operations import Operations
 
 
-class CreditDialog(ServiceDialog):
+@dataclass(frozen=True)
+class _Loaded:
+    items: list[WeightedItem]
+    bands: list[credit.CreditBand]
+    facts: credit.CreditFacts
+
+
+class CreditDialog(EditDialog):
     """One evaluation of ``customer_id``; the 主管 records it (the service refuses others)."""
 
-    def __init__(self, context: DeskContext, customer_id: int, parent=None) -> None:
-        super().__init__(context, "客户信用等级评定", "creditDialog", "评定(&S)", parent)
+    record_label = "信用评定"
+    changes = ("key_accounts", "customers")
+    ok_text = "评定(&S)"
+
+    def __init__(self, ops: Operations, customer_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(ops, None, "客户信用等级评定", parent)
         self._customer_id = customer_id
-        with context.reader() as session:
-            self._items = credit.items(session)
-            self._bands = credit.bands(session)
-            facts = credit.facts(session, customer_id)
-        hints = QLabel("　".join(facts.lines()), objectName="creditFacts", wordWrap=True)
-        hints.setStyleSheet("color: #555;")
-        self.body.insertWidget(0, hints)
+        self._items: list[WeightedItem] = []
+        self._bands: list[credit.CreditBand] = []
+        self.hints = QLabel(objectName="creditFacts", wordWrap=True)
+        self.hints.setStyleSheet("color: #555;")
+        self.content_layout.insertWidget(0, self.hints)
         self.scores: dict[str, QSpinBox] = {}
+        self.result_label = QLabel(objectName="creditResult")
+        self.result_label.setStyleSheet("font-weight: bold;")
+        self.limit = QLineEdit(objectName="creditLimit")
+        self.days = QLineEdit(objectName="creditDays")
+        self.notes = QPlainTextEdit(objectName="creditNotes")
+        self.notes.setFixedHeight(60)
+        self.load(self._read, self._fill)
+
+    def _read(self, session: Session) -> _Loaded:
+        return _Loaded(
+            credit.items(session), credit.bands(session), credit.facts(session, self._customer_id)
+        )
+
+    def _fill(self, loaded: _Loaded) -> None:
+        self._items, self._bands = loaded.items, loaded.bands
+        self.hints.setText("　".join(loaded.facts.lines()))
         for index, item in enumerate(self._items):
             spin = QSpinBox(objectName=f"creditScore{index}", minimum=0, maximum=100)
             spin.setValue(60)
@@ -34,16 +61,10 @@ class CreditDialog(ServiceDialog):
             spin.valueChanged.connect(self._update_result)
             self.scores[item.item] = spin
             self.add_field(f"{item.item}（权重 {item.weight:g}）", spin, item.item)
-        self.result_label = QLabel(objectName="creditResult")
-        self.result_label.setStyleSheet("font-weight: bold;")
-        self.limit = QLineEdit(objectName="creditLimit")
-        self.days = QLineEdit(objectName="creditDays")
-        self.notes = QPlainTextEdit(objectName="creditNotes")
-        self.notes.setFixedHeight(60)
         self.add_field("评定结果", self.result_label)
         self.add_field("信用额度（元）", self.limit, "credit_limit")
         self.add_field("信用期限（天）", self.days, "credit_days")
-        self.add_field("备注", self.notes)
+        self.add_field("备注", self.notes, "notes")
         self._update_result()
 
     def _update_result(self) -> None:
@@ -54,14 +75,23 @@ class CreditDialog(ServiceDialog):
         self.limit.setPlaceholderText(f"按等级：{band.limit:,.2f}")
         self.days.setPlaceholderText(f"按等级：{band.days}")
 
+    def current_input(self) -> tuple[dict[str, int], str, str, str]:
+        return (
+            {name: spin.value() for name, spin in self.scores.items()},
+            self.limit.text(),
+            self.days.text(),
+            self.notes.toPlainText(),
+        )
+
     def submit(self, session: Session) -> int:
+        scores, limit, days, notes = self.submitted_input
         return credit.evaluate(
             session,
-            self._context.operator,
+            self.ops.operator,
             self._customer_id,
-            {name: spin.value() for name, spin in self.scores.items()},
-            credit_limit=self.limit.text(),
-            credit_days=self.days.text(),
-            notes=self.notes.toPlainText(),
+            scores,
+            credit_limit=limit,
+            credit_days=days,
+            notes=notes,
             on=date.today(),
         )

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QTabWidget,
@@ -24,16 +26,15 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from kehu_desktop.services.common.context import DeskContext
-from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.key_accounts import credit, designation, key_account_cards, satisfaction
-from kehu_desktop.services.key_accounts.key_account_cards import CountermeasureRow
-from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.services.key_accounts.key_account_cards import CardData, CountermeasureRow
+from kehu_desktop.ui.common.date_edit import DateEdit
+from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import table_view
+from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
-from kehu_desktop.ui.common.service_dialog import ERROR_STYLE, ServiceDialog
 from kehu_desktop.ui.common.trend_chart import TrendChart
 from kehu_desktop.ui.key_accounts.credit_dialog import CreditDialog
 from kehu_desktop.ui.key_accounts.survey_dialog import SurveyDialog
@@ -107,18 +108,21 @@ def view_with_buttons(container: W, view: QTableView, *buttons: QWidget) -> W:
     return container
 
 
-class CountermeasureDialog(ServiceDialog):
+class CountermeasureDialog(EditDialog):
     """Add or change one line of 大客户对策一览表."""
+
+    record_label = "对策"
+    changes = ("key_accounts",)
 
     def __init__(
         self,
-        context: DeskContext,
+        ops: Operations,
         key_account_id: int,
         staff: list[tuple[int, str]],
         row: CountermeasureRow | None = None,
-        parent=None,
+        parent: QWidget | None = None,
     ) -> None:
-        super().__init__(context, "大客户对策", "countermeasureDialog", parent=parent)
+        super().__init__(ops, None, "大客户对策", parent)
         self._key_account_id = key_account_id
         self._row = row
         self.issue = QPlainTextEdit(objectName="measureIssue")
@@ -129,8 +133,7 @@ class CountermeasureDialog(ServiceDialog):
         self.owner.addItem("（未指定）", None)
         for staff_id, name in staff:
             self.owner.addItem(name, staff_id)
-        self.deadline = QLineEdit(objectName="measureDeadline")
-        self.deadline.setPlaceholderText("如 2026-12-31")
+        self.deadline = DateEdit("measureDeadline", optional=True)
         self.status = QComboBox(objectName="measureStatus")
         self.status.addItems(key_account_cards.MEASURE_STATUSES)
         self.add_field("问题 *", self.issue, "issue")
@@ -142,39 +145,64 @@ class CountermeasureDialog(ServiceDialog):
             self.issue.setPlainText(row.issue)
             self.measure.setPlainText(row.measure)
             self.owner.setCurrentIndex(max(self.owner.findData(row.owner_id), 0))
-            self.deadline.setText(row.deadline.isoformat() if row.deadline else "")
+            self.deadline.set_value(row.deadline)
             self.status.setCurrentText(row.status)
         self.resize(460, 380)
 
-    def submit(self, session: Session) -> int:
+    def current_input(self) -> dict[str, str]:
         owner = self.owner.currentData()
-        values = {
+        return {
             "issue": self.issue.toPlainText(),
             "measure": self.measure.toPlainText(),
             "owner_id": "" if owner is None else str(owner),
-            "deadline": self.deadline.text(),
+            "deadline": self.deadline.text_value(),
             "status": self.status.currentText(),
         }
+
+    def submit(self, session: Session) -> int:
         return key_account_cards.save_countermeasure(
-            session, self._key_account_id, values, self._row.id if self._row else None
+            session, self._key_account_id, self.submitted_input, self._row.id if self._row else None
         )
 
 
-class KeyAccountCardDialog(QDialog):
-    """The card of one key account; the other pages save as soon as their dialogs close."""
+@dataclass(frozen=True)
+class _Pages:
+    """Everything the card shows besides its own fields, read together."""
+
+    card: CardData
+    measures: list
+    interactions: list
+    surveys: list
+    evaluations: list
+
+
+class KeyAccountCardDialog(EditDialog):
+    """The card of one key account. Its fields are saved with 保存管理卡 (the dialog stays
+    open); the other pages save through their own dialogs, after which the card reads itself
+    again.
+
+    Signals: ``refreshed()`` after the pages were read again.
+    """
+
+    refreshed = Signal()
+    record_label = "管理卡"
+    changes = ("key_accounts", "customers")
+    ok_text = "保存管理卡(&S)"
+    close_on_save = False
 
     def __init__(
-        self, context: DeskContext, layout: LayoutMemory, key_account_id: int, parent=None
+        self,
+        ops: Operations,
+        layout: LayoutMemory,
+        key_account_id: int,
+        parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("keyAccountCard")
-        self._context = context
-        self._layout_memory = layout
+        super().__init__(ops, layout, "大客户管理卡", parent, scrolling=False)
         self._id = key_account_id
-        with context.reader() as session:
-            self._card = key_account_cards.load_card(session, key_account_id)
-            self._staff = customer_files.staff_choices(session)
-        self.setWindowTitle(f"大客户管理卡 — {self._card.customer}")
+        self._card: CardData | None = None
+        self._staff: list[tuple[int, str]] = []
+        self.ok_button.setObjectName("saveCard")
+        self.cancel_button.setText("关闭(&C)")
 
         self.header = QLabel(objectName="cardHeader")
         self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -182,8 +210,10 @@ class KeyAccountCardDialog(QDialog):
         self.credit_warning.setStyleSheet(
             "background: #fde2e1; color: #a50e0e; padding: 6px; border-radius: 3px;"
         )
+        self.credit_warning.hide()
         self.tabs = QTabWidget(objectName="cardTabs")
-        self.tabs.addTab(self._card_page(), "管理卡")
+        self.card_page = self._card_page()
+        self.tabs.addTab(self.card_page, "管理卡")
         self.measures_model = RecordTableModel(MEASURE_COLUMNS, self)
         self.tabs.addTab(self._measures_page(), "对策一览")
         self.interactions_model = RecordTableModel(INTERACTION_COLUMNS, self)
@@ -192,31 +222,18 @@ class KeyAccountCardDialog(QDialog):
         self.tabs.addTab(self._surveys_page(), "满意度调查")
         self.credit_model = RecordTableModel(CREDIT_COLUMNS, self)
         self.tabs.addTab(self._credit_page(), "信用")
+        self.add_widget(self.header)
+        self.add_widget(self.credit_warning)
+        self.add_widget(self.tabs, 1)
 
-        self.delist_button = QPushButton("取消大客户资格…", objectName="delistButton")
-        self.delist_button.clicked.connect(self.delist)
-        self.delist_button.setEnabled(context.operator.is_supervisor and self._card.active)
-        self.save_button = QPushButton("保存管理卡(&S)", objectName="saveCard")
-        self.save_button.clicked.connect(self.save)
-        self.save_button.setEnabled(self._card.active)
-        close = QPushButton("关闭", objectName="closeCard")
-        close.clicked.connect(self.reject)
+        self.delist_button = QPushButton("取消大客户资格(&Q)…", objectName="delistButton")
+        self.delist_button.clicked.connect(lambda: self.delist())
+        self.delist_button.setEnabled(False)
+        self.buttons.addButton(self.delist_button, QDialogButtonBox.ButtonRole.ResetRole)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.delist_button)
-        buttons.addStretch()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(close)
-        box = QVBoxLayout(self)
-        box.addWidget(self.header)
-        box.addWidget(self.credit_warning)
-        box.addWidget(self.tabs)
-        box.addLayout(buttons)
-        self.changed = False
-        self._fill_card()
-        self.refresh()
-        if not layout.restore_geometry("key_account_card", self):
-            self.resize(900, 640)
+        self.resize(900, 640)
+        ops.events.changed.connect(self._store_changed)
+        self.load(self._read, self._fill)
 
     # --- pages -----------------------------------------------------------------------------
 
@@ -226,19 +243,20 @@ class KeyAccountCardDialog(QDialog):
         self.level = QComboBox(objectName="cardLevel")
         self.level.addItems(designation.LEVELS)
         self.manager = QComboBox(objectName="cardManager")
-        for staff_id, name in self._staff:
-            self.manager.addItem(name, staff_id)
         self.interval = QSpinBox(objectName="cardInterval", minimum=1, maximum=366)
         self.interval.setSuffix(" 天")
-        supervisor = self._context.operator.is_supervisor
-        for editor in (self.level, self.manager, self.interval):
+        supervisor = self.ops.operator.is_supervisor
+        for name, editor in (("level", self.level), ("manager_id", self.manager),
+                             ("visit_interval_days", self.interval)):  # fmt: skip
             editor.setEnabled(supervisor)
             editor.setToolTip("" if supervisor else "级别、客户经理和拜访周期由主管调整")
+            self.register_editor(name, editor)
         form.addRow("大客户级别", self.level)
         form.addRow("客户经理", self.manager)
         form.addRow("拜访周期", self.interval)
         self.fields: dict[str, QWidget] = {}
         for name, label in CARD_LABELS.items():
+            editor: QWidget
             if name in LONG_FIELDS:
                 editor = QPlainTextEdit()
                 editor.setFixedHeight(60)
@@ -246,29 +264,31 @@ class KeyAccountCardDialog(QDialog):
                 editor = QLineEdit()
             editor.setObjectName(f"card_{name}")
             self.fields[name] = editor
+            self.register_editor(name, editor)
             form.addRow(label, editor)
         self.abc_label = QLabel(objectName="cardAbc", wordWrap=True)
         form.addRow("ABC 分类", self.abc_label)
         self.designation_label = QLabel(objectName="cardDesignation", wordWrap=True)
         form.addRow("申请与设定", self.designation_label)
-        return page
+        scroll = QScrollArea(objectName="cardScroll", widgetResizable=True)
+        scroll.setWidget(page)
+        return scroll
 
     def _measures_page(self) -> QWidget:
         self.measures_view = table_view("countermeasureTable", self.measures_model)
         self.measures_view.doubleClicked.connect(lambda _i: self.edit_measure())
-        add = QPushButton("新增对策…", objectName="addMeasure")
-        edit = QPushButton("修改…", objectName="editMeasure")
-        add.clicked.connect(lambda: self.edit_measure(new=True))
+        self.add_measure_button = QPushButton("新增对策(&N)…", objectName="addMeasure")
+        edit = QPushButton("修改(&E)…", objectName="editMeasure")
+        self.add_measure_button.clicked.connect(lambda: self.edit_measure(new=True))
         edit.clicked.connect(lambda: self.edit_measure())
-        add.setEnabled(self._card.active)
-        return view_with_buttons(QWidget(), self.measures_view, add, edit)
+        return view_with_buttons(QWidget(), self.measures_view, self.add_measure_button, edit)
 
     def _surveys_page(self) -> QWidget:
         self.trend = TrendChart(parent=self)
         self.trend.setObjectName("surveyTrend")
         self.trend_label = QLabel(objectName="surveyTrendText")
         self.surveys_view = table_view("surveyTable", self.surveys_model)
-        add = QPushButton("新建满意度调查…", objectName="addSurvey")
+        add = QPushButton("新建满意度调查(&V)…", objectName="addSurvey")
         add.clicked.connect(self.add_survey)
         page = view_with_buttons(QWidget(), self.surveys_view, add)
         page.layout().insertWidget(0, self.trend)
@@ -278,18 +298,91 @@ class KeyAccountCardDialog(QDialog):
     def _credit_page(self) -> QWidget:
         self.credit_label = QLabel(objectName="creditState", wordWrap=True)
         self.credit_view = table_view("creditTable", self.credit_model)
-        evaluate = QPushButton("信用评定…", objectName="evaluateCredit")
+        evaluate = QPushButton("信用评定(&R)…", objectName="evaluateCredit")
         evaluate.clicked.connect(self.evaluate_credit)
-        evaluate.setEnabled(self._context.operator.is_supervisor)
+        evaluate.setEnabled(self.ops.operator.is_supervisor)
         evaluate.setToolTip("" if evaluate.isEnabled() else "信用评定由主管进行")
         page = view_with_buttons(QWidget(), self.credit_view, evaluate)
         page.layout().insertWidget(0, self.credit_label)
         return page
 
-    # --- values ----------------------------------------------------------------------------
+    # --- reading ---------------------------------------------------------------------------
+
+    def _read_pages(self, session: Session) -> _Pages:
+        card = key_account_cards.load_card(session, self._id)
+        return _Pages(
+            card,
+            key_account_cards.countermeasures(session, self._id),
+            key_account_cards.interactions(session, card.customer_id),
+            satisfaction.surveys(session, card.customer_id),
+            credit.history(session, card.customer_id),
+        )
+
+    def _read(self, session: Session) -> tuple[_Pages, list[tuple[int, str]]]:
+        return self._read_pages(session), customer_files.staff_choices(session)
+
+    def _fill(self, loaded: tuple[_Pages, list[tuple[int, str]]]) -> None:
+        pages, self._staff = loaded
+        self.manager.clear()
+        for staff_id, name in self._staff:
+            self.manager.addItem(name, staff_id)
+        self._show_pages(pages)
+        self._fill_card()
+
+    def can_save(self) -> bool:
+        return self._card is not None and self._card.active
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A delisted card is kept to be read: its lists stay usable, its fields do not."""
+        self.card_page.setEnabled(not read_only)
+        self.add_measure_button.setEnabled(not read_only)
+        self.delist_button.setEnabled(not read_only and self.ops.operator.is_supervisor)
+
+    def _store_changed(self, change: StoreChange) -> None:
+        if change.touches("key_accounts", "visits", "complaints") and not self.loading:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Read the lists and the header again (the card's own fields keep what is typed)."""
+        self.ops.query(self, self._read_pages, self._refreshed)
+
+    def _refreshed(self, pages: _Pages) -> None:
+        self._show_pages(pages)
+        self.refreshed.emit()
+
+    def _show_pages(self, pages: _Pages) -> None:
+        card = self._card = pages.card
+        self.setWindowTitle(f"大客户管理卡 — {card.customer}")
+        status = "" if card.active else "（已取消大客户资格）"
+        self.header.setText(f"{card.code}　{card.customer}　{card.level}客户{status}")
+        state = card.credit
+        self.credit_warning.setVisible(state.over_limit)
+        if state.over_limit:
+            self.credit_warning.setText(
+                f"信用警告：应收余额 {state.outstanding:,.2f} 元，超出信用额度 "
+                f"{state.limit:,.2f} 元（超出 {state.outstanding - state.limit:,.2f} 元）。"
+            )
+        limit = "未设" if state.limit is None else f"{state.limit:,.2f} 元"
+        days = "未设" if state.days is None else f"{state.days} 天"
+        self.credit_label.setText(
+            f"信用等级：{state.rating or '未评定'}　信用额度：{limit}　信用期限：{days}　"
+            f"应收余额：{state.outstanding:,.2f} 元　状态：{state.describe()}"
+        )
+        self.measures_model.set_rows(pages.measures)
+        self.interactions_model.set_rows(pages.interactions)
+        self.surveys_model.set_rows(pages.surveys)
+        trend = satisfaction.trend(pages.surveys)
+        self.trend.set_points(list(trend.points))
+        self.trend_label.setText(trend.describe())
+        self.credit_model.set_rows(pages.evaluations)
+        for view in (self.measures_view, self.surveys_view, self.credit_view):
+            view.resizeColumnsToContents()
+        self.set_read_only(not self.can_save())
+        self.ok_button.setEnabled(self.can_save() and not self.saving)
 
     def _fill_card(self) -> None:
         card = self._card
+        assert card is not None
         self.level.setCurrentText(card.level)
         self.manager.setCurrentIndex(max(self.manager.findData(card.manager_id), 0))
         self.interval.setValue(card.visit_interval_days)
@@ -297,7 +390,7 @@ class KeyAccountCardDialog(QDialog):
             text = card.values.get(name, "")
             if isinstance(editor, QPlainTextEdit):
                 editor.setPlainText(text)
-            else:
+            elif isinstance(editor, QLineEdit):
                 editor.setText(text)
         steps = [
             f"{p.proposed_at:%Y-%m-%d} {p.proposer}申请（{p.reasons}）— {p.status}"
@@ -314,12 +407,12 @@ class KeyAccountCardDialog(QDialog):
         self.abc_label.setText(
             f"{card.abc_class or '未分类'}" + (f"（历次：{history}）" if history else "")
         )
-        self._initial = self.card_values()
 
     def card_values(self) -> dict[str, str]:
         values = {
             name: editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
             for name, editor in self.fields.items()
+            if isinstance(editor, QPlainTextEdit | QLineEdit)
         }
         manager = self.manager.currentData()
         values["level"] = self.level.currentText()
@@ -327,64 +420,13 @@ class KeyAccountCardDialog(QDialog):
         values["manager_id"] = "" if manager is None else str(manager)
         return values
 
-    def is_dirty(self) -> bool:
-        return self.card_values() != self._initial
-
-    def refresh(self) -> None:
-        """Reload the lists and the header from the store."""
-        with self._context.reader() as session:
-            self._card = key_account_cards.load_card(session, self._id)
-            measures = key_account_cards.countermeasures(session, self._id)
-            contacts = key_account_cards.interactions(session, self._card.customer_id)
-            surveys = satisfaction.surveys(session, self._card.customer_id)
-            evaluations = credit.history(session, self._card.customer_id)
-        card = self._card
-        status = "" if card.active else "（已取消大客户资格）"
-        self.header.setText(f"{card.code}　{card.customer}　{card.level}客户{status}")
-        state = card.credit
-        self.credit_warning.setVisible(state.over_limit)
-        if state.over_limit:
-            self.credit_warning.setText(
-                f"信用警告：应收余额 {state.outstanding:,.2f} 元，超出信用额度 "
-                f"{state.limit:,.2f} 元（超出 {state.outstanding - state.limit:,.2f} 元）。"
-            )
-        limit = "未设" if state.limit is None else f"{state.limit:,.2f} 元"
-        days = "未设" if state.days is None else f"{state.days} 天"
-        self.credit_label.setText(
-            f"信用等级：{state.rating or '未评定'}　信用额度：{limit}　信用期限：{days}　"
-            f"应收余额：{state.outstanding:,.2f} 元　状态：{state.describe()}"
-        )
-        self.measures_model.set_rows(measures)
-        self.interactions_model.set_rows(contacts)
-        self.surveys_model.set_rows(surveys)
-        trend = satisfaction.trend(surveys)
-        self.trend.set_points(list(trend.points))
-        self.trend_label.setText(trend.describe())
-        self.credit_model.set_rows(evaluations)
-        for view in (self.measures_view, self.surveys_view, self.credit_view):
-            view.resizeColumnsToContents()
+    def current_input(self) -> dict[str, str]:
+        return self.card_values()
 
     # --- actions ---------------------------------------------------------------------------
 
-    def save(self) -> bool:
-        values = self.card_values()
-        try:
-            with self._context.session() as session:
-                key_account_cards.save_card(session, self._context.operator, self._id, values)
-        except ValidationError as error:
-            for name, editor in self.fields.items():
-                editor.setStyleSheet(ERROR_STYLE if name in error.errors else "")
-            QMessageBox.warning(self, "无法保存", str(error))
-            return False
-        except UserError as error:
-            QMessageBox.warning(self, "无法保存", str(error))
-            return False
-        for editor in self.fields.values():
-            editor.setStyleSheet("")
-        self._initial = values
-        self.changed = True
-        self.refresh()
-        return True
+    def submit(self, session: Session) -> None:
+        key_account_cards.save_card(session, self.ops.operator, self._id, self.submitted_input)
 
     def edit_measure(self, new: bool = False) -> CountermeasureDialog | None:
         row = None
@@ -393,61 +435,39 @@ class KeyAccountCardDialog(QDialog):
             if not index.isValid():
                 return None
             row = self.measures_model.row_at(index.row())
-        dialog = CountermeasureDialog(self._context, self._id, self._staff, row, self)
-        dialog.accepted.connect(self._after_change)
+        dialog = CountermeasureDialog(self.ops, self._id, self._staff, row, self)
         dialog.open()
         return dialog
 
-    def add_survey(self) -> SurveyDialog:
-        dialog = SurveyDialog(self._context, self._card.customer_id, self)
-        dialog.accepted.connect(self._after_change)
+    def add_survey(self) -> SurveyDialog | None:
+        if self._card is None:
+            return None
+        dialog = SurveyDialog(self.ops, self._card.customer_id, self)
         dialog.open()
         return dialog
 
-    def evaluate_credit(self) -> CreditDialog:
-        dialog = CreditDialog(self._context, self._card.customer_id, self)
-        dialog.accepted.connect(self._after_change)
+    def evaluate_credit(self) -> CreditDialog | None:
+        if self._card is None:
+            return None
+        dialog = CreditDialog(self.ops, self._card.customer_id, self)
         dialog.open()
         return dialog
 
-    def _after_change(self) -> None:
-        self.changed = True
-        self.refresh()
-
-    def delist(self, reason: str | None = None) -> bool:
+    def delist(self, reason: str | None = None) -> None:
+        """Asks for the reason unless one is given; the card reads itself again after."""
+        if self._card is None:
+            return
         if reason is None:
             reason, ok = QInputDialog.getText(
                 self, "取消大客户资格", f"取消“{self._card.customer}”的大客户资格，原因："
             )
             if not ok:
-                return False
-        try:
-            with self._context.session() as session:
-                designation.delist(session, self._context.operator, self._id, reason)
-        except Exception as error:
-            show_error(self, "无法取消大客户资格", error)
-            return False
-        self.changed = True
-        self.delist_button.setEnabled(False)
-        self.save_button.setEnabled(False)
-        self.refresh()
-        self._fill_card()
-        return True
-
-    def reject(self) -> None:
-        if self.is_dirty() and self._card.active:
-            answer = QMessageBox.question(
-                self,
-                "未保存的修改",
-                "管理卡有未保存的修改。要保存吗？",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
-            )
-            if answer == QMessageBox.StandardButton.Cancel:
                 return
-            if answer == QMessageBox.StandardButton.Save and not self.save():
-                return
-        self._layout_memory.save_geometry("key_account_card", self)
-        super().reject()
+        operator, key_account_id = self.ops.operator, self._id
+        self.ops.write(
+            self,
+            lambda s: designation.delist(s, operator, key_account_id, reason),
+            ("key_accounts", "customers"),
+            lambda _r: self.load(self._read, self._fill),
+            title="无法取消大客户资格",
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -16,11 +18,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.key_accounts import abc_classes, credit, satisfaction
 from kehu_desktop.services.key_accounts.weighted_items import WeightedItem
+from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.editable_rows import EditableColumn, EditableRowsModel
-from kehu_desktop.ui.common.service_dialog import ServiceDialog
+from kehu_desktop.ui.common.operations import Operations
 
 ITEM_COLUMNS = [EditableColumn("item", "项目"), EditableColumn("weight", "权重")]
 BAND_COLUMNS = [
@@ -35,23 +37,31 @@ def _item_rows(items: list[WeightedItem]) -> list[dict[str, str]]:
     return [{"item": i.item, "weight": f"{i.weight:g}"} for i in items]
 
 
-class KeyAccountSettingsDialog(ServiceDialog):
+@dataclass(frozen=True)
+class _Loaded:
+    cutoffs: abc_classes.Cutoffs
+    credit_items: list[WeightedItem]
+    bands: list[credit.CreditBand]
+    survey_items: list[WeightedItem]
+
+
+class KeyAccountSettingsDialog(EditDialog):
     """Saves all three pages in one unit of work; the 主管 or administrator only."""
 
-    def __init__(self, context: DeskContext, parent=None) -> None:
-        super().__init__(context, "ABC 分类与信用评分设置", "keyAccountSettings", parent=parent)
-        with context.reader() as session:
-            cutoffs = abc_classes.get_cutoffs(session)
-            credit_items = credit.items(session)
-            bands = credit.bands(session)
-            survey_items = satisfaction.items(session)
+    record_label = "设置"
+    changes = ("settings", "customers", "key_accounts")
+
+    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(ops, None, "ABC 分类与信用评分设置", parent, scrolling=False)
         self.tabs = QTabWidget(objectName="settingsTabs")
-        self.body.insertWidget(0, self.tabs)
+        self.add_widget(self.tabs, 1)
 
         abc_page = QWidget()
         abc_form = QFormLayout(abc_page)
-        self.a_cutoff = self._percent("abcCutoffA", cutoffs.a)
-        self.b_cutoff = self._percent("abcCutoffB", cutoffs.b)
+        self.a_cutoff = self._percent("abcCutoffA")
+        self.b_cutoff = self._percent("abcCutoffB")
+        self.register_editor("a", self.a_cutoff)
+        self.register_editor("b", self.b_cutoff)
         abc_form.addRow("A 类：累计销售额前", self.a_cutoff)
         abc_form.addRow("B 类：累计销售额至", self.b_cutoff)
         abc_form.addRow(QLabel("按近 12 个月（含本月）销售额排序；其余为 C 类；\n"
@@ -59,11 +69,7 @@ class KeyAccountSettingsDialog(ServiceDialog):
         self.tabs.addTab(abc_page, "ABC 分类")
 
         self.credit_items = EditableRowsModel(ITEM_COLUMNS, self)
-        self.credit_items.set_rows(_item_rows(credit_items))
         self.bands = EditableRowsModel(BAND_COLUMNS, self)
-        band_rows = [{"rating": b.rating, "min_score": f"{b.min_score:g}",
-                      "limit": f"{b.limit:.2f}", "days": str(b.days)} for b in bands]  # fmt: skip
-        self.bands.set_rows(band_rows)
         credit_page = QWidget()
         credit_box = QVBoxLayout(credit_page)
         credit_box.addWidget(QLabel("评定项目（每项 0–100 分）"))
@@ -73,19 +79,40 @@ class KeyAccountSettingsDialog(ServiceDialog):
         self.tabs.addTab(credit_page, "信用评分")
 
         self.survey_items = EditableRowsModel(ITEM_COLUMNS, self)
-        self.survey_items.set_rows(_item_rows(survey_items))
         survey_page = QWidget()
         survey_box = QVBoxLayout(survey_page)
         survey_box.addWidget(QLabel("满意度调查项目（每项 1–5 分）"))
         survey_box.addWidget(self._rows_editor("surveyItemsTable", self.survey_items, True))
         self.tabs.addTab(survey_page, "满意度调查")
         self.resize(560, 520)
+        self.load(self._read, self._fill)
+
+    def can_save(self) -> bool:
+        return self.ops.operator.is_supervisor
 
     @staticmethod
-    def _percent(name: str, value) -> QDoubleSpinBox:
+    def _read(session: Session) -> _Loaded:
+        return _Loaded(
+            abc_classes.get_cutoffs(session),
+            credit.items(session),
+            credit.bands(session),
+            satisfaction.items(session),
+        )
+
+    def _fill(self, loaded: _Loaded) -> None:
+        self.a_cutoff.setValue(float(loaded.cutoffs.a))
+        self.b_cutoff.setValue(float(loaded.cutoffs.b))
+        self.credit_items.set_rows(_item_rows(loaded.credit_items))
+        band_rows = [{"rating": b.rating, "min_score": f"{b.min_score:g}",
+                      "limit": f"{b.limit:.2f}", "days": str(b.days)}
+                     for b in loaded.bands]  # fmt: skip
+        self.bands.set_rows(band_rows)
+        self.survey_items.set_rows(_item_rows(loaded.survey_items))
+
+    @staticmethod
+    def _percent(name: str) -> QDoubleSpinBox:
         spin = QDoubleSpinBox(objectName=name, minimum=0.1, maximum=100, decimals=1)
         spin.setSuffix(" %")
-        spin.setValue(float(value))
         return spin
 
     def _rows_editor(self, name: str, model: EditableRowsModel, growable: bool) -> QWidget:
@@ -98,8 +125,8 @@ class KeyAccountSettingsDialog(ServiceDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(view)
         if growable:
-            add = QPushButton("添加项目")
-            remove = QPushButton("删除所选项目")
+            add = QPushButton("添加项目(&A)")
+            remove = QPushButton("删除所选项目(&D)")
             add.clicked.connect(lambda: view.edit(model.index(model.add_row(), 0)))
             remove.clicked.connect(lambda: model.remove_row(view.currentIndex().row()))
             buttons = QHBoxLayout()
@@ -109,10 +136,19 @@ class KeyAccountSettingsDialog(ServiceDialog):
             layout.addLayout(buttons)
         return box
 
+    def current_input(self) -> tuple[str, str, list, list, list]:
+        return (
+            f"{self.a_cutoff.value():g}",
+            f"{self.b_cutoff.value():g}",
+            self.credit_items.rows(),
+            self.bands.rows(),
+            self.survey_items.rows(),
+        )
+
     def submit(self, session: Session) -> None:
-        operator = self._context.operator
-        a, b = f"{self.a_cutoff.value():g}", f"{self.b_cutoff.value():g}"
+        a, b, credit_items, bands, survey_items = self.submitted_input
+        operator = self.ops.operator
         abc_classes.put_cutoffs(session, operator, a, b)
-        credit.put_items(session, operator, self.credit_items.rows())
-        credit.put_bands(session, operator, self.bands.rows())
-        satisfaction.put_items(session, operator, self.survey_items.rows())
+        credit.put_items(session, operator, credit_items)
+        credit.put_bands(session, operator, bands)
+        satisfaction.put_items(session, operator, survey_items)

@@ -32,6 +32,7 @@ from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
 from kehu_desktop.ui.common.list_view import table_view
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.key_accounts.key_account_card import KeyAccountCardDialog, view_with_buttons
 from kehu_desktop.ui.key_accounts.proposal_dialog import DecisionDialog, ProposalDialog
@@ -301,13 +302,15 @@ class KeyAccountsTab(QWidget):
         return None if key_account_id is None else self.open_card(key_account_id)
 
     def open_card(self, key_account_id: int) -> KeyAccountCardDialog:
-        dialog = KeyAccountCardDialog(self._context, self._layout_memory, key_account_id, self)
-        dialog.finished.connect(lambda _r: self._after(dialog.changed))
+        dialog = KeyAccountCardDialog(
+            Operations(self._context), self._layout_memory, key_account_id, self
+        )
+        dialog.finished.connect(lambda _r: self._after(True))
         dialog.open()
         return dialog
 
     def propose(self, customer_id: int | None = None) -> ProposalDialog:
-        dialog = ProposalDialog(self._context, customer_id, self)
+        dialog = ProposalDialog(Operations(self._context), customer_id, self)
         dialog.accepted.connect(lambda: self._after(True))
         dialog.open()
         return dialog
@@ -320,7 +323,7 @@ class KeyAccountsTab(QWidget):
         proposal = self._selected(self.proposals_table, self.proposals_model)
         if proposal is None or not self._context.operator.is_supervisor:
             return None
-        dialog = DecisionDialog(self._context, proposal, approve, self)
+        dialog = DecisionDialog(Operations(self._context), proposal, approve, self)
         dialog.accepted.connect(lambda: self._after(True))
         dialog.open()
         return dialog

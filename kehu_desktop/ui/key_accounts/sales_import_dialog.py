@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.key_accounts import sales_import
 from kehu_desktop.services.key_accounts.sales_import import SalesImportPlan, SalesImportResult
-from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.operations import Operations, Progress
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 
 BAD_COLUMNS = (Column("行号", lambda r: r.row), Column("错误原因", lambda r: r.reason))
@@ -42,11 +42,11 @@ class SalesImportDialog(QDialog):
     checked = Signal(object)
     imported = Signal(object)
 
-    def __init__(self, context: DeskContext, parent=None) -> None:
+    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("salesImportDialog")
+        self.setObjectName(type(self).__name__)
         self.setWindowTitle("导入销售数据")
-        self._context = context
+        self.ops = ops
         self.plan: SalesImportPlan | None = None
         self.result: SalesImportResult | None = None
         intro = QLabel(
@@ -55,8 +55,8 @@ class SalesImportDialog(QDialog):
             wordWrap=True,
         )
         self.file_label = QLabel("尚未选择文件", objectName="importFile")
-        choose = QPushButton("选择文件…", objectName="chooseFile")
-        template = QPushButton("保存空白模板…", objectName="saveTemplate")
+        choose = QPushButton("选择文件(&F)…", objectName="chooseFile")
+        template = QPushButton("保存空白模板(&T)…", objectName="saveTemplate")
         choose.clicked.connect(lambda: self.choose_file())
         template.clicked.connect(self.save_template)
         self.summary = QLabel(objectName="importSummary", wordWrap=True)
@@ -76,8 +76,8 @@ class SalesImportDialog(QDialog):
         self.replaced_table.verticalHeader().hide()
         self.replaced_table.horizontalHeader().setStretchLastSection(True)
         self.import_button = QPushButton("导入(&I)", objectName="importAll")
-        self.good_only_button = QPushButton("只导入正确的行", objectName="importGoodOnly")
-        close = QPushButton("关闭", objectName="closeImport")
+        self.good_only_button = QPushButton("只导入正确的行(&G)", objectName="importGoodOnly")
+        close = QPushButton("关闭(&C)", objectName="closeImport")
         self.import_button.clicked.connect(lambda: self.run_import(good_rows_only=False))
         self.good_only_button.clicked.connect(lambda: self.run_import(good_rows_only=True))
         close.clicked.connect(self.reject)
@@ -123,11 +123,11 @@ class SalesImportDialog(QDialog):
         self.summary.setText("正在检查…")
         self._update_buttons(busy=True)
 
-        def work(progress) -> SalesImportPlan:
-            with self._context.reader() as session:
+        def work(progress: Progress) -> SalesImportPlan:
+            with self.ops.context.reader() as session:
                 return sales_import.read_sales_file(session, path, progress)
 
-        run_in_background(work, self._show_plan, self._failed)
+        self.ops.run(self, work, self._show_plan, failure=self._failed)
 
     def _show_replaced(self, rows: list) -> None:
         self.replaced_model.set_rows(rows)
@@ -162,11 +162,13 @@ class SalesImportDialog(QDialog):
         self._update_buttons(busy=True)
         self.summary.setText("正在导入并重新计算 ABC 分类…")
 
-        def work(_progress) -> SalesImportResult:
-            with self._context.session() as session:
-                return sales_import.apply_import(session, plan, good_rows_only=good_rows_only)
-
-        run_in_background(work, self._done, self._failed)
+        self.ops.write(
+            self,
+            lambda session: sales_import.apply_import(session, plan, good_rows_only=good_rows_only),
+            ("sales", "customers"),
+            self._done,
+            failure=self._failed,
+        )
 
     def _done(self, result: SalesImportResult) -> None:
         self.result = result

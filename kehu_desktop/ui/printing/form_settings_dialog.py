@@ -3,6 +3,7 @@ printer (with the calibration page to measure them), and each paper's margins.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
@@ -10,8 +11,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -25,15 +24,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from kehu_desktop.forms import printing
-from kehu_desktop.forms.definition import copy_to_user_folder, load_catalog
+from kehu_desktop.forms.definition import FormDefinition, copy_to_user_folder, load_catalog
 from kehu_desktop.forms.paper import PAPERS, with_margins
 from kehu_desktop.forms.pdf import calibration_page
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.settings import FIRM_NAME
+from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.printing.print_dialog import printer_names
 
 Index = QModelIndex | QPersistentModelIndex
@@ -84,6 +85,11 @@ class FormCodesModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
+    def set_rows(self, rows: list[list[str]], keys: list[str]) -> None:
+        self.beginResetModel()
+        self._rows, self._keys = rows, keys
+        self.endResetModel()
+
     def key_at(self, row: int) -> str:
         return self._keys[row]
 
@@ -103,7 +109,15 @@ class PaperMarginsModel(QAbstractTableModel):
     def __init__(self, margins: dict[str, dict[str, float]], parent=None) -> None:
         super().__init__(parent)
         self._keys = list(PAPERS)
-        self._rows = [PAPERS[k].margins() | margins.get(k, {}) for k in self._keys]
+        self._rows = self._with(margins)
+
+    def _with(self, margins: dict[str, dict[str, float]]) -> list[dict[str, float]]:
+        return [PAPERS[k].margins() | margins.get(k, {}) for k in self._keys]
+
+    def set_margins(self, margins: dict[str, dict[str, float]]) -> None:
+        self.beginResetModel()
+        self._rows = self._with(margins)
+        self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -165,38 +179,39 @@ class PaperDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-class FormSettingsDialog(QDialog):
+@dataclass(frozen=True)
+class _Loaded:
+    firm: str
+    forms: list[FormDefinition]
+    offsets: dict[str, list[float]]
+    margins: dict[str, dict[str, float]]
+
+
+class FormSettingsDialog(EditDialog):
     """Saved by 主管/管理员 (the service refuses anyone else)."""
 
-    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("formSettingsDialog")
-        self.setWindowTitle("公司与表单设置")
-        self._context = context
-        data_dir = context.database.data_dir
-        catalog = load_catalog(data_dir)
-        with context.reader() as session:
-            firm = FIRM_NAME.get(session)
-            forms = [printing.effective_definition(session, d) for d in catalog.forms.values()]
-            self._offsets = {k: list(v) for k, v in printing.PRINT_OFFSETS.get(session).items()}
-            margins = printing.PAPER_MARGINS.get(session)
-        self.firm = QLineEdit(firm, objectName="firmName")
+    record_label = "表单设置"
+    changes = ("settings",)
+
+    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(ops, None, "公司与表单设置", parent)
+        self._data_dir = ops.context.database.data_dir
+        self._offsets: dict[str, list[float]] = {}
+        self.firm = QLineEdit(objectName="firmName")
         self.firm.setPlaceholderText("印在每张表单顶部，如：东莞市华达精密五金有限公司")
-        rows = [[d.title, d.code, d.revision, d.paper] for d in forms]
-        self.model = FormCodesModel(rows, [d.key for d in forms], self)
+        self.model = FormCodesModel([], [], self)
         self.table = QTableView(objectName="formCodes")
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(3, PaperDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.resizeColumnsToContents()
-        copy_button = QPushButton("复制所选表单定义到数据文件夹…", objectName="copyDefinition")
-        copy_button.setEnabled(data_dir is not None)
+        self.table.setMinimumHeight(200)
+        copy_button = QPushButton("复制所选表单定义到数据文件夹(&D)…", objectName="copyDefinition")
+        copy_button.setEnabled(self._data_dir is not None)
         copy_button.clicked.connect(self.copy_definition)
 
         self.printer = QComboBox(objectName="offsetPrinter")
-        self.printer.addItems(sorted(set(printer_names()) | set(self._offsets)))
         self.offset_x = QDoubleSpinBox(objectName="offsetX")
         self.offset_y = QDoubleSpinBox(objectName="offsetY")
         for box in (self.offset_x, self.offset_y):
@@ -218,7 +233,7 @@ class FormSettingsDialog(QDialog):
         self.calibration_paper = QComboBox(objectName="calibrationPaper")
         for key, item in PAPERS.items():
             self.calibration_paper.addItem(item.label, key)
-        calibrate = QPushButton("保存套打校准页 PDF…", objectName="saveCalibration")
+        calibrate = QPushButton("保存套打校准页 PDF(&P)…", objectName="saveCalibration")
         calibrate.clicked.connect(lambda: self.save_calibration())
         calibration_row = QHBoxLayout()
         calibration_row.addWidget(self.calibration_paper, 1)
@@ -227,32 +242,46 @@ class FormSettingsDialog(QDialog):
         offset_form.addRow(
             QLabel("打印校准页，量出十字偏离标注位置多少毫米，把差值填入上面的偏移。")
         )
-        self._show_offset(self.printer.currentText())
 
-        self.margins = PaperMarginsModel(margins, self)
+        self.margins = PaperMarginsModel({}, self)
         self.margin_table = QTableView(objectName="paperMargins")
         self.margin_table.setModel(self.margins)
         self.margin_table.verticalHeader().hide()
         self.margin_table.horizontalHeader().setStretchLastSection(True)
-        self.margin_table.resizeColumnsToContents()
+        self.margin_table.setMinimumHeight(160)
         margin_box = QGroupBox("纸张边距（毫米；连续纸左右须留出导孔边）")
         QVBoxLayout(margin_box).addWidget(self.margin_table)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow("公司名称", self.firm)
-        box = QVBoxLayout(self)
-        box.addLayout(form)
-        box.addWidget(self.table, 1)
-        box.addWidget(copy_button)
-        box.addWidget(offsets)
-        box.addWidget(margin_box)
-        box.addWidget(buttons)
+        self.add_field("公司名称", self.firm, "firm")
+        self.add_widget(self.table, 1)
+        self.add_widget(copy_button)
+        self.add_widget(offsets)
+        self.add_widget(margin_box)
         self.resize(680, 800)
+        self.load(self._read, self._fill)
+
+    def _read(self, session: Session) -> _Loaded:
+        catalog = load_catalog(self._data_dir)
+        return _Loaded(
+            FIRM_NAME.get(session),
+            [printing.effective_definition(session, d) for d in catalog.forms.values()],
+            {k: list(v) for k, v in printing.PRINT_OFFSETS.get(session).items()},
+            printing.PAPER_MARGINS.get(session),
+        )
+
+    def _fill(self, loaded: _Loaded) -> None:
+        self.firm.setText(loaded.firm)
+        rows = [[d.title, d.code, d.revision, d.paper] for d in loaded.forms]
+        self.model.set_rows(rows, [d.key for d in loaded.forms])
+        self.table.resizeColumnsToContents()
+        self.margins.set_margins(loaded.margins)
+        self.margin_table.resizeColumnsToContents()
+        self._offsets = loaded.offsets
+        self.printer.blockSignals(True)
+        self.printer.clear()
+        self.printer.addItems(sorted(set(printer_names()) | set(self._offsets)))
+        self.printer.blockSignals(False)
+        self._show_offset(self.printer.currentText())
 
     def _show_offset(self, printer: str) -> None:
         x, y = self._offsets.get(printer, (0.0, 0.0))
@@ -290,21 +319,18 @@ class FormSettingsDialog(QDialog):
         if row < 0:
             show_error(self, "复制表单定义", UserError("请先在表格中选择一张表单。"))
             return
-        path = copy_to_user_folder(self.model.key_at(row), self._context.database.data_dir)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        key, folder = self.model.key_at(row), self._data_dir
+        self.ops.run(
+            self,
+            lambda _progress: copy_to_user_folder(key, folder),
+            lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))),
+            title="复制表单定义",
+        )
 
-    def save(self) -> None:
-        try:
-            with self._context.session() as session:
-                printing.save_settings(
-                    session,
-                    self._context.operator,
-                    self.firm.text(),
-                    self.model.overrides(),
-                    self._offsets,
-                    self.margins.margins(),
-                )
-        except UserError as error:
-            show_error(self, "无法保存", error)
-            return
-        self.accept()
+    def current_input(self) -> tuple:
+        offsets = {printer: list(pair) for printer, pair in self._offsets.items()}
+        return self.firm.text(), self.model.overrides(), offsets, self.margins.margins()
+
+    def submit(self, session: Session) -> None:
+        firm, overrides, offsets, margins = self.submitted_input
+        printing.save_settings(session, self.ops.operator, firm, overrides, offsets, margins)

@@ -1,8 +1,9 @@
-"""The visit record dialog (客户访问记录表 / 客户接待表) and the customer picker it shares."""
+"""The visit record dialog (客户访问记录表 / 客户接待表)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from dataclasses import dataclass, field
+
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -13,119 +14,71 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from kehu_desktop.services.common.context import DeskContext
-from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.complaints.choices import SATISFACTION_LEVELS
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.visits import visit_records
 from kehu_desktop.services.visits.visit_plans import COMPLAINT_REVISIT, METHODS, PURPOSES
-from kehu_desktop.ui.common.dialog_parts import ERROR_STYLE, error_label, ok_cancel
+from kehu_desktop.ui.common.customer_picker import CustomerPicker
+from kehu_desktop.ui.common.date_edit import DateEdit, DateTimeEdit
+from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.record_dialog import RecordDialog
-
-SEARCH_DELAY_MS = 200
+from kehu_desktop.ui.common.operations import Operations
 
 
-class CustomerPicker(QWidget):
-    """Type part of a code, name, pinyin initials or phone; pick from the matches.
+@dataclass(frozen=True)
+class CustomerChoices:
+    """What a visit can name of one customer: its contacts and the complaints a revisit can
+    be linked to."""
 
-    Signals: ``customer_changed(object)`` with the chosen customer id (or None).
-    """
-
-    customer_changed = Signal(object)
-
-    def __init__(self, context: DeskContext, name: str = "customerPicker", parent=None) -> None:
-        super().__init__(parent)
-        self._context = context
-        self.search = QLineEdit(objectName=f"{name}Search", clearButtonEnabled=True)
-        self.search.setPlaceholderText("输入编号、名称、拼音首字母或电话查找")
-        self.choice = QComboBox(objectName=name)
-        self.choice.setMinimumWidth(260)
-        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self._refill)
-        self.search.textChanged.connect(self._timer.start)
-        self.choice.currentIndexChanged.connect(lambda _i: self.customer_changed.emit(self.value()))
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        box = QHBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.search, 1)
-        box.addWidget(self.choice, 2)
-        self._refill()
-
-    def _refill(self) -> None:
-        current = self.value()
-        with self._context.reader() as session:
-            found = customer_files.customer_choices(session, self.search.text(), limit=50)
-            if current is not None and current not in {i for i, _ in found}:
-                found.insert(0, (current, customer_files.customer_label(session, current)))
-        self.choice.blockSignals(True)
-        self.choice.clear()
-        self.choice.addItem("（请选择客户）", None)
-        for customer_id, label in found:
-            self.choice.addItem(label, customer_id)
-        index = self.choice.findData(current) if current is not None else -1
-        if index < 0 and len(found) == 1:
-            index = 1
-        self.choice.setCurrentIndex(max(index, 0))
-        self.choice.blockSignals(False)
-        if self.value() != current:
-            self.customer_changed.emit(self.value())
-
-    def set_value(self, customer_id: int | None) -> None:
-        if customer_id is not None and self.choice.findData(customer_id) < 0:
-            with self._context.reader() as session:
-                label = customer_files.customer_label(session, customer_id)
-                self.choice.addItem(label, customer_id)
-        self.choice.setCurrentIndex(max(self.choice.findData(customer_id), 0))
-
-    def value(self) -> int | None:
-        return self.choice.currentData()
+    contacts: list[str] = field(default_factory=list)
+    complaints: list[tuple[int, str]] = field(default_factory=list)
 
 
-class VisitDialog(RecordDialog):
+@dataclass(frozen=True)
+class _Loaded:
+    input: visit_records.VisitInput
+    staff: list[tuple[int, str]]
+    customer_label: str
+    choices: CustomerChoices
+    linked_label: str
+
+
+class VisitDialog(EditDialog):
     """Records a new visit (optionally from a plan) or edits one; saves through the service."""
 
     record_label = "拜访记录"
-    geometry_key = "visit_dialog"
+    changes = ("visits", "plans", "complaints")
 
     def __init__(
         self,
-        context: DeskContext,
+        ops: Operations,
         layout: LayoutMemory,
         *,
         visit_id: int | None = None,
         customer_id: int | None = None,
         plan_id: int | None = None,
-        parent=None,
+        parent: QWidget | None = None,
     ) -> None:
-        super().__init__(layout, parent)
-        self.setObjectName("visitDialog")
-        self._context = context
-        with context.reader() as session:
-            if visit_id is None:
-                self._input = visit_records.new_input(
-                    session, context.operator, customer_id, plan_id
-                )
-            else:
-                self._input = visit_records.load_input(session, visit_id)
-            self._staff = customer_files.staff_choices(session)
-        self.saved_id: int | None = None
-        self.setWindowTitle("记录拜访" if visit_id is None else "拜访记录")
+        title = "记录拜访" if visit_id is None else "拜访记录"
         if plan_id is not None:
-            self.setWindowTitle("记录拜访（来自拜访计划）")
+            title = "记录拜访（来自拜访计划）"
+        super().__init__(ops, layout, title, parent)
+        self._request = (visit_id, customer_id, plan_id)
+        self._input = visit_records.VisitInput(values={})
+        self._staff: list[tuple[int, str]] = []
+        self._choices_generation = 0
+        self._fields: dict[str, QWidget] = {}
 
-        self.customer = CustomerPicker(context, "visitCustomer")
+        self.customer = CustomerPicker(ops, "visitCustomer")
         self.customer.customer_changed.connect(self._customer_changed)
-        self._editors["customer_id"] = self.customer
-        self.visited_at = self._line("visited_at", "如 2026-11-22 14:30")
-        self.staff = self._combo("staff_id", [(name, str(i)) for i, name in self._staff])
+        self.visited_at = DateTimeEdit("field_visited_at")
+        self.staff = self._combo("staff_id", [])
         self.method = self._combo("method", [(m, m) for m in METHODS])
         self.purpose = self._combo("purpose", [(p, p) for p in PURPOSES])
         self.purpose.currentIndexChanged.connect(lambda _i: self._update_revisit())
@@ -140,7 +93,12 @@ class VisitDialog(RecordDialog):
         self.discussion = self._text("discussion")
         self.requests = self._text("requests")
         self.result = self._text("result")
-        self.next_visit = self._line("next_visit_date", "可不填；填写后自动生成拜访计划")
+        self.next_visit = DateEdit("field_next_visit_date", optional=True)
+        self.next_visit.setToolTip("可不填；填写后自动生成拜访计划")
+        for name, editor in (("customer_id", self.customer), ("visited_at", self.visited_at),
+                             ("next_visit_date", self.next_visit)):  # fmt: skip
+            self._fields[name] = editor
+            self.register_editor(name, editor)
 
         self.revisit_box = QWidget()
         revisit_form = QFormLayout(self.revisit_box)
@@ -151,7 +109,7 @@ class VisitDialog(RecordDialog):
         contacts_row = QHBoxLayout()
         contacts_row.addWidget(self.contacts_met, 1)
         contacts_row.addWidget(self.contact_choice)
-        form = QFormLayout()
+        form = self.form
         form.addRow("客户 *", self.customer)
         form.addRow("拜访时间 *", self.visited_at)
         form.addRow("业务员 *", self.staff)
@@ -164,23 +122,13 @@ class VisitDialog(RecordDialog):
         form.addRow("拜访结果", self.result)
         form.addRow("下次拜访日期", self.next_visit)
 
-        names = tuple(name for _i, name in self._staff)
-        self.actions_model = EditableRowsModel(
-            [
-                EditableColumn("description", "跟进事项", placeholder="要做的事"),
-                EditableColumn("owner", "负责人", ("",) + names),
-                EditableColumn("due_date", "完成期限", placeholder="如 2026-11-30"),
-                EditableColumn("done_on", "完成日期", placeholder="完成后填写"),
-            ],
-            self,
-        )
+        self.actions_model = EditableRowsModel(self._action_columns(()), self)
         self.actions_view = QTableView(objectName="actionsTable")
         self.actions_view.setModel(self.actions_model)
-        self.actions_view.setItemDelegateForColumn(1, ChoiceDelegate(("",) + names, self))
         self.actions_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.actions_view.setMinimumHeight(110)
-        add = QPushButton("添加跟进事项", objectName="addAction")
-        remove = QPushButton("删除所选事项", objectName="removeAction")
+        add = QPushButton("添加跟进事项(&A)", objectName="addAction")
+        remove = QPushButton("删除所选事项(&D)", objectName="removeAction")
         add.clicked.connect(
             lambda: self.actions_view.edit(
                 self.actions_model.index(self.actions_model.add_row(), 0)
@@ -193,59 +141,102 @@ class VisitDialog(RecordDialog):
         action_buttons.addWidget(add)
         action_buttons.addWidget(remove)
         action_buttons.addStretch()
-
-        self.error_label = error_label()
-        buttons = ok_cancel(self, "保存(&S)", self.save)
+        self.add_widget(QLabel("跟进事项（到期未完成的会出现在“今日”）"))
+        self.add_widget(self.actions_view, 1)
+        self.content_layout.addLayout(action_buttons)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.resize(720, 700)
+        self._update_revisit()
+        self.load(self._read, self._fill)
 
-        box = QVBoxLayout(self)
-        box.addLayout(form)
-        box.addWidget(QLabel("跟进事项（到期未完成的会出现在“今日”）"))
-        box.addWidget(self.actions_view)
-        box.addLayout(action_buttons)
-        box.addWidget(self.error_label)
-        box.addWidget(buttons)
-        self._fill(self._input)
-        self._initial = self.current_input()
-        if not layout.restore_geometry("visit_dialog", self):
-            self.resize(720, 700)
+    @property
+    def saved_id(self) -> int | None:
+        return self.result_value  # type: ignore[return-value]
 
     # --- building ------------------------------------------------------------------------
+
+    @staticmethod
+    def _action_columns(names: tuple[str, ...]) -> list[EditableColumn]:
+        return [
+            EditableColumn("description", "跟进事项", placeholder="要做的事"),
+            EditableColumn("owner", "负责人", ("",) + names),
+            EditableColumn("due_date", "完成期限", placeholder="如 2026-11-30"),
+            EditableColumn("done_on", "完成日期", placeholder="完成后填写"),
+        ]
 
     def _line(self, name: str, placeholder: str) -> QLineEdit:
         editor = QLineEdit(objectName=f"field_{name}")
         editor.setPlaceholderText(placeholder)
-        self._editors[name] = editor
+        self._fields[name] = editor
+        self.register_editor(name, editor)
         return editor
 
     def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
         editor = QComboBox(objectName=f"field_{name}")
         for text, data in items:
             editor.addItem(text, data)
-        self._editors[name] = editor
+        self._fields[name] = editor
+        self.register_editor(name, editor)
         return editor
 
     def _text(self, name: str) -> QPlainTextEdit:
         editor = QPlainTextEdit(objectName=f"field_{name}")
         editor.setFixedHeight(60)
-        self._editors[name] = editor
+        self._fields[name] = editor
+        self.register_editor(name, editor)
         return editor
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _customer_choices(self, session: Session, customer_id: int | None) -> CustomerChoices:
+        if customer_id is None:
+            return CustomerChoices()
+        return CustomerChoices(
+            visit_records.contact_names(session, customer_id),
+            visit_records.revisit_choices(session, self.ops.operator, customer_id),
+        )
+
+    def _read(self, session: Session) -> _Loaded:
+        visit_id, customer_id, plan_id = self._request
+        if visit_id is None:
+            data = visit_records.new_input(session, self.ops.operator, customer_id, plan_id)
+        else:
+            data = visit_records.load_input(session, visit_id)
+        chosen = data.values.get("customer_id", "")
+        chosen_id = int(chosen) if chosen else None
+        linked = data.values.get("complaint_id", "")
+        return _Loaded(
+            data,
+            customer_files.staff_choices(session),
+            customer_files.customer_label(session, chosen_id) if chosen_id else "",
+            self._customer_choices(session, chosen_id),
+            # A revisit already recorded: its complaint may be closed by now.
+            visit_records.complaint_label(session, int(linked)) if linked else "",
+        )
 
     def _customer_changed(self, customer_id: int | None) -> None:
         """Offer this customer's contacts and the complaints a revisit can be linked to."""
+        self._choices_generation += 1
+        generation = self._choices_generation
+
+        def show(choices: CustomerChoices) -> None:
+            if generation == self._choices_generation:
+                self._show_choices(choices)
+
+        self.ops.query(self, lambda s: self._customer_choices(s, customer_id), show)
+
+    def _show_choices(self, choices: CustomerChoices) -> None:
         self.contact_choice.clear()
         self.contact_choice.addItem("从联系人选择…", "")
+        for name in choices.contacts:
+            self.contact_choice.addItem(name, name)
         current = self.complaint.currentData()
+        self.complaint.blockSignals(True)
         self.complaint.clear()
         self.complaint.addItem("（请选择投诉）", "")
-        if customer_id is not None:
-            with self._context.reader() as session:
-                for name in visit_records.contact_names(session, customer_id):
-                    self.contact_choice.addItem(name, name)
-                for complaint_id, label in visit_records.revisit_choices(
-                    session, self._context.operator, customer_id
-                ):
-                    self.complaint.addItem(label, str(complaint_id))
+        for complaint_id, label in choices.complaints:
+            self.complaint.addItem(label, str(complaint_id))
+        self.complaint.blockSignals(False)
         self.complaint.setCurrentIndex(max(self.complaint.findData(current), 0))
 
     def _add_contact(self, index: int) -> None:
@@ -262,39 +253,52 @@ class VisitDialog(RecordDialog):
 
     # --- values --------------------------------------------------------------------------
 
-    def _fill(self, data: visit_records.VisitInput) -> None:
+    def _fill(self, loaded: _Loaded) -> None:
+        data = self._input = loaded.input
+        self._staff = loaded.staff
+        names = tuple(name for _i, name in self._staff)
+        self.actions_model.columns = self._action_columns(names)
+        self.actions_view.setItemDelegateForColumn(1, ChoiceDelegate(("",) + names, self))
+        self.staff.clear()
+        for staff_id, name in self._staff:
+            self.staff.addItem(name, str(staff_id))
         customer_id = data.values.get("customer_id", "")
-        self.customer.set_value(int(customer_id) if customer_id else None)
-        self._customer_changed(self.customer.value())
+        self.customer.blockSignals(True)
+        if customer_id:
+            self.customer.set_value(int(customer_id), loaded.customer_label)
+        self.customer.blockSignals(False)
+        self._show_choices(loaded.choices)
         linked = data.values.get("complaint_id", "")
         if linked and self.complaint.findData(linked) < 0:
-            # A revisit already recorded: its complaint may be closed by now.
-            with self._context.reader() as session:
-                self.complaint.addItem(visit_records.complaint_label(session, int(linked)), linked)
-        for name, editor in self._editors.items():
+            self.complaint.addItem(loaded.linked_label, linked)
+        for name, editor in self._fields.items():
             value = data.values.get(name, "")
-            if isinstance(editor, QComboBox):
+            if isinstance(editor, DateEdit | DateTimeEdit):
+                editor.set_value(value)
+            elif isinstance(editor, QComboBox):
                 editor.setCurrentIndex(max(editor.findData(value), 0))
             elif isinstance(editor, QPlainTextEdit):
                 editor.setPlainText(value)
             elif isinstance(editor, QLineEdit):
                 editor.setText(value)
-        names = {str(i): name for i, name in self._staff}
+        staff_names = {str(i): name for i, name in self._staff}
         self.actions_model.set_rows(
-            [{**row, "owner": names.get(row.get("owner_id", ""), "")} for row in data.actions]
+            [{**row, "owner": staff_names.get(row.get("owner_id", ""), "")} for row in data.actions]
         )
         self._update_revisit()
 
     def current_input(self) -> visit_records.VisitInput:
         values = {}
-        for name, editor in self._editors.items():
+        for name, editor in self._fields.items():
             if isinstance(editor, CustomerPicker):
                 values[name] = "" if editor.value() is None else str(editor.value())
+            elif isinstance(editor, DateEdit | DateTimeEdit):
+                values[name] = editor.text_value()
             elif isinstance(editor, QComboBox):
                 values[name] = editor.currentData() or ""
             elif isinstance(editor, QPlainTextEdit):
                 values[name] = editor.toPlainText()
-            else:
+            elif isinstance(editor, QLineEdit):
                 values[name] = editor.text()
         ids = {name: str(i) for i, name in self._staff}
         actions = [
@@ -312,30 +316,14 @@ class VisitDialog(RecordDialog):
             exact_visited_at=self._input.exact_visited_at,
         )
 
-    # --- saving and closing ----------------------------------------------------------------
+    # --- saving --------------------------------------------------------------------------
 
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        for name, editor in self._editors.items():
-            editor.setStyleSheet(ERROR_STYLE if name in errors else "")
-        self.error_label.setText("\n".join(errors.values()))
-        self.error_label.show()
-        first = next(iter(errors))
-        target = self._editors.get(first, self.actions_view)
-        target.setFocus()
+    def submit(self, session: Session) -> int:
+        return visit_records.save_visit(session, self.ops.operator, self.submitted_input)
 
-    def save(self) -> bool:
-        data = self.current_input()
-        try:
-            with self._context.session() as session:
-                self.saved_id = visit_records.save_visit(session, self._context.operator, data)
-        except ValidationError as error:
-            self._show_errors(error.errors)
-            return False
-        except UserError as error:
-            self.error_label.setText(str(error))
-            self.error_label.show()
-            return False
-        self._initial = data
-        self.remember_geometry()
-        self.accept()
-        return True
+    def show_errors(self, messages: dict[str, str]) -> None:
+        super().show_errors(messages)
+        if any(key.startswith("action") for key in messages) and not any(
+            key in self._fields for key in messages
+        ):
+            self.actions_view.setFocus()

@@ -8,6 +8,7 @@ from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.visits import visit_plans, visit_records
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import selected_row, table_view
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.visits.visit_dialog import VisitDialog
 
@@ -65,7 +66,7 @@ class VisitHistoryPage(QWidget):
         self.table.resizeColumnsToContents()
 
     def _open(self, **kwargs) -> VisitDialog:
-        dialog = VisitDialog(self._context, self._layout_memory, parent=self, **kwargs)
+        dialog = VisitDialog(Operations(self._context), self._layout_memory, parent=self, **kwargs)
         dialog.finished.connect(lambda _r: self.reload())
         dialog.open()
         return dialog

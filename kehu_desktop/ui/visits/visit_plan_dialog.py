@@ -2,102 +2,107 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
 from kehu_desktop.services.common.context import DeskContext
-from kehu_desktop.services.common.errors import UserError, ValidationError
-from kehu_desktop.services.common.parsing import parse_date
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.visits import visit_plans
 from kehu_desktop.services.visits.visit_plans import METHODS, PERIODS, PURPOSES
-from kehu_desktop.ui.common.dialog_parts import Standard, error_label, ok_cancel
+from kehu_desktop.ui.common.customer_picker import CustomerPicker
+from kehu_desktop.ui.common.date_edit import DateEdit
+from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.errors import show_error, user_message
 from kehu_desktop.ui.common.list_view import table_view
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
-from kehu_desktop.ui.visits.visit_dialog import CustomerPicker
 
 
-def _staff_combo(context: DeskContext, name: str, everyone: str = "") -> QComboBox:
-    """Staff to choose from; starts on ``everyone`` when given, else on the operator."""
-    combo = QComboBox(objectName=name)
-    if everyone:
-        combo.addItem(everyone, None)
-    with context.reader() as session:
-        for staff_id, staff_name in customer_files.staff_choices(session):
-            combo.addItem(staff_name, staff_id)
-    if not everyone:
-        combo.setCurrentIndex(max(combo.findData(context.operator.id), 0))
-    return combo
+@dataclass(frozen=True)
+class PlanInput:
+    customer_id: int | None
+    staff_id: int | None
+    planned_date: date
+    method: str
+    purpose: str
 
 
-class VisitPlanDialog(QDialog):
+class VisitPlanDialog(EditDialog):
     """Plan one visit: customer, date, staff member, method and purpose."""
 
-    def __init__(self, context: DeskContext, customer_id: int | None = None, parent=None):
-        super().__init__(parent)
-        self.setObjectName("visitPlanDialog")
-        self.setWindowTitle("新增拜访计划")
-        self._context = context
-        self.saved_id: int | None = None
-        self.customer = CustomerPicker(context, "planCustomer")
-        self.customer.set_value(customer_id)
-        self.planned_date = QLineEdit(date.today().isoformat(), objectName="plannedDate")
-        self.planned_date.setPlaceholderText("如 2026-11-30")
-        self.staff = _staff_combo(context, "planStaff")
+    record_label = "拜访计划"
+    changes = ("plans",)
+    ok_text = "保存计划(&S)"
+
+    def __init__(
+        self, ops: Operations, customer_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ops, None, "新增拜访计划", parent)
+        self._customer_id = customer_id
+        self.customer = CustomerPicker(ops, "planCustomer")
+        self.planned_date = DateEdit("plannedDate", date.today())
+        self.planned_date.setMinimumDate(QDate.currentDate())
+        self.staff = QComboBox(objectName="planStaff")
         self.method = QComboBox(objectName="planMethod")
         self.method.addItems(METHODS)
         self.purpose = QComboBox(objectName="planPurpose")
         self.purpose.addItems(PURPOSES)
-        self.error_label = error_label()
-        form = QFormLayout()
-        form.addRow("客户 *", self.customer)
-        form.addRow("计划日期 *", self.planned_date)
-        form.addRow("业务员 *", self.staff)
-        form.addRow("拜访方式", self.method)
-        form.addRow("拜访目的", self.purpose)
-        box = QVBoxLayout(self)
-        box.addLayout(form)
-        box.addWidget(self.error_label)
-        box.addWidget(ok_cancel(self, "保存计划", self.save, ok=Standard.Ok))
-        self.resize(620, 240)
+        self.add_field("客户 *", self.customer, "customer_id")
+        self.add_field("计划日期 *", self.planned_date, "planned_date")
+        self.add_field("业务员 *", self.staff, "staff_id")
+        self.add_field("拜访方式", self.method, "method")
+        self.add_field("拜访目的", self.purpose, "purpose")
+        self.resize(620, 260)
+        self.load(self._read, self._fill)
 
-    def save(self) -> bool:
-        try:
-            day = parse_date(self.planned_date.text())
-        except ValueError as error:
-            return self._fail(f"计划日期：{error}")
-        try:
-            with self._context.session() as session:
-                self.saved_id = visit_plans.add_plan(
-                    session,
-                    self.customer.value(),
-                    self.staff.currentData(),
-                    day,
-                    self.purpose.currentText(),
-                    self.method.currentText(),
-                )
-        except (ValidationError, UserError) as error:
-            return self._fail(str(error))
-        self.accept()
-        return True
+    @property
+    def saved_id(self) -> int | None:
+        return self.result_value  # type: ignore[return-value]
 
-    def _fail(self, message: str) -> bool:
-        self.error_label.setText(message)
-        self.error_label.show()
-        return False
+    def _read(self, session: Session) -> tuple[list[tuple[int, str]], str]:
+        staff = customer_files.staff_choices(session)
+        label = (
+            customer_files.customer_label(session, self._customer_id)
+            if self._customer_id is not None
+            else ""
+        )
+        return staff, label
+
+    def _fill(self, loaded: tuple[list[tuple[int, str]], str]) -> None:
+        staff, label = loaded
+        for staff_id, name in staff:
+            self.staff.addItem(name, staff_id)
+        self.staff.setCurrentIndex(max(self.staff.findData(self.ops.operator.id), 0))
+        if self._customer_id is not None:
+            self.customer.set_value(self._customer_id, label)
+
+    def current_input(self) -> PlanInput:
+        return PlanInput(
+            self.customer.value(),
+            self.staff.currentData(),
+            self.planned_date.date().toPython(),
+            self.method.currentText(),
+            self.purpose.currentText(),
+        )
+
+    def submit(self, session: Session) -> int:
+        data: PlanInput = self.submitted_input
+        return visit_plans.add_plan(
+            session, data.customer_id, data.staff_id, data.planned_date, data.purpose, data.method
+        )
 
 
 PROPOSED_COLUMNS = (
@@ -156,8 +161,14 @@ class PlanDueVisitsDialog(QDialog):
         box.addWidget(QLabel("将生成的计划："))
         box.addWidget(self.preview_table, 1)
         box.addWidget(self.note)
-        self.buttons = ok_cancel(self, "生成计划(&G)", self.save, ok=Standard.Ok)
-        self.ok_button = self.buttons.button(Standard.Ok)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("生成计划(&G)")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消(&C)")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
         box.addWidget(self.buttons)
         self.resize(620, 520)
         ops.query(self, customer_files.staff_choices, self._fill_staff)

@@ -291,7 +291,7 @@ class VisitsTab(QWidget):
         plan_id: int | None = None,
     ) -> VisitDialog:
         dialog = VisitDialog(
-            self._context,
+            Operations(self._context),
             self._layout_memory,
             visit_id=visit_id,
             customer_id=customer_id,
@@ -322,7 +322,7 @@ class VisitsTab(QWidget):
         return selected_row(self.plan_table, self.plan_model)
 
     def new_plan(self) -> VisitPlanDialog:
-        dialog = VisitPlanDialog(self._context, parent=self)
+        dialog = VisitPlanDialog(Operations(self._context), parent=self)
         dialog.finished.connect(lambda _r: self._after_dialog(dialog.saved_id))
         dialog.open()
         return dialog
