@@ -23,9 +23,11 @@ from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRe
 from kehu_desktop.ui.complaints.complaint_report import ComplaintReportDialog
 from kehu_desktop.ui.complaints.complaint_settings_dialog import ComplaintSettingsDialog
 from kehu_desktop.ui.complaints.complaints_tab import ComplaintsTab
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
 from tests.helpers.complaints import advance, register
 from tests.helpers.customers import make_customer
+from tests.helpers.dialogs import ready, save
 
 
 @pytest.fixture
@@ -45,6 +47,20 @@ def tab(qtbot, context, layout) -> ComplaintsTab:
     widget = ComplaintsTab(context, layout)
     qtbot.addWidget(widget)
     return widget
+
+
+def _detail(qtbot, context, layout, complaint_id: int) -> ComplaintDialog:
+    dialog = ComplaintDialog(Operations(context), layout, complaint_id)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
+        pass
+    return dialog
+
+
+def _step(qtbot, dialog: ComplaintDialog, step) -> None:
+    """Save a step's form; the detail reads itself again."""
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
+        assert save(qtbot, step), step.error_label.text()
 
 
 def _reload(qtbot, tab: ComplaintsTab) -> None:
@@ -78,29 +94,28 @@ def test_list_filters_and_tints(qtbot, qtmodeltester, tab, context, customer):
 
 
 def test_register_through_the_dialog(qtbot, tab, context, customer):
-    dialog = tab.new_record(customer)
-    assert dialog.customer.currentData() == customer
+    dialog = ready(qtbot, tab.new_record(customer))
+    assert dialog.customer.value() == customer
     assert dialog.contact_name.currentText() == "李明"
     assert dialog.contact_phone.text() == "13800001111"
     dialog.description.setPlainText("")
-    dialog.accept()
+    assert not save(qtbot, dialog)
     assert dialog.isVisible() and "请填写投诉内容" in dialog.error_label.text()
     dialog.description.setPlainText("包装破损 10 箱")
     dialog.severity.setCurrentIndex(dialog.severity.findText("特殊"))
     assert "升级至主管" in dialog.deadline_label.text()
-    with qtbot.waitSignal(tab.loaded, timeout=5000):
-        dialog.accept()
+    assert save(qtbot, dialog)
     assert not dialog.isVisible()
-    assert tab.model.rowCount() == 1
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=5000)
     row = tab.model.row_at(0)
     assert row.number == f"TS-{date.today().year}-0001" and row.severity == "特殊"
     assert row.first_responsible == context.operator.name
 
 
 def test_a_new_complaint_starts_with_no_customer_chosen(qtbot, tab, customer):
-    dialog = tab.new_record()
-    assert dialog.customer.currentData() is None
-    dialog.accept()
+    dialog = ready(qtbot, tab.new_record())
+    assert dialog.customer.value() is None
+    assert not save(qtbot, dialog)
     message = dialog.error_label.text()
     assert dialog.isVisible()
     assert "请选择投诉的客户" in message and "请填写投诉内容" in message
@@ -111,12 +126,13 @@ def test_registration_says_whether_the_setting_escalates(qtbot, tab, context, cu
     """The escalation note follows the escalation setting, not a rule of the dialog's own."""
     with context.session() as session:
         deadlines.ESCALATION_DAYS.put(session, {"重大": 1})
-    dialog = tab.new_record(customer)
+    dialog = ready(qtbot, tab.new_record(customer))
     dialog.received_at.setDateTime(datetime(2026, 10, 9, 10))
     dialog.severity.setCurrentIndex(dialog.severity.findText("特殊"))
     assert "升级" not in dialog.deadline_label.text()
     dialog.severity.setCurrentIndex(dialog.severity.findText("重大"))
     assert "升级至主管，须于 2026-10-10 前确认" in dialog.deadline_label.text()
+    dialog.mark_clean()  # close without the unsaved-changes question
     dialog.reject()
 
 
@@ -126,8 +142,7 @@ def _button(dialog: ComplaintDialog, action: Action) -> QPushButton:
 
 def test_detail_dialog_walks_the_lifecycle(qtbot, qtmodeltester, context, layout, customer):
     complaint_id = register(context, customer)
-    dialog = ComplaintDialog(context, layout, complaint_id)
-    qtbot.addWidget(dialog)
+    dialog = _detail(qtbot, context, layout, complaint_id)
     qtmodeltester.check(dialog.timeline_model)
     visible = {a for a, b in dialog.action_buttons.items() if not b.isHidden()}
     assert visible == {
@@ -138,17 +153,15 @@ def test_detail_dialog_walks_the_lifecycle(qtbot, qtmodeltester, context, layout
         Action.EDIT,
     }
 
-    edit = dialog.start_action(Action.EDIT)
+    edit = ready(qtbot, dialog.start_action(Action.EDIT))
     assert not edit.first_responsible.isEnabled()
     edit.product.setText("外壳 A-12")
-    with qtbot.waitSignal(dialog.changed):
-        edit.accept()
+    _step(qtbot, dialog, edit)
     assert dialog.values["product"].text() == "外壳 A-12"
 
     step = dialog.start_action(Action.INVESTIGATE)
     step.fields["note"].setPlainText("联系品质部抽检")
-    with qtbot.waitSignal(dialog.changed):
-        step.accept()
+    _step(qtbot, dialog, step)
     assert "【调查】" in dialog.header.text()
     assert dialog.timeline_model.rowCount() == 3
 
@@ -156,30 +169,26 @@ def test_detail_dialog_walks_the_lifecycle(qtbot, qtmodeltester, context, layout
     step.fields["cause"].setPlainText("模具磨损")
     step.fields["measures"].setPlainText("更换模具")
     step.fields["claim_amount"].setText("abc")
-    step.accept()
+    assert not save(qtbot, step)
     assert step.isVisible() and "abc" in step.error_label.text()
     assert step.fields["claim_amount"].styleSheet()
     step.fields["claim_amount"].setText("1,500")
-    with qtbot.waitSignal(dialog.changed):
-        step.accept()
+    _step(qtbot, dialog, step)
     assert dialog.values["claim_amount"].text() == "1,500.00"
 
     step = dialog.start_action(Action.REPLY)
     step.fields["note"].setPlainText("已安排换货并致歉")
-    with qtbot.waitSignal(dialog.changed):
-        step.accept()
+    _step(qtbot, dialog, step)
     assert _button(dialog, Action.CLOSE).isHidden()
 
     step = dialog.start_action(Action.REVISIT)
     step.fields["satisfaction"].setCurrentIndex(step.fields["satisfaction"].findText("非常满意"))
-    with qtbot.waitSignal(dialog.changed):
-        step.accept()
+    _step(qtbot, dialog, step)
     assert dialog.values["satisfaction"].text() == "非常满意"
     assert not _button(dialog, Action.CLOSE).isHidden()
 
     step = dialog.start_action(Action.CLOSE)
-    with qtbot.waitSignal(dialog.changed):
-        step.accept()
+    _step(qtbot, dialog, step)
     assert "【结案】" in dialog.header.text()
     kinds = [dialog.timeline_model.index(r, 2).data() for r in range(7)]
     assert kinds == ["登记", "修改登记", "开始调查", "记录处理", "答复客户", "回访", "结案"]
@@ -190,35 +199,31 @@ def test_step_refused_by_the_service_keeps_the_form(qtbot, context, layout, cust
     complaint_id = register(context, customer)
     advance(context, complaint_id, Status.HANDLING)
     agent_context = DeskContext(context.database, agent)
-    dialog = ComplaintDialog(agent_context, layout, complaint_id)
-    qtbot.addWidget(dialog)
+    dialog = _detail(qtbot, agent_context, layout, complaint_id)
     assert _button(dialog, Action.REPLY).isHidden()  # only the first-responsible person replies
     step = dialog.start_action(Action.REPLY)  # e.g. a stale window: the service still refuses
     step.fields["note"].setPlainText("答复内容")
-    step.accept()
+    assert not save(qtbot, step)
     assert step.isVisible() and "首问" in step.error_label.text()
     assert step.fields["note"].toPlainText() == "答复内容"
 
 
 def test_escalation_banner_and_handover(qtbot, context, layout, customer, agent, supervisor):
     complaint_id = register(context, customer, severity="重大", operator=agent)
-    dialog = ComplaintDialog(DeskContext(context.database, supervisor), layout, complaint_id)
-    qtbot.addWidget(dialog)
+    dialog = _detail(qtbot, DeskContext(context.database, supervisor), layout, complaint_id)
     assert (
         not dialog.banner.isHidden()
         and "待" in dialog.banner.text()
         or "等待" in (dialog.banner.text())
     )
-    step = dialog.start_action(Action.HAND_OVER)
+    step = ready(qtbot, dialog.start_action(Action.HAND_OVER))
     step.fields["handover_to"].setCurrentIndex(step.fields["handover_to"].findText("王强"))
     step.fields["note"].setPlainText("主管亲自跟进")
-    with qtbot.waitSignal(dialog.changed):
-        step.accept()
+    _step(qtbot, dialog, step)
     assert dialog.values["first_responsible"].text() == "张丽"
     assert dialog.values["handler"].text() == "王强"
     step = dialog.start_action(Action.ACKNOWLEDGE)
-    with qtbot.waitSignal(dialog.changed):
-        step.accept()
+    _step(qtbot, dialog, step)
     assert dialog.banner.isHidden()
 
 
@@ -231,8 +236,7 @@ def test_escalation_past_its_deadline_stands_out(qtbot, tab, context, layout, cu
     background = tab.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole)
     assert background.color() == WARNING_BACKGROUND
     assert "升级超期 1 宗" in tab.summary.text()
-    dialog = ComplaintDialog(context, layout, complaint_id)
-    qtbot.addWidget(dialog)
+    dialog = _detail(qtbot, context, layout, complaint_id)
     assert dialog.values["escalation_deadline"].text() == "2026-03-03"
     assert "超过确认期限（2026-03-03）" in dialog.banner.text()
 
@@ -243,6 +247,7 @@ def test_open_from_the_list_and_export(qtbot, tab, context, customer, tmp_path):
     tab.table.selectRow(0)
     dialog = tab.open_current()
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=5000)
     assert dialog.isVisible() and dialog.detail.id == tab.current_id()
     dialog.reject()
     target = tmp_path / "台账.xlsx"
@@ -278,15 +283,16 @@ def test_report_view_shows_figures_and_exports(qtbot, qtmodeltester, context, la
 
 
 def test_settings_dialog_saves_deadlines_and_calendar(qtbot, context):
-    dialog = ComplaintSettingsDialog(context)
+    dialog = ComplaintSettingsDialog(Operations(context))
     qtbot.addWidget(dialog)
+    ready(qtbot, dialog)
     assert "2026-10-01" in dialog.holidays.toPlainText()
     dialog.deadline_boxes["一般"].setValue(5)
     dialog.makeup.setPlainText("2026-10-01")
-    dialog.accept()
+    assert not save(qtbot, dialog)
     assert "既是节假日又是调休" in dialog.error_label.text()
     dialog.makeup.setPlainText("2026-11-28")
-    dialog.accept()
+    assert save(qtbot, dialog)
     with context.reader() as session:
         saved = deadlines.load_deadline_settings(session)
     assert saved.deadline_days["一般"] == 5
@@ -305,7 +311,7 @@ def test_customer_file_lists_and_opens_complaints(qtbot, context, layout, custom
     complaint_id = register(context, customer)
     other = make_customer(context, "上海宏泰机械有限公司")
     register(context, other)
-    dialog = CustomerDialog(context, layout, customer)
+    dialog = ready(qtbot, CustomerDialog(Operations(context), layout, customer))
     qtbot.addWidget(dialog)
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert "投诉记录" in titles
@@ -313,12 +319,13 @@ def test_customer_file_lists_and_opens_complaints(qtbot, context, layout, custom
     assert page.model.rowCount() == 1
     detail = page.open_row(0)
     qtbot.addWidget(detail)
+    qtbot.waitUntil(lambda: detail.detail is not None, timeout=5000)
     assert detail.detail.id == complaint_id
     detail.reject()
-    registration = page.new_complaint()
+    registration = ready(qtbot, page.new_complaint())
     registration.description.setPlainText("再次投诉")
-    registration.accept()
-    assert page.model.rowCount() == 2
+    assert save(qtbot, registration)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
 
 
 def test_ctrl_n_on_the_complaints_tab_registers(qtbot, main_window):
@@ -332,10 +339,12 @@ def test_ctrl_n_on_the_complaints_tab_registers(qtbot, main_window):
 
 def test_only_supervisors_change_deadlines(qtbot, context, agent):
     agent_context = DeskContext(context.database, agent)
-    dialog = ComplaintSettingsDialog(agent_context)
+    dialog = ready(qtbot, ComplaintSettingsDialog(Operations(agent_context)))
     qtbot.addWidget(dialog)
-    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
-    assert not save.isEnabled()
+    dialog.show()
+    button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    assert not button.isEnabled()
+    assert not dialog.holidays.isEnabled()  # shown greyed: nothing typed to lose
     with context.reader() as session:
         current = deadlines.load_deadline_settings(session)
     with pytest.raises(PermissionDenied), agent_context.session() as session:

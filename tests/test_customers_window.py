@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QTableView, QTa
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
 from kehu_desktop.ui.customers.customer_table_model import CustomerTableModel
+from kehu_desktop.ui.common.operations import Operations
 from tests.helpers.customers import make_customer
+from tests.helpers.dialogs import ready, save
 
 
 def _context(window):
@@ -99,8 +101,9 @@ def test_item_models_pass_the_model_tester(qtbot, qtmodeltester, main_window):
     qtmodeltester.check(main_window.customers_tab.model)
     for tab in (main_window.visits_tab, main_window.complaints_tab, main_window.key_accounts_tab):
         qtmodeltester.check(tab.table.model())
-    dialog = CustomerDialog(context, main_window._layout_memory, None, main_window)
+    dialog = CustomerDialog(Operations(context), main_window._layout_memory, None, main_window)
     qtbot.addWidget(dialog)
+    ready(qtbot, dialog)
     dialog.contacts_model.add_row({"name": "李四"})
     qtmodeltester.check(dialog.contacts_model)
     qtmodeltester.check(dialog.sales_model)
@@ -131,10 +134,11 @@ def test_new_customer_saved_from_the_dialog(qtbot, main_window):
     dialog = main_window.findChild(CustomerDialog)
     assert dialog is not None
     qtbot.waitExposed(dialog)
+    ready(qtbot, dialog)
     dialog.editor("name").setText("杭州新客户科技有限公司")  # QTest types ASCII only
     qtbot.keyClicks(dialog.editor("phone"), "0571-88886666")
     dialog.contacts_model.add_row({"name": "王五", "mobile": "139 1234 5678"})
-    assert dialog.save()
+    assert save(qtbot, dialog)
     _wait_rows(qtbot, main_window, 1)
     assert main_window.customers_tab.model.index(0, 1).data() == "杭州新客户科技有限公司"
     assert main_window.customers_tab.model.index(0, 10).data() == "王五"
@@ -143,9 +147,10 @@ def test_new_customer_saved_from_the_dialog(qtbot, main_window):
 def test_dialog_shows_every_error_and_keeps_the_input(qtbot, main_window):
     dialog = main_window.customers_tab.open_customer(None)
     qtbot.waitExposed(dialog)
+    ready(qtbot, dialog)
     qtbot.keyClicks(dialog.editor("email"), "not-an-email")
     dialog.editor("credit_limit").setText("-5")
-    assert not dialog.save()
+    assert not save(qtbot, dialog)
     assert dialog.isVisible()
     message = dialog.error_label.text()
     assert (
@@ -161,6 +166,7 @@ def test_dialog_shows_every_error_and_keeps_the_input(qtbot, main_window):
 def test_unsaved_changes_are_not_lost_silently(qtbot, main_window, monkeypatch):
     dialog = main_window.customers_tab.open_customer(None)
     qtbot.waitExposed(dialog)
+    ready(qtbot, dialog)
     dialog.editor("name").setText("未保存的公司")
     asked = []
     monkeypatch.setattr(
@@ -250,13 +256,14 @@ def test_only_administrators_see_the_audit_log(qtbot, data_dir, monkeypatch):
 def test_ctrl_s_keeps_the_contact_cell_still_being_typed(qtbot, main_window):
     dialog = main_window.customers_tab.open_customer(None)
     qtbot.waitExposed(dialog)
+    ready(qtbot, dialog)
     dialog.editor("name").setText("杭州新客户科技有限公司")
     dialog.tabs.setCurrentWidget(dialog.contacts_page)
     row = dialog.contacts_model.add_row()
     dialog.contacts_view.edit(dialog.contacts_model.index(row, 0))
     editor = dialog.contacts_view.viewport().findChild(QLineEdit)
     editor.setText("李四")  # typed, but neither Enter nor Tab pressed
-    assert dialog.save()
+    assert save(qtbot, dialog)
     with _context(main_window).reader() as session:
         saved = customer_files.load_input(session, dialog.saved_id)
     assert [c["name"] for c in saved.contacts] == ["李四"]
@@ -275,9 +282,10 @@ def test_a_file_owned_by_someone_who_left_keeps_its_owner(qtbot, main_window):
                                department="客服部", phone="", active=False)  # fmt: skip
     dialog = main_window.customers_tab.open_customer(customer_id)
     qtbot.waitExposed(dialog)
+    ready(qtbot, dialog)
     assert dialog.editor("owner_id").currentText() == "张丽（停用）"
     dialog.editor("phone").setText("010-62345678")
-    assert dialog.save()
+    assert save(qtbot, dialog)
     with context.reader() as session:
         assert customer_files.load_input(session, customer_id).values["owner_id"] == str(leaver.id)
 
@@ -285,6 +293,7 @@ def test_a_file_owned_by_someone_who_left_keeps_its_owner(qtbot, main_window):
 def test_new_customer_is_owned_by_the_operator(qtbot, main_window):
     dialog = main_window.customers_tab.open_customer(None)
     qtbot.waitExposed(dialog)
+    ready(qtbot, dialog)
     assert dialog.editor("owner_id").currentText() == "系统管理员"
     dialog.done(0)
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from kehu_desktop.services.visits import visit_plans
 from kehu_desktop.ui.visits.visit_dialog import VisitDialog
 from tests.helpers.customers import make_customer
+from tests.helpers.dialogs import ready, save
 from tests.helpers.visits import make_visit, set_customer
 
 
@@ -63,12 +64,11 @@ def test_done_action_leaves_and_a_visit_clears_the_plan(qtbot, main_window):
     assert tab.action_model.rowCount() == 0
     assert main_window.tabs.tabText(4) == "今日 (3)"
     tab.plan_table.selectRow(0)
-    dialog = tab.record_plan()
+    dialog = ready(qtbot, tab.record_plan())
     assert dialog.customer.value() == planned
     dialog.result.setPlainText("客户满意，续签合同")
-    with qtbot.waitSignal(tab.loaded, timeout=5000):
-        assert dialog.save()
-    assert tab.plan_model.rowCount() == 0
+    assert save(qtbot, dialog)
+    qtbot.waitUntil(lambda: tab.plan_model.rowCount() == 0, timeout=5000)
     assert main_window.tabs.tabText(4) == "今日 (2)"
 
 
@@ -76,12 +76,11 @@ def test_visit_a_due_customer_from_the_list(qtbot, main_window):
     _planned, overdue = _store(main_window)
     tab = _loaded(qtbot, main_window)
     tab.due_table.selectRow(0)
-    dialog = tab.visit_due_customer()
+    dialog = ready(qtbot, tab.visit_due_customer())
     assert dialog.customer.value() == overdue
     dialog.result.setPlainText("补上拜访")
-    with qtbot.waitSignal(tab.loaded, timeout=5000):
-        assert dialog.save()
-    assert tab.due_model.rowCount() == 0
+    assert save(qtbot, dialog)
+    qtbot.waitUntil(lambda: tab.due_model.rowCount() == 0, timeout=5000)
 
 
 def test_staff_filter_shows_one_persons_day(qtbot, agent, main_window):

@@ -14,10 +14,12 @@ from kehu_desktop.services.common import operators
 from kehu_desktop.services.common.operators import Role
 from kehu_desktop.services.complaints import lifecycle
 from kehu_desktop.services.visits import visit_plans, visit_records
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
 from kehu_desktop.ui.visits.visit_dialog import VisitDialog
 from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
 from tests.helpers.customers import make_customer
+from tests.helpers.dialogs import ready, save
 from tests.helpers.visits import make_replied_complaint, make_visit, set_customer
 
 
@@ -69,15 +71,17 @@ def test_record_a_visit_with_ctrl_n(qtbot, main_window):
     main_window.new_action.trigger()
     dialog = main_window.findChild(VisitDialog)
     assert dialog is not None and dialog.isVisible()
+    ready(qtbot, dialog)
     dialog.customer.search.setText("宏泰")
-    qtbot.waitUntil(lambda: dialog.customer.value() == customer, timeout=3000)
+    qtbot.waitUntil(lambda: dialog.contact_choice.count() == 2, timeout=3000)
+    assert dialog.customer.value() == customer
     dialog.contact_choice.activated.emit(1)
     assert dialog.contacts_met.text() == "王伟（采购经理）"
     dialog.method.setCurrentIndex(dialog.method.findData("来访接待"))
     dialog.result.setPlainText("参观车间，确认样品")
     dialog.actions_model.add_row({"description": "寄送报价单", "owner": "系统管理员",
                                   "due_date": date.today().isoformat()})  # fmt: skip
-    assert dialog.save()
+    assert save(qtbot, dialog)
     tab = _reloaded(qtbot, main_window, 1)
     row = tab.model.row_at(0)
     assert (row.customer.split()[1], row.method, row.contacts_met, row.open_actions) == (
@@ -92,15 +96,17 @@ def test_record_a_visit_with_ctrl_n(qtbot, main_window):
 def test_bad_input_is_shown_and_nothing_is_lost(qtbot, main_window):
     context = main_window._context
     customer = make_customer(context, "鑫盛五金")
-    dialog = main_window.visits_tab.open_visit(customer_id=customer)
-    dialog.visited_at.setText("2026-02-30 10:00")
-    dialog.next_visit.setText("下周")
-    assert not dialog.save()
+    dialog = ready(qtbot, main_window.visits_tab.open_visit(customer_id=customer))
+    dialog.visited_at.set_value("2026-11-02 10:00")
+    dialog.next_visit.set_value("2026-11-01")  # before the visit itself
+    assert not save(qtbot, dialog)
     assert dialog.isVisible()
     text = dialog.error_label.text()
-    assert "不是存在的日期" in text and "下次拜访日期" in text and "拜访结果" in text
-    assert dialog.visited_at.text() == "2026-02-30 10:00"
-    assert "border" in dialog.visited_at.styleSheet()
+    assert "下次拜访日期" in text and "拜访结果" in text
+    assert dialog.next_visit.text_value() == "2026-11-01"
+    assert "border" in dialog.next_visit.styleSheet()
+    dialog.next_visit.set_value("2026-11-30")  # fixed: its mark clears at once
+    assert dialog.next_visit.styleSheet() == ""
     with context.reader() as session:
         assert visit_records.customer_history(session, customer) == []
     dialog.done(0)
@@ -113,17 +119,18 @@ def test_plan_becomes_a_record_and_another_is_missed(qtbot, main_window, monkeyp
     tab = main_window.visits_tab
     tab.pages.setCurrentIndex(1)
     for customer in (first, second):
-        plan_dialog = tab.new_plan()
+        plan_dialog = ready(qtbot, tab.new_plan())
         plan_dialog.customer.set_value(customer)
-        assert plan_dialog.save()
+        qtbot.waitUntil(lambda d=plan_dialog, c=customer: d.customer.value() == c)
+        assert save(qtbot, plan_dialog)
     qtbot.waitUntil(lambda: tab.plan_model.rowCount() == 2, timeout=3000)
     tab.plan_table.selectRow(0)
-    dialog = tab.record_plan()
+    dialog = ready(qtbot, tab.record_plan())
     assert dialog.windowTitle() == "记录拜访（来自拜访计划）"
     assert dialog.customer.value() == first
-    dialog.visited_at.setText(_now())
+    dialog.visited_at.set_value(_now())
     dialog.result.setPlainText("已确认月底付款")
-    assert dialog.save()
+    assert save(qtbot, dialog)
     qtbot.waitUntil(lambda: tab.plan_model.row_at(0).status == "已完成", timeout=3000)
     tab.plan_table.selectRow(1)
     warnings = []
@@ -139,7 +146,7 @@ def test_complaint_revisit_from_the_dialog(qtbot, main_window):
     context = main_window._context
     customer = make_customer(context, "华达电子")
     complaint_id = make_replied_complaint(context, customer)
-    dialog = main_window.visits_tab.open_visit(customer_id=customer)
+    dialog = ready(qtbot, main_window.visits_tab.open_visit(customer_id=customer))
     assert not dialog.revisit_box.isVisible()
     dialog.purpose.setCurrentIndex(dialog.purpose.findData("投诉回访"))
     assert dialog.revisit_box.isVisible()
@@ -147,17 +154,17 @@ def test_complaint_revisit_from_the_dialog(qtbot, main_window):
     dialog.complaint.setCurrentIndex(1)
     dialog.satisfaction.setCurrentIndex(dialog.satisfaction.findData("满意"))
     # Saved with the time the form proposes, in the same minute as the reply.
-    assert dialog.save(), dialog.error_label.text()
+    assert save(qtbot, dialog), dialog.error_label.text()
     with context.reader() as session:
         assert session.get(Complaint, complaint_id).status == "回访"
     with context.session() as session:
         lifecycle.close(session, context.operator, complaint_id)
     # Reopened later, the revisit still shows its (now closed) complaint and rating.
-    again = main_window.visits_tab.open_visit(visit_id=dialog.saved_id)
+    again = ready(qtbot, main_window.visits_tab.open_visit(visit_id=dialog.saved_id))
     assert again.complaint.currentText().endswith("（结案）")
     assert again.satisfaction.currentData() == "满意"
     again.discussion.setPlainText("补记：客户对换货满意")
-    assert again.save(), again.error_label.text()
+    assert save(qtbot, again), again.error_label.text()
 
 
 def test_history_page_in_the_customer_file(qtbot, qtmodeltester, main_window):
@@ -165,20 +172,22 @@ def test_history_page_in_the_customer_file(qtbot, qtmodeltester, main_window):
     customer = make_customer(context, "宏泰机械")
     make_visit(context, customer, "2026-10-01 10:00", result="谈新品")
     make_visit(context, customer, "2026-11-01 10:00", result="催收货款")
-    dialog = CustomerDialog(context, main_window._layout_memory, customer, main_window)
+    ops = Operations(context)
+    dialog = CustomerDialog(ops, main_window._layout_memory, customer, main_window)
     qtbot.addWidget(dialog)
+    ready(qtbot, dialog)
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert "拜访记录" in titles
     page = dialog.visits_page
     assert [r.result for r in page.model.rows()] == ["催收货款", "谈新品"]
     assert "上次拜访：2026-11-01" in page.schedule_label.text()
     qtmodeltester.check(page.model)
-    visit_dialog = page.new_visit()
+    visit_dialog = ready(qtbot, page.new_visit())
     assert visit_dialog.customer.value() == customer
     visit_dialog.result.setPlainText("电话确认到货")
-    assert visit_dialog.save()
-    assert page.model.rowCount() == 3
-    new_file = CustomerDialog(context, main_window._layout_memory, None, main_window)
+    assert save(qtbot, visit_dialog)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=3000)
+    new_file = CustomerDialog(ops, main_window._layout_memory, None, main_window)
     qtbot.addWidget(new_file)
     assert "拜访记录" not in [new_file.tabs.tabText(i) for i in range(new_file.tabs.count())]
 
@@ -227,10 +236,10 @@ def test_visit_list_export(qtbot, main_window, tmp_path):
 
 
 def test_frequency_settings_dialog(qtbot, main_window):
-    dialog = main_window.edit_visit_frequencies()
+    dialog = ready(qtbot, main_window.edit_visit_frequencies())
     assert isinstance(dialog, VisitFrequencyDialog)
     dialog.abc["A"].setValue(14)
-    assert dialog.save()
+    assert save(qtbot, dialog)
     with main_window._context.reader() as session:
         assert visit_plans.frequencies(session).abc["A"] == 14
 

@@ -1,0 +1,20 @@
+"""Driving editing dialogs whose reads and saves run off the GUI thread."""
+
+from __future__ import annotations
+
+from kehu_desktop.ui.common.edit_dialog import EditDialog
+
+
+def ready(qtbot, dialog: EditDialog) -> EditDialog:
+    """Wait until the dialog has read what it shows."""
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=5000)
+    return dialog
+
+
+def save(qtbot, dialog: EditDialog) -> bool:
+    """Press 保存 and wait for the outcome: True when the record was saved."""
+    saved: list[object] = []
+    dialog.saved.connect(saved.append)
+    dialog.save()
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=5000)
+    return bool(saved)
