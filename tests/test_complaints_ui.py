@@ -16,6 +16,7 @@ from kehu_desktop.services.common.errors import PermissionDenied
 from kehu_desktop.services.complaints import deadlines
 from kehu_desktop.services.complaints.lifecycle import Action, Status
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import WARNING_BACKGROUND
 from kehu_desktop.ui.complaints import complaint_report, complaints_tab
 from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
@@ -23,7 +24,6 @@ from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRe
 from kehu_desktop.ui.complaints.complaint_report import ComplaintReportDialog
 from kehu_desktop.ui.complaints.complaint_settings_dialog import ComplaintSettingsDialog
 from kehu_desktop.ui.complaints.complaints_tab import ComplaintsTab
-from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
 from tests.helpers.complaints import advance, register
 from tests.helpers.customers import make_customer

@@ -8,9 +8,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QTableView, QTabWidget
 
 from kehu_desktop.services.customers import customer_files
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
 from kehu_desktop.ui.customers.customer_table_model import CustomerTableModel
-from kehu_desktop.ui.common.operations import Operations
 from tests.helpers.customers import make_customer
 from tests.helpers.dialogs import ready, save
 

@@ -15,6 +15,7 @@ from kehu_desktop.services.key_accounts import abc_classes, designation
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.key_accounts.key_accounts_tab import CREDIT_COLUMN, KeyAccountsTab
 from tests.helpers.customers import make_customer
+from tests.helpers.dialogs import ready, save
 from tests.helpers.key_accounts import add_sales, add_visit, make_key_account
 
 THIS_MONTH = date.today().strftime("%Y-%m")
@@ -70,25 +71,25 @@ def test_suggestion_proposal_and_approval(qtbot, qtmodeltester, context, boss, a
     assert tab.suggestions_model.rowCount() == 1
     assert not tab.approve_button.isEnabled()
     tab.suggestions_table.selectRow(0)
-    dialog = tab.propose_suggestion()
+    dialog = ready(qtbot, tab.propose_suggestion())
     qtbot.addWidget(dialog)
     assert "500,000.00" in dialog.sales_label.text()
-    dialog.accept()  # no reasons yet: refused in place, nothing lost
+    assert not save(qtbot, dialog)  # no reasons yet: refused in place, nothing lost
     assert dialog.isVisible() and "理由" in dialog.error_label.text()
     dialog.reasons.setPlainText("年采购额居前，行业龙头")
     with qtbot.waitSignal(tab.loaded, timeout=5000):
-        dialog.accept()
+        assert save(qtbot, dialog)
     assert tab.proposals_model.rowCount() == 1 and tab.suggestions_model.rowCount() == 0
 
     boss_tab = open_tab(qtbot, boss, data_dir)
     boss_tab.proposals_table.selectRow(0)
-    decision = boss_tab.decide(approve=True)
+    decision = ready(qtbot, boss_tab.decide(approve=True))
     qtbot.addWidget(decision)
     qtmodeltester.check(boss_tab.proposals_model)
     decision.level.setCurrentText("战略")
     assert decision.interval.value() == 14
     with qtbot.waitSignal(boss_tab.loaded, timeout=5000):
-        decision.accept()
+        assert save(qtbot, decision)
     assert boss_tab.model.rowCount() == 1 and boss_tab.proposals_model.rowCount() == 0
     assert boss_tab.model.index(0, 2).data() == "战略"
 
@@ -148,11 +149,11 @@ def test_rejection_needs_a_reason(qtbot, context, boss, agent, data_dir):
     tab.proposals_table.selectRow(0)
     dialog = tab.decide(approve=False)
     qtbot.addWidget(dialog)
-    dialog.accept()
+    assert not save(qtbot, dialog)
     assert dialog.isVisible() and "驳回理由" in dialog.error_label.text()
     dialog.note.setPlainText("销售额不足")
     with qtbot.waitSignal(tab.loaded, timeout=5000):
-        dialog.accept()
+        assert save(qtbot, dialog)
     assert tab.proposals_model.rowCount() == 0 and tab.model.rowCount() == 0
 
 
@@ -161,7 +162,7 @@ def test_card_countermeasures_survey_credit(qtbot, qtmodeltester, boss, supervis
     make_key_account(boss, supervisor, customer)
     tab = open_tab(qtbot, boss, data_dir)
     tab.table.selectRow(0)
-    card = tab.open_current()
+    card = ready(qtbot, tab.open_current())
     qtbot.addWidget(card)
     assert card.credit_warning.isHidden()  # no limit set yet
     assert "申请" in card.designation_label.text() and "已批准" in card.designation_label.text()
@@ -170,32 +171,36 @@ def test_card_countermeasures_survey_credit(qtbot, qtmodeltester, boss, supervis
     measure = card.edit_measure(new=True)
     measure.issue.setPlainText("交期不稳")
     measure.measure.setPlainText("设安全库存")
-    measure.deadline.setText((date.today() - timedelta(days=3)).isoformat())
-    measure.accept()
+    measure.deadline.set_value(date.today() - timedelta(days=3))
+    with qtbot.waitSignal(card.refreshed, timeout=5000):
+        assert save(qtbot, measure)
     qtmodeltester.check(card.measures_model)
     assert card.measures_model.index(0, 4).data() == "逾期"
 
-    survey = card.add_survey()
+    survey = ready(qtbot, card.add_survey())
     for item in list(survey.scores):
         survey.set_score(item, 4)
     survey.set_score("产品质量", 2)
     assert survey.overall.text().startswith("3.50")
-    survey.accept()
+    with qtbot.waitSignal(card.refreshed, timeout=5000):
+        assert save(qtbot, survey)
     assert card.surveys_model.index(0, 1).data() == "3.50"
     assert card.trend.points()[-1][1] == Decimal("3.50")
     assert card.trend_label.text().startswith("最近一次 3.50 分")
 
-    evaluation = card.evaluate_credit()
+    evaluation = ready(qtbot, card.evaluate_credit())
     for spin in evaluation.scores.values():
         spin.setValue(75)
     assert "A" in evaluation.result_label.text()
-    evaluation.accept()
+    with qtbot.waitSignal(card.refreshed, timeout=5000):
+        assert save(qtbot, evaluation)
     qtmodeltester.check(card.credit_model)
     assert not card.credit_warning.isHidden()
     assert "超出信用额度 150,000.00" in card.credit_warning.text()
 
     card.fields["competitors"].setText("宏泰机械")
-    assert card.save()
+    assert save(qtbot, card)
+    assert card.isVisible()  # the card stays open after 保存管理卡
     with qtbot.waitSignal(tab.loaded, timeout=5000):
         card.reject()
     row = first_row(tab)
@@ -209,15 +214,18 @@ def test_card_delist_and_unsaved_changes(qtbot, boss, supervisor, data_dir, monk
     make_key_account(boss, supervisor, customer)
     tab = open_tab(qtbot, boss, data_dir)
     tab.table.selectRow(0)
-    card = tab.open_current()
+    card = ready(qtbot, tab.open_current())
     qtbot.addWidget(card)
     card.fields["main_products"].setText("精密轴承")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
     card.reject()
     assert card.isVisible()  # cancelled: the edit is still there
     assert card.fields["main_products"].text() == "精密轴承"
-    assert card.delist("采购转向其他供应商")
-    assert "已取消大客户资格" in card.header.text()
+    card.mark_clean()
+    card.delist("采购转向其他供应商")
+    qtbot.waitUntil(lambda: "已取消大客户资格" in card.header.text(), timeout=5000)
+    ready(qtbot, card)
+    assert not card.fields["main_products"].isEnabled() and not card.ok_button.isEnabled()
     with qtbot.waitSignal(tab.loaded, timeout=5000):
         card.done(0)
     assert tab.model.rowCount() == 0
@@ -247,8 +255,10 @@ def test_enter_opens_the_card(qtbot, context, supervisor, data_dir):
     tab.table.setFocus()
     tab.table.selectRow(0)
     qtbot.keyClick(tab.table, Qt.Key.Key_Return)
-    card = tab.findChild(QWidget, "keyAccountCard")
-    assert card is not None and "回车公司" in card.windowTitle()
+    card = tab.findChild(QWidget, "KeyAccountCardDialog")
+    assert card is not None
+    ready(qtbot, card)
+    assert "回车公司" in card.windowTitle()
     card.done(0)
 
 
@@ -268,7 +278,7 @@ def test_cancelling_a_filled_dialog_asks_first(qtbot, context, monkeypatch):
     customer = make_customer(context, "确认公司")
     tab = KeyAccountsTab(context, LayoutMemory(context.database.data_dir))
     qtbot.addWidget(tab)
-    dialog = tab.propose(customer)
+    dialog = ready(qtbot, tab.propose(customer))
     qtbot.addWidget(dialog)
     dialog.reasons.setPlainText("写了一半的理由")
     answers = []

@@ -117,10 +117,12 @@ def test_printing_sends_every_page_to_the_printer(qtbot, window_with_records, tm
 def test_form_settings_dialog_saves_firm_codes_and_offsets(qtbot, qtmodeltester, main_window):
     from kehu_desktop.forms import printing
     from kehu_desktop.services.common.settings import FIRM_NAME
+    from kehu_desktop.ui.common.operations import Operations
     from kehu_desktop.ui.printing.form_settings_dialog import FormSettingsDialog
+    from tests.helpers.dialogs import ready, save
 
     context = main_window._context
-    dialog = FormSettingsDialog(context, main_window)
+    dialog = ready(qtbot, FormSettingsDialog(Operations(context), main_window))
     qtbot.addWidget(dialog)
     dialog.firm.setText("东莞华达")
     model = dialog.model
@@ -131,7 +133,7 @@ def test_form_settings_dialog_saves_firm_codes_and_offsets(qtbot, qtmodeltester,
     qtmodeltester.check(model)
     dialog.offset_x.setValue(1.5)
     dialog.offset_y.setValue(-2)
-    dialog.save()
+    assert save(qtbot, dialog)
     with context.reader() as session:
         assert FIRM_NAME.get(session) == "东莞华达"
         override = printing.FORM_OVERRIDES.get(session)["customer_card"]

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from kehu_desktop.models import Customer, SalesRecord
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.key_accounts import abc_classes, credit
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.key_accounts.key_account_settings_dialog import KeyAccountSettingsDialog
 from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
 from tests.helpers.customers import make_customer
+from tests.helpers.dialogs import ready, save
 
 THIS_MONTH = date.today().strftime("%Y-%m")
 
@@ -33,7 +35,7 @@ def test_bad_rows_shown_then_good_rows_only(qtbot, qtmodeltester, context, tmp_p
     path = write_sheet(tmp_path / "sales.xlsx", [
         ("KH000001", THIS_MONTH, 5000, 10), ("KH000404", THIS_MONTH, 10, 1),
     ])  # fmt: skip
-    dialog = SalesImportDialog(context)
+    dialog = SalesImportDialog(Operations(context))
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.checked, timeout=5000):
         dialog.choose_file(path)
@@ -58,7 +60,7 @@ def test_rows_replacing_existing_sales_are_listed_before_import(
         session.add(SalesRecord(customer_id=customer, month=date.today().replace(day=1),
                                 amount=Decimal("100.00"), quantity=Decimal("1")))  # fmt: skip
     path = write_sheet(tmp_path / "sales.xlsx", [("KH000001", THIS_MONTH, 5000, 10)])
-    dialog = SalesImportDialog(context)
+    dialog = SalesImportDialog(Operations(context))
     qtbot.addWidget(dialog)
     dialog.show()
     with qtbot.waitSignal(dialog.checked, timeout=5000):
@@ -86,28 +88,32 @@ def test_main_window_menu_opens_import_and_settings(qtbot, main_window):
 
 
 def test_settings_dialog_saves_and_refuses_bad_values(qtbot, context, supervisor, agent):
-    dialog = KeyAccountSettingsDialog(DeskContext(context.database, supervisor))
+    dialog = KeyAccountSettingsDialog(Operations(DeskContext(context.database, supervisor)))
     qtbot.addWidget(dialog)
     dialog.open()
+    ready(qtbot, dialog)
     dialog.a_cutoff.setValue(70)
     dialog.b_cutoff.setValue(90)
     rows = dialog.credit_items.rows()
     rows[0]["weight"] = "0"
     dialog.credit_items.set_rows(rows)
-    dialog.accept()
+    assert not save(qtbot, dialog)
     assert dialog.isVisible() and "权重" in dialog.error_label.text()
     with context.reader() as session:
         assert abc_classes.get_cutoffs(session).a == 80  # nothing saved
     rows[0]["weight"] = "25"
     dialog.credit_items.set_rows(rows)
-    dialog.accept()
+    assert save(qtbot, dialog)
     assert not dialog.isVisible()
     with context.reader() as session:
         assert abc_classes.get_cutoffs(session).a == 70
         assert credit.items(session)[0].weight == 25
 
-    refused = KeyAccountSettingsDialog(DeskContext(context.database, agent))
+    refused = KeyAccountSettingsDialog(Operations(DeskContext(context.database, agent)))
     qtbot.addWidget(refused)
     refused.open()
-    refused.accept()
-    assert "主管" in refused.error_label.text()
+    ready(qtbot, refused)
+    assert not refused.ok_button.isEnabled() and not refused.a_cutoff.isEnabled()
+    assert not save(qtbot, refused)
+    refused.reject()  # nothing could be typed: closes without asking
+    assert not refused.isVisible()

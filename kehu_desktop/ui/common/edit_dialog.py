@@ -348,11 +348,11 @@ class EditDialog(QDialog):
                 box.Save | box.Discard | box.Cancel,
                 box.Save,
             )
-            if answer == box.Cancel:
-                return
             if answer == box.Save:
                 self._close_after_save = True
                 self.save()
+                return
+            if answer != box.Discard:  # 取消, or the question closed: keep editing
                 return
         self.remember_geometry()
         super().reject()
