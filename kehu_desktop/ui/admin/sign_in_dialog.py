@@ -70,7 +70,7 @@ class SignInDialog(_OperatorDialog):
     def __init__(
         self, usernames: Sequence[str], sign_in: Callable[[str, str], Operator], parent=None
     ) -> None:
-        super().__init__("signInDialog", "客户管家 — 登录", "登录", parent)
+        super().__init__("SignInDialog", "客户管家 — 登录", "登录", parent)
         self._sign_in = sign_in
         self.username = QComboBox(objectName="username", editable=True)
         self.username.addItems(list(usernames))
@@ -91,7 +91,7 @@ class FirstAdminDialog(_OperatorDialog):
     """
 
     def __init__(self, create: Callable[[str, str, str, str], Operator], parent=None) -> None:
-        super().__init__("firstAdminDialog", "客户管家 — 创建管理员", "创建并登录", parent)
+        super().__init__("FirstAdminDialog", "客户管家 — 创建管理员", "创建并登录", parent)
         self._create = create
         self.form.addRow(QLabel("欢迎使用客户管家。请先创建管理员账号，之后可在“管理 → 操作员管理”"
                                 "中添加客服和主管。", wordWrap=True))  # fmt: skip

@@ -39,6 +39,7 @@ class StaffEditor(QDialog):
 
     def __init__(self, row: operators.StaffRow | None, parent=None) -> None:
         super().__init__(parent)
+        self.setObjectName("StaffEditor")
         self.setWindowTitle("新增操作员" if row is None else f"编辑操作员 — {row.name}")
         self.username = QLineEdit(row.username if row else "", objectName="staffUsername")
         self.username.setEnabled(row is None)
@@ -75,6 +76,7 @@ class StaffDialog(QDialog):
     def __init__(self, context: DeskContext, parent=None) -> None:
         super().__init__(parent)
         context.operator.require_admin()
+        self.setObjectName("StaffDialog")
         self.setWindowTitle("操作员管理")
         self._context = context
         self.model = RecordTableModel(COLUMNS, self)

@@ -53,7 +53,7 @@ class ComplaintReportDialog(QDialog):
 
     def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("complaintReport")
+        self.setObjectName("ComplaintReportDialog")
         self.setWindowTitle("客户投诉统计报表")
         self._context = context
         self._layout_memory = layout

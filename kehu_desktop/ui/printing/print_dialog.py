@@ -76,7 +76,7 @@ class PrintDialog(QDialog):
         record: tuple[str, int] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("printDialog")
+        self.setObjectName("PrintDialog")
         self.setWindowTitle("打印表单")
         self._context = context
         self._layout_memory = layout

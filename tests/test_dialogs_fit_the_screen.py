@@ -1,0 +1,286 @@
+"""Every dialog of the window fits a small screen and can be closed; every editing dialog asks
+before Esc or the close box drops what was typed.
+
+The screens: a 1366×768 office laptop and a 1920×1080 laptop at 150 % (1280×720 logical), each
+minus a 40-pixel task bar. ``screen.available_geometry`` is what the window asks, so the test
+stands it in for the screen.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+)
+
+import kehu_desktop.ui
+from kehu_desktop.services.common import operators
+from kehu_desktop.services.complaints import ledger
+from kehu_desktop.services.complaints.lifecycle import Action
+from kehu_desktop.services.key_accounts import designation
+from kehu_desktop.ui.admin.audit_dialog import AuditDialog
+from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
+from kehu_desktop.ui.admin.staff_dialog import StaffDialog, StaffEditor
+from kehu_desktop.ui.common import edit_dialog, screen
+from kehu_desktop.ui.common.customer_picker import CustomerPicker
+from kehu_desktop.ui.common.edit_dialog import EditDialog
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.operations import Operations, wait_for_running
+from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
+from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRegistrationDialog
+from kehu_desktop.ui.complaints.complaint_report import ComplaintReportDialog
+from kehu_desktop.ui.complaints.complaint_settings_dialog import ComplaintSettingsDialog
+from kehu_desktop.ui.complaints.complaint_step_dialog import ComplaintStepDialog
+from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
+from kehu_desktop.ui.key_accounts.credit_dialog import CreditDialog
+from kehu_desktop.ui.key_accounts.key_account_card import (
+    CountermeasureDialog,
+    KeyAccountCardDialog,
+)
+from kehu_desktop.ui.key_accounts.key_account_settings_dialog import KeyAccountSettingsDialog
+from kehu_desktop.ui.key_accounts.proposal_dialog import DecisionDialog, ProposalDialog
+from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
+from kehu_desktop.ui.key_accounts.survey_dialog import SurveyDialog
+from kehu_desktop.ui.printing.form_settings_dialog import FormSettingsDialog
+from kehu_desktop.ui.printing.print_dialog import PrintDialog
+from kehu_desktop.ui.visits.visit_dialog import VisitDialog
+from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
+from kehu_desktop.ui.visits.visit_plan_dialog import PlanDueVisitsDialog, VisitPlanDialog
+from tests.helpers.complaints import register
+from tests.helpers.customers import make_customer
+from tests.helpers.key_accounts import make_key_account
+from tests.helpers.visits import make_visit
+
+TASK_BAR = 40
+SCREENS = {
+    "1366x768": QRect(0, 0, 1366, 768 - TASK_BAR),
+    "1920x1080@150%": QRect(0, 0, 1280, 720 - TASK_BAR),
+}
+# What a Windows 10/11 frame adds around a dialog (title bar and borders); the offscreen
+# platform draws almost none, so the room for it is counted here.
+WINDOWS_FRAME = QSize(16, 39)
+# Bases, not dialogs of their own.
+BASES = {"EditDialog", "_OperatorDialog"}
+
+
+@dataclass
+class Store:
+    """One store holding a record of every kind, and the objects the dialogs are opened with."""
+
+    ops: Operations
+    layout: LayoutMemory
+    customer: int
+    visit: int
+    complaint: int
+    card: int
+    proposal: designation.ProposalRow
+
+
+@pytest.fixture
+def store(context, supervisor, data_dir) -> Store:
+    customer = make_customer(context, "北京华达电子有限公司", contacts=[{"name": "李明"}])
+    visit = make_visit(context, customer, "2026-11-02 10:00")
+    complaint = register(context, customer)
+    card = make_key_account(context, supervisor, customer)
+    other = make_customer(context, "上海宏泰机械有限公司")
+    with context.session() as session:
+        designation.propose(session, context.operator, other, "年采购额居前")
+    with context.reader() as session:
+        proposal = designation.list_proposals(session)[0]
+    return Store(
+        Operations(context), LayoutMemory(data_dir), customer, visit, complaint, card, proposal
+    )
+
+
+def _detail(s: Store):
+    with s.ops.context.reader() as session:
+        return ledger.load_detail(session, s.ops.operator, s.complaint)
+
+
+def _staff_row(s: Store):
+    with s.ops.context.reader() as session:
+        return operators.list_staff(session)[0]
+
+
+FACTORIES: dict[type[QDialog], Callable[[Store], QDialog]] = {
+    CustomerDialog: lambda s: CustomerDialog(s.ops, s.layout, s.customer),
+    VisitDialog: lambda s: VisitDialog(s.ops, s.layout, visit_id=s.visit),
+    VisitPlanDialog: lambda s: VisitPlanDialog(s.ops, s.customer),
+    PlanDueVisitsDialog: lambda s: PlanDueVisitsDialog(s.ops.context),
+    VisitFrequencyDialog: lambda s: VisitFrequencyDialog(s.ops),
+    ComplaintRegistrationDialog: lambda s: ComplaintRegistrationDialog(s.ops, s.layout),
+    ComplaintDialog: lambda s: ComplaintDialog(s.ops, s.layout, s.complaint),
+    ComplaintStepDialog: lambda s: ComplaintStepDialog(s.ops, _detail(s), Action.HANDLE),
+    ComplaintSettingsDialog: lambda s: ComplaintSettingsDialog(s.ops),
+    ComplaintReportDialog: lambda s: ComplaintReportDialog(s.ops.context, s.layout),
+    KeyAccountCardDialog: lambda s: KeyAccountCardDialog(s.ops, s.layout, s.card),
+    CountermeasureDialog: lambda s: CountermeasureDialog(s.ops, s.card, [(1, "系统管理员")]),
+    CreditDialog: lambda s: CreditDialog(s.ops, s.customer),
+    SurveyDialog: lambda s: SurveyDialog(s.ops, s.customer),
+    ProposalDialog: lambda s: ProposalDialog(s.ops),
+    DecisionDialog: lambda s: DecisionDialog(s.ops, s.proposal, True),
+    KeyAccountSettingsDialog: lambda s: KeyAccountSettingsDialog(s.ops),
+    SalesImportDialog: lambda s: SalesImportDialog(s.ops),
+    FormSettingsDialog: lambda s: FormSettingsDialog(s.ops),
+    PrintDialog: lambda s: PrintDialog(
+        s.ops.context, s.layout, None, "customer_card", ("customer", s.customer)
+    ),  # fmt: skip
+    StaffDialog: lambda s: StaffDialog(s.ops.context),
+    StaffEditor: lambda s: StaffEditor(_staff_row(s)),
+    AuditDialog: lambda s: AuditDialog(s.ops.context, s.layout),
+    SignInDialog: lambda _s: SignInDialog(["admin"], lambda _u, _p: None),
+    FirstAdminDialog: lambda _s: FirstAdminDialog(lambda *_a: None),
+}
+
+
+def _all_dialogs() -> set[str]:
+    for module in pkgutil.walk_packages(kehu_desktop.ui.__path__, "kehu_desktop.ui."):
+        importlib.import_module(module.name)
+    found: set[str] = set()
+    todo = [QDialog]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("kehu_desktop.ui."):
+                found.add(sub.__name__)
+    return found - BASES
+
+
+def test_every_dialog_of_the_window_is_checked():
+    assert _all_dialogs() == {cls.__name__ for cls in FACTORIES}
+
+
+def _open(qtbot, factory: Callable[[Store], QDialog], store: Store) -> QDialog:
+    dialog = factory(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    if isinstance(dialog, EditDialog):
+        qtbot.waitUntil(lambda: not dialog.loading, timeout=5000)
+    wait_for_running()
+    qtbot.wait(20)  # fields added once the record was read are shown on the next turn
+    return dialog
+
+
+def _closes(dialog: QDialog, button: QAbstractButton) -> bool:
+    if any(word in button.text() for word in ("取消", "关闭")):
+        return True
+    box = button.parentWidget()
+    return (
+        isinstance(box, QDialogButtonBox)
+        and box.buttonRole(button) == QDialogButtonBox.ButtonRole.RejectRole
+    )
+
+
+def _closers(dialog: QDialog) -> list[QAbstractButton]:
+    return [
+        b
+        for b in dialog.findChildren(QAbstractButton)
+        if b.isVisibleTo(dialog) and b.isEnabled() and _closes(dialog, b)
+    ]
+
+
+# Dialogs of the other window engineers' areas that do not pass yet: each fails the whole
+# test until fixed on its own branch (strict), so the mark is removed when the fix lands.
+KNOWN = {
+    "PrintDialog": "1102×785, overflows small screens (print dialog: branch tabs)",
+    "ComplaintReportDialog": "overflows small screens (report views: branch tabs)",
+    "StaffDialog": "no 关闭 button (ui/admin: branch signin)",
+    "AuditDialog": "no 关闭 button (ui/admin: branch signin)",
+}
+
+
+def _known(cls: type[QDialog]):
+    reason = KNOWN.get(cls.__name__)
+    return pytest.param(cls, marks=pytest.mark.xfail(strict=True, reason=reason) if reason else ())
+
+
+@pytest.mark.parametrize("size", SCREENS)
+@pytest.mark.parametrize("cls", [_known(c) for c in FACTORIES], ids=lambda cls: cls.__name__)
+def test_dialog_fits_the_screen_and_closes(qtbot, monkeypatch, store, cls, size):
+    area = SCREENS[size]
+    monkeypatch.setattr(screen, "available_geometry", lambda _widget: QRect(area))
+    dialog = _open(qtbot, FACTORIES[cls], store)
+    assert dialog.objectName() == cls.__name__
+    smallest = dialog.minimumSizeHint().expandedTo(dialog.minimumSize()) + WINDOWS_FRAME
+    assert smallest.width() <= area.width() and smallest.height() <= area.height(), smallest
+    assert area.contains(dialog.frameGeometry()), dialog.frameGeometry()
+    for button in _closers(dialog) or [None]:
+        assert button is not None, "no 取消 or 关闭 button"
+        assert area.contains(QRect(button.mapToGlobal(QPoint(0, 0)), button.size())), button.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible(), "Esc does not close an untouched dialog"
+
+
+EDITING = [cls for cls in FACTORIES if issubclass(cls, EditDialog)]
+
+
+def _reachable(dialog: EditDialog, editor) -> bool:
+    return (
+        editor.isEnabled()
+        and editor.isVisibleTo(dialog)
+        and not isinstance(editor.parentWidget(), QAbstractSpinBox | QComboBox | CustomerPicker)
+    )
+
+
+def _type_into(dialog: EditDialog) -> None:
+    """Type into the first free-text field the user can reach, else change a number, a date
+    or a choice."""
+    children = dialog.content.findChildren
+    for editor in children(QPlainTextEdit):
+        if _reachable(dialog, editor) and not editor.isReadOnly():
+            editor.setPlainText(editor.toPlainText() + "客户说包装破损")
+            return
+    for editor in children(QLineEdit):
+        if _reachable(dialog, editor) and not editor.isReadOnly():
+            editor.setText(editor.text() + "包装破损")
+            return
+    for spin in children(QAbstractSpinBox):
+        if _reachable(dialog, spin):
+            before = spin.text()
+            spin.stepUp()
+            if spin.text() == before:  # at its maximum
+                spin.stepDown()
+            return
+    raise AssertionError(f"nothing to type into in {type(dialog).__name__}")
+
+
+@pytest.mark.parametrize("how", ["esc", "close", "cancel"])
+@pytest.mark.parametrize("cls", EDITING, ids=lambda cls: cls.__name__)
+def test_typed_text_is_not_dropped_without_asking(qtbot, monkeypatch, store, cls, how):
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_args, **_kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(edit_dialog.QMessageBox, "question", question)
+    dialog = _open(qtbot, FACTORIES[cls], store)
+    assert isinstance(dialog, EditDialog)
+    if not dialog.can_save():
+        pytest.skip("nothing can be typed by someone who may not save")
+    _type_into(dialog)
+    typed = dialog.current_input()
+    if how == "esc":
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    elif how == "close":
+        dialog.close()
+    else:
+        dialog.cancel_button.click()
+    assert len(asked) == 1 and "未保存的修改" in asked[0]
+    assert dialog.isVisible() and dialog.current_input() == typed
+    dialog.mark_clean()  # let the teardown close it
