@@ -56,7 +56,7 @@ def shot_customer_dialog(window: MainWindow) -> QWidget:
 
 
 def shot_customer_contacts(window: MainWindow) -> QWidget:
-    dialog = window.findChild(QWidget, "customerDialog")
+    dialog = window.findChild(QWidget, "CustomerDialog")
     dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
     for index in range(dialog.tabs.count()):
         if dialog.tabs.tabText(index) == "联系人":
@@ -151,7 +151,7 @@ def shot_key_account_card(window: MainWindow) -> QWidget:
 
 
 def _card_page(window: MainWindow, index: int) -> object:
-    card = window.findChild(QWidget, "keyAccountCard")
+    card = window.findChild(QWidget, "KeyAccountCardDialog")
     card.tabs.setCurrentIndex(index)
     settle()
     return card.grab()
@@ -163,7 +163,7 @@ def shot_key_account_countermeasures(window: MainWindow) -> object:
 
 def shot_key_account_surveys(window: MainWindow) -> object:
     shot = _card_page(window, 3)
-    window.findChild(QWidget, "keyAccountCard").done(0)
+    window.findChild(QWidget, "KeyAccountCardDialog").done(0)
     settle()
     return shot
 

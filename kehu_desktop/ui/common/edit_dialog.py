@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -135,6 +136,7 @@ class EditDialog(QDialog):
         self.saving = False
         self.loading = False
         self._shown = False
+        self._restored = False
         self._close_after_save = False
         self._editors: dict[str, QWidget] = {}
         self._initial: object = None
@@ -145,6 +147,8 @@ class EditDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.content_layout = QVBoxLayout(self.content)
         self.content_layout.addLayout(self.form)
+        # Room left over goes below the form, not between its rows.
+        self.content_layout.addStretch(1)
         self.error_label = error_label()
         self.buttons = QDialogButtonBox(Standard.Save | Standard.Cancel)
         self.ok_button = self.buttons.button(Standard.Save)
@@ -183,8 +187,16 @@ class EditDialog(QDialog):
         return editor
 
     def add_widget(self, widget: QWidget, stretch: int = 0) -> QWidget:
-        self.content_layout.addWidget(widget, stretch)
+        """Add ``widget`` below the form; one with ``stretch`` takes the room left over."""
+        last = self.content_layout.count() - 1
+        self.content_layout.insertWidget(last, widget, stretch)
+        if stretch:
+            self.content_layout.setStretch(last + 1, 0)
         return widget
+
+    def add_layout(self, layout: QLayout) -> None:
+        """Add a row of widgets (e.g. buttons) below the form."""
+        self.content_layout.insertLayout(self.content_layout.count() - 1, layout)
 
     def register_editor(self, key: str, editor: QWidget) -> None:
         """Name an editor placed elsewhere so errors for ``key`` mark it."""
@@ -215,6 +227,8 @@ class EditDialog(QDialog):
             self.ok_button.setEnabled(self.can_save())
             self.mark_clean()
             if self.isVisible():
+                # Fields added by ``fill`` are shown on the next turn of the event loop.
+                QTimer.singleShot(0, self.grow_to_form)
                 self.focus_first_field()
             self.loaded.emit()
 
@@ -373,14 +387,32 @@ class EditDialog(QDialog):
         if first_show:
             self._shown = True
             self.ok_button.setEnabled(not self.loading and self.can_save())
-            if self._layout_memory is not None:
+            self._restored = self._layout_memory is not None and (
                 self._layout_memory.restore_geometry(self.objectName(), self)
+            )
             if self._initial is None:
                 self.mark_clean()
         super().showEvent(event)
         if first_show:
-            fit_to_screen(self)
+            self.grow_to_form()
             self.focus_first_field()
+
+    def grow_to_form(self) -> None:
+        """Unless a size was remembered, grow to show the whole form where the screen has room
+        (a long form scrolls on a small screen); keep within the screen either way."""
+        if not self._restored:
+            form = self.content.sizeHint()
+            margins = self.body.contentsMargins()
+            # Room for the margins, the scroll bar, the buttons and the spacing between.
+            width = form.width() + margins.left() + margins.right() + 24
+            height = form.height() + self.buttons.sizeHint().height() + margins.top()
+            height += margins.bottom() + 2 * self.body.spacing() + 8
+            centre = self.frameGeometry().center()
+            self.resize(max(self.width(), width), max(self.height(), height))
+            frame = self.frameGeometry()
+            frame.moveCenter(centre)
+            self.move(frame.topLeft())
+        fit_to_screen(self)
 
     def focus_first_field(self) -> None:
         for widget in self.content.findChildren(QWidget):

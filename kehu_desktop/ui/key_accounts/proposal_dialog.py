@@ -30,7 +30,7 @@ class ProposalDialog(EditDialog):
         self._sales_generation = 0
         self.customer = CustomerPicker(ops, "proposalCustomer")
         self.customer.customer_changed.connect(self._show_sales)
-        self.sales_label = QLabel(objectName="proposalSales")
+        self.sales_label = QLabel("—", objectName="proposalSales")
         self.reasons = QPlainTextEdit(objectName="proposalReasons")
         self.reasons.setPlaceholderText("如：近一年采购额居前，年需求稳定增长，是行业龙头")
         self.reasons.setFixedHeight(90)
@@ -60,7 +60,7 @@ class ProposalDialog(EditDialog):
     def _show_sales(self, customer_id: int | None) -> None:
         self._sales_generation += 1
         generation = self._sales_generation
-        self.sales_label.setText("")
+        self.sales_label.setText("—")
         if customer_id is None:
             return
 

@@ -143,7 +143,7 @@ class VisitDialog(EditDialog):
         action_buttons.addStretch()
         self.add_widget(QLabel("跟进事项（到期未完成的会出现在“今日”）"))
         self.add_widget(self.actions_view, 1)
-        self.content_layout.addLayout(action_buttons)
+        self.add_layout(action_buttons)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.resize(720, 700)
         self._update_revisit()
