@@ -33,6 +33,12 @@ ACTION_NAMES = {
     Action.HAND_OVER: "handOver", Action.ACKNOWLEDGE: "acknowledge", Action.NOTE: "note",
     Action.EDIT: "edit",
 }  # fmt: skip
+# Alt+letter for each step's button (Alt+C is 关闭).
+ACCELERATORS = {
+    Action.INVESTIGATE: "I", Action.HANDLE: "H", Action.REPLY: "R", Action.REVISIT: "V",
+    Action.CLOSE: "E", Action.CANCEL: "X", Action.HAND_OVER: "T", Action.ACKNOWLEDGE: "A",
+    Action.NOTE: "N", Action.EDIT: "M",
+}  # fmt: skip
 
 
 def _change(e: EventRow) -> str:
@@ -133,7 +139,8 @@ class ComplaintDialog(QDialog):
         self.action_buttons: dict[Action, QPushButton] = {}
         actions = QHBoxLayout()
         for action in Action:
-            button = QPushButton(str(action), objectName=f"action_{ACTION_NAMES[action]}")
+            text = f"{action}(&{ACCELERATORS[action]})"
+            button = QPushButton(text, objectName=f"action_{ACTION_NAMES[action]}")
             button.clicked.connect(lambda _c=False, a=action: self.start_action(a))
             self.action_buttons[action] = button
             actions.addWidget(button)

@@ -89,6 +89,7 @@ class VisitDialog(EditDialog):
         self.unreachable = self._line("unreachable_reason", "未能联系客户时填写原因")
         self.contacts_met = self._line("contacts_met", "可从右侧选择联系人，也可直接输入")
         self.contact_choice = QComboBox(objectName="contactChoice")
+        self.contact_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.contact_choice.activated.connect(self._add_contact)
         self.discussion = self._text("discussion")
         self.requests = self._text("requests")
