@@ -26,6 +26,7 @@ from kehu_desktop.models import (
     Visit,
 )
 from kehu_desktop.services.common.errors import NotFoundError
+from kehu_desktop.services.customers import customer_files
 
 VISIT_PREFIX = "FW"
 _SERIAL = re.compile(r"^([A-Z]{2})-(\d{1,9})$")
@@ -71,11 +72,6 @@ def _find_key_account(session: Session, text: str) -> int | None:
     return None
 
 
-def _describe_customer(session: Session, record_id: int) -> str:
-    customer = session.get(Customer, record_id)
-    return f"{customer.code} {customer.name}" if customer else ""
-
-
 def _describe_visit(session: Session, record_id: int) -> str:
     visit = session.get(Visit, record_id)
     return f"{visit.customer.name} {visit.visited_at:%Y-%m-%d}" if visit else ""
@@ -109,7 +105,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         ),
         RecordKind(
             "customer", "客户", "请输入客户编号（如 KH000123）或记录 ID。",
-            _customer_id, _describe_customer,
+            _customer_id, customer_files.customer_label,
         ),
         RecordKind(
             "key_account", "大客户", "请输入大客户的客户编号（如 KH000123）或记录 ID。",
