@@ -21,17 +21,19 @@ from kehu_desktop.cli import main as admin
 
 
 def _use_screen(spec: str, folder: Path) -> None:
-    """Point the offscreen platform at a screen of ``spec`` (``WxH`` or ``WxH@ratio``)."""
-    size, _, ratio = spec.partition("@")
+    """Point the offscreen platform at a screen of ``spec``: ``WxH`` logical pixels, or
+    ``WxH@scale`` for a screen scaled by Windows (1280x720@1.5 is 1920×1080 at 150 %)."""
+    size, _, scale = spec.partition("@")
     width, height = (int(n) for n in size.split("x"))
-    dpr = float(ratio or 1)
+    factor = float(scale or 1)
     config = folder / "screen.json"
     screen = {
-        "name": "Screen", "x": 0, "y": 0, "width": round(width * dpr),
-        "height": round(height * dpr), "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": dpr,
+        "name": "Screen", "x": 0, "y": 0, "width": round(width * factor),
+        "height": round(height * factor), "logicalDpi": 96, "logicalBaseDpi": 96,
     }  # fmt: skip
     config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+    os.environ["QT_SCALE_FACTOR"] = str(factor)
 
 
 def main() -> int:
