@@ -10,15 +10,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QWidget
+
+from kehu_desktop.ui.common.date_edit import DateEdit
 
 
 @dataclass(frozen=True)
 class EditableColumn:
+    """``choices``: edited through a drop-down; ``date``: through a date editor."""
+
     key: str
     label: str
     choices: tuple[str, ...] = ()
     placeholder: str = ""
+    date: bool = False
 
 
 class EditableRowsModel(QAbstractTableModel):
@@ -107,3 +112,31 @@ class ChoiceDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model, index) -> None:
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+
+
+class DateDelegate(QStyledItemDelegate):
+    """Edits a date column (``2026-11-22`` or blank) with a date editor and its calendar."""
+
+    def createEditor(self, parent: QWidget, option, index) -> QWidget:
+        return DateEdit(optional=True, parent=parent)
+
+    def setEditorData(self, editor: QWidget, index) -> None:
+        assert isinstance(editor, DateEdit)
+        text = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        try:
+            editor.set_value(text.strip())
+        except ValueError:  # typed before there was a date editor; the save says what is wrong
+            editor.set_value(None)
+
+    def setModelData(self, editor: QWidget, model, index) -> None:
+        assert isinstance(editor, DateEdit)
+        model.setData(index, editor.text_value(), Qt.ItemDataRole.EditRole)
+
+
+def install_delegates(view: QAbstractItemView, columns: Sequence[EditableColumn]) -> None:
+    """Give each column of ``view`` the editor its values need."""
+    for column, spec in enumerate(columns):
+        if spec.choices:
+            view.setItemDelegateForColumn(column, ChoiceDelegate(spec.choices, view))
+        elif spec.date:
+            view.setItemDelegateForColumn(column, DateDelegate(view))

@@ -32,7 +32,11 @@ from kehu_desktop.services.customers.customer_fields import (
 )
 from kehu_desktop.ui.common.date_edit import DateEdit
 from kehu_desktop.ui.common.edit_dialog import EditDialog
-from kehu_desktop.ui.common.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
+from kehu_desktop.ui.common.editable_rows import (
+    EditableColumn,
+    EditableRowsModel,
+    install_delegates,
+)
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.complaints.complaint_history_page import ComplaintHistoryPage
@@ -45,7 +49,10 @@ PLACEHOLDERS = {
     Kind.INTEGER: "整数",
 }
 CONTACT_COLUMNS = [
-    EditableColumn(f.name, f.label, f.choices, PLACEHOLDERS.get(f.kind, "")) for f in CONTACT_FIELDS
+    EditableColumn(
+        f.name, f.label, f.choices, PLACEHOLDERS.get(f.kind, ""), date=f.kind == Kind.DATE
+    )
+    for f in CONTACT_FIELDS
 ] + [
     EditableColumn(
         "important_dates", "重要日期", placeholder="如：结婚纪念日 2015-05-20；公司周年 2010-08-08"
@@ -147,9 +154,7 @@ class CustomerDialog(EditDialog):
         view.setModel(model)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         view.horizontalHeader().setStretchLastSection(True)
-        for column, spec in enumerate(model.columns):
-            if spec.choices:
-                view.setItemDelegateForColumn(column, ChoiceDelegate(spec.choices, view))
+        install_delegates(view, model.columns)
         add = QPushButton(add_text)
         remove = QPushButton("删除所选行(&D)")
         add.clicked.connect(lambda: view.edit(model.index(model.add_row(), 0)))

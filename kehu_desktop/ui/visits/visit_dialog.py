@@ -26,7 +26,11 @@ from kehu_desktop.services.visits.visit_plans import COMPLAINT_REVISIT, METHODS,
 from kehu_desktop.ui.common.customer_picker import CustomerPicker
 from kehu_desktop.ui.common.date_edit import DateEdit, DateTimeEdit
 from kehu_desktop.ui.common.edit_dialog import EditDialog
-from kehu_desktop.ui.common.editable_rows import ChoiceDelegate, EditableColumn, EditableRowsModel
+from kehu_desktop.ui.common.editable_rows import (
+    EditableColumn,
+    EditableRowsModel,
+    install_delegates,
+)
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 
@@ -161,8 +165,8 @@ class VisitDialog(EditDialog):
         return [
             EditableColumn("description", "跟进事项", placeholder="要做的事"),
             EditableColumn("owner", "负责人", ("",) + names),
-            EditableColumn("due_date", "完成期限", placeholder="如 2026-11-30"),
-            EditableColumn("done_on", "完成日期", placeholder="完成后填写"),
+            EditableColumn("due_date", "完成期限", placeholder="如 2026-11-30", date=True),
+            EditableColumn("done_on", "完成日期", placeholder="完成后填写", date=True),
         ]
 
     def _line(self, name: str, placeholder: str) -> QLineEdit:
@@ -259,7 +263,7 @@ class VisitDialog(EditDialog):
         self._staff = loaded.staff
         names = tuple(name for _i, name in self._staff)
         self.actions_model.columns = self._action_columns(names)
-        self.actions_view.setItemDelegateForColumn(1, ChoiceDelegate(("",) + names, self))
+        install_delegates(self.actions_view, self.actions_model.columns)
         self.staff.clear()
         for staff_id, name in self._staff:
             self.staff.addItem(name, str(staff_id))
