@@ -164,6 +164,10 @@ class AuditDialog(QDialog):
         if shown:
             self.table.selectRow(0)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        fit_to_screen(self)
+
     def done(self, result: int) -> None:
         self._layout_memory.save_geometry(self.objectName(), self)
         super().done(result)

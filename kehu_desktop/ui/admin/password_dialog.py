@@ -39,8 +39,9 @@ class ChangePasswordDialog(EditDialog):
         hint.setStyleSheet("color: #666;")
         self.form.addRow("", hint)
 
+    def current_input(self) -> tuple[str, str, str]:
+        return self.current.text(), self.password.text(), self.confirm.text()
+
     def submit(self, session: Session) -> None:
-        operators.change_own_password(
-            session, self.ops.operator, self.current.text(), self.password.text(),
-            self.confirm.text(),
-        )  # fmt: skip
+        current, password, confirm = self.submitted_input
+        operators.change_own_password(session, self.ops.operator, current, password, confirm)
