@@ -195,14 +195,17 @@ def test_ctrl_p_on_the_today_view_offers_the_visit_form(qtbot, window_with_recor
 
 
 def test_form_settings_keep_paper_margins_and_save_the_calibration_page(
-    qtbot, qtmodeltester, main_window, tmp_path, monkeypatch
+    qtbot, qtmodeltester, main_window, tmp_path
 ):
     from kehu_desktop.forms import printing
     from kehu_desktop.forms.paper import PAPERS
+    from kehu_desktop.ui.common.operations import Operations
     from kehu_desktop.ui.printing.form_settings_dialog import FormSettingsDialog
+    from tests.helpers.dialogs import ready, save
 
     context = main_window._context
-    dialog = FormSettingsDialog(context, main_window)
+    ops = Operations(context)
+    dialog = ready(qtbot, FormSettingsDialog(ops, main_window))
     qtbot.addWidget(dialog)
     margins = dialog.margins
     qtmodeltester.check(margins)
@@ -216,22 +219,19 @@ def test_form_settings_keep_paper_margins_and_save_the_calibration_page(
     page = PdfReader(path).pages[0]
     assert round(float(page.mediabox[3]) * 25.4 / 72) == 93
     assert "X+2.5mm" in "".join(page.extract_text().split())
-    dialog.save()
+    assert save(qtbot, dialog)
     with context.reader() as session:
         assert printing.PAPER_MARGINS.get(session)["241x93"]["left"] == 18.0
-    # a margin over the tractor strip is refused with the reason, nothing saved
-    shown = []
-    monkeypatch.setattr(
-        "kehu_desktop.ui.printing.form_settings_dialog.show_error",
-        lambda _parent, _title, error: shown.append(str(error)),
-    )
-    again = FormSettingsDialog(context, main_window)
+    # a margin over the tractor strip is refused with the reason in the dialog, nothing saved
+    again = ready(qtbot, FormSettingsDialog(ops, main_window))
     qtbot.addWidget(again)
+    again.show()
     again.margins.setData(again.margins.index(row, 1), 5.0)
-    again.save()
-    assert "导孔" in shown[0]
+    assert not save(qtbot, again)
+    assert again.isVisible() and "导孔" in again.error_label.text()
     with context.reader() as session:
         assert printing.PAPER_MARGINS.get(session)["241x93"]["left"] == 18.0
+    again.mark_clean()
     again.reject()
 
 
