@@ -102,7 +102,10 @@ class EditDialog(QDialog):
     and implement ``submit(session)``: one service call whose result becomes ``result_value``.
 
     ``changes``: the kinds of record a save changes (see ``operations.CHANGE_KINDS``).
-    Override ``current_input()`` when the typed state is not just the editors' values (tables).
+    Override ``current_input()`` to return what was typed as the service takes it (a dataclass,
+    a tuple): it tells whether closing would lose anything, and is taken on the GUI thread as
+    ``submitted_input`` when 保存 is pressed, for ``submit`` to use on the pool thread.
+    ``load(op, fill)`` reads what the form shows; ``can_save()`` False shows it read-only.
 
     Signals: ``saved(object)`` with what ``submit`` returned, before the dialog closes;
     ``loaded()`` once ``load`` has filled the form.
