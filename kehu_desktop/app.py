@@ -76,6 +76,22 @@ def _open_store(data_dir: Path, url: str | None) -> Database:
     return open_database(data_dir, url)
 
 
+def _prepare_window(data_dir: Path, url: str | None) -> Database:
+    """Open the store, import the main window's modules (the desks, their dialogs and the
+    print dialog with the form renderers) and set up the ORM mappers while the operator
+    types: signing in then only builds the window, and the first Ctrl+P does not wait for
+    ReportLab and openpyxl."""
+    from sqlalchemy.orm import configure_mappers
+
+    database = _open_store(data_dir, url)
+    import kehu_desktop.ui.main_window  # noqa: F401
+    import kehu_desktop.ui.printing.print_dialog  # noqa: F401
+
+    configure_mappers()  # else paid by the first query after signing in (0.1 s and more)
+
+    return database
+
+
 class StoreOpening:
     """The store, opened on a worker thread once ``start()`` is called; ``database()`` waits.
 
@@ -92,7 +108,7 @@ class StoreOpening:
     def start(self) -> None:
         if self._future is None:
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-store")
-            self._future = executor.submit(_open_store, self._data_dir, self._url)
+            self._future = executor.submit(_prepare_window, self._data_dir, self._url)
             executor.shutdown(wait=False)
 
     def database(self) -> Database:

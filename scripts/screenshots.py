@@ -17,20 +17,27 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QDeadlineTimer, QThreadPool  # noqa: E402
+from PySide6.QtCore import QDeadlineTimer, QThread, QThreadPool  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from kehu_desktop.app import create_main_window  # noqa: E402
 from kehu_desktop.cli import main as admin  # noqa: E402
-from kehu_desktop.ui.main_window import MainWindow  # noqa: E402
+from kehu_desktop.ui.main_window import STATUS_DELAY_MS, MainWindow  # noqa: E402
 
 
 def settle() -> None:
-    """Let background queries finish and their results reach the widgets."""
+    """Let background queries finish and their results reach the widgets: each finished load
+    may start the next desk's, and the status bar's counts wait a moment for the last."""
     app = QApplication.instance()
-    for _ in range(5):
-        QThreadPool.globalInstance().waitForDone(QDeadlineTimer(5000))
+    pool = QThreadPool.globalInstance()
+    quiet = 0
+    while quiet < 3:
+        busy = pool.activeThreadCount() > 0
+        pool.waitForDone(QDeadlineTimer(5000))
         app.processEvents()
+        QThread.msleep(STATUS_DELAY_MS // 2)
+        app.processEvents()
+        quiet = 0 if busy else quiet + 1
 
 
 def shot_customers(window: MainWindow) -> QWidget:

@@ -18,7 +18,6 @@ from kehu_desktop.services.complaints.lifecycle import Action, Status
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import WARNING_BACKGROUND
-from kehu_desktop.ui.complaints import complaint_report, complaints_tab
 from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
 from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRegistrationDialog
 from kehu_desktop.ui.complaints.complaint_report import ComplaintReportDialog
@@ -44,7 +43,7 @@ def customer(context) -> int:
 
 @pytest.fixture
 def tab(qtbot, context, layout) -> ComplaintsTab:
-    widget = ComplaintsTab(context, layout)
+    widget = ComplaintsTab(Operations(context), layout)
     qtbot.addWidget(widget)
     return widget
 
@@ -261,7 +260,7 @@ def test_report_view_shows_figures_and_exports(qtbot, qtmodeltester, context, la
                                                tmp_path):  # fmt: skip
     complaint_id = register(context, customer, received_at=datetime(2026, 10, 12, 9))
     advance(context, complaint_id, Status.CLOSED, start=datetime(2026, 10, 12, 9))
-    report = ComplaintReportDialog(context, layout)
+    report = ComplaintReportDialog(Operations(context), layout)
     qtbot.addWidget(report)
     qtbot.waitUntil(lambda: report.kpis is not None, timeout=5000)
     with qtbot.waitSignal(report.computed, timeout=5000):
@@ -316,7 +315,7 @@ def test_customer_file_lists_and_opens_complaints(qtbot, context, layout, custom
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert "投诉记录" in titles
     page = dialog.complaints_page
-    assert page.model.rowCount() == 1
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     detail = page.open_row(0)
     qtbot.addWidget(detail)
     qtbot.waitUntil(lambda: detail.detail is not None, timeout=5000)
@@ -351,27 +350,29 @@ def test_only_supervisors_change_deadlines(qtbot, context, agent):
         deadlines.save_deadline_settings(session, agent, current)
 
 
-class HeldBack:
-    """Stands in for run_in_background: keeps each query to deliver later, in any order."""
+class HeldBack(Operations):
+    """Operations that keep each query to deliver later, in any order."""
 
-    def __init__(self, monkeypatch, module) -> None:
+    def __init__(self, context) -> None:
+        super().__init__(context)
         self.calls: list[tuple] = []
-        monkeypatch.setattr(module, "run_in_background", self)
 
-    def __call__(self, work, on_done, on_failed=None, on_progress=None) -> None:
-        self.calls.append((work, on_done))
+    def query(self, parent, op, success, **_kwargs) -> None:
+        if isinstance(parent, ComplaintsTab | ComplaintReportDialog):  # not the staff filter
+            self.calls.append((op, success))
 
     def deliver(self, index: int) -> None:
-        work, on_done = self.calls[index]
-        on_done(work(lambda _done, _total: None))
+        op, success = self.calls[index]
+        with self.context.reader() as session:
+            success(op(session))
 
 
-def test_a_late_earlier_list_query_does_not_replace_a_newer_one(
-    qtbot, monkeypatch, tab, context, customer
-):
+def test_a_late_earlier_list_query_does_not_replace_a_newer_one(qtbot, layout, context, customer):
     register(context, customer, category="交货期")
     register(context, customer, category="产品质量")
-    held = HeldBack(monkeypatch, complaints_tab)
+    held = HeldBack(context)
+    tab = ComplaintsTab(held, layout)
+    qtbot.addWidget(tab)
     tab.category_filter.setCurrentIndex(tab.category_filter.findText("交货期"))
     tab.category_filter.setCurrentIndex(0)
     assert len(held.calls) == 2
@@ -381,11 +382,9 @@ def test_a_late_earlier_list_query_does_not_replace_a_newer_one(
     assert "共 2 宗" in tab.summary.text()
 
 
-def test_a_late_earlier_report_does_not_replace_a_newer_one(
-    qtbot, monkeypatch, context, layout, customer
-):
-    held = HeldBack(monkeypatch, complaint_report)
-    report = ComplaintReportDialog(context, layout)
+def test_a_late_earlier_report_does_not_replace_a_newer_one(qtbot, context, layout, customer):
+    held = HeldBack(context)
+    report = ComplaintReportDialog(held, layout)
     qtbot.addWidget(report)
     report.shift_month(-1)
     assert len(held.calls) == 2

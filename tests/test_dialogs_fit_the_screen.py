@@ -296,16 +296,7 @@ THROUGH_OPERATIONS = [
 ]  # fmt: skip
 
 
-def _history_pages(cls: type[QDialog]):
-    # The customer file holds the visit and complaint history pages, which read on the GUI
-    # thread until they go through Operations (history pages: branch tabs).
-    mark = pytest.mark.xfail(strict=True, reason="history pages: branch tabs")
-    return pytest.param(cls, marks=mark if cls is CustomerDialog else ())
-
-
-@pytest.mark.parametrize(
-    "cls", [_history_pages(c) for c in THROUGH_OPERATIONS], ids=lambda cls: cls.__name__
-)
+@pytest.mark.parametrize("cls", THROUGH_OPERATIONS, ids=lambda cls: cls.__name__)
 def test_no_store_work_on_the_gui_thread(qtbot, monkeypatch, store, cls):
     """Opening the dialog, and saving it where it can be saved, reads and writes the store
     on pool threads only."""

@@ -12,6 +12,7 @@ from PySide6.QtCore import QDeadlineTimer, Qt, QThreadPool
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
+from kehu_desktop.forms import printing
 from kehu_desktop.forms.specimen import add_specimens
 from kehu_desktop.ui.printing.print_preview import paint_document
 
@@ -240,7 +241,7 @@ def test_a_survey_prints_from_the_key_account_it_was_opened_on(qtbot, window_wit
     from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
     dialog = PrintDialog(
-        window._context, window._layout_memory, window, "key_account_survey",
+        window.ops, window._layout_memory, window, "key_account_survey",
         ("key_account", ids.key_account),
     )  # fmt: skip
     qtbot.addWidget(dialog)
@@ -265,3 +266,36 @@ def test_a_printed_number_typed_into_the_search_box_opens_its_record(qtbot, wind
     window.customers_tab.search.setText(f"MY-{ids.survey:06d}")
     window.customers_tab.search.returnPressed.emit()
     qtbot.waitUntil(lambda: opened[-1] == ("card", ids.key_account), timeout=5000)
+
+
+def test_a_batch_shows_its_first_form_first_and_can_be_stopped(qtbot, window_with_records):
+    window, ids = window_with_records
+    window.tabs.setCurrentWidget(window.visits_tab)
+    dialog = window.print_current()
+    qtbot.addWidget(dialog)
+    wait_preview(qtbot, dialog)
+    dialog.current_job = lambda: printing.PrintJob("visit_record", (ids.visit,) * 6)
+    shown: list[int] = []
+    show_pdf = dialog.preview.show_pdf
+
+    def counting(data: bytes) -> None:
+        shown.append(len(PdfReader(io.BytesIO(data)).pages))
+        show_pdf(data)
+
+    dialog.preview.show_pdf = counting
+    with qtbot.waitSignal(dialog.rendered, timeout=20000) as rendered:
+        dialog.refresh()
+    assert len(shown) == 2 and shown[0] < shown[1] == rendered.args[0]
+    assert shown[1] == 6 * shown[0]
+    shown.clear()
+    dialog.refresh()
+    qtbot.waitUntil(lambda: dialog.stop_button.isVisible(), timeout=10000)
+    dialog.stop_button.click()
+    assert dialog.status.text() == "已停止生成预览。"
+    rendered_again = []
+    dialog.rendered.connect(rendered_again.append)
+    from kehu_desktop.ui.common.operations import wait_for_running
+
+    wait_for_running()
+    assert rendered_again == [] and len(shown) <= 1  # at most the first form, never the batch
+    dialog.reject()

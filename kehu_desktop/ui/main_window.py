@@ -1,25 +1,33 @@
-"""The main window: the four desk tabs, menus with the usual shortcuts, and the status bar."""
+"""The main window: the desk tabs, menus with the usual shortcuts, and the status bar.
+
+The window owns the one ``Operations`` (and its ``StoreEvents``) every desk works through;
+after any write the desks refresh themselves from ``ops.events.changed``, so nothing here
+wires one desk to another.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressDialog, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from kehu_desktop import __version__
-from kehu_desktop.demo import loader
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.ui.admin.audit_dialog import AuditDialog
 from kehu_desktop.ui.admin.lock_dialog import LockDialog
 from kehu_desktop.ui.admin.password_dialog import ChangePasswordDialog
 from kehu_desktop.ui.admin.staff_dialog import StaffDialog
-from kehu_desktop.ui.common.background import run_in_background
-from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.operations import (
+    Operations,
+    StoreChange,
+    StoreEvents,
+    wait_for_running,
+)
+from kehu_desktop.ui.common.screen import fit_when_shown, is_small_screen
 from kehu_desktop.ui.complaints.complaint_settings_dialog import ComplaintSettingsDialog
 from kehu_desktop.ui.complaints.complaints_tab import ComplaintsTab
 from kehu_desktop.ui.customers.customers_tab import CustomersTab
@@ -34,8 +42,22 @@ if TYPE_CHECKING:
     from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
 
+# The status bar's counts are read at most this often while the desks reload.
+STATUS_DELAY_MS = 100
+DESK_TITLES = ("客户档案", "拜访记录", "客户投诉", "大客户", "今日")
+DESK_ACTIONS = (
+    "actionShowCustomers",
+    "actionShowVisits",
+    "actionShowComplaints",
+    "actionShowKeyAccounts",
+    "actionShowToday",
+)
+
+
 class MainWindow(QMainWindow):
-    """Signals: ``switch_user_requested()`` — 切换用户 was chosen; the app signs someone in
+    """The signed-in window. ``ops`` is the store access every desk and dialog shares.
+
+    Signals: ``switch_user_requested()`` — 切换用户 was chosen; the app signs someone in
     and replaces this window with theirs."""
 
     switch_user_requested = Signal()
@@ -44,14 +66,16 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self._context = context
-        self.ops = Operations(context)
         self._layout_memory = layout
-        self.setWindowTitle(f"客户管家 — {context.operator.name}（{context.operator.role}）")
+        self.ops = Operations(context, StoreEvents(self))
+        operator = context.operator
+        self.setWindowTitle(f"客户管家 — {operator.name}（{operator.role}）")
 
-        self.customers_tab = CustomersTab(context, layout)
-        self.visits_tab = VisitsTab(context, layout)
-        self.complaints_tab = ComplaintsTab(context, layout)
-        self.key_accounts_tab = KeyAccountsTab(context, layout)
+        ops = self.ops
+        self.customers_tab = CustomersTab(ops, layout)
+        self.visits_tab = VisitsTab(ops, layout)
+        self.complaints_tab = ComplaintsTab(ops, layout)
+        self.key_accounts_tab = KeyAccountsTab(ops, layout)
         self.tabs = QTabWidget(objectName="mainTabs")
         for tab, title in (
             (self.customers_tab, "客户档案"),
@@ -68,26 +92,24 @@ class MainWindow(QMainWindow):
             lambda: self.open_printed_number(self.customers_tab.search.text())
         )
         self.tabs.setCurrentWidget(self.today_tab)
-        with context.reader() as session:
-            if not customer_files.any_customer(session):
-                # A new store: the customer list is where to start (and offers demo data).
-                self.tabs.setCurrentWidget(self.customers_tab)
         self.today_tab.loaded.connect(self._show_today_count)
-        self.visits_tab.changed.connect(self.today_tab.reload)
-        self.today_tab.changed.connect(self.visits_tab.reload)
+        # 今日 still marks a plan missed on its own session: that is announced like any write.
+        self.today_tab.changed.connect(
+            lambda: self.ops.events.changed.emit(StoreChange(frozenset({"plans"}), self))
+        )
         self.setCentralWidget(self.tabs)
-        self.customers_tab.changed.connect(self.refresh)
         self.customers_tab.demo_requested.connect(self.load_demo)
-        self.key_accounts_tab.changed.connect(self.customers_tab.reload)
         self._pending_loads: list = []
+        self._status_timer = QTimer(self, singleShot=True, interval=STATUS_DELAY_MS)
+        self._status_timer.timeout.connect(self._update_status)
         for tab in self._tabs():
-            tab.loaded.connect(lambda _n: self._update_status())
+            tab.loaded.connect(lambda _n: self._status_timer.start())
             tab.loaded.connect(lambda _n: self._load_next())
         self.tabs.currentChanged.connect(lambda _i: self._load_if_pending())
 
         self._build_menus()
         self._counts_label = QLabel(objectName="statusCounts")
-        self._operator_label = QLabel(f"操作员：{context.operator.name}（{context.operator.role}）")
+        self._operator_label = QLabel(f"操作员：{operator.name}（{operator.role}）")
         self._location_label = QLabel(
             f"数据：{context.database.location}", objectName="statusLocation"
         )
@@ -95,7 +117,21 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         if not layout.restore_geometry("main_window", self):
             self.resize(1200, 760)
-        self.refresh()
+            if is_small_screen(self):
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        fit_when_shown(self)
+        self._open_first_desk()
+
+    def _open_first_desk(self) -> None:
+        """今日 on a store with customers; on a new store the customer list (which offers demo
+        data). The desk on screen loads first, the others after it."""
+
+        def chosen(any_customer: bool) -> None:
+            if not any_customer:
+                self.tabs.setCurrentWidget(self.customers_tab)
+            self.refresh()
+
+        self.ops.query(self, customer_files.any_customer, chosen, title="无法读取数据")
 
     def _tabs(self) -> list:
         return [self.customers_tab, self.visits_tab, self.complaints_tab, self.key_accounts_tab,
@@ -113,6 +149,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
+        file_menu.setObjectName("menuFile")
         self.new_action = self._action(
             file_menu, "新建(&N)", self.new_record, QKeySequence.StandardKey.New, "actionNew"
         )
@@ -126,7 +163,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "导出 Excel(&E)…", self.export_current, "Ctrl+E", "actionExport")
         self._action(file_menu, "导入销售数据(&I)…", self.import_sales, None, "actionImportSales")
         self._action(
-            file_menu, "重新计算 ABC 分类", self.key_accounts_tab.recompute_abc, None,
+            file_menu, "重新计算 ABC 分类(&C)", self.key_accounts_tab.recompute_abc, None,
             "actionRecomputeAbc",
         )  # fmt: skip
         file_menu.addSeparator()
@@ -140,6 +177,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit, "actionQuit")
         edit_menu = bar.addMenu("编辑(&E)")
+        edit_menu.setObjectName("menuEdit")
         self._action(
             edit_menu,
             "查找客户(&F)",
@@ -148,50 +186,55 @@ class MainWindow(QMainWindow):
             "actionFind",
         )
         view_menu = bar.addMenu("查看(&V)")
+        view_menu.setObjectName("menuView")
         self._action(
             view_menu, "刷新(&R)", self.refresh, QKeySequence.StandardKey.Refresh, "actionRefresh"
         )
-        for index, title in enumerate(("客户档案", "拜访记录", "客户投诉", "大客户", "今日")):
+        for index, (title, name) in enumerate(zip(DESK_TITLES, DESK_ACTIONS, strict=True)):
             self._action(
                 view_menu,
-                title,
+                f"{title}(&{index + 1})",
                 lambda _c=False, i=index: self.tabs.setCurrentIndex(i),
                 f"Ctrl+{index + 1}",
+                name,
             )
         self._action(
-            view_menu, "客户投诉统计报表…", lambda: self.complaints_tab.show_report(), None,
+            view_menu, "客户投诉统计报表(&T)…", lambda: self.complaints_tab.show_report(), None,
             "actionComplaintReport",
         )  # fmt: skip
         # Each desk adds the dialog for its own business settings here.
         self.settings_menu = bar.addMenu("设置(&S)")
+        self.settings_menu.setObjectName("menuSettings")
         self._action(
-            self.settings_menu, "ABC 分类与信用评分…", self.key_account_settings, None,
+            self.settings_menu, "ABC 分类与信用评分(&A)…", self.key_account_settings, None,
             "actionKeyAccountSettings",
         )  # fmt: skip
         self._action(
-            self.settings_menu, "投诉期限与节假日…",
+            self.settings_menu, "投诉期限与节假日(&H)…",
             lambda: ComplaintSettingsDialog(self.ops, self).exec(), None,
             "actionComplaintSettings",
         )  # fmt: skip
         self._action(
-            self.settings_menu, "公司与表单设置…",
+            self.settings_menu, "公司与表单设置(&F)…",
             self.form_settings, None, "actionFormSettings",
         )  # fmt: skip
         self._action(
-            self.settings_menu, "拜访频率…", self.edit_visit_frequencies, None,
+            self.settings_menu, "拜访频率(&V)…", self.edit_visit_frequencies, None,
             "actionVisitFrequency",
         )  # fmt: skip
         admin_menu = bar.addMenu("管理(&A)")
+        admin_menu.setObjectName("menuAdmin")
         for text, slot, name in (
-            ("操作员管理…", self.manage_staff, "actionStaff"),
-            ("审计日志…", self.show_audit, "actionAudit"),
-            ("载入演示数据", self.load_demo, "actionDemo"),
+            ("操作员管理(&O)…", self.manage_staff, "actionStaff"),
+            ("审计日志(&L)…", self.show_audit, "actionAudit"),
+            ("载入演示数据(&D)", self.load_demo, "actionDemo"),
         ):
             action = self._action(admin_menu, text, slot, None, name)
             # Offered to administrators only (the services refuse anyone else as well).
             action.setEnabled(self._context.operator.is_admin)
         help_menu = bar.addMenu("帮助(&H)")
-        self._action(help_menu, "关于客户管家", self.about, None, "actionAbout")
+        help_menu.setObjectName("menuHelp")
+        self._action(help_menu, "关于客户管家(&A)", self.about, None, "actionAbout")
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
         self._update_actions()
 
@@ -217,7 +260,6 @@ class MainWindow(QMainWindow):
         if "-" not in text.strip():
             return
         from kehu_desktop.forms.sources.records import record_to_open
-        from kehu_desktop.ui.common.operations import Operations
 
         def opened(found: tuple[str, int] | None) -> None:
             if found is None:
@@ -235,7 +277,7 @@ class MainWindow(QMainWindow):
             else:
                 self.customers_tab.open_customer(record_id)
 
-        Operations(self._context).query(self, lambda session: record_to_open(session, text), opened)
+        self.ops.query(self, lambda session: record_to_open(session, text), opened)
 
     def print_current(self) -> PrintDialog:
         """Ctrl+P: the print dialog, with this desk's form and selected record preselected."""
@@ -253,7 +295,7 @@ class MainWindow(QMainWindow):
         # Loaded on first use: the forms bring ReportLab and openpyxl, not needed at start-up.
         from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
-        self.print_dialog = PrintDialog(self._context, self._layout_memory, self, form, record)
+        self.print_dialog = PrintDialog(self.ops, self._layout_memory, self, form, record)
         self.print_dialog.open()
         return self.print_dialog
 
@@ -270,7 +312,6 @@ class MainWindow(QMainWindow):
 
     def edit_visit_frequencies(self) -> VisitFrequencyDialog:
         dialog = VisitFrequencyDialog(self.ops, self)
-        dialog.accepted.connect(self.today_tab.reload)
         dialog.open()
         return dialog
 
@@ -296,8 +337,9 @@ class MainWindow(QMainWindow):
             tab.reload()
 
     def _update_status(self) -> None:
-        with self._context.reader() as session:
-            total = customer_files.count(session)
+        self.ops.query(self, customer_files.count, self._show_counts, title="无法读取数据")
+
+    def _show_counts(self, total: int) -> None:
         parts = [f"客户 {total:,}"]
         for tab, title in (
             (self.visits_tab, "拜访"),
@@ -308,13 +350,24 @@ class MainWindow(QMainWindow):
         self._counts_label.setText(" · ".join(parts))
 
     def backup(self) -> None:
-        path = self._context.database.backup("manual")
-        if path is None:
-            QMessageBox.information(
-                self, "备份", "当前数据库不是本地 SQLite 文件，请使用数据库自带的备份工具。"
-            )
-        else:
-            QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{path}")
+        """Copy the store to the backup folder off the GUI thread, then say where it went."""
+        database = self._context.database
+
+        def done(path) -> None:
+            if path is None:
+                QMessageBox.information(
+                    self, "备份", "当前数据库不是本地 SQLite 文件，请使用数据库自带的备份工具。"
+                )
+            else:
+                QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{path}")
+
+        self.ops.run(
+            self,
+            lambda _progress: database.backup("manual"),
+            done,
+            title="备份失败",
+            progress_label="正在备份数据库…",
+        )
 
     def manage_staff(self) -> None:
         if not self._context.operator.is_admin:
@@ -329,6 +382,9 @@ class MainWindow(QMainWindow):
         AuditDialog(self.ops, self._layout_memory, self).exec()
 
     def load_demo(self) -> None:
+        # Loaded on first use: generating demo data is rare, and its modules are not small.
+        from kehu_desktop.demo import loader
+
         if not self._context.operator.is_admin:
             QMessageBox.warning(self, "权限不足", "只有管理员可以载入演示数据。")
             return
@@ -342,32 +398,24 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        progress = QProgressDialog("正在生成演示数据…", None, 0, 100, self)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(0)
-        progress.setValue(0)
-
-        def work(report):
-            return loader.load_demo(self._context.database, loader.DEFAULT_CUSTOMERS, report)
+        database = self._context.database
 
         def done(summary: loader.DemoSummary) -> None:
-            progress.close()
-            self.refresh()
             self.statusBar().showMessage(f"已载入演示数据：{summary.describe()}", 10000)
 
-        def failed(error: Exception) -> None:
-            progress.close()
-            show_error(self, "载入演示数据失败", error)
-
-        run_in_background(
-            work, done, failed, lambda d, t: progress.setValue(int(d * 100 / max(t, 1)))
+        self.ops.run(
+            self,
+            lambda progress: loader.load_demo(database, loader.DEFAULT_CUSTOMERS, progress),
+            done,
+            title="载入演示数据失败",
+            progress_label="正在生成演示数据…",
+            changes={"store"},
         )
 
     def import_sales(self) -> SalesImportDialog:
         from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
 
         dialog = SalesImportDialog(self.ops, self)
-        dialog.imported.connect(lambda _result: self.refresh())
         dialog.open()
         return dialog
 
@@ -376,7 +424,6 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "权限不足", "只有主管或管理员可以修改这些设置。")
             return None
         dialog = KeyAccountSettingsDialog(self.ops, self)
-        dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog
 
@@ -415,6 +462,5 @@ class MainWindow(QMainWindow):
         # Let queries still running finish, and hand their results over, while the widgets
         # waiting for them still exist; start no further loads.
         self._pending_loads.clear()
-        QThreadPool.globalInstance().waitForDone(5000)
-        QCoreApplication.processEvents()
+        wait_for_running()
         super().closeEvent(event)

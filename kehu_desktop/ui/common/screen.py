@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QEvent, QObject, QRect, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -31,6 +31,26 @@ def fit_to_screen(widget: QWidget) -> None:
     y = min(max(frame.y(), area.top()), area.bottom() - frame.height() + 1)
     if (x, y) != (frame.x(), frame.y()):
         widget.move(x, y)
+
+
+class _FitWhenShown(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
+            watched.removeEventFilter(self)
+            # After the show is done: only then is the frame (title bar) known.
+            QTimer.singleShot(0, watched, lambda: _fit_unless_maximized(watched))
+        return False
+
+
+def _fit_unless_maximized(widget: QWidget) -> None:
+    if not widget.isMaximized():
+        fit_to_screen(widget)
+
+
+def fit_when_shown(widget: QWidget) -> None:
+    """Fit ``widget`` to the screen once, when it is first shown (a remembered or default
+    size from a bigger screen shrinks to this one)."""
+    widget.installEventFilter(_FitWhenShown(widget))
 
 
 def is_small_screen(widget: QWidget) -> bool:

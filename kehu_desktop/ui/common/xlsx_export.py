@@ -10,14 +10,13 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QWidget
 from sqlalchemy.orm import Session
 
 from kehu_desktop.services.common import excel_export
-from kehu_desktop.services.common.context import DeskContext
-from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.operations import Operations
 
 
 def export_list(
     parent: QWidget,
-    context: DeskContext,
+    ops: Operations,
     *,
     title: str,
     headers: Sequence[str],
@@ -25,8 +24,10 @@ def export_list(
     button: QPushButton,
     status: QLabel,
     path: Path | None = None,
+    exported: Callable[[int], None] | None = None,
 ) -> None:
-    """Write ``rows(session)`` under ``headers`` to ``path`` (asked for when None)."""
+    """Write ``rows(session)`` under ``headers`` to ``path`` (asked for when None); then
+    ``exported(count)``."""
     if path is None:
         chosen, _ = QFileDialog.getSaveFileName(
             parent, f"导出{title}", f"{title}.xlsx", "Excel 文件 (*.xlsx)"
@@ -34,15 +35,22 @@ def export_list(
         if not chosen:
             return
         path = Path(chosen)
+    target = path
 
-    def work(_progress) -> int:
-        with context.reader() as session:
-            data = rows(session)
-        return excel_export.write_table(path, title, headers, data)
+    def done(data: list) -> None:
+        ops.run(
+            parent,
+            lambda _progress: excel_export.write_table(target, title, headers, data),
+            written,
+            failure=failed,
+            progress_label=f"正在导出到 {target} …",
+        )
 
-    def done(count: int) -> None:
+    def written(count: int) -> None:
         button.setEnabled(True)
-        status.setText(f"已导出 {count:,} 条到 {path}")
+        status.setText(f"已导出 {count:,} 条到 {target}")
+        if exported is not None:
+            exported(count)
 
     def failed(error: Exception) -> None:
         button.setEnabled(True)
@@ -50,5 +58,5 @@ def export_list(
         show_error(parent, "导出失败", error)
 
     button.setEnabled(False)
-    status.setText(f"正在导出到 {path} …")
-    run_in_background(work, done, failed)
+    status.setText(f"正在导出到 {target} …")
+    ops.query(parent, rows, done, failure=failed)

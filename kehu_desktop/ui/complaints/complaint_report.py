@@ -30,13 +30,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.complaints import complaint_kpis
 from kehu_desktop.services.complaints.complaint_kpis import ComplaintKpis
-from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.screen import fit_when_shown
 from kehu_desktop.ui.common.xlsx_export import export_list
 
 BREAKDOWN_COLUMNS = tuple(
@@ -51,11 +51,11 @@ class ComplaintReportDialog(QDialog):
 
     computed = Signal()
 
-    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+    def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("ComplaintReportDialog")
         self.setWindowTitle("客户投诉统计报表")
-        self._context = context
+        self._ops = ops
         self._layout_memory = layout
         self.kpis: ComplaintKpis | None = None
         self._generation = 0
@@ -64,13 +64,15 @@ class ComplaintReportDialog(QDialog):
         self.end_edit = QDateEdit(QDate(last), objectName="reportEnd", calendarPopup=True)
         for edit in (self.start_edit, self.end_edit):
             edit.setDisplayFormat("yyyy-MM-dd")
-        previous = QPushButton("上月", objectName="reportPreviousMonth")
+        previous = QPushButton("上月(&B)", objectName="reportPreviousMonth")
         previous.clicked.connect(lambda: self.shift_month(-1))
-        following = QPushButton("下月", objectName="reportNextMonth")
+        following = QPushButton("下月(&N)", objectName="reportNextMonth")
         following.clicked.connect(lambda: self.shift_month(1))
-        self.compute_button = QPushButton("统计", objectName="reportCompute")
+        self.compute_button = QPushButton("统计(&S)", objectName="reportCompute")
         self.compute_button.clicked.connect(self.compute)
-        self.export_button = QPushButton("导出 Excel", objectName="reportExport")
+        self.export_button = QPushButton("导出 Excel(&X)", objectName="reportExport")
+        close_button = QPushButton("关闭(&C)", objectName="reportClose")
+        close_button.clicked.connect(self.reject)
         self.export_button.clicked.connect(lambda: self.export_xlsx())
         bar = QHBoxLayout()
         for widget in (QLabel("期间："), self.start_edit, QLabel("至"), self.end_edit, previous,
@@ -78,6 +80,7 @@ class ComplaintReportDialog(QDialog):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.export_button)
+        bar.addWidget(close_button)
 
         self.figure_labels: dict[str, QLabel] = {}
         figures = QGridLayout()
@@ -93,7 +96,7 @@ class ComplaintReportDialog(QDialog):
         self.trend_chart = QChartView(objectName="trendChart")
         for view in (self.category_chart, self.trend_chart):
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumHeight(240)
+            view.setMinimumHeight(200)
         charts = QSplitter()
         charts.addWidget(self.category_chart)
         charts.addWidget(self.trend_chart)
@@ -116,10 +119,15 @@ class ComplaintReportDialog(QDialog):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(charts)
         split.addWidget(self.breakdown_tabs)
+        # Half for the charts, whose axes need the height, half for the tables, which scroll.
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([1, 1])
         box.addWidget(split, 1)
         box.addWidget(self.status)
         if not layout.restore_geometry("complaint_report", self):
             self.resize(1100, 760)
+        fit_when_shown(self)
         self.compute()
 
     def period(self) -> tuple[date, date]:
@@ -144,16 +152,17 @@ class ComplaintReportDialog(QDialog):
         self.compute_button.setEnabled(False)
         self.status.setText("正在统计…")
 
-        def work(_progress) -> ComplaintKpis:
-            with self._context.reader() as session:
-                return complaint_kpis.compute(session, start, end)
-
         def failed(error: Exception) -> None:
             if generation == self._generation:
                 self.compute_button.setEnabled(True)
                 show_error(self, "统计失败", error)
 
-        run_in_background(work, lambda kpis: self._show(generation, kpis), failed)
+        self._ops.query(
+            self,
+            lambda session: complaint_kpis.compute(session, start, end),
+            lambda kpis: self._show(generation, kpis),
+            failure=failed,
+        )
 
     def _show(self, generation: int, kpis: ComplaintKpis) -> None:
         """Show the figures of the newest computation; an older one arriving late is dropped."""
@@ -181,7 +190,7 @@ class ComplaintReportDialog(QDialog):
             return
         kpis = self.kpis
         export_list(
-            self, self._context,
+            self, self._ops,
             title=f"投诉统计_{kpis.start.isoformat()}_{kpis.end.isoformat()}",
             headers=complaint_kpis.BREAKDOWN_HEADERS,
             rows=lambda _session: complaint_kpis.report_rows(kpis),

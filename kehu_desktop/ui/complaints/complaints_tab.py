@@ -7,27 +7,26 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.complaints import choices, ledger, lifecycle
 from kehu_desktop.services.complaints.ledger import ComplaintFilter, ComplaintRow
-from kehu_desktop.services.customers import customer_files
-from kehu_desktop.ui.common.background import run_in_background
-from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import refill_staff_filter
-from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.list_view import (
+    fill_staff_filter,
+    navigable_list,
+    select_first_row,
+    table_view,
+)
+from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.xlsx_export import export_list
 from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
@@ -85,16 +84,16 @@ def _combo(name: str, first: str, items) -> QComboBox:
 
 
 class ComplaintsTab(QWidget):
-    """The complaint ledger.
+    """The complaint ledger; reloads itself when a write touches complaints.
 
     Signals: ``loaded(int)`` with the row count after each reload.
     """
 
     loaded = Signal(int)
 
-    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+    def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
-        self._context = context
+        self._ops = ops
         self._layout_memory = layout
         self._report: ComplaintReportDialog | None = None
         self._generation = 0
@@ -111,7 +110,7 @@ class ComplaintsTab(QWidget):
             )
         self.month_filter = _combo("complaintMonthFilter", "全部月份", months)
         self.person_filter = QComboBox(objectName="complaintPersonFilter")
-        self._fill_person_filter()
+        self.person_filter.addItem("全部首问责任人", None)
         self.customer_filter = QLineEdit(objectName="complaintCustomerFilter")
         self.customer_filter.setPlaceholderText("客户名称/编号或投诉编号")
         self.customer_filter.setClearButtonEnabled(True)
@@ -124,23 +123,17 @@ class ComplaintsTab(QWidget):
 
         self.new_button = QPushButton("登记投诉(&N)", objectName="complaintNewButton")
         self.new_button.clicked.connect(self.new_record)
-        self.open_button = QPushButton("打开", objectName="complaintOpenButton")
+        self.open_button = QPushButton("打开(&O)", objectName="complaintOpenButton")
         self.open_button.clicked.connect(self.open_current)
-        self.report_button = QPushButton("统计报表", objectName="complaintReportButton")
+        self.report_button = QPushButton("统计报表(&R)", objectName="complaintReportButton")
         self.report_button.clicked.connect(self.show_report)
-        self.export_button = QPushButton("导出 Excel", objectName="complaintExportButton")
+        self.export_button = QPushButton("导出 Excel(&X)", objectName="complaintExportButton")
         self.export_button.clicked.connect(lambda: self.export_xlsx())
 
         self.model = RecordTableModel(COLUMNS, self)
-        self.table = QTableView(objectName=LAYOUT_KEY)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda _i: self.open_current())
-        self.table.activated.connect(lambda _i: self.open_current())
+        self.table = table_view(LAYOUT_KEY, self.model)
+        self.table.setAlternatingRowColors(False)  # the tints carry the meaning here
+        navigable_list(self.table, self.customer_filter, self.open_current)
         self._header_restored = layout.restore_header(LAYOUT_KEY, self.table.horizontalHeader())
         self.summary = QLabel(objectName="complaintSummary")
 
@@ -158,6 +151,11 @@ class ComplaintsTab(QWidget):
         box.addLayout(filters)
         box.addLayout(buttons)
         box.addWidget(self.table)
+        ops.events.changed.connect(self._store_changed)
+
+    def _store_changed(self, change: StoreChange) -> None:
+        if change.touches("complaints", "customers", "staff", "settings"):
+            self.reload()
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -175,9 +173,7 @@ class ComplaintsTab(QWidget):
     def _fill_person_filter(self) -> None:
         """Everyone who may be a 首问责任人, those who left included (their complaints stay
         theirs); refilled on each reload, as staff come and go, keeping the choice."""
-        with self._context.reader() as session:
-            staff = customer_files.staff_choices(session, everyone=True)
-        refill_staff_filter(self.person_filter, "全部首问责任人", staff)
+        fill_staff_filter(self._ops, self.person_filter, "全部首问责任人", everyone=True)
 
     def reload(self) -> None:
         """Query the list for the current filters off the GUI thread; only the newest query's
@@ -187,14 +183,11 @@ class ComplaintsTab(QWidget):
         generation = self._generation
         flt = self.current_filter()
 
-        def query(_progress):
-            with self._context.reader() as session:
-                return ledger.list_complaints(session, flt)
-
-        run_in_background(
-            query,
+        self._ops.query(
+            self,
+            lambda session: ledger.list_complaints(session, flt),
             lambda rows: self._show(generation, rows),
-            lambda e: show_error(self, "加载投诉失败", e),
+            title="加载投诉失败",
         )
 
     def _show(self, generation: int, rows: list[ComplaintRow]) -> None:
@@ -218,6 +211,7 @@ class ComplaintsTab(QWidget):
         for index, row in enumerate(rows):
             if row.id == selected:
                 self.table.selectRow(index)
+        select_first_row(self.table)
         self.loaded.emit(len(rows))
 
     def current_id(self) -> int | None:
@@ -228,10 +222,7 @@ class ComplaintsTab(QWidget):
 
     def new_record(self, customer_id: int | None = None) -> ComplaintRegistrationDialog:
         """Open the registration form (Ctrl+N); the list reloads once it is saved."""
-        dialog = ComplaintRegistrationDialog(
-            Operations(self._context), self._layout_memory, customer_id, self
-        )
-        dialog.saved.connect(lambda _id: self.reload())
+        dialog = ComplaintRegistrationDialog(self._ops, self._layout_memory, customer_id, self)
         dialog.open()
         return dialog
 
@@ -242,14 +233,13 @@ class ComplaintsTab(QWidget):
         return self.open_complaint(complaint_id)
 
     def open_complaint(self, complaint_id: int) -> ComplaintDialog:
-        dialog = ComplaintDialog(Operations(self._context), self._layout_memory, complaint_id, self)
-        dialog.ops.events.changed.connect(lambda _change: self.reload())
+        dialog = ComplaintDialog(self._ops, self._layout_memory, complaint_id, self)
         dialog.open()
         return dialog
 
     def show_report(self) -> ComplaintReportDialog:
         if self._report is None:
-            self._report = ComplaintReportDialog(self._context, self._layout_memory, self)
+            self._report = ComplaintReportDialog(self._ops, self._layout_memory, self)
         self._report.show()
         self._report.raise_()
         return self._report
@@ -258,7 +248,7 @@ class ComplaintsTab(QWidget):
         """Export the list as filtered now; asks for a file name unless one is given."""
         rows = ledger.export_rows(self.model.rows())
         export_list(
-            self, self._context, title="投诉台账", headers=ledger.EXPORT_HEADERS,
+            self, self._ops, title="投诉台账", headers=ledger.EXPORT_HEADERS,
             rows=lambda _session: rows, button=self.export_button, status=self.summary, path=path,
         )  # fmt: skip
 

@@ -193,12 +193,10 @@ class CustomerDialog(EditDialog):
     def _add_history_pages(self, customer_id: int | None) -> None:
         """Pages the other desks show inside the file (visits, complaints); none for a new file."""
         if customer_id is not None:
-            self.visits_page = VisitHistoryPage(
-                self.ops.context, self._layout_memory, customer_id, self
-            )
+            self.visits_page = VisitHistoryPage(self.ops, self._layout_memory, customer_id, self)
             self.tabs.addTab(self.visits_page, "拜访记录")
             self.complaints_page = ComplaintHistoryPage(
-                self.ops.context, self._layout_memory, customer_id, self
+                self.ops, self._layout_memory, customer_id, self
             )
             self.tabs.addTab(self.complaints_page, "投诉记录")
 

@@ -1,4 +1,9 @@
-"""The customer list: a lazy model holding only row ids, fetching rows a page at a time."""
+"""The customer list: a lazy model holding only row ids, fetching rows a page at a time.
+
+Pages are fetched off the GUI thread: a row not fetched yet shows empty until its page
+arrives (a fraction of a second), so scrolling through 100,000 customers never waits on
+the store.
+"""
 
 from __future__ import annotations
 
@@ -22,25 +27,50 @@ def _deleted(customer_id: int) -> CustomerRow:
                        Decimal(0), False)  # fmt: skip
 
 
+# fetch(ids, deliver): read the rows of ``ids`` (off the GUI thread) and call deliver(rows).
+PageFetcher = Callable[[list[int], Callable[[list[CustomerRow]], None]], None]
+
+
 class CustomerTableModel(QAbstractTableModel):
-    """Rows are fetched through ``row_loader(ids)`` when the view first shows them.
+    """Rows are fetched through ``fetch(ids, deliver)`` when the view first shows them.
 
     Signals: ``sort_requested(str, bool)`` when the user clicks a header (key, descending); the
-    owner reloads the ids in that order and hands them back with ``set_ids``.
+    owner reloads the ids in that order and hands them back with ``set_ids``;
+    ``page_arrived()`` each time a page of rows has been fetched and shown.
     """
 
     sort_requested = Signal(str, bool)
+    page_arrived = Signal()
 
-    def __init__(self, row_loader: Callable[[list[int]], list[CustomerRow]], parent=None) -> None:
+    def __init__(self, fetch: PageFetcher, parent=None) -> None:
         super().__init__(parent)
-        self._load_rows = row_loader
+        self._fetch = fetch
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, CustomerRow]] = OrderedDict()
+        self._requested: set[int] = set()
+        self._generation = 0
 
-    def set_ids(self, ids: list[int]) -> None:
+    def set_ids(self, ids: list[int], first_rows: list[CustomerRow] | None = None) -> None:
+        """Show ``ids``; ``first_rows``, when given, are the rows of the first page, read
+        with the ids so the first screenful shows without a second trip to the store.
+
+        ``ids`` that extend the ones shown (the whole list after its first screenful) are
+        appended; anything else replaces the list and forgets the rows fetched."""
+        old = self._ids
+        if first_rows is None and old and len(ids) > len(old) and ids[: len(old)] == old:
+            # The whole list after its first screenful: rows are added, nothing else moves,
+            # so the selection and the rows already fetched stay.
+            self.beginInsertRows(QModelIndex(), len(old), len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+            return
         self.beginResetModel()
+        self._generation += 1
         self._ids = ids
         self._pages.clear()
+        self._requested.clear()
+        if first_rows is not None:
+            self._pages[0] = {record.id: record for record in first_rows}
         self.endResetModel()
 
     def ids(self) -> list[int]:
@@ -55,20 +85,38 @@ class CustomerTableModel(QAbstractTableModel):
         except ValueError:
             return -1
 
-    def record(self, row: int) -> CustomerRow:
-        """The row's record; a customer deleted meanwhile (at another desk) shows as such."""
+    def record(self, row: int) -> CustomerRow | None:
+        """The row's record, or None while its page is being fetched (the fetch is started);
+        a customer deleted meanwhile (at another desk) shows as such."""
         page_no = row // PAGE_SIZE
         page = self._pages.get(page_no)
         if page is None:
-            ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
-            page = {record.id: record for record in self._load_rows(ids)}
-            self._pages[page_no] = page
-            if len(self._pages) > MAX_CACHED_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_no)
+            self._request(page_no)
+            return None
+        self._pages.move_to_end(page_no)
         customer_id = self._ids[row]
         return page.get(customer_id) or _deleted(customer_id)
+
+    def _request(self, page_no: int) -> None:
+        if page_no in self._requested:
+            return
+        self._requested.add(page_no)
+        generation = self._generation
+        ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
+        self._fetch(ids, lambda rows: self._arrived(generation, page_no, rows))
+
+    def _arrived(self, generation: int, page_no: int, rows: list[CustomerRow]) -> None:
+        if generation != self._generation:
+            return  # the list was replaced meanwhile
+        self._requested.discard(page_no)
+        self._pages[page_no] = {record.id: record for record in rows}
+        if len(self._pages) > MAX_CACHED_PAGES:
+            self._pages.popitem(last=False)
+        first = page_no * PAGE_SIZE
+        last = min(first + PAGE_SIZE, len(self._ids)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(LIST_COLUMNS) - 1))
+        self.page_arrived.emit()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)
@@ -89,6 +137,8 @@ class CustomerTableModel(QAbstractTableModel):
         ):
             return None
         row = self.record(index.row())
+        if row is None:
+            return None
         key = LIST_COLUMNS[index.column()].key
         if role == Qt.ItemDataRole.DisplayRole:
             if key == "credit":

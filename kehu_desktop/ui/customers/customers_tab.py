@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.customers.customer_fields import (
     ABC_CLASSES,
@@ -27,12 +26,20 @@ from kehu_desktop.services.customers.customer_fields import (
     PROVINCES,
     TRADE_STAGES,
 )
-from kehu_desktop.services.customers.customer_files import LIST_COLUMNS, CustomerFilter, Removal
-from kehu_desktop.ui.common.background import run_in_background
-from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.services.customers.customer_files import (
+    LIST_COLUMNS,
+    CustomerFilter,
+    CustomerList,
+    CustomerRow,
+    Removal,
+)
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import refill_staff_filter
-from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.list_view import (
+    fill_staff_filter,
+    navigable_list,
+    select_first_row,
+)
+from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.xlsx_export import export_list
 from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
 from kehu_desktop.ui.customers.customer_table_model import PAGE_SIZE, CustomerTableModel
@@ -43,20 +50,21 @@ SEARCH_DELAY_MS = 150
 class CustomersTab(QWidget):
     """Signals: ``loaded(int)`` with the row count after each (re)load; ``rows_shown(int)`` each
     time rows appear (the first screenful comes before the whole list when browsing);
-    ``changed()`` after a customer was saved, archived or deleted; ``demo_requested()`` from
-    the empty-store hint."""
+    ``demo_requested()`` from the empty-store hint.
+
+    Reloads itself when a write anywhere touches customers (``ops.events.changed``)."""
 
     loaded = Signal(int)
     rows_shown = Signal(int)
-    changed = Signal()
     demo_requested = Signal()
 
-    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+    def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
-        self._context = context
+        self._ops = ops
         self._layout_memory = layout
         self._generation = 0
         self._complete_generation = -1
+        self._partial_generation = -1
         self._select_after_load: int | None = None
 
         self.search = QLineEdit(objectName="customerSearch", clearButtonEnabled=True)
@@ -73,14 +81,16 @@ class CustomersTab(QWidget):
         self.province_filter = self._combo("provinceFilter", "省份", PROVINCES)
         self.stage_filter = self._combo("tradeStageFilter", "交易阶段", TRADE_STAGES)
         self.owner_filter = QComboBox(objectName="ownerFilter")
-        self._fill_owner_filter()
+        self.owner_filter.addItem("全部业务员", None)
         self.owner_filter.currentIndexChanged.connect(self._query)
         self.archived_check = QCheckBox("显示已归档", objectName="showArchived")
         self.archived_check.toggled.connect(self._query)
 
-        self.model = CustomerTableModel(self._load_rows, self)
+        self.model = CustomerTableModel(self._fetch_rows, self)
+        self.model.page_arrived.connect(self._update_buttons)
         self.table = QTableView(objectName="customerTable")
         self.table.setModel(self.model)
+        navigable_list(self.table, self.search, self.edit_current)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -90,7 +100,6 @@ class CustomersTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda _i: self.edit_current())
         header = self.table.horizontalHeader()
         if not layout.restore_header("customer_table", header):
             for column, width in enumerate((90, 240, 90, 45, 70, 70, 60, 70, 80, 120, 80, 80)):
@@ -102,11 +111,11 @@ class CustomersTab(QWidget):
         )
         self.model.sort_requested.connect(self._on_sort)
 
-        self.new_button = QPushButton("新建客户", objectName="newCustomer")
-        self.edit_button = QPushButton("打开档案", objectName="editCustomer")
-        self.remove_button = QPushButton("删除/归档", objectName="removeCustomer")
-        self.restore_button = QPushButton("取消归档", objectName="restoreCustomer")
-        self.export_button = QPushButton("导出 Excel", objectName="exportCustomers")
+        self.new_button = QPushButton("新建客户(&N)", objectName="newCustomer")
+        self.edit_button = QPushButton("打开档案(&O)", objectName="editCustomer")
+        self.remove_button = QPushButton("删除/归档(&D)", objectName="removeCustomer")
+        self.restore_button = QPushButton("取消归档(&U)", objectName="restoreCustomer")
+        self.export_button = QPushButton("导出 Excel(&X)", objectName="exportCustomers")
         self.new_button.clicked.connect(self.new_record)
         self.edit_button.clicked.connect(self.edit_current)
         self.remove_button.clicked.connect(self.remove_current)
@@ -116,7 +125,7 @@ class CustomersTab(QWidget):
         self.empty_hint = QWidget(objectName="emptyHint")
         hint_layout = QHBoxLayout(self.empty_hint)
         hint_layout.addWidget(QLabel("还没有客户档案。可以新建客户，或者先载入演示数据看看效果。"))
-        demo_button = QPushButton("载入演示数据", objectName="loadDemo")
+        demo_button = QPushButton("载入演示数据(&L)", objectName="loadDemo")
         demo_button.clicked.connect(self.demo_requested)
         hint_layout.addWidget(demo_button)
         hint_layout.addStretch()
@@ -147,13 +156,16 @@ class CustomersTab(QWidget):
         layout_box.addLayout(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
+        ops.events.changed.connect(self._store_changed)
+
+    def _store_changed(self, change: StoreChange) -> None:
+        if change.touches("customers", "contacts", "sales", "staff", "key_accounts"):
+            self.reload()
 
     def _fill_owner_filter(self) -> None:
         """Everyone who may own customers, those who left included (their customers are the
         ones to hand over); refilled on each reload, as staff come and go."""
-        with self._context.reader() as session:
-            staff = customer_files.staff_choices(session, everyone=True)
-        refill_staff_filter(self.owner_filter, "全部业务员", staff)
+        fill_staff_filter(self._ops, self.owner_filter, "全部业务员", everyone=True)
 
     def _combo(self, name: str, everything: str, choices: tuple[str, ...]) -> QComboBox:
         combo = QComboBox(objectName=name)
@@ -176,9 +188,13 @@ class CustomersTab(QWidget):
             include_archived=self.archived_check.isChecked(),
         )
 
-    def _load_rows(self, ids: list[int]) -> list[customer_files.CustomerRow]:
-        with self._context.reader() as session:
-            return customer_files.fetch_rows(session, ids)
+    def _fetch_rows(self, ids: list[int], deliver) -> None:
+        self._ops.query(
+            self.table,
+            lambda session: customer_files.fetch_rows(session, ids),
+            deliver,
+            title="加载客户列表失败",
+        )
 
     def reload(self) -> None:
         """Refresh everything: the staff in the owner filter, then the list."""
@@ -191,35 +207,45 @@ class CustomersTab(QWidget):
         self._generation += 1
         generation = self._generation
         flt, (key, descending) = self.current_filter(), self._sort
+        searching = bool(flt.text.strip())
 
-        def first(_progress):
-            with self._context.reader() as session:
-                return customer_files.first_rows(session, flt, key, descending, PAGE_SIZE), True
+        def first(session) -> tuple[CustomerList, bool, list[CustomerRow]]:
+            listing = customer_files.first_rows(session, flt, key, descending, PAGE_SIZE)
+            return listing, True, customer_files.fetch_rows(session, listing.ids)
 
-        def query(_progress):
-            with self._context.reader() as session:
-                listing = customer_files.list_customers(session, flt, key, descending)
-                return listing, customer_files.any_customer(session)
+        def query(session) -> tuple[CustomerList, bool, list[CustomerRow] | None]:
+            listing = customer_files.list_customers(session, flt, key, descending)
+            # Matches come with their first rows; the whole list extends the screenful shown.
+            rows = (
+                customer_files.fetch_rows(session, listing.ids[:PAGE_SIZE]) if searching else None
+            )
+            return listing, customer_files.any_customer(session), rows
 
         def whole_list() -> None:
-            run_in_background(query, lambda result: self._show(generation, *result), self._failed)
+            self._ops.query(
+                self,
+                query,
+                lambda result: self._show(generation, *result),
+                title="加载客户列表失败",
+            )
 
         def first_shown(result) -> None:
             self._show(generation, *result)
             whole_list()
 
-        if flt.text.strip():
+        if searching:
             whole_list()
         else:
-            # Browsing reads up to 100,000 ids: the first screenful is shown before that
-            # starts, so the two queries never compete for the interpreter.
-            run_in_background(first, first_shown, lambda _error: whole_list())
-
-    def _failed(self, error: Exception) -> None:
-        show_error(self, "加载客户列表失败", error)
+            # Browsing reads up to 100,000 ids: the first screenful (ids and rows) is shown
+            # before that starts, so the two queries never compete for the interpreter.
+            self._ops.query(self, first, first_shown, failure=lambda _error: whole_list())
 
     def _show(
-        self, generation: int, listing: customer_files.CustomerList, any_customer: bool
+        self,
+        generation: int,
+        listing: CustomerList,
+        any_customer: bool,
+        first_rows: list[CustomerRow] | None,
     ) -> None:
         if generation != self._generation:
             return  # a newer query is on its way
@@ -229,15 +255,19 @@ class CustomersTab(QWidget):
             self._complete_generation = generation
         ids = listing.ids
         current = self.current_id()
-        self.model.set_ids(ids)
+        if listing.partial or generation != self._partial_generation or ids != self.model.ids():
+            self.model.set_ids(ids, first_rows)
+        if listing.partial:
+            self._partial_generation = generation
         wanted = self._select_after_load or current
-        self._select_after_load = None
         row = self.model.row_of(wanted) if wanted is not None else -1
-        if row < 0 and ids:
-            row = 0
+        if row >= 0 or not listing.partial:
+            self._select_after_load = None  # else it may be further down the whole list
         if row >= 0:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
+        else:
+            select_first_row(self.table)
         if listing.partial:
             self.count_label.setText("正在载入客户列表…")
         elif listing.truncated:
@@ -267,7 +297,8 @@ class CustomersTab(QWidget):
     def _update_buttons(self) -> None:
         row = self.table.currentIndex().row()
         has = 0 <= row < self.model.rowCount()
-        archived = has and self.model.record(row).archived
+        record = self.model.record(row) if has else None
+        archived = record is not None and record.archived
         self.edit_button.setEnabled(has)
         self.remove_button.setEnabled(has and not archived)
         self.restore_button.setEnabled(archived)
@@ -285,65 +316,65 @@ class CustomersTab(QWidget):
             self.open_customer(customer_id)
 
     def open_customer(self, customer_id: int | None) -> CustomerDialog:
-        dialog = CustomerDialog(Operations(self._context), self._layout_memory, customer_id, self)
-        dialog.finished.connect(lambda _r: self._after_dialog(dialog))
+        dialog = CustomerDialog(self._ops, self._layout_memory, customer_id, self)
+        dialog.saved.connect(lambda _result: self._select_saved(dialog))
         dialog.open()
         return dialog
 
-    def _after_dialog(self, dialog: CustomerDialog) -> None:
-        if dialog.saved_id is not None:
-            self._select_after_load = dialog.saved_id
-            self.changed.emit()
-            self.reload()
+    def _select_saved(self, dialog: CustomerDialog) -> None:
+        """The list reloads itself after the save (the store changed); select the file saved."""
+        self._select_after_load = dialog.saved_id
 
     def remove_current(self) -> None:
+        """Delete a fresh customer, archive one with history; asks first."""
         customer_id = self.current_id()
-        if customer_id is None:
-            return
         record = self.model.record(self.table.currentIndex().row())
-        with self._context.reader() as session:
-            removal = customer_files.removal_for(session, customer_id)
+        if customer_id is None or record is None:
+            return
+        self._ops.query(
+            self,
+            lambda session: customer_files.removal_for(session, customer_id),
+            lambda removal: self._confirm_removal(customer_id, record.name, removal),
+            title="操作失败",
+        )
+
+    def _confirm_removal(self, customer_id: int, name: str, removal: Removal) -> None:
         if removal == Removal.ARCHIVE:
-            question = (f"“{record.name}”已有拜访、投诉或大客户记录，不能删除。\n"
+            question = (f"“{name}”已有拜访、投诉或大客户记录，不能删除。\n"
                         "要将其归档吗？归档后默认不在列表中显示，可随时取消归档。")  # fmt: skip
             title = "归档客户"
         else:
-            question = f"确定删除客户“{record.name}”及其联系人吗？此操作不能撤销。"
+            question = f"确定删除客户“{name}”及其联系人吗？此操作不能撤销。"
             title = "删除客户"
         answer = QMessageBox.question(self, title, question)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            with self._context.session() as session:
-                if removal == Removal.ARCHIVE:
-                    customer_files.set_archived(session, customer_id, True)
-                else:
-                    customer_files.delete_customer(session, customer_id)
-        except Exception as error:
-            show_error(self, "操作失败", error)
-            return
-        self.changed.emit()
-        self.reload()
+
+        def remove(session) -> None:
+            if removal == Removal.ARCHIVE:
+                customer_files.set_archived(session, customer_id, True)
+            else:
+                customer_files.delete_customer(session, customer_id)
+
+        self._ops.write(self, remove, {"customers", "contacts"}, title="操作失败")
 
     def restore_current(self) -> None:
         customer_id = self.current_id()
         if customer_id is None:
             return
-        try:
-            with self._context.session() as session:
-                customer_files.set_archived(session, customer_id, False)
-        except Exception as error:
-            show_error(self, "取消归档失败", error)
-            return
         self._select_after_load = customer_id
-        self.changed.emit()
-        self.reload()
+        self._ops.write(
+            self,
+            lambda session: customer_files.set_archived(session, customer_id, False),
+            {"customers"},
+            title="取消归档失败",
+        )
 
     def export_xlsx(self, path: Path | None = None) -> None:
         """Export the list as filtered now; asks for a file name unless one is given."""
         ids = self.model.ids()
         export_list(
-            self, self._context, title="客户列表", headers=customer_files.EXPORT_HEADERS,
+            self, self._ops, title="客户列表", headers=customer_files.EXPORT_HEADERS,
             rows=lambda session: customer_files.export_rows(session, ids),
             button=self.export_button, status=self.count_label, path=path,
         )  # fmt: skip

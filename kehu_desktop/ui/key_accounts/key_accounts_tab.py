@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -20,20 +19,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehu_desktop.services.common import excel_export
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.key_accounts import (
     abc_classes,
     designation,
     key_account_cards,
     key_account_kpis,
 )
-from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
-from kehu_desktop.ui.common.list_view import table_view
-from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.list_view import navigable_list, select_first_row, table_view
+from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.xlsx_export import export_list
 from kehu_desktop.ui.key_accounts.key_account_card import KeyAccountCardDialog, view_with_buttons
 from kehu_desktop.ui.key_accounts.proposal_dialog import DecisionDialog, ProposalDialog
 
@@ -115,17 +112,17 @@ class _Loaded:
 
 
 class KeyAccountsTab(QWidget):
-    """Signals: ``loaded(int)`` with the number of key accounts after each reload;
-    ``changed()`` after something here changed customers (a designation, ABC classes);
+    """Reloads itself when a write touches key accounts, customers, visits or sales.
+
+    Signals: ``loaded(int)`` with the number of key accounts after each reload;
     ``exported(int)`` with the row count once an export is written."""
 
     loaded = Signal(int)
-    changed = Signal()
     exported = Signal(int)
 
-    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+    def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
-        self._context = context
+        self._ops = ops
         self._layout_memory = layout
         self._generation = 0
 
@@ -140,17 +137,16 @@ class KeyAccountsTab(QWidget):
 
         self.model = KeyAccountModel(COLUMNS, self)
         self.table = table_view("keyAccountTable", self.model)
-        # activated: Enter or double-click, as the platform has it.
-        self.table.activated.connect(lambda _i: self.open_current())
+        navigable_list(self.table, self.period, self.open_current)
         # Fit the columns to the first rows only when no remembered widths exist.
         self._fit_columns = not layout.restore_header(
             "keyAccountTable", self.table.horizontalHeader()
         )
 
-        self.open_button = QPushButton("打开管理卡", objectName="openCard")
-        self.propose_button = QPushButton("申请设为大客户…", objectName="proposeKeyAccount")
-        self.abc_button = QPushButton("重新计算 ABC 分类", objectName="recomputeAbc")
-        self.export_button = QPushButton("导出 Excel", objectName="exportKeyAccounts")
+        self.open_button = QPushButton("打开管理卡(&O)", objectName="openCard")
+        self.propose_button = QPushButton("申请设为大客户(&P)…", objectName="proposeKeyAccount")
+        self.abc_button = QPushButton("重新计算 ABC 分类(&B)", objectName="recomputeAbc")
+        self.export_button = QPushButton("导出 Excel(&X)", objectName="exportKeyAccounts")
         self.open_button.clicked.connect(self.open_current)
         self.propose_button.clicked.connect(lambda: self.propose())
         self.abc_button.clicked.connect(self.recompute_abc)
@@ -165,7 +161,7 @@ class KeyAccountsTab(QWidget):
         # Only a 主管/管理员 decides: others never get a dialog to fill in only to be refused
         # (the service refuses them too).
         self.approval_hint = QLabel("大客户申请由主管或管理员审批。", objectName="approvalHint")
-        supervisor = context.operator.is_supervisor
+        supervisor = ops.operator.is_supervisor
         hidden = (self.approval_hint,) if supervisor else (self.approve_button, self.reject_button)
         for widget in hidden:
             widget.hide()
@@ -174,7 +170,7 @@ class KeyAccountsTab(QWidget):
 
         self.suggestions_model = RecordTableModel(SUGGESTION_COLUMNS, self)
         self.suggestions_table = table_view("abcSuggestionTable", self.suggestions_model)
-        self.suggestions_table.doubleClicked.connect(lambda _i: self.propose_suggestion())
+        navigable_list(self.suggestions_table, None, self.propose_suggestion)
         self.suggest_button = QPushButton("为所选客户提出申请…", objectName="proposeSuggestion")
         self.suggest_button.clicked.connect(self.propose_suggestion)
 
@@ -224,6 +220,13 @@ class KeyAccountsTab(QWidget):
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.splitter)
+        self.status_label = QLabel(objectName="keyAccountStatus")
+        box.addWidget(self.status_label)
+        ops.events.changed.connect(self._store_changed)
+
+    def _store_changed(self, change: StoreChange) -> None:
+        if change.touches("key_accounts", "customers", "visits", "sales", "staff", "settings"):
+            self.reload()
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -232,19 +235,16 @@ class KeyAccountsTab(QWidget):
         generation = self._generation
         start, end = key_account_kpis.period(self.period.currentText())
 
-        def query(_progress) -> _Loaded:
-            with self._context.reader() as session:
-                return _Loaded(
-                    key_account_cards.list_key_accounts(session),
-                    designation.list_proposals(session),
-                    abc_classes.suggestions(session),
-                    key_account_kpis.compute(session, start, end),
-                )
+        def query(session) -> _Loaded:
+            return _Loaded(
+                key_account_cards.list_key_accounts(session),
+                designation.list_proposals(session),
+                abc_classes.suggestions(session),
+                key_account_kpis.compute(session, start, end),
+            )
 
-        run_in_background(
-            query,
-            lambda loaded: self._show(generation, loaded),
-            lambda error: show_error(self, "加载大客户失败", error),
+        self._ops.query(
+            self, query, lambda loaded: self._show(generation, loaded), title="加载大客户失败"
         )
 
     def _show(self, generation: int, loaded: _Loaded) -> None:
@@ -262,8 +262,8 @@ class KeyAccountsTab(QWidget):
         for index, row in enumerate(loaded.rows):
             if row.id == current:
                 self.table.selectRow(index)
-        if current is None and loaded.rows:
-            self.table.selectRow(0)
+        for view in (self.table, self.proposals_table, self.suggestions_table):
+            select_first_row(view)
         overdue = sum(1 for r in loaded.rows if r.visit_overdue)
         self.count_label.setText(f"大客户 {len(loaded.rows)} 家，截至今天拜访逾期 {overdue} 家")
         if self._fit_columns and loaded.rows:
@@ -302,16 +302,12 @@ class KeyAccountsTab(QWidget):
         return None if key_account_id is None else self.open_card(key_account_id)
 
     def open_card(self, key_account_id: int) -> KeyAccountCardDialog:
-        dialog = KeyAccountCardDialog(
-            Operations(self._context), self._layout_memory, key_account_id, self
-        )
-        dialog.finished.connect(lambda _r: self._after(True))
+        dialog = KeyAccountCardDialog(self._ops, self._layout_memory, key_account_id, self)
         dialog.open()
         return dialog
 
     def propose(self, customer_id: int | None = None) -> ProposalDialog:
-        dialog = ProposalDialog(Operations(self._context), customer_id, self)
-        dialog.accepted.connect(lambda: self._after(True))
+        dialog = ProposalDialog(self._ops, customer_id, self)
         dialog.open()
         return dialog
 
@@ -321,62 +317,41 @@ class KeyAccountsTab(QWidget):
 
     def decide(self, approve: bool) -> DecisionDialog | None:
         proposal = self._selected(self.proposals_table, self.proposals_model)
-        if proposal is None or not self._context.operator.is_supervisor:
+        if proposal is None or not self._ops.operator.is_supervisor:
             return None
-        dialog = DecisionDialog(Operations(self._context), proposal, approve, self)
-        dialog.accepted.connect(lambda: self._after(True))
+        dialog = DecisionDialog(self._ops, proposal, approve, self)
         dialog.open()
         return dialog
-
-    def _after(self, changed: bool) -> None:
-        if changed:
-            self.changed.emit()
-            self.reload()
 
     def recompute_abc(self) -> None:
         """Recompute the ABC classes off the GUI thread, then show what changed."""
         self.abc_button.setEnabled(False)
 
-        def work(progress) -> abc_classes.AbcResult:
-            with self._context.session() as session:
-                return abc_classes.recompute(session, progress=progress)
-
         def done(result: abc_classes.AbcResult) -> None:
             self.abc_button.setEnabled(True)
-            self._status(f"ABC 分类已重新计算：{result.describe()}")
-            self._after(True)
+            self.status_label.setText(f"ABC 分类已重新计算：{result.describe()}")
 
         def failed(error: Exception) -> None:
             self.abc_button.setEnabled(True)
             show_error(self, "ABC 分类计算失败", error)
 
-        run_in_background(work, done, failed)
-
-    def _status(self, text: str) -> None:
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(text, 10000)
+        self._ops.write(
+            self,
+            lambda session: abc_classes.recompute(session),
+            {"customers", "key_accounts"},
+            done,
+            failure=failed,
+            progress_label="正在重新计算 ABC 分类…",
+        )
 
     def export_xlsx(self, path: Path | None = None) -> None:
-        if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "导出大客户一览", "大客户一览.xlsx", "Excel 文件 (*.xlsx)"
-            )
-            if not chosen:
-                return
-            path = Path(chosen)
+        """Export the key accounts as listed; asks for a file name unless one is given."""
         rows = key_account_cards.export_rows(self.model.rows())
-
-        def work(_progress) -> int:
-            return excel_export.write_table(
-                path, "大客户一览", key_account_cards.EXPORT_HEADERS, rows
-            )
-
-        def done(count: int) -> None:
-            self._status(f"已导出 {count} 家大客户到 {path}")
-            self.exported.emit(count)
-
-        run_in_background(work, done, lambda error: show_error(self, "导出失败", error))
+        export_list(
+            self, self._ops, title="大客户一览", headers=key_account_cards.EXPORT_HEADERS,
+            rows=lambda _session: rows, button=self.export_button, status=self.status_label,
+            path=path, exported=self.exported.emit,
+        )  # fmt: skip
 
     def save_layout(self) -> None:
         self._layout_memory.save_header("keyAccountTable", self.table.horizontalHeader())

@@ -1,10 +1,13 @@
 """打印表单: choose a form and what to fill it with, preview it, print or save it.
 
 Opened with Ctrl+P from any desk, with the desk's form and selected record preselected.
+The records are read, then the pages rendered, off the GUI thread; the first form is shown as
+soon as it is ready while the rest of a batch renders, with progress and 停止.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,12 +37,12 @@ from kehu_desktop.forms.definition import Catalog, load_catalog
 from kehu_desktop.forms.paper import PAPERS
 from kehu_desktop.forms.pdf import calibration_page
 from kehu_desktop.forms.sources.records import describe_record
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.common.settings import FIRM_NAME
-from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
-from kehu_desktop.ui.printing.print_preview import PdfPreview, print_with_dialog
+from kehu_desktop.ui.common.operations import Handle, Operations, Progress
+from kehu_desktop.ui.common.screen import fit_when_shown
+from kehu_desktop.ui.printing.print_preview import PdfPreview, ask_printer, paint_document
 
 DEFAULT_PRINTER = printing.DEFAULT_PRINTER
 LAST_PAPER = PcSetting("print_dialog/paper", "", "上次选用的纸张")
@@ -60,6 +63,30 @@ def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+@dataclass(frozen=True)
+class _Opening:
+    """What the dialog reads from the store as it opens."""
+
+    firm: str
+    record_name: str
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A rendered preview: ``partial`` while only the first form of a batch is in it."""
+
+    data: bytes
+    partial: bool
+
+
+def render_preview(prepared: printing.Prepared, progress: Progress) -> bytes:
+    """Render ``prepared`` as PDF, handing the first form alone to the GUI thread first."""
+    if len(prepared.records) > 1:
+        first = replace(prepared, headers=prepared.headers[:1], records=prepared.records[:1])
+        progress.partial(Preview(printing.to_pdf(first), partial=True))
+    return printing.to_pdf(prepared, progress)
+
+
 class PrintDialog(QDialog):
     """Signals: ``rendered(int)`` with the page count each time the preview is redrawn,
     ``failed(str)`` with the message shown when a preview could not be made."""
@@ -69,7 +96,7 @@ class PrintDialog(QDialog):
 
     def __init__(
         self,
-        context: DeskContext,
+        ops: Operations,
         layout: LayoutMemory,
         parent: QWidget | None = None,
         form: str = "customer_card",
@@ -78,14 +105,13 @@ class PrintDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("PrintDialog")
         self.setWindowTitle("打印表单")
-        self._context = context
+        self._ops = ops
         self._layout_memory = layout
         self._record = record
+        self._record_name = ""
         self._generation = 0
-        self.catalog: Catalog = load_catalog(context.database.data_dir)
-        with context.reader() as session:
-            firm = FIRM_NAME.get(session)
-            self._record_name = describe_record(session, *record) if record else ""
+        self._rendering: Handle | None = None
+        self.catalog: Catalog = load_catalog(ops.context.database.data_dir)
 
         self.form_box = QComboBox(objectName="printForm")
         for key, definition in self.catalog.forms.items():
@@ -144,17 +170,20 @@ class PrintDialog(QDialog):
             "表头还没有公司名称：请在“设置 → 公司与表单设置”中填写。", objectName="printFirmHint"
         )
         self.firm_hint.setWordWrap(True)
-        self.firm_hint.setVisible(not firm)
+        self.firm_hint.setVisible(False)
         self.status = QLabel(objectName="printStatus")
         self.status.setWordWrap(True)
         self.progress = QProgressBar(objectName="printProgress")
         self.progress.setVisible(False)
+        self.stop_button = QPushButton("停止(&T)", objectName="stopPreviewButton")
+        self.stop_button.setVisible(False)
+        self.stop_button.clicked.connect(self.stop)
 
         self.print_button = QPushButton("打印(&P)…", objectName="printButton")
-        self.pdf_button = QPushButton("保存 PDF…", objectName="savePdfButton")
-        self.xlsx_button = QPushButton("保存 Excel…", objectName="saveXlsxButton")
-        self.calibrate_button = QPushButton("套打校准页", objectName="calibrationButton")
-        close_button = QPushButton("关闭", objectName="closePrintButton")
+        self.pdf_button = QPushButton("保存 PDF(&S)…", objectName="savePdfButton")
+        self.xlsx_button = QPushButton("保存 Excel(&E)…", objectName="saveXlsxButton")
+        self.calibrate_button = QPushButton("套打校准页(&K)", objectName="calibrationButton")
+        close_button = QPushButton("关闭(&C)", objectName="closePrintButton")
         self.print_button.setDefault(True)
         self.print_button.clicked.connect(self.print_preview)
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
@@ -169,6 +198,7 @@ class PrintDialog(QDialog):
         side.addStretch(1)
         side.addWidget(self.status)
         side.addWidget(self.progress)
+        side.addWidget(self.stop_button)
         for button in (self.print_button, self.pdf_button, self.xlsx_button):
             side.addWidget(button)
         side.addWidget(self.calibrate_button)
@@ -196,7 +226,19 @@ class PrintDialog(QDialog):
         self.printer_box.currentIndexChanged.connect(lambda _i: self._changed())
         if not layout.restore_geometry("print_dialog", self):
             self.resize(1100, 760)
-        self.refresh()
+        fit_when_shown(self)
+        self._busy("正在读取…")
+        ops.query(self, self._read_opening, self._opened, title="无法打开打印表单")
+
+    def _read_opening(self, session) -> _Opening:
+        record = self._record
+        name = describe_record(session, *record) if record else ""
+        return _Opening(FIRM_NAME.get(session), name)
+
+    def _opened(self, opening: _Opening) -> None:
+        self._record_name = opening.record_name
+        self.firm_hint.setVisible(not opening.firm)
+        self._changed(form_changed=True)
 
     # --- the job ---------------------------------------------------------------------
 
@@ -251,17 +293,30 @@ class PrintDialog(QDialog):
             return printing.PrintJob(key, from_plans=True, plans_day=day, **common)
         return printing.PrintJob(key, **common)
 
-    def _renderer(self, fmt: str):
-        """A function for run_in_background rendering the current job (read on this thread)."""
-        job = self.current_job()
-        catalog = self.catalog
-        context = self._context
+    def _prepare(self, then) -> None:
+        """Read the current job's records off the GUI thread, then ``then(prepared)``; a
+        refusal (nothing to print) is shown in the dialog and announced by ``failed``."""
+        job, catalog = self.current_job(), self.catalog
+        generation = self._generation
 
-        def work(progress) -> bytes:
-            with context.reader() as session:
-                return printing.render(session, catalog, job, fmt, progress)
+        def failed(error: Exception) -> None:
+            if generation != self._generation:
+                return
+            self.preview.clear()
+            message = str(error) if isinstance(error, printing.UserError) else repr(error)
+            self._idle(message)
+            self.failed.emit(message)
 
-        return work
+        def prepared(result: printing.Prepared) -> None:
+            if generation == self._generation:
+                then(result, failed)
+
+        self._ops.query(
+            self,
+            lambda session: printing.prepare(session, catalog, job),
+            prepared,
+            failure=failed,
+        )
 
     # --- preview, print, save ----------------------------------------------------------
 
@@ -273,45 +328,77 @@ class PrintDialog(QDialog):
     def _idle(self, text: str) -> None:
         self.status.setText(text)
         self.progress.setVisible(False)
+        self.stop_button.setVisible(False)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
 
     def refresh(self) -> None:
-        """Render the preview in the background; a newer request wins over an older one."""
+        """Render the preview in the background; a newer request wins over an older one
+        (and stops it)."""
+        self.stop()
         self._generation += 1
         generation = self._generation
-        self._busy("正在生成预览…")
+        self._busy("正在读取记录…")
         for button in (self.print_button, self.pdf_button):
             button.setEnabled(False)
 
-        def done(data: bytes) -> None:
+        def shown(preview: Preview) -> None:
             if generation != self._generation:
                 return
-            self.preview.show_pdf(data)
-            pages = self.preview.page_count()
-            self._idle(f"共 {pages} 页")
-            for button in (self.print_button, self.pdf_button):
-                button.setEnabled(True)
-            self.rendered.emit(pages)
+            self.preview.show_pdf(preview.data)
+            if preview.partial:
+                self.status.setText("已显示第一份，其余正在生成…")
+            else:
+                pages = self.preview.page_count()
+                self._idle(f"共 {pages} 页")
+                for button in (self.print_button, self.pdf_button):
+                    button.setEnabled(True)
+                self.rendered.emit(pages)
 
-        def failed(error: Exception) -> None:
-            if generation != self._generation:
-                return
-            self.preview.clear()
-            message = str(error) if isinstance(error, printing.UserError) else repr(error)
-            self._idle(message)
-            self.failed.emit(message)
+        def progressed(done: int, total: int) -> None:
+            if generation == self._generation:
+                self._show_progress(done, total)
 
-        run_in_background(
-            self._renderer("pdf"),
-            done,
-            failed,
-            lambda d, t: (self.progress.setRange(0, t), self.progress.setValue(d)),
-        )
+        def render(prepared: printing.Prepared, failed) -> None:
+            self.status.setText(f"正在生成预览（{len(prepared.records)} 份）…")
+            self.stop_button.setVisible(len(prepared.records) > 1)
+            self._rendering = self._ops.run(
+                self,
+                lambda progress: render_preview(prepared, progress),
+                lambda data: shown(Preview(data, partial=False)),
+                failure=failed,
+                on_progress=progressed,
+                on_partial=shown,
+            )
+
+        self._prepare(render)
+
+    def stop(self) -> None:
+        """Stop making the preview (停止); what is shown stays."""
+        rendering, self._rendering = self._rendering, None
+        if rendering is not None and not rendering.finished:
+            rendering.cancel()
+            self._generation += 1
+            self._idle("已停止生成预览。")
 
     def print_preview(self) -> None:
+        """Ask for a printer, then send the pages to it off the GUI thread."""
         title = self.catalog.get(self.form_key).title
-        sent = print_with_dialog(self.preview.document, self, title)
-        if sent:
-            self.status.setText(f"已送打印机 {sent} 页")
+        document = self.preview.document
+        printer = ask_printer(document, self, title)
+        if printer is None:
+            return
+        self._busy("正在送打印机…")
+        self._ops.run(
+            self,
+            lambda progress: paint_document(document, printer, progress),
+            lambda sent: self._idle(f"已送打印机 {sent} 页"),
+            failure=lambda error: (self._idle(""), show_error(self, "打印失败", error)),
+            on_progress=self._show_progress,
+            progress_label="正在送打印机…",
+        )
 
     def _ask_path(self, caption: str, suffix: str, pattern: str) -> Path | None:
         title = self.catalog.get(self.form_key).title
@@ -335,37 +422,49 @@ class PrintDialog(QDialog):
         if path is None:
             return
         self._busy("正在生成 Excel…")
-        render = self._renderer("xlsx")
-
-        def work(progress) -> Path:
-            path.write_bytes(render(progress))
-            return path
+        target = path
 
         def failed(error: Exception) -> None:
             self._idle("")
             show_error(self, "保存 Excel 失败", error)
 
-        run_in_background(
-            work,
-            lambda p: self._idle(f"已保存：{p}"),
-            failed,
-            lambda d, t: (self.progress.setRange(0, t), self.progress.setValue(d)),
-        )
+        def write(prepared: printing.Prepared, _failed) -> None:
+            def work(progress) -> Path:
+                target.write_bytes(printing.to_xlsx(prepared, progress))
+                return target
+
+            self._ops.run(
+                self,
+                work,
+                lambda p: self._idle(f"已保存：{p}"),
+                failure=failed,
+                on_progress=self._show_progress,
+            )
+
+        self._prepare(write)
 
     def show_calibration(self) -> None:
         """Preview the 套打 calibration page for the chosen printer's offsets."""
-        with self._context.reader() as session:
+        self.stop()
+        printer, form = self.printer_box.currentText(), self.catalog.get(self.form_key)
+        chosen_paper = self.paper_box.currentData()
+
+        def read(session) -> bytes:
             offsets = printing.PRINT_OFFSETS.get(session)
-            definition = printing.effective_definition(session, self.catalog.get(self.form_key))
-            chosen = printing.paper_with_margins(
-                session, self.paper_box.currentData() or definition.paper
-            )
-        dx, dy = offsets.get(self.printer_box.currentText(), (0.0, 0.0))
+            definition = printing.effective_definition(session, form)
+            chosen = printing.paper_with_margins(session, chosen_paper or definition.paper)
+            dx, dy = offsets.get(printer, (0.0, 0.0))
+            return calibration_page(chosen, (dx, dy), printer)
+
+        def shown(data: bytes) -> None:
+            self.preview.show_pdf(data)
+            self._idle("套打校准页：按页面说明量出偏差，在“设置 → 公司与表单设置”中修改偏移。")
+
         self._generation += 1
-        self.preview.show_pdf(calibration_page(chosen, (dx, dy), self.printer_box.currentText()))
-        self._idle("套打校准页：按页面说明量出偏差，在“设置 → 公司与表单设置”中修改偏移。")
+        self._ops.query(self, read, shown, title="无法生成校准页")
 
     def done(self, result: int) -> None:
+        self.stop()
         memory = self._layout_memory
         memory.save_geometry("print_dialog", self)
         memory.put(LAST_PAPER, self.paper_box.currentData() or "")

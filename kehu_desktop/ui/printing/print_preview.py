@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRect, QSize, QSizeF, Qt, QTemporaryDir
@@ -49,11 +50,17 @@ class PdfPreview(QPdfView):
         return self.document.pageCount()
 
 
-def paint_document(document: QPdfDocument, printer: QPrinter) -> int:
+def paint_document(
+    document: QPdfDocument,
+    printer: QPrinter,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Draw every page of ``document`` onto ``printer`` at its resolution; returns pages sent.
 
     The pages are rendered as images at the printer's resolution (up to 300 dpi), which keeps
-    Chinese text sharp on laser and dot-matrix printers alike.
+    Chinese text sharp on laser and dot-matrix printers alike. That is slow (a page takes a
+    tenth of a second or more), so the window calls this off the GUI thread (QPainter may
+    paint on a QPrinter from any thread); ``progress(done, total)`` hears after each page.
     """
     painter = QPainter()
     if not painter.begin(printer):
@@ -69,12 +76,14 @@ def paint_document(document: QPdfDocument, printer: QPrinter) -> int:
         target = painter.viewport()
         scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
         painter.drawImage(QRect(target.topLeft(), scaled), image)
+        if progress is not None:
+            progress(index + 1, count)
     painter.end()
     return count
 
 
-def print_with_dialog(document: QPdfDocument, parent: QWidget, title: str) -> int:
-    """Ask for a printer with the system print dialog, then print; returns pages sent.
+def ask_printer(document: QPdfDocument, parent: QWidget, title: str) -> QPrinter | None:
+    """Ask for a printer with the system print dialog; None when cancelled.
 
     The printer starts on the form's own paper size and orientation, without margins (the
     form carries its own)."""
@@ -92,5 +101,5 @@ def print_with_dialog(document: QPdfDocument, parent: QWidget, title: str) -> in
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(f"打印 — {title}")
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-        return 0
-    return paint_document(document, printer)
+        return None
+    return printer

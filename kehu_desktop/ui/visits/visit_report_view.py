@@ -16,12 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.visits import visit_reports
-from kehu_desktop.ui.common.background import run_in_background
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import table_view
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 
 DAILY, COVERAGE = "客户访问日报表", "计划与覆盖率"
@@ -49,9 +48,9 @@ class VisitReportView(QWidget):
     shown; after the choice changes, the note asks for 生成报表 until it is pressed.
     """
 
-    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+    def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
-        self._context = context
+        self._ops = ops
         self._layout_memory = layout
         self._lines: list = []
         self._shown = False
@@ -65,8 +64,8 @@ class VisitReportView(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.dateChanged.connect(lambda _d: self._ask_to_run())
         self.kind.currentIndexChanged.connect(lambda _i: self._ask_to_run())
-        self.run_button = QPushButton("生成报表", objectName="runReport")
-        self.export_button = QPushButton("导出 Excel", objectName="exportReport")
+        self.run_button = QPushButton("生成报表(&G)", objectName="runReport")
+        self.export_button = QPushButton("导出 Excel(&X)", objectName="exportReport")
         self.run_button.clicked.connect(self.run)
         self.export_button.clicked.connect(lambda: self.export_xlsx())
         self.note = QLabel(objectName="reportNote", wordWrap=True)
@@ -103,15 +102,14 @@ class VisitReportView(QWidget):
             self.note.setText("结束日期不能早于开始日期。")
             return
 
-        def work(_progress):
-            with self._context.reader() as session:
-                if kind == DAILY:
-                    return visit_reports.daily_report(session, start, end)
-                return visit_reports.coverage(session, start, end)
+        def work(session):
+            if kind == DAILY:
+                return visit_reports.daily_report(session, start, end)
+            return visit_reports.coverage(session, start, end)
 
         self.run_button.setEnabled(False)
         self.note.setText("正在生成报表…")
-        run_in_background(work, lambda lines: self._show(kind, lines), self._failed)
+        self._ops.query(self, work, lambda lines: self._show(kind, lines), failure=self._failed)
 
     def _failed(self, error: Exception) -> None:
         self.run_button.setEnabled(True)
@@ -152,10 +150,12 @@ class VisitReportView(QWidget):
                 return visit_reports.export_daily(path, lines)
             return visit_reports.export_coverage(path, lines)
 
-        run_in_background(
+        self._ops.run(
+            self,
             work,
             lambda n: self.note.setText(f"已导出 {n} 行到 {path}"),
-            lambda e: show_error(self, "导出失败", e),
+            title="导出失败",
+            progress_label=f"正在导出到 {path} …",
         )
 
     def save_layout(self) -> None:

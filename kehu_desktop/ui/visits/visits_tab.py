@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -20,23 +21,22 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from kehu_desktop.services.common.context import DeskContext
-from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.visits import visit_plans, visit_records
 from kehu_desktop.services.visits.visit_plans import METHODS, PERIODS, PLAN_STATUSES, PURPOSES
-from kehu_desktop.ui.common.background import run_in_background
-from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import choice_combo, selected_row, table_view
-from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.list_view import (
+    choice_combo,
+    fill_staff_filter,
+    navigable_list,
+    select_first_row,
+    selected_row,
+    table_view,
+)
+from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.xlsx_export import export_list
 from kehu_desktop.ui.visits.visit_dialog import VisitDialog
-from kehu_desktop.ui.visits.visit_plan_dialog import (
-    PlanDueVisitsDialog,
-    VisitPlanDialog,
-    mark_plan_missed,
-)
+from kehu_desktop.ui.visits.visit_plan_dialog import PlanDueVisitsDialog, VisitPlanDialog
 from kehu_desktop.ui.visits.visit_report_view import VisitReportView
 
 VISIT_COLUMNS = (
@@ -71,21 +71,24 @@ SEARCH_DELAY_MS = 250
 
 
 class VisitsTab(QWidget):
-    """Signals: ``loaded(int)`` with the number of visits listed after each reload;
-    ``changed()`` after a visit or plan was saved (the today view follows)."""
+    """Reloads itself when a write touches visits or plans.
+
+    Signals: ``loaded(int)`` with the number of visits listed after each reload;
+    ``plans_loaded(int)`` with the number of plans listed."""
 
     loaded = Signal(int)
-    changed = Signal()
+    plans_loaded = Signal(int)
 
-    def __init__(self, context: DeskContext, layout: LayoutMemory, parent=None) -> None:
+    def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
-        self._context = context
+        self._ops = ops
         self._layout_memory = layout
         self._generation = 0
+        self._plan_generation = 0
         self.pages = QTabWidget(objectName="visitPages")
         self.pages.addTab(self._visits_page(), "拜访记录")
         self.pages.addTab(self._plans_page(), "拜访计划")
-        self.report_view = VisitReportView(context, layout)
+        self.report_view = VisitReportView(ops, layout)
         self.pages.addTab(self.report_view, "拜访报表")
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -94,6 +97,11 @@ class VisitsTab(QWidget):
         for key, view in (("visitTable", self.table), ("planTable", self.plan_table)):
             if layout.restore_header(key, view.horizontalHeader()):
                 self._sized.add(view)
+        ops.events.changed.connect(self._store_changed)
+
+    def _store_changed(self, change: StoreChange) -> None:
+        if change.touches("visits", "plans", "customers", "staff", "complaints"):
+            self.reload()
 
     def _size_columns_once(self, view) -> None:
         """Fit the columns to the first rows shown, unless a remembered layout did already."""
@@ -106,9 +114,6 @@ class VisitsTab(QWidget):
     def _staff_filter(self, name: str) -> QComboBox:
         combo = QComboBox(objectName=name)
         combo.addItem("全部业务员", None)
-        with self._context.reader() as session:
-            for staff_id, staff_name in customer_files.staff_choices(session):
-                combo.addItem(staff_name, staff_id)
         return combo
 
     def _visits_page(self) -> QWidget:
@@ -134,10 +139,10 @@ class VisitsTab(QWidget):
 
         self.model = RecordTableModel(VISIT_COLUMNS, self)
         self.table = table_view("visitTable", self.model)
-        self.table.doubleClicked.connect(lambda _i: self.open_current())
-        self.new_button = QPushButton("记录拜访", objectName="newVisit")
-        self.open_button = QPushButton("打开记录", objectName="openVisit")
-        self.export_button = QPushButton("导出 Excel", objectName="exportVisits")
+        navigable_list(self.table, self.customer_filter, self.open_current)
+        self.new_button = QPushButton("记录拜访(&N)", objectName="newVisit")
+        self.open_button = QPushButton("打开记录(&O)", objectName="openVisit")
+        self.export_button = QPushButton("导出 Excel(&X)", objectName="exportVisits")
         self.new_button.clicked.connect(self.new_record)
         self.open_button.clicked.connect(self.open_current)
         self.export_button.clicked.connect(lambda: self.export_xlsx())
@@ -174,7 +179,7 @@ class VisitsTab(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.reload_plans())
         self.plan_model = RecordTableModel(PLAN_COLUMNS, self)
         self.plan_table = table_view("planTable", self.plan_model)
-        self.plan_table.doubleClicked.connect(lambda _i: self.record_plan())
+        navigable_list(self.plan_table, self.period_filter, self.record_plan)
         self.period_label = QLabel(objectName="planPeriodLabel")
         self.plan_note = QLabel(objectName="planNote")
         self.undo_planning_button = QPushButton("撤销本次生成(&Z)", objectName="undoPlanning")
@@ -183,11 +188,11 @@ class VisitsTab(QWidget):
         self._planning_batch: str | None = None
         buttons = QHBoxLayout()
         for text, name, slot in (
-            ("新增计划", "newPlan", self.new_plan),
-            ("按频率生成计划…", "planDueVisits", self.plan_due_visits),
-            ("记录拜访（完成）", "recordPlan", self.record_plan),
-            ("标记未完成…", "missPlan", self.mark_missed),
-            ("删除计划", "cancelPlan", self.cancel_plan),
+            ("新增计划(&A)", "newPlan", self.new_plan),
+            ("按频率生成计划(&G)…", "planDueVisits", self.plan_due_visits),
+            ("记录拜访（完成）(&R)", "recordPlan", self.record_plan),
+            ("标记未完成(&M)…", "missPlan", self.mark_missed),
+            ("删除计划(&D)", "cancelPlan", self.cancel_plan),
         ):
             button = QPushButton(text, objectName=name)
             button.clicked.connect(lambda _c=False, s=slot: s())
@@ -222,6 +227,8 @@ class VisitsTab(QWidget):
         )
 
     def reload(self) -> None:
+        for combo in (self.staff_filter, self.plan_staff_filter):
+            fill_staff_filter(self._ops, combo, "全部业务员")
         self.reload_visits()
         self.reload_plans()
 
@@ -229,15 +236,11 @@ class VisitsTab(QWidget):
         self._search_timer.stop()
         self._generation += 1
         generation, flt = self._generation, self.current_filter()
-
-        def query(_progress):
-            with self._context.reader() as session:
-                return visit_records.list_visits(session, flt)
-
-        run_in_background(
-            query,
+        self._ops.query(
+            self,
+            lambda session: visit_records.list_visits(session, flt),
             lambda rows: self._show_visits(generation, rows),
-            lambda e: show_error(self, "加载拜访记录失败", e),
+            title="加载拜访记录失败",
         )
 
     def _show_visits(self, generation: int, rows: list[visit_records.VisitRow]) -> None:
@@ -247,8 +250,9 @@ class VisitsTab(QWidget):
         self.model.set_rows(rows)
         self._size_columns_once(self.table)
         ids = [r.id for r in rows]
-        if rows:
-            self.table.selectRow(ids.index(current) if current in ids else 0)
+        if current in ids:
+            self.table.selectRow(ids.index(current))
+        select_first_row(self.table)
         limit = (
             "（只显示最近的 5000 条，请缩小范围）" if len(rows) >= visit_records.LIST_LIMIT else ""
         )
@@ -262,12 +266,26 @@ class VisitsTab(QWidget):
         start, end = self.plan_period()
         self.period_label.setText(f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
         staff_id, status = self.plan_staff_filter.currentData(), self.status_filter.currentData()
-        with self._context.reader() as session:
-            rows = visit_plans.list_plans(session, start, end, staff_id, status or "")
+        self._plan_generation += 1
+        generation = self._plan_generation
+        self._ops.query(
+            self,
+            lambda session: visit_plans.list_plans(session, start, end, staff_id, status or ""),
+            lambda rows: self._show_plans(generation, rows),
+            title="加载拜访计划失败",
+        )
+
+    def _show_plans(self, generation: int, rows: list[visit_plans.PlanRow]) -> None:
+        if generation != self._plan_generation:
+            return
+        current = self.current_plan()
         self.plan_model.set_rows(rows)
         self._size_columns_once(self.plan_table)
-        if rows:
-            self.plan_table.selectRow(0)
+        ids = [r.id for r in rows]
+        if current is not None and current.id in ids:
+            self.plan_table.selectRow(ids.index(current.id))
+        select_first_row(self.plan_table)
+        self.plans_loaded.emit(len(rows))
 
     # --- visits --------------------------------------------------------------------------
 
@@ -291,27 +309,21 @@ class VisitsTab(QWidget):
         plan_id: int | None = None,
     ) -> VisitDialog:
         dialog = VisitDialog(
-            Operations(self._context),
+            self._ops,
             self._layout_memory,
             visit_id=visit_id,
             customer_id=customer_id,
             plan_id=plan_id,
             parent=self,
         )
-        dialog.finished.connect(lambda _r: self._after_dialog(dialog.saved_id))
         dialog.open()
         return dialog
-
-    def _after_dialog(self, saved_id: int | None) -> None:
-        if saved_id is not None:
-            self.changed.emit()
-            self.reload()
 
     def export_xlsx(self, path: Path | None = None) -> None:
         """Export the visits as filtered now; asks for a file name unless one is given."""
         flt = self.current_filter()
         export_list(
-            self, self._context, title="拜访记录", headers=visit_records.EXPORT_HEADERS,
+            self, self._ops, title="拜访记录", headers=visit_records.EXPORT_HEADERS,
             rows=lambda session: visit_records.export_rows(session, flt),
             button=self.export_button, status=self.count_label, path=path,
         )  # fmt: skip
@@ -322,13 +334,12 @@ class VisitsTab(QWidget):
         return selected_row(self.plan_table, self.plan_model)
 
     def new_plan(self) -> VisitPlanDialog:
-        dialog = VisitPlanDialog(Operations(self._context), parent=self)
-        dialog.finished.connect(lambda _r: self._after_dialog(dialog.saved_id))
+        dialog = VisitPlanDialog(self._ops, parent=self)
         dialog.open()
         return dialog
 
     def plan_due_visits(self) -> PlanDueVisitsDialog:
-        dialog = PlanDueVisitsDialog(Operations(self._context), self)
+        dialog = PlanDueVisitsDialog(self._ops, self)
         dialog.period.setCurrentText(self.period_filter.currentText())
         dialog.finished.connect(lambda _r: self._show_planned(dialog))
         dialog.open()
@@ -352,8 +363,7 @@ class VisitsTab(QWidget):
         self.plan_note.setText(dialog.summary)
         self._planning_batch = dialog.planning.batch
         self.undo_planning_button.show()
-        self.changed.emit()
-        self.reload()
+        self.reload_plans()  # with the filters just set
 
     def undo_planning(self) -> None:
         """撤销本次生成: the plans just generated go, except those acted on since."""
@@ -368,10 +378,8 @@ class VisitsTab(QWidget):
             self._planning_batch = None
             self.undo_planning_button.hide()
             self.plan_note.setText(result.summary())
-            self.changed.emit()
-            self.reload()
 
-        Operations(self._context).write(self, undo, {"plans"}, done, title="撤销生成的计划")
+        self._ops.write(self, undo, {"plans"}, done, title="撤销生成的计划")
 
     def record_plan(self, plan_id: int | None = None) -> VisitDialog | None:
         plan = self.current_plan()
@@ -379,14 +387,27 @@ class VisitsTab(QWidget):
         return self.open_visit(plan_id=plan_id) if plan_id is not None else None
 
     def mark_missed(self, reason: str | None = None) -> bool:
-        """Mark the selected plan missed; asks for the reason unless one is given."""
-        plan = selected_row(self.plan_table, self.plan_model)
-        if plan is None or not mark_plan_missed(self, self._context, plan, reason):
+        """Mark the selected plan missed; asks for the reason unless one is given. True when
+        the change was sent to the store (the service may still refuse, which is shown)."""
+        plan = self.current_plan()
+        if plan is None:
             return False
-        self._after_dialog(plan.id)
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                self, "标记未完成", f"“{plan.customer}”的拜访未完成，原因："
+            )
+            if not ok:
+                return False
+        self._ops.write(
+            self,
+            lambda session: visit_plans.mark_missed(session, plan.id, reason),
+            {"plans"},
+            title="无法标记",
+        )
         return True
 
     def cancel_plan(self) -> bool:
+        """Delete the selected plan after asking; True when the deletion was sent."""
         plan = self.current_plan()
         if plan is None:
             return False
@@ -395,13 +416,12 @@ class VisitsTab(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        try:
-            with self._context.session() as session:
-                visit_plans.cancel_plan(session, plan.id)
-        except Exception as error:
-            show_error(self, "无法删除", error)
-            return False
-        self._after_dialog(plan.id)
+        self._ops.write(
+            self,
+            lambda session: visit_plans.cancel_plan(session, plan.id),
+            {"plans"},
+            title="无法删除",
+        )
         return True
 
     def save_layout(self) -> None:

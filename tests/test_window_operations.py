@@ -1,0 +1,202 @@
+"""The main window as one thing: store work off the GUI thread, one change signal every desk
+hears, lists that behave alike from the keyboard, and a window that fits small screens."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
+
+from kehu_desktop.forms.specimen import add_specimens
+from kehu_desktop.services.common.database import Database
+from kehu_desktop.ui.common import operations, screen
+from kehu_desktop.ui.common.operations import StoreChange
+from tests.helpers.dialogs import ready, save
+
+# A 1366×768 laptop and a 1920×1080 one at 150 % (1280×720 logical), minus a 40 px task bar.
+SCREENS = {"1366x768": QRect(0, 0, 1366, 728), "1280x720@150%": QRect(0, 0, 1280, 680)}
+
+
+@pytest.fixture
+def specimens(main_window):
+    with main_window.ops.context.session() as session:
+        ids = add_specimens(session, date.today())
+    main_window.refresh()
+    return ids
+
+
+@pytest.fixture
+def gui_thread_store_use(monkeypatch) -> list[str]:
+    """Record every session or reader opened on the GUI thread from now on."""
+    used: list[str] = []
+    for name in ("session", "reader"):
+        original = getattr(Database, name)
+
+        def recording(self, *args, _original=original, _name=name, **kwargs):
+            if threading.current_thread() is threading.main_thread():
+                used.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Database, name, recording)
+    return used
+
+
+def _loads(qtbot, window):
+    """Wait until every desk has (re)loaded."""
+    return qtbot.waitSignals([tab.loaded for tab in window._tabs()], timeout=10000)
+
+
+def test_no_store_work_on_the_gui_thread_in_the_desks(
+    qtbot, main_window, specimens, gui_thread_store_use, tmp_path, monkeypatch
+):
+    window = main_window
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with _loads(qtbot, window):
+        window.refresh()
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+    customers = window.customers_tab
+    window.tabs.setCurrentWidget(customers)
+    customers.search.setText("华达")
+    qtbot.waitUntil(lambda: customers.model.index(0, 1).data() == "东莞市华达精密五金制品有限公司")
+    customers.search.clear()
+    qtbot.waitUntil(lambda: customers.current_id() == specimens.customer)
+    with _loads(qtbot, window):  # a customer with history is archived, not deleted
+        customers.remove_current()
+    customers.archived_check.setChecked(True)
+    qtbot.waitUntil(lambda: customers.restore_button.isEnabled())
+    with _loads(qtbot, window):
+        customers.restore_current()
+    file = ready(qtbot, customers.open_customer(customers.current_id()))  # open a record …
+    file.editor("phone").setText("0769-85321235")
+    file.editor("credit_code").setText("")  # the specimen's is made up
+    with _loads(qtbot, window):  # … save it: every desk hears of it
+        assert save(qtbot, file), file.error_label.text()
+    file.done(0)
+    registration = ready(qtbot, window.complaints_tab.new_record(specimens.customer))
+    registration.description.setPlainText("包装破损")
+    assert save(qtbot, registration)
+    registration.done(0)
+    customers.export_xlsx(tmp_path / "客户.xlsx")
+    qtbot.waitUntil(lambda: (tmp_path / "客户.xlsx").exists(), timeout=5000)
+    report = window.complaints_tab.show_report()
+    qtbot.waitUntil(lambda: report.kpis is not None, timeout=5000)
+    report.close()
+    window.tabs.setCurrentWidget(window.complaints_tab)
+    qtbot.waitUntil(lambda: window.complaints_tab.current_id() == specimens.complaint)
+    dialog = window.print_current()
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.rendered, timeout=10000):
+        pass
+    dialog.reject()
+    window.visits_tab.pages.setCurrentIndex(2)  # the reports page makes its report when shown
+    qtbot.waitUntil(lambda: window.visits_tab.report_view.run_button.isEnabled())
+    operations.wait_for_running()
+    assert gui_thread_store_use == []
+
+
+def test_the_change_signal_reaches_every_desk(qtbot, main_window, specimens):
+    window = main_window
+    with _loads(qtbot, window):
+        window.refresh()
+    with _loads(qtbot, window):  # a write, as any dialog does it
+        window.ops.write(None, lambda _session: None, {"customers"})
+    with _loads(qtbot, window):  # demo data, a restore, an import
+        window.ops.events.changed.emit(StoreChange(frozenset({"store"})))
+
+
+def test_a_write_reloads_only_the_desks_that_show_it(qtbot, main_window, specimens):
+    window = main_window
+    with _loads(qtbot, window):
+        window.refresh()
+    heard = []
+    window.key_accounts_tab.loaded.connect(lambda _n: heard.append("key_accounts"))
+    with qtbot.waitSignal(window.complaints_tab.loaded, timeout=5000):
+        window.ops.write(None, lambda _session: None, {"complaints"})
+    operations.wait_for_running()
+    assert heard == []
+
+
+def _open_dialogs(window) -> list[QDialog]:
+    return [d for d in window.findChildren(QDialog) if d.isVisible()]
+
+
+@pytest.mark.parametrize(
+    ("tab_name", "dialog_class"),
+    [
+        ("customers_tab", "CustomerDialog"),
+        ("visits_tab", "VisitDialog"),
+        ("complaints_tab", "ComplaintDialog"),
+        ("key_accounts_tab", "KeyAccountCardDialog"),
+    ],
+)
+def test_every_list_selects_its_first_row_and_enter_opens_it(
+    qtbot, main_window, specimens, tab_name, dialog_class
+):
+    window = main_window
+    tab = getattr(window, tab_name)
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.current_id() is not None, timeout=5000)
+    assert tab.table.currentIndex().row() == 0
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: any(type(d).__name__ == dialog_class for d in _open_dialogs(window)))
+    for dialog in _open_dialogs(window):
+        dialog.done(0)
+
+
+def test_down_moves_from_the_search_box_into_the_list(qtbot, main_window, specimens):
+    tab = main_window.customers_tab
+    main_window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=5000)
+    main_window.focus_search()
+    qtbot.waitUntil(lambda: tab.search.hasFocus())
+    qtbot.keyClick(tab.search, Qt.Key.Key_Down)
+    assert tab.table.hasFocus()
+    assert tab.table.currentIndex().row() == 0
+
+
+def test_every_action_has_a_stable_name_and_every_menu_an_accelerator(main_window):
+    actions = [a for a in main_window.findChildren(QAction) if a.text() and not a.isSeparator()]
+    menus = [a for a in actions if a.menu() is not None]
+    names = [a.objectName() for a in actions if a.menu() is None]
+    assert all(name.startswith("action") for name in names), names
+    assert len(names) == len(set(names))
+    assert all("&" in a.text() for a in menus)
+    buttons = [b.text() for b in main_window.findChildren(QPushButton)]
+    assert "新建客户(&N)" in buttons and "登记投诉(&N)" in buttons
+
+
+@pytest.mark.parametrize("size", SCREENS)
+def test_the_window_and_its_dialogs_fit_small_screens(qtbot, monkeypatch, data_dir, size):
+    from kehu_desktop.app import create_main_window
+
+    area = SCREENS[size]
+    monkeypatch.setattr(screen, "available_geometry", lambda _widget: area)
+    window = create_main_window(data_dir)
+    qtbot.addWidget(window)
+    assert window.windowState() & Qt.WindowState.WindowMaximized  # a small screen
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    screen.fit_to_screen(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert area.contains(window.frameGeometry())
+    bar = window.statusBar()
+    assert bar.isVisible() and window.rect().contains(bar.geometry())
+    minimum = window.minimumSizeHint()
+    assert minimum.width() <= area.width() and minimum.height() <= area.height()
+    report = window.complaints_tab.show_report()
+    dialog = window.print_current()
+    for shown in (report, dialog):
+        qtbot.addWidget(shown)
+        qtbot.waitUntil(lambda shown=shown: area.contains(shown.frameGeometry()))
+        assert shown.minimumSizeHint().height() <= area.height()
+        assert shown.minimumSizeHint().width() <= area.width()
+    dialog.reject()
+    report.close()
+    operations.wait_for_running()
+    window.close()
