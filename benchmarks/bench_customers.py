@@ -200,12 +200,12 @@ def time_startup(code: str, *args: str) -> float:
 
 def remember_a_sign_in(folder: Path) -> None:
     """As on any PC where the desk has worked before: the last login name is remembered."""
-    from kehu_desktop.app import RECENT_USERS_KEY, ensure_application
+    from kehu_desktop.app import ensure_application, remember_username
     from kehu_desktop.ui.common.layout_memory import LayoutMemory
 
     ensure_application()
     memory = LayoutMemory(folder)
-    memory.set_value(RECENT_USERS_KEY, ["admin"])
+    remember_username(memory, "admin")
     memory.sync()
 
 
