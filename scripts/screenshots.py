@@ -9,13 +9,26 @@ to grab; add one per screen worth showing.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+def offscreen_platform(width: int, height: int) -> str:
+    """The offscreen platform with one screen of ``width``×``height`` (its default screen is
+    800×800, to which the window would shrink)."""
+    screen = {"name": f"{width}x{height}", "x": 0, "y": 0, "width": width, "height": height,
+              "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}  # fmt: skip
+    config = Path(tempfile.mkdtemp(prefix="kehu-screen-")) / "screen.json"
+    config.write_text(json.dumps({"screens": [screen]}))
+    return f"offscreen:configfile={config}"
+
+
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = offscreen_platform(1920, 1040)
 
 from PySide6.QtCore import QDeadlineTimer, QThread, QThreadPool  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402

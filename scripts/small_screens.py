@@ -11,7 +11,6 @@ with the part of the screen they cover, so what falls off the screen shows.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -76,12 +75,10 @@ def main() -> int:
     if args.screen:
         shoot(out, args.screen, args.customers)
         return 0
+    from screenshots import offscreen_platform  # beside this script
+
     for name, (width, height) in SCREENS.items():
-        config = Path(tempfile.mkdtemp()) / "screen.json"
-        screen = {"name": name, "x": 0, "y": 0, "width": width, "height": height - TASK_BAR,
-                  "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}  # fmt: skip
-        config.write_text(json.dumps({"screens": [screen]}))
-        env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+        env = {**os.environ, "QT_QPA_PLATFORM": offscreen_platform(width, height - TASK_BAR)}
         command = [sys.executable, __file__, "--out", str(out), "--screen", name]
         subprocess.run([*command, "--customers", str(args.customers)], check=True, env=env)
     return 0
