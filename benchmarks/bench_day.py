@@ -165,7 +165,7 @@ def run_day(folder: Path, where: bool) -> int:
 
     # --- each desk
     for index in range(window.tabs.count()):
-        watchdog.step = f"打开{window.tabs.tabText(index)}"
+        watchdog.step = f"切换到{window.tabs.tabText(index)}"
         window.tabs.setCurrentIndex(index)
         look(app, 0.2)
 
@@ -184,12 +184,12 @@ def run_day(folder: Path, where: bool) -> int:
     wait_until(app, lambda: customers.model.index(customers.model.rowCount() - 1, 1).data())
 
     # --- open a customer's file and save it
-    watchdog.step = "打开客户档案"
+    watchdog.step = "打开一位客户的档案"
     customers.table.selectRow(0)
     dialog = customers.open_customer(customers.current_id())
     wait_until(app, dialog.isVisible)
     look(app, 0.3)
-    watchdog.step = "保存客户档案"
+    watchdog.step = "保存这位客户的档案"
     dialog.editor("phone").setText("0769-85321234")
     saved = dialog.save()
     wait_until(app, lambda: not dialog.isVisible())
@@ -251,8 +251,11 @@ def run_day(folder: Path, where: bool) -> int:
     print(f"客户档案保存：{'成功' if saved else '未保存'}；投诉登记：{len(registered)} 宗")
     longest = watchdog.longest()
     worst = longest[0][0] if longest else 0.0
-    print(f"GUI 线程最长停顿：{worst:.0f} ms（目标 ≤ {STALL_TARGET_MS} ms）")
-    for gap, step in longest:
+    print(f"GUI 线程最长停顿：{worst:.0f} ms（目标 ≤ {STALL_TARGET_MS} ms）；各步最长：")
+    per_step: dict[str, float] = {}
+    for gap, step in watchdog.stalls:
+        per_step[step] = max(gap, per_step.get(step, 0.0))
+    for step, gap in per_step.items():
         print(f"  {gap:6.0f} ms  {step}")
     over = [s for s in watchdog.stalls if s[0] > STALL_TARGET_MS]
     print(f"超过 {STALL_TARGET_MS} ms 的停顿：{len(over)} 次")
