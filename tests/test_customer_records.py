@@ -161,7 +161,7 @@ def test_an_older_copy_does_not_overwrite_a_newer_save(context):
     with context.session() as session:
         customer_files.save(session, first)
     second.values["email"] = "b@example.com"
-    with context.session() as session, pytest.raises(UserError, match="请关闭后重新打开"):
+    with context.session() as session, pytest.raises(UserError, match="本次未保存"):
         customer_files.save(session, second)
     with context.reader() as session:
         current = customer_files.load_input(session, customer_id)

@@ -29,17 +29,25 @@ def test_name_is_required(context):
     assert "name" not in _errors(context, name="深圳华达电子有限公司")
 
 
-def test_code_is_required_and_unique(context):
-    make_customer(context, "北京华达电子有限公司", code="KH000001")
-    assert _errors(context, name="甲", code="")["code"] == "请填写客户编号。"
+def test_code_is_unique_and_required_once_given(context):
+    customer_id = make_customer(context, "北京华达电子有限公司", code="KH000001")
     assert "已被其他客户使用" in _errors(context, name="甲", code="kh000001")["code"]
     assert "code" not in _errors(context, name="甲", code="KH000002")
+    assert "code" not in _errors(context, name="甲", code="")  # a new file: given on saving
+    with context.session() as session:
+        data = customer_files.load_input(session, customer_id)
+        data.values["code"] = ""
+        with pytest.raises(ValidationError) as error:
+            customer_files.save(session, data)
+    assert error.value.errors["code"] == "请填写客户编号。"
 
 
-def test_generated_code_follows_the_highest(context):
-    make_customer(context, "甲公司", code="KH000041")
+def test_generated_codes_follow_on_and_skip_codes_typed_by_hand(context):
+    make_customer(context, "甲公司", code="KH000002")
+    ids = [make_customer(context, name) for name in ("乙公司", "丙公司")]
     with context.reader() as session:
-        assert customer_files.next_code(session) == "KH000042"
+        codes = [customer_files.load_input(session, i).values["code"] for i in ids]
+    assert codes == ["KH000001", "KH000003"]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ written in bulk; the demo loader calls this once per batch of customers.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, ComplaintEvent
+from kehu_desktop.services.common import numbering
 from kehu_desktop.services.common.working_days import load_calendar
 from kehu_desktop.services.complaints.choices import SATISFACTION_LEVELS
 from kehu_desktop.services.complaints.deadlines import DEADLINE_DAYS, ESCALATION_DAYS
@@ -26,6 +28,7 @@ from kehu_desktop.services.complaints.lifecycle import (
     Action,
     Status,
 )
+from kehu_desktop.services.complaints.registration import complaint_number
 
 # category → (description, department, cause, measures, result)
 STORIES = {
@@ -79,7 +82,6 @@ class ComplaintDemo:
         self._calendar = load_calendar(session)
         self._deadlines = DEADLINE_DAYS.get(session)
         self._escalations = ESCALATION_DAYS.get(session)
-        self._seq: dict[int, int] = {}
 
     def complaint(self, customer: dict, stamp: dict) -> dict:
         """One complaint row (with its events under ``_events``) for ``customer``."""
@@ -111,14 +113,15 @@ class ComplaintDemo:
         """Number the batch in order of receipt, then write the complaints and their events."""
         rows.sort(key=lambda r: r["received_at"])
         stories = []
+        per_year = Counter(row["received_at"].year for row in rows)
+        numbers = {
+            year: iter(numbering.take_numbers(self._session, numbering.COMPLAINT_SERIES, year, n))
+            for year, n in per_year.items()
+        }
         for row in rows:
             year = row["received_at"].year
-            if year not in self._seq:
-                self._seq[year] = self._session.scalar(
-                    select(func.max(Complaint.seq)).where(Complaint.year == year)
-                ) or 0  # fmt: skip
-            self._seq[year] += 1
-            row.update(year=year, seq=self._seq[year], number=f"TS-{year}-{self._seq[year]:04d}")
+            seq = next(numbers[year])
+            row.update(year=year, seq=seq, number=complaint_number(year, seq))
             stories.append(row.pop("_events"))
         self._session.execute(insert(Complaint.__table__), rows)
         ids = dict(

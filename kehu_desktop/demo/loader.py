@@ -25,11 +25,12 @@ from kehu_desktop.models import (
     SalesRecord,
     Staff,
 )
-from kehu_desktop.services.common import operators
+from kehu_desktop.services.common import numbering, operators
 from kehu_desktop.services.common.database import Database
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.settings import SettingSpec
 from kehu_desktop.services.customers import pinyin_initials, search
+from kehu_desktop.services.customers.customer_files import code_for
 from kehu_desktop.services.customers.customer_fields import MANAGEMENT_CLASSES, NATURES
 from kehu_desktop.services.key_accounts import abc_classes
 from kehu_desktop.services.visits import visit_plans
@@ -181,10 +182,14 @@ def load_demo(
         staff_ids = _ensure_staff(session)
         actor = database.operator_id or staff_ids[1]
         first_number = _next_number(session)
+        # Codes come from the same counter the customer desk uses, so the next file typed in
+        # after the demo gets the code that follows them.
+        codes = numbering.take_numbers(session, numbering.CUSTOMER_SERIES, None, customer_count)
         counts = {"contacts": 0, "visits": 0, "complaints": 0, "key_accounts": 0}
         for start in range(0, customer_count, BATCH):
             size = min(BATCH, customer_count - start)
-            _add_batch(session, rng, first_number + start, size, staff_ids, actor, today, counts)
+            first = (first_number + start, codes[start])
+            _add_batch(session, rng, first, size, staff_ids, actor, today, counts)
             report(start + size, customer_count)
         abc_classes.recompute(session, today)
         counts["key_accounts"] = key_accounts.add_key_accounts(
@@ -207,10 +212,12 @@ def _next_number(session: Session) -> int:
 
 
 def _add_batch(session, rng, first, size, staff_ids, actor, today, counts) -> None:
+    """``first`` is the (id, code number) of the batch's first customer."""
+    first_id, first_code = first
     now = datetime.now()
     stamp = {"created_by_id": actor, "updated_by_id": actor, "created_at": now, "updated_at": now}
     customers, contacts, docs = [], [], []
-    for number in range(first, first + size):
+    for number in range(first_id, first_id + size):
         province, city = rng.choice(CITIES)
         core = rng.choice(WORDS) + rng.choice(WORDS)
         name = f"{city}{core}{rng.choice(TRADES)}{rng.choice(SUFFIXES)}"
@@ -218,7 +225,7 @@ def _add_batch(session, rng, first, size, staff_ids, actor, today, counts) -> No
         limit = Decimal(rng.choice((50000, 100000, 200000, 500000)))
         customer = {
             "id": number,
-            "code": f"KH{number:06d}",
+            "code": code_for(first_code + number - first_id),
             "name": name,
             "name_pinyin": pinyin_initials.sort_key(name),
             "short_name": core,

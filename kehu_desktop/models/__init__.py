@@ -1,8 +1,9 @@
 """The store's tables. Importing this package registers every model on ``Base.metadata``."""
 
 from kehu_desktop.models.audit import AuditEntry, Setting
-from kehu_desktop.models.base import Base, Tracked
+from kehu_desktop.models.base import Base, Tracked, Versioned, VersionedPart
 from kehu_desktop.models.complaints import Complaint, ComplaintEvent
+from kehu_desktop.models.counters import Counter
 from kehu_desktop.models.customers import (
     Contact,
     Customer,
@@ -28,6 +29,7 @@ __all__ = [
     "Complaint",
     "ComplaintEvent",
     "Contact",
+    "Counter",
     "Countermeasure",
     "CreditEvaluation",
     "CreditItemScore",
@@ -45,6 +47,8 @@ __all__ = [
     "Staff",
     "SurveyItemScore",
     "Tracked",
+    "Versioned",
+    "VersionedPart",
     "Visit",
     "VisitPlan",
 ]

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kehu_desktop.models.base import Base
+from kehu_desktop.models.base import Base, Tracked, Versioned
 
 
 class AuditEntry(Base):
@@ -25,7 +25,7 @@ class AuditEntry(Base):
     changes: Mapped[str] = mapped_column(Text, default="{}")
 
 
-class Setting(Base):
+class Setting(Versioned, Tracked, Base):
     """A business setting shared by every desk (JSON value); declared in services.settings."""
 
     __tablename__ = "settings"

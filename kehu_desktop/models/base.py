@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -44,3 +45,29 @@ class Tracked:
     @declared_attr
     def updated_by_id(cls) -> Mapped[int | None]:  # noqa: N805
         return mapped_column(ForeignKey("staff.id"), nullable=True)
+
+
+class Versioned:
+    """A record a user edits and saves whole: ``version`` moves whenever it or any of its
+    parts changes, so a copy loaded earlier is refused instead of overwriting the change.
+
+    The ORM checks the version in every UPDATE's WHERE clause; the value itself is set by the
+    listener in ``services/common/versions.py``, which also moves it when only a part changes
+    (a contact of a customer, an event of a complaint).
+    """
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
+
+
+class VersionedPart:
+    """A row that belongs to a ``Versioned`` record: changing it moves the owner's version.
+
+    ``version_owner`` names the relationship to the owner and its foreign-key attribute (used
+    when the row is being deleted and the relationship is already cleared).
+    """
+
+    version_owner: ClassVar[tuple[str, str]]

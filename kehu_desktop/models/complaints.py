@@ -8,10 +8,10 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kehu_desktop.models.base import Base, Quantity, Tracked
+from kehu_desktop.models.base import Base, Quantity, Tracked, Versioned, VersionedPart
 
 
-class Complaint(Tracked, Base):
+class Complaint(Versioned, Tracked, Base):
     """One complaint with the fields of 客户投诉登记表 and 客户投诉处理表."""
 
     __tablename__ = "complaints"
@@ -68,10 +68,11 @@ class Complaint(Tracked, Base):
     )
 
 
-class ComplaintEvent(Base):
+class ComplaintEvent(VersionedPart, Base):
     """One step in a complaint's life. Rows are only ever added, never changed or removed."""
 
     __tablename__ = "complaint_events"
+    version_owner = ("complaint", "complaint_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)

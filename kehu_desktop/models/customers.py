@@ -8,10 +8,10 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kehu_desktop.models.base import Base, Quantity, Tracked
+from kehu_desktop.models.base import Base, Quantity, Tracked, Versioned, VersionedPart
 
 
-class Customer(Tracked, Base):
+class Customer(Versioned, Tracked, Base):
     __tablename__ = "customers"
     __table_args__ = (
         # The list in its default order, read from the index alone.
@@ -69,10 +69,6 @@ class Customer(Tracked, Base):
     visit_interval_days: Mapped[int | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(default=False)
-    # Bumped on every change, so that a file edited meanwhile by someone else is not
-    # silently overwritten by an older copy (optimistic locking).
-    version: Mapped[int] = mapped_column(default=1)
-    __mapper_args__ = {"version_id_col": version}
     # Lower-cased words for the portable (non-SQLite) search fallback.
     search_text: Mapped[str] = mapped_column(Text, default="")
 
@@ -88,8 +84,9 @@ class Customer(Tracked, Base):
         return f"Customer({self.code!r}, {self.name!r})"
 
 
-class Contact(Tracked, Base):
+class Contact(VersionedPart, Tracked, Base):
     __tablename__ = "contacts"
+    version_owner = ("customer", "customer_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
@@ -109,10 +106,11 @@ class Contact(Tracked, Base):
     )
 
 
-class ImportantDate(Tracked, Base):
+class ImportantDate(VersionedPart, Tracked, Base):
     """A date to remember for a contact (anniversary, festival greeting); recurs every year."""
 
     __tablename__ = "important_dates"
+    version_owner = ("contact", "contact_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
@@ -122,10 +120,11 @@ class ImportantDate(Tracked, Base):
     contact: Mapped[Contact] = relationship(back_populates="important_dates")
 
 
-class SalesRecord(Tracked, Base):
+class SalesRecord(VersionedPart, Tracked, Base):
     """Sales to one customer in one month (``month`` is the first day of that month)."""
 
     __tablename__ = "sales_records"
+    version_owner = ("customer", "customer_id")
     # The ABC computation sums a span of months per customer from this covering index alone.
     __table_args__ = (
         UniqueConstraint("customer_id", "month"),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kehu_desktop.models.base import Base, Tracked
+from kehu_desktop.models.base import Base, Tracked, Versioned, VersionedPart
 
 Score = Numeric(6, 2, asdecimal=True)
 
@@ -37,7 +37,7 @@ class KeyAccountProposal(Tracked, Base):
     proposer = relationship("Staff", foreign_keys=[proposer_id])
 
 
-class KeyAccount(Tracked, Base):
+class KeyAccount(Versioned, Tracked, Base):
     """The key-account card (大客户管理卡)."""
 
     __tablename__ = "key_accounts"
@@ -68,7 +68,7 @@ class KeyAccount(Tracked, Base):
     )
 
 
-class Countermeasure(Tracked, Base):
+class Countermeasure(Versioned, Tracked, Base):
     """One line of 大客户对策一览表."""
 
     __tablename__ = "countermeasures"
@@ -86,7 +86,7 @@ class Countermeasure(Tracked, Base):
     owner = relationship("Staff", foreign_keys=[owner_id])
 
 
-class SatisfactionSurvey(Tracked, Base):
+class SatisfactionSurvey(Versioned, Tracked, Base):
     """大客户满意程度调查表: weighted items scored 1–5."""
 
     __tablename__ = "satisfaction_surveys"
@@ -104,8 +104,9 @@ class SatisfactionSurvey(Tracked, Base):
     )
 
 
-class SurveyItemScore(Base):
+class SurveyItemScore(VersionedPart, Base):
     __tablename__ = "survey_item_scores"
+    version_owner = ("survey", "survey_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("satisfaction_surveys.id"), index=True)

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kehu_desktop.models.base import Base, Tracked
+from kehu_desktop.models.base import Base, Tracked, Versioned
 
 
 class Role(StrEnum):
@@ -17,7 +17,7 @@ class Role(StrEnum):
     ADMIN = "管理员"
 
 
-class Staff(Tracked, Base):
+class Staff(Versioned, Tracked, Base):
     __tablename__ = "staff"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kehu_desktop.models.base import Base, Tracked
+from kehu_desktop.models.base import Base, Tracked, Versioned, VersionedPart
 from kehu_desktop.models.customers import Contact, ImportantDate
 
 
-class Visit(Tracked, Base):
+class Visit(Versioned, Tracked, Base):
     """One contact with a customer (客户访问记录表); receptions are method 来访接待."""
 
     __tablename__ = "visits"
@@ -37,7 +37,7 @@ class Visit(Tracked, Base):
     )
 
 
-class VisitPlan(Tracked, Base):
+class VisitPlan(Versioned, Tracked, Base):
     """A visit planned ahead (客户联络计划表); done becomes a Visit, or is marked missed."""
 
     __tablename__ = "visit_plans"
@@ -60,10 +60,11 @@ class VisitPlan(Tracked, Base):
     staff = relationship("Staff", foreign_keys=[staff_id])
 
 
-class FollowUpAction(Tracked, Base):
+class FollowUpAction(VersionedPart, Tracked, Base):
     """Something promised at a visit: who does it by when; open until ``done_on`` is set."""
 
     __tablename__ = "follow_up_actions"
+    version_owner = ("visit", "visit_id")
     # The today view reads the open actions due by today.
     __table_args__ = (Index("ix_follow_up_actions_open", "done_on", "due_date"),)
 

@@ -9,19 +9,29 @@ from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, Select, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, Select, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from kehu_desktop.migrations import SCHEMA_HEAD
-from kehu_desktop.services.common import audit
+from kehu_desktop.services.common import audit, versions
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.customers import search
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
+# Execution option marking a connection that will write: on SQLite its transaction starts with
+# BEGIN IMMEDIATE, taking the single write lock at once (waiting on the busy timeout while
+# another desk holds it). A deferred transaction that read first and wrote later would instead
+# fail at once with "database is locked" whenever another desk committed in between.
+WRITER = "kehu_writer"
+
+
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # SQLAlchemy emits BEGIN itself (see _sqlite_begin) instead of the driver's implicit one.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -29,6 +39,11 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(WRITER, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def head_revision() -> str:
@@ -51,7 +66,11 @@ class Database:
         self.engine: Engine = create_engine(url, connect_args=connect_args)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writers = sessionmaker(
+            self.engine.execution_options(**{WRITER: True}), expire_on_commit=False
+        )
         self.operator_id: int | None = None
 
     @property
@@ -68,12 +87,21 @@ class Database:
     def session(self, operator_id: int | None = None) -> Iterator[Session]:
         """A short unit of work, committed on success and rolled back on any error.
 
-        Changes are stamped with ``operator_id``, else with the store's default operator.
+        Changes are stamped with ``operator_id``, else with the store's default operator. On
+        SQLite the transaction holds the write lock from its first statement, so what it reads
+        (a version, a status, a counter) cannot change before it writes.
         """
-        with self._sessions() as session:
+        with self._writers() as session:
             session.info[audit.OPERATOR_KEY] = operator_id or self.operator_id
-            with session.begin():
-                yield session
+            try:
+                with session.begin():
+                    yield session
+            except StaleDataError as error:
+                # Only when a record was changed between ``versions.claim`` and the flush,
+                # which the lock taken there rules out; said plainly all the same.
+                raise versions.StaleRecordError(
+                    "该记录刚被其他用户修改，本次未保存。请重新载入后再改。"
+                ) from error
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
@@ -176,3 +204,4 @@ def open_database(data_dir: str | os.PathLike | None = None, url: str | None = N
 
 
 audit.install()
+versions.install()

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, ComplaintEvent, Staff
@@ -190,14 +190,50 @@ def refusal(complaint: Complaint, operator: Operator, action: Action) -> UserErr
 
 
 def start_action(
-    session: Session, operator: Operator, complaint_id: int, action: Action
+    session: Session,
+    operator: Operator,
+    complaint_id: int,
+    action: Action,
+    seen_status: str | None = None,
 ) -> Complaint:
-    """The complaint ``action`` is about, once the rules allow it now."""
+    """The complaint ``action`` is about, held for this transaction, once the rules allow it.
+
+    ``seen_status`` is the status the user saw when choosing the step (None: as read now). The
+    step goes ahead only while the complaint is still in it: one compare-and-set UPDATE … WHERE
+    status = :seen checks that and locks the row, so of two desks acting at once one wins, the
+    other is told who moved it on, and the event chain never forks.
+    """
     complaint = get_complaint(session, complaint_id)
+    seen = seen_status or complaint.status
+    taken = session.execute(
+        update(Complaint)
+        .where(Complaint.id == complaint_id, Complaint.status == seen)
+        .values(version=Complaint.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(complaint)  # what the complaint is now that the row is ours
+    if taken.rowcount != 1:
+        raise UserError(_moved_on(session, complaint, seen, action))
     error = refusal(complaint, operator, action)
     if error is not None:
         raise error
     return complaint
+
+
+def _moved_on(session: Session, complaint: Complaint, seen: str, action: Action) -> str:
+    last = session.scalar(
+        select(ComplaintEvent)
+        .where(ComplaintEvent.complaint_id == complaint.id)
+        .order_by(ComplaintEvent.id.desc())
+        .limit(1)
+    )
+    actor = session.get(Staff, last.actor_id) if last else None
+    by = f"已被 {actor.name if actor else '其他用户'}"
+    when = f" 于 {last.at:%Y-%m-%d %H:%M}“{last.kind}”" if last else ""
+    return (
+        f"投诉 {complaint.number} {by}{when}，现处于“{complaint.status}”阶段（您看到时是"
+        f"“{seen}”），本次“{action}”未执行。请刷新后查看是否还需要。"
+    )
 
 
 def allowed_actions(complaint: Complaint, operator: Operator) -> list[Action]:
@@ -210,8 +246,9 @@ def allowed_actions(complaint: Complaint, operator: Operator) -> list[Action]:
 def investigate(
     session: Session, operator: Operator, complaint_id: int, note: str = "", *,
     at: datetime | None = None,
+    seen_status: str | None = None,
 ) -> None:  # fmt: skip
-    complaint = start_action(session, operator, complaint_id, Action.INVESTIGATE)
+    complaint = start_action(session, operator, complaint_id, Action.INVESTIGATE, seen_status)
     append_event(
         session, complaint, operator, Action.INVESTIGATE, at,
         to_status=Status.INVESTIGATING, note=note,
@@ -272,9 +309,10 @@ def _parse_handling(data: HandlingInput) -> dict[str, object]:
 def handle(
     session: Session, operator: Operator, complaint_id: int, data: HandlingInput, *,
     at: datetime | None = None,
+    seen_status: str | None = None,
 ) -> None:  # fmt: skip
     """Record (or correct, while still 处理) the handling; moves 调查 → 处理."""
-    complaint = start_action(session, operator, complaint_id, Action.HANDLE)
+    complaint = start_action(session, operator, complaint_id, Action.HANDLE, seen_status)
     values = _parse_handling(data)
     for name, value in values.items():
         setattr(complaint, name, value)
@@ -288,9 +326,10 @@ def handle(
 def reply(
     session: Session, operator: Operator, complaint_id: int, reply_text: str, *,
     at: datetime | None = None,
+    seen_status: str | None = None,
 ) -> None:  # fmt: skip
     """The answer given to the customer; by the first-responsible person (首问负责制)."""
-    complaint = start_action(session, operator, complaint_id, Action.REPLY)
+    complaint = start_action(session, operator, complaint_id, Action.REPLY, seen_status)
     if not reply_text.strip():
         raise ValidationError({"reply": "请填写答复客户的内容。"})
     complaint.reply = reply_text.strip()
@@ -308,6 +347,7 @@ def record_revisit(
     unreachable_reason: str = "",
     note: str = "",
     at: datetime | None = None,
+    seen_status: str | None = None,
     visit_id: int | None = None,
 ) -> None:
     """A revisit (回访): the customer's rating, or why they could not be reached.
@@ -315,7 +355,7 @@ def record_revisit(
     Moves 答复 → 回访. A revisit that reached nobody may be followed by one that did.
     The visits desk calls this when it saves a 投诉回访 visit (``visit_id`` is noted).
     """
-    complaint = start_action(session, operator, complaint_id, Action.REVISIT)
+    complaint = start_action(session, operator, complaint_id, Action.REVISIT, seen_status)
     if satisfaction:
         if satisfaction not in SATISFACTION_LEVELS:
             raise ValidationError({"satisfaction": "请选择客户满意度。"})
@@ -343,8 +383,9 @@ def record_revisit(
 def close(
     session: Session, operator: Operator, complaint_id: int, note: str = "", *,
     at: datetime | None = None,
+    seen_status: str | None = None,
 ) -> None:  # fmt: skip
-    complaint = start_action(session, operator, complaint_id, Action.CLOSE)
+    complaint = start_action(session, operator, complaint_id, Action.CLOSE, seen_status)
     complaint.closed_at = append_event(
         session, complaint, operator, Action.CLOSE, at, to_status=Status.CLOSED, note=note
     )
@@ -353,8 +394,9 @@ def close(
 def cancel(
     session: Session, operator: Operator, complaint_id: int, reason: str, *,
     at: datetime | None = None,
+    seen_status: str | None = None,
 ) -> None:  # fmt: skip
-    complaint = start_action(session, operator, complaint_id, Action.CANCEL)
+    complaint = start_action(session, operator, complaint_id, Action.CANCEL, seen_status)
     if not reason.strip():
         raise ValidationError({"reason": "撤销投诉必须填写原因。"})
     complaint.cancel_reason = reason.strip()[:200]
@@ -371,9 +413,10 @@ def hand_over(
     to_staff_id: int | None = None,
     department: str = "",
     at: datetime | None = None,
+    seen_status: str | None = None,
 ) -> None:
     """Pass the work to a colleague and/or a department; the 首问责任人 stays the same."""
-    complaint = start_action(session, operator, complaint_id, Action.HAND_OVER)
+    complaint = start_action(session, operator, complaint_id, Action.HAND_OVER, seen_status)
     errors = {}
     if to_staff_id is None and not department:
         errors["to"] = "请选择转交给哪位同事或哪个部门。"
@@ -400,9 +443,10 @@ def hand_over(
 def acknowledge_escalation(
     session: Session, operator: Operator, complaint_id: int, note: str = "", *,
     at: datetime | None = None,
+    seen_status: str | None = None,
 ) -> None:  # fmt: skip
     """A 主管 has seen the 重大/特殊 complaint; the flag in the list goes away."""
-    complaint = start_action(session, operator, complaint_id, Action.ACKNOWLEDGE)
+    complaint = start_action(session, operator, complaint_id, Action.ACKNOWLEDGE, seen_status)
     complaint.escalation_acknowledged_at = append_event(
         session, complaint, operator, Action.ACKNOWLEDGE, at, note=note
     )
@@ -411,8 +455,9 @@ def acknowledge_escalation(
 def add_note(
     session: Session, operator: Operator, complaint_id: int, note: str, *,
     at: datetime | None = None,
+    seen_status: str | None = None,
 ) -> None:  # fmt: skip
-    complaint = start_action(session, operator, complaint_id, Action.NOTE)
+    complaint = start_action(session, operator, complaint_id, Action.NOTE, seen_status)
     if not note.strip():
         raise ValidationError({"note": "请填写备注内容。"})
     append_event(session, complaint, operator, Action.NOTE, at, note=note)

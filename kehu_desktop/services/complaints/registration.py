@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, Customer, Staff
+from kehu_desktop.services.common import numbering, versions
 from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.complaints.choices import CATEGORIES, CHANNELS, SEVERITIES
@@ -44,6 +43,8 @@ class RegistrationInput:
     demand: str = ""
     # None: the registering operator took it first.
     first_responsible_id: int | None = None
+    # The version loaded for a correction (None: a new registration, or not checked).
+    version: int | None = None
 
 
 def _validate_registration(session: Session, data: RegistrationInput) -> None:
@@ -68,42 +69,24 @@ def _validate_registration(session: Session, data: RegistrationInput) -> None:
         raise ValidationError(errors)
 
 
-def _take_write_lock(session: Session) -> None:
-    """Start the write transaction now so the number read below cannot be taken meanwhile.
+def complaint_number(year: int, seq: int) -> str:
+    return f"TS-{year}-{seq:04d}"
 
-    On SQLite a writing statement takes the database's single write lock (other desks wait on
-    the busy timeout); elsewhere the unique (year, seq) constraint and the retry catch a clash.
+
+def register(session: Session, operator: Operator, data: RegistrationInput) -> int:
+    """Save a new complaint with the next TS-YYYY-NNNN number; returns its id.
+
+    The number is taken from the year's counter in this transaction: a desk registering at the
+    same moment waits a moment for the next one instead of being refused.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(update(Complaint).where(text("0")).values(seq=Complaint.seq))
-
-
-def register(
-    session: Session, operator: Operator, data: RegistrationInput, *, attempts: int = 5
-) -> int:
-    """Save a new complaint with the next TS-YYYY-NNNN number; returns its id."""
     _validate_registration(session, data)
     received = data.received_at or datetime.now()
-    for attempt in range(attempts):
-        try:
-            with session.begin_nested():
-                return _insert(session, operator, data, received)
-        except IntegrityError:
-            if attempt == attempts - 1:
-                raise UserError("投诉编号分配冲突，请重试。") from None
-    raise AssertionError("unreachable")
-
-
-def _insert(
-    session: Session, operator: Operator, data: RegistrationInput, received: datetime
-) -> int:
-    _take_write_lock(session)
     year = received.year
-    seq = (session.scalar(select(func.max(Complaint.seq)).where(Complaint.year == year)) or 0) + 1
+    seq = numbering.next_number(session, numbering.COMPLAINT_SERIES, year)
     responsible = data.first_responsible_id or operator.id
     escalated = escalates(session, data.severity)
     complaint = Complaint(
-        number=f"TS-{year}-{seq:04d}",
+        number=complaint_number(year, seq),
         year=year,
         seq=seq,
         received_at=received,
@@ -150,6 +133,7 @@ def load_registration(session: Session, complaint_id: int) -> RegistrationInput:
     return RegistrationInput(
         received_at=c.received_at,
         first_responsible_id=c.first_responsible_id,
+        version=c.version,
         **{name: getattr(c, name) for name in EDITABLE},
     )
 
@@ -163,7 +147,9 @@ def update_registration(
     at: datetime | None = None,
 ) -> None:
     """Correct the registration while it is 登记 or 调查. The number, the received time and the
-    首问责任人 stay as registered; a change of severity recomputes the deadline."""
+    首问责任人 stay as registered; a change of severity recomputes the deadline. Refused when
+    the complaint changed after ``data.version`` was loaded."""
+    versions.claim(session, Complaint, complaint_id, data.version)
     complaint = start_action(session, operator, complaint_id, Action.EDIT)
     if data.first_responsible_id not in (None, complaint.first_responsible_id):
         raise UserError("首问责任人登记后不能更改；如需他人处理，请使用“转交”。")

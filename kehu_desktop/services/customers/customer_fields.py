@@ -57,7 +57,8 @@ class FieldSpec:
 
 
 CUSTOMER_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("code", "客户编号", Part.BASIC, required=True, max_length=20),
+    # Left blank on a new file, the code is given on saving (see customer_files.save).
+    FieldSpec("code", "客户编号", Part.BASIC, max_length=20),
     FieldSpec("name", "客户名称", Part.BASIC, required=True, max_length=100),
     FieldSpec("short_name", "简称", Part.BASIC, max_length=40),
     FieldSpec("management_class", "管理分类", Part.BASIC, Kind.CHOICE, True, MANAGEMENT_CLASSES),

@@ -27,6 +27,7 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
+from kehu_desktop.services.common import numbering, versions
 from kehu_desktop.services.common.database import first_column
 from kehu_desktop.services.common.errors import NotFoundError, UserError, ValidationError
 from kehu_desktop.services.common.parsing import (
@@ -277,27 +278,32 @@ class CustomerInput:
     archived: bool = False
 
 
-def next_code(session: Session) -> str:
-    """The next free code: KH followed by six digits, one past the highest such code in use.
+def code_for(number: int) -> str:
+    """KH followed by six digits: the codes the store gives."""
+    return f"{CODE_PREFIX}{number:06d}"
 
-    Read from the unique index on code (the highest of the fixed-width codes), not by loading
-    every code.
-    """
-    highest = session.scalar(
-        select(Customer.code)
-        .where(Customer.code.like(f"{CODE_PREFIX}______"))
-        .order_by(Customer.code.desc())
-        .limit(1)
-    )
-    digits = highest[len(CODE_PREFIX) :] if highest else ""
-    number = int(digits) if digits.isdigit() else 0
-    return f"{CODE_PREFIX}{number + 1:06d}"
+
+def _code_in_use(session: Session, code: str, customer_id: int | None = None) -> bool:
+    clash = select(Customer.id).where(func.upper(Customer.code) == code.upper())
+    if customer_id is not None:
+        clash = clash.where(Customer.id != customer_id)
+    return session.scalar(clash.limit(1)) is not None
+
+
+def _allocate_code(session: Session) -> str:
+    """The next code from the customer counter, taken in the saving transaction, so two desks
+    creating customers at once never get the same one; codes typed by hand are skipped."""
+    while True:
+        code = code_for(numbering.next_number(session, numbering.CUSTOMER_SERIES, None))
+        if not _code_in_use(session, code):
+            return code
 
 
 def new_input(session: Session, owner_id: int | None = None) -> CustomerInput:
-    """A blank file with a fresh code; ``owner_id`` (the operator, usually) as 负责业务员."""
+    """A blank file; ``owner_id`` (the operator, usually) as 负责业务员. The code is left blank
+    and given on saving, unless the user types one."""
     values = {f.name: "" for f in CUSTOMER_FIELDS}
-    values.update(code=next_code(session), management_class="常规", nature="普通公司")
+    values.update(management_class="常规", nature="普通公司")
     values.update(owner_id=str(owner_id) if owner_id else "")
     values.update(trade_stage="正在", outstanding_amount="0.00")
     return CustomerInput(values=values)
@@ -436,11 +442,10 @@ def validate(session: Session, data: CustomerInput) -> dict:
     values = _parse_fields(CUSTOMER_FIELDS, data.values, "", errors)
     code = values.get("code")
     if code:
-        clash = select(Customer.id).where(func.upper(Customer.code) == str(code).upper())
-        if data.id is not None:
-            clash = clash.where(Customer.id != data.id)
-        if session.scalar(clash):
+        if _code_in_use(session, str(code), data.id):
             errors["code"] = f"客户编号“{code}”已被其他客户使用。"
+    elif data.id is not None and "code" not in errors:
+        errors["code"] = "请填写客户编号。"
     owner = values.get("owner_id")
     if owner is not None and session.get(Staff, owner) is None:
         errors["owner_id"] = "负责业务员不存在。"
@@ -487,23 +492,20 @@ def _validate_sales(rows: list[dict[str, str]], errors: dict[str, str]) -> list[
 def save(session: Session, data: CustomerInput) -> int:
     """Create or update a customer with its contacts and sales; returns its id.
 
-    Nothing is written unless every field passes (see ``validate``).
+    Nothing is written unless every field passes (see ``validate``), nor when the file was
+    changed (its fields, contacts, dates or sales) after ``data.version`` was loaded. A new
+    file left without a code gets the next one.
     """
+    if data.id is not None:
+        versions.claim(session, Customer, data.id, data.version)
     clean = validate(session, data)
     if data.id is None:
+        if not clean["values"]["code"]:
+            clean["values"]["code"] = _allocate_code(session)
         customer = Customer()
         session.add(customer)
     else:
-        customer = session.get(Customer, data.id)
-        if customer is None:
-            raise NotFoundError("该客户不存在或已被删除。")
-        if data.version is not None and customer.version != data.version:
-            editor = session.get(Staff, customer.updated_by_id) if customer.updated_by_id else None
-            raise UserError(
-                f"该客户档案已在您打开后被{editor.name if editor else '他人'}"
-                f"于 {customer.updated_at:%H:%M} 修改。为免覆盖对方的修改，本次未保存；"
-                "请关闭后重新打开，再做修改。"
-            )
+        customer = session.get_one(Customer, data.id)
     for name, value in clean["values"].items():
         setattr(customer, name, value)
     customer.name_pinyin = pinyin_initials.sort_key(customer.name)

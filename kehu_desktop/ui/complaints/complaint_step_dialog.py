@@ -151,35 +151,38 @@ class ComplaintStepDialog(EditDialog):
             return str(typed[name])
 
         op, cid, note = self.ops.operator, self._detail.id, text("note")
+        # The step applies only if the complaint is still where this form showed it.
+        seen = {"seen_status": self._detail.status}
         if self.action == Action.INVESTIGATE:
-            lifecycle.investigate(session, op, cid, note)
+            lifecycle.investigate(session, op, cid, note, **seen)
         elif self.action == Action.HANDLE:
             names = ["department", "result"] + [n for n, _l in TEXT_FIELDS + AMOUNT_FIELDS]
             data = HandlingInput(**{n: text(n) for n in names}, note=note)
-            lifecycle.handle(session, op, cid, data)
+            lifecycle.handle(session, op, cid, data, **seen)
         elif self.action == Action.REPLY:
-            lifecycle.reply(session, op, cid, note)
+            lifecycle.reply(session, op, cid, note, **seen)
         elif self.action == Action.REVISIT:
             rating = text("satisfaction")
             lifecycle.record_revisit(
                 session, op, cid, note=note,
                 satisfaction=None if rating == UNREACHABLE else rating,
-                unreachable_reason=text("unreachable_reason"),
+                unreachable_reason=text("unreachable_reason"), **seen,
             )  # fmt: skip
         elif self.action == Action.CLOSE:
-            lifecycle.close(session, op, cid, note)
+            lifecycle.close(session, op, cid, note, **seen)
         elif self.action == Action.CANCEL:
-            lifecycle.cancel(session, op, cid, note)
+            lifecycle.cancel(session, op, cid, note, **seen)
         elif self.action == Action.HAND_OVER:
             lifecycle.hand_over(
                 session, op, cid, reason=note,
                 to_staff_id=typed["handover_to_data"],  # type: ignore[arg-type]
                 department=typed["department_data"],  # type: ignore[arg-type]
+                **seen,
             )  # fmt: skip
         elif self.action == Action.ACKNOWLEDGE:
-            lifecycle.acknowledge_escalation(session, op, cid, note)
+            lifecycle.acknowledge_escalation(session, op, cid, note, **seen)
         else:
-            lifecycle.add_note(session, op, cid, note)
+            lifecycle.add_note(session, op, cid, note, **seen)
 
     def show_errors(self, messages: dict[str, str]) -> None:
         """The service names some fields differently (``reason`` is the note here); a

@@ -1,0 +1,131 @@
+"""Optimistic concurrency: no desk silently overwrites what another desk saved meanwhile.
+
+Every record a user edits is ``Versioned``. The window keeps the version it loaded and hands
+it back with the save; ``claim`` locks the record for the saving transaction and refuses the
+save when the version moved, naming who changed it and when. The listener installed here moves
+the version on every flush that changes the record or any of its parts (``VersionedPart``:
+contacts, sales months, important dates, complaint events, follow-up actions, survey scores),
+so a change to a part alone is protected as well as one to the record's own fields.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from kehu_desktop.models import (
+    Complaint,
+    Countermeasure,
+    Customer,
+    KeyAccount,
+    SatisfactionSurvey,
+    Setting,
+    Staff,
+    Tracked,
+    Versioned,
+    VersionedPart,
+    Visit,
+    VisitPlan,
+)
+from kehu_desktop.services.common.audit import OPERATOR_KEY
+from kehu_desktop.services.common.errors import NotFoundError, UserError
+
+V = TypeVar("V", bound=Versioned)
+
+# What the user calls each kind of record, for the refusal message.
+NOUNS: dict[type[Versioned], str] = {
+    Customer: "客户档案",
+    Complaint: "投诉登记",
+    Visit: "拜访记录",
+    VisitPlan: "拜访计划",
+    KeyAccount: "大客户管理卡",
+    Countermeasure: "对策",
+    SatisfactionSurvey: "满意度调查",
+    Staff: "员工资料",
+    Setting: "设置",
+}
+
+
+class StaleRecordError(UserError):
+    """The record changed after the user loaded it; nothing was saved.
+
+    The window offers to reload the record while keeping what the user typed on screen.
+    """
+
+
+def stale_message(session: Session, record: Versioned) -> str:
+    """``该客户档案已被 张三 于 2026-12-01 10:32 修改，本次未保存……``"""
+    noun = NOUNS.get(type(record), "记录")
+    editor_id = getattr(record, "updated_by_id", None)
+    editor = session.get(Staff, editor_id) if editor_id else None
+    when = getattr(record, "updated_at", None)
+    who = editor.name if editor else "其他用户"
+    at = f" 于 {when:%Y-%m-%d %H:%M}" if isinstance(when, datetime) else ""
+    return (
+        f"该{noun}已被 {who}{at} 修改，本次未保存，以免覆盖对方的修改。请重新载入后再改。"
+    )
+
+
+def claim(session: Session, model: type[V], key: object, seen_version: int | None) -> V:
+    """The record to save, locked until the transaction ends, if it is still the version the
+    user loaded (``seen_version``; None for a caller that did not load it, e.g. a script).
+
+    Raises NotFoundError when it is gone and StaleRecordError when someone saved it meanwhile.
+    """
+    record = session.get(model, key, with_for_update=True, populate_existing=True)
+    if record is None:
+        raise NotFoundError(f"该{NOUNS.get(model, '记录')}不存在或已被删除。")
+    if seen_version is not None and record.version != seen_version:
+        raise StaleRecordError(stale_message(session, record))
+    return record
+
+
+def _owner(session: Session, part: VersionedPart) -> object | None:
+    """The record ``part`` belongs to, also when it is being deleted (relationship cleared)."""
+    relationship, foreign_key = part.version_owner
+    owner = getattr(part, relationship)
+    if owner is None:
+        key = inspect(part).attrs[foreign_key].loaded_value
+        if isinstance(key, int):
+            target = inspect(part).mapper.relationships[relationship].mapper.class_
+            owner = session.get(target, key)
+    return owner
+
+
+def _changed_records(session: Session) -> set[Versioned]:
+    records: set[Versioned] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        while isinstance(obj, VersionedPart):
+            obj = _owner(session, obj)
+        if isinstance(obj, Versioned):
+            records.add(obj)
+    return {r for r in records if r not in session.new and r not in session.deleted}
+
+
+def _move_versions(session: Session, _context: object, _instances: object) -> None:
+    operator_id = session.info.get(OPERATOR_KEY)
+    now = datetime.now()
+    for record in _changed_records(session):
+        history = inspect(record).attrs.version.history
+        if history.added:
+            continue  # already moved in this flush
+        record.version = (history.unchanged or history.deleted or [record.version])[0] + 1
+        if isinstance(record, Tracked):
+            # A change to a part is a change to the record: its 修改人 and time say so.
+            record.updated_by_id = operator_id or record.updated_by_id
+            record.updated_at = now
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if not _installed:
+        event.listen(Session, "before_flush", _move_versions)
+        _installed = True
