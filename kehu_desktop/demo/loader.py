@@ -30,8 +30,8 @@ from kehu_desktop.services.common.database import Database
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.settings import SettingSpec
 from kehu_desktop.services.customers import pinyin_initials, search
-from kehu_desktop.services.customers.customer_files import code_for
 from kehu_desktop.services.customers.customer_fields import MANAGEMENT_CLASSES, NATURES
+from kehu_desktop.services.customers.customer_files import code_for
 from kehu_desktop.services.key_accounts import abc_classes
 from kehu_desktop.services.visits import visit_plans
 

@@ -6,7 +6,7 @@ The settings the firm edits live here, declared once: each form's code, revision
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -256,6 +256,7 @@ def save_settings(
     overrides: dict[str, dict[str, str]],
     offsets: dict[str, list[float]],
     margins: dict[str, dict[str, float]] | None = None,
+    seen: Mapping[str, int] | None = None,
 ) -> None:
     """Store the firm name, form codes/revisions/papers, 套打 offsets and the papers' margins
     (主管 or 管理员)."""
@@ -273,13 +274,13 @@ def save_settings(
             raise UserError(f"打印机“{printer}”的套打偏移应在 ±50 毫米以内。")
     for key, sides in (margins or {}).items():
         check_margins(key, sides)
-    FIRM_NAME.put(session, firm.strip())
+    FIRM_NAME.put(session, firm.strip(), seen)
     if margins is not None:
         PAPER_MARGINS.put(
-            session, {k: {s: float(v) for s, v in m.items()} for k, m in margins.items()}
+            session, {k: {s: float(v) for s, v in m.items()} for k, m in margins.items()}, seen
         )
-    FORM_OVERRIDES.put(session, overrides)
-    PRINT_OFFSETS.put(session, {k: [float(v) for v in pair] for k, pair in offsets.items()})
+    FORM_OVERRIDES.put(session, overrides, seen)
+    PRINT_OFFSETS.put(session, {k: [float(v) for v in pair] for k, pair in offsets.items()}, seen)
 
 
 def month_range(first: date) -> tuple[date, date]:

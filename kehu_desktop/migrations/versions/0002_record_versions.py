@@ -24,9 +24,7 @@ CODE_PREFIX = "KH"
 def upgrade() -> None:
     for table in VERSIONED_TABLES:
         with op.batch_alter_table(table) as batch:
-            batch.add_column(
-                sa.Column("version", sa.Integer(), nullable=False, server_default="1")
-            )
+            batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
     with op.batch_alter_table("settings") as batch:
         for name in ("created_at", "updated_at"):
             batch.add_column(
@@ -53,9 +51,7 @@ def _seed(connection: sa.Connection, counters: sa.Table) -> None:
     rows = [
         {"series": "complaint", "year": year, "value": highest}
         for year, highest in connection.execute(
-            sa.select(complaints.c.year, sa.func.max(complaints.c.seq)).group_by(
-                complaints.c.year
-            )
+            sa.select(complaints.c.year, sa.func.max(complaints.c.seq)).group_by(complaints.c.year)
         )
     ]
     customers = sa.table("customers", sa.column("code"))

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Role, Staff
-from kehu_desktop.services.common import audit
+from kehu_desktop.services.common import audit, versions
 from kehu_desktop.services.common.errors import PermissionDenied, UserError, ValidationError
 
 _hasher = PasswordHasher()
@@ -64,6 +64,7 @@ class StaffRow:
     department: str
     phone: str
     active: bool
+    version: int
 
 
 def _operator(staff: Staff) -> Operator:
@@ -211,7 +212,7 @@ def list_staff(session: Session, include_inactive: bool = False) -> list[StaffRo
     if not include_inactive:
         query = query.where(Staff.active)
     return [
-        StaffRow(s.id, s.username, s.name, s.role, s.department, s.phone, s.active)
+        StaffRow(s.id, s.username, s.name, s.role, s.department, s.phone, s.active, s.version)
         for s in session.scalars(query)
     ]
 
@@ -226,9 +227,11 @@ def update_staff(
     department: str,
     phone: str,
     active: bool,
+    version: int | None = None,
 ) -> None:
+    """Change a staff record; refused when it changed after ``version`` was loaded."""
     acting.require_admin()
-    staff = session.get_one(Staff, staff_id)
+    staff = versions.claim(session, Staff, staff_id, version)
     if staff_id == acting.id and (not active or role != Role.ADMIN):
         raise UserError("不能停用自己或取消自己的管理员身份。")
     if not name.strip():

@@ -64,9 +64,7 @@ def stale_message(session: Session, record: Versioned) -> str:
     when = getattr(record, "updated_at", None)
     who = editor.name if editor else "其他用户"
     at = f" 于 {when:%Y-%m-%d %H:%M}" if isinstance(when, datetime) else ""
-    return (
-        f"该{noun}已被 {who}{at} 修改，本次未保存，以免覆盖对方的修改。请重新载入后再改。"
-    )
+    return f"该{noun}已被 {who}{at} 修改，本次未保存，以免覆盖对方的修改。请重新载入后再改。"
 
 
 def claim(session: Session, model: type[V], key: object, seen_version: int | None) -> V:

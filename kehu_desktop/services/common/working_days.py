@@ -7,6 +7,7 @@ on weekdays. Both lists live in the settings table, shipped filled in for 2026 f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -92,9 +93,14 @@ def load_calendar(session: Session) -> WorkCalendar:
     )
 
 
-def save_calendar(session: Session, holidays: list[date], makeup_workdays: list[date]) -> None:
+def save_calendar(
+    session: Session,
+    holidays: list[date],
+    makeup_workdays: list[date],
+    seen: Mapping[str, int] | None = None,
+) -> None:
     clash = sorted(set(holidays) & set(makeup_workdays))
     if clash:
         raise UserError(f"{clash[0].isoformat()} 不能既是节假日又是调休上班日。")
-    HOLIDAYS.put(session, [d.isoformat() for d in sorted(set(holidays))])
-    MAKEUP_WORKDAYS.put(session, [d.isoformat() for d in sorted(set(makeup_workdays))])
+    HOLIDAYS.put(session, [d.isoformat() for d in sorted(set(holidays))], seen)
+    MAKEUP_WORKDAYS.put(session, [d.isoformat() for d in sorted(set(makeup_workdays))], seen)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -139,7 +140,12 @@ def load_deadline_settings(session: Session) -> DeadlineSettings:
     )
 
 
-def save_deadline_settings(session: Session, operator: Operator, values: DeadlineSettings) -> None:
+def save_deadline_settings(
+    session: Session,
+    operator: Operator,
+    values: DeadlineSettings,
+    seen: Mapping[str, int] | None = None,
+) -> None:
     """主管/管理员 only. A reply deadline is fixed at registration, so a new one applies to
     complaints registered from now on; escalation deadlines are counted from each pending
     complaint's registration with the setting in force."""
@@ -147,6 +153,6 @@ def save_deadline_settings(session: Session, operator: Operator, values: Deadlin
     for severity, days in {**values.deadline_days, **values.escalation_days}.items():
         if severity not in SEVERITIES or not 0 <= days <= 60:
             raise ValidationError({severity: f"{severity}投诉的期限应在 0 到 60 个工作日之间。"})
-    save_calendar(session, list(values.holidays), list(values.makeup_workdays))
-    DEADLINE_DAYS.put(session, dict(values.deadline_days))
-    ESCALATION_DAYS.put(session, dict(values.escalation_days))
+    save_calendar(session, list(values.holidays), list(values.makeup_workdays), seen)
+    DEADLINE_DAYS.put(session, dict(values.deadline_days), seen)
+    ESCALATION_DAYS.put(session, dict(values.escalation_days), seen)

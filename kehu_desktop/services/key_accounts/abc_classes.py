@@ -21,7 +21,7 @@ customer's class changes, rather than the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -91,7 +91,11 @@ def get_cutoffs(session: Session) -> Cutoffs:
 
 
 def put_cutoffs(
-    session: Session, operator: Operator, a: Decimal | str, b: Decimal | str
+    session: Session,
+    operator: Operator,
+    a: Decimal | str,
+    b: Decimal | str,
+    seen: Mapping[str, int] | None = None,
 ) -> Cutoffs:
     """Store new cut-offs after checking 0 < A < B ≤ 100."""
     operator.require_supervisor()
@@ -101,7 +105,7 @@ def put_cutoffs(
         raise ValidationError({"abc": "ABC 界限必须是数字（百分比）。"}) from None
     if not (0 < a_value < b_value <= 100):
         raise ValidationError({"abc": "ABC 界限须满足 0 < A 类界限 < B 类界限 ≤ 100。"})
-    CUTOFFS.put(session, {"a": float(a_value), "b": float(b_value)})
+    CUTOFFS.put(session, {"a": float(a_value), "b": float(b_value)}, seen)
     return Cutoffs(a_value, b_value)
 
 

@@ -95,9 +95,12 @@ def items(session: Session) -> list[WeightedItem]:
 
 
 def put_items(
-    session: Session, operator: Operator, rows: Sequence[Mapping[str, str]]
+    session: Session,
+    operator: Operator,
+    rows: Sequence[Mapping[str, str]],
+    seen: Mapping[str, int] | None = None,
 ) -> list[WeightedItem]:
-    return weighted_items.store_items(session, operator, ITEMS, rows, "信用评定项目")
+    return weighted_items.store_items(session, operator, ITEMS, rows, "信用评定项目", seen)
 
 
 def bands(session: Session) -> list[CreditBand]:
@@ -108,7 +111,10 @@ def bands(session: Session) -> list[CreditBand]:
 
 
 def put_bands(
-    session: Session, operator: Operator, rows: Sequence[Mapping[str, str]]
+    session: Session,
+    operator: Operator,
+    rows: Sequence[Mapping[str, str]],
+    seen: Mapping[str, int] | None = None,
 ) -> list[CreditBand]:
     """One row per rating, AAA to C, with falling minimum scores; C starts at 0."""
     operator.require_supervisor()
@@ -140,7 +146,7 @@ def put_bands(
     if errors:
         raise ValidationError(errors)
     BANDS.put(session, [{"rating": b.rating, "min_score": float(b.min_score),
-                         "limit": str(b.limit), "days": b.days} for b in parsed])  # fmt: skip
+                         "limit": str(b.limit), "days": b.days} for b in parsed], seen)  # fmt: skip
     return parsed
 
 

@@ -21,6 +21,7 @@ from kehu_desktop.models import (
     Staff,
     Visit,
 )
+from kehu_desktop.services.common import versions
 from kehu_desktop.services.common.errors import NotFoundError, UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.parsing import parse_date, parse_money
@@ -166,6 +167,7 @@ class CardData:
     abc_class: str
     abc_history: tuple[tuple[date, str, Decimal], ...]  # (computed on, class, sales), newest first
     proposals: tuple[designation.ProposalRow, ...]  # newest first
+    version: int  # of the card as loaded, handed back on saving
 
 
 def _card(session: Session, key_account_id: int) -> KeyAccount:
@@ -198,6 +200,7 @@ def load_card(session: Session, key_account_id: int) -> CardData:
         tuple((h.computed_on, h.abc_class, h.sales_12m)
               for h in abc_classes.class_history(session, customer.id)),
         tuple(designation.list_proposals(session, None, customer.id)),
+        card.version,
     )  # fmt: skip
 
 
@@ -207,10 +210,16 @@ def card_for_customer(session: Session, customer_id: int) -> int | None:
 
 
 def save_card(
-    session: Session, operator: Operator, key_account_id: int, values: Mapping[str, str]
+    session: Session,
+    operator: Operator,
+    key_account_id: int,
+    values: Mapping[str, str],
+    version: int | None = None,
 ) -> None:
-    """Save the card's fields. Level, manager and visit interval are the 主管's to change."""
-    card = _card(session, key_account_id)
+    """Save the card's fields. Level, manager and visit interval are the 主管's to change.
+
+    Refused when the card changed after ``version`` was loaded."""
+    card = versions.claim(session, KeyAccount, key_account_id, version)
     errors: dict[str, str] = {}
     clean: dict[str, object] = {}
     for name, (label, limit) in CARD_TEXT_FIELDS.items():
@@ -260,6 +269,7 @@ class CountermeasureRow:
     status: str
     done_on: date | None
     today: date
+    version: int
 
     @property
     def overdue(self) -> bool:
@@ -282,7 +292,7 @@ def countermeasures(
     )
     return [
         CountermeasureRow(m.id, m.issue, m.measure, m.owner_id, name or "", m.deadline, m.status,
-                          m.done_on, today)
+                          m.done_on, today, m.version)
         for m, name in session.execute(query)
     ]  # fmt: skip
 
@@ -293,8 +303,11 @@ def save_countermeasure(
     values: Mapping[str, str],
     countermeasure_id: int | None = None,
     today: date | None = None,
+    version: int | None = None,
 ) -> int:
-    """Add or change one line of 对策一览; marking it 已完成 stamps the day it was done."""
+    """Add or change one line of 对策一览; marking it 已完成 stamps the day it was done.
+
+    A change is refused when the line changed after ``version`` was loaded."""
     card = _card(session, key_account_id)
     if not card.active and countermeasure_id is None:
         raise UserError("该客户已取消大客户资格，不能再添加对策。")
@@ -324,8 +337,8 @@ def save_countermeasure(
         item = Countermeasure(key_account_id=key_account_id)
         session.add(item)
     else:
-        item = session.get(Countermeasure, countermeasure_id)
-        if item is None or item.key_account_id != key_account_id:
+        item = versions.claim(session, Countermeasure, countermeasure_id, version)
+        if item.key_account_id != key_account_id:
             raise NotFoundError("该对策不存在。")
     if status == DONE and item.status != DONE:
         item.done_on = today or date.today()

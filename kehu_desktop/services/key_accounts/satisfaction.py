@@ -75,9 +75,12 @@ def items(session: Session) -> list[WeightedItem]:
 
 
 def put_items(
-    session: Session, operator: Operator, rows: Sequence[Mapping[str, str]]
+    session: Session,
+    operator: Operator,
+    rows: Sequence[Mapping[str, str]],
+    seen: Mapping[str, int] | None = None,
 ) -> list[WeightedItem]:
-    return weighted_items.store_items(session, operator, ITEMS, rows, "满意度调查项目")
+    return weighted_items.store_items(session, operator, ITEMS, rows, "满意度调查项目", seen)
 
 
 def parse_scores(all_items: Sequence[WeightedItem], raw: Mapping[str, str | int]) -> dict[str, int]:

@@ -40,11 +40,12 @@ def store_items(
     setting: SettingSpec,
     rows: Sequence[Mapping[str, str]],
     what: str,
+    seen: Mapping[str, int] | None = None,
 ) -> list[WeightedItem]:
     """Check and store new items and weights (主管 only); ``what`` names the form in messages."""
     operator.require_supervisor()
     parsed = parse_items(rows, what)
-    setting.put(session, [{"item": i.item, "weight": float(i.weight)} for i in parsed])
+    setting.put(session, [{"item": i.item, "weight": float(i.weight)} for i in parsed], seen)
     return parsed
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -41,7 +41,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Customer, KeyAccount, LastVisit, Staff, Visit, VisitPlan
-from kehu_desktop.services.common.errors import NotFoundError, UserError, ValidationError
+from kehu_desktop.services.common import versions
+from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.settings import SettingSpec
 from kehu_desktop.services.customers.customer_fields import ABC_CLASSES, MANAGEMENT_CLASSES
@@ -87,7 +88,11 @@ def frequencies(session: Session) -> Frequencies:
 
 
 def save_frequencies(
-    session: Session, operator: Operator, abc: dict[str, int], management: dict[str, int]
+    session: Session,
+    operator: Operator,
+    abc: dict[str, int],
+    management: dict[str, int],
+    seen: Mapping[str, int] | None = None,
 ) -> None:
     """Store new class defaults (主管 or 管理员 only); every interval 1–3660 days."""
     operator.require_supervisor()
@@ -102,8 +107,8 @@ def save_frequencies(
                 errors[f"{prefix}.{name}"] = f"{name} 类的拜访间隔应为 1–{MAX_INTERVAL} 天。"
     if errors:
         raise ValidationError(errors)
-    ABC_INTERVALS.put(session, {k: abc[k] for k in ABC_CLASSES})
-    MANAGEMENT_INTERVALS.put(session, {k: management[k] for k in MANAGEMENT_CLASSES})
+    ABC_INTERVALS.put(session, {k: abc[k] for k in ABC_CLASSES}, seen)
+    MANAGEMENT_INTERVALS.put(session, {k: management[k] for k in MANAGEMENT_CLASSES}, seen)
 
 
 # --- next due dates --------------------------------------------------------------------------
@@ -280,6 +285,7 @@ class PlanRow:
     status: str
     missed_reason: str
     visit_id: int | None
+    version: int
 
 
 def period(kind: str, today: date) -> tuple[date, date]:
@@ -312,6 +318,7 @@ def plan_rows_query() -> Select:
             VisitPlan.status,
             VisitPlan.missed_reason,
             VisitPlan.visit_id,
+            VisitPlan.version,
         )
         .join(Customer, Customer.id == VisitPlan.customer_id)
         .join(Staff, Staff.id == VisitPlan.staff_id)
@@ -387,18 +394,18 @@ def add_plan(
     return plan.id
 
 
-def _open_plan(session: Session, plan_id: int) -> VisitPlan:
-    plan = session.get(VisitPlan, plan_id)
-    if plan is None:
-        raise NotFoundError("该拜访计划不存在或已被删除。")
+def _open_plan(session: Session, plan_id: int, version: int | None = None) -> VisitPlan:
+    """The plan, locked for this transaction, while it is still open (and, when ``version``
+    is given, unchanged since the user saw it): of two desks closing it at once, one wins."""
+    plan = versions.claim(session, VisitPlan, plan_id, version)
     if plan.status != PLANNED:
         raise UserError(f"该计划已{plan.status}，不能再更改。")
     return plan
 
 
-def mark_missed(session: Session, plan_id: int, reason: str) -> None:
+def mark_missed(session: Session, plan_id: int, reason: str, version: int | None = None) -> None:
     """A planned visit that did not happen; the reason is required (客户联络结果)."""
-    plan = _open_plan(session, plan_id)
+    plan = _open_plan(session, plan_id, version)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"missed_reason": "请填写未完成的原因。"})
@@ -415,9 +422,9 @@ def complete_plan(session: Session, plan_id: int, visit: Visit) -> None:
     plan.status, plan.visit_id = DONE, visit.id
 
 
-def cancel_plan(session: Session, plan_id: int) -> None:
+def cancel_plan(session: Session, plan_id: int, version: int | None = None) -> None:
     """Remove a plan made by mistake; a done or missed plan is history and stays."""
-    session.delete(_open_plan(session, plan_id))
+    session.delete(_open_plan(session, plan_id, version))
 
 
 def ensure_plan(

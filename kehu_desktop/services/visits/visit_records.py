@@ -23,6 +23,7 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
+from kehu_desktop.services.common import versions
 from kehu_desktop.services.common.errors import NotFoundError, UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.parsing import parse_date
@@ -164,6 +165,7 @@ class VisitInput:
     id: int | None = None
     plan_id: int | None = None
     exact_visited_at: datetime | None = None
+    version: int | None = None  # as loaded, for an existing visit
 
 
 ACTION_KEYS = ("description", "owner_id", "due_date", "done_on")
@@ -232,7 +234,11 @@ def load_input(session: Session, visit_id: int) -> VisitInput:
         {"id": str(a.id), **{k: _text(getattr(a, k)) for k in ACTION_KEYS}} for a in visit.actions
     ]
     return VisitInput(
-        values=values, actions=actions, id=visit.id, exact_visited_at=visit.visited_at
+        values=values,
+        actions=actions,
+        id=visit.id,
+        exact_visited_at=visit.visited_at,
+        version=visit.version,
     )
 
 
@@ -357,7 +363,13 @@ def _validate_actions(
 def save_visit(
     session: Session, operator: Operator, data: VisitInput, now: datetime | None = None
 ) -> int:
-    """Create or update a visit with its follow-up actions; returns its id."""
+    """Create or update a visit with its follow-up actions; returns its id.
+
+    An existing visit changed (its fields or its actions) after ``data.version`` was loaded is
+    not overwritten.
+    """
+    if data.id is not None:
+        versions.claim(session, Visit, data.id, data.version)
     clean = validate(session, data, now)
     values = clean.values
     if data.id is None:
@@ -365,9 +377,7 @@ def save_visit(
         session.add(visit)
         was_revisit = False
     else:
-        visit = session.get(Visit, data.id)
-        if visit is None:
-            raise NotFoundError("该拜访记录不存在或已被删除。")
+        visit = session.get_one(Visit, data.id)
         was_revisit = visit.complaint_id is not None
         if was_revisit and values["complaint_id"] != visit.complaint_id:
             raise UserError("投诉回访记录已计入投诉处理，不能改为其他目的或关联其他投诉。")

@@ -22,7 +22,9 @@ from kehu_desktop.models import Role
 from kehu_desktop.services.common import operators
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.common.versions import StaleRecordError
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.stale_record import offer_reload
 
 COLUMNS = (
     Column("登录名", lambda r: r.username),
@@ -41,16 +43,19 @@ class StaffEditor(QDialog):
         super().__init__(parent)
         self.setObjectName("StaffEditor")
         self.setWindowTitle("新增操作员" if row is None else f"编辑操作员 — {row.name}")
-        self.username = QLineEdit(row.username if row else "", objectName="staffUsername")
+        self.username = QLineEdit(objectName="staffUsername")
         self.username.setEnabled(row is None)
-        self.name = QLineEdit(row.name if row else "", objectName="staffName")
+        self.name = QLineEdit(objectName="staffName")
         self.role = QComboBox(objectName="staffRole")
         self.role.addItems([r.value for r in Role])
-        self.role.setCurrentText(row.role if row else Role.AGENT.value)
-        self.department = QLineEdit(row.department if row else "客服部")
-        self.phone = QLineEdit(row.phone if row else "")
+        self.role.setCurrentText(Role.AGENT.value)
+        self.department = QLineEdit("客服部")
+        self.phone = QLineEdit()
         self.active = QCheckBox("在职")
-        self.active.setChecked(row.active if row else True)
+        self.active.setChecked(True)
+        self.row = row
+        if row is not None:
+            self.fill(row)
         self.password = QLineEdit(objectName="staffPassword", echoMode=QLineEdit.EchoMode.Password)
         self.confirm = QLineEdit(objectName="staffConfirm", echoMode=QLineEdit.EchoMode.Password)
         form = QFormLayout(self)
@@ -70,6 +75,16 @@ class StaffEditor(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def fill(self, row: operators.StaffRow) -> None:
+        """Show ``row`` (as loaded, or reloaded after another desk changed it)."""
+        self.row = row
+        self.username.setText(row.username)
+        self.name.setText(row.name)
+        self.role.setCurrentText(row.role)
+        self.department.setText(row.department)
+        self.phone.setText(row.phone)
+        self.active.setChecked(row.active)
 
 
 class StaffDialog(QDialog):
@@ -108,14 +123,23 @@ class StaffDialog(QDialog):
         with self._context.reader() as session:
             self.model.set_rows(operators.list_staff(session, include_inactive=True))
 
+    def _fresh(self, staff_id: int) -> operators.StaffRow:
+        self._load()
+        return next(r for r in self.model.rows() if r.id == staff_id)
+
     def _selected(self) -> operators.StaffRow | None:
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
-    def _run(self, action) -> bool:
+    def _run(self, action, editor: StaffEditor | None = None) -> bool:
         try:
             with self._context.session() as session:
                 action(session)
+        except StaleRecordError as error:
+            if editor is not None and editor.row is not None:
+                staff_id = editor.row.id
+                offer_reload(editor, error, lambda: editor.fill(self._fresh(staff_id)))
+            return False
         except UserError as error:
             QMessageBox.warning(self, "无法保存", str(error))
             return False
@@ -155,7 +179,9 @@ class StaffDialog(QDialog):
                     department=editor.department.text(),
                     phone=editor.phone.text(),
                     active=editor.active.isChecked(),
-                )  # fmt: skip
+                    version=editor.row.version,
+                ),  # fmt: skip
+                editor,
             ):
                 return
 

@@ -255,7 +255,7 @@ def mark_plan_missed(
             return False
     try:
         with context.session() as session:
-            visit_plans.mark_missed(session, plan.id, reason)
+            visit_plans.mark_missed(session, plan.id, reason, plan.version)
     except Exception as error:
         show_error(parent, "无法标记", error)
         return False

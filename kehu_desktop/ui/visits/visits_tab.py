@@ -418,7 +418,7 @@ class VisitsTab(QWidget):
             return False
         self._ops.write(
             self,
-            lambda session: visit_plans.cancel_plan(session, plan.id),
+            lambda session: visit_plans.cancel_plan(session, plan.id, plan.version),
             {"plans"},
             title="无法删除",
         )
