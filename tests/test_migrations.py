@@ -64,3 +64,66 @@ def open_copy(path):
     from sqlalchemy import create_engine
 
     return create_engine(f"sqlite:///{path}")
+
+
+def test_a_store_saved_before_record_versions_upgrades_with_its_data(tmp_path):
+    """A 0001 store with customers, complaints and a setting: after the upgrade the data is
+    intact, every record is at version 1 and the counters follow the numbers in use."""
+    from alembic import command
+    from alembic.config import Config
+
+    from kehu_desktop.services.common.database import MIGRATIONS_DIR, Database
+    from kehu_desktop.services.common.settings import FIRM_NAME
+
+    database = Database(f"sqlite:///{tmp_path / 'old.sqlite3'}", tmp_path)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        now = "'2026-11-01 09:00:00'"
+        connection.execute(text(
+            "INSERT INTO staff (id, username, name, role, department, phone, password_hash,"
+            f" active, created_at, updated_at) VALUES (1, 'admin', '管理员', '管理员', '', '',"
+            f" '', 1, {now}, {now})"
+        ))  # fmt: skip
+        for number, code in ((1, "KH000007"), (2, "KH000041"), (3, "VIP-1")):
+            connection.execute(text(
+                "INSERT INTO customers (id, code, name, name_pinyin, short_name, address,"
+                " province, city, postcode, phone, fax, email, credit_code, bank_name,"
+                " bank_account, tax_no, category, scale, management_class, nature, trade_stage,"
+                " abc_class, contract_performance, payment_record, credit_rating,"
+                " outstanding_amount, market_coverage, transport_mode, delivery_address,"
+                " product_mix, notes, archived, version, search_text, created_at, updated_at)"
+                f" VALUES ({number}, '{code}', '客户{number}', '', '', '', '', '', '', '', '',"
+                " '', '', '', '', '', '', '', '常规', '普通公司', '正在', '', '', '', '', 0, '',"
+                f" '', '', '', '', 0, 3, '', {now}, {now})"
+            ))  # fmt: skip
+        for year, seq in ((2025, 12), (2026, 1), (2026, 2)):
+            connection.execute(text(
+                "INSERT INTO complaints (number, year, seq, received_at, channel, customer_id,"
+                " contact_name, contact_phone, product, batch_no, order_no, category, severity,"
+                " description, demand, first_responsible_id, deadline, status, escalated,"
+                " department, cause, measures, department_opinion, result, return_quantity,"
+                " return_amount, exchange_quantity, exchange_amount, claim_amount, reply,"
+                " satisfaction, unreachable_reason, cancel_reason, created_at, updated_at)"
+                f" VALUES ('TS-{year}-{seq:04d}', {year}, {seq}, {now}, '电话', 1, '', '', '',"
+                " '', '', '产品质量', '一般', '划伤', '', 1, '2026-11-05', '登记', 0, '', '', '',"
+                f" '', '', 0, 0, 0, 0, 0, '', '', '', '', {now}, {now})"
+            ))  # fmt: skip
+        connection.execute(text("INSERT INTO settings VALUES ('firm.name', '\"华达\"')"))
+    database.upgrade()
+
+    assert database.current_revision() == head_revision()
+    with database.reader() as session:
+        assert FIRM_NAME.get(session) == "华达"
+        assert session.scalar(text("SELECT version FROM settings")) == 1
+        assert session.scalar(text("SELECT version FROM customers WHERE id = 1")) == 3
+        assert session.scalar(text("SELECT count(*) FROM complaints WHERE version = 1")) == 3
+        counters = session.execute(text("SELECT series, year, value FROM counters")).all()
+    assert sorted(counters) == [
+        ("complaint", 2025, 12),
+        ("complaint", 2026, 2),
+        ("customer", 0, 41),
+    ]
+    database.dispose()

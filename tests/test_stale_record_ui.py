@@ -1,0 +1,121 @@
+"""In the window: a save refused because another desk changed the record offers to reload it,
+and what the user typed stays in view."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from kehu_desktop.models import Role
+from kehu_desktop.services.common import operators
+from kehu_desktop.services.common.context import DeskContext
+from kehu_desktop.services.common.database import Database
+from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.visits import visit_plans
+from kehu_desktop.ui.common import stale_record
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.stale_record import KeptInputWindow
+from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
+from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
+from tests.helpers.customers import make_customer
+
+
+def _answer(monkeypatch, button_text: str, seen: list[str]) -> None:
+    """Answer the refusal box by clicking ``button_text``; ``seen`` collects its message."""
+
+    def exec_(box: QMessageBox) -> int:
+        seen.append(box.text())
+        (button,) = [b for b in box.buttons() if b.text() == button_text]
+        button.click()
+        return 0
+
+    monkeypatch.setattr(stale_record.QMessageBox, "exec", exec_)
+
+
+def _other_desk(database) -> DeskContext:
+    with database.session() as session:
+        lisi = operators.create_staff(session, "lisi", "李四", Role.ADMIN, "lisi-pass")
+    return DeskContext(Database(database.url), lisi)
+
+
+def _kept_windows() -> list[KeptInputWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, KeptInputWindow)]
+
+
+def test_customer_dialog_reloads_and_keeps_what_was_typed(qtbot, monkeypatch, context, data_dir):
+    contact = {"name": "王五", "mobile": "13800138000"}
+    customer_id = make_customer(context, "北京华达电子有限公司", contacts=[contact])
+    dialog = CustomerDialog(context, LayoutMemory(data_dir), customer_id)
+    qtbot.addWidget(dialog)
+    other = _other_desk(context.database)
+    with other.session() as session:
+        theirs = customer_files.load_input(session, customer_id)
+        theirs.contacts[0]["mobile"] = "13900139000"
+        customer_files.save(session, theirs)
+    dialog.editor("email").setText("mine@example.com")
+    said: list[str] = []
+    _answer(monkeypatch, "重新载入(&R)", said)
+
+    assert dialog.save() is False
+    assert "该客户档案已被 李四 于" in said[0]
+    # The dialog now shows the file as saved, with the other desk's change …
+    assert dialog.contacts_model.rows()[0]["mobile"] == "13900139000"
+    assert dialog.editor("email").text() == ""
+    # … and what was typed is in view, to carry over.
+    (kept,) = _kept_windows()
+    qtbot.addWidget(kept)
+    assert "电子邮箱：mine@example.com" in kept.text.toPlainText()
+    assert "13800138000" in kept.text.toPlainText()  # the contact table as it was on screen
+    dialog.editor("email").setText("mine@example.com")
+    assert dialog.save() is True
+    with context.reader() as session:
+        saved = customer_files.load_input(session, customer_id)
+    assert (saved.values["email"], saved.contacts[0]["mobile"]) == (
+        "mine@example.com",
+        "13900139000",
+    )
+    other.database.dispose()
+
+
+def test_keep_editing_leaves_the_dialog_as_typed(qtbot, monkeypatch, context, data_dir):
+    customer_id = make_customer(context, "北京华达电子有限公司")
+    dialog = CustomerDialog(context, LayoutMemory(data_dir), customer_id)
+    qtbot.addWidget(dialog)
+    other = _other_desk(context.database)
+    with other.session() as session:
+        theirs = customer_files.load_input(session, customer_id)
+        theirs.values["notes"] = "对方的备注"
+        customer_files.save(session, theirs)
+    dialog.editor("email").setText("mine@example.com")
+    said: list[str] = []
+    _answer(monkeypatch, "继续编辑", said)
+    assert dialog.save() is False
+    assert said and dialog.editor("email").text() == "mine@example.com"
+    assert dialog.is_dirty()
+    assert not _kept_windows()
+    other.database.dispose()
+
+
+def test_settings_dialog_reloads_a_setting_changed_elsewhere(
+    qtbot, monkeypatch, database, supervisor
+):
+    context = DeskContext(database, supervisor)
+    dialog = VisitFrequencyDialog(context)
+    qtbot.addWidget(dialog)
+    other = _other_desk(context.database)
+    management = {k: 60 for k in visit_plans.MANAGEMENT_CLASSES}
+    with other.session() as session:
+        visit_plans.save_frequencies(
+            session, other.operator, {"A": 20, "B": 90, "C": 180}, management
+        )
+    dialog.abc["A"].setValue(45)
+    said: list[str] = []
+    _answer(monkeypatch, "重新载入(&R)", said)
+    assert dialog.save() is False
+    assert "该设置已被 李四 于" in said[0]
+    assert dialog.abc["A"].value() == 20
+    (kept,) = _kept_windows()
+    qtbot.addWidget(kept)
+    assert "A 类客户每：45 天拜访一次" in kept.text.toPlainText()
+    dialog.abc["A"].setValue(45)
+    assert dialog.save() is True
+    other.database.dispose()
