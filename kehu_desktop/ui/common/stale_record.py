@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -94,16 +95,18 @@ def _page_title(dialog: QWidget, widget: QWidget) -> str:
     return _tr("表格")
 
 
-def typed_text(dialog: QWidget) -> str:
-    """What the dialog holds now, one ``名称：内容`` line per filled-in field, then its tables."""
-    lines = []
+def typed_entries(dialog: QWidget) -> list[str]:
+    """What the dialog holds now: one ``名称：内容`` entry per filled-in field, one per table."""
+    entries = []
     for form in dialog.findChildren(QFormLayout):
-        lines += _form_lines(form)
+        entries += _form_lines(form)
     for view in dialog.findChildren(QAbstractItemView):
-        if view.window() is not dialog:  # a combo box's pop-up list
+        if isinstance(view, QHeaderView) or view.window() is not dialog:  # pop-up lists too
             continue
-        lines += _table_lines(view, _page_title(dialog, view))
-    return "\n".join(lines)
+        lines = _table_lines(view, _page_title(dialog, view))
+        if lines:
+            entries.append("\n".join(lines))
+    return entries
 
 
 class KeptInputWindow(QDialog):
@@ -115,12 +118,13 @@ class KeptInputWindow(QDialog):
         self.setWindowTitle(_tr("您刚才输入的内容"))
         self.setModal(False)
         note = QLabel(
-            _tr("记录已按最新保存的内容重新载入。下面是您刚才输入、尚未保存的内容，可对照补填。"),
+            _tr("记录已按现在保存的内容重新载入。下面是您刚才填写、与之不同的内容，可对照补填。"),
             wordWrap=True,
         )
         self.text = QPlainTextEdit(objectName="keptInputText", readOnly=True)
         self.text.setPlainText(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_tr("关闭"))
         copy = buttons.addButton(_tr("复制全部"), QDialogButtonBox.ButtonRole.ActionRole)
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(text))
         buttons.rejected.connect(self.close)
@@ -143,8 +147,9 @@ def offer_reload(parent: QWidget, error: StaleRecordError, reload: Callable[[], 
     box.exec()
     if box.clickedButton() is not reload_button:
         return False
-    kept = typed_text(parent)
+    typed = typed_entries(parent)
     reload()
-    window = KeptInputWindow(kept, parent)
+    now = set(typed_entries(parent))
+    window = KeptInputWindow("\n".join(e for e in typed if e not in now), parent)
     window.show()
     return True
