@@ -73,7 +73,9 @@ def claim(session: Session, model: type[V], key: object, seen_version: int | Non
 
     Raises NotFoundError when it is gone and StaleRecordError when someone saved it meanwhile.
     """
-    record = session.get(model, key, with_for_update=True, populate_existing=True)
+    # FOR NO KEY UPDATE on PostgreSQL: desks adding visits or complaints that refer to the
+    # record (which take a key-share lock on it) need not wait for this save.
+    record = session.get(model, key, with_for_update={"key_share": True}, populate_existing=True)
     if record is None:
         raise NotFoundError(f"该{NOUNS.get(model, '记录')}不存在或已被删除。")
     if seen_version is not None and record.version != seen_version:
