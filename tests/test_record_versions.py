@@ -18,7 +18,7 @@ from kehu_desktop.services.key_accounts import key_account_cards
 from kehu_desktop.services.visits import visit_plans, visit_records
 from tests.helpers.complaints import register
 from tests.helpers.customers import make_customer
-from tests.helpers.key_accounts import make_key_account
+from tests.helpers.key_accounts import add_sales, make_key_account
 from tests.helpers.visits import LATER, make_visit
 
 REFUSED = r"该{noun}已被 李四 于 \d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}} 修改，本次未保存"
@@ -108,6 +108,16 @@ def test_a_sales_month_changed_elsewhere_moves_the_version(context, other_desk, 
     with refused("客户档案"):
         _save(context, mine)
     assert _load(context, customer_id).sales[0]["amount"] == "2000.00"
+
+
+def test_sales_months_imported_elsewhere_move_the_version(context, other_desk, customer_id):
+    """The sales import adds months to files no one has open on that desk."""
+    mine = _load(context, customer_id)
+    add_sales(other_desk, customer_id, {"2026-09": "800.00", "2026-10": "1000.00"})
+    mine.values["fax"] = "010-62345679"
+    with refused("客户档案"):
+        _save(context, mine)
+    assert [s["month"] for s in _load(context, customer_id).sales] == ["2026-09", "2026-10"]
 
 
 def test_the_refusal_names_who_changed_it_and_when(context, other_desk, customer_id):

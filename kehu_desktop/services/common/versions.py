@@ -10,11 +10,13 @@ so a change to a part alone is protected as well as one to the record's own fiel
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from kehu_desktop.models import (
     Complaint,
@@ -83,34 +85,40 @@ def claim(session: Session, model: type[V], key: object, seen_version: int | Non
     return record
 
 
-def _owner(session: Session, part: VersionedPart) -> object | None:
-    """The record ``part`` belongs to, also when it is being deleted (relationship cleared)."""
+def _owner(session: Session, part: VersionedPart) -> object:
+    """The record ``part`` belongs to, without loading anything: the object when this
+    session holds it, else ``(its class, its id)``. Also for a part being deleted, whose
+    relationship is already cleared but whose foreign key is not."""
     relationship, foreign_key = part.version_owner
-    owner = getattr(part, relationship)
-    if owner is None:
-        key = inspect(part).attrs[foreign_key].loaded_value
-        if isinstance(key, int):
-            target = inspect(part).mapper.relationships[relationship].mapper.class_
-            owner = session.get(target, key)
-    return owner
+    state = inspect(part)
+    owner = state.attrs[relationship].loaded_value
+    if isinstance(owner, Versioned | VersionedPart):
+        return owner
+    target = state.mapper.relationships[relationship].mapper.class_
+    key = getattr(part, foreign_key)
+    held = session.identity_map.get(identity_key(target, key)) if key is not None else None
+    if held is not None:
+        return held
+    if issubclass(target, VersionedPart):  # a part of a part (an important date's contact)
+        return session.get(target, key)
+    return (target, key)
 
 
-def _changed_records(session: Session) -> set[Versioned]:
-    records: set[Versioned] = set()
+def _move_versions(session: Session, _context: object, _instances: object) -> None:
+    held: set[Versioned] = set()
+    elsewhere: dict[type[Versioned], set[int]] = defaultdict(set)
     for obj in (*session.new, *session.dirty, *session.deleted):
         if obj in session.dirty and not session.is_modified(obj, include_collections=False):
             continue
         while isinstance(obj, VersionedPart):
             obj = _owner(session, obj)
-        if isinstance(obj, Versioned):
-            records.add(obj)
-    return {r for r in records if r not in session.new and r not in session.deleted}
-
-
-def _move_versions(session: Session, _context: object, _instances: object) -> None:
+        if isinstance(obj, tuple):
+            elsewhere[obj[0]].add(obj[1])
+        elif isinstance(obj, Versioned) and obj not in session.new and obj not in session.deleted:
+            held.add(obj)
     operator_id = session.info.get(OPERATOR_KEY)
     now = datetime.now()
-    for record in _changed_records(session):
+    for record in held:
         history = inspect(record).attrs.version.history
         if history.added:
             continue  # already moved in this flush
@@ -119,6 +127,19 @@ def _move_versions(session: Session, _context: object, _instances: object) -> No
             # A change to a part is a change to the record: its 修改人 and time say so.
             record.updated_by_id = operator_id or record.updated_by_id
             record.updated_at = now
+    # Owners this session never loaded (parts added in bulk, e.g. imported sales months).
+    for model, keys in elsewhere.items():
+        table = model.__table__
+        values: dict[str, object] = {"version": table.c.version + 1}
+        if issubclass(model, Tracked):
+            values.update(updated_at=now, updated_by_id=operator_id or table.c.updated_by_id)
+        primary_key = inspect(model).primary_key[0]
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), 900):
+            chunk = ordered[start : start + 900]
+            session.connection().execute(
+                update(table).where(primary_key.in_(chunk)).values(**values)
+            )
 
 
 _installed = False
