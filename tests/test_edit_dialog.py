@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit
 
 from kehu_desktop.services.common.errors import ValidationError
+from kehu_desktop.services.common.versions import StaleRecordError
 from kehu_desktop.ui.common import edit_dialog
 from kehu_desktop.ui.common.customer_picker import CustomerPicker
 from kehu_desktop.ui.common.edit_dialog import ERROR_STYLE, EditDialog
@@ -111,6 +112,35 @@ def test_refused_field_is_marked_and_cleared_when_edited(qtbot, ops):
     assert dialog.title.styleSheet() == ""
     assert not dialog.error_label.isVisible()
     dialog.mark_clean()  # let the test's teardown close it without asking
+
+
+class StaleNoteDialog(NoteDialog):
+    reloads = True
+
+    def submit(self, session):
+        raise StaleRecordError("该客户档案已被 李四 于 2026-12-01 10:32 修改，本次未保存。")
+
+    def reload_record(self):
+        self.title.setText("李四的标题")
+
+
+def test_a_stale_save_offers_to_reload_and_keeps_what_was_typed(qtbot, ops, monkeypatch):
+    from kehu_desktop.ui.common import stale_record
+
+    def click_reload(box):
+        (button,) = [b for b in box.buttons() if b.text() == "重新载入(&R)"]
+        button.click()
+        return 0
+
+    monkeypatch.setattr(stale_record.QMessageBox, "exec", click_reload)
+    dialog = show(qtbot, StaleNoteDialog(ops))
+    dialog.title.setText("我的标题")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.title.text() == "李四的标题")
+    assert dialog.isVisible() and not dialog.is_dirty()
+    (kept,) = dialog.findChildren(stale_record.KeptInputWindow)
+    qtbot.addWidget(kept)
+    assert kept.text.toPlainText() == "标题：我的标题"
 
 
 def test_picker_chooses_nothing_until_asked(qtbot, ops, context):
