@@ -37,7 +37,10 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.execute("PRAGMA foreign_keys=ON")
     # FULL: a record the window reported saved survives a power cut.
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # A writer waits for the write lock rather than refusing the save: each desk holds it for
+    # one short transaction, but SQLite's waiting is not first-come first-served, and on a
+    # busy PC with eight desks saving, a wait of more than 5 s was seen.
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
