@@ -284,3 +284,15 @@ def test_the_audit_trail_does_not_list_version_moves(context, customer_id):
         entries = audit.recent_entries(session, context.operator, limit=5)
     assert not any("version" in e.changes for e in entries)
     assert any(e.table_name == "contacts" and "mobile" in e.changes for e in entries)
+
+
+def test_sign_ins_do_not_move_the_staff_version(context, agent):
+    """Counting failed sign-ins is bookkeeping: an administrator's open editor stays valid."""
+    with context.reader() as session:
+        before = session.get(Staff, agent.id).version
+    for password in ("wrong-password", "agent-pass"):
+        with context.session() as session:
+            operators.attempt_sign_in(session, agent.username, password)
+    with context.reader() as session:
+        staff = session.get(Staff, agent.id)
+        assert staff.version == before

@@ -57,6 +57,8 @@ class Versioned:
     """
 
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Bookkeeping columns no user edits (sign-in counters): changing only them keeps the version.
+    unversioned: ClassVar[frozenset[str]] = frozenset()
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805

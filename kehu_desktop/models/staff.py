@@ -33,6 +33,8 @@ class Staff(Versioned, Tracked, Base):
     locked_until: Mapped[datetime | None]
     # A default password (first run, demo staff) must be replaced at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # A failed sign-in is not a change to the record an administrator may have open.
+    unversioned = frozenset({"failed_sign_ins", "locked_until"})
 
     def __repr__(self) -> str:
         return f"Staff({self.username!r}, {self.role})"

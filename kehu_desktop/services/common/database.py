@@ -133,12 +133,34 @@ class Database:
 
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS_DIR))
-            with self.engine.begin() as connection:
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+            with self.engine.connect() as connection, self._foreign_keys_deferred(connection):
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
         with self.engine.begin() as connection:
             search.ensure_tables(connection)
         return backup
+
+    @contextmanager
+    def _foreign_keys_deferred(self, connection: Connection) -> Iterator[None]:
+        """Foreign keys unchecked while migrating, then checked over the whole file.
+
+        A SQLite migration that changes a table rebuilds it (copy, drop, rename); dropping a
+        table others refer to (staff, customers) fails while foreign keys are enforced. The
+        setting cannot change inside a transaction, so it is switched on the bare connection.
+        """
+        if not self.is_sqlite:
+            yield
+            return
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            yield
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"升级后有 {len(broken)} 条记录的关联失效：{broken[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
     def backup(self, label: str = "manual") -> Path | None:
         """A consistent copy of the SQLite file (WAL included) in ``backups/``."""

@@ -104,11 +104,27 @@ def _owner(session: Session, part: VersionedPart) -> object:
     return (target, key)
 
 
+# Who and when, stamped on any change by the audit listener: not a change of their own.
+_STAMPS = frozenset({"updated_at", "updated_by_id"})
+
+
+def _really_modified(obj: object) -> bool:
+    """Whether anything but bookkeeping (``unversioned``) changed, collections aside, as
+    ``Session.is_modified(include_collections=False)`` tells it."""
+    skipped = _STAMPS | (obj.unversioned if isinstance(obj, Versioned) else frozenset())
+    state = inspect(obj)
+    return any(
+        state.attrs[prop.key].history.has_changes()
+        for prop in state.mapper.attrs
+        if prop.key not in skipped and not getattr(prop, "uselist", False)
+    )
+
+
 def _move_versions(session: Session, _context: object, _instances: object) -> None:
     held: set[Versioned] = set()
     elsewhere: dict[type[Versioned], set[int]] = defaultdict(set)
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+        if obj in session.dirty and not _really_modified(obj):
             continue
         while isinstance(obj, VersionedPart):
             obj = _owner(session, obj)

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Customer, KeyAccount, LastVisit, Staff, Visit, VisitPlan
 from kehu_desktop.services.common import versions
-from kehu_desktop.services.common.errors import UserError, ValidationError
+from kehu_desktop.services.common.errors import NotFoundError, UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.settings import SettingSpec
 from kehu_desktop.services.customers.customer_fields import ABC_CLASSES, MANAGEMENT_CLASSES
