@@ -3,7 +3,7 @@ and what the user typed stays in view."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from kehu_desktop.models import Role
 from kehu_desktop.services.common import operators
@@ -37,8 +37,8 @@ def _other_desk(database) -> DeskContext:
     return DeskContext(Database(database.url), lisi)
 
 
-def _kept_windows() -> list[KeptInputWindow]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, KeptInputWindow)]
+def _kept_windows(dialog) -> list[KeptInputWindow]:
+    return [w for w in dialog.findChildren(KeptInputWindow) if w.isVisible()]
 
 
 def test_customer_dialog_reloads_and_keeps_what_was_typed(qtbot, monkeypatch, context, data_dir):
@@ -61,7 +61,7 @@ def test_customer_dialog_reloads_and_keeps_what_was_typed(qtbot, monkeypatch, co
     assert dialog.contacts_model.rows()[0]["mobile"] == "13900139000"
     assert dialog.editor("email").text() == ""
     # … and what was typed is in view, to carry over.
-    (kept,) = _kept_windows()
+    (kept,) = _kept_windows(dialog)
     qtbot.addWidget(kept)
     assert "电子邮箱：mine@example.com" in kept.text.toPlainText()
     assert "13800138000" in kept.text.toPlainText()  # the contact table as it was on screen
@@ -91,7 +91,7 @@ def test_keep_editing_leaves_the_dialog_as_typed(qtbot, monkeypatch, context, da
     assert dialog.save() is False
     assert said and dialog.editor("email").text() == "mine@example.com"
     assert dialog.is_dirty()
-    assert not _kept_windows()
+    assert not _kept_windows(dialog)
     other.database.dispose()
 
 
@@ -113,9 +113,77 @@ def test_settings_dialog_reloads_a_setting_changed_elsewhere(
     assert dialog.save() is False
     assert "该设置已被 李四 于" in said[0]
     assert dialog.abc["A"].value() == 20
-    (kept,) = _kept_windows()
+    (kept,) = _kept_windows(dialog)
     qtbot.addWidget(kept)
     assert "A 类客户每：45 天拜访一次" in kept.text.toPlainText()
     dialog.abc["A"].setValue(45)
     assert dialog.save() is True
+    other.database.dispose()
+
+
+def test_visit_dialog_reloads_after_an_action_was_ticked_elsewhere(
+    qtbot, monkeypatch, context, data_dir
+):
+    from datetime import date
+
+    from kehu_desktop.models import Visit
+    from kehu_desktop.services.visits import visit_records
+    from kehu_desktop.ui.visits.visit_dialog import VisitDialog
+    from tests.helpers.visits import make_visit
+
+    customer_id = make_customer(context, "北京华达电子有限公司")
+    action = {"description": "寄样品", "owner_id": "1", "due_date": "2026-11-30", "done_on": ""}
+    visit_id = make_visit(context, customer_id, "2026-11-20 10:00", actions=[action])
+    dialog = VisitDialog(context, LayoutMemory(data_dir), visit_id=visit_id)
+    qtbot.addWidget(dialog)
+    other = _other_desk(context.database)
+    with other.session() as session:
+        action_id = session.get(Visit, visit_id).actions[0].id
+        visit_records.set_action_done(session, action_id, date(2026, 11, 25))
+    dialog.editor("result").setPlainText("客户要求月底前报价")
+    said: list[str] = []
+    _answer(monkeypatch, "重新载入(&R)", said)
+    assert dialog.save() is False
+    assert "该拜访记录已被 李四 于" in said[0]
+    assert dialog.actions_model.rows()[0]["done_on"] == "2026-11-25"
+    (kept,) = _kept_windows(dialog)
+    qtbot.addWidget(kept)
+    assert "客户要求月底前报价" in kept.text.toPlainText()
+    other.database.dispose()
+
+
+def test_countermeasure_dialog_reloads_a_line_changed_elsewhere(
+    qtbot, monkeypatch, context, supervisor
+):
+    from kehu_desktop.services.key_accounts import key_account_cards
+    from kehu_desktop.ui.key_accounts.key_account_card import CountermeasureDialog
+    from tests.helpers.key_accounts import make_key_account
+
+    customer_id = make_customer(context, "北京华达电子有限公司")
+    card_id = make_key_account(context, supervisor, customer_id)
+    measure = {"issue": "交期慢", "measure": "设安全库存", "status": "未开始"}
+    with context.session() as session:
+        key_account_cards.save_countermeasure(session, card_id, measure)
+        (row,) = key_account_cards.countermeasures(session, card_id)
+    dialog = CountermeasureDialog(context, card_id, [], row)
+    qtbot.addWidget(dialog)
+    other = _other_desk(context.database)
+    with other.session() as session:
+        key_account_cards.save_countermeasure(
+            session, card_id, {**measure, "status": "进行中"}, row.id, version=row.version
+        )
+    dialog.measure.setPlainText("改空运")
+    said: list[str] = []
+    _answer(monkeypatch, "重新载入(&R)", said)
+    dialog.accept()
+    assert "该对策已被 李四 于" in said[0]
+    assert (dialog.status.currentText(), dialog.measure.toPlainText()) == ("进行中", "设安全库存")
+    (kept,) = _kept_windows(dialog)
+    qtbot.addWidget(kept)
+    assert "对策：改空运" in kept.text.toPlainText()
+    dialog.measure.setPlainText("改空运")
+    dialog.accept()
+    with context.reader() as session:
+        (after,) = key_account_cards.countermeasures(session, card_id)
+    assert (after.status, after.measure) == ("进行中", "改空运")
     other.database.dispose()
