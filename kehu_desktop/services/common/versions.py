@@ -85,7 +85,7 @@ def claim(session: Session, model: type[V], key: object, seen_version: int | Non
     return record
 
 
-def _owner(session: Session, part: VersionedPart) -> object:
+def _owner(session: Session, part: VersionedPart) -> object | None:
     """The record ``part`` belongs to, without loading anything: the object when this
     session holds it, else ``(its class, its id)``. Also for a part being deleted, whose
     relationship is already cleared but whose foreign key is not."""
@@ -96,7 +96,9 @@ def _owner(session: Session, part: VersionedPart) -> object:
         return owner
     target = state.mapper.relationships[relationship].mapper.class_
     key = getattr(part, foreign_key)
-    held = session.identity_map.get(identity_key(target, key)) if key is not None else None
+    if key is None:
+        return None
+    held = session.identity_map.get(identity_key(target, key))
     if held is not None:
         return held
     if issubclass(target, VersionedPart):  # a part of a part (an important date's contact)
