@@ -190,7 +190,7 @@ def build(url: str | None, folder: Path, desks: int, customers: int) -> tuple[st
     with database.session() as session:
         admin = operators.create_first_admin(session, "admin", "管理员", "admin-pass")
         staff = [
-            operators.create_staff(session, f"desk{i}", f"客服{i}", Role.SUPERVISOR, "123456").id
+            operators.create_staff(session, f"desk{i}", f"客服{i}", Role.SUPERVISOR, "desk-pass-1").id
             for i in range(desks)
         ]
     rng = random.Random(7)
