@@ -53,6 +53,7 @@ from kehu_desktop.services.visits import visit_records
 MIX = {"search": 30, "save_customer": 20, "create_customer": 5, "register": 15, "step": 15,
        "visit": 15}  # fmt: skip
 HOT_FILES = 2
+PASSWORD = "desk-pass-1"
 # The user typing between opening and saving a file (not counted in the latency).
 TYPING = (0.1, 0.4)
 SEARCHES = ("华达", "电子", "bj", "KH0001", "科技", "138", "张", "五金")
@@ -190,7 +191,7 @@ def build(url: str | None, folder: Path, desks: int, customers: int) -> tuple[st
     with database.session() as session:
         admin = operators.create_first_admin(session, "admin", "管理员", "admin-pass")
         staff = [
-            operators.create_staff(session, f"desk{i}", f"客服{i}", Role.SUPERVISOR, "desk-pass-1").id
+            operators.create_staff(session, f"desk{i}", f"客服{i}", Role.SUPERVISOR, PASSWORD).id
             for i in range(desks)
         ]
     rng = random.Random(7)
