@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -22,8 +24,17 @@ from kehu_desktop.services.common.database import Database, open_database
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.ui.common.fonts import install_chinese_font
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.stale_record import KeptInputWindow
 from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
+
+
+def _settle(app: QApplication, done: Callable[[], bool]) -> None:
+    """Run the event loop until ``done`` (reads and saves finish on pool threads)."""
+    deadline = time.monotonic() + 20
+    while not done() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
 
 
 def main() -> int:
@@ -37,7 +48,7 @@ def main() -> int:
     database = open_database(folder)
     with database.session() as session:
         admin = operators.create_first_admin(session, "admin", "张三", "admin-pass")
-        lisi = operators.create_staff(session, "lisi", "李四", Role.ADMIN, "lisi-pass")
+        lisi = operators.create_staff(session, "lisi", "李四", Role.ADMIN, "lisi-pass-1")
     mine, theirs_desk = DeskContext(database, admin), DeskContext(Database(database.url), lisi)
     with mine.session() as session:
         data = customer_files.new_input(session, admin.id)
@@ -45,8 +56,9 @@ def main() -> int:
         data.contacts = [{"name": "王五", "mobile": "13800138000"}]
         customer_id = customer_files.save(session, data)
 
-    dialog = CustomerDialog(mine, LayoutMemory(folder), customer_id)
+    dialog = CustomerDialog(Operations(mine), LayoutMemory(folder), customer_id)
     dialog.show()
+    _settle(app, lambda: not dialog.loading)
     with theirs_desk.session() as session:
         theirs = customer_files.load_input(session, customer_id)
         theirs.contacts[0]["mobile"] = "13900139000"
@@ -61,9 +73,9 @@ def main() -> int:
 
     QTimer.singleShot(300, answer)
     dialog.save()
-    app.processEvents()
+    _settle(app, lambda: bool(dialog.findChildren(KeptInputWindow)) and not dialog.loading)
     dialog.grab().save(str(out / "customer-reloaded.png"))
-    kept = next(w for w in app.topLevelWidgets() if isinstance(w, KeptInputWindow))
+    kept = dialog.findChildren(KeptInputWindow)[0]
     kept.grab().save(str(out / "kept-input.png"))
     print(out)
     return 0

@@ -115,16 +115,21 @@ def test_refused_field_is_marked_and_cleared_when_edited(qtbot, ops):
 
 
 class StaleNoteDialog(NoteDialog):
-    reloads = True
+    """Its first save finds that another desk saved the note meanwhile."""
+
+    def __init__(self, ops):
+        super().__init__(ops)
+        self.stored = ["原标题"]
+        self.load(lambda _session: self.stored[-1], self.title.setText)
 
     def submit(self, session):
-        raise StaleRecordError("该客户档案已被 李四 于 2026-12-01 10:32 修改，本次未保存。")
+        if self.stored[-1] == "原标题":
+            self.stored.append("李四的标题")
+            raise StaleRecordError("该客户档案已被 李四 于 2026-12-01 10:32 修改，本次未保存。")
+        return super().submit(session)
 
-    def reload_record(self):
-        self.title.setText("李四的标题")
 
-
-def test_a_stale_save_offers_to_reload_and_keeps_what_was_typed(qtbot, ops, monkeypatch):
+def test_a_stale_save_reads_the_record_again_and_keeps_what_was_typed(qtbot, ops, monkeypatch):
     from kehu_desktop.ui.common import stale_record
 
     def click_reload(box):
@@ -134,13 +139,17 @@ def test_a_stale_save_offers_to_reload_and_keeps_what_was_typed(qtbot, ops, monk
 
     monkeypatch.setattr(stale_record.QMessageBox, "exec", click_reload)
     dialog = show(qtbot, StaleNoteDialog(ops))
+    qtbot.waitUntil(lambda: dialog.title.text() == "原标题")
     dialog.title.setText("我的标题")
     dialog.ok_button.click()
-    qtbot.waitUntil(lambda: dialog.title.text() == "李四的标题")
+    qtbot.waitUntil(lambda: dialog.title.text() == "李四的标题" and not dialog.loading)
     assert dialog.isVisible() and not dialog.is_dirty()
     (kept,) = dialog.findChildren(stale_record.KeptInputWindow)
-    qtbot.addWidget(kept)
     assert kept.text.toPlainText() == "标题：我的标题"
+    dialog.title.setText("我的标题")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.submitted == ["我的标题"]
 
 
 def test_picker_chooses_nothing_until_asked(qtbot, ops, context):

@@ -215,10 +215,10 @@ def save_card(
     key_account_id: int,
     values: Mapping[str, str],
     version: int | None = None,
-) -> None:
-    """Save the card's fields. Level, manager and visit interval are the 主管's to change.
-
-    Refused when the card changed after ``version`` was loaded."""
+) -> int:
+    """Save the card's fields (level, manager and visit interval are the 主管's to change);
+    returns the card's version now. Refused when the card changed after ``version`` was
+    loaded."""
     card = versions.claim(session, KeyAccount, key_account_id, version)
     errors: dict[str, str] = {}
     clean: dict[str, object] = {}
@@ -253,6 +253,8 @@ def save_card(
         card.level, card.manager_id, card.visit_interval_days = assignment
     for name, value in clean.items():
         setattr(card, name, value)
+    session.flush()
+    return card.version
 
 
 # --- countermeasures -----------------------------------------------------------------------

@@ -5,7 +5,9 @@
 * The save runs through ``Operations.write`` (off the GUI thread); a refusal
   (``ValidationError``) marks the fields it names with a red border and lists the messages;
   a field's mark clears as soon as it is edited. ``UserError`` is shown in the dialog, which
-  stays open with everything typed.
+  stays open with everything typed. A save refused because another desk changed the record
+  meanwhile (``StaleRecordError``) offers to read it again with the dialog's ``load``, and
+  keeps what was typed in view beside it (``ui/common/stale_record.py``).
 * ``load(op, fill)`` reads what the form shows through ``Operations.query`` while the dialog
   opens; the form is disabled until ``fill`` has run, and what it filled counts as unchanged.
 * The form sits in a scroll area, so a long form fits any screen; the dialog is kept within the
@@ -40,11 +42,14 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from kehu_desktop.services.common import settings
 from kehu_desktop.services.common.errors import UserError, ValidationError
+from kehu_desktop.services.common.versions import StaleRecordError
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.screen import fit_to_screen
+from kehu_desktop.ui.common.stale_record import ask_reload, show_kept, typed_entries
 
 # A field the service refused: red border on a light red ground.
 ERROR_STYLE = "border: 1px solid #d93025; background: #fdecea;"
@@ -136,6 +141,9 @@ class EditDialog(QDialog):
         self._layout_memory = layout
         self.result_value: object = None
         self.submitted_input: Any = None
+        self.seen_settings: dict[str, int] = {}
+        # The read that filled the form, to read the record again after a stale save.
+        self._reader: tuple[Callable[[Session], Any], Callable[[Any], None]] | None = None
         self.saving = False
         self.loading = False
         self._shown = False
@@ -218,6 +226,7 @@ class EditDialog(QDialog):
         """Read with ``op`` off the GUI thread, then ``fill(result)`` the form; until then the
         form and 保存 are disabled. When the read fails the error is shown and the dialog
         closes (nothing was typed yet)."""
+        self._reader = (op, fill)
         self.loading = True
         self.content.setEnabled(False)
         self.ok_button.setEnabled(False)
@@ -241,6 +250,20 @@ class EditDialog(QDialog):
             QDialog.reject(self)
 
         self.ops.query(self, op, done, failure=failed, title=self.windowTitle())
+
+    def load_settings(self, op: Callable[[Session], T], fill: Callable[[T], None]) -> None:
+        """``load`` for a settings dialog: also reads the versions of the stored settings, kept
+        in ``seen_settings`` for ``submit`` to hand back, so a setting another PC changed
+        meanwhile is not overwritten."""
+
+        def read(session: Session) -> tuple[dict[str, int], T]:
+            return settings.versions(session), op(session)
+
+        def filled(loaded: tuple[dict[str, int], T]) -> None:
+            self.seen_settings, value = loaded
+            fill(value)
+
+        self.load(read, filled)
 
     def can_save(self) -> bool:
         """Whether 保存 is offered (e.g. settings only a 主管 may change)."""
@@ -343,10 +366,28 @@ class EditDialog(QDialog):
         self.ok_button.setEnabled(self.can_save())
         if isinstance(error, ValidationError):
             self.show_errors(error.errors)
+        elif isinstance(error, StaleRecordError) and self._reader is not None:
+            self._offer_reload(error)
         elif isinstance(error, UserError):
             self.show_errors({"": str(error)})
         else:  # a bug or the store failing: say so, keep the dialog and what was typed
             show_error(self, self.windowTitle(), error)
+
+    def _offer_reload(self, error: StaleRecordError) -> None:
+        """Read the record again as ``load`` did, and show what was typed beside it."""
+        if not ask_reload(self, error):
+            self.show_errors({"": str(error)})
+            return
+        typed = typed_entries(self)
+        op, fill = self._reader
+
+        def refill(result: object) -> None:
+            fill(result)
+            show_kept(self, typed)
+
+        self.show_errors({})
+        self.load(op, refill)
+        self._reader = (op, fill)
 
     def accept(self) -> None:
         self.save()

@@ -135,21 +135,33 @@ class KeptInputWindow(QDialog):
         self.resize(420, 360)
 
 
-def offer_reload(parent: QWidget, error: StaleRecordError, reload: Callable[[], None]) -> bool:
-    """Show the refusal and offer 重新载入. On reloading, ``reload`` puts the record as now saved
-    in the dialog and a ``KeptInputWindow`` keeps what was typed in view. Returns whether the
-    record was reloaded (otherwise the dialog stays as it was, with everything typed)."""
+def ask_reload(parent: QWidget, error: StaleRecordError) -> bool:
+    """Show the refusal (who changed the record, and when); whether the user chose 重新载入."""
     box = QMessageBox(QMessageBox.Icon.Warning, _tr("记录已被他人修改"), str(error), parent=parent)
     box.setObjectName("staleRecordBox")
     reload_button = box.addButton(_tr("重新载入(&R)"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(_tr("继续编辑"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(reload_button)
     box.exec()
-    if box.clickedButton() is not reload_button:
-        return False
-    typed = typed_entries(parent)
-    reload()
+    return box.clickedButton() is reload_button
+
+
+def show_kept(parent: QWidget, typed: list[str]) -> KeptInputWindow:
+    """After reloading: what was typed (``typed_entries`` before) and differs from the form
+    now, in a window beside it."""
     now = set(typed_entries(parent))
     window = KeptInputWindow("\n".join(e for e in typed if e not in now), parent)
     window.show()
+    return window
+
+
+def offer_reload(parent: QWidget, error: StaleRecordError, reload: Callable[[], None]) -> bool:
+    """Show the refusal and offer 重新载入. On reloading, ``reload`` puts the record as now saved
+    in the dialog and a ``KeptInputWindow`` keeps what was typed in view. Returns whether the
+    record was reloaded (otherwise the dialog stays as it was, with everything typed)."""
+    if not ask_reload(parent, error):
+        return False
+    typed = typed_entries(parent)
+    reload()
+    show_kept(parent, typed)
     return True

@@ -54,6 +54,7 @@ class ComplaintRegistrationDialog(EditDialog):
         title = "登记客户投诉" if complaint_id is None else "修改投诉登记"
         super().__init__(ops, layout, title, parent)
         self._complaint_id = complaint_id
+        self._version: int | None = None  # of the registration being corrected
         self._customer_id = customer_id
         self._rules: deadlines.DeadlineRules | None = None
         self._contacts_generation = 0
@@ -120,6 +121,7 @@ class ComplaintRegistrationDialog(EditDialog):
 
     def _fill(self, loaded: _Loaded) -> None:
         self._rules = loaded.rules
+        self.first_responsible.clear()  # filled again when reloaded
         for staff_id, name in loaded.staff:
             self.first_responsible.addItem(name, staff_id)
         self.first_responsible.setCurrentIndex(
@@ -142,6 +144,7 @@ class ComplaintRegistrationDialog(EditDialog):
     def _fill_saved(self, data: RegistrationInput) -> None:
         """Edit mode: the registration as saved; received time and 首问责任人 stay fixed."""
         assert data.received_at is not None
+        self._version = data.version
         self.received_at.setMaximumDateTime(QDateTime(data.received_at))
         self.received_at.set_value(data.received_at)
         self.received_at.setEnabled(False)
@@ -213,6 +216,7 @@ class ComplaintRegistrationDialog(EditDialog):
             description=self.description.toPlainText(),
             demand=self.demand.toPlainText(),
             first_responsible_id=self.first_responsible.currentData(),
+            version=self._version,
         )
 
     def submit(self, session: Session) -> int:

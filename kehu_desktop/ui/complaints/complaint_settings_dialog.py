@@ -69,7 +69,7 @@ class ComplaintSettingsDialog(EditDialog):
         if not self.can_save():
             self.add_widget(QLabel("只有主管或管理员可以修改这些设置。"))
         self.resize(560, 560)
-        self.load(deadlines.load_deadline_settings, self._fill)
+        self.load_settings(deadlines.load_deadline_settings, self._fill)
 
     def can_save(self) -> bool:
         return self.ops.operator.is_supervisor
@@ -98,4 +98,4 @@ class ComplaintSettingsDialog(EditDialog):
             tuple(working_days.parse_day_list(holidays)),
             tuple(working_days.parse_day_list(makeup)),
         )
-        deadlines.save_deadline_settings(session, self.ops.operator, values)
+        deadlines.save_deadline_settings(session, self.ops.operator, values, self.seen_settings)

@@ -104,6 +104,9 @@ class CustomerDialog(EditDialog):
         self.add_widget(self.tabs, 1)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.resize(760, 600)
+        code = self._fields["code"]
+        if isinstance(code, QLineEdit):
+            code.setPlaceholderText(self.tr("保存时自动编号，也可自行填写"))
         self.load(self._read, self._fill)
 
     @property

@@ -142,12 +142,21 @@ class CountermeasureDialog(EditDialog):
         self.add_field("期限", self.deadline, "deadline")
         self.add_field("状态", self.status, "status")
         if row is not None:
-            self.issue.setPlainText(row.issue)
-            self.measure.setPlainText(row.measure)
-            self.owner.setCurrentIndex(max(self.owner.findData(row.owner_id), 0))
-            self.deadline.set_value(row.deadline)
-            self.status.setCurrentText(row.status)
+            # Read as saved now (the list may be older), and again after a stale save.
+            self.load(lambda session: self._read(session, row.id), self._fill)
         self.resize(460, 380)
+
+    def _read(self, session: Session, countermeasure_id: int) -> CountermeasureRow:
+        rows = key_account_cards.countermeasures(session, self._key_account_id)
+        return next(r for r in rows if r.id == countermeasure_id)
+
+    def _fill(self, row: CountermeasureRow) -> None:
+        self._row = row
+        self.issue.setPlainText(row.issue)
+        self.measure.setPlainText(row.measure)
+        self.owner.setCurrentIndex(max(self.owner.findData(row.owner_id), 0))
+        self.deadline.set_value(row.deadline)
+        self.status.setCurrentText(row.status)
 
     def current_input(self) -> dict[str, str]:
         owner = self.owner.currentData()
@@ -160,9 +169,11 @@ class CountermeasureDialog(EditDialog):
         }
 
     def submit(self, session: Session) -> int:
+        row = self._row
         return key_account_cards.save_countermeasure(
-            session, self._key_account_id, self.submitted_input, self._row.id if self._row else None
-        )
+            session, self._key_account_id, self.submitted_input, row.id if row else None,
+            version=row.version if row else None,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -200,6 +211,8 @@ class KeyAccountCardDialog(EditDialog):
         super().__init__(ops, layout, "大客户管理卡", parent, scrolling=False)
         self._id = key_account_id
         self._card: CardData | None = None
+        self._card_version: int | None = None
+        self.saved.connect(self._saved_version)
         self._staff: list[tuple[int, str]] = []
         self.ok_button.setObjectName("saveCard")
         self.cancel_button.setText("关闭(&C)")
@@ -383,6 +396,8 @@ class KeyAccountCardDialog(EditDialog):
     def _fill_card(self) -> None:
         card = self._card
         assert card is not None
+        # The version the fields show; refreshing the lists later does not change it.
+        self._card_version = card.version
         self.level.setCurrentText(card.level)
         self.manager.setCurrentIndex(max(self.manager.findData(card.manager_id), 0))
         self.interval.setValue(card.visit_interval_days)
@@ -425,8 +440,14 @@ class KeyAccountCardDialog(EditDialog):
 
     # --- actions ---------------------------------------------------------------------------
 
-    def submit(self, session: Session) -> None:
-        key_account_cards.save_card(session, self.ops.operator, self._id, self.submitted_input)
+    def submit(self, session: Session) -> int:
+        return key_account_cards.save_card(
+            session, self.ops.operator, self._id, self.submitted_input, self._card_version
+        )
+
+    def _saved_version(self, version: object) -> None:
+        if isinstance(version, int):
+            self._card_version = version
 
     def edit_measure(self, new: bool = False) -> CountermeasureDialog | None:
         row = None

@@ -85,7 +85,7 @@ class KeyAccountSettingsDialog(EditDialog):
         survey_box.addWidget(self._rows_editor("surveyItemsTable", self.survey_items, True))
         self.tabs.addTab(survey_page, "满意度调查")
         self.resize(560, 520)
-        self.load(self._read, self._fill)
+        self.load_settings(self._read, self._fill)
 
     def can_save(self) -> bool:
         return self.ops.operator.is_supervisor
@@ -148,7 +148,8 @@ class KeyAccountSettingsDialog(EditDialog):
     def submit(self, session: Session) -> None:
         a, b, credit_items, bands, survey_items = self.submitted_input
         operator = self.ops.operator
-        abc_classes.put_cutoffs(session, operator, a, b)
-        credit.put_items(session, operator, credit_items)
-        credit.put_bands(session, operator, bands)
-        satisfaction.put_items(session, operator, survey_items)
+        seen = self.seen_settings
+        abc_classes.put_cutoffs(session, operator, a, b, seen)
+        credit.put_items(session, operator, credit_items, seen)
+        credit.put_bands(session, operator, bands, seen)
+        satisfaction.put_items(session, operator, survey_items, seen)

@@ -258,7 +258,7 @@ class FormSettingsDialog(EditDialog):
         self.add_widget(offsets)
         self.add_widget(margin_box)
         self.resize(680, 800)
-        self.load(self._read, self._fill)
+        self.load_settings(self._read, self._fill)
 
     def _read(self, session: Session) -> _Loaded:
         catalog = load_catalog(self._data_dir)
@@ -333,4 +333,6 @@ class FormSettingsDialog(EditDialog):
 
     def submit(self, session: Session) -> None:
         firm, overrides, offsets, margins = self.submitted_input
-        printing.save_settings(session, self.ops.operator, firm, overrides, offsets, margins)
+        printing.save_settings(
+            session, self.ops.operator, firm, overrides, offsets, margins, self.seen_settings
+        )

@@ -319,6 +319,7 @@ class VisitDialog(EditDialog):
             id=self._input.id,
             plan_id=self._input.plan_id,
             exact_visited_at=self._input.exact_visited_at,
+            version=self._input.version,
         )
 
     # --- saving --------------------------------------------------------------------------

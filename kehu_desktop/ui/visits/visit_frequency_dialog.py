@@ -31,7 +31,7 @@ class VisitFrequencyDialog(EditDialog):
         self._group_form(management_box, {f"{k}客户每": s for k, s in self.management.items()})
         self.add_widget(abc_box)
         self.add_widget(management_box)
-        self.load(visit_plans.frequencies, self._fill)
+        self.load_settings(visit_plans.frequencies, self._fill)
 
     def _group_form(self, box: QGroupBox, rows: dict[str, QSpinBox]) -> None:
         form = QFormLayout(box)
@@ -61,4 +61,6 @@ class VisitFrequencyDialog(EditDialog):
 
     def submit(self, session: Session) -> None:
         abc, management = self.submitted_input
-        visit_plans.save_frequencies(session, self.ops.operator, abc, management)
+        visit_plans.save_frequencies(
+            session, self.ops.operator, abc, management, self.seen_settings
+        )
