@@ -42,6 +42,7 @@ from kehu_desktop.ui.common.customer_picker import CustomerPicker
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations, wait_for_running
+from kehu_desktop.ui.common.stale_record import KeptInputWindow
 from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
 from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRegistrationDialog
 from kehu_desktop.ui.complaints.complaint_report import ComplaintReportDialog
@@ -143,6 +144,7 @@ FACTORIES: dict[type[QDialog], Callable[[Store], QDialog]] = {
     ChangePasswordDialog: lambda s: ChangePasswordDialog(s.ops),
     SignInDialog: lambda _s: SignInDialog(["admin"], lambda _u, _p: None),
     FirstAdminDialog: lambda _s: FirstAdminDialog(lambda *_a: None),
+    KeptInputWindow: lambda _s: KeptInputWindow("电子邮箱：wang@huada.example\n备注：月底前回访"),
 }
 
 

@@ -112,9 +112,9 @@ def typed_entries(dialog: QWidget) -> list[str]:
 class KeptInputWindow(QDialog):
     """A small window beside the dialog with what the user had typed before reloading."""
 
-    def __init__(self, text: str, parent: QWidget) -> None:
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("keptInputWindow")
+        self.setObjectName(type(self).__name__)
         self.setWindowTitle(_tr("您刚才输入的内容"))
         self.setModal(False)
         note = QLabel(
