@@ -400,7 +400,7 @@ class VisitsTab(QWidget):
                 return False
         self._ops.write(
             self,
-            lambda session: visit_plans.mark_missed(session, plan.id, reason),
+            lambda session: visit_plans.mark_missed(session, plan.id, reason, plan.version),
             {"plans"},
             title="无法标记",
         )
