@@ -187,27 +187,31 @@ def run_day(folder: Path, where: bool) -> int:
     watchdog.step = "打开一位客户的档案"
     customers.table.selectRow(0)
     dialog = customers.open_customer(customers.current_id())
-    wait_until(app, dialog.isVisible)
+    wait_until(app, lambda: dialog.isVisible() and not dialog.loading)
     look(app, 0.3)
     watchdog.step = "保存这位客户的档案"
+    saved: list[object] = []
+    dialog.saved.connect(saved.append)
     dialog.editor("phone").setText("0769-85321234")
-    saved = dialog.save()
-    wait_until(app, lambda: not dialog.isVisible())
+    dialog.save()
+    wait_until(app, lambda: not dialog.saving)
     settle(app)
+    dialog.done(0)
 
     # --- register a complaint for it
     watchdog.step = "登记投诉"
     complaints = window.complaints_tab
     window.tabs.setCurrentWidget(complaints)
     registration = complaints.new_record(customers.current_id())
-    wait_until(app, registration.isVisible)
+    wait_until(app, lambda: registration.isVisible() and not registration.loading)
     registration.description.setPlainText("包装破损，要求换货。")
     watchdog.step = "保存投诉"
-    registered: list[int] = []
+    registered: list[object] = []
     registration.saved.connect(registered.append)
-    registration.accept()
-    wait_until(app, lambda: bool(registered))
+    registration.save()
+    wait_until(app, lambda: not registration.saving)
     settle(app)
+    registration.done(0)
 
     # --- preview 100 visit forms
     watchdog.step = f"预览 {FORMS} 份访问记录表"
@@ -248,7 +252,8 @@ def run_day(folder: Path, where: bool) -> int:
         f"预览 {len(visits)} 份访问记录表（{pages[0]} 页）：第一份 {drawn[0] - asked:.2f} s"
         f"，全部 {drawn[-1] - asked:.2f} s"
     )
-    print(f"客户档案保存：{'成功' if saved else '未保存'}；投诉登记：{len(registered)} 宗")
+    outcome = "成功" if saved else f"未保存（{dialog.error_label.text()}）"
+    print(f"客户档案保存：{outcome}；投诉登记：{len(registered)} 宗")
     longest = watchdog.longest()
     worst = longest[0][0] if longest else 0.0
     print(f"GUI 线程最长停顿：{worst:.0f} ms（目标 ≤ {STALL_TARGET_MS} ms）；各步最长：")
