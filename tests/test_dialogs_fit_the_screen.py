@@ -124,7 +124,7 @@ FACTORIES: dict[type[QDialog], Callable[[Store], QDialog]] = {
     ComplaintDialog: lambda s: ComplaintDialog(s.ops, s.layout, s.complaint),
     ComplaintStepDialog: lambda s: ComplaintStepDialog(s.ops, s.detail, Action.HANDLE),
     ComplaintSettingsDialog: lambda s: ComplaintSettingsDialog(s.ops),
-    ComplaintReportDialog: lambda s: ComplaintReportDialog(s.ops.context, s.layout),
+    ComplaintReportDialog: lambda s: ComplaintReportDialog(s.ops, s.layout),
     KeyAccountCardDialog: lambda s: KeyAccountCardDialog(s.ops, s.layout, s.card),
     CountermeasureDialog: lambda s: CountermeasureDialog(s.ops, s.card, [(1, "系统管理员")]),
     CreditDialog: lambda s: CreditDialog(s.ops, s.customer),
@@ -135,7 +135,7 @@ FACTORIES: dict[type[QDialog], Callable[[Store], QDialog]] = {
     SalesImportDialog: lambda s: SalesImportDialog(s.ops),
     FormSettingsDialog: lambda s: FormSettingsDialog(s.ops),
     PrintDialog: lambda s: PrintDialog(
-        s.ops.context, s.layout, None, "customer_card", ("customer", s.customer)
+        s.ops, s.layout, None, "customer_card", ("customer", s.customer)
     ),  # fmt: skip
     StaffDialog: lambda s: StaffDialog(s.ops.context),
     StaffEditor: lambda s: StaffEditor(s.staff_row),
@@ -197,21 +197,8 @@ def _closers(dialog: QDialog) -> list[QAbstractButton]:
     ]
 
 
-# Dialogs of the other window engineers' areas that do not pass yet: each fails the whole
-# test until fixed on its own branch (strict), so the mark is removed when the fix lands.
-KNOWN = {
-    "PrintDialog": "1102×785, overflows small screens (print dialog: branch tabs)",
-    "ComplaintReportDialog": "overflows small screens (report views: branch tabs)",
-}
-
-
-def _known(cls: type[QDialog]):
-    reason = KNOWN.get(cls.__name__)
-    return pytest.param(cls, marks=pytest.mark.xfail(strict=True, reason=reason) if reason else ())
-
-
 @pytest.mark.parametrize("size", SCREENS)
-@pytest.mark.parametrize("cls", [_known(c) for c in FACTORIES], ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("cls", FACTORIES, ids=lambda cls: cls.__name__)
 def test_dialog_fits_the_screen_and_closes(qtbot, monkeypatch, store, cls, size):
     area = SCREENS[size]
     monkeypatch.setattr(screen, "available_geometry", lambda _widget: QRect(area))
