@@ -19,7 +19,7 @@ def _birthday_in(days: int) -> str:
 
 def _loaded(qtbot, window):
     tab = window.today_tab
-    with qtbot.waitSignal(tab.loaded, timeout=5000):
+    with qtbot.waitSignal(tab.loaded, timeout=20000):  # a busy machine: reads take their time
         tab.reload()
     return tab
 
