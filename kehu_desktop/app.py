@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from kehu_desktop.services.common import log_file
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
@@ -28,6 +29,7 @@ from kehu_desktop.ui.common.wheel_guard import install_wheel_guard
 if TYPE_CHECKING:
     from kehu_desktop.services.common.database import Database
     from kehu_desktop.services.common.operators import Operator
+    from kehu_desktop.services.common.restore import RestoreResult
     from kehu_desktop.ui.main_window import MainWindow
 
 DEFAULT_TEST_PASSWORD = "admin"
@@ -115,8 +117,16 @@ class StoreOpening:
         self.start()
         try:
             return self._future.result()
+        except UserError:  # a newer store, a failed upgrade put back: said as it is
+            raise
         except Exception as error:  # shown in the dialog; the user may cancel or retry later
-            raise UserError(f"无法打开或升级数据库：{error}") from error
+            from kehu_desktop.services.common import db_errors
+
+            logging.getLogger("kehu_desktop").error("opening the store failed", exc_info=error)
+            advice = db_errors.message(error) or f"无法打开数据库：{error}"
+            if db_errors.classify(error) is db_errors.Problem.CORRUPT:
+                advice += "\n数据库打不开时，请在命令行用 kehu-admin restore 恢复备份。"
+            raise UserError(advice) from error
 
     def sign_in(self, username: str, password: str) -> Operator:
         operator, self.must_change_password = sign_in(self.database(), username, password)
@@ -190,12 +200,17 @@ def _change_default_password(database: Database, operator: Operator, parent=None
     return dialog.exec() == QDialog.DialogCode.Accepted
 
 
-def _main_window(database: Database, operator: Operator, data_dir: Path) -> MainWindow:
+def _main_window(
+    database: Database, operator: Operator, data_dir: Path, auto_backup: bool = False
+) -> MainWindow:
     from kehu_desktop.services.common.context import DeskContext
     from kehu_desktop.ui.main_window import MainWindow
 
-    window = MainWindow(DeskContext(database, operator), LayoutMemory(data_dir))
+    window = MainWindow(
+        DeskContext(database, operator), LayoutMemory(data_dir), auto_backup=auto_backup
+    )
     window.switch_user_requested.connect(lambda: _switch_user(window, database, data_dir))
+    window.restored.connect(lambda result: _reopen_restored(window, result, data_dir, auto_backup))
     _windows.add(window)
     window.destroyed.connect(lambda _o=None: _windows.discard(window))
     return window
@@ -223,12 +238,23 @@ def _switch_user(window: MainWindow, database: Database, data_dir: Path) -> None
         if pending["must_change"] and not _change_default_password(database, operator, window):
             return
         remember_username(layout, operator.username)
-        successor = _main_window(database, operator, data_dir)
+        successor = _main_window(database, operator, data_dir, window.auto_backup)
         successor.show()
         window.close()  # the store stays open for the successor
 
     dialog.accepted.connect(signed_in)
     dialog.open()
+
+
+def _reopen_restored(
+    window: MainWindow, result: RestoreResult, data_dir: Path, auto_backup: bool
+) -> None:
+    """After 恢复备份: a window on the restored store replaces the one on the old data."""
+    successor = _main_window(result.database, result.operator, data_dir, auto_backup)
+    successor.show()
+    successor.check_store_health()
+    window.close()
+    QMessageBox.information(successor, "恢复完成", result.describe())
 
 
 def create_main_window(
@@ -266,7 +292,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--db", help="数据库 URL，例如 postgresql+psycopg://user@host/kehu")
     args, qt_args = parser.parse_known_args(argv if argv is not None else sys.argv[1:])
-    logging.basicConfig(level=logging.INFO)
     app = ensure_application([sys.argv[0], *qt_args])
     sys.excepthook = _report_unexpected
     try:
@@ -274,11 +299,14 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         QMessageBox.critical(None, "无法使用数据文件夹", f"数据文件夹不可用：\n{error}")
         return 1
+    # The Windows build has no console: the log file is where errors go.
+    log_file.install(data_dir, "kehu-desktop")
     first_start = args.db is None and not (data_dir / DB_FILE_NAME).exists()
     opening = StoreOpening(data_dir, args.db)
     operator = _ask_operator(opening, LayoutMemory(data_dir), first_start)
     if operator is None:
         return 0
-    window = _main_window(opening.database(), operator, data_dir)
+    window = _main_window(opening.database(), operator, data_dir, auto_backup=True)
     window.show()
+    window.start_store_duties()
     return app.exec()

@@ -5,17 +5,28 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import re
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from kehu_desktop.demo import loader
 from kehu_desktop.services import today as today_view
-from kehu_desktop.services.common import operators
+from kehu_desktop.services.common import (
+    backup,
+    db_errors,
+    log_file,
+    operators,
+    restore,
+    store_check,
+)
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
-from kehu_desktop.services.common.database import Database, head_revision, open_database
+from kehu_desktop.services.common.database import Database, locate_database, open_database
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.parsing import parse_date, parse_month
 from kehu_desktop.services.complaints import complaint_kpis
@@ -33,7 +44,14 @@ def _init(database: Database, args: argparse.Namespace) -> int:
     if exists:
         print("数据库已就绪，已有操作员。")
         return 0
-    password = args.admin_password or getpass.getpass("管理员密码：")
+    password = args.admin_password
+    if not password:
+        if not sys.stdin.isatty():
+            raise UserError(
+                "没有终端可以输入管理员密码。请用 --admin-password 密码 给出，例如：\n"
+                "  kehu-admin init --admin-password 你的密码"
+            )
+        password = getpass.getpass("管理员密码：")
     with database.session() as session:
         admin = operators.create_first_admin(session, args.admin_user, args.admin_name, password)
     print(f"已创建管理员 {admin.username}。")
@@ -60,19 +78,62 @@ def _demo(database: Database, args: argparse.Namespace) -> int:
 
 
 def _check(database: Database, _args: argparse.Namespace) -> int:
-    current, head = database.current_revision(), head_revision()
-    print(f"数据库：{database.location}")
-    print(f"结构版本：{current}（最新 {head}）")
-    healthy = current == head
-    if database.is_sqlite:
-        integrity, foreign_keys = database.integrity()
-        print(f"完整性检查：{'; '.join(integrity)}")
-        print(f"外键检查：{'ok' if not foreign_keys else f'{foreign_keys} 处问题'}")
-        healthy = healthy and integrity == ["ok"] and not foreign_keys
-    with database.reader() as session:
-        print(f"客户：{customer_files.count(session, include_archived=True)} 位")
-    print("结论：正常" if healthy else "结论：发现问题")
-    return 0 if healthy else 1
+    report = store_check.check(database)
+    print(report.text())
+    return 0 if report.healthy else 1
+
+
+def _read_password(path: str | None) -> str | None:
+    """The first line of ``--password-file``; None when no file was given."""
+    if path is None:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()[0].strip()
+    except (OSError, IndexError, UnicodeDecodeError) as error:
+        raise UserError(f"无法读取密码文件 {path}：{error}") from None
+
+
+def _backup(database: Database, args: argparse.Namespace) -> int:
+    _as_first_admin(database)
+    folder = Path(args.output) if args.output else None
+    info = backup.back_up(database, "manual", folder, _read_password(args.password_file))
+    print(f"已备份并验证：{info.path}")
+    print(info.describe())
+    return 0
+
+
+def _restore(database: Database, args: argparse.Namespace) -> int:
+    """Restore a backup, or list the backups when no file is named."""
+    settings = backup.settings_of(database)
+    folder = settings.folder
+    if args.file is None:
+        found = backup.list_backups(folder) if folder.is_dir() else []
+        print(f"备份文件夹：{folder}")
+        for info in found:
+            print(f"{info.path.name}\t{info.describe()}")
+        print(f"共 {len(found)} 份备份", file=sys.stderr)
+        return 0
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserError(f"找不到备份文件 {source}。")
+    password = _read_password(args.password_file) or ""
+    info = backup.read_info(source)
+    print(f"将恢复：{info.describe()}")
+    print(f"当前数据库 {database.location} 会先另存为“恢复前”备份，放在 {folder}。")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("没有终端可以确认。确定要恢复时请加 --yes。")
+        if input("确定恢复吗？输入 y 确认：").strip().lower() not in ("y", "yes", "是"):
+            print("已取消，数据没有改动。")
+            return 1
+    data_dir = database.data_dir or Path(database.location).parent
+    database.dispose()
+    result = restore.restore(
+        data_dir, source, password, safety_folder=folder, safety_password=settings.password
+    )
+    result.database.dispose()
+    print(result.describe())
+    return 0
 
 
 def _search(database: Database, args: argparse.Namespace) -> int:
@@ -285,7 +346,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     init.add_argument("--admin-password", help="不填则交互输入")
     demo_cmd = commands.add_parser("demo", help="载入演示数据（四个业务台）")
     demo_cmd.add_argument("--customers", type=_positive, default=loader.DEFAULT_CUSTOMERS)
-    commands.add_parser("check", help="检查结构版本和数据库完整性")
+    commands.add_parser("check", help="检查数据库：完整性、结构版本、外键、只追加保护和审计哈希链")
+    backup_cmd = commands.add_parser("backup", help="立即备份（验证后保存）")
+    backup_cmd.add_argument("-o", "--output", help="备份到此文件夹（默认：设置中的备份文件夹）")
+    backup_cmd.add_argument(
+        "--password-file", help="备份密码所在的文件（第一行）；默认用设置中的备份密码"
+    )
+    restore_cmd = commands.add_parser("restore", help="恢复备份；不给文件时列出备份")
+    restore_cmd.add_argument("file", nargs="?", help="备份文件（.zip，或升级前的 .sqlite3）")
+    restore_cmd.add_argument("--yes", action="store_true", help="不再询问（用于脚本）")
+    restore_cmd.add_argument("--password-file", help="备份密码所在的文件（第一行）")
     search_cmd = commands.add_parser("search", help="搜索客户")
     search_cmd.add_argument("text")
     search_cmd.add_argument("--limit", type=int, default=50)
@@ -314,6 +384,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
         "init": _init,
         "demo": _demo,
         "check": _check,
+        "backup": _backup,
+        "restore": _restore,
         "search": _search,
     }
     # ``report <kind>``: each desk adds its kind with a ``report_handler`` default.
@@ -350,23 +422,57 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
 
 # Commands that may start a new store; every other one needs an existing store.
 CREATING_COMMANDS = {"init", "demo"}
+# Commands that take the store as it is: not upgraded first (a damaged one must still be
+# checked, or replaced by a backup).
+AS_IS_COMMANDS = {"check", "restore"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Never ends in a traceback: what went wrong is said in Chinese, and a
+    bug is logged with its traceback in the data folder's log."""
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
+    database = None
     try:
-        if args.command not in CREATING_COMMANDS and args.db is None:
-            store = resolve_data_dir(args.data_dir) / DB_FILE_NAME
+        folder = resolve_data_dir(args.data_dir)
+        log_file.install(folder, "kehu-admin")
+        if args.command not in {*CREATING_COMMANDS, "restore"} and args.db is None:
+            store = folder / DB_FILE_NAME
             if not store.exists():
                 raise UserError(
                     f"没有找到数据库 {store}。请检查 --data-dir，或先运行 kehu-admin init。"
                 )
-        database = open_database(args.data_dir, args.db)
+        if args.command in AS_IS_COMMANDS:
+            database = locate_database(folder, args.db)
+        else:
+            database = open_database(folder, args.db)
         return handlers[args.command](database, args)
     except UserError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 2
+    except (DBAPIError, sqlite3.Error) as error:
+        advice = db_errors.message(error)
+        if advice is None:
+            return _bug(error)
+        logging.getLogger(__name__).warning("kehu-admin %s: %s", args.command, error)
+        print(f"错误：{advice}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as error:
+        return _bug(error)
+    finally:
+        if database is not None:
+            database.dispose()
+
+
+def _bug(error: Exception) -> int:
+    logging.getLogger(__name__).error("kehu-admin failed", exc_info=error)
+    where = log_file.current_path() or "标准错误输出"
+    print(f"程序错误：{type(error).__name__}: {error}", file=sys.stderr)
+    print(f"这是程序的缺陷，不是您的操作问题；详细信息已记录在 {where}。", file=sys.stderr)
+    return 3
 
 
 if __name__ == "__main__":

@@ -35,6 +35,15 @@ def no_unanswered_message_boxes(monkeypatch):
         monkeypatch.setattr(QMessageBox, name, refuse)
 
 
+@pytest.fixture(autouse=True)
+def no_log_file_left_behind():
+    """A command run in a test logs to its own data folder; the next test starts without."""
+    from kehu_desktop.services.common import log_file
+
+    yield
+    log_file.uninstall()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def quick_password_hashing():
     """Argon2 at its lowest cost: the tests check the rules, not the hash's strength."""

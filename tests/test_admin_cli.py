@@ -27,14 +27,14 @@ def test_demo_check_and_search(tmp_path, capsys):
     assert "客户 60 位" in capsys.readouterr().out
     assert main(["--data-dir", folder, "check"]) == 0
     out = capsys.readouterr().out
-    assert "完整性检查：ok" in out and "结论：正常" in out and "客户：60 位" in out
+    assert "完整性检查：ok" in out and "结论：正常" in out and "客户 60 位" in out
     assert main(["--data-dir", folder, "search", "KH000007"]) == 0
     assert capsys.readouterr().out.startswith("KH000007\t")
     # Demo data is loaded once: a second time would duplicate every customer.
     assert main(["--data-dir", folder, "demo", "--customers", "60"]) != 0
     assert "不能重复载入" in capsys.readouterr().err
     assert main(["--data-dir", folder, "check"]) == 0
-    assert "客户：60 位" in capsys.readouterr().out
+    assert "客户 60 位" in capsys.readouterr().out
 
 
 def test_check_reports_a_store_behind_the_code(tmp_path, capsys):
@@ -49,7 +49,7 @@ def test_check_reports_a_store_behind_the_code(tmp_path, capsys):
     from kehu_desktop.cli import _check
 
     assert _check(behind, None) == 1
-    assert "结论：发现问题" in capsys.readouterr().out
+    assert "结论：发现 1 个问题" in capsys.readouterr().out
 
 
 def test_data_folder_from_the_environment(tmp_path, monkeypatch):

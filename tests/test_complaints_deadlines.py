@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -15,10 +16,8 @@ from kehu_desktop.services.complaints import choices, deadlines, ledger, lifecyc
 from tests.helpers.complaints import advance, register
 from tests.helpers.customers import make_customer
 
-CAL_2026 = WorkCalendar(
-    frozenset(date.fromisoformat(d) for d in working_days.HOLIDAYS_2026),
-    frozenset(date.fromisoformat(d) for d in working_days.MAKEUP_WORKDAYS_2026),
-)
+# 2026 as the holiday library has it from the 国务院办公厅 notice.
+CAL_2026 = WorkCalendar()
 
 
 @pytest.mark.parametrize(
@@ -170,3 +169,72 @@ def test_escalation_follows_the_setting(context):
     special = register(context, customer, severity="特殊")
     with context.reader() as session:
         assert not session.get(Complaint, special).escalated
+
+
+# --- every year from the holiday library, the firm's changes on top -------------------------
+
+
+def test_deadlines_across_the_2026_2027_year_end():
+    calendar = WorkCalendar()
+    # Thursday 31 December + 1 working day: 元旦 (Friday 1 January 2027) is off.
+    assert calendar.add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
+    assert not calendar.is_working_day(date(2027, 1, 1))
+
+
+def test_deadlines_across_the_2027_spring_festival():
+    calendar = WorkCalendar()
+    # 除夕 is Friday 5 February 2027, 初一–初三 6–8 February: none of them is worked.
+    for day in (date(2027, 2, 5), date(2027, 2, 8)):
+        assert not calendar.is_working_day(day)
+    due = calendar.add_working_days(date(2027, 2, 4), 1)
+    assert due >= date(2027, 2, 9)
+    assert calendar.working_days_between(date(2027, 2, 4), due) == 1
+
+
+def test_a_year_without_the_notice_is_provisional_until_the_firm_confirms_it(context):
+    year = 2031  # no 调休 notice can be in the library yet
+    assert not working_days.library_year(year).confirmed
+    assert working_days.WorkCalendar().is_provisional(date(year, 3, 2))
+    assert WorkCalendar().review_due(date(year - 1, 11, 30)) is None
+    assert WorkCalendar().review_due(date(year - 1, 12, 1)) == year
+    library = working_days.library_year(year)
+    with context.session() as session:
+        # Saved unchanged and unticked: still the library's, still provisional.
+        working_days.save_calendar(
+            session, sorted(library.holidays), [], years=(year,), confirmed=()
+        )
+        assert working_days.load_calendar(session).is_provisional(date(year, 3, 2))
+        # Reviewed: one make-up Saturday added and the year ticked as checked.
+        working_days.save_calendar(
+            session, sorted(library.holidays), [date(year, 3, 8)], years=(year,),
+            confirmed=(year,),
+        )  # fmt: skip
+    with context.reader() as session:
+        calendar = working_days.load_calendar(session)
+    assert not calendar.is_provisional(date(year, 3, 2))
+    assert calendar.is_working_day(date(year, 3, 8))
+    assert calendar.review_due(date(year - 1, 12, 1)) is None
+    # Other years keep coming from the library.
+    assert not calendar.is_working_day(date(2026, 10, 1))
+
+
+def test_a_complaint_due_in_an_unconfirmed_year_shows_a_provisional_deadline(context, monkeypatch):
+    library = working_days.library_year
+    # 2027 as long as the State Council's notice is not out (whatever the installed library).
+    monkeypatch.setattr(
+        working_days,
+        "library_year",
+        lambda year: replace(library(year), confirmed=False) if year == 2027 else library(year),
+    )
+    with context.session() as session:
+        deadlines.DEADLINE_DAYS.put(session, {"一般": 30, "重大": 7, "特殊": 5})
+    customer = make_customer(context, "北京华达机械有限公司")
+    complaint = register(context, customer, received_at=datetime(2026, 12, 1, 9))
+    early = register(context, customer, received_at=datetime(2026, 11, 2, 9))
+    today = date(2026, 12, 1)
+    with context.reader() as session:
+        rows = {r.id: r for r in ledger.list_complaints(session, today=today)}
+        detail = ledger.load_detail(session, context.operator, complaint, today)
+    assert rows[complaint].deadline.year == 2027 and rows[complaint].deadline_provisional
+    assert "暂定" in detail.deadline_note
+    assert rows[early].deadline.year == 2026 and not rows[early].deadline_provisional

@@ -12,6 +12,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize, Qt, QThread
@@ -33,8 +34,10 @@ from kehu_desktop.services.complaints import ledger
 from kehu_desktop.services.complaints.lifecycle import Action
 from kehu_desktop.services.key_accounts import designation
 from kehu_desktop.ui.admin.audit_dialog import AuditDialog
+from kehu_desktop.ui.admin.backup_settings_dialog import BackupSettingsDialog
 from kehu_desktop.ui.admin.lock_dialog import LockDialog
 from kehu_desktop.ui.admin.password_dialog import ChangePasswordDialog
+from kehu_desktop.ui.admin.restore_dialog import RestoreDialog
 from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
 from kehu_desktop.ui.admin.staff_dialog import StaffDialog, StaffEditor
 from kehu_desktop.ui.common import edit_dialog, screen
@@ -145,6 +148,8 @@ FACTORIES: dict[type[QDialog], Callable[[Store], QDialog]] = {
     SignInDialog: lambda _s: SignInDialog(["admin"], lambda _u, _p: None),
     FirstAdminDialog: lambda _s: FirstAdminDialog(lambda *_a: None),
     KeptInputWindow: lambda _s: KeptInputWindow("电子邮箱：wang@huada.example\n备注：月底前回访"),
+    BackupSettingsDialog: lambda s: BackupSettingsDialog(s.ops, s.layout, "D:/客户管家/backups"),
+    RestoreDialog: lambda _s: RestoreDialog(Path("D:/客户管家/backups"), []),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 
 from kehu_desktop.models import Base
 from kehu_desktop.services.common.database import head_revision, open_database
@@ -43,27 +43,6 @@ def test_reopening_a_current_store_makes_no_copy(data_dir):
     open_database(data_dir).dispose()
     open_database(data_dir).dispose()
     assert not (data_dir / "backups").exists()
-
-
-def test_an_older_store_is_copied_before_upgrading(data_dir):
-    database = open_database(data_dir)
-    with database.engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = 'older'"))
-    database.dispose()
-    # An unknown older revision cannot be upgraded, but the copy must exist before trying.
-    try:
-        open_database(data_dir)
-    except Exception:
-        pass
-    copies = list((data_dir / "backups").glob("kehu-*.sqlite3"))
-    assert len(copies) == 1
-    assert "customers" in inspect(open_copy(copies[0])).get_table_names()
-
-
-def open_copy(path):
-    from sqlalchemy import create_engine
-
-    return create_engine(f"sqlite:///{path}")
 
 
 def test_a_store_saved_before_record_versions_upgrades_with_its_data(tmp_path):

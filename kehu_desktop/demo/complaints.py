@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from kehu_desktop.models import Complaint, ComplaintEvent
 from kehu_desktop.services.common import numbering
 from kehu_desktop.services.common.working_days import load_calendar
+from kehu_desktop.services.complaints import event_chain
 from kehu_desktop.services.complaints.choices import SATISFACTION_LEVELS
 from kehu_desktop.services.complaints.deadlines import DEADLINE_DAYS, ESCALATION_DAYS
 from kehu_desktop.services.complaints.lifecycle import (
@@ -137,6 +138,7 @@ class ComplaintDemo:
             for event in story
         ]
         if events:
+            event_chain.seal_new_events(events)
             self._session.execute(insert(ComplaintEvent.__table__), events)
 
 

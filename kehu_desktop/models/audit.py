@@ -11,7 +11,8 @@ from kehu_desktop.models.base import Base, Tracked, Versioned
 
 
 class AuditEntry(Base):
-    """One create, update or delete: who, when, which record, old → new values (JSON)."""
+    """One create, update or delete (or a sign-in, backup, restore): who, when, which record,
+    old → new values (JSON). Append-only, chained by hash."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_record", "table_name", "record_id"),)
@@ -23,6 +24,8 @@ class AuditEntry(Base):
     table_name: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[int | None]
     changes: Mapped[str] = mapped_column(Text, default="{}")
+    # SHA-256 over this entry and the previous entry's hash (services.common.sealing).
+    entry_hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class Setting(Versioned, Tracked, Base):

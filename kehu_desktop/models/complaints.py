@@ -84,6 +84,8 @@ class ComplaintEvent(VersionedPart, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     handover_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     handover_department: Mapped[str] = mapped_column(String(8), default="")
+    # SHA-256 over this event and the complaint's previous event (services.common.sealing).
+    chain_hash: Mapped[str] = mapped_column(String(64), default="")
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
     actor = relationship("Staff", foreign_keys=[actor_id])

@@ -3,26 +3,47 @@
 The window owns the one ``Operations`` (and its ``StoreEvents``) every desk works through;
 after any write the desks refresh themselves from ``ops.events.changed``, so nothing here
 wires one desk to another.
+
+It also looks after the store: the automatic backup on the first start of a day and at exit,
+a notice when backups are stale or their folder unreachable, the year-end notice when next
+year's 调休 days are unconfirmed, and 文件 → 恢复备份…, after which the app reopens the window
+on the restored data.
 """
 
 from __future__ import annotations
 
+import logging
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kehu_desktop import __version__
+from kehu_desktop.services.common import backup, restore, working_days
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.ui.admin.audit_dialog import AuditDialog
+from kehu_desktop.ui.admin.backup_settings_dialog import BackupSettingsDialog
 from kehu_desktop.ui.admin.lock_dialog import LockDialog
 from kehu_desktop.ui.admin.password_dialog import ChangePasswordDialog
+from kehu_desktop.ui.admin.restore_dialog import RestoreDialog
 from kehu_desktop.ui.admin.staff_dialog import StaffDialog
+from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.notice_bar import NoticeBar
 from kehu_desktop.ui.common.operations import (
     Operations,
+    Progress,
     StoreChange,
     StoreEvents,
     wait_for_running,
@@ -41,6 +62,8 @@ if TYPE_CHECKING:
     from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
     from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
+log = logging.getLogger(__name__)
+
 
 # The status bar's counts are read at most this often while the desks reload.
 STATUS_DELAY_MS = 100
@@ -58,15 +81,24 @@ class MainWindow(QMainWindow):
     """The signed-in window. ``ops`` is the store access every desk and dialog shares.
 
     Signals: ``switch_user_requested()`` — 切换用户 was chosen; the app signs someone in
-    and replaces this window with theirs."""
+    and replaces this window with theirs. ``restored(RestoreResult)`` — a backup was restored;
+    the app opens a window on the restored data in place of this one.
+
+    ``auto_backup``: back the store up on the first start of a day (``start_store_duties``)
+    and at exit; the real app sets it, tests and scripts leave it off.
+    """
 
     switch_user_requested = Signal()
+    restored = Signal(object)
 
-    def __init__(self, context: DeskContext, layout: LayoutMemory) -> None:
+    def __init__(
+        self, context: DeskContext, layout: LayoutMemory, *, auto_backup: bool = False
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self._context = context
         self._layout_memory = layout
+        self.auto_backup = auto_backup
         self.ops = Operations(context, StoreEvents(self))
         operator = context.operator
         self.setWindowTitle(f"客户管家 — {operator.name}（{operator.role}）")
@@ -97,7 +129,16 @@ class MainWindow(QMainWindow):
         self.today_tab.changed.connect(
             lambda: self.ops.events.changed.emit(StoreChange(frozenset({"plans"}), self))
         )
-        self.setCentralWidget(self.tabs)
+        self.backup_notice = NoticeBar("backupNotice")
+        self.calendar_notice = NoticeBar("calendarNotice")
+        central = QWidget(objectName="centralArea")
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.backup_notice)
+        column.addWidget(self.calendar_notice)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.customers_tab.demo_requested.connect(self.load_demo)
         self._pending_loads: list = []
         self._status_timer = QTimer(self, singleShot=True, interval=STATUS_DELAY_MS)
@@ -168,6 +209,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         file_menu.addSeparator()
         self._action(file_menu, "备份数据库(&B)", self.backup, None, "actionBackup")
+        self._action(file_menu, "恢复备份(&R)…", self.restore_backup, None, "actionRestore")
         file_menu.addSeparator()
         self._action(file_menu, "修改密码(&W)…", self.change_password, None, "actionChangePassword")
         self._action(file_menu, "锁定(&L)", self.lock, "Ctrl+L", "actionLock")
@@ -222,6 +264,11 @@ class MainWindow(QMainWindow):
             self.settings_menu, "拜访频率(&V)…", self.edit_visit_frequencies, None,
             "actionVisitFrequency",
         )  # fmt: skip
+        backup_settings = self._action(
+            self.settings_menu, "备份设置(&B)…", self.backup_settings, None,
+            "actionBackupSettings",
+        )  # fmt: skip
+        backup_settings.setEnabled(self._context.operator.is_admin)
         admin_menu = bar.addMenu("管理(&A)")
         admin_menu.setObjectName("menuAdmin")
         for text, slot, name in (
@@ -349,25 +396,178 @@ class MainWindow(QMainWindow):
             parts.append(f"{title} {tab.model.rowCount():,}")
         self._counts_label.setText(" · ".join(parts))
 
+    # --- the store: backups, restore, notices ---------------------------------------------
+
+    @property
+    def schema_revision(self) -> str | None:
+        """For bug reports."""
+        return self._context.database.current_revision()
+
     def backup(self) -> None:
-        """Copy the store to the backup folder off the GUI thread, then say where it went."""
+        """文件 → 备份数据库: a verified backup to the chosen folder, off the GUI thread."""
         database = self._context.database
 
-        def done(path) -> None:
-            if path is None:
-                QMessageBox.information(
-                    self, "备份", "当前数据库不是本地 SQLite 文件，请使用数据库自带的备份工具。"
-                )
-            else:
-                QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{path}")
+        def done(info: backup.BackupInfo) -> None:
+            QMessageBox.information(
+                self, "备份完成", f"已备份并验证：\n{info.path}\n\n{info.describe()}"
+            )
+            self.check_store_health()
 
         self.ops.run(
-            self,
-            lambda _progress: database.backup("manual"),
-            done,
-            title="备份失败",
-            progress_label="正在备份数据库…",
+            self, lambda _p: backup.back_up(database, "manual"), done,
+            title="备份数据库", progress_label="正在备份并验证…",
+        )  # fmt: skip
+
+    def backup_settings(self) -> BackupSettingsDialog | None:
+        if not self._context.operator.is_admin:
+            QMessageBox.warning(self, "权限不足", "只有管理员可以修改备份设置。")
+            return None
+        default = backup.default_folder(self._context.database)
+        dialog = BackupSettingsDialog(self.ops, self._layout_memory, str(default), self)
+        dialog.saved.connect(lambda _r: self.check_store_health())
+        dialog.open()
+        return dialog
+
+    def start_store_duties(self) -> None:
+        """After the window is shown: today's first automatic backup, then the notices."""
+        database = self._context.database
+        if not self.auto_backup or database.file_path is None:
+            self.check_store_health()
+            return
+
+        def work(_progress: Progress) -> None:
+            settings = backup.settings_of(database)
+            if not backup.made_today(settings.folder):
+                backup.back_up(database, "auto")
+
+        def failed(error: Exception) -> None:
+            log.warning("automatic backup failed: %s", error)
+            self.check_store_health()
+
+        self.ops.run(self, work, lambda _r: self.check_store_health(), failure=failed)
+
+    def check_store_health(self, today: date | None = None) -> None:
+        """Show the backup notice (stale, or folder unreachable) and the year-end calendar
+        notice; the folder is looked at off the GUI thread (a network share may be slow)."""
+        database = self._context.database
+        today = today or date.today()
+
+        def work(_progress: Progress) -> tuple[str | None, int | None]:
+            warning = None
+            if database.file_path is not None:
+                settings = backup.settings_of(database)
+                warning = backup.status(settings.folder, settings.stale_days).warning
+            with database.reader() as session:
+                review = working_days.load_calendar(session).review_due(today)
+            return warning, review
+
+        self.ops.run(self, work, self._show_health)
+
+    def _show_health(self, health: tuple[str | None, int | None]) -> None:
+        warning, review_year = health
+        if warning:
+            self.backup_notice.show_notice(warning, "立即备份", self.backup)
+        else:
+            self.backup_notice.hide()
+        if review_year is None:
+            self.calendar_notice.hide()
+            return
+        text = (
+            f"{review_year} 年的调休安排尚未确认：{review_year} 年到期的投诉期限按推算计算，"
+            "显示为“暂定”。国务院办公厅通知发布后请核对。"
         )
+        if self._context.operator.is_supervisor:
+            self.calendar_notice.show_notice(text, "核对节假日…", self.review_calendar)
+        else:
+            self.calendar_notice.show_notice(text + "（请主管核对）")
+
+    def review_calendar(self) -> ComplaintSettingsDialog:
+        dialog = ComplaintSettingsDialog(self.ops, self)
+        dialog.saved.connect(lambda _r: self.check_store_health())
+        dialog.saved.connect(lambda _r: self.refresh())
+        dialog.open()
+        return dialog
+
+    def restore_backup(self) -> RestoreDialog | None:
+        """文件 → 恢复备份…: choose, confirm, restore, and reopen on the restored data."""
+        if not self._context.operator.is_admin:
+            QMessageBox.warning(self, "权限不足", "只有管理员可以恢复备份。")
+            return None
+        database = self._context.database
+        if database.file_path is None:
+            QMessageBox.information(
+                self, "恢复备份", "PostgreSQL 数据库请用数据库服务器的工具（pg_restore）恢复。"
+            )
+            return None
+        settings = backup.settings_of(database)
+        try:
+            found = backup.list_backups(settings.folder) if settings.folder.is_dir() else []
+        except OSError:
+            found = []
+        dialog = RestoreDialog(settings.folder, found, self)
+        dialog.accepted.connect(
+            lambda: self._restore(dialog.chosen, dialog.password.text(), settings)
+        )
+        dialog.open()
+        return dialog
+
+    def _restore(
+        self, chosen: backup.BackupInfo, password: str, settings: backup.BackupSettings
+    ) -> None:
+        # Nothing of this window may hold the store while it is replaced.
+        self._pending_loads.clear()
+        wait_for_running()
+        database = self._context.database
+        database.dispose()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = restore.restore(
+                database.data_dir or database.file_path.parent,
+                chosen.path,
+                password,
+                safety_folder=settings.folder,
+                safety_password=settings.password,
+                username=self._context.operator.username,
+            )
+        except Exception as error:
+            QApplication.restoreOverrideCursor()
+            show_error(self, "恢复备份", error)
+            return
+        QApplication.restoreOverrideCursor()
+        self._reopen(result)
+
+    def _reopen(self, result: restore.RestoreResult) -> None:
+        if result.operator is not None:
+            self.restored.emit(result)
+            return
+        result.database.dispose()
+        QMessageBox.information(
+            self,
+            "恢复完成",
+            f"{result.describe()}\n恢复的数据中没有您的账号"
+            f"（{self._context.operator.username}），请重新启动客户管家并登录。",
+        )
+        self.auto_backup = False  # the old store is gone: nothing of this window to back up
+        self.close()
+
+    def _replaced(self) -> bool:
+        """Whether another main window has taken this one's place (切换用户, 恢复备份)."""
+        return any(
+            isinstance(w, MainWindow) and w is not self and w.isVisible()
+            for w in QApplication.topLevelWidgets()
+        )
+
+    def _back_up_at_exit(self) -> None:
+        self.statusBar().showMessage("正在备份…")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            backup.back_up(self._context.database, "auto")
+        except Exception as error:
+            log.warning("backup at exit failed: %s", error)
+            QApplication.restoreOverrideCursor()
+            show_error(self, "退出前的自动备份没有完成", error)
+            return
+        QApplication.restoreOverrideCursor()
 
     def manage_staff(self) -> None:
         if not self._context.operator.is_admin:
@@ -463,4 +663,6 @@ class MainWindow(QMainWindow):
         # waiting for them still exist; start no further loads.
         self._pending_loads.clear()
         wait_for_running()
+        if self.auto_backup and self._context.database.file_path and not self._replaced():
+            self._back_up_at_exit()
         super().closeEvent(event)

@@ -1,6 +1,8 @@
 """The audit trail: every create, update and delete, stamped with the signed-in operator.
 
-Installed once as Session event listeners, so services never have to remember it.
+Installed once as Session event listeners, so services never have to remember it. Events that
+change no record (sign-ins, failed sign-ins, backups, restores, imports) are written with
+``record_event``. Entries are append-only and chained by hash (see ``sealing``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Connection,
     Select,
     String,
     and_,
@@ -27,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import AuditEntry, Staff, Tracked
+from kehu_desktop.services.common import sealing
 
 if TYPE_CHECKING:
     from kehu_desktop.services.common.operators import Operator
@@ -98,7 +102,48 @@ def _record(session: Session, _context: object) -> None:
                 }
             )
     if rows:
-        session.connection().execute(insert(AuditEntry), rows)
+        _append(session.connection(), rows)
+
+
+# The table name of events about the whole store (备份, 恢复).
+STORE = "store"
+# The columns an entry's hash covers, in order.
+SEALED_COLUMNS = ("id", "at", "staff_id", "action", "table_name", "record_id", "changes")
+
+
+def _append(connection: Connection, rows: list[dict]) -> None:
+    """Write ``rows`` at the end of the chain: each gets the next id and its chained hash."""
+    sealing.lock_for_append(connection, AuditEntry.__tablename__)
+    last = connection.execute(
+        select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    next_id, previous = (last.id + 1, last.entry_hash) if last else (1, "")
+    for row in rows:
+        row["id"] = next_id
+        row["entry_hash"] = previous = sealing.seal(previous, [row[c] for c in SEALED_COLUMNS])
+        next_id += 1
+    connection.execute(insert(AuditEntry), rows)
+
+
+def chain_breaks(session: Session) -> list[str]:
+    """Where the audit chain is broken: entries missing (deleted) or altered. [] when intact.
+
+    The last entries of the log could be cut off without a trace in the chain itself; every
+    other deletion or change is found.
+    """
+    problems: list[str] = []
+    previous, expected_id = "", None
+    columns = [getattr(AuditEntry, c) for c in SEALED_COLUMNS]
+    query = select(*columns, AuditEntry.entry_hash).order_by(AuditEntry.id)
+    for row in session.execute(query.execution_options(yield_per=5000)):
+        values = list(row[: len(SEALED_COLUMNS)])
+        if expected_id is not None and row.id != expected_id:
+            missing = f"#{expected_id}" + (f"–#{row.id - 1}" if row.id - 1 > expected_id else "")
+            problems.append(f"审计记录 {missing} 已被删除（链在 #{row.id} 处断开）")
+        elif row.entry_hash != sealing.seal(previous, values):
+            problems.append(f"审计记录 #{row.id}（{row.at:%Y-%m-%d %H:%M}）的内容已被改动")
+        previous, expected_id = row.entry_hash, row.id + 1
+    return problems
 
 
 def record_event(
@@ -112,8 +157,8 @@ def record_event(
     """An event that is not a row change (a sign-in, a failed sign-in, a backup): who, what,
     on which record, with ``details`` shown as ``key: value``."""
     changes = {key: [None, _plain(value)] for key, value in details.items()}
-    session.execute(
-        insert(AuditEntry),
+    _append(
+        session.connection(),
         [
             {
                 "at": datetime.now(),
@@ -167,6 +212,7 @@ TABLE_LABELS = {
     "satisfaction_surveys": "满意度调查", "survey_item_scores": "满意度评分",
     "credit_evaluations": "信用评定", "credit_item_scores": "信用评分",
     "customer_class_history": "ABC 分类变化", "settings": "设置",
+    STORE: "数据库",
 }  # fmt: skip
 COMMON_FIELD_LABELS = {
     "customer_id": "客户", "contact_id": "联系人", "label": "名称", "day": "日期",

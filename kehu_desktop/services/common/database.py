@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
-from datetime import datetime
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, Select, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -15,11 +17,38 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from kehu_desktop.migrations import SCHEMA_HEAD
-from kehu_desktop.services.common import audit, versions
+from kehu_desktop.services.common import audit, store_files, versions
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.complaints import event_chain  # noqa: F401  (seals new events)
 from kehu_desktop.services.customers import search
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+log = logging.getLogger(__name__)
+
+
+class NewerStoreError(UserError):
+    """The store was written by a newer version of the program: it is not opened at all."""
+
+    def __init__(self, found: str, head: str) -> None:
+        super().__init__(
+            f"这个数据库来自更新版本的客户管家（结构版本 {found}），本程序只认识到 {head}。"
+            "为免损坏数据，没有打开它。请安装最新版本后再打开；数据库没有任何改动。"
+        )
+
+
+class UpgradeFailedError(UserError):
+    """A migration failed; the store is back as it was before the attempt."""
+
+    def __init__(self, current: str | None, head: str, copy: Path | None) -> None:
+        where = f"升级前的副本保存在 {copy}。" if copy else ""
+        super().__init__(
+            f"数据库升级失败（结构版本 {current or '空'} → {head}），已恢复为升级前的状态，"
+            f"数据没有改变。{where}请把日志文件发给技术支持。"
+        )
 
 
 # Execution option marking a connection that will write: on SQLite its transaction starts with
@@ -53,6 +82,23 @@ def head_revision() -> str:
     return SCHEMA_HEAD
 
 
+def _alembic_config() -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def refuse_newer(revision: str) -> None:
+    """Raise ``NewerStoreError`` unless this program's migrations know ``revision``."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    if revision not in {script.revision for script in scripts.walk_revisions()}:
+        raise NewerStoreError(revision, head_revision())
+
+
 class Database:
     """One store: its engine and the sessions services open on it.
 
@@ -66,7 +112,8 @@ class Database:
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         connect_args = {"check_same_thread": False} if self.is_sqlite else {}
-        self.engine: Engine = create_engine(url, connect_args=connect_args)
+        # hide_parameters: error messages (and so the log and bug reports) carry no customer data.
+        self.engine: Engine = create_engine(url, connect_args=connect_args, hide_parameters=True)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
@@ -119,27 +166,35 @@ class Database:
             return connection.scalar(text("SELECT version_num FROM alembic_version"))
 
     def upgrade(self) -> Path | None:
-        """Bring the schema to head, first copying the database file if it holds data.
+        """Bring the schema to head safely; returns the verified pre-upgrade copy, if made.
 
-        Returns the path of the copy, if one was made.
+        A SQLite store that holds data is first copied and the copy checked; if a migration
+        fails, that copy is put back, so nothing half-migrated stays (SQLite commits DDL as
+        it goes). On PostgreSQL the migration's transaction is rolled back instead. A store
+        written by a newer version is refused before anything touches it.
         """
         current = self.current_revision()
-        backup = None
-        if current != head_revision():
-            if current is not None:
-                backup = self.backup(f"before-{head_revision()}")
+        head = head_revision()
+        copy = None
+        if current != head:
             from alembic import command  # loaded only when there is something to upgrade
-            from alembic.config import Config
 
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS_DIR))
-            with self.engine.connect() as connection, self._foreign_keys_deferred(connection):
-                with connection.begin():
-                    config.attributes["connection"] = connection
-                    command.upgrade(config, "head")
+            if current is not None:
+                refuse_newer(current)
+                copy = self._copy_before_upgrade(current, head)
+            config = _alembic_config()
+            try:
+                with self.engine.connect() as connection, self._foreign_keys_deferred(connection):
+                    with connection.begin():
+                        config.attributes["connection"] = connection
+                        command.upgrade(config, "head")
+            except Exception as error:
+                log.exception("schema upgrade %s -> %s failed", current, head)
+                self._undo_failed_upgrade(copy)
+                raise UpgradeFailedError(current, head, copy) from error
         with self.engine.begin() as connection:
             search.ensure_tables(connection)
-        return backup
+        return copy
 
     @contextmanager
     def _foreign_keys_deferred(self, connection: Connection) -> Iterator[None]:
@@ -162,24 +217,20 @@ class Database:
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
 
-    def backup(self, label: str = "manual") -> Path | None:
-        """A consistent copy of the SQLite file (WAL included) in ``backups/``."""
+    def _copy_before_upgrade(self, current: str, head: str) -> Path | None:
+        """One verified copy per upgrade step: a retry after a failure replaces it."""
         source = self.file_path
         if source is None or not source.exists():
             return None
-        folder = source.parent / "backups"
-        folder.mkdir(exist_ok=True)
-        target = folder / f"{source.stem}-{datetime.now():%Y%m%d-%H%M%S}-{label}.sqlite3"
-        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
-            src.backup(dst)
-        return target
+        target = source.parent / "backups" / f"{source.stem}-before-{head}-from-{current}.sqlite3"
+        return store_files.copy_verified(source, target)
 
-    def integrity(self) -> tuple[list[str], int]:
-        """SQLite's own check of the file (["ok"] when sound) and the count of broken links."""
-        with self.engine.connect() as connection:
-            integrity = list(connection.scalars(text("PRAGMA integrity_check")))
-            foreign_keys = len(connection.execute(text("PRAGMA foreign_key_check")).all())
-        return integrity, foreign_keys
+    def _undo_failed_upgrade(self, copy: Path | None) -> None:
+        self.engine.dispose()
+        if copy is not None and self.file_path is not None:
+            restored = copy.with_name(copy.name + ".restoring")
+            shutil.copyfile(copy, restored)
+            store_files.put_in_place(restored, self.file_path)
 
     def optimize(self) -> None:
         """Refresh the query planner's statistics (after bulk loads, and on closing).
@@ -216,15 +267,24 @@ def first_column(session: Session, statement: Select) -> list:
         cursor.close()
 
 
+def locate_database(data_dir: str | os.PathLike | None = None, url: str | None = None) -> Database:
+    """The store, neither created nor migrated: for checking or restoring it as it is."""
+    folder = resolve_data_dir(data_dir)
+    return Database(url or f"sqlite:///{folder / DB_FILE_NAME}", folder)
+
+
 def open_database(data_dir: str | os.PathLike | None = None, url: str | None = None) -> Database:
     """Open (creating if need be) and migrate the store.
 
     ``url`` selects another database (e.g. PostgreSQL); otherwise the SQLite file in the data
     folder is used.
     """
-    folder = resolve_data_dir(data_dir)
-    database = Database(url or f"sqlite:///{folder / DB_FILE_NAME}", folder)
-    database.upgrade()
+    database = locate_database(data_dir, url)
+    try:
+        database.upgrade()
+    except BaseException:
+        database.dispose()
+        raise
     return database
 
 

@@ -1,8 +1,13 @@
 """Working-day arithmetic with China's public holidays and 调休 make-up working days.
 
-Weekends are days off unless listed as make-up working days; listed holidays are days off even
-on weekdays. Both lists live in the settings table, shipped filled in for 2026 from the
-国务院办公厅 holiday notice, and are edited in the 投诉期限与节假日 dialog.
+Weekends are days off unless they are make-up working days; holidays are days off even on
+weekdays. Every year's days come from the ``holidays`` package, which follows the 国务院办公厅
+notices: a year's statutory holidays are known in advance, its 调休 arrangement only once the
+notice is out (usually in November of the year before). Until then the year is *provisional*.
+
+The firm keeps its own changes on top: for each year its lists cover (edited in the
+投诉期限与节假日 dialog, or confirmed in the year-end review), its lists replace the library's.
+A year is confirmed when the firm has reviewed it or the library has that year's notice.
 """
 
 from __future__ import annotations
@@ -10,44 +15,77 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
+import holidays as holiday_library
 from sqlalchemy.orm import Session
 
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.parsing import parse_date
 from kehu_desktop.services.common.settings import SettingSpec
 
-# 国务院办公厅关于2026年部分节假日安排的通知
-HOLIDAYS_2026 = [
-    "2026-01-01", "2026-01-02", "2026-01-03",  # 元旦
-    "2026-02-15", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19",  # 春节
-    "2026-02-20", "2026-02-21", "2026-02-22", "2026-02-23",
-    "2026-04-04", "2026-04-05", "2026-04-06",  # 清明节
-    "2026-05-01", "2026-05-02", "2026-05-03", "2026-05-04", "2026-05-05",  # 劳动节
-    "2026-06-19", "2026-06-20", "2026-06-21",  # 端午节
-    "2026-09-25", "2026-09-26", "2026-09-27",  # 中秋节
-    "2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05",  # 国庆节
-    "2026-10-06", "2026-10-07",
-]  # fmt: skip
-MAKEUP_WORKDAYS_2026 = [
-    "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10",
-]  # fmt: skip
-
-HOLIDAYS = SettingSpec("calendar.holidays", HOLIDAYS_2026, "法定节假日")
-MAKEUP_WORKDAYS = SettingSpec("calendar.makeup_workdays", MAKEUP_WORKDAYS_2026, "调休上班日")
+# The firm's own lists, for the years they cover (empty: every year from the library).
+HOLIDAYS = SettingSpec("calendar.holidays", [], "法定节假日")
+MAKEUP_WORKDAYS = SettingSpec("calendar.makeup_workdays", [], "调休上班日")
+# From this day of December the window asks to review next year's calendar if unconfirmed.
+REVIEW_FROM = (12, 1)
 
 
 @dataclass(frozen=True)
-class WorkCalendar:
-    """Which days are working days."""
+class YearDays:
+    """One year's days off and make-up working days, and whether they are confirmed."""
 
-    holidays: frozenset[date] = frozenset()
-    makeup_workdays: frozenset[date] = frozenset()
+    holidays: frozenset[date]
+    makeup_workdays: frozenset[date]
+    confirmed: bool
+
+
+@cache
+def library_year(year: int) -> YearDays:
+    """The year as the ``holidays`` package has it; confirmed once it has the 调休 notice."""
+    china = holiday_library.country_holidays("CN", years=year)
+    days_off = frozenset(day for day in china if day.year == year)
+    makeup = frozenset(day for day in china.weekend_workdays if day.year == year)
+    return YearDays(days_off, makeup, confirmed=bool(makeup))
+
+
+class WorkCalendar:
+    """Which days are working days: the firm's lists for the years they cover, the library's
+    for every other year."""
+
+    def __init__(
+        self,
+        holidays: frozenset[date] = frozenset(),
+        makeup_workdays: frozenset[date] = frozenset(),
+    ) -> None:
+        self.holidays = frozenset(holidays)
+        self.makeup_workdays = frozenset(makeup_workdays)
+        self.firm_years = frozenset(d.year for d in self.holidays | self.makeup_workdays)
+        self._years: dict[int, YearDays] = {}
+
+    def year(self, year: int) -> YearDays:
+        days = self._years.get(year)
+        if days is None:
+            if year in self.firm_years:
+                days = YearDays(
+                    frozenset(d for d in self.holidays if d.year == year),
+                    frozenset(d for d in self.makeup_workdays if d.year == year),
+                    confirmed=True,
+                )
+            else:
+                days = library_year(year)
+            self._years[year] = days
+        return days
 
     def is_working_day(self, day: date) -> bool:
-        if day in self.makeup_workdays:
+        days = self.year(day.year)
+        if day in days.makeup_workdays:
             return True
-        return day.weekday() < 5 and day not in self.holidays
+        return day.weekday() < 5 and day not in days.holidays
+
+    def is_provisional(self, day: date) -> bool:
+        """Whether ``day`` falls in a year whose 调休 arrangement is not yet confirmed."""
+        return not self.year(day.year).confirmed
 
     def add_working_days(self, start: date, days: int) -> date:
         """The ``days``-th working day after ``start`` (``start`` itself does not count).
@@ -74,6 +112,13 @@ class WorkCalendar:
             self.is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1)
         )
 
+    def review_due(self, today: date) -> int | None:
+        """From 1 December: next year, if its calendar is still unconfirmed; else None."""
+        if (today.month, today.day) < REVIEW_FROM:
+            return None
+        following = today.year + 1
+        return None if self.year(following).confirmed else following
+
 
 def parse_day_list(text: str) -> list[date]:
     """One date per line or separated by commas/spaces (2026-10-01, 2026/10/1, 2026年10月1日)."""
@@ -93,14 +138,50 @@ def load_calendar(session: Session) -> WorkCalendar:
     )
 
 
+def shown_years(today: date) -> tuple[int, int]:
+    """The years the settings dialog lists: this one and the next."""
+    return today.year, today.year + 1
+
+
+def effective_days(calendar: WorkCalendar, years: tuple[int, ...]) -> tuple[list[date], list[date]]:
+    """The days off and make-up days in force for ``years``, for the dialog to show."""
+    holidays = sorted(d for y in years for d in calendar.year(y).holidays)
+    makeup = sorted(d for y in years for d in calendar.year(y).makeup_workdays)
+    return holidays, makeup
+
+
 def save_calendar(
     session: Session,
     holidays: list[date],
     makeup_workdays: list[date],
+    *,
+    years: tuple[int, ...] | None = None,
+    confirmed: tuple[int, ...] = (),
     seen: Mapping[str, int] | None = None,
 ) -> None:
+    """Store the firm's lists for ``years`` (default: every year the lists mention).
+
+    Other years the firm had stay as they were. A year the lists leave exactly as the library
+    has it, while the library has no notice for it yet, is not stored (so it stays
+    provisional) unless it is in ``confirmed``: the user reviewed it. ``seen``: the settings'
+    versions the dialog loaded (a change saved elsewhere meanwhile is refused).
+    """
     clash = sorted(set(holidays) & set(makeup_workdays))
     if clash:
         raise UserError(f"{clash[0].isoformat()} 不能既是节假日又是调休上班日。")
-    HOLIDAYS.put(session, [d.isoformat() for d in sorted(set(holidays))], seen)
-    MAKEUP_WORKDAYS.put(session, [d.isoformat() for d in sorted(set(makeup_workdays))], seen)
+    current = load_calendar(session)
+    given = {d.year for d in [*holidays, *makeup_workdays]}
+    years = tuple(sorted(given | set(years or ())))
+    kept_holidays = {d for d in current.holidays if d.year not in years}
+    kept_makeup = {d for d in current.makeup_workdays if d.year not in years}
+    for year in years:
+        year_off = {d for d in holidays if d.year == year}
+        year_makeup = {d for d in makeup_workdays if d.year == year}
+        library = library_year(year)
+        untouched = year_off == library.holidays and year_makeup == library.makeup_workdays
+        if untouched and (library.confirmed or year not in confirmed):
+            continue  # nothing of the firm's own: the library's days (and status) stand
+        kept_holidays |= year_off
+        kept_makeup |= year_makeup
+    HOLIDAYS.put(session, [d.isoformat() for d in sorted(kept_holidays)], seen)
+    MAKEUP_WORKDAYS.put(session, [d.isoformat() for d in sorted(kept_makeup)], seen)

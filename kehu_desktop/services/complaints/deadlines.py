@@ -13,7 +13,13 @@ from kehu_desktop.models import Complaint
 from kehu_desktop.services.common.errors import ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.settings import SettingSpec
-from kehu_desktop.services.common.working_days import WorkCalendar, load_calendar, save_calendar
+from kehu_desktop.services.common.working_days import (
+    WorkCalendar,
+    effective_days,
+    load_calendar,
+    save_calendar,
+    shown_years,
+)
 from kehu_desktop.services.complaints.choices import SEVERITIES
 from kehu_desktop.services.complaints.lifecycle import UNANSWERED_STATUSES
 
@@ -95,6 +101,8 @@ def deadline_flags(c: Complaint, clock: Clock) -> dict[str, object]:
     pending = c.escalated and c.escalation_acknowledged_at is None
     running = c.status in UNANSWERED_STATUSES
     return {
+        # Counted in a year whose 调休 days are not confirmed yet: the date may still move.
+        "deadline_provisional": running and clock.calendar.is_provisional(c.deadline),
         "overdue": running and c.deadline < clock.today,
         "due_today": running and c.deadline == clock.today,
         "escalation_deadline": due,
@@ -114,7 +122,10 @@ def describe_deadline(c: Complaint, clock: Clock) -> str:
     left = clock.calendar.working_days_between(today, c.deadline)
     if c.deadline == today:
         return "今天到期"
-    return f"还剩 {left} 个工作日" if c.deadline > today else f"已超期 {-left} 个工作日"
+    if c.deadline > today:
+        note = "（暂定：该年调休安排尚未确认）" if clock.calendar.is_provisional(c.deadline) else ""
+        return f"还剩 {left} 个工作日{note}"
+    return f"已超期 {-left} 个工作日"
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -122,21 +133,30 @@ def describe_deadline(c: Complaint, clock: Clock) -> str:
 
 @dataclass(frozen=True)
 class DeadlineSettings:
-    """What the 投诉期限与节假日 dialog edits."""
+    """What the 投诉期限与节假日 dialog edits: the deadlines, and the calendar of ``years``
+    (this year and the next); ``confirmed`` are the years the user has reviewed, and
+    ``provisional`` the shown years whose 调休 days are not confirmed."""
 
     deadline_days: dict[str, int]
     escalation_days: dict[str, int]
     holidays: tuple[date, ...]
     makeup_workdays: tuple[date, ...]
+    years: tuple[int, ...] = ()
+    confirmed: tuple[int, ...] = ()
+    provisional: tuple[int, ...] = ()
 
 
-def load_deadline_settings(session: Session) -> DeadlineSettings:
+def load_deadline_settings(session: Session, today: date | None = None) -> DeadlineSettings:
     calendar = load_calendar(session)
+    years = shown_years(today or date.today())
+    holidays, makeup = effective_days(calendar, years)
     return DeadlineSettings(
         {s: int(DEADLINE_DAYS.get(session).get(s, 3)) for s in SEVERITIES},
         {s: int(d) for s, d in ESCALATION_DAYS.get(session).items()},
-        tuple(sorted(calendar.holidays)),
-        tuple(sorted(calendar.makeup_workdays)),
+        tuple(holidays),
+        tuple(makeup),
+        years,
+        provisional=tuple(y for y in years if not calendar.year(y).confirmed),
     )
 
 
@@ -153,6 +173,13 @@ def save_deadline_settings(
     for severity, days in {**values.deadline_days, **values.escalation_days}.items():
         if severity not in SEVERITIES or not 0 <= days <= 60:
             raise ValidationError({severity: f"{severity}投诉的期限应在 0 到 60 个工作日之间。"})
-    save_calendar(session, list(values.holidays), list(values.makeup_workdays), seen)
+    save_calendar(
+        session,
+        list(values.holidays),
+        list(values.makeup_workdays),
+        years=values.years,
+        confirmed=values.confirmed,
+        seen=seen,
+    )
     DEADLINE_DAYS.put(session, dict(values.deadline_days), seen)
     ESCALATION_DAYS.put(session, dict(values.escalation_days), seen)

@@ -74,6 +74,7 @@ class ComplaintRow:
     escalation_overdue: bool
     overdue: bool
     due_today: bool
+    deadline_provisional: bool = False
 
 
 def _month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -202,6 +203,7 @@ class ComplaintDetail:
     escalation_deadline: date | None = None
     escalation_pending: bool = False
     escalation_overdue: bool = False
+    deadline_provisional: bool = False
     deadline_note: str = ""
     events: tuple[EventRow, ...] = field(default=())
 

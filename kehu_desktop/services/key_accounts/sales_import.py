@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Customer, SalesRecord
+from kehu_desktop.services.common import audit
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.excel_export import write_table
 from kehu_desktop.services.common.parsing import parse_money, parse_month, parse_quantity
@@ -291,6 +292,14 @@ def apply_import(
             replaced += 1
     session.flush()
     abc = abc_classes.recompute(session, as_of)
+    audit.record_event(
+        session,
+        session.info.get(audit.OPERATOR_KEY),
+        "导入",
+        "sales_records",
+        None,
+        {"文件": plan.path.name, "新增": added, "更新": replaced},
+    )
     return SalesImportResult(added, replaced, len(plan.bad), abc)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,7 +30,12 @@ def _days_box(name: str) -> QSpinBox:
 
 
 class ComplaintSettingsDialog(EditDialog):
-    """Edited by 主管/管理员; others see the values greyed (the service refuses anyway)."""
+    """Edited by 主管/管理员; others see the values greyed (the service refuses anyway).
+
+    The calendar lists this year and the next, filled from the holiday library where the firm
+    has no list of its own. A year whose 调休 days are not confirmed gets a tick box: ticking
+    it after checking the days against the State Council's notice confirms the year.
+    """
 
     record_label = "投诉期限与节假日"
     changes = ("settings",)
@@ -57,15 +63,19 @@ class ComplaintSettingsDialog(EditDialog):
         self.makeup = QPlainTextEdit(objectName="makeupWorkdays")
         self.register_editor("holidays", self.holidays)
         self.register_editor("makeup_workdays", self.makeup)
-        calendar = QGroupBox("节假日与调休（每行一个日期，如 2026-10-01）")
-        lists = QHBoxLayout(calendar)
+        self.calendar = QGroupBox("节假日与调休（每行一个日期，如 2026-10-01）")
+        self.calendar_box = QVBoxLayout(self.calendar)
+        lists = QHBoxLayout()
         for title, editor in (("放假日期", self.holidays), ("调休上班日期", self.makeup)):
             column = QVBoxLayout()
             column.addWidget(QLabel(title))
             column.addWidget(editor)
             lists.addLayout(column)
+        self.calendar_box.addLayout(lists)
+        self._years: tuple[int, ...] = ()
+        self.confirm_boxes: dict[int, QCheckBox] = {}
         self.add_widget(deadline_box)
-        self.add_widget(calendar, 1)
+        self.add_widget(self.calendar, 1)
         if not self.can_save():
             self.add_widget(QLabel("只有主管或管理员可以修改这些设置。"))
         self.resize(560, 560)
@@ -81,21 +91,40 @@ class ComplaintSettingsDialog(EditDialog):
             box.setValue(current.escalation_days.get(severity, 1))
         self.holidays.setPlainText("\n".join(d.isoformat() for d in current.holidays))
         self.makeup.setPlainText("\n".join(d.isoformat() for d in current.makeup_workdays))
+        self._years = current.years
+        span = "–".join(str(y) for y in current.years)
+        self.calendar.setTitle(f"{span} 年节假日与调休（每行一个日期，如 2026-10-01）")
+        for year in current.provisional:
+            tick = QCheckBox(
+                f"{year} 年的调休安排已按国务院办公厅通知核对无误", objectName=f"confirm_{year}"
+            )
+            tick.setToolTip(
+                f"{year} 年的放假日期来自节假日库的推算，调休上班日尚未公布。"
+                "通知发布后请核对、修改上面的日期，再勾选此项。"
+            )
+            self.calendar_box.addWidget(
+                QLabel(f"{year} 年的调休安排尚未确认：期限按推算计算，显示为暂定。")
+            )
+            self.calendar_box.addWidget(tick)
+            self.confirm_boxes[year] = tick
 
-    def current_input(self) -> tuple[dict[str, int], dict[str, int], str, str]:
+    def current_input(self) -> tuple[dict[str, int], dict[str, int], str, str, tuple[int, ...]]:
         return (
             {s: b.value() for s, b in self.deadline_boxes.items()},
             {s: b.value() for s, b in self.escalation_boxes.items()},
             self.holidays.toPlainText(),
             self.makeup.toPlainText(),
+            tuple(year for year, tick in self.confirm_boxes.items() if tick.isChecked()),
         )
 
     def submit(self, session: Session) -> None:
-        deadline_days, escalation_days, holidays, makeup = self.submitted_input
+        deadline_days, escalation_days, holidays, makeup, confirmed = self.submitted_input
         values = DeadlineSettings(
             deadline_days,
             escalation_days,
             tuple(working_days.parse_day_list(holidays)),
             tuple(working_days.parse_day_list(makeup)),
+            self._years,
+            confirmed,
         )
         deadlines.save_deadline_settings(session, self.ops.operator, values, self.seen_settings)

@@ -54,7 +54,11 @@ def _severity_text(row: ComplaintRow) -> str:
 def _deadline_text(row: ComplaintRow) -> str:
     if row.overdue:
         return f"{row.deadline.isoformat()} 已超期"
-    return f"{row.deadline.isoformat()} 今日到期" if row.due_today else row.deadline.isoformat()
+    if row.due_today:
+        return f"{row.deadline.isoformat()} 今日到期"
+    # Counted in a year whose 调休 days are not confirmed: the date may still move.
+    provisional = "（暂定）" if row.deadline_provisional else ""
+    return f"{row.deadline.isoformat()}{provisional}"
 
 
 COLUMNS = (

@@ -1,0 +1,169 @@
+"""Migrations are released history: stores saved by each release upgrade intact, released
+revision files never change, and an upgrade either completes or leaves the store as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, select
+
+from kehu_desktop.models import (
+    AuditEntry,
+    Base,
+    Complaint,
+    ComplaintEvent,
+    Contact,
+    Customer,
+    KeyAccount,
+    SalesRecord,
+    Staff,
+    Visit,
+)
+from kehu_desktop.services.common import audit, operators
+from kehu_desktop.services.common import database as database_module
+from kehu_desktop.services.common.database import (
+    MIGRATIONS_DIR,
+    NewerStoreError,
+    UpgradeFailedError,
+    head_revision,
+    open_database,
+)
+from kehu_desktop.services.common.settings import FIRM_NAME
+from kehu_desktop.services.common.working_days import load_calendar
+from kehu_desktop.services.complaints import event_chain
+from kehu_desktop.services.complaints.deadlines import load_deadline_settings
+from kehu_desktop.services.customers.search import include_object, search_ids
+from kehu_desktop.services.visits.visit_plans import ABC_INTERVALS, MANAGEMENT_INTERVALS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "stores"
+
+# A released revision is never edited: a schema change is a new revision. When a release
+# ships a new revision, add its hash here.
+RELEASED_REVISIONS = {
+    "0001_initial_schema.py": "5de806f0557965fdd51e4f52933b19b3fb67d092a21732172a526c6dfccdeaa2",
+}
+
+
+def test_released_revision_files_are_unchanged():
+    for name, expected in RELEASED_REVISIONS.items():
+        digest = hashlib.sha256((MIGRATIONS_DIR / "versions" / name).read_bytes()).hexdigest()
+        assert digest == expected, f"{name} was released and must not be edited"
+
+
+def _release_copy(tmp_path: Path, release: str) -> Path:
+    folder = tmp_path / release
+    folder.mkdir()
+    shutil.copy(FIXTURES / release / "kehu.sqlite3", folder / "kehu.sqlite3")
+    return folder
+
+
+def _dump(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as connection:
+        return list(connection.iterdump())
+
+
+def test_store_saved_by_0_1_0_upgrades_with_records_and_settings_intact(tmp_path):
+    folder = _release_copy(tmp_path, "0.1.0")
+    database = open_database(folder)
+    try:
+        assert database.current_revision() == head_revision()
+        with database.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"include_object": include_object, "compare_type": True}
+            )
+            assert compare_metadata(context, Base.metadata) == []
+        with database.reader() as session:
+            counts = {
+                model.__tablename__: session.scalar(select(func.count()).select_from(model))
+                for model in (Customer, Contact, Visit, Complaint, ComplaintEvent, KeyAccount,
+                              SalesRecord, Staff, AuditEntry)
+            }  # fmt: skip
+            assert counts == {
+                "customers": 40, "contacts": 75, "visits": 116, "complaints": 8,
+                "complaint_events": 44, "key_accounts": 8, "sales_records": 672, "staff": 6,
+                "audit_log": 13,
+            }  # fmt: skip
+            assert FIRM_NAME.get(session) == "金华达五金制品有限公司"
+            deadlines = load_deadline_settings(session)
+            assert deadlines.deadline_days == {"一般": 4, "重大": 8, "特殊": 6}
+            assert deadlines.escalation_days == {"重大": 2, "特殊": 1}
+            assert ABC_INTERVALS.get(session) == {"A": 20, "B": 60, "C": 120}
+            assert MANAGEMENT_INTERVALS.get(session)["临时"] == 150
+            calendar = load_calendar(session)
+            assert not calendar.is_working_day(date(2026, 12, 31))  # the firm's own day off
+            assert calendar.is_working_day(date(2026, 2, 14))  # 调休 make-up Saturday
+            assert not calendar.is_working_day(date(2026, 2, 18))  # 春节
+            # The released admin signs in; search finds released customers.
+            assert operators.attempt_sign_in(session, "admin", "golden-admin").operator
+            name = session.scalar(select(Customer.name).order_by(Customer.id))
+            assert search_ids(session, name)
+            # Rows written before the chains existed are sealed by the upgrade.
+            assert audit.chain_breaks(session) == []
+            assert event_chain.chain_breaks(session) == []
+    finally:
+        database.dispose()
+    # The pre-upgrade copy is the 0.1.0 store as it was.
+    copy = folder / "backups" / f"kehu-before-{head_revision()}-from-0001.sqlite3"
+    assert _dump(copy) == _dump(FIXTURES / "0.1.0" / "kehu.sqlite3")
+
+
+@pytest.fixture
+def failing_revision(tmp_path, monkeypatch):
+    """The real migrations plus one that creates a table, writes to it and then raises."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9999_fails_half_way.py").write_text(
+        f'''"""fails half-way"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "fails_half_way"
+down_revision = "{head_revision()}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))
+    op.execute("INSERT INTO half_done (id) VALUES (1)")
+    op.execute("UPDATE settings SET value = '\\"改了\\"' WHERE key = 'firm.name'")
+    raise RuntimeError("migration bug")
+''',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(database_module, "MIGRATIONS_DIR", scripts)
+    monkeypatch.setattr(database_module, "SCHEMA_HEAD", "fails_half_way")
+
+
+def test_a_failed_migration_leaves_the_store_exactly_as_before(tmp_path, failing_revision):
+    folder = _release_copy(tmp_path, "0.1.0")
+    store = folder / "kehu.sqlite3"
+    before = _dump(store)
+    with pytest.raises(UpgradeFailedError, match="已恢复为升级前的状态"):
+        open_database(folder)
+    assert _dump(store) == before
+    assert not (folder / "kehu.sqlite3-wal").exists()
+    # A retry fails the same way, and does not pile up another "before" copy.
+    with pytest.raises(UpgradeFailedError):
+        open_database(folder)
+    assert _dump(store) == before
+    assert len(list((folder / "backups").glob("*.sqlite3"))) == 1
+
+
+def test_a_store_from_a_newer_version_is_refused_untouched(data_dir):
+    store = data_dir / "kehu.sqlite3"
+    with closing(sqlite3.connect(store)) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'from_the_future'")
+    before = _dump(store)
+    with pytest.raises(NewerStoreError, match="更新版本"):
+        open_database(data_dir)
+    assert _dump(store) == before
+    assert not (data_dir / "backups").exists()
