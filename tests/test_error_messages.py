@@ -39,7 +39,7 @@ def test_busy(store):
     holder = sqlite3.connect(store)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        error = _error_from(f"sqlite:///{store}", "INSERT INTO settings VALUES ('k', '1')")
+        error = _error_from(f"sqlite:///{store}", "CREATE TABLE probe (x)")
     finally:
         holder.rollback()
         holder.close()
@@ -60,7 +60,7 @@ def test_disk_full(store):
 
 def test_read_only(store):
     error = _error_from(
-        f"sqlite:///file:{store}?mode=ro&uri=true", "INSERT INTO settings VALUES ('k', '1')"
+        f"sqlite:///file:{store}?mode=ro&uri=true", "CREATE TABLE probe (x)"
     )
     assert db_errors.classify(error) is db_errors.Problem.READ_ONLY
     assert "只读" in errors.user_message(error)
