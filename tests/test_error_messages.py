@@ -59,9 +59,7 @@ def test_disk_full(store):
 
 
 def test_read_only(store):
-    error = _error_from(
-        f"sqlite:///file:{store}?mode=ro&uri=true", "CREATE TABLE probe (x)"
-    )
+    error = _error_from(f"sqlite:///file:{store}?mode=ro&uri=true", "CREATE TABLE probe (x)")
     assert db_errors.classify(error) is db_errors.Problem.READ_ONLY
     assert "只读" in errors.user_message(error)
 
