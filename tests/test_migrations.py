@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -31,6 +32,7 @@ def test_known_head_matches_the_scripts():
     assert ScriptDirectory.from_config(config).get_current_head() == head_revision()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_opened_safely(database):
     with database.engine.connect() as connection:
         assert connection.scalar(text("PRAGMA journal_mode")) == "wal"
@@ -45,6 +47,7 @@ def test_reopening_a_current_store_makes_no_copy(data_dir):
     assert not (data_dir / "backups").exists()
 
 
+@pytest.mark.sqlite_only
 def test_an_older_store_is_copied_before_upgrading(data_dir):
     database = open_database(data_dir)
     with database.engine.begin() as connection:

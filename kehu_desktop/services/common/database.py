@@ -1,9 +1,15 @@
-"""Opening the store: where it lives, the SQLite settings, migrations and the pre-upgrade copy."""
+"""Opening the store: where it lives, the SQLite settings, migrations and the pre-upgrade copy.
+
+The store is the SQLite file in the data folder, or a PostgreSQL database: given as ``--db URL``
+or saved for this PC under 设置 → 数据库… (``server_connection``).
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
@@ -15,8 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from kehu_desktop.migrations import SCHEMA_HEAD
-from kehu_desktop.services.common import audit, versions
+from kehu_desktop.services.common import audit, server_connection, versions
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
+from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.customers import search
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -65,8 +72,12 @@ class Database:
         self.data_dir = data_dir
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.is_postgresql = parsed.get_backend_name() == "postgresql"
         connect_args = {"check_same_thread": False} if self.is_sqlite else {}
-        self.engine: Engine = create_engine(url, connect_args=connect_args)
+        # pre_ping: a server restarted overnight must not cost the first save of the morning.
+        self.engine: Engine = create_engine(
+            url, connect_args=connect_args, pool_pre_ping=not self.is_sqlite
+        )
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
@@ -84,7 +95,9 @@ class Database:
     @property
     def location(self) -> str:
         """Where the data lives, as shown in the status bar."""
-        return str(self.file_path) if self.file_path else make_url(self.url).render_as_string()
+        if self.file_path:
+            return str(self.file_path)
+        return make_url(self.url).set(password=None).render_as_string()  # never the password
 
     @contextmanager
     def session(self, operator_id: int | None = None) -> Iterator[Session]:
@@ -126,7 +139,9 @@ class Database:
         current = self.current_revision()
         backup = None
         if current != head_revision():
-            if current is not None:
+            # PostgreSQL upgrades in one transaction (its DDL is transactional): a failed
+            # upgrade leaves the store as it was. The SQLite file is copied first.
+            if current is not None and self.is_sqlite:
                 backup = self.backup(f"before-{head_revision()}")
             from alembic import command  # loaded only when there is something to upgrade
             from alembic.config import Config
@@ -163,7 +178,13 @@ class Database:
             raw.execute("PRAGMA foreign_keys=ON")
 
     def backup(self, label: str = "manual") -> Path | None:
-        """A consistent copy of the SQLite file (WAL included) in ``backups/``."""
+        """A consistent copy of the store in ``backups/`` beside the data.
+
+        SQLite: the file with its WAL, through SQLite's backup API. PostgreSQL: ``pg_dump``'s
+        custom format when pg_dump is installed on this PC (else UserError saying how).
+        """
+        if self.is_postgresql:
+            return self._pg_dump(label)
         source = self.file_path
         if source is None or not source.exists():
             return None
@@ -172,6 +193,33 @@ class Database:
         target = folder / f"{source.stem}-{datetime.now():%Y%m%d-%H%M%S}-{label}.sqlite3"
         with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
             src.backup(dst)
+        return target
+
+    def _pg_dump(self, label: str) -> Path:
+        url = make_url(self.url)
+        pg_dump = shutil.which("pg_dump")
+        if pg_dump is None or self.data_dir is None:
+            raise UserError(
+                "本机找不到 PostgreSQL 的 pg_dump。请在数据库服务器上备份：\n"
+                f"pg_dump -Fc -h {url.host or 'localhost'} -U {url.username} "
+                f"-f kehu-备份.dump {url.database}"
+            )
+        folder = self.data_dir / "backups"
+        folder.mkdir(exist_ok=True)
+        target = folder / f"{url.database}-{datetime.now():%Y%m%d-%H%M%S}-{label}.dump"
+        libpq_url = url.set(drivername="postgresql", password=None)
+        environment = dict(os.environ)
+        if url.password:
+            environment["PGPASSWORD"] = url.password
+        done = subprocess.run(
+            [pg_dump, "--format=custom", f"--file={target}", libpq_url.render_as_string()],
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            target.unlink(missing_ok=True)
+            raise UserError(f"pg_dump 备份失败：{done.stderr.strip()}")
         return target
 
     def integrity(self) -> tuple[list[str], int]:
@@ -191,9 +239,32 @@ class Database:
             with self.engine.begin() as connection:
                 connection.exec_driver_sql("PRAGMA analysis_limit=1000")
                 connection.exec_driver_sql("ANALYZE")
+        elif self.is_postgresql:
+            with self.engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE")
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def sync_sequences(connection: Connection) -> None:
+    """Move PostgreSQL's id sequences past the highest id of every table.
+
+    Rows inserted with explicit ids (demo data, a copied store) do not advance a sequence;
+    without this the next ordinary insert would collide with them. SQLite needs nothing.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    from kehu_desktop.models import Base
+
+    for table in Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key:
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"coalesce(max(id), 0) + 1, false) FROM {table.name}"
+                )
+            )
 
 
 def first_column(session: Session, statement: Select) -> list:
@@ -219,11 +290,12 @@ def first_column(session: Session, statement: Select) -> list:
 def open_database(data_dir: str | os.PathLike | None = None, url: str | None = None) -> Database:
     """Open (creating if need be) and migrate the store.
 
-    ``url`` selects another database (e.g. PostgreSQL); otherwise the SQLite file in the data
-    folder is used.
+    ``url`` selects another database (e.g. PostgreSQL); otherwise the server this PC is
+    pointed at, else the SQLite file in the data folder.
     """
     folder = resolve_data_dir(data_dir)
-    database = Database(url or f"sqlite:///{folder / DB_FILE_NAME}", folder)
+    url = url or server_connection.store_url(folder) or f"sqlite:///{folder / DB_FILE_NAME}"
+    database = Database(url, folder)
     database.upgrade()
     return database
 

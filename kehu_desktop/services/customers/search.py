@@ -11,32 +11,45 @@ On SQLite two FTS5 tables do the work, both keyed by the customer id:
 LIKE is never run against an FTS table: SQLite 3.39–3.40 return nothing for LIKE on a
 trigram table. This is the only module that uses SQLite-only SQL; on any other database
 (or an SQLite built without FTS5) the portable fallback is LIKE over ``customers.search_text``.
+
+On PostgreSQL that LIKE is served by a ``pg_trgm`` GIN index on ``search_text`` (created here,
+beside the FTS tables, when the extension can be had; without it LIKE still answers, by
+reading the table).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, Connection, Integer, column, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Contact, Customer
 from kehu_desktop.services.customers.pinyin_initials import initials
 
 SEARCH_TABLE_PREFIX = "search_"
+TRIGRAM_INDEX = "ix_customers_search_trgm"
 _CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
 _PHONE_LIKE = re.compile(r"^[\d\s\-+()]+$")
 _DIGITS = re.compile(r"\D")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """For Alembic: the full-text tables belong to this module, not to the migrations."""
+    """For Alembic: the full-text tables and index belong to this module, not to migrations."""
+    if type_ == "index" and name == TRIGRAM_INDEX:
+        return False
     return not (type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIX))
 
 
 def ensure_tables(connection: Connection) -> None:
-    """Create the FTS5 tables on SQLite if they are missing (and fill them once)."""
+    """Create the FTS5 tables on SQLite if they are missing (and fill them once); on
+    PostgreSQL the trigram index."""
+    if connection.dialect.name == "postgresql":
+        _ensure_trigram_index(connection)
+        return
     if connection.dialect.name != "sqlite" or not _has_fts5(connection):
         return
     existing = set(
@@ -58,6 +71,24 @@ def ensure_tables(connection: Connection) -> None:
     ids = list(connection.scalars(select(Customer.id)))
     with Session(bind=connection) as session:
         reindex(session, ids)
+
+
+def _ensure_trigram_index(connection: Connection) -> None:
+    present = connection.scalar(text("SELECT to_regclass(:name)"), {"name": TRIGRAM_INDEX})
+    if present is not None:
+        return
+    try:
+        with connection.begin_nested():
+            # pg_trgm is a trusted extension: the database's owner may create it.
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            connection.execute(
+                text(
+                    f"CREATE INDEX {TRIGRAM_INDEX} ON customers "
+                    "USING gin (search_text gin_trgm_ops)"
+                )
+            )
+    except DBAPIError as error:  # no pg_trgm on this server: search reads the table instead
+        logging.getLogger(__name__).warning("客户搜索索引未建立（pg_trgm 不可用）：%s", error)
 
 
 def _has_fts5(connection: Connection) -> bool:
