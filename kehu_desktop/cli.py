@@ -69,6 +69,8 @@ def _check(database: Database, _args: argparse.Namespace) -> int:
         print(f"完整性检查：{'; '.join(integrity)}")
         print(f"外键检查：{'ok' if not foreign_keys else f'{foreign_keys} 处问题'}")
         healthy = healthy and integrity == ["ok"] and not foreign_keys
+    else:
+        print(f"服务器：{database.server_version()}")
     with database.reader() as session:
         print(f"客户：{customer_files.count(session, include_archived=True)} 位")
     print("结论：正常" if healthy else "结论：发现问题")

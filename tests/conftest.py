@@ -116,6 +116,19 @@ def store_folder(tmp_path, postgres_stores):
 
 
 @pytest.fixture
+def empty_store_url(tmp_path, postgres_stores):
+    """Makes URLs of new, empty stores: a PostgreSQL database, or an SQLite file."""
+    made = iter(range(1, 1000))
+
+    def make() -> str:
+        if postgres_stores is not None:
+            return postgres_stores.url(postgres_stores.create())
+        return f"sqlite:///{tmp_path / f'store-{next(made)}.sqlite3'}"
+
+    return make
+
+
+@pytest.fixture
 def data_dir(tmp_path, migrated_template, postgres_stores):
     folder = tmp_path / "data"
     folder.mkdir()

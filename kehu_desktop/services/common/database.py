@@ -229,6 +229,13 @@ class Database:
             foreign_keys = len(connection.execute(text("PRAGMA foreign_key_check")).all())
         return integrity, foreign_keys
 
+    def server_version(self) -> str:
+        """The database server's name and version, e.g. ``PostgreSQL 15.18``."""
+        with self.engine.connect():  # the dialect learns the version on the first connection
+            info = self.engine.dialect.server_version_info or ()
+        version = ".".join(str(part) for part in info)
+        return f"{'PostgreSQL' if self.is_postgresql else self.engine.dialect.name} {version}"
+
     def optimize(self) -> None:
         """Refresh the query planner's statistics (after bulk loads, and on closing).
 
