@@ -53,7 +53,7 @@ def quick_password_hashing():
 
 def pytest_collection_modifyitems(config, items):
     if ON_POSTGRESQL:
-        skip = pytest.mark.skip(reason="SQLite only (file, WAL, FTS or pragmas); store is PostgreSQL")
+        skip = pytest.mark.skip(reason="SQLite only (file, WAL, FTS, pragmas); store is PostgreSQL")
         for item in items:
             if item.get_closest_marker("sqlite_only"):
                 item.add_marker(skip)
@@ -84,7 +84,7 @@ def postgres_stores(memory_keyring):
 def drop_test_databases(postgres_stores):
     yield
     if postgres_stores is not None:
-        postgres_stores.drop_created()
+        postgres_stores.end_test()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,13 @@ from kehu_desktop.services.common.data_location import DB_FILE_NAME
 from kehu_desktop.services.common.database import open_database
 from tests.helpers.customers import make_customer
 
+EVENT_COLUMNS = (
+    ComplaintEvent.id,
+    ComplaintEvent.complaint_id,
+    ComplaintEvent.kind,
+    ComplaintEvent.at,
+)
+
 
 def counts(database) -> dict[str, int]:
     with database.reader() as session:
@@ -31,9 +38,7 @@ def test_every_record_is_copied_with_its_id_and_counts_verified(tmp_path, empty_
     before = counts(source)
     with source.reader() as session:
         customers = session.execute(select(Customer.id, Customer.code, Customer.credit_limit)).all()
-        events = session.execute(
-            select(ComplaintEvent.id, ComplaintEvent.complaint_id, ComplaintEvent.kind, ComplaintEvent.at)
-        ).all()
+        events = session.execute(select(*EVENT_COLUMNS)).all()
         audit = session.execute(select(AuditEntry.id, AuditEntry.record_key)).all()
     source.dispose()
     capsys.readouterr()
@@ -48,12 +53,11 @@ def test_every_record_is_copied_with_its_id_and_counts_verified(tmp_path, empty_
     assert counts(target) == before
     assert before["complaint_events"] > 0 and before["audit_log"] > 0
     with target.reader() as session:
-        assert session.execute(
-            select(Customer.id, Customer.code, Customer.credit_limit)
-        ).all() == customers
-        assert session.execute(
-            select(ComplaintEvent.id, ComplaintEvent.complaint_id, ComplaintEvent.kind, ComplaintEvent.at)
-        ).all() == events
+        assert (
+            session.execute(select(Customer.id, Customer.code, Customer.credit_limit)).all()
+            == customers
+        )
+        assert session.execute(select(*EVENT_COLUMNS)).all() == events
         assert session.execute(select(AuditEntry.id, AuditEntry.record_key)).all() == audit
         assert session.get(Setting, "firm.name") is not None
     # The copy carries on: ordinary saves get new ids after the copied ones.
@@ -83,5 +87,6 @@ def test_a_target_holding_records_is_refused_and_left_alone(tmp_path, empty_stor
 
 
 def test_copy_store_needs_this_pcs_own_file(tmp_path, empty_store_url, capsys):
-    assert main(["--data-dir", str(tmp_path / "none"), "copy-store", "--to", empty_store_url()]) == 2
+    target = empty_store_url()
+    assert main(["--data-dir", str(tmp_path / "none"), "copy-store", "--to", target]) == 2
     assert "没有找到数据库" in capsys.readouterr().err

@@ -37,7 +37,9 @@ def test_the_password_goes_to_the_keyring_never_to_the_file(tmp_path):
 
 def test_a_login_without_password_is_saved_without_one(tmp_path):
     server_connection.save(tmp_path, OFFICE, "")
-    assert server_connection.store_url(tmp_path) == "postgresql+psycopg://kefu@192.168.1.20:5433/kehu"
+    assert (
+        server_connection.store_url(tmp_path) == "postgresql+psycopg://kefu@192.168.1.20:5433/kehu"
+    )
 
 
 def test_what_is_missing_is_said_field_by_field(tmp_path):
@@ -65,9 +67,7 @@ def test_the_data_folder_opens_the_server_it_is_pointed_at(data_dir, database):
     assert reopened.url == database.url
     if server_connection.load(data_dir) is not None:
         assert reopened.is_postgresql
-        assert server_connection.check(
-            server_connection.load(data_dir), ""
-        ).split(".")[0].isdigit()
+        assert server_connection.check(server_connection.load(data_dir), "").split(".")[0].isdigit()
     reopened.dispose()
 
 

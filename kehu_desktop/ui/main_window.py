@@ -38,6 +38,9 @@ from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
 from kehu_desktop.ui.visits.visits_tab import VisitsTab
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kehu_desktop.ui.admin.database_dialog import DatabaseDialog
     from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
     from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
@@ -222,6 +225,11 @@ class MainWindow(QMainWindow):
             self.settings_menu, "拜访频率(&V)…", self.edit_visit_frequencies, None,
             "actionVisitFrequency",
         )  # fmt: skip
+        self.settings_menu.addSeparator()
+        database_action = self._action(
+            self.settings_menu, "数据库…", self.database_settings, None, "actionDatabase"
+        )
+        database_action.setEnabled(self._context.operator.is_admin)
         admin_menu = bar.addMenu("管理(&A)")
         admin_menu.setObjectName("menuAdmin")
         for text, slot, name in (
@@ -350,7 +358,9 @@ class MainWindow(QMainWindow):
         self._counts_label.setText(" · ".join(parts))
 
     def backup(self) -> None:
-        """Copy the store to the backup folder off the GUI thread, then say where it went."""
+        """Copy the store to the backup folder off the GUI thread, then say where it went.
+
+        SQLite: a copy of the file; PostgreSQL: pg_dump when this PC has it (else how to)."""
         database = self._context.database
 
         def done(path) -> None:
@@ -368,6 +378,21 @@ class MainWindow(QMainWindow):
             title="备份失败",
             progress_label="正在备份数据库…",
         )
+
+    def database_settings(self) -> DatabaseDialog | None:
+        """设置 → 数据库…: this PC's own file or the office server, from the next start."""
+        if not self._context.operator.is_admin:
+            QMessageBox.warning(self, "权限不足", "只有管理员可以更改本机使用的数据库。")
+            return None
+        from kehu_desktop.ui.admin.database_dialog import DatabaseDialog
+
+        database = self._context.database
+        dialog = DatabaseDialog(
+            Operations(self._context), self._layout_memory, database.data_dir,
+            database.location, self,
+        )  # fmt: skip
+        dialog.open()
+        return dialog
 
     def manage_staff(self) -> None:
         if not self._context.operator.is_admin:

@@ -59,6 +59,7 @@ class PostgresStores:
         )
         self.template = f"{self._prefix}_template"
         self._created: list[str] = []
+        self._previous: list[str] = []
 
     def url(self, name: str) -> str:
         return self._base.set(database=name).render_as_string(hide_password=False)
@@ -77,15 +78,23 @@ class PostgresStores:
             connection.execute(text(f'CREATE DATABASE "{self.template}" TEMPLATE template0'))
         return self.url(self.template)
 
-    def drop_created(self) -> None:
-        """Drop every database made since the last call, closing what tests left connected."""
+    def end_test(self) -> None:
+        """Drop the databases of the test before the one just ended.
+
+        One test late: a window closed at the end of a test may still finish a read it had
+        started, and must find its database. Dropping closes what tests left connected, so
+        the server's connection limit is never reached.
+        """
+        self._drop(self._previous)
+        self._previous, self._created = self._created, []
+
+    def _drop(self, names: list[str]) -> None:
         with self._admin.connect() as connection:
-            while self._created:
-                name = self._created.pop()
+            for name in names:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     def close(self) -> None:
-        self.drop_created()
+        self._drop(self._previous + self._created)
         with self._admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)'))
         self._admin.dispose()

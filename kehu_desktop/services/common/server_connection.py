@@ -86,7 +86,9 @@ def load(data_dir: Path) -> ServerConnection | None:
     try:
         return ServerConnection(**json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, TypeError) as error:
-        raise UserError(f"数据库服务器设置文件 {path} 已损坏（{error}），请删除后重新设置。") from None
+        raise UserError(
+            f"数据库服务器设置文件 {path} 已损坏（{error}），请删除后重新设置。"
+        ) from None
 
 
 def save(data_dir: Path, connection: ServerConnection, password: str) -> None:
@@ -112,7 +114,7 @@ def store_url(data_dir: Path) -> str | None:
     connection = load(data_dir)
     if connection is None:
         return None
-    return connection.url(_stored_password(connection))
+    return connection.url(stored_password(connection))
 
 
 def check(connection: ServerConnection, password: str) -> str:
@@ -139,7 +141,8 @@ def check(connection: ServerConnection, password: str) -> str:
         engine.dispose()
 
 
-def _stored_password(connection: ServerConnection) -> str | None:
+def stored_password(connection: ServerConnection) -> str | None:
+    """The password kept for ``connection`` in the OS credential store, if any."""
     try:
         import keyring
         from keyring.errors import KeyringError
