@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from kehu_desktop.cli import main
+from kehu_desktop.models import Customer
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.common.database import open_database
+from kehu_desktop.services.key_accounts import abc_classes
 from tests.helpers.operators import sign_in
 
 
@@ -92,3 +96,39 @@ def test_help_and_errors_read_in_chinese(capsys):
         main(["demo", "--customers", "many"])
     assert exited.value.code == 2
     assert "参数 --customers 的值“many”格式不对" in capsys.readouterr().err
+
+
+def test_every_command_works_with_a_database_url(tmp_path, empty_store_url, capsys):
+    """The office's way: ``--db URL`` and no store in the data folder (PostgreSQL on CI)."""
+    from openpyxl import Workbook
+
+    url = empty_store_url()
+    base = ["--data-dir", str(tmp_path / "pc"), "--db", url]
+    assert main([*base, "demo", "--customers", "30"]) == 0
+    sheet = Workbook()
+    sheet.active.append(["客户编号", "月份", "销售金额", "销售数量"])
+    sheet.active.append(["KH000001", "2026-11", "30000000.01", 1])
+    sheet.save(tmp_path / "销售.xlsx")
+    commands = [
+        (["init", "--admin-password", "secret-pw1"], "已有操作员"),
+        (["check"], "结论：正常"),
+        (["search", "KH000001"], "KH000001\t"),
+        (["abc"], "ABC 分类已重新计算"),
+        (["import-sales", str(tmp_path / "销售.xlsx")], "1"),
+        (["report", "complaints", "--month", "2026-11"], "处理及时率"),
+        (["report", "key-accounts", "--month", "2026-11"], "回访率"),
+        (["report", "visits", "--from", "2026-11-01", "--to", "2026-11-30"], "覆盖率"),
+        (["today", "--date", "2026-11-22"], "今日 2026-11-22"),
+        (["print", "客户资料卡", "--record", "KH000001", "-o", str(tmp_path / "卡.pdf")], "已生成"),
+    ]
+    for command, expected in commands:
+        capsys.readouterr()
+        assert main([*base, *command]) == 0, command
+        assert expected in capsys.readouterr().out, command
+    assert not (tmp_path / "pc" / DB_FILE_NAME).exists()
+    assert (tmp_path / "卡.pdf").read_bytes().startswith(b"%PDF")
+    database = open_database(tmp_path / "pc", url)
+    with database.reader() as session:
+        customer = session.scalar(select(Customer.id).where(Customer.code == "KH000001"))
+        assert abc_classes.customer_sales(session, customer) >= Decimal("30000000.01")
+    database.dispose()

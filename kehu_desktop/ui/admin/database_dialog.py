@@ -49,7 +49,10 @@ class DatabaseDialog(EditDialog):
         super().__init__(ops, layout, "数据库设置", parent, scrolling=False)
         self._data_dir = data_dir
         self.ok_button.setText("测试并保存(&S)")
-        self.add_widget(QLabel(f"本次使用：{current_location}", objectName="currentStore"))
+        # Above the server's fields: where this run's data is, and the choice.
+        self.content_layout.insertWidget(
+            0, QLabel(f"本次使用：{current_location}", objectName="currentStore", wordWrap=True)
+        )
 
         self.local_choice = QRadioButton(
             f"本机数据文件（单台电脑使用）：{data_dir / DB_FILE_NAME}", objectName="localChoice"
@@ -58,9 +61,9 @@ class DatabaseDialog(EditDialog):
             "PostgreSQL 服务器（多台电脑共用）", objectName="serverChoice"
         )
         choices = QButtonGroup(self)
-        for button in (self.local_choice, self.server_choice):
+        for position, button in enumerate((self.local_choice, self.server_choice), start=1):
             choices.addButton(button)
-            self.add_widget(button)
+            self.content_layout.insertWidget(position, button)
         self.server_choice.toggled.connect(self._enable_server_fields)
 
         self.host = self.add_field("服务器地址", QLineEdit(objectName="host"), "host")
