@@ -118,9 +118,18 @@ def test_a_store_at_the_previous_revision_upgrades_with_its_data(store_folder):
                 "VALUES ('2026-11-01 09:00:00', '新增', 'customers', 7, '{}')"
             )
         )
+        if database.is_sqlite:  # where 0001 took a setting's key into the integer column
+            connection.execute(
+                text(
+                    "INSERT INTO audit_log (at, action, table_name, record_id, changes) "
+                    "VALUES ('2026-11-02 09:00:00', '修改', 'settings', 'firm.name', '{}')"
+                )
+            )
     database.dispose()
     upgraded = open_database(folder)
     with upgraded.reader() as session:
-        rows = session.execute(select(AuditEntry.record_id, AuditEntry.record_key)).all()
-    assert rows == [(7, None)]
+        rows = session.execute(
+            select(AuditEntry.record_id, AuditEntry.record_key).order_by(AuditEntry.id)
+        ).all()
+    assert rows == [(7, None)] + ([(None, "firm.name")] if upgraded.is_sqlite else [])
     upgraded.dispose()

@@ -247,8 +247,10 @@ class Database:
                 connection.exec_driver_sql("PRAGMA analysis_limit=1000")
                 connection.exec_driver_sql("ANALYZE")
         elif self.is_postgresql:
-            with self.engine.begin() as connection:
-                connection.exec_driver_sql("ANALYZE")
+            # VACUUM cannot run in a transaction; it also clears what bulk updates left behind.
+            with self.engine.connect() as connection:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+                connection.exec_driver_sql("VACUUM ANALYZE")
 
     def dispose(self) -> None:
         self.engine.dispose()

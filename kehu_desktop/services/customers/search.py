@@ -12,9 +12,12 @@ LIKE is never run against an FTS table: SQLite 3.39–3.40 return nothing for LI
 trigram table. This is the only module that uses SQLite-only SQL; on any other database
 (or an SQLite built without FTS5) the portable fallback is LIKE over ``customers.search_text``.
 
-On PostgreSQL that LIKE is served by a ``pg_trgm`` GIN index on ``search_text`` (created here,
-beside the FTS tables, when the extension can be had; without it LIKE still answers, by
-reading the table).
+On PostgreSQL two GIN indexes do the same work, created here beside the FTS tables: a
+``pg_trgm`` index on ``search_text`` serves the LIKE of queries of three characters or more
+(without the extension LIKE still answers, by reading the table); for one- and two-character
+queries, as ``search_chars`` does, a generated ``search_words`` column holds the document as a
+``tsvector`` with every Chinese character a word of its own (``to_tsvector('simple', …)``,
+built into PostgreSQL, kept up to date by the server itself).
 """
 
 from __future__ import annotations
@@ -32,14 +35,19 @@ from kehu_desktop.services.customers.pinyin_initials import initials
 
 SEARCH_TABLE_PREFIX = "search_"
 TRIGRAM_INDEX = "ix_customers_search_trgm"
-_CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
+WORDS_COLUMN = "search_words"
+WORDS_INDEX = "ix_customers_search_words"
+_CJK_CLASS = "[\u3400-\u9fff\uf900-\ufaff]"
+_CJK = re.compile(f"({_CJK_CLASS})")
 _PHONE_LIKE = re.compile(r"^[\d\s\-+()]+$")
 _DIGITS = re.compile(r"\D")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """For Alembic: the full-text tables and index belong to this module, not to migrations."""
-    if type_ == "index" and name == TRIGRAM_INDEX:
+    if type_ == "index" and name in (TRIGRAM_INDEX, WORDS_INDEX):
+        return False
+    if type_ == "column" and name == WORDS_COLUMN:
         return False
     return not (type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIX))
 
@@ -48,7 +56,7 @@ def ensure_tables(connection: Connection) -> None:
     """Create the FTS5 tables on SQLite if they are missing (and fill them once); on
     PostgreSQL the trigram index."""
     if connection.dialect.name == "postgresql":
-        _ensure_trigram_index(connection)
+        _ensure_postgresql_indexes(connection)
         return
     if connection.dialect.name != "sqlite" or not _has_fts5(connection):
         return
@@ -73,9 +81,23 @@ def ensure_tables(connection: Connection) -> None:
         reindex(session, ids)
 
 
-def _ensure_trigram_index(connection: Connection) -> None:
-    present = connection.scalar(text("SELECT to_regclass(:name)"), {"name": TRIGRAM_INDEX})
-    if present is not None:
+def _ensure_postgresql_indexes(connection: Connection) -> None:
+    def present(name: str) -> bool:
+        return connection.scalar(text("SELECT to_regclass(:name)"), {"name": name}) is not None
+
+    if not present(WORDS_INDEX):
+        # Stored, so a search reads words instead of splitting every document it looks at.
+        connection.execute(
+            text(
+                f"ALTER TABLE customers ADD COLUMN IF NOT EXISTS {WORDS_COLUMN} tsvector "
+                "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, regexp_replace("
+                f"search_text, '({_CJK_CLASS})', ' \\1 ', 'g'))) STORED"
+            )
+        )
+        connection.execute(
+            text(f"CREATE INDEX {WORDS_INDEX} ON customers USING gin ({WORDS_COLUMN})")
+        )
+    if present(TRIGRAM_INDEX):
         return
     try:
         with connection.begin_nested():
@@ -193,6 +215,11 @@ def matching(session: Session, query: str) -> ColumnElement[bool] | None:
     term = normalize(query)
     if not term:
         return None
+    if len(term) < 3 and session.get_bind().dialect.name == "postgresql":
+        words = _short_query(term)
+        if words:
+            condition = f"customers.{WORDS_COLUMN} @@ to_tsquery('simple'::regconfig, :q)"
+            return text(condition).bindparams(q=words)
     if not _fts_enabled(session):
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return Customer.search_text.like(f"%{escaped}%", escape="\\")
@@ -205,6 +232,17 @@ def matching(session: Session, query: str) -> ColumnElement[bool] | None:
         phrase = _quote(term) + "*"
     fts = text("SELECT rowid FROM search_chars WHERE search_chars MATCH :q")
     return Customer.id.in_(fts.bindparams(q=phrase).columns(column("rowid", Integer)))
+
+
+def _short_query(term: str) -> str:
+    """A one- or two-character query as a tsquery: Chinese characters as adjacent words
+    (``华 <-> 达``), anything else as a word prefix (``bj:*``); empty when nothing is left
+    to look for (punctuation)."""
+    if _CJK.search(term):
+        parts = [c for c in term if c.isalnum()]
+        return " <-> ".join(parts)
+    word = "".join(c for c in term if c.isascii() and c.isalnum())
+    return f"{word}:*" if word else ""
 
 
 def search_ids(session: Session, query: str, limit: int | None = None) -> list[int]:
