@@ -77,7 +77,7 @@ def test_a_target_holding_records_is_refused_and_left_alone(tmp_path, empty_stor
     source_url = f"sqlite:///{folder / DB_FILE_NAME}"
     assert main(["--data-dir", str(folder), "--db", source_url, "demo", "--customers", "5"]) == 0
     target_url = empty_store_url()
-    assert main(["--db", target_url, "init", "--admin-password", "pw12"]) == 0
+    assert main(["--db", target_url, "init", "--admin-password", "pw12-long"]) == 0
     capsys.readouterr()
     assert main(["--data-dir", str(folder), "copy-store", "--to", target_url]) == 2
     assert "不是空的" in capsys.readouterr().err

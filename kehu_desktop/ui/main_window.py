@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
 
         database = self._context.database
         dialog = DatabaseDialog(
-            Operations(self._context), self._layout_memory, database.data_dir,
+            self.ops, self._layout_memory, database.data_dir,
             database.location, self,
         )  # fmt: skip
         dialog.open()
