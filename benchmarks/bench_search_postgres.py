@@ -13,18 +13,19 @@ Target (issue 11): p95 ≤ 20 ms in every category.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
 
-from bench_customers import QUERIES, bench_search, build_store
-from sqlalchemy import create_engine, text
+from bench_customers import QUERIES, ROUNDS, bench_search, build_store, percentile
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from kehu_desktop.services.common import server_connection
 from kehu_desktop.services.common.database import open_database
-from kehu_desktop.services.customers import search
+from kehu_desktop.services.customers import customer_files, search
 
 DATABASE = "kehu_bench_search"
 
@@ -56,6 +57,7 @@ def main() -> int:
             build_store(folder, args.customers)
         describe(folder)
         bench_search(folder)
+        bench_server_time(folder)
         print(f"查询：{', '.join(q for queries in QUERIES.values() for q in queries)}")
     finally:
         if not args.keep:
@@ -75,6 +77,72 @@ def describe(folder: Path) -> None:
     print(f"服务器：{database.server_version()}，客户 {count:,} 位（计数 {elapsed:.1f} ms）")
     print(f"三字母索引 {search.TRIGRAM_INDEX}：{'有' if index else '无（逐行查找）'}")
     database.dispose()
+
+
+def bench_server_time(folder: Path) -> None:
+    """The same searches timed without the client's waits on a busy machine.
+
+    Server time: EXPLAIN ANALYZE of every statement the list query sends (planning plus
+    execution; still wall time inside the server). CPU: what the server process and this
+    process spent per search on average, read from /proc when the server runs on this
+    machine; on a machine shared with other work it is what the search would take alone.
+    """
+    database = open_database(folder)
+    sent: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        sent.append((statement, parameters))
+
+    print(
+        "\n服务器端耗时（EXPLAIN ANALYZE：计划 + 执行）"
+        "与每次搜索的 CPU 时间（服务器 + 客户端，均值）"
+    )
+    print(f"{'类别':<10}{'p50 ms':>8}{'p95 ms':>8}{'CPU ms':>8}")
+    for label, queries in QUERIES.items():
+        timings = []
+        with database.reader() as session:
+            connection = session.connection()
+            backend = Path(
+                f"/proc/{connection.exec_driver_sql('SELECT pg_backend_pid()').scalar()}"
+            )
+            cpu_before = _cpu_ms(backend), time.process_time()
+            for _ in range(ROUNDS):
+                for query in queries:
+                    customer_files.list_customers(
+                        session, customer_files.CustomerFilter(text=query)
+                    )
+            cpu = (_cpu_ms(backend) - cpu_before[0]) + (time.process_time() - cpu_before[1]) * 1000
+            cpu_per_search = cpu / (ROUNDS * len(queries))
+            for _ in range(ROUNDS):
+                for query in queries:
+                    event.listen(database.engine, "before_cursor_execute", keep)
+                    flt = customer_files.CustomerFilter(text=query)
+                    customer_files.list_customers(session, flt)
+                    event.remove(database.engine, "before_cursor_execute", keep)
+                    total = 0.0
+                    for statement, parameters in sent:
+                        plan = connection.exec_driver_sql(
+                            f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters
+                        ).scalar()
+                        total += plan[0]["Planning Time"] + plan[0]["Execution Time"]
+                    sent.clear()
+                    timings.append(total)
+        cpu_text = f"{cpu_per_search:>8.2f}" if cpu_per_search >= 0 else f"{'—':>8}"
+        print(
+            f"{label:<10}{percentile(timings, 0.5):>8.2f}{percentile(timings, 0.95):>8.2f}"
+            f"{cpu_text}"
+        )
+    database.dispose()
+
+
+def _cpu_ms(process: Path) -> float:
+    """User + system CPU of a local process in ms (-inf when it is not on this machine)."""
+    try:
+        fields = (process / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("-inf")
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":
