@@ -86,6 +86,8 @@ _PG_TOKENS_DDL = (
         ON customers FOR EACH ROW EXECUTE FUNCTION search_tokens_refresh()""",
     f"""INSERT INTO {TOKENS_TABLE}
         SELECT DISTINCT t, id FROM customers, search_tokens_of(coalesce(search_text, '')) AS t""",
+    # Without statistics the planner would guess, and may read every customer.
+    f"ANALYZE {TOKENS_TABLE}",
 )
 _CJK = re.compile(f"({_CJK_CLASS})")
 _PHONE_LIKE = re.compile(r"^[\d\s\-+()]+$")
