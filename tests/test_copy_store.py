@@ -9,6 +9,7 @@ from kehu_desktop.models import AuditEntry, Base, ComplaintEvent, Customer, Sett
 from kehu_desktop.services.common import settings
 from kehu_desktop.services.common.data_location import DB_FILE_NAME
 from kehu_desktop.services.common.database import open_database
+from kehu_desktop.services.customers import search
 from tests.helpers.customers import make_customer
 
 EVENT_COLUMNS = (
@@ -60,6 +61,10 @@ def test_every_record_is_copied_with_its_id_and_counts_verified(tmp_path, empty_
         assert session.execute(select(*EVENT_COLUMNS)).all() == events
         assert session.execute(select(AuditEntry.id, AuditEntry.record_key)).all() == audit
         assert session.get(Setting, "firm.name") is not None
+        # Search finds the copied customers by one character, two and more.
+        first_id, first_name = session.execute(select(Customer.id, Customer.name)).first()
+        for query in (first_name[2], first_name[2:4], first_name[:4]):
+            assert first_id in search.search_ids(session, query), query
     # The copy carries on: ordinary saves get new ids after the copied ones.
     target.operator_id = 1
     from kehu_desktop.services.common.context import DeskContext

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Base
 from kehu_desktop.services.common.database import Database, sync_sequences
 from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.customers import search
 
 CHUNK = 5000
 
@@ -73,6 +75,7 @@ def copy_store(
                     f"目标 {copied:,} 行。目标数据库未做任何改动。"
                 )
         sync_sequences(writing)  # the rows came with their ids
+        search.refill(Session(bind=writing))
     target.optimize()
     return CopyResult(counts)
 

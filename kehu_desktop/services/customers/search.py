@@ -237,6 +237,19 @@ def insert_documents(session: Session, rows: list[dict]) -> None:
     )
 
 
+def refill(session: Session) -> None:
+    """Index every customer again from its stored document, after rows were copied in bulk.
+
+    PostgreSQL's tokens follow by themselves (trigger); SQLite's FTS tables are refilled.
+    """
+    if not _fts_enabled(session):
+        return
+    for table in ("search_trigram", "search_chars"):
+        session.execute(text(f"DELETE FROM {table}"))
+    documents = session.execute(select(Customer.id, Customer.search_text))
+    insert_documents(session, [{"id": i, "doc": doc or ""} for i, doc in documents])
+
+
 def forget(session: Session, customer_id: int) -> None:
     if _fts_enabled(session):
         for table in ("search_trigram", "search_chars"):
