@@ -4,7 +4,6 @@ backup menu on either store; the network-drive warning at start."""
 from __future__ import annotations
 
 import keyring
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -12,15 +11,6 @@ from kehu_desktop.services.common import network_drive, server_connection
 from kehu_desktop.ui.admin import database_dialog
 from kehu_desktop.ui.common import edit_dialog
 from kehu_desktop.ui.common.operations import wait_for_running
-
-
-@pytest.fixture
-def told(monkeypatch):
-    messages = []
-    monkeypatch.setattr(
-        database_dialog.QMessageBox, "information", lambda *args: messages.append(args[2])
-    )
-    return messages
 
 
 def open_dialog(qtbot, main_window):
@@ -39,7 +29,7 @@ def fill(dialog, host="127.0.0.1", port=1, database="kehu", username="kefu", pas
     dialog.password.setText(password)
 
 
-def test_a_server_that_does_not_answer_is_not_saved(qtbot, main_window, data_dir, told):
+def test_a_server_that_does_not_answer_is_not_saved(qtbot, main_window, data_dir):
     dialog = open_dialog(qtbot, main_window)
     before = server_connection.load(data_dir)
     fill(dialog, port=1)
@@ -48,7 +38,7 @@ def test_a_server_that_does_not_answer_is_not_saved(qtbot, main_window, data_dir
     assert "无法连接到 kefu@127.0.0.1:1/kehu" in dialog.error_label.text()
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: dialog.ok_button.isEnabled())
-    assert dialog.isVisible() and told == []
+    assert dialog.isVisible() and main_window.statusBar().currentMessage() == ""
     assert "无法连接" in dialog.error_label.text()
     assert server_connection.load(data_dir) == before  # nothing saved
     assert dialog.password.text() == "pw"  # nothing typed lost
@@ -64,9 +54,7 @@ def test_missing_fields_are_marked(qtbot, main_window):
     assert "请填写服务器地址" in dialog.error_label.text()
 
 
-def test_a_tested_server_is_saved_for_the_next_start(
-    qtbot, main_window, data_dir, told, monkeypatch
-):
+def test_a_tested_server_is_saved_for_the_next_start(qtbot, main_window, data_dir, monkeypatch):
     checked = []
 
     def check(connection, password):
@@ -81,7 +69,9 @@ def test_a_tested_server_is_saved_for_the_next_start(
     with qtbot.waitSignal(dialog.saved):
         dialog.ok_button.click()
     assert checked == [("kefu@192.168.1.20:5432/kehu", "口令1")] * 2  # tested, then saved
-    assert told == ["已保存：下次启动客户管家时使用服务器 kefu@192.168.1.20:5432/kehu。"]
+    assert main_window.statusBar().currentMessage() == (
+        "数据库设置已保存：下次启动客户管家时使用服务器 kefu@192.168.1.20:5432/kehu。"
+    )
     assert not dialog.isVisible()
     saved = server_connection.load(data_dir)
     assert saved.host == "192.168.1.20"
@@ -99,10 +89,21 @@ def test_a_tested_server_is_saved_for_the_next_start(
     # Back to this PC's own file.
     last = open_dialog(qtbot, main_window)
     last.local_choice.setChecked(True)
+    last.host.setText("typed, then the own file chosen")  # only typing chooses the server
     with qtbot.waitSignal(last.saved):
         last.ok_button.click()
     assert server_connection.load(data_dir) is None
     assert keyring.get_password("KehuDesktop", saved.key) is None
+    assert main_window.statusBar().currentMessage().endswith("使用本机数据文件。")
+
+
+def test_typing_a_server_address_chooses_the_server(qtbot, main_window):
+    dialog = open_dialog(qtbot, main_window)
+    assert dialog.local_choice.isChecked() or dialog.server_choice.isChecked()
+    dialog.local_choice.setChecked(True)
+    qtbot.keyClicks(dialog.host, "kehu-server")
+    assert dialog.server_choice.isChecked()
+    dialog.mark_clean()
 
 
 def test_esc_with_typed_settings_asks_first(qtbot, main_window, monkeypatch):

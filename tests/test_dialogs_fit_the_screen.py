@@ -33,6 +33,7 @@ from kehu_desktop.services.complaints import ledger
 from kehu_desktop.services.complaints.lifecycle import Action
 from kehu_desktop.services.key_accounts import designation
 from kehu_desktop.ui.admin.audit_dialog import AuditDialog
+from kehu_desktop.ui.admin.database_dialog import DatabaseDialog
 from kehu_desktop.ui.admin.lock_dialog import LockDialog
 from kehu_desktop.ui.admin.password_dialog import ChangePasswordDialog
 from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
@@ -140,6 +141,9 @@ FACTORIES: dict[type[QDialog], Callable[[Store], QDialog]] = {
     StaffDialog: lambda s: StaffDialog(s.ops.context),
     StaffEditor: lambda s: StaffEditor(s.staff_row),
     AuditDialog: lambda s: AuditDialog(s.ops, s.layout),
+    DatabaseDialog: lambda s: DatabaseDialog(
+        s.ops, s.layout, s.ops.context.database.data_dir, s.ops.context.database.location
+    ),
     LockDialog: lambda s: LockDialog(s.ops),
     ChangePasswordDialog: lambda s: ChangePasswordDialog(s.ops),
     SignInDialog: lambda _s: SignInDialog(["admin"], lambda _u, _p: None),

@@ -384,13 +384,14 @@ class MainWindow(QMainWindow):
         if not self._context.operator.is_admin:
             QMessageBox.warning(self, "权限不足", "只有管理员可以更改本机使用的数据库。")
             return None
-        from kehu_desktop.ui.admin.database_dialog import DatabaseDialog
+        from kehu_desktop.ui.admin.database_dialog import DatabaseDialog, saved_message
 
         database = self._context.database
         dialog = DatabaseDialog(
             self.ops, self._layout_memory, database.data_dir,
             database.location, self,
         )  # fmt: skip
+        dialog.saved.connect(lambda result: self.statusBar().showMessage(saved_message(result)))
         dialog.open()
         return dialog
 

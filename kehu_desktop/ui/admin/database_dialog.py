@@ -2,7 +2,8 @@
 
 The choice belongs to the PC (``server.json`` in its data folder, the password in the OS
 credential store) and takes effect at the next start: the window keeps working on the store it
-opened. A server is saved only after a connection to it succeeded.
+opened. A server is saved only after a connection to it succeeded. Typing into the server's
+fields chooses the server.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -33,7 +33,7 @@ class DatabaseDialog(EditDialog):
     """Points this PC at a server (test first) or back at its own file.
 
     Signals: ``saved(object)`` (from ``EditDialog``) with the server saved, or None for the
-    PC's own file.
+    PC's own file (``saved_message`` says it in words).
     """
 
     record_label = "数据库设置"
@@ -64,7 +64,6 @@ class DatabaseDialog(EditDialog):
         for position, button in enumerate((self.local_choice, self.server_choice), start=1):
             choices.addButton(button)
             self.content_layout.insertWidget(position, button)
-        self.server_choice.toggled.connect(self._enable_server_fields)
 
         self.host = self.add_field("服务器地址", QLineEdit(objectName="host"), "host")
         self.host.setPlaceholderText("计算机名或 IP 地址，如 192.168.1.20")
@@ -90,7 +89,9 @@ class DatabaseDialog(EditDialog):
                 wordWrap=True,
             )
         )
-        self._fields = (self.host, self.port, self.database, self.username, self.password)
+        for field in (self.host, self.database, self.username, self.password):
+            field.textEdited.connect(lambda _text: self.server_choice.setChecked(True))
+        self.port.valueChanged.connect(lambda _value: self.server_choice.setChecked(True))
         self._load()
 
     def _load(self) -> None:
@@ -103,11 +104,9 @@ class DatabaseDialog(EditDialog):
         if saved is not None and server_connection.stored_password(saved):
             self.password.setPlaceholderText("已保存（不修改请留空）")
         (self.server_choice if saved else self.local_choice).setChecked(True)
-        self._enable_server_fields(saved is not None)
 
-    def _enable_server_fields(self, enabled: bool) -> None:
-        for field in (*self._fields, self.test_button):
-            field.setEnabled(enabled)
+    def can_save(self) -> bool:
+        return self.ops.operator.is_admin
 
     def connection(self) -> ServerConnection:
         return ServerConnection(
@@ -145,7 +144,7 @@ class DatabaseDialog(EditDialog):
     def save(self) -> None:
         """Server: connect first, then save. Own file: forget the server. Not the open store:
         nothing here writes to it, and the new choice counts from the next start."""
-        if self.saving:
+        if self.saving or not self.can_save():
             return
         self.saving = True
         self.ok_button.setEnabled(False)
@@ -165,7 +164,8 @@ class DatabaseDialog(EditDialog):
     def _use_own_file(self, _progress) -> None:
         server_connection.forget(self._data_dir)
 
-    def _saved(self, result: object) -> None:
-        where = f"服务器 {result.key}" if result else "本机数据文件"
-        QMessageBox.information(self, "数据库设置", f"已保存：下次启动客户管家时使用{where}。")
-        super()._saved(result)
+
+def saved_message(result: ServerConnection | None) -> str:
+    """What the window says once the choice is saved."""
+    where = f"服务器 {result.key}" if result else "本机数据文件"
+    return f"数据库设置已保存：下次启动客户管家时使用{where}。"
