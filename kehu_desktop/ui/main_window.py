@@ -38,7 +38,6 @@ from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
 from kehu_desktop.ui.visits.visits_tab import VisitsTab
 
 if TYPE_CHECKING:
-
     from kehu_desktop.ui.admin.database_dialog import DatabaseDialog
     from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
     from kehu_desktop.ui.printing.print_dialog import PrintDialog
