@@ -19,6 +19,9 @@ from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.customers import search
 
 CHUNK = 5000
+# Rows every new store has from its migrations (the numbering counters): replaced by the
+# source's, and no reason to call a target occupied.
+SEEDED_TABLES = frozenset({"counters"})
 
 # What the user calls the tables worth naming in the summary.
 _LABELS = {
@@ -57,7 +60,9 @@ def copy_store(
     """
     tables = Base.metadata.sorted_tables  # parents before children
     with source.engine.connect() as reading, target.engine.begin() as writing:
-        occupied = {t.name: n for t in tables if (n := _count(writing, t))}
+        occupied = {
+            t.name: n for t in tables if t.name not in SEEDED_TABLES and (n := _count(writing, t))
+        }
         if occupied:
             listed = "，".join(f"{name} {n:,} 行" for name, n in occupied.items())
             raise UserError(
@@ -66,6 +71,8 @@ def copy_store(
             )
         counts = {}
         for table in tables:
+            if table.name in SEEDED_TABLES:
+                writing.execute(table.delete())
             counts[table.name] = _copy_table(reading, writing, table, progress)
         for table in tables:
             copied = _count(writing, table)
