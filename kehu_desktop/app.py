@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from kehu_desktop.services.common import log_file
+from kehu_desktop.services.common import log_file, network_drive, server_connection
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
@@ -285,6 +285,16 @@ def create_main_window(
     return _main_window(database, operator, Path(data_dir))
 
 
+def warn_if_network_folder(data_dir: Path) -> bool:
+    """Warn (once per start) that a SQLite file on a network share is not safe to share."""
+    if not network_drive.is_network_folder(data_dir):
+        return False
+    QMessageBox.warning(
+        None, "数据文件夹在网络驱动器上", network_drive.WARNING.format(folder=data_dir)
+    )
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kehu-desktop", description="客户管家")
     parser.add_argument(
@@ -301,7 +311,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     # The Windows build has no console: the log file is where errors go.
     log_file.install(data_dir, "kehu-desktop")
-    first_start = args.db is None and not (data_dir / DB_FILE_NAME).exists()
+    uses_own_file = args.db is None and not (data_dir / server_connection.CONNECTION_FILE).exists()
+    if uses_own_file:
+        warn_if_network_folder(data_dir)
+    first_start = uses_own_file and not (data_dir / DB_FILE_NAME).exists()
     opening = StoreOpening(data_dir, args.db)
     operator = _ask_operator(opening, LayoutMemory(data_dir), first_start)
     if operator is None:

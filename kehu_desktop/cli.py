@@ -23,7 +23,9 @@ from kehu_desktop.services.common import (
     log_file,
     operators,
     restore,
+    server_connection,
     store_check,
+    store_copy,
 )
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.common.database import Database, locate_database, open_database
@@ -79,6 +81,8 @@ def _demo(database: Database, args: argparse.Namespace) -> int:
 
 def _check(database: Database, _args: argparse.Namespace) -> int:
     report = store_check.check(database)
+    if not database.is_sqlite:
+        print(f"服务器：{database.server_version()}")
     print(report.text())
     return 0 if report.healthy else 1
 
@@ -196,6 +200,32 @@ def _print(database: Database, args: argparse.Namespace) -> int:
         data = printing.render(session, catalog, job, fmt)
     output.write_bytes(data)
     print(f"已生成 {output}（{definition.title}）")
+    return 0
+
+
+def _copy_store(database: Database, args: argparse.Namespace) -> int:
+    """Copy this PC's SQLite store to an empty PostgreSQL database and say what comes next."""
+    target = open_database(database.data_dir, args.to)
+    if target.url == database.url:
+        raise UserError("--to 指向的就是当前数据库，请给出新的空数据库。")
+    print(f"从 {database.location}")
+    print(f"复制到 {target.location}")
+
+    def report(table: str, rows: int) -> None:
+        print(f"\r{table}：{rows:,} 行", end="\033[K", file=sys.stderr, flush=True)
+
+    try:
+        result = store_copy.copy_store(database, target, report)
+    finally:
+        print(file=sys.stderr)
+        target.dispose()
+    print(result.describe())
+    print("下一步：")
+    print("  1. 在每台电脑上打开客户管家：设置 → 数据库…，填写服务器地址、数据库名和登录名，")
+    print("     测试连接后保存，重新启动即使用服务器上的数据；")
+    print(f"     或：kehu-desktop --db {target.location}")
+    print(f"  2. 原 SQLite 文件 {database.location} 保留不动作为存档，请勿再在其上录入。")
+    print("  3. 在服务器上定期用 pg_dump 备份（见 README“多台电脑共用”一节）。")
     return 0
 
 
@@ -411,6 +441,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     today_cmd.add_argument("--date", help="日期 YYYY-MM-DD（默认今天）")
     today_cmd.add_argument("--limit", type=_positive, default=20, help="每类最多列出几项")
     handlers["today"] = _today
+    copy_cmd = commands.add_parser(
+        "copy-store", help="把本机 SQLite 数据库全部复制到空的 PostgreSQL 数据库"
+    )
+    copy_cmd.add_argument(
+        "--to", required=True, help="目标数据库 URL，如 postgresql+psycopg://kehu@服务器/kehu"
+    )
+    handlers["copy-store"] = _copy_store
     visits_report = reports.add_parser("visits", help="拜访计划完成与覆盖率，或访问日报（--daily）")
     visits_report.add_argument("--from", dest="start", required=True, help="开始日期 YYYY-MM-DD")
     visits_report.add_argument("--to", dest="end", required=True, help="结束日期 YYYY-MM-DD")
@@ -436,16 +473,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         folder = resolve_data_dir(args.data_dir)
         log_file.install(folder, "kehu-admin")
-        if args.command not in {*CREATING_COMMANDS, "restore"} and args.db is None:
-            store = folder / DB_FILE_NAME
-            if not store.exists():
-                raise UserError(
-                    f"没有找到数据库 {store}。请检查 --data-dir，或先运行 kehu-admin init。"
-                )
+        url = args.db
+        if args.command not in {*CREATING_COMMANDS, "restore"} and url is None:
+            # copy-store reads this PC's own file even when the PC already uses a server.
+            own_file = args.command == "copy-store"
+            if own_file or server_connection.load(folder) is None:
+                store = folder / DB_FILE_NAME
+                if not store.exists():
+                    raise UserError(
+                        f"没有找到数据库 {store}。请检查 --data-dir，或先运行 kehu-admin init。"
+                    )
+                url = f"sqlite:///{store}" if own_file else None
         if args.command in AS_IS_COMMANDS:
-            database = locate_database(folder, args.db)
+            database = locate_database(folder, url)
         else:
-            database = open_database(folder, args.db)
+            database = open_database(folder, url)
         return handlers[args.command](database, args)
     except UserError as error:
         print(f"错误：{error}", file=sys.stderr)

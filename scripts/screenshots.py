@@ -212,6 +212,22 @@ def shot_print_preview(window: MainWindow) -> object:
     return shot
 
 
+def shot_database_dialog(window: MainWindow) -> object:
+    dialog = window.database_settings()
+    dialog.server_choice.setChecked(True)
+    dialog.host.setText("192.168.1.20")
+    dialog.database.setText("kehu")
+    dialog.username.setText("kefu")
+    dialog.password.setText("secret")
+    dialog.test_result.setText("连接成功：PostgreSQL 15.18")
+    dialog.resize(560, dialog.sizeHint().height())
+    settle()
+    shot = dialog.grab()
+    dialog.mark_clean()
+    dialog.reject()
+    return shot
+
+
 SHOTS: list[tuple[str, Callable[[MainWindow], object]]] = [
     ("customers", shot_customers),
     ("customer-search", shot_customer_search),
@@ -230,6 +246,7 @@ SHOTS: list[tuple[str, Callable[[MainWindow], object]]] = [
     ("key-account-surveys", shot_key_account_surveys),
     ("key-account-proposal", shot_key_account_proposal),
     ("print-preview", shot_print_preview),
+    ("database-dialog", shot_database_dialog),
 ]
 
 
@@ -237,6 +254,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--customers", type=int, default=300)
+    parser.add_argument("--only", nargs="*", help="just these screens, e.g. database-dialog")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -247,6 +265,8 @@ def main() -> int:
     window.show()
     settle()
     for name, shot in SHOTS:
+        if args.only and name not in args.only:
+            continue
         target = shot(window)
         image = target if not isinstance(target, QWidget) else target.grab()
         image.save(str(out / f"{name}.png"))

@@ -1,4 +1,8 @@
-"""Shared fixtures: each test gets its own store, built by the code the app uses."""
+"""Shared fixtures: each test gets its own store, built by the code the app uses.
+
+``KEHU_TEST_DB=postgresql+psycopg://…`` runs every test on PostgreSQL instead of SQLite (see
+``tests/helpers/stores.py``); tests of what only SQLite has are marked ``sqlite_only``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
 
+import keyring  # noqa: E402
 import pytest  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 
@@ -15,6 +21,7 @@ from kehu_desktop.models import Role  # noqa: E402
 from kehu_desktop.services.common import operators  # noqa: E402
 from kehu_desktop.services.common.context import DeskContext  # noqa: E402
 from kehu_desktop.services.common.database import DB_FILE_NAME, Database, open_database  # noqa: E402
+from tests.helpers.stores import ON_POSTGRESQL, TEST_DB, MemoryKeyring, PostgresStores  # noqa: E402
 
 ADMIN_PASSWORD = "admin-pass"
 
@@ -53,19 +60,91 @@ def quick_password_hashing():
     operators._hasher = original
 
 
+def pytest_collection_modifyitems(config, items):
+    if ON_POSTGRESQL:
+        skip = pytest.mark.skip(reason="SQLite only (file, WAL, FTS, pragmas); store is PostgreSQL")
+        for item in items:
+            if item.get_closest_marker("sqlite_only"):
+                item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def memory_keyring():
+    """Passwords saved by the code under test stay in memory, never in this PC's keyring."""
+    original = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield
+    keyring.set_keyring(original)
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory):
+def postgres_stores(memory_keyring):
+    """The per-test databases on the server of ``KEHU_TEST_DB`` (None on SQLite)."""
+    if not ON_POSTGRESQL:
+        yield None
+        return
+    stores = PostgresStores(TEST_DB)
+    open_database(url=stores.create_template()).dispose()
+    yield stores
+    stores.close()
+
+
+@pytest.fixture(autouse=True)
+def drop_test_databases(postgres_stores):
+    yield
+    if postgres_stores is not None:
+        postgres_stores.end_test()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory, postgres_stores):
     """One store migrated to head; each test starts from a copy instead of migrating again."""
+    if postgres_stores is not None:
+        return None
     folder = tmp_path_factory.mktemp("template")
     open_database(folder).dispose()
     return folder / DB_FILE_NAME
 
 
 @pytest.fixture
-def data_dir(tmp_path, migrated_template):
+def store_folder(tmp_path, postgres_stores):
+    """Makes data folders for tests that build a store themselves: ``store_folder("new")``.
+
+    On SQLite the folder is empty (the store is created in it); on PostgreSQL it is pointed at
+    a new, empty database.
+    """
+
+    def make(name: str) -> Path:
+        folder = tmp_path / name
+        folder.mkdir(parents=True)
+        if postgres_stores is not None:
+            postgres_stores.point(folder, postgres_stores.create())
+        return folder
+
+    return make
+
+
+@pytest.fixture
+def empty_store_url(tmp_path, postgres_stores):
+    """Makes URLs of new, empty stores: a PostgreSQL database, or an SQLite file."""
+    made = iter(range(1, 1000))
+
+    def make() -> str:
+        if postgres_stores is not None:
+            return postgres_stores.url(postgres_stores.create())
+        return f"sqlite:///{tmp_path / f'store-{next(made)}.sqlite3'}"
+
+    return make
+
+
+@pytest.fixture
+def data_dir(tmp_path, migrated_template, postgres_stores):
     folder = tmp_path / "data"
     folder.mkdir()
-    shutil.copy(migrated_template, folder / DB_FILE_NAME)
+    if postgres_stores is not None:
+        postgres_stores.point(folder, postgres_stores.create(postgres_stores.template))
+    else:
+        shutil.copy(migrated_template, folder / DB_FILE_NAME)
     return folder
 
 

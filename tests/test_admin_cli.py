@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
 
 from kehu_desktop.cli import main
+from kehu_desktop.models import Customer
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.common.database import open_database
+from kehu_desktop.services.key_accounts import abc_classes
 from tests.helpers.operators import sign_in
 
 
-def test_init_creates_the_store_and_the_administrator(tmp_path, capsys):
-    folder = tmp_path / "new"
+def test_init_creates_the_store_and_the_administrator(store_folder, capsys):
+    folder = store_folder("new")
     assert main(["--data-dir", str(folder), "init", "--admin-password", "secret-pw1"]) == 0
-    assert (folder / DB_FILE_NAME).exists()
     database = open_database(folder)
     with database.session() as session:
         assert sign_in(session, "admin", "secret-pw1").is_admin
@@ -21,13 +26,14 @@ def test_init_creates_the_store_and_the_administrator(tmp_path, capsys):
     assert "已有操作员" in capsys.readouterr().out
 
 
-def test_demo_check_and_search(tmp_path, capsys):
-    folder = str(tmp_path / "demo")
+def test_demo_check_and_search(store_folder, capsys):
+    folder = str(store_folder("demo"))
     assert main(["--data-dir", folder, "demo", "--customers", "60"]) == 0
     assert "客户 60 位" in capsys.readouterr().out
     assert main(["--data-dir", folder, "check"]) == 0
     out = capsys.readouterr().out
-    assert "完整性检查：ok" in out and "结论：正常" in out and "客户 60 位" in out
+    assert "结论：正常" in out and "客户 60 位" in out
+    assert "完整性检查：ok" in out or "服务器：PostgreSQL" in out
     assert main(["--data-dir", folder, "search", "KH000007"]) == 0
     assert capsys.readouterr().out.startswith("KH000007\t")
     # Demo data is loaded once: a second time would duplicate every customer.
@@ -37,21 +43,22 @@ def test_demo_check_and_search(tmp_path, capsys):
     assert "客户 60 位" in capsys.readouterr().out
 
 
-def test_check_reports_a_store_behind_the_code(tmp_path, capsys):
-    folder = tmp_path / "old"
+def test_check_reports_a_store_behind_the_code(store_folder, capsys):
+    folder = store_folder("old")
     database = open_database(folder)
     with database.engine.begin() as connection:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
     database.dispose()
     from kehu_desktop.services.common.database import Database
 
-    behind = Database(f"sqlite:///{folder / DB_FILE_NAME}")
+    behind = Database(database.url)
     from kehu_desktop.cli import _check
 
     assert _check(behind, None) == 1
     assert "结论：发现 1 个问题" in capsys.readouterr().out
 
 
+@pytest.mark.sqlite_only
 def test_data_folder_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("KEHU_DATA_DIR", str(tmp_path / "env"))
     assert resolve_data_dir() == tmp_path / "env"
@@ -60,12 +67,16 @@ def test_data_folder_from_the_environment(tmp_path, monkeypatch):
     assert os.path.exists(tmp_path / "env" / DB_FILE_NAME)
 
 
-def test_database_url_selects_another_store(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+def test_database_url_selects_another_store(tmp_path, empty_store_url, capsys):
+    url = empty_store_url()
     folder = str(tmp_path / "d")
     assert main(["--data-dir", folder, "--db", url, "init", "--admin-password", "pw12-long"]) == 0
-    assert (tmp_path / "elsewhere.db").exists()
-    assert "elsewhere.db" in capsys.readouterr().out
+    assert not (tmp_path / "d" / DB_FILE_NAME).exists()
+    database = open_database(tmp_path / "d", url)
+    assert database.location in capsys.readouterr().out
+    with database.reader() as session:
+        assert sign_in(session, "admin", "pw12-long").is_admin
+    database.dispose()
 
 
 def test_commands_other_than_init_and_demo_need_an_existing_store(tmp_path, capsys):
@@ -85,3 +96,39 @@ def test_help_and_errors_read_in_chinese(capsys):
         main(["demo", "--customers", "many"])
     assert exited.value.code == 2
     assert "参数 --customers 的值“many”格式不对" in capsys.readouterr().err
+
+
+def test_every_command_works_with_a_database_url(tmp_path, empty_store_url, capsys):
+    """The office's way: ``--db URL`` and no store in the data folder (PostgreSQL on CI)."""
+    from openpyxl import Workbook
+
+    url = empty_store_url()
+    base = ["--data-dir", str(tmp_path / "pc"), "--db", url]
+    assert main([*base, "demo", "--customers", "30"]) == 0
+    sheet = Workbook()
+    sheet.active.append(["客户编号", "月份", "销售金额", "销售数量"])
+    sheet.active.append(["KH000001", "2026-11", "30000000.01", 1])
+    sheet.save(tmp_path / "销售.xlsx")
+    commands = [
+        (["init", "--admin-password", "secret-pw1"], "已有操作员"),
+        (["check"], "结论：正常"),
+        (["search", "KH000001"], "KH000001\t"),
+        (["abc"], "ABC 分类已重新计算"),
+        (["import-sales", str(tmp_path / "销售.xlsx")], "1"),
+        (["report", "complaints", "--month", "2026-11"], "处理及时率"),
+        (["report", "key-accounts", "--month", "2026-11"], "回访率"),
+        (["report", "visits", "--from", "2026-11-01", "--to", "2026-11-30"], "覆盖率"),
+        (["today", "--date", "2026-11-22"], "今日 2026-11-22"),
+        (["print", "客户资料卡", "--record", "KH000001", "-o", str(tmp_path / "卡.pdf")], "已生成"),
+    ]
+    for command, expected in commands:
+        capsys.readouterr()
+        assert main([*base, *command]) == 0, command
+        assert expected in capsys.readouterr().out, command
+    assert not (tmp_path / "pc" / DB_FILE_NAME).exists()
+    assert (tmp_path / "卡.pdf").read_bytes().startswith(b"%PDF")
+    database = open_database(tmp_path / "pc", url)
+    with database.reader() as session:
+        customer = session.scalar(select(Customer.id).where(Customer.code == "KH000001"))
+        assert abc_classes.customer_sales(session, customer) >= Decimal("30000000.01")
+    database.dispose()

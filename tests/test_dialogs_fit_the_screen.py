@@ -35,6 +35,7 @@ from kehu_desktop.services.complaints.lifecycle import Action
 from kehu_desktop.services.key_accounts import designation
 from kehu_desktop.ui.admin.audit_dialog import AuditDialog
 from kehu_desktop.ui.admin.backup_settings_dialog import BackupSettingsDialog
+from kehu_desktop.ui.admin.database_dialog import DatabaseDialog
 from kehu_desktop.ui.admin.lock_dialog import LockDialog
 from kehu_desktop.ui.admin.password_dialog import ChangePasswordDialog
 from kehu_desktop.ui.admin.restore_dialog import RestoreDialog
@@ -143,6 +144,9 @@ FACTORIES: dict[type[QDialog], Callable[[Store], QDialog]] = {
     StaffDialog: lambda s: StaffDialog(s.ops.context),
     StaffEditor: lambda s: StaffEditor(s.staff_row),
     AuditDialog: lambda s: AuditDialog(s.ops, s.layout),
+    DatabaseDialog: lambda s: DatabaseDialog(
+        s.ops, s.layout, s.ops.context.database.data_dir, s.ops.context.database.location
+    ),
     LockDialog: lambda s: LockDialog(s.ops),
     ChangePasswordDialog: lambda s: ChangePasswordDialog(s.ops),
     SignInDialog: lambda _s: SignInDialog(["admin"], lambda _u, _p: None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -31,6 +32,7 @@ def test_known_head_matches_the_scripts():
     assert ScriptDirectory.from_config(config).get_current_head() == head_revision()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_opened_safely(database):
     with database.engine.connect() as connection:
         assert connection.scalar(text("PRAGMA journal_mode")) == "wal"

@@ -119,7 +119,7 @@ def _layout(context):
     return LayoutMemory(context.database.data_dir)
 
 
-def test_app_start_creates_the_administrator_then_asks_to_sign_in(qtbot, tmp_path, monkeypatch):
+def test_app_start_creates_the_administrator_then_asks_to_sign_in(qtbot, store_folder, monkeypatch):
     from PySide6.QtCore import QTimer
 
     from kehu_desktop import app
@@ -143,9 +143,9 @@ def test_app_start_creates_the_administrator_then_asks_to_sign_in(qtbot, tmp_pat
         dialog.confirm.setText("secret-pw1")
         dialog.accept()
 
+    folder = store_folder("store")
     QTimer.singleShot(0, first_admin)
-    assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
-    assert (tmp_path / "store" / "kehu.sqlite3").exists()
+    assert app.main(["--data-dir", str(folder)]) == 0
 
     proposed = []
 
@@ -161,14 +161,14 @@ def test_app_start_creates_the_administrator_then_asks_to_sign_in(qtbot, tmp_pat
 
     # After a restart the remembered login name is proposed whole (not "a", "d", "m" …).
     QTimer.singleShot(0, sign_in)
-    assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
+    assert app.main(["--data-dir", str(folder)]) == 0
     assert proposed[-1] == (["admin"], "admin")
-    (tmp_path / "store" / "ui-layout.ini").unlink()  # a PC where nobody signed in yet
+    (folder / "ui-layout.ini").unlink()  # a PC where nobody signed in yet
     QTimer.singleShot(0, sign_in)
-    assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
+    assert app.main(["--data-dir", str(folder)]) == 0
     assert proposed[-1] == ([], "")  # no one's login name is offered on a new PC
     QTimer.singleShot(0, sign_in)
-    assert app.main(["--data-dir", str(tmp_path / "store")]) == 0
+    assert app.main(["--data-dir", str(folder)]) == 0
     assert proposed[-1] == (["admin"], "admin")
     assert shown == ["客户管家 — 刘经理（管理员）"] * 4
 

@@ -26,7 +26,7 @@ from kehu_desktop.models import (
     Staff,
 )
 from kehu_desktop.services.common import numbering, operators
-from kehu_desktop.services.common.database import Database
+from kehu_desktop.services.common.database import Database, sync_sequences
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.settings import SettingSpec
 from kehu_desktop.services.customers import pinyin_initials, search
@@ -191,11 +191,13 @@ def load_demo(
             first = (first_number + start, codes[start])
             _add_batch(session, rng, first, size, staff_ids, actor, today, counts)
             report(start + size, customer_count)
+        sync_sequences(session.connection())  # the rows above carry their own ids
         abc_classes.recompute(session, today)
         counts["key_accounts"] = key_accounts.add_key_accounts(
             session, rng, first_number, staff_ids, actor, today
         )
         visit_plans.refresh_last_visits(session)  # the visits above were bulk-inserted
+        sync_sequences(session.connection())
     database.optimize()
     return DemoSummary(
         customer_count,

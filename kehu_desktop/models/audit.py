@@ -23,6 +23,8 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(8))
     table_name: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[int | None]
+    # The key of a record whose key is not a number (a setting's "firm.name").
+    record_key: Mapped[str | None] = mapped_column(String(60))
     changes: Mapped[str] = mapped_column(Text, default="{}")
     # SHA-256 over this entry and the previous entry's hash (services.common.sealing).
     entry_hash: Mapped[str] = mapped_column(String(64), default="")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -59,6 +60,7 @@ from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
 from kehu_desktop.ui.visits.visits_tab import VisitsTab
 
 if TYPE_CHECKING:
+    from kehu_desktop.ui.admin.database_dialog import DatabaseDialog
     from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
     from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
@@ -269,6 +271,11 @@ class MainWindow(QMainWindow):
             "actionBackupSettings",
         )  # fmt: skip
         backup_settings.setEnabled(self._context.operator.is_admin)
+        self.settings_menu.addSeparator()
+        database_action = self._action(
+            self.settings_menu, "数据库…", self.database_settings, None, "actionDatabase"
+        )
+        database_action.setEnabled(self._context.operator.is_admin)
         admin_menu = bar.addMenu("管理(&A)")
         admin_menu.setObjectName("menuAdmin")
         for text, slot, name in (
@@ -407,15 +414,22 @@ class MainWindow(QMainWindow):
         """文件 → 备份数据库: a verified backup to the chosen folder, off the GUI thread."""
         database = self._context.database
 
-        def done(info: backup.BackupInfo) -> None:
+        def done(info: backup.BackupInfo | Path) -> None:
+            if isinstance(info, Path):  # PostgreSQL: pg_dump's file
+                QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{info}")
+                return
             QMessageBox.information(
                 self, "备份完成", f"已备份并验证：\n{info.path}\n\n{info.describe()}"
             )
             self.check_store_health()
 
+        def work(_progress: Progress) -> backup.BackupInfo | Path:
+            if database.is_postgresql:
+                return database.pg_dump("manual")
+            return backup.back_up(database, "manual")
+
         self.ops.run(
-            self, lambda _p: backup.back_up(database, "manual"), done,
-            title="备份数据库", progress_label="正在备份并验证…",
+            self, work, done, title="备份数据库", progress_label="正在备份并验证…",
         )  # fmt: skip
 
     def backup_settings(self) -> BackupSettingsDialog | None:
@@ -568,6 +582,22 @@ class MainWindow(QMainWindow):
             show_error(self, "退出前的自动备份没有完成", error)
             return
         QApplication.restoreOverrideCursor()
+
+    def database_settings(self) -> DatabaseDialog | None:
+        """设置 → 数据库…: this PC's own file or the office server, from the next start."""
+        if not self._context.operator.is_admin:
+            QMessageBox.warning(self, "权限不足", "只有管理员可以更改本机使用的数据库。")
+            return None
+        from kehu_desktop.ui.admin.database_dialog import DatabaseDialog, saved_message
+
+        database = self._context.database
+        dialog = DatabaseDialog(
+            self.ops, self._layout_memory, database.data_dir,
+            database.location, self,
+        )  # fmt: skip
+        dialog.saved.connect(lambda result: self.statusBar().showMessage(saved_message(result)))
+        dialog.open()
+        return dialog
 
     def manage_staff(self) -> None:
         if not self._context.operator.is_admin:

@@ -91,13 +91,16 @@ def _record(session: Session, _context: object) -> None:
                 continue
             if isinstance(obj, Staff):
                 changes.pop("password_hash", None)
+            key = inspect(obj).mapper.primary_key_from_instance(obj)[0]
             rows.append(
                 {
                     "at": now,
                     "staff_id": operator_id,
                     "action": action,
                     "table_name": obj.__tablename__,
-                    "record_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
+                    "record_id": key if isinstance(key, int) else None,
+                    # A setting's key is text: not a number for the integer record_id.
+                    "record_key": None if isinstance(key, int) else str(key),
                     "changes": json.dumps(changes, ensure_ascii=False),
                 }
             )
@@ -425,7 +428,7 @@ def recent_entries(
                 e.table_name,
                 e.record_id,
                 changes,
-                names.get((e.table_name, e.record_id), ""),
+                names.get((e.table_name, e.record_id), "") or (e.record_key or ""),
             )  # fmt: skip
         )
     return rows

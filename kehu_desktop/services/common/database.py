@@ -1,4 +1,8 @@
-"""Opening the store: where it lives, the SQLite settings, migrations and the pre-upgrade copy."""
+"""Opening the store: where it lives, the SQLite settings, migrations and the pre-upgrade copy.
+
+The store is the SQLite file in the data folder, or a PostgreSQL database: given as ``--db URL``
+or saved for this PC under 设置 → 数据库… (``server_connection``).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import logging
 import os
 import shutil
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from kehu_desktop.migrations import SCHEMA_HEAD
-from kehu_desktop.services.common import audit, store_files, versions
+from kehu_desktop.services.common import audit, server_connection, store_files, versions
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.complaints import event_chain  # noqa: F401  (seals new events)
@@ -111,9 +117,16 @@ class Database:
         self.data_dir = data_dir
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.is_postgresql = parsed.get_backend_name() == "postgresql"
         connect_args = {"check_same_thread": False} if self.is_sqlite else {}
-        # hide_parameters: error messages (and so the log and bug reports) carry no customer data.
-        self.engine: Engine = create_engine(url, connect_args=connect_args, hide_parameters=True)
+        # hide_parameters: error messages (and so the log and bug reports) carry no customer data;
+        # pre_ping: a server restarted overnight must not cost the first save of the morning.
+        self.engine: Engine = create_engine(
+            url,
+            connect_args=connect_args,
+            hide_parameters=True,
+            pool_pre_ping=not self.is_sqlite,
+        )
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
@@ -131,7 +144,9 @@ class Database:
     @property
     def location(self) -> str:
         """Where the data lives, as shown in the status bar."""
-        return str(self.file_path) if self.file_path else make_url(self.url).render_as_string()
+        if self.file_path:
+            return str(self.file_path)
+        return make_url(self.url).set(password=None).render_as_string()  # never the password
 
     @contextmanager
     def session(self, operator_id: int | None = None) -> Iterator[Session]:
@@ -232,6 +247,42 @@ class Database:
             shutil.copyfile(copy, restored)
             store_files.put_in_place(restored, self.file_path)
 
+    def pg_dump(self, label: str) -> Path:
+        """PostgreSQL: a ``pg_dump`` custom-format copy in ``backups/`` beside the data, when
+        pg_dump is installed on this PC (else UserError saying how to back up on the server)."""
+        url = make_url(self.url)
+        pg_dump = shutil.which("pg_dump")
+        if pg_dump is None or self.data_dir is None:
+            raise UserError(
+                "本机找不到 PostgreSQL 的 pg_dump。请在数据库服务器上备份：\n"
+                f"pg_dump -Fc -h {url.host or 'localhost'} -U {url.username} "
+                f"-f kehu-备份.dump {url.database}"
+            )
+        folder = self.data_dir / "backups"
+        folder.mkdir(exist_ok=True)
+        target = folder / f"{url.database}-{datetime.now():%Y%m%d-%H%M%S}-{label}.dump"
+        libpq_url = url.set(drivername="postgresql", password=None)
+        environment = dict(os.environ)
+        if url.password:
+            environment["PGPASSWORD"] = url.password
+        done = subprocess.run(
+            [pg_dump, "--format=custom", f"--file={target}", libpq_url.render_as_string()],
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            target.unlink(missing_ok=True)
+            raise UserError(f"pg_dump 备份失败：{done.stderr.strip()}")
+        return target
+
+    def server_version(self) -> str:
+        """The database server's name and version, e.g. ``PostgreSQL 15.18``."""
+        with self.engine.connect():  # the dialect learns the version on the first connection
+            info = self.engine.dialect.server_version_info or ()
+        version = ".".join(str(part) for part in info)
+        return f"{'PostgreSQL' if self.is_postgresql else self.engine.dialect.name} {version}"
+
     def optimize(self) -> None:
         """Refresh the query planner's statistics (after bulk loads, and on closing).
 
@@ -242,9 +293,34 @@ class Database:
             with self.engine.begin() as connection:
                 connection.exec_driver_sql("PRAGMA analysis_limit=1000")
                 connection.exec_driver_sql("ANALYZE")
+        elif self.is_postgresql:
+            # VACUUM cannot run in a transaction; it also clears what bulk updates left behind.
+            with self.engine.connect() as connection:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+                connection.exec_driver_sql("VACUUM ANALYZE")
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def sync_sequences(connection: Connection) -> None:
+    """Move PostgreSQL's id sequences past the highest id of every table.
+
+    Rows inserted with explicit ids (demo data, a copied store) do not advance a sequence;
+    without this the next ordinary insert would collide with them. SQLite needs nothing.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    from kehu_desktop.models import Base
+
+    for table in Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key:
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"coalesce(max(id), 0) + 1, false) FROM {table.name}"
+                )
+            )
 
 
 def first_column(session: Session, statement: Select) -> list:
@@ -268,16 +344,21 @@ def first_column(session: Session, statement: Select) -> list:
 
 
 def locate_database(data_dir: str | os.PathLike | None = None, url: str | None = None) -> Database:
-    """The store, neither created nor migrated: for checking or restoring it as it is."""
+    """The store, neither created nor migrated: for checking or restoring it as it is.
+
+    ``url`` selects another database (e.g. PostgreSQL); otherwise the server this PC is pointed
+    at, else the SQLite file in the data folder.
+    """
     folder = resolve_data_dir(data_dir)
-    return Database(url or f"sqlite:///{folder / DB_FILE_NAME}", folder)
+    url = url or server_connection.store_url(folder) or f"sqlite:///{folder / DB_FILE_NAME}"
+    return Database(url, folder)
 
 
 def open_database(data_dir: str | os.PathLike | None = None, url: str | None = None) -> Database:
     """Open (creating if need be) and migrate the store.
 
-    ``url`` selects another database (e.g. PostgreSQL); otherwise the SQLite file in the data
-    folder is used.
+    ``url`` selects another database (e.g. PostgreSQL); otherwise the server this PC is
+    pointed at, else the SQLite file in the data folder.
     """
     database = locate_database(data_dir, url)
     try:

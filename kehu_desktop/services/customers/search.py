@@ -11,32 +11,102 @@ On SQLite two FTS5 tables do the work, both keyed by the customer id:
 LIKE is never run against an FTS table: SQLite 3.39–3.40 return nothing for LIKE on a
 trigram table. This is the only module that uses SQLite-only SQL; on any other database
 (or an SQLite built without FTS5) the portable fallback is LIKE over ``customers.search_text``.
+
+On PostgreSQL the server keeps the same two means, created here beside the FTS tables: a
+``pg_trgm`` GIN index on ``search_text`` serves the LIKE of queries of three characters or more
+(without the extension LIKE still answers, by reading the table); for one- and two-character
+queries ``search_tokens`` holds, per customer, every Chinese character of its document and the
+first one and two characters of every other word, filled by a trigger whenever
+``search_text`` is written (any insert path: the window, demo data, ``copy-store``). Its key
+(token, customer id) hands the matching ids over in id order from the index alone, as an FTS
+doclist does, so a one-character query stops after the first screenful of matches.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Connection, Integer, column, select, text, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    column,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Contact, Customer
 from kehu_desktop.services.customers.pinyin_initials import initials
 
 SEARCH_TABLE_PREFIX = "search_"
-_CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
+TRIGRAM_INDEX = "ix_customers_search_trgm"
+TOKENS_TABLE = "search_tokens"
+_CJK_CLASS = "[\u3400-\u9fff\uf900-\ufaff]"
+_TOKENS = Table(
+    TOKENS_TABLE,
+    MetaData(),
+    Column("token", String(2), primary_key=True),
+    Column("customer_id", Integer, primary_key=True),
+)
+# The tokens of a document (see the module docstring), the trigger that keeps them, and
+# the first fill of a store that had customers before.
+_PG_TOKENS_DDL = (
+    f"""CREATE TABLE {TOKENS_TABLE} (
+        token varchar(2) NOT NULL,
+        customer_id integer NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        PRIMARY KEY (token, customer_id))""",
+    f"""CREATE OR REPLACE FUNCTION search_tokens_of(doc text) RETURNS SETOF text
+        LANGUAGE sql IMMUTABLE AS $$
+        SELECT m[1] FROM regexp_matches(doc, '({_CJK_CLASS})', 'g') AS m
+        UNION
+        SELECT left(w, n)
+        FROM regexp_split_to_table(regexp_replace(doc, '{_CJK_CLASS}', ' ', 'g'), '\\s+') AS w,
+             (VALUES (1), (2)) AS k(n)
+        WHERE w <> '' AND length(w) >= n
+    $$""",
+    f"""CREATE OR REPLACE FUNCTION search_tokens_refresh() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            DELETE FROM {TOKENS_TABLE} WHERE customer_id = NEW.id;
+            INSERT INTO {TOKENS_TABLE}
+                SELECT t, NEW.id FROM search_tokens_of(coalesce(NEW.search_text, '')) AS t;
+            RETURN NULL;
+        END $$""",
+    """CREATE TRIGGER search_tokens_refresh AFTER INSERT OR UPDATE OF search_text
+        ON customers FOR EACH ROW EXECUTE FUNCTION search_tokens_refresh()""",
+    f"""INSERT INTO {TOKENS_TABLE}
+        SELECT DISTINCT t, id FROM customers, search_tokens_of(coalesce(search_text, '')) AS t""",
+    # Without statistics the planner would guess, and may read every customer.
+    f"ANALYZE {TOKENS_TABLE}",
+)
+_CJK = re.compile(f"({_CJK_CLASS})")
 _PHONE_LIKE = re.compile(r"^[\d\s\-+()]+$")
 _DIGITS = re.compile(r"\D")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """For Alembic: the full-text tables belong to this module, not to the migrations."""
+    """For Alembic: the full-text tables and index belong to this module, not to migrations."""
+    if type_ == "index" and name == TRIGRAM_INDEX:
+        return False
     return not (type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIX))
 
 
 def ensure_tables(connection: Connection) -> None:
-    """Create the FTS5 tables on SQLite if they are missing (and fill them once)."""
+    """Create the FTS5 tables on SQLite if they are missing (and fill them once); on
+    PostgreSQL the trigram index."""
+    if connection.dialect.name == "postgresql":
+        _ensure_postgresql_indexes(connection)
+        return
     if connection.dialect.name != "sqlite" or not _has_fts5(connection):
         return
     existing = set(
@@ -58,6 +128,29 @@ def ensure_tables(connection: Connection) -> None:
     ids = list(connection.scalars(select(Customer.id)))
     with Session(bind=connection) as session:
         reindex(session, ids)
+
+
+def _ensure_postgresql_indexes(connection: Connection) -> None:
+    def present(name: str) -> bool:
+        return connection.scalar(text("SELECT to_regclass(:name)"), {"name": name}) is not None
+
+    if not present(TOKENS_TABLE):
+        for statement in _PG_TOKENS_DDL:
+            connection.exec_driver_sql(statement)
+    if present(TRIGRAM_INDEX):
+        return
+    try:
+        with connection.begin_nested():
+            # pg_trgm is a trusted extension: the database's owner may create it.
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            connection.execute(
+                text(
+                    f"CREATE INDEX {TRIGRAM_INDEX} ON customers "
+                    "USING gin (search_text gin_trgm_ops)"
+                )
+            )
+    except DBAPIError as error:  # no pg_trgm on this server: search reads the table instead
+        logging.getLogger(__name__).warning("客户搜索索引未建立（pg_trgm 不可用）：%s", error)
 
 
 def _has_fts5(connection: Connection) -> bool:
@@ -144,6 +237,19 @@ def insert_documents(session: Session, rows: list[dict]) -> None:
     )
 
 
+def refill(session: Session) -> None:
+    """Index every customer again from its stored document, after rows were copied in bulk.
+
+    PostgreSQL's tokens follow by themselves (trigger); SQLite's FTS tables are refilled.
+    """
+    if not _fts_enabled(session):
+        return
+    for table in ("search_trigram", "search_chars"):
+        session.execute(text(f"DELETE FROM {table}"))
+    documents = session.execute(select(Customer.id, Customer.search_text))
+    insert_documents(session, [{"id": i, "doc": doc or ""} for i, doc in documents])
+
+
 def forget(session: Session, customer_id: int) -> None:
     if _fts_enabled(session):
         for table in ("search_trigram", "search_chars"):
@@ -162,9 +268,10 @@ def matching(session: Session, query: str) -> ColumnElement[bool] | None:
     term = normalize(query)
     if not term:
         return None
+    if len(term) < 3 and session.get_bind().dialect.name == "postgresql":
+        return _short_match(term)
     if not _fts_enabled(session):
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return Customer.search_text.like(f"%{escaped}%", escape="\\")
+        return Customer.search_text.like(f"%{_escaped(term)}%", escape="\\")
     if len(term) >= 3:
         fts = text("SELECT rowid FROM search_trigram WHERE search_trigram MATCH :q")
         return Customer.id.in_(fts.bindparams(q=_quote(term)).columns(column("rowid", Integer)))
@@ -174,6 +281,26 @@ def matching(session: Session, query: str) -> ColumnElement[bool] | None:
         phrase = _quote(term) + "*"
     fts = text("SELECT rowid FROM search_chars WHERE search_chars MATCH :q")
     return Customer.id.in_(fts.bindparams(q=phrase).columns(column("rowid", Integer)))
+
+
+def _short_match(term: str) -> ColumnElement[bool]:
+    """A one- or two-character query on PostgreSQL: customers having each of its Chinese
+    characters (adjacent, for two), or a word starting with it (``bj`` finds ``bjhd``)."""
+
+    def having(token: str) -> ColumnElement[bool]:
+        return Customer.id.in_(select(_TOKENS.c.customer_id).where(_TOKENS.c.token == token))
+
+    if not _CJK.search(term):
+        return having(term)
+    words = [p for p in _CJK.sub(r" \1 ", term).split() if p]
+    condition = and_(*(having(word[:2]) for word in dict.fromkeys(words)))
+    if len(term) > 1:
+        condition = and_(condition, Customer.search_text.like(f"%{_escaped(term)}%", escape="\\"))
+    return condition
+
+
+def _escaped(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def search_ids(session: Session, query: str, limit: int | None = None) -> list[int]:

@@ -27,6 +27,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     Date,
@@ -58,8 +59,9 @@ from kehu_desktop.services.common.settings import SettingSpec
 
 CUTOFFS = SettingSpec("abc.cutoffs", {"a": 80, "b": 95}, "ABC 分类累计销售额界限（%）")
 UNRANKED = ""
-# An amount in whole fen: exact to sum, where SQLite's stored floats are not.
-_FEN = cast(func.round(SalesRecord.amount * 100), Integer)
+# An amount in whole fen: exact to sum, where SQLite's stored floats are not. 64-bit: a
+# 32-bit integer would end at ¥21,474,836.47.
+_FEN = cast(func.round(SalesRecord.amount * 100), BigInteger)
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,8 @@ def sales_in_window(session: Session, as_of: date) -> dict[int, int]:
         .where(SalesRecord.month >= first, SalesRecord.month <= last)
         .group_by(SalesRecord.customer_id)
     )
-    return dict(session.connection().execute(query).all())
+    # PostgreSQL sums bigints as numeric (Decimal); whole fen either way.
+    return {customer: int(fen) for customer, fen in session.connection().execute(query)}
 
 
 def customer_sales(session: Session, customer_id: int, as_of: date | None = None) -> Decimal:
@@ -198,7 +201,7 @@ _CHANGES = Table(
     MetaData(),
     Column("customer_id", Integer, primary_key=True),
     Column("abc_class", String(1)),
-    Column("fen", Integer),
+    Column("fen", BigInteger),
     prefixes=["TEMPORARY"],
 )
 
