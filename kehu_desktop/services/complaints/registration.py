@@ -6,21 +6,21 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kehu_desktop.models import Complaint, Customer, Staff
+from kehu_desktop.models import Complaint, Customer
+from kehu_desktop.services.common import first_responsible, numbering
 from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.complaints.choices import CATEGORIES, CHANNELS, SEVERITIES
 from kehu_desktop.services.complaints.deadlines import deadline_for, escalates
 from kehu_desktop.services.complaints.lifecycle import (
     ESCALATE_EVENT,
+    HISTORY,
     REGISTER_EVENT,
     Action,
     Status,
-    append_event,
     get_complaint,
     start_action,
 )
@@ -60,22 +60,9 @@ def _validate_registration(session: Session, data: RegistrationInput) -> None:
         errors["description"] = "请填写投诉内容。"
     if data.received_at is not None and data.received_at > datetime.now():
         errors["received_at"] = "受理时间不能晚于现在。"
-    if data.first_responsible_id is not None:
-        staff = session.get(Staff, data.first_responsible_id)
-        if staff is None or not staff.active:
-            errors["first_responsible_id"] = "请选择在职的首问责任人。"
+    errors.update(first_responsible.registration_errors(session, data.first_responsible_id))
     if errors:
         raise ValidationError(errors)
-
-
-def _take_write_lock(session: Session) -> None:
-    """Start the write transaction now so the number read below cannot be taken meanwhile.
-
-    On SQLite a writing statement takes the database's single write lock (other desks wait on
-    the busy timeout); elsewhere the unique (year, seq) constraint and the retry catch a clash.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(update(Complaint).where(text("0")).values(seq=Complaint.seq))
 
 
 def register(
@@ -97,13 +84,12 @@ def register(
 def _insert(
     session: Session, operator: Operator, data: RegistrationInput, received: datetime
 ) -> int:
-    _take_write_lock(session)
     year = received.year
-    seq = (session.scalar(select(func.max(Complaint.seq)).where(Complaint.year == year)) or 0) + 1
-    responsible = data.first_responsible_id or operator.id
+    seq = numbering.next_number(session, "TS", year)
+    responsible = first_responsible.at_registration(operator, data.first_responsible_id)
     escalated = escalates(session, data.severity)
     complaint = Complaint(
-        number=f"TS-{year}-{seq:04d}",
+        number=numbering.formatted("TS", year, seq),
         year=year,
         seq=seq,
         received_at=received,
@@ -126,11 +112,11 @@ def _insert(
     )
     session.add(complaint)
     session.flush()
-    append_event(
+    HISTORY.append(
         session, complaint, operator, REGISTER_EVENT, received, to_status=Status.REGISTERED
     )
     if escalated:
-        append_event(
+        HISTORY.append(
             session, complaint, operator, ESCALATE_EVENT, received,
             note=f"{data.severity}投诉，已升级至主管，待主管确认。",
         )  # fmt: skip
@@ -165,8 +151,7 @@ def update_registration(
     """Correct the registration while it is 登记 or 调查. The number, the received time and the
     首问责任人 stay as registered; a change of severity recomputes the deadline."""
     complaint = start_action(session, operator, complaint_id, Action.EDIT)
-    if data.first_responsible_id not in (None, complaint.first_responsible_id):
-        raise UserError("首问责任人登记后不能更改；如需他人处理，请使用“转交”。")
+    first_responsible.refuse_change(complaint.first_responsible_id, data.first_responsible_id)
     if data.received_at is not None and data.received_at != complaint.received_at:
         raise UserError("受理时间登记后不能更改。")
     _validate_registration(session, replace(data, received_at=None, first_responsible_id=None))
@@ -184,4 +169,6 @@ def update_registration(
         if escalates(session, complaint.severity) and not complaint.escalated:
             complaint.escalated = True
             changed.append("已升级至主管")
-    append_event(session, complaint, operator, Action.EDIT, at, note="修改：" + "、".join(changed))
+    HISTORY.append(
+        session, complaint, operator, Action.EDIT, at, note="修改：" + "、".join(changed)
+    )
