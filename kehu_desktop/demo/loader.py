@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from kehu_desktop.demo import key_accounts
+from kehu_desktop.demo import key_accounts, service_desk
 from kehu_desktop.demo.complaints import ComplaintDemo
 from kehu_desktop.demo.visits import VisitDemo
 from kehu_desktop.models import (
@@ -133,11 +133,13 @@ class DemoSummary:
     visits: int
     complaints: int
     key_accounts: int
+    service_requests: int = 0
 
     def describe(self) -> str:
         return (
             f"客户 {self.customers} 位，联系人 {self.contacts} 位，拜访 {self.visits} 次，"
-            f"投诉 {self.complaints} 宗，大客户 {self.key_accounts} 家"
+            f"投诉 {self.complaints} 宗，大客户 {self.key_accounts} 家，"
+            f"售后服务单 {self.service_requests} 张"
         )
 
 
@@ -181,7 +183,7 @@ def load_demo(
         staff_ids = _ensure_staff(session)
         actor = database.operator_id or staff_ids[1]
         first_number = _next_number(session)
-        counts = {"contacts": 0, "visits": 0, "complaints": 0, "key_accounts": 0}
+        counts = {"contacts": 0, "visits": 0, "complaints": 0, "key_accounts": 0, "service": 0}
         for start in range(0, customer_count, BATCH):
             size = min(BATCH, customer_count - start)
             _add_batch(session, rng, first_number + start, size, staff_ids, actor, today, counts)
@@ -189,6 +191,10 @@ def load_demo(
         abc_classes.recompute(session, today)
         counts["key_accounts"] = key_accounts.add_key_accounts(
             session, rng, first_number, staff_ids, actor, today
+        )
+        customer_ids = list(range(first_number, first_number + customer_count))
+        counts["service"] = service_desk.add_service_desk(
+            session, rng, customer_ids, staff_ids, today
         )
         visit_plans.refresh_last_visits(session)  # the visits above were bulk-inserted
     database.optimize()
@@ -198,6 +204,7 @@ def load_demo(
         counts["visits"],
         counts["complaints"],
         counts["key_accounts"],
+        counts["service"],
     )
 
 
