@@ -228,3 +228,25 @@ def update_registration(
         at,
         note="修改：" + "、".join(changed or ["购买日期"]),
     )
+
+
+def input_from_complaint(session: Session, complaint_id: int) -> RequestInput:
+    """A new request filled from a complaint settled with 维修/退货/换货 (转售后服务)."""
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise UserError("找不到该投诉。")
+    serial = complaint.batch_no
+    return RequestInput(
+        customer_id=complaint.customer_id, channel="电话", contact_name=complaint.contact_name,
+        contact_phone=complaint.contact_phone, serial_no=serial,
+        fault=f"{complaint.description}（投诉 {complaint.number}，处理结果：{complaint.result}）",
+        demand=complaint.demand, complaint_id=complaint.id,
+    )  # fmt: skip
+
+
+def deadlines_preview(session: Session, urgency: str, received: date) -> tuple[date, date]:
+    """The dispatch and resolve deadlines a request received on ``received`` would get."""
+    return (
+        deadline_after(session, RESPONSE_DAYS, urgency, received),
+        deadline_after(session, RESOLVE_DAYS, urgency, received),
+    )
