@@ -284,6 +284,8 @@ class MainWindow(QMainWindow):
             elif kind == "key_account":
                 self.tabs.setCurrentWidget(self.key_accounts_tab)
                 self.key_accounts_tab.open_card(record_id)
+            elif kind == "service_request":
+                self.open_service_request(record_id)
             else:
                 self.customers_tab.open_customer(record_id)
 
