@@ -133,6 +133,7 @@ FEEDBACK_CATALOG = {
     "raised_at": FieldInfo("反馈时间", "datetime"),
     "raised_by": FieldInfo("反馈人"),
     "request_number": FieldInfo("服务单号"),
+    "customer_name": FieldInfo("客户名称"),
     "product": FieldInfo("产品"),
     "department": FieldInfo("反馈部门", choices=DEPARTMENTS),
     "problem": FieldInfo("发现的质量问题"),
@@ -149,7 +150,9 @@ def load_feedback(session: Session, feedback_id: int) -> Record:
         raise NotFoundError(f"找不到反馈（编号 {feedback_id}）。")
     rows = feedback.list_feedback(session, request_id=item.request_id, limit=100000)
     row = next(r for r in rows if r.id == feedback_id)
-    values = {name: getattr(row, name) for name in FEEDBACK_CATALOG}
+    values = {name: getattr(row, name) for name in FEEDBACK_CATALOG if hasattr(row, name)}
+    request = session.get(ServiceRequest, item.request_id) if item.request_id else None
+    values["customer_name"] = request.customer.name if request else ""
     return Record(row.number, values)
 
 
