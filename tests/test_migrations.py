@@ -64,3 +64,39 @@ def open_copy(path):
     from sqlalchemy import create_engine
 
     return create_engine(f"sqlite:///{path}")
+
+
+def test_a_store_at_0001_upgrades_to_the_service_desk_with_its_data(context, data_dir):
+    """Saved by the previous release (0001), the store gains the after-sales tables and keeps
+    every customer and complaint."""
+    from alembic import command
+    from alembic.config import Config
+
+    from kehu_desktop.services.common.database import MIGRATIONS_DIR
+    from tests.helpers.complaints import register
+    from tests.helpers.customers import make_customer
+
+    customer = make_customer(context, "华达电子")
+    complaint = register(context, customer)
+    database = context.database
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert database.current_revision() == "0001"
+    assert "service_requests" not in inspect(database.engine).get_table_names()
+    database.dispose()
+
+    upgraded = open_database(data_dir)
+    try:
+        assert upgraded.current_revision() == head_revision() == "service_desk"
+        tables = inspect(upgraded.engine).get_table_names()
+        assert {"service_requests", "repair_orders", "attachments", "products"} <= set(tables)
+        with upgraded.reader() as session:
+            assert session.scalar(text("SELECT name FROM customers")) == "华达电子"
+            number = session.scalar(text(f"SELECT number FROM complaints WHERE id = {complaint}"))
+            assert number.startswith("TS-")
+        assert list((data_dir / "backups").glob("*before-service_desk*"))
+    finally:
+        upgraded.dispose()

@@ -75,6 +75,8 @@ def stored_path(data_dir: Path, sha256: str, file_name: str) -> Path:
 
 def _read(source: Path) -> bytes:
     name = source.name
+    if source.is_dir():
+        raise UserError(f"“{name}”是文件夹，请选择文件。")
     try:
         size = source.stat().st_size
         if size > MAX_BYTES:
@@ -85,8 +87,6 @@ def _read(source: Path) -> bytes:
         data = source.read_bytes()
     except FileNotFoundError:
         raise UserError(f"找不到文件“{source}”。") from None
-    except IsADirectoryError:
-        raise UserError(f"“{name}”是文件夹，请选择文件。") from None
     except OSError as error:
         raise UserError(f"无法读取文件“{name}”：{error.strerror or error}。") from None
     if not data:
