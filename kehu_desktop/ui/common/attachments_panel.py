@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from kehu_desktop.services.common import attachments
 from kehu_desktop.services.common.attachments import AttachmentRow
 from kehu_desktop.services.common.errors import UserError
-from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.operations import Operations, StoreChange
 
 THUMBNAIL = QSize(120, 90)
 FILE_FILTER = "照片和文件 (*.jpg *.jpeg *.png *.gif *.bmp *.webp *.pdf *.doc *.docx *.xls *.xlsx *.txt);;所有文件 (*)"  # noqa: E501
@@ -121,6 +121,7 @@ class AttachmentsPanel(QWidget):
         self.setObjectName("attachmentsPanel")
         self._ops = ops
         self._owner = (owner_kind, owner_id)
+        self._problems: list[str] = []
         self.model = AttachmentListModel(self)
         self.view = QListView(objectName="attachmentList")
         self.view.setModel(self.model)
@@ -146,7 +147,13 @@ class AttachmentsPanel(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.view, 1)
         box.addLayout(buttons)
+        ops.events.changed.connect(self._store_changed)
         self.reload()
+
+    def _store_changed(self, change: StoreChange) -> None:
+        """Another panel on the same record (the repair order's, say) added a file."""
+        if change.touches("attachments") and change.initiator is not self:
+            self.reload()
 
     def _data_dir(self) -> Path:
         return Path(self._ops.context.database.data_dir or ".")
@@ -164,7 +171,11 @@ class AttachmentsPanel(QWidget):
         self.model.set_rows(rows)
         missing = sum(not r.present for r in rows)
         text = f"共 {len(rows)} 个附件" if rows else "尚无附件，可添加故障照片、签字回执扫描件等"
-        self.status.setText(text + (f"，其中 {missing} 个文件缺失" if missing else ""))
+        text += f"，其中 {missing} 个文件缺失" if missing else ""
+        # Files that could not be added are named until the next load.
+        problems, self._problems = self._problems, []
+        self.status.setText("\n".join([*problems, text]))
+        self.status.setStyleSheet("color: #d93025;" if problems or missing else "")
         self.changed.emit(len(rows))
 
     def choose_files(self) -> None:
@@ -190,13 +201,8 @@ class AttachmentsPanel(QWidget):
             return added, problems
 
         def done(result: tuple[int, list[str]]) -> None:
-            added, problems = result
+            self._problems = result[1]
             self.reload()
-            if problems:
-                self.status.setText("\n".join(problems))
-                self.status.setStyleSheet("color: #d93025;")
-            else:
-                self.status.setStyleSheet("")
 
         self._ops.write(self, add, ("attachments",), done, title="添加附件")
 
