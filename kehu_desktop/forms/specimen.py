@@ -361,7 +361,7 @@ def _add_service_specimen(
         request_id=request.id, engineer_id=staff.id, repaired_at=request.resolved_at,
         diagnosis="前端轴承磨损，编码器连接器松动", cause="润滑脂加注不足，长期高负荷运转",
         labour_hours=Decimal("2.5"), labour_cost=Decimal("200"), charged=False,
-        charge_amount=Decimal("0"), result="repaired",
+        charge_amount=Decimal("0"), result="repaired", parts_cost=Decimal("63.00"),
     )  # fmt: skip
     order.parts = [
         RepairPart(part="轴承 6202-2RS", quantity=Decimal("2"), unit_cost=Decimal("12.50")),

@@ -45,13 +45,18 @@ class ServiceRequest(Tracked, Base):
     """One request with the fields of 售后服务登记表; status and steps are stable codes."""
 
     __tablename__ = "service_requests"
-    __table_args__ = (UniqueConstraint("year", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        # Periods are read by received time; the customer beside it lets the report count
+        # requests per customer from the index alone.
+        Index("ix_service_requests_received_customer", "received_at", "customer_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(16), unique=True)
     year: Mapped[int]
     seq: Mapped[int]
-    received_at: Mapped[datetime] = mapped_column(index=True)
+    received_at: Mapped[datetime]
     channel: Mapped[str] = mapped_column(String(8))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     contact_name: Mapped[str] = mapped_column(String(40), default="")
@@ -130,8 +135,13 @@ class RepairOrder(Tracked, Base):
     charged: Mapped[bool] = mapped_column(default=False)
     charge_amount: Mapped[Decimal] = mapped_column(default=Decimal("0"))
     result: Mapped[str] = mapped_column(String(12))
+    # Σ quantity × unit cost of the parts, kept with the order when it is saved (the report
+    # sums it over tens of thousands of orders).
+    parts_cost: Mapped[Decimal] = mapped_column(default=Decimal("0"))
     # The earlier order on the same unit within the repeat window, when this is a 返修.
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("repair_orders.id"), index=True)
+    # Set when a later 返修 names this order: it did not fix the unit for good.
+    repeated: Mapped[bool] = mapped_column(default=False)
 
     request: Mapped[ServiceRequest] = relationship(back_populates="repair_order")
     parts: Mapped[list[RepairPart]] = relationship(

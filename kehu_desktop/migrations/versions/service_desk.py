@@ -187,7 +187,7 @@ def upgrade() -> None:
             batch_op.f("ix_service_requests_product_id"), ["product_id"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_service_requests_received_at"), ["received_at"], unique=False
+            "ix_service_requests_received_customer", ["received_at", "customer_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_service_requests_status"), ["status"], unique=False)
 
@@ -252,7 +252,9 @@ def upgrade() -> None:
         sa.Column("charged", sa.Boolean(), nullable=False),
         sa.Column("charge_amount", sa.Numeric(precision=16, scale=2), nullable=False),
         sa.Column("result", sa.String(length=12), nullable=False),
+        sa.Column("parts_cost", sa.Numeric(precision=16, scale=2), nullable=False),
         sa.Column("repeat_of_id", sa.Integer(), nullable=True),
+        sa.Column("repeated", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from kehu_desktop.models import (
     Complaint,
@@ -34,7 +34,6 @@ from kehu_desktop.services.service_desk.lifecycle import (
     get_request,
     status_label,
 )
-from kehu_desktop.services.service_desk.repair_orders import parts_cost
 
 LIST_LIMIT = 5000
 
@@ -68,6 +67,8 @@ class ServiceRow:
     deadline: date
     overdue: bool
     due_today: bool
+    # The deadline that runs now: 派工 until dispatched, then 解决 until repaired.
+    pending_deadline: str = ""
 
 
 def _month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -98,76 +99,89 @@ def flags(status: str, response_deadline: date, deadline: date, today: date) -> 
     }
 
 
+def _pending(status: str, response_deadline: date, deadline: date) -> str:
+    if status in UNDISPATCHED:
+        return f"派工 {response_deadline.isoformat()}"
+    return f"解决 {deadline.isoformat()}" if status in UNRESOLVED else ""
+
+
 def list_requests(
     session: Session, flt: ServiceFilter | None = None, today: date | None = None
 ) -> list[ServiceRow]:
-    """The requests newest first (at most ``flt.limit``), with the deadline flags."""
+    """The requests newest first (at most ``flt.limit``), with the deadline flags.
+
+    The newest requests are picked from the table alone, walking the received-time index
+    (customers are matched by a sub-select), and only those rows are joined with their
+    customer; staff and product names come from their small tables.
+    """
     flt = flt or ServiceFilter()
     today = today or date.today()
     r = ServiceRequest
-    first, engineer = aliased(Staff), aliased(Staff)
-    query = (
-        select(
-            r.id,
-            r.number,
-            r.received_at,
-            Customer.code,
-            Customer.name,
-            Product.name,
-            Product.model,
-            r.serial_no,
-            r.urgency,
-            r.warranty,
-            r.status,
-            first.name,
-            engineer.name,
-            r.planned_date,
-            r.response_deadline,
-            r.deadline,
-        )  # fmt: skip
-        .join(Customer, Customer.id == r.customer_id)
-        .join(first, first.id == r.first_responsible_id)
-        .outerjoin(engineer, engineer.id == r.engineer_id)
-        .outerjoin(Product, Product.id == r.product_id)
-        .order_by(r.received_at.desc(), r.id.desc())
-        .limit(flt.limit)
-    )
+    newest = select(r).order_by(r.received_at.desc(), r.id.desc()).limit(flt.limit)
     if flt.status:
-        query = query.where(r.status == flt.status)
+        newest = newest.where(r.status == flt.status)
     if flt.overdue_only:
-        query = query.where(_due_on_or_before(today))
+        newest = newest.where(_due_on_or_before(today))
     if flt.engineer_id is not None:
-        query = query.where(r.engineer_id == flt.engineer_id)
+        newest = newest.where(r.engineer_id == flt.engineer_id)
     if flt.product_id is not None:
-        query = query.where(r.product_id == flt.product_id)
+        newest = newest.where(r.product_id == flt.product_id)
     if flt.customer_id is not None:
-        query = query.where(r.customer_id == flt.customer_id)
+        newest = newest.where(r.customer_id == flt.customer_id)
     if flt.customer_text.strip():
         like = f"%{flt.customer_text.strip()}%"
-        query = query.where(
-            or_(Customer.name.like(like), Customer.code.like(like), r.number.like(like),
-                r.serial_no.like(like))
-        )  # fmt: skip
+        customers = select(Customer.id).where(or_(Customer.name.like(like),
+                                                  Customer.code.like(like)))  # fmt: skip
+        newest = newest.where(
+            or_(r.customer_id.in_(customers), r.number.like(like), r.serial_no.like(like))
+        )
     if flt.month is not None:
         start, end = _month_bounds(flt.month)
-        query = query.where(r.received_at >= start, r.received_at < end)
+        newest = newest.where(r.received_at >= start, r.received_at < end)
+    picked = newest.subquery()
+    query = (
+        select(
+            picked.c.id,
+            picked.c.number,
+            picked.c.received_at,
+            Customer.code,
+            Customer.name,
+            picked.c.product_id,
+            picked.c.serial_no,
+            picked.c.urgency,
+            picked.c.warranty,
+            picked.c.status,
+            picked.c.first_responsible_id,
+            picked.c.engineer_id,
+            picked.c.planned_date,
+            picked.c.response_deadline,
+            picked.c.deadline,
+        )  # fmt: skip
+        .join(Customer, Customer.id == picked.c.customer_id)
+        .order_by(picked.c.received_at.desc(), picked.c.id.desc())
+    )
+    staff = dict(session.execute(select(Staff.id, Staff.name)).all())
+    product_names = {
+        i: f"{name} {model}".strip()
+        for i, name, model in session.execute(select(Product.id, Product.name, Product.model))
+    }
     rows = []
     for values in session.execute(query):
-        (id_, number, received, code, name, product, model, serial, urgency, warranty, status,
-         first_name, engineer_name, planned, response_deadline, deadline) = values  # fmt: skip
+        (id_, number, received, code, name, product, serial, urgency, warranty, status,
+         first_id, engineer_id, planned, response_deadline, deadline) = values  # fmt: skip
         rows.append(
             ServiceRow(
                 id_,
                 number,
                 received,
                 f"{code} {name}",
-                f"{product or ''} {model or ''}".strip(),
+                product_names.get(product, ""),
                 serial,
                 label(URGENCIES, urgency),
                 label(WARRANTY, warranty),
                 status_label(status),
-                first_name,
-                engineer_name or "",
+                staff.get(first_id, ""),
+                staff.get(engineer_id, ""),
                 planned,
                 deadline,
                 **flags(status, response_deadline, deadline, today),
@@ -363,7 +377,7 @@ def load_detail(
             order.cause, order.labour_hours, order.labour_cost, order.charged,
             order.charge_amount, order.result, label(RESULTS, order.result),
             tuple(PartRow(p.part, p.quantity, p.unit_cost) for p in order.parts),
-            parts_cost(order), repeat_of,
+            order.parts_cost, repeat_of,
         )  # fmt: skip
     calendar = load_calendar(session)
     return ServiceDetail(

@@ -137,15 +137,19 @@ def record_repair(
         session, request, operator, Action.REPAIR, at, to_status=Status.PROCESSING,
         note=note if first else f"更正维修报告。{note}",
     )  # fmt: skip
+    values["parts_cost"] = sum((q * c for _p, q, c in parts), ZERO).quantize(Decimal("0.01"))
     if first:
+        repeat_of = find_repeat_of(session, request, when, int(REPEAT_DAYS.get(session)))
         order = RepairOrder(
             request_id=request.id,
             engineer_id=request.engineer_id,
             repaired_at=when,
-            repeat_of_id=find_repeat_of(session, request, when, int(REPEAT_DAYS.get(session))),
+            repeat_of_id=repeat_of,
             **values,
         )
         session.add(order)
+        if repeat_of is not None:
+            session.get_one(RepairOrder, repeat_of).repeated = True
         request.resolved_at = when
     else:
         order = request.repair_order
@@ -158,7 +162,3 @@ def record_repair(
     session.flush()
     session.refresh(order)
     return order.id
-
-
-def parts_cost(order: RepairOrder) -> Decimal:
-    return sum((p.quantity * p.unit_cost for p in order.parts), ZERO).quantize(Decimal("0.01"))

@@ -18,19 +18,31 @@ today if earlier. Definitions:
 - 平均结案工作日 = working days from receipt to 结案, averaged over the closed requests.
 - Costs: parts (quantity × unit cost) and labour of the repair orders, and what was charged.
 
-One query reads a row per request with its repair order's figures; the rows are folded here,
-so 50,000 requests take well under half a second (benchmarks/bench_service.py).
+Everything is summed in SQL: one grouped pass by engineer × product, one for the busiest
+customers (working days to close through a table of working-day counts joined in; each repair
+order keeps its parts cost and whether a 返修 followed it); see benchmarks/bench_service.py
+for the time over 50,000 requests.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    and_,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    values,
+)
 from sqlalchemy.orm import Session, aliased
 
 from kehu_desktop.models import (
@@ -39,12 +51,11 @@ from kehu_desktop.models import (
     KeyAccount,
     Product,
     RepairOrder,
-    RepairPart,
     ServiceRequest,
     Staff,
 )
 from kehu_desktop.services.common.revisits import SATISFIED_LEVELS
-from kehu_desktop.services.common.working_days import WorkCalendar, load_calendar
+from kehu_desktop.services.common.working_days import load_calendar
 from kehu_desktop.services.service_desk.choices import FIXED_RESULTS
 from kehu_desktop.services.service_desk.lifecycle import Status
 
@@ -179,181 +190,167 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def _rows_query(start: date, end: date):
-    r = ServiceRequest
-    parts = (
-        select(
-            RepairPart.order_id.label("order_id"),
-            func.sum(RepairPart.quantity * RepairPart.unit_cost).label("cost"),
-        )
-        .group_by(RepairPart.order_id)
-        .subquery()
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _day_text(session: Session, column: ColumnElement) -> ColumnElement[str]:
+    """'2026-11-03' from a datetime column. SQLite keeps datetimes as ISO text, whose first ten
+    characters are the day (far cheaper per row than date())."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(column, 1, 10)
+    return func.to_char(column, "YYYY-MM-DD")
+
+
+def _working_day_counts(session: Session, first: date, last: date):
+    """A VALUES table (day, n): n = working days from ``first`` up to that day, so the
+    working days between two days are the difference of their n."""
+    calendar = load_calendar(session)
+    rows, running, day = [], 0, first
+    while day <= last:
+        running += calendar.is_working_day(day)
+        rows.append((day.isoformat(), running))
+        day += timedelta(days=1)
+    return values(column("day", String), column("n", Integer), name="wd").data(rows).cte("wd")
+
+
+# Over a longer period most rows are in it: reading the table straight through is then cheaper
+# than going through the received-time index and looking each row up.
+INDEX_DAYS = 92
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The requests a query covers: received in [low, high), optionally of some customers."""
+
+    low: datetime
+    high: datetime
+    cutoff: date
+    scan: bool
+    customers: tuple[int, ...] | None = None
+
+    def where(self, query):
+        r = ServiceRequest
+        query = query.where(r.received_at >= self.low, r.received_at < self.high)
+        if self.customers is not None:
+            query = query.where(r.customer_id.in_(self.customers))
+        elif self.scan:
+            query = query.with_hint(r, "NOT INDEXED", "sqlite")
+        return query
+
+
+def _grouped(session: Session, scope: _Scope, keys: list) -> list[tuple[tuple, Figures]]:
+    """One grouped pass over the requests (with their repair orders): (key values, Figures)."""
+    r, o = ServiceRequest, RepairOrder
+    first = session.scalar(scope.where(select(func.min(r.received_at))))
+    if first is None:
+        return []
+    last = max(scope.high.date(), scope.cutoff, date.today()) + timedelta(days=1)
+    counts = _working_day_counts(session, first.date(), last)
+    received_n, closed_n = aliased(counts), aliased(counts)
+    live = r.status != Status.CANCELLED
+    closed = r.status == Status.CLOSED
+    rated = and_(live, r.satisfaction != "")
+    satisfied = and_(live, r.satisfaction.in_(SATISFIED_LEVELS))
+    key = r.customer_id.in_(select(KeyAccount.customer_id).where(KeyAccount.active.is_(True)))
+    repaired = and_(live, o.id.is_not(None))
+    measures = [
+        func.count(r.id),
+        _flag(r.status == Status.CANCELLED),
+        _flag(and_(live, or_(r.dispatched_at.is_not(None), r.response_deadline <= scope.cutoff))),
+        _flag(and_(live, _day_text(session, r.dispatched_at) <= r.response_deadline)),
+        _flag(and_(live, or_(r.resolved_at.is_not(None), r.deadline <= scope.cutoff))),
+        _flag(and_(live, _day_text(session, r.resolved_at) <= r.deadline)),
+        _flag(repaired),
+        _flag(
+            and_(
+                repaired,
+                o.result.in_(FIXED_RESULTS),
+                o.repeat_of_id.is_(None),
+                o.repeated.is_(False),
+            )
+        ),  # fmt: skip
+        _flag(and_(repaired, o.repeat_of_id.is_not(None))),
+        _flag(closed),
+        _flag(and_(closed, r.satisfaction != "")),
+        _flag(and_(rated, key)),
+        _flag(and_(satisfied, key)),
+        _flag(and_(rated, ~key)),
+        _flag(and_(satisfied, ~key)),
+        func.coalesce(func.sum(case((closed, closed_n.c.n - received_n.c.n), else_=0)), 0),
+        func.coalesce(func.sum(case((repaired, o.parts_cost), else_=0)), 0),
+        func.coalesce(func.sum(case((repaired, o.labour_cost), else_=0)), 0),
+        func.coalesce(func.sum(case((repaired, o.charge_amount), else_=0)), 0),
+    ]
+    query = scope.where(
+        select(*keys, *measures)
+        .select_from(r)
+        .outerjoin(o, o.request_id == r.id)
+        .outerjoin(received_n, received_n.c.day == _day_text(session, r.received_at))
+        .outerjoin(closed_n, closed_n.c.day == _day_text(session, r.closed_at))
+        .group_by(*keys)
     )
-    later = aliased(RepairOrder)
-    repeated = (
-        select(later.repeat_of_id.label("order_id"))
-        .where(later.repeat_of_id.is_not(None))
-        .distinct()
-        .subquery()
-    )
-    low, high = _bounds(start, end)
-    return (
-        select(
-            r.status,
-            r.customer_id,
-            r.engineer_id,
-            r.product_id,
-            r.received_at,
-            r.response_deadline,
-            r.dispatched_at,
-            r.deadline,
-            r.resolved_at,
-            r.satisfaction,
-            r.closed_at,
-            KeyAccount.id,
-            RepairOrder.id,
-            RepairOrder.result,
-            RepairOrder.repeat_of_id,
-            repeated.c.order_id,
-            RepairOrder.labour_cost,
-            RepairOrder.charge_amount,
-            parts.c.cost,
-        )  # fmt: skip
-        .outerjoin(
-            KeyAccount, and_(KeyAccount.customer_id == r.customer_id, KeyAccount.active.is_(True))
-        )
-        .outerjoin(RepairOrder, RepairOrder.request_id == r.id)
-        .outerjoin(parts, parts.c.order_id == RepairOrder.id)
-        .outerjoin(repeated, repeated.c.order_id == RepairOrder.id)
-        .where(r.received_at >= low, r.received_at < high)
-    )
+    width, counted = len(keys), len(keys) + 16
+    found = []
+    for row in session.execute(query):
+        numbers = [int(v or 0) for v in row[width:counted]]
+        fen = [int((Decimal(str(v or 0)) * 100).quantize(Decimal("1"))) for v in row[counted:]]
+        found.append((tuple(row[:width]), Figures(*numbers, *fen)))
+    return found
 
 
-def _raw_rows(session: Session, statement) -> list[tuple]:
-    """Rows straight from the DB-API cursor (no type processing): dates arrive as ISO text on
-    SQLite, which is compared as text below."""
-    connection = session.connection()
-    compiled = statement.compile(dialect=connection.dialect)
-    params = compiled.construct_params()
-    if compiled.positiontup is not None:
-        params = tuple(params[name] for name in compiled.positiontup)
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
-def _day(value: object) -> str:
-    """'2026-11-03' from a date, a datetime or their ISO text; '' for None."""
-    return "" if value is None else str(value)[:10]
-
-
-def _fen(value: object) -> int:
-    return 0 if value is None else int(round(float(value) * 100))
-
-
-class _WorkingDayIndex:
-    """Working days between two ISO days, by a running count built once per report."""
-
-    def __init__(self, calendar: WorkCalendar, first: date, last: date) -> None:
-        self._count: dict[str, int] = {}
-        running, day = 0, first
-        while day <= last:
-            running += calendar.is_working_day(day)
-            self._count[day.isoformat()] = running
-            day += timedelta(days=1)
-
-    def between(self, start: str, end: str) -> int:
-        return self._count[end] - self._count[start]
-
-
-def _vectors(rows: Sequence[tuple], cutoff: str, index: _WorkingDayIndex):
-    """(customer, engineer, product, figures vector) per request."""
-    cancelled = Status.CANCELLED
-    closed_status = Status.CLOSED
-    for (status, customer, engineer, product, received, response_deadline, dispatched,
-         deadline, resolved, satisfaction, closed, key_account, order, result, repeat_of,
-         repeated, labour, charge, parts) in rows:  # fmt: skip
-        if status == cancelled:
-            yield customer, engineer, product, (1, 1) + (0,) * 17
-            continue
-        response_deadline, deadline = _day(response_deadline), _day(deadline)
-        dispatched, resolved = _day(dispatched), _day(resolved)
-        is_closed = status == closed_status
-        rated = bool(satisfaction)
-        satisfied = satisfaction in SATISFIED_LEVELS
-        has_order = order is not None
-        yield customer, engineer, product, (
-            1, 0,
-            int(bool(dispatched) or response_deadline <= cutoff),
-            int(bool(dispatched) and dispatched <= response_deadline),
-            int(bool(resolved) or deadline <= cutoff),
-            int(bool(resolved) and resolved <= deadline),
-            int(has_order),
-            int(has_order and result in FIXED_RESULTS and repeat_of is None and repeated is None),
-            int(has_order and repeat_of is not None),
-            int(is_closed),
-            int(is_closed and rated),
-            int(rated and key_account is not None),
-            int(satisfied and key_account is not None),
-            int(rated and key_account is None),
-            int(satisfied and key_account is None),
-            index.between(_day(received), _day(closed)) if is_closed and closed else 0,
-            _fen(parts), _fen(labour), _fen(charge),
-        )  # fmt: skip
-
-
-def _sum(vectors: list[tuple]) -> Figures:
-    return (
-        Figures(*(sum(column) for column in zip(*vectors, strict=True))) if vectors else Figures()
-    )
-
-
-def _ranked(groups: dict[object, list[tuple]], names: dict, missing: str, limit: int | None = None):
-    folded = sorted(
-        (
-            (names.get(key, missing) if key is not None else missing, _sum(v))
-            for key, v in groups.items()
-        ),
-        key=lambda item: (-item[1].received, item[0]),
-    )
-    return tuple(folded[:limit] if limit else folded)
+def _ranked(groups: dict[str, Figures]) -> tuple[tuple[str, Figures], ...]:
+    return tuple(sorted(groups.items(), key=lambda item: (-item[1].received, item[0])))
 
 
 def compute(session: Session, start: date, end: date, *, today: date | None = None) -> ServiceKpis:
-    """The KPI figures for requests received from ``start`` to ``end`` (inclusive)."""
+    """The KPI figures for requests received from ``start`` to ``end`` (inclusive).
+
+    By engineer × product (folded here into the total and both breakdowns), then the
+    ``TOP_CUSTOMERS`` customers with the most requests, each a request-level and a
+    repair-order query.
+    """
     today = today or date.today()
     cutoff = min(end, today)
-    rows = _raw_rows(session, _rows_query(start, end))
-    calendar = load_calendar(session)
-    index = _WorkingDayIndex(calendar, start, max(end, today) + timedelta(days=1))
-    everything: list[tuple] = []
-    by_engineer: dict[object, list[tuple]] = defaultdict(list)
-    by_product: dict[object, list[tuple]] = defaultdict(list)
-    by_customer: dict[object, list[tuple]] = defaultdict(list)
-    for customer, engineer, product, vector in _vectors(rows, cutoff.isoformat(), index):
-        everything.append(vector)
-        by_engineer[engineer].append(vector)
-        by_product[product].append(vector)
-        by_customer[customer].append(vector)
+    low, high = _bounds(start, end)
+    scope = _Scope(low, high, cutoff, (end - start).days > INDEX_DAYS)
+    r = ServiceRequest
     staff = dict(session.execute(select(Staff.id, Staff.name)).all())
     product_names = {
         i: f"{name} {model}".strip()
         for i, name, model in session.execute(select(Product.id, Product.name, Product.model))
     }
-    top = sorted(by_customer, key=lambda c: -len(by_customer[c]))[:TOP_CUSTOMERS]
-    customer_names = {
+    total = Figures()
+    by_engineer: dict[str, Figures] = defaultdict(Figures)
+    by_product: dict[str, Figures] = defaultdict(Figures)
+    for (engineer, product), figures in _grouped(session, scope, [r.engineer_id, r.product_id]):
+        total += figures
+        by_engineer[staff.get(engineer, NO_ENGINEER) if engineer else NO_ENGINEER] += figures
+        by_product[product_names.get(product, NO_PRODUCT) if product else NO_PRODUCT] += figures
+    top = [
+        customer_id
+        for customer_id, _count in session.execute(
+            replace(scope, scan=False).where(
+                select(r.customer_id, func.count(r.id))
+                .group_by(r.customer_id)
+                .order_by(func.count(r.id).desc(), r.customer_id)
+                .limit(TOP_CUSTOMERS)
+            )
+        )
+    ]
+    names = {
         i: f"{code} {name}"
         for i, code, name in session.execute(
             select(Customer.id, Customer.code, Customer.name).where(Customer.id.in_(top))
         )
     }
+    per_customer = dict(
+        _grouped(session, replace(scope, customers=tuple(top)), [r.customer_id])
+    ) if top else {}  # fmt: skip
+    by_customer = tuple((names.get(c, ""), per_customer[(c,)]) for c in top)
     return ServiceKpis(
-        start, end, _sum(everything), feedback_figures(session, start, end, cutoff),
-        _ranked(by_engineer, staff, NO_ENGINEER), _ranked(by_product, product_names, NO_PRODUCT),
-        _ranked({c: by_customer[c] for c in top}, customer_names, "", TOP_CUSTOMERS),
+        start, end, total, feedback_figures(session, start, end, cutoff),
+        _ranked(by_engineer), _ranked(by_product), by_customer,
     )  # fmt: skip
 
 

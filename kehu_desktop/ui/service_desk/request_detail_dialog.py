@@ -78,13 +78,18 @@ ACTION_NAMES = {a: f"action_{a.value}" for a in Action}
 
 
 def _form_page(values: dict[str, QLabel], rows) -> tuple[QWidget, QFormLayout]:
+    """A page of label: value rows, kept at the top (the rest of the page stays empty)."""
     page = QWidget()
-    form = QFormLayout(page)
+    box = QVBoxLayout(page)
+    form = QFormLayout()
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
     for name, label in rows:
         value = QLabel(objectName=f"value_{name}", wordWrap=True)
-        value.setMinimumWidth(260)
+        value.setMinimumWidth(200)
         values[name] = value
         form.addRow(f"{label}：", value)
+    box.addLayout(form)
+    box.addStretch(1)
     return page, form
 
 

@@ -188,6 +188,7 @@ def _axes(chart: QChart, series: QBarSeries, labels: list[str], high: float, fmt
     axis_y = QValueAxis()
     axis_y.setRange(0, high)
     axis_y.setLabelFormat(fmt)
+    axis_y.applyNiceNumbers()
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(axis_x)
     series.attachAxis(axis_y)

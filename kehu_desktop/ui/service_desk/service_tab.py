@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from kehu_desktop.ui.common.xlsx_export import export_list
 
 LAYOUT_KEY = "serviceTable"
 MONTHS_OFFERED = 24
+# The first screenful is read and shown before the rest of the list.
+FIRST_ROWS = 60
 
 
 def row_tint(row: ServiceRow) -> str:
@@ -41,9 +44,10 @@ def row_tint(row: ServiceRow) -> str:
 
 
 def _deadline_text(row: ServiceRow) -> str:
+    """The deadline that runs now (派工, then 解决); empty once the repair is recorded."""
     if row.overdue:
-        return f"{row.deadline.isoformat()} 已超期"
-    return f"{row.deadline.isoformat()} 今日到期" if row.due_today else row.deadline.isoformat()
+        return f"{row.pending_deadline} 已超期"
+    return f"{row.pending_deadline} 今日到期" if row.due_today else row.pending_deadline
 
 
 COLUMNS = (
@@ -58,7 +62,7 @@ COLUMNS = (
     Column("首问责任人", lambda r: r.first_responsible, row_tint),
     Column("工程师", lambda r: r.engineer, row_tint),
     Column("计划日期", lambda r: r.planned_date, row_tint),
-    Column("解决期限", _deadline_text, row_tint),
+    Column("期限", _deadline_text, row_tint),
 )
 
 
@@ -182,12 +186,23 @@ class ServiceTab(QWidget):
         generation = self._generation
         flt = self.current_filter()
 
-        def read(session: Session) -> list[ServiceRow]:
+        def first(session: Session) -> list[ServiceRow]:
+            return ledger.list_requests(session, replace(flt, limit=FIRST_ROWS))
+
+        def everything(session: Session) -> list[ServiceRow]:
             return ledger.list_requests(session, flt)
 
-        self._ops.query(
-            self, read, lambda rows: self._show(generation, rows), title="加载售后服务单"
-        )
+        def shown_first(rows: list[ServiceRow]) -> None:
+            if generation != self._generation:
+                return
+            if len(rows) < FIRST_ROWS:  # that was all of them
+                self._show(generation, rows)
+                return
+            self.model.set_rows(rows)
+            self._ops.query(self, everything, lambda rows: self._show(generation, rows),
+                            title="加载售后服务单")  # fmt: skip
+
+        self._ops.query(self, first, shown_first, title="加载售后服务单")
 
     def _show(self, generation: int, rows: list[ServiceRow]) -> None:
         if generation != self._generation:
@@ -195,7 +210,9 @@ class ServiceTab(QWidget):
         selected = self.current_id()
         self.model.set_rows(rows)
         if not self._header_restored:
+            # Fitted to the first full list shown, then left as the user sets them.
             self.table.resizeColumnsToContents()
+            self._header_restored = True
         overdue = sum(r.overdue for r in rows)
         today = sum(r.due_today for r in rows)
         shown = (
