@@ -17,7 +17,7 @@ from kehu_desktop.ui.common import attachments_panel, edit_dialog
 from kehu_desktop.ui.common.operations import Operations, wait_for_running
 from kehu_desktop.ui.service_desk.request_detail_dialog import ServiceRequestDetailDialog
 from kehu_desktop.ui.service_desk.service_report import ServiceReportDialog
-from kehu_desktop.ui.service_desk.service_tab import ServiceTab
+from kehu_desktop.ui.service_desk.service_tab import COLUMNS, ServiceTab
 from tests.helpers.complaints import advance as advance_complaint
 from tests.helpers.complaints import register as register_complaint
 from tests.helpers.customers import make_customer
@@ -76,6 +76,11 @@ def test_list_filters_and_overdue_tint(qtbot, qtmodeltester, context, ops, layou
     qtmodeltester.check(tab.model)
     rows = {r.id: r for r in tab.model.rows()}
     assert rows[old].overdue and not rows[recent].overdue
+    # The deadline column names the one running now: 派工 until dispatched, then 解决.
+    deadline_column = [c.label for c in COLUMNS].index("期限")
+    texts = {tab.model.row_at(i).id: tab.model.index(i, deadline_column).data() for i in (0, 1)}
+    assert texts[old].startswith("派工 ") and texts[old].endswith("已超期")
+    assert texts[recent].startswith("解决 ")
     color = tab.model.data(tab.model.index(1, 0), Qt.ItemDataRole.BackgroundRole)
     assert color is not None  # the old one, listed second, is tinted
     tab.overdue_filter.setChecked(True)

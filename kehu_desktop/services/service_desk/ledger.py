@@ -185,7 +185,8 @@ def list_requests(
                 planned,
                 deadline,
                 **flags(status, response_deadline, deadline, today),
-            )  # fmt: skip
+                pending_deadline=_pending(status, response_deadline, deadline),
+            )
         )
     return rows
 
