@@ -39,6 +39,7 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
+from kehu_desktop.services.common import numbering
 
 
 @dataclass(frozen=True)
@@ -330,8 +331,10 @@ def _add_service_specimen(
     session.add(purchase)
     session.flush()
     at = datetime(day.year, day.month, 3, 9, 20)
+    seq = numbering.next_number(session, "SH", day.year)
     request = ServiceRequest(
-        number=f"SH-{day.year}-0001", year=day.year, seq=1, received_at=at, channel="电话",
+        number=numbering.formatted("SH", day.year, seq), year=day.year, seq=seq,
+        received_at=at, channel="电话",
         customer_id=customer.id, contact_name="李晓敏", contact_phone="13800138000",
         product_id=product.id, purchase_id=purchase.id, serial_no="SN2605120388",
         fault="电机运行中异响、外壳发热，设备停机两次；客户现场已更换电源，故障依旧。",
@@ -368,8 +371,10 @@ def _add_service_specimen(
         RepairPart(part="编码器连接器", quantity=Decimal("1"), unit_cost=Decimal("38.00")),
     ]
     session.add(order)
+    seq = numbering.next_number(session, "FK", day.year)
     feedback = FactoryFeedback(
-        number=f"FK-{day.year}-0001", year=day.year, seq=1, request_id=request.id,
+        number=numbering.formatted("FK", day.year, seq), year=day.year, seq=seq,
+        request_id=request.id,
         product_id=product.id, raised_at=datetime(day.year, day.month, 4, 17),
         raised_by_id=staff.id, department="品质",
         problem="同批次（2605 批）电机轴承润滑脂加注量偏少，已有 2 台返修。",
