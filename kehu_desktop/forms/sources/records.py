@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kehu_desktop.forms import service_sources
+from kehu_desktop.forms.sources import service_desk
 from kehu_desktop.forms.sources.key_accounts import CREDIT_PREFIX, PROPOSAL_PREFIX, SURVEY_PREFIX
 from kehu_desktop.models import (
     Complaint,
@@ -135,9 +135,9 @@ RECORD_KINDS: dict[str, RecordKind] = {
         ),
         *(
             RecordKind(kind, label, hint,
-                       lambda s, t, k=kind: service_sources.find(s, k, t),
-                       lambda s, i, k=kind: service_sources.describe(s, k, i))
-            for kind, (label, hint) in service_sources.REFERENCES.items()
+                       lambda s, t, k=kind: service_desk.find(s, k, t),
+                       lambda s, i, k=kind: service_desk.describe(s, k, i))
+            for kind, (label, hint) in service_desk.REFERENCES.items()
         ),
     )
 }  # fmt: skip
