@@ -412,3 +412,21 @@ def test_attachments_survive_editing_and_a_copied_data_folder(context, data_dir,
         assert str(rows[0].path).startswith(str(restored))
     finally:
         database.dispose()
+
+
+def test_printed_numbers_find_requests_and_feedback(context):
+    from kehu_desktop.forms.sources.records import describe_record, find_record, record_to_open
+
+    customer = make_customer(context, "华达电子")
+    request_id = register(context, customer, received_at=START)
+    with context.session() as s:
+        item = feedback.raise_feedback(s, context.operator, department="品质", problem="批次",
+                                       request_id=request_id, at=START)  # fmt: skip
+    with context.reader() as s:
+        assert find_record(s, "service_request", "sh-2026-0001") == request_id
+        assert find_record(s, "service_feedback", "FK-2026-0001") == item
+        assert describe_record(s, "service_request", request_id) == "SH-2026-0001"
+        assert record_to_open(s, "SH-2026-0001") == ("service_request", request_id)
+        assert record_to_open(s, "FK-2026-0001") == ("service_request", request_id)
+        with pytest.raises(UserError, match="SH-2026-0001"):
+            find_record(s, "service_request", "SH-2026-0099")
