@@ -260,16 +260,16 @@ def test_today_lists_service_visits_and_due_requests(qtbot, main_window):
         dialog.close()
 
 
-def test_complaint_settled_with_exchange_opens_a_linked_request(qtbot, context, layout):
+def test_complaint_settled_with_exchange_opens_a_linked_request(qtbot, context, ops, layout):
     from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
 
     customer = make_customer(context, "华达电子")
     complaint = register_complaint(context, customer)
     advance_complaint(context, complaint, ComplaintStatus.HANDLING)
-    dialog = ComplaintDialog(context, layout, complaint)
+    dialog = ComplaintDialog(ops, layout, complaint)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.service_button.isVisible()
+    qtbot.waitUntil(lambda: dialog.service_button.isVisible(), timeout=5000)
     form = dialog.open_service_request()
     qtbot.addWidget(form)
     qtbot.waitUntil(lambda: form.customer.value() == customer, timeout=5000)
