@@ -109,6 +109,7 @@ def test_register_a_request_through_the_dialog(qtbot, context, ops, layout, monk
     monkeypatch.setattr(tab, "open_request", lambda request_id: request_id)
     dialog = tab.new_record(customer_id=customer)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=5000)
     qtbot.waitUntil(lambda: dialog.customer.value() == customer, timeout=5000)
     qtbot.waitUntil(lambda: dialog.contact_phone.text() == "13800138000", timeout=5000)
     dialog.product.setCurrentIndex(dialog.product.findData(product))
@@ -144,6 +145,7 @@ def test_esc_keeps_typed_text_unless_discarded(qtbot, context, ops, layout, monk
     dialog = tab.new_record()
     qtbot.addWidget(dialog)
     qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=5000)
     dialog.fault.setPlainText("漏水")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible() and asked and dialog.fault.toPlainText() == "漏水"
@@ -162,6 +164,7 @@ def test_request_dialog_steps_history_and_repair_order_with_photos(
                        Action.NOTE, Action.EDIT}  # fmt: skip
     step = dialog.start_action(Action.DISPATCH)
     qtbot.addWidget(step)
+    qtbot.waitUntil(lambda: not step.loading, timeout=5000)
     step.engineer.setCurrentIndex(step.engineer.findData(context.operator.id))
     step.planned.setDate(date.today())
     step.save()
@@ -272,6 +275,7 @@ def test_complaint_settled_with_exchange_opens_a_linked_request(qtbot, context, 
     qtbot.waitUntil(lambda: dialog.service_button.isVisible(), timeout=5000)
     form = dialog.open_service_request()
     qtbot.addWidget(form)
+    qtbot.waitUntil(lambda: not form.loading, timeout=5000)
     qtbot.waitUntil(lambda: form.customer.value() == customer, timeout=5000)
     assert "外观划伤" in form.fault.toPlainText()
     with qtbot.waitSignal(form.saved, timeout=5000):

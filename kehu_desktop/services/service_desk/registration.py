@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, Customer, Product, Purchase, ServiceRequest
 from kehu_desktop.services.common import first_responsible, numbering
-from kehu_desktop.services.common.case_deadlines import deadline_after
+from kehu_desktop.services.common.case_deadlines import days_from, deadline_after
 from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.common.working_days import WorkCalendar, load_calendar
 from kehu_desktop.services.service_desk import products
 from kehu_desktop.services.service_desk.choices import (
     CHANNELS,
@@ -244,9 +245,29 @@ def input_from_complaint(session: Session, complaint_id: int) -> RequestInput:
     )  # fmt: skip
 
 
-def deadlines_preview(session: Session, urgency: str, received: date) -> tuple[date, date]:
-    """The dispatch and resolve deadlines a request received on ``received`` would get."""
-    return (
-        deadline_after(session, RESPONSE_DAYS, urgency, received),
-        deadline_after(session, RESOLVE_DAYS, urgency, received),
-    )
+@dataclass(frozen=True)
+class DeadlineRules:
+    """What a new request's deadlines are counted with, read once (the registration form
+    previews them as the urgency and received time change)."""
+
+    calendar: WorkCalendar
+    response_days: dict[str, int]
+    resolve_days: dict[str, int]
+
+    @classmethod
+    def read(cls, session: Session) -> DeadlineRules:
+        return cls(load_calendar(session), RESPONSE_DAYS.get(session), RESOLVE_DAYS.get(session))
+
+    def preview(self, urgency: str, received: date) -> tuple[date, date]:
+        """The dispatch and resolve deadlines of a request received on ``received``."""
+        return tuple(
+            self.calendar.add_working_days(received, days_from(days, spec, urgency))
+            for days, spec in ((self.response_days, RESPONSE_DAYS),
+                               (self.resolve_days, RESOLVE_DAYS))
+        )  # fmt: skip
+
+
+def complaint_number(session: Session, complaint_id: int | None) -> str:
+    """The number of the complaint a request came from ("" when none)."""
+    complaint = session.get(Complaint, complaint_id) if complaint_id is not None else None
+    return complaint.number if complaint else ""

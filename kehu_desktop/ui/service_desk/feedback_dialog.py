@@ -9,6 +9,7 @@ from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import selected_row, table_view
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.screen import fit_to_screen
 
 
 def _tint(row: feedback.FeedbackRow) -> str:
@@ -31,7 +32,7 @@ COLUMNS = (
 class FeedbackListDialog(QDialog):
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("feedbackDialog")
+        self.setObjectName(type(self).__name__)
         self.setWindowTitle("售后服务信息反馈")
         self._ops = ops
         self._layout_memory = layout
@@ -82,6 +83,10 @@ class FeedbackListDialog(QDialog):
         dialog = FeedbackReplyDialog(self._ops, row, self)
         dialog.open()
         return dialog
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        fit_to_screen(self)
 
     def done(self, result: int) -> None:
         self._layout_memory.save_geometry("feedback_dialog", self)

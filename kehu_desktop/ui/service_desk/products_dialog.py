@@ -21,6 +21,7 @@ from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import selected_row, table_view
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.screen import fit_to_screen
 
 COLUMNS = (
     Column("产品编号", lambda p: p.code),
@@ -66,7 +67,7 @@ class ProductDialog(EditDialog):
 class ProductsDialog(QDialog):
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("productsDialog")
+        self.setObjectName(type(self).__name__)
         self.setWindowTitle("产品与保修")
         self._ops = ops
         self._layout_memory = layout
@@ -113,6 +114,10 @@ class ProductsDialog(QDialog):
         dialog = ProductDialog(self._ops, row, self)
         dialog.open()
         return dialog
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        fit_to_screen(self)
 
     def done(self, result: int) -> None:
         self._layout_memory.save_geometry("products_dialog", self)

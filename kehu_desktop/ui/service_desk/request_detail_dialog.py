@@ -23,6 +23,7 @@ from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import selected_row, table_view
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel, display_text
+from kehu_desktop.ui.common.screen import fit_to_screen
 
 
 def _change(e: EventRow) -> str:
@@ -98,7 +99,7 @@ class ServiceRequestDetailDialog(QDialog):
 
     def __init__(self, ops: Operations, layout: LayoutMemory, request_id: int, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("serviceRequestDialog")
+        self.setObjectName(type(self).__name__)
         self._ops = ops
         self._layout_memory = layout
         self.request_id = request_id
@@ -277,6 +278,10 @@ class ServiceRequestDetailDialog(QDialog):
         )  # fmt: skip
         dialog.open()
         return dialog
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        fit_to_screen(self)
 
     def done(self, result: int) -> None:
         self._layout_memory.save_geometry("service_request_dialog", self)

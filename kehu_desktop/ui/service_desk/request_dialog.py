@@ -6,6 +6,7 @@ date the customer states) shows the status the service will work out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.complaints import ledger as complaint_ledger
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.service_desk import products, registration
@@ -39,6 +41,46 @@ def _text_box(height: int) -> QPlainTextEdit:
     box = QPlainTextEdit()
     box.setFixedHeight(height)
     return box
+
+
+@dataclass(frozen=True)
+class _FormData:
+    staff: list[tuple[int, str]]
+    catalogue: list[products.ProductRow]
+    data: RequestInput
+    customer_label: str
+    contacts: list[tuple[str, str]]
+    purchases: list[products.PurchaseRow]
+    complaint_number: str
+    rules: registration.DeadlineRules
+
+
+def _read_form(
+    session: Session,
+    operator: Operator,
+    request_id: int | None,
+    complaint_id: int | None,
+    customer_id: int | None,
+) -> _FormData:
+    """What the form shows when it opens: a request to correct, one filled from a complaint,
+    or a blank one (for ``customer_id`` if given)."""
+    if request_id is not None:
+        data = registration.load_registration(session, request_id)
+    elif complaint_id is not None:
+        data = registration.input_from_complaint(session, complaint_id)
+    else:
+        data = RequestInput(customer_id=customer_id)
+    customer = data.customer_id
+    return _FormData(
+        customer_files.staff_choices(session),
+        products.list_products(session),
+        data,
+        customer_files.customer_label(session, customer) if customer else "",
+        complaint_ledger.customer_contacts(session, customer) if customer else [],
+        products.customer_purchases(session, customer) if customer else [],
+        registration.complaint_number(session, data.complaint_id),
+        registration.DeadlineRules.read(session),
+    )
 
 
 class ServiceRequestDialog(EditDialog):
@@ -62,20 +104,9 @@ class ServiceRequestDialog(EditDialog):
         super().__init__(ops, layout, title, parent)
         self.request_id = request_id
         self.complaint_id = complaint_id
-        context = ops.context
-        with context.reader() as session:
-            staff = customer_files.staff_choices(session)
-            catalogue = products.list_products(session)
-            if request_id is not None:
-                data = registration.load_registration(session, request_id)
-            elif complaint_id is not None:
-                data = registration.input_from_complaint(session, complaint_id)
-            else:
-                data = RequestInput(customer_id=customer_id)
-            customer_label = (
-                customer_files.customer_label(session, data.customer_id) if data.customer_id else ""
-            )
-        self.complaint_id = data.complaint_id
+        self._rules: registration.DeadlineRules | None = None
+        self._months: dict[int, int] = {}
+        self._purchases: list[products.PurchaseRow] = []
 
         self.customer = CustomerPicker(ops, "serviceCustomer")
         self.received_at = QDateTimeEdit(QDateTime.currentDateTime(), objectName="receivedAt")
@@ -90,11 +121,6 @@ class ServiceRequestDialog(EditDialog):
         self.purchase.addItem(NO_PURCHASE, None)
         self.product = QComboBox(objectName="product")
         self.product.addItem("（未指定产品）", None)
-        self._months: dict[int, int] = {}
-        for item in catalogue:
-            self.product.addItem(f"{item.code} {item.label}（保修 {item.warranty_months} 个月）",
-                                 item.id)  # fmt: skip
-            self._months[item.id] = item.warranty_months
         self.serial_no = QLineEdit(objectName="serialNo")
         self.serial_no.setPlaceholderText("机身序列号或生产批号")
         self.purchase_known = QCheckBox("客户提供购买日期：", objectName="purchaseKnown")
@@ -111,12 +137,8 @@ class ServiceRequestDialog(EditDialog):
         self.demand = _text_box(50)
         self.demand.setObjectName("demand")
         self.first_responsible = QComboBox(objectName="firstResponsible")
-        for staff_id, name in staff:
-            self.first_responsible.addItem(name, staff_id)
-        self.first_responsible.setCurrentIndex(
-            max(self.first_responsible.findData(ops.operator.id), 0)
-        )
         self.deadline_label = QLabel(objectName="deadlinePreview")
+        self.complaint_label = QLabel(objectName="linkedComplaint")
 
         self.add_field("客户 *", self.customer, "customer_id")
         self.add_field("受理时间", self.received_at, "received_at")
@@ -141,14 +163,8 @@ class ServiceRequestDialog(EditDialog):
         self.add_field("客户要求", self.demand, "demand")
         self.add_field("首问责任人", self.first_responsible, "first_responsible_id")
         self.add_field("期限", self.deadline_label)
-        if self.complaint_id is not None:
-            with context.reader() as session:
-                number = complaint_ledger.load_detail(
-                    session, ops.operator, self.complaint_id
-                ).number
-            self.add_field("关联投诉", QLabel(number, objectName="linkedComplaint"))
+        self.add_field("关联投诉", self.complaint_label, "complaint_id")
 
-        self.customer.customer_changed.connect(self._customer_changed)
         self.contact_name.currentIndexChanged.connect(self._contact_changed)
         self.purchase.currentIndexChanged.connect(self._purchase_chosen)
         for signal in (self.product.currentIndexChanged, self.purchased_on.dateChanged,
@@ -158,16 +174,38 @@ class ServiceRequestDialog(EditDialog):
         self.purchase_known.toggled.connect(self.purchased_on.setEnabled)
         self.urgency.currentIndexChanged.connect(lambda _i: self._update_deadline())
         self.received_at.dateTimeChanged.connect(lambda _d: self._update_deadline())
-        self._purchases: list[products.PurchaseRow] = []
-        self._fill(data, customer_label)
         self.resize(640, 720)
+        operator = ops.operator
+
+        def read(session: Session) -> _FormData:
+            return _read_form(session, operator, request_id, complaint_id, customer_id)
+
+        self.load(read, self._fill_form)
 
     # --- filling ---------------------------------------------------------------------------
+
+    def _fill_form(self, form: _FormData) -> None:
+        """Everything read while the dialog opened; the customer's contacts and purchases come
+        with it, and later choices of customer read theirs."""
+        self._rules = form.rules
+        for staff_id, name in form.staff:
+            self.first_responsible.addItem(name, staff_id)
+        self.first_responsible.setCurrentIndex(
+            max(self.first_responsible.findData(self.ops.operator.id), 0)
+        )
+        for item in form.catalogue:
+            self.product.addItem(f"{item.code} {item.label}（保修 {item.warranty_months} 个月）",
+                                 item.id)  # fmt: skip
+            self._months[item.id] = item.warranty_months
+        self.complaint_id = form.data.complaint_id
+        self.complaint_label.setText(form.complaint_number or "—")
+        self._fill(form.data, form.customer_label)
+        self._show_customer((form.contacts, form.purchases))
+        self.customer.customer_changed.connect(self._customer_changed)
 
     def _fill(self, data: RequestInput, customer_label: str) -> None:
         if data.customer_id is not None:
             self.customer.set_value(data.customer_id, customer_label)
-            self._customer_changed(data.customer_id)
         if data.received_at is not None:
             self.received_at.setMaximumDateTime(QDateTime(data.received_at))
             self.received_at.setDateTime(QDateTime(data.received_at))
@@ -266,11 +304,10 @@ class ServiceRequestDialog(EditDialog):
         self.warranty_label.setStyleSheet("color: #a50e0e;" if status == "expired" else "")
 
     def _update_deadline(self) -> None:
+        if self._rules is None:  # still reading
+            return
         received = self.received_at.dateTime().toPython().date()
-        with self.ops.context.reader() as session:
-            response, resolve = registration.deadlines_preview(
-                session, self.urgency.currentData(), received
-            )
+        response, resolve = self._rules.preview(self.urgency.currentData(), received)
         self.deadline_label.setText(
             f"派工 {response.isoformat()} 前，解决 {resolve.isoformat()} 前（按工作日计算）"
         )

@@ -30,6 +30,7 @@ from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import table_view
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.screen import fit_to_screen
 from kehu_desktop.ui.common.xlsx_export import export_list
 
 BREAKDOWN_COLUMNS = tuple(
@@ -48,7 +49,7 @@ class ServiceReportDialog(QDialog):
 
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("serviceReport")
+        self.setObjectName(type(self).__name__)
         self.setWindowTitle("售后服务报告")
         self._ops = ops
         self._layout_memory = layout
@@ -73,6 +74,9 @@ class ServiceReportDialog(QDialog):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.export_button)
+        close = QPushButton("关闭", objectName="reportClose")
+        close.clicked.connect(self.reject)
+        bar.addWidget(close)
 
         self.figure_labels: dict[str, QLabel] = {}
         figures = QGridLayout()
@@ -175,6 +179,10 @@ class ServiceReportDialog(QDialog):
             rows=lambda _session: service_kpis.report_rows(kpis),
             button=self.export_button, status=self.status, path=path,
         )  # fmt: skip
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        fit_to_screen(self)
 
     def done(self, result: int) -> None:
         self._layout_memory.save_geometry("service_report", self)

@@ -44,7 +44,6 @@ class ServiceStepDialog(EditDialog):
     ) -> None:
         super().__init__(ops, None, f"{ACTION_LABELS[action]} — {detail.number}", parent)
         self.ok_button.setText(ACTION_LABELS[action])
-        self.setObjectName("serviceStepDialog")
         self.detail = detail
         self.action = action
         context = QLabel(
@@ -66,10 +65,14 @@ class ServiceStepDialog(EditDialog):
         self.note = _text_box()
         self.add_field(NOTE_LABELS[action], self.note, "note")
         self.resize(520, self.sizeHint().height())
+        if action in (Action.DISPATCH, Action.HAND_OVER):
+            self.load(customer_files.staff_choices, self._fill_staff)
 
-    def _staff(self) -> list[tuple[int, str]]:
-        with self.ops.context.reader() as session:
-            return customer_files.staff_choices(session)
+    def _fill_staff(self, staff: list[tuple[int, str]]) -> None:
+        """The engineers or colleagues to choose from, read while the form opens."""
+        combo = self.engineer if self.action == Action.DISPATCH else self.handover_to
+        for staff_id, name in staff:
+            combo.addItem(name, staff_id)
 
     def _dispatch_fields(self) -> None:
         self.mode = QComboBox(objectName="step_mode")
@@ -77,8 +80,6 @@ class ServiceStepDialog(EditDialog):
             self.mode.addItem(words, code)
         self.engineer = QComboBox(objectName="step_engineer")
         self.engineer.addItem("（请选择工程师）", None)
-        for staff_id, name in self._staff():
-            self.engineer.addItem(name, staff_id)
         planned = self.detail.planned_date or self.detail.received_at.date()
         self.planned = QDateEdit(QDate(planned), objectName="step_planned")
         self.planned.setDisplayFormat("yyyy-MM-dd")
@@ -100,8 +101,6 @@ class ServiceStepDialog(EditDialog):
     def _handover_fields(self) -> None:
         self.handover_to = QComboBox(objectName="step_handover_to")
         self.handover_to.addItem("（不转交个人）", None)
-        for staff_id, name in self._staff():
-            self.handover_to.addItem(name, staff_id)
         self.department = QComboBox(objectName="step_department")
         self.department.addItem("（不转交部门）", "")
         for name in DEPARTMENTS:
@@ -163,7 +162,6 @@ class FeedbackReplyDialog(EditDialog):
         self, ops: Operations, row: feedback.FeedbackRow, parent: QWidget | None = None
     ) -> None:
         super().__init__(ops, None, f"工厂答复 — {row.number}", parent)
-        self.setObjectName("feedbackReplyDialog")
         self.row = row
         info = QLabel(
             f"{row.number} 反馈{row.department}（{row.raised_at:%Y-%m-%d}，"
