@@ -173,7 +173,7 @@ class ServiceReportDialog(QDialog):
             return
         kpis = self.kpis
         export_list(
-            self, self._ops.context,
+            self, self._ops,
             title=f"售后服务报告_{kpis.start.isoformat()}_{kpis.end.isoformat()}",
             headers=service_kpis.BREAKDOWN_HEADERS,
             rows=lambda _session: service_kpis.report_rows(kpis),

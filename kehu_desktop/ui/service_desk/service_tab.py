@@ -281,7 +281,7 @@ class ServiceTab(QWidget):
     def export_xlsx(self, path: Path | None = None) -> None:
         rows = ledger.export_rows(self.model.rows())
         export_list(
-            self, self._ops.context, title="售后服务单", headers=ledger.EXPORT_HEADERS,
+            self, self._ops, title="售后服务单", headers=ledger.EXPORT_HEADERS,
             rows=lambda _session: rows, button=self.export_button, status=self.summary, path=path,
         )  # fmt: skip
 
