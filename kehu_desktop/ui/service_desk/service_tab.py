@@ -107,7 +107,8 @@ class ServiceTab(QWidget):
         self.customer_filter.setPlaceholderText("客户名称/编号、服务单号或序列号")
         self.customer_filter.setClearButtonEnabled(True)
         self.overdue_filter = QCheckBox("只看超期及今日到期", objectName="serviceOverdueFilter")
-        self._refill_choices()
+        self.engineer_filter.addItem("全部工程师", None)
+        self.product_filter.addItem("全部产品", None)
         for combo in (self.status_filter, self.month_filter, self.engineer_filter,
                       self.product_filter):  # fmt: skip
             combo.currentIndexChanged.connect(self.reload)
@@ -154,11 +155,9 @@ class ServiceTab(QWidget):
         if change.touches("service", "customers", "staff"):
             self.reload()
 
-    def _refill_choices(self) -> None:
-        """Engineers (those who left included: their requests stay theirs) and products."""
-        with self._ops.context.reader() as session:
-            staff = customer_files.staff_choices(session, everyone=True)
-            catalogue = products.list_products(session, include_inactive=True)
+    def _refill_choices(self, staff: list[tuple[int, str]], catalogue: list) -> None:
+        """Engineers (those who left included: their requests stay theirs) and products, read
+        with the list; the choices made are kept."""
         refill_staff_filter(self.engineer_filter, "全部工程师", staff)
         chosen = self.product_filter.currentData()
         self.product_filter.blockSignals(True)
@@ -181,20 +180,25 @@ class ServiceTab(QWidget):
 
     def reload(self) -> None:
         """Query the list off the GUI thread; only the newest query's result is shown."""
-        self._refill_choices()
         self._generation += 1
         generation = self._generation
         flt = self.current_filter()
 
-        def first(session: Session) -> list[ServiceRow]:
-            return ledger.list_requests(session, replace(flt, limit=FIRST_ROWS))
+        def first(session: Session):
+            return (
+                customer_files.staff_choices(session, everyone=True),
+                products.list_products(session, include_inactive=True),
+                ledger.list_requests(session, replace(flt, limit=FIRST_ROWS)),
+            )
 
         def everything(session: Session) -> list[ServiceRow]:
             return ledger.list_requests(session, flt)
 
-        def shown_first(rows: list[ServiceRow]) -> None:
+        def shown_first(found) -> None:
             if generation != self._generation:
                 return
+            staff, catalogue, rows = found
+            self._refill_choices(staff, catalogue)
             if len(rows) < FIRST_ROWS:  # that was all of them
                 self._show(generation, rows)
                 return
