@@ -34,6 +34,7 @@ from kehu_desktop.services.common.parsing import parse_date, parse_month
 from kehu_desktop.services.complaints import complaint_kpis
 from kehu_desktop.services.customers import customer_files, search
 from kehu_desktop.services.key_accounts import abc_classes, key_account_kpis, sales_import
+from kehu_desktop.services.service_desk import service_kpis
 from kehu_desktop.services.visits import visit_reports
 
 Command = Callable[[Database, argparse.Namespace], int]
@@ -239,6 +240,25 @@ def _report_complaints(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_service(database: Database, args: argparse.Namespace) -> int:
+    try:
+        start, end = complaint_kpis.month_period(parse_month(args.month))
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    with database.reader() as session:
+        kpis = service_kpis.compute(session, start, end)
+    print(service_kpis.report_text(kpis))
+    if args.output:
+        from kehu_desktop.services.common import excel_export
+
+        rows = service_kpis.report_rows(kpis)
+        excel_export.write_table(
+            Path(args.output), f"售后服务报告_{args.month}", service_kpis.BREAKDOWN_HEADERS, rows
+        )
+        print(f"已导出到 {args.output}")
+    return 0
+
+
 def _as_first_admin(database: Database) -> None:
     """Changes made from the command line are audited as the first administrator's."""
     with database.reader() as session:
@@ -291,6 +311,13 @@ def _today(database: Database, args: argparse.Namespace) -> int:
     print(f"近 7 天生日与纪念日 {len(view.reminders)} 项")
     for r in view.reminders[: args.limit]:
         print(f"  {r.day}\t{r.occasion}\t{r.person}\t{r.customer}")
+    print(f"今日售后上门服务 {len(view.service_visits)} 项")
+    for v in view.service_visits[: args.limit]:
+        print(f"  {v.number}\t{v.customer}\t{v.product}\t{v.engineer}")
+    print(f"售后服务单到期或超期 {len(view.service_due)} 项")
+    for v in view.service_due[: args.limit]:
+        state = "已超期" if v.overdue else "今日到期"
+        print(f"  {v.number}\t{state}\t{v.customer}\t{v.status}\t{v.first_responsible}")
     return 0
 
 
@@ -454,6 +481,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     visits_report.add_argument("--daily", action="store_true", help="客户访问日报表")
     visits_report.add_argument("-o", "--output", help="导出为 .xlsx")
     visits_report.set_defaults(report_handler=_report_visits)
+    service_report = reports.add_parser("service", help="售后服务报告（各项 KPI）")
+    service_report.add_argument("--month", required=True, help="月份，如 2026-11")
+    service_report.add_argument("-o", "--output", help="导出为 .xlsx")
+    service_report.set_defaults(report_handler=_report_service)
     return parser, handlers
 
 

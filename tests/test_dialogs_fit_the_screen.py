@@ -33,6 +33,10 @@ from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.complaints import ledger
 from kehu_desktop.services.complaints.lifecycle import Action
 from kehu_desktop.services.key_accounts import designation
+from kehu_desktop.services.service_desk import feedback as service_feedback
+from kehu_desktop.services.service_desk import ledger as service_ledger
+from kehu_desktop.services.service_desk.lifecycle import Action as ServiceAction
+from kehu_desktop.services.service_desk.lifecycle import Status as ServiceStatus
 from kehu_desktop.ui.admin.audit_dialog import AuditDialog
 from kehu_desktop.ui.admin.backup_settings_dialog import BackupSettingsDialog
 from kehu_desktop.ui.admin.database_dialog import DatabaseDialog
@@ -64,12 +68,22 @@ from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
 from kehu_desktop.ui.key_accounts.survey_dialog import SurveyDialog
 from kehu_desktop.ui.printing.form_settings_dialog import FormSettingsDialog
 from kehu_desktop.ui.printing.print_dialog import PrintDialog
+from kehu_desktop.ui.service_desk.feedback_dialog import FeedbackListDialog
+from kehu_desktop.ui.service_desk.products_dialog import ProductDialog, ProductsDialog
+from kehu_desktop.ui.service_desk.repair_order_dialog import RepairOrderDialog
+from kehu_desktop.ui.service_desk.request_detail_dialog import ServiceRequestDetailDialog
+from kehu_desktop.ui.service_desk.request_dialog import ServiceRequestDialog
+from kehu_desktop.ui.service_desk.service_report import ServiceReportDialog
+from kehu_desktop.ui.service_desk.step_dialog import FeedbackReplyDialog, ServiceStepDialog
 from kehu_desktop.ui.visits.visit_dialog import VisitDialog
 from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
 from kehu_desktop.ui.visits.visit_plan_dialog import PlanDueVisitsDialog, VisitPlanDialog
 from tests.helpers.complaints import register
 from tests.helpers.customers import make_customer
 from tests.helpers.key_accounts import make_key_account
+from tests.helpers.service_desk import advance as advance_request
+from tests.helpers.service_desk import make_product
+from tests.helpers.service_desk import register as register_request
 from tests.helpers.visits import make_visit
 
 TASK_BAR = 40
@@ -97,6 +111,8 @@ class Store:
     proposal: designation.ProposalRow
     detail: ledger.ComplaintDetail
     staff_row: operators.StaffRow
+    service: service_ledger.ServiceDetail | None = None
+    feedback: service_feedback.FeedbackRow | None = None
 
 
 @pytest.fixture
@@ -108,13 +124,22 @@ def store(context, supervisor, data_dir) -> Store:
     other = make_customer(context, "上海宏泰机械有限公司")
     with context.session() as session:
         designation.propose(session, context.operator, other, "年采购额居前")
+    product = make_product(context)
+    request = register_request(context, customer, product_id=product, serial_no="SN-1")
+    advance_request(context, request, ServiceStatus.DISPATCHED)
+    with context.session() as session:
+        service_feedback.raise_feedback(
+            session, context.operator, department="品质", problem="外壳开裂", request_id=request
+        )
     with context.reader() as session:
+        service = service_ledger.load_detail(session, context.operator, request)
+        feedback_row = service_feedback.list_feedback(session)[0]
         proposal = designation.list_proposals(session)[0]
         detail = ledger.load_detail(session, context.operator, complaint)
         staff_row = operators.list_staff(session)[0]
     return Store(
         Operations(context), LayoutMemory(data_dir), customer, visit, complaint, card, proposal,
-        detail, staff_row,
+        detail, staff_row, service, feedback_row,
     )  # fmt: skip
 
 
@@ -150,6 +175,15 @@ FACTORIES: dict[type[QDialog], Callable[[Store], QDialog]] = {
     LockDialog: lambda s: LockDialog(s.ops),
     ChangePasswordDialog: lambda s: ChangePasswordDialog(s.ops),
     SignInDialog: lambda _s: SignInDialog(["admin"], lambda _u, _p: None),
+    ServiceRequestDialog: lambda s: ServiceRequestDialog(s.ops, s.layout, customer_id=s.customer),
+    ServiceRequestDetailDialog: lambda s: ServiceRequestDetailDialog(s.ops, s.layout, s.service.id),
+    ServiceStepDialog: lambda s: ServiceStepDialog(s.ops, s.service, ServiceAction.NOTE),
+    RepairOrderDialog: lambda s: RepairOrderDialog(s.ops, s.layout, s.service),
+    FeedbackReplyDialog: lambda s: FeedbackReplyDialog(s.ops, s.feedback),
+    FeedbackListDialog: lambda s: FeedbackListDialog(s.ops, s.layout),
+    ProductsDialog: lambda s: ProductsDialog(s.ops, s.layout),
+    ProductDialog: lambda s: ProductDialog(s.ops),
+    ServiceReportDialog: lambda s: ServiceReportDialog(s.ops, s.layout),
     FirstAdminDialog: lambda _s: FirstAdminDialog(lambda *_a: None),
     KeptInputWindow: lambda _s: KeptInputWindow("电子邮箱：wang@huada.example\n备注：月底前回访"),
     BackupSettingsDialog: lambda s: BackupSettingsDialog(s.ops, s.layout, "D:/客户管家/backups"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from kehu_desktop.models import Base
 from kehu_desktop.services.common.database import head_revision, open_database
@@ -108,3 +108,40 @@ def test_a_store_saved_before_record_versions_upgrades_with_its_data(tmp_path):
         ("customer", 0, 41),
     ]
     database.dispose()
+
+
+def test_a_store_at_the_previous_head_upgrades_to_the_service_desk_with_its_data(context, data_dir):
+    """Saved at the revision before the after-sales desk, the store gains its tables and keeps
+    every customer and complaint."""
+    from alembic import command
+    from alembic.config import Config
+
+    from kehu_desktop.services.common.database import MIGRATIONS_DIR
+    from tests.helpers.complaints import register
+    from tests.helpers.customers import make_customer
+
+    customer = make_customer(context, "华达电子")
+    complaint = register(context, customer)
+    database = context.database
+    previous = "audit_trail"  # the service_desk revision's down_revision
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, previous)
+    assert database.current_revision() == previous
+    assert "service_requests" not in inspect(database.engine).get_table_names()
+    database.dispose()
+
+    upgraded = open_database(data_dir)
+    try:
+        assert upgraded.current_revision() == head_revision() == "service_desk"
+        tables = inspect(upgraded.engine).get_table_names()
+        assert {"service_requests", "repair_orders", "attachments", "products"} <= set(tables)
+        with upgraded.reader() as session:
+            assert session.scalar(text("SELECT name FROM customers")) == "华达电子"
+            number = session.scalar(text(f"SELECT number FROM complaints WHERE id = {complaint}"))
+            assert number.startswith("TS-")
+        assert list((data_dir / "backups").glob("*before-service_desk*"))
+    finally:
+        upgraded.dispose()

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from kehu_desktop.demo import key_accounts
+from kehu_desktop.demo import key_accounts, service_desk
 from kehu_desktop.demo.complaints import ComplaintDemo
 from kehu_desktop.demo.visits import VisitDemo
 from kehu_desktop.models import (
@@ -134,11 +134,13 @@ class DemoSummary:
     visits: int
     complaints: int
     key_accounts: int
+    service_requests: int = 0
 
     def describe(self) -> str:
         return (
             f"客户 {self.customers} 位，联系人 {self.contacts} 位，拜访 {self.visits} 次，"
-            f"投诉 {self.complaints} 宗，大客户 {self.key_accounts} 家"
+            f"投诉 {self.complaints} 宗，大客户 {self.key_accounts} 家，"
+            f"售后服务单 {self.service_requests} 张"
         )
 
 
@@ -185,7 +187,7 @@ def load_demo(
         # Codes come from the same counter the customer desk uses, so the next file typed in
         # after the demo gets the code that follows them.
         codes = numbering.take_numbers(session, numbering.CUSTOMER_SERIES, None, customer_count)
-        counts = {"contacts": 0, "visits": 0, "complaints": 0, "key_accounts": 0}
+        counts = {"contacts": 0, "visits": 0, "complaints": 0, "key_accounts": 0, "service": 0}
         for start in range(0, customer_count, BATCH):
             size = min(BATCH, customer_count - start)
             first = (first_number + start, codes[start])
@@ -196,6 +198,10 @@ def load_demo(
         counts["key_accounts"] = key_accounts.add_key_accounts(
             session, rng, first_number, staff_ids, actor, today
         )
+        customer_ids = list(range(first_number, first_number + customer_count))
+        counts["service"] = service_desk.add_service_desk(
+            session, rng, customer_ids, staff_ids, today
+        )
         visit_plans.refresh_last_visits(session)  # the visits above were bulk-inserted
         sync_sequences(session.connection())
     database.optimize()
@@ -205,6 +211,7 @@ def load_demo(
         counts["visits"],
         counts["complaints"],
         counts["key_accounts"],
+        counts["service"],
     )
 
 

@@ -61,6 +61,11 @@ FORM_ORDER = (
     "key_account_designation",
     "key_account_dealings",
     "satisfaction_survey",
+    "service_register",
+    "repair_report",
+    "service_followup",
+    "service_feedback",
+    "service_month",
 )
 FORMATS = ("", "text", "date", "datetime", "money", "number", "capital", "percent", "code")
 ALIGNS = ("", "left", "center", "right")

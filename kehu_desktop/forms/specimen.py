@@ -22,16 +22,24 @@ from kehu_desktop.models import (
     CreditEvaluation,
     CreditItemScore,
     Customer,
+    FactoryFeedback,
     FollowUpAction,
     KeyAccount,
     KeyAccountProposal,
+    Product,
+    Purchase,
+    RepairOrder,
+    RepairPart,
     SalesRecord,
     SatisfactionSurvey,
+    ServiceEvent,
+    ServiceRequest,
     Staff,
     SurveyItemScore,
     Visit,
     VisitPlan,
 )
+from kehu_desktop.services.common import numbering
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,8 @@ class SpecimenIds:
     proposal: int
     reception: int
     claim: int
+    service_request: int = 0
+    service_feedback: int = 0
 
 
 def add_specimens(session: Session, day: date = date(2026, 11, 20)) -> SpecimenIds:
@@ -302,10 +312,78 @@ def add_specimens(session: Session, day: date = date(2026, 11, 20)) -> SpecimenI
     session.add(ComplaintEvent(complaint_id=claim.id, at=claim.received_at, actor_id=staff.id,
                                kind="登记", note="邮件受理"))  # fmt: skip
     session.flush()
+    request_id, feedback_id = _add_service_specimen(session, staff, customer, complaint, day)
     return SpecimenIds(
         customer.id, visit.id, plan.id, complaint.id, account.id, day,
-        survey.id, evaluation.id, proposal.id, reception.id, claim.id,
+        survey.id, evaluation.id, proposal.id, reception.id, claim.id, request_id, feedback_id,
     )  # fmt: skip
+
+
+def _add_service_specimen(
+    session: Session, staff: Staff, customer: Customer, complaint: Complaint, day: date
+) -> tuple[int, int]:
+    """A request repaired, revisited and closed, with its parts and a feedback answered."""
+    product = Product(code=f"SP-{day:%y%m%d}", name="伺服电机", model="400W", warranty_months=18)
+    session.add(product)
+    session.flush()
+    purchase = Purchase(customer_id=customer.id, product_id=product.id, serial_no="SN2605120388",
+                        purchased_on=date(day.year, 5, 12))  # fmt: skip
+    session.add(purchase)
+    session.flush()
+    at = datetime(day.year, day.month, 3, 9, 20)
+    seq = numbering.next_number(session, "SH", day.year)
+    request = ServiceRequest(
+        number=numbering.formatted("SH", day.year, seq), year=day.year, seq=seq,
+        received_at=at, channel="电话",
+        customer_id=customer.id, contact_name="李晓敏", contact_phone="13800138000",
+        product_id=product.id, purchase_id=purchase.id, serial_no="SN2605120388",
+        fault="电机运行中异响、外壳发热，设备停机两次；客户现场已更换电源，故障依旧。",
+        demand="尽快上门检修，提供维修报告", urgency="urgent", warranty="in",
+        complaint_id=complaint.id, first_responsible_id=staff.id, handler_id=staff.id,
+        response_deadline=date(day.year, day.month, 3), deadline=date(day.year, day.month, 6),
+        status="closed", mode="on_site", engineer_id=staff.id,
+        planned_date=date(day.year, day.month, 4),
+        dispatched_at=datetime(day.year, day.month, 3, 11),
+        resolved_at=datetime(day.year, day.month, 4, 16), satisfaction="满意",
+        revisited_at=datetime(day.year, day.month, 9, 10),
+        closed_at=datetime(day.year, day.month, 9, 11),
+    )  # fmt: skip
+    session.add(request)
+    session.flush()
+    steps = (
+        ("register", "", "registered", at, ""),
+        ("dispatch", "registered", "dispatched", request.dispatched_at, "上门服务，计划次日"),
+        ("repair", "dispatched", "processing", request.resolved_at, "维修结果：修复（免费）"),
+        ("revisit", "processing", "revisited", request.revisited_at, "满意度：满意"),
+        ("close", "revisited", "closed", request.closed_at, "客户确认，结案"),
+    )
+    for kind, before, after, when, note in steps:
+        session.add(ServiceEvent(request_id=request.id, at=when, actor_id=staff.id, kind=kind,
+                                 from_status=before, to_status=after, note=note))  # fmt: skip
+    order = RepairOrder(
+        request_id=request.id, engineer_id=staff.id, repaired_at=request.resolved_at,
+        diagnosis="前端轴承磨损，编码器连接器松动", cause="润滑脂加注不足，长期高负荷运转",
+        labour_hours=Decimal("2.5"), labour_cost=Decimal("200"), charged=False,
+        charge_amount=Decimal("0"), result="repaired", parts_cost=Decimal("63.00"),
+    )  # fmt: skip
+    order.parts = [
+        RepairPart(part="轴承 6202-2RS", quantity=Decimal("2"), unit_cost=Decimal("12.50")),
+        RepairPart(part="编码器连接器", quantity=Decimal("1"), unit_cost=Decimal("38.00")),
+    ]
+    session.add(order)
+    seq = numbering.next_number(session, "FK", day.year)
+    feedback = FactoryFeedback(
+        number=numbering.formatted("FK", day.year, seq), year=day.year, seq=seq,
+        request_id=request.id,
+        product_id=product.id, raised_at=datetime(day.year, day.month, 4, 17),
+        raised_by_id=staff.id, department="品质",
+        problem="同批次（2605 批）电机轴承润滑脂加注量偏少，已有 2 台返修。",
+        reply_deadline=date(day.year, day.month, 11), reply="已调整注脂工艺，库存批次复检。",
+        replied_at=datetime(day.year, day.month, 10, 15),
+    )  # fmt: skip
+    session.add(feedback)
+    session.flush()
+    return request.id, feedback.id
 
 
 def specimen_job(key: str, source: str, ids: SpecimenIds, paper: str = "") -> PrintJob:
@@ -323,5 +401,7 @@ def specimen_job(key: str, source: str, ids: SpecimenIds, paper: str = "") -> Pr
         "key_account": ids.key_account,
         "survey": ids.survey,
         "proposal": ids.proposal,
+        "service_request": ids.service_request,
+        "service_feedback": ids.service_feedback,
     }[source]
     return PrintJob(key, (record,), paper=paper)

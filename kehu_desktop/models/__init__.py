@@ -20,10 +20,21 @@ from kehu_desktop.models.key_accounts import (
     SatisfactionSurvey,
     SurveyItemScore,
 )
+from kehu_desktop.models.service_desk import (
+    Attachment,
+    FactoryFeedback,
+    Product,
+    Purchase,
+    RepairOrder,
+    RepairPart,
+    ServiceEvent,
+    ServiceRequest,
+)
 from kehu_desktop.models.staff import Role, Staff
 from kehu_desktop.models.visits import FollowUpAction, LastVisit, Visit, VisitPlan
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "Base",
     "Complaint",
@@ -35,14 +46,21 @@ __all__ = [
     "CreditItemScore",
     "Customer",
     "CustomerClassHistory",
+    "FactoryFeedback",
     "FollowUpAction",
     "ImportantDate",
     "KeyAccount",
     "KeyAccountProposal",
     "LastVisit",
+    "Product",
+    "Purchase",
+    "RepairOrder",
+    "RepairPart",
     "Role",
     "SalesRecord",
     "SatisfactionSurvey",
+    "ServiceEvent",
+    "ServiceRequest",
     "Setting",
     "Staff",
     "SurveyItemScore",

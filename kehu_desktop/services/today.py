@@ -3,9 +3,11 @@
 Visits planned for today (and planned visits left open from earlier days), customers whose next
 visit is due by today under their frequency (see ``visit_plans``), follow-up actions open and
 due by today, complaints whose reply is due today or overdue (for one staff member: those they
-are first-responsible for), escalated complaints waiting for a 主管, and contacts' birthdays and
-important dates in the next seven days (today included). Birthdays and important dates recur
-every year; one on 29 February is remembered on 28 February in a year without it.
+are first-responsible for), escalated complaints waiting for a 主管, contacts' birthdays and
+important dates in the next seven days (today included), and from the after-sales desk the
+on-site service visits planned today and the requests whose dispatch or resolve deadline is
+today or past. Birthdays and important dates recur every year; one on 29 February is
+remembered on 28 February in a year without it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from kehu_desktop.models import (
     VisitPlan,
 )
 from kehu_desktop.services.complaints.ledger import ComplaintFilter, ComplaintRow, list_complaints
+from kehu_desktop.services.service_desk import ledger
+from kehu_desktop.services.service_desk.ledger import ServiceRow
 from kehu_desktop.services.visits import visit_plans
 from kehu_desktop.services.visits.visit_plans import PlanRow
 
@@ -84,6 +88,9 @@ class TodayView:
     reminders: list[DateReminder]
     complaints: list[ComplaintRow] = field(default_factory=list)
     escalations: list[ComplaintRow] = field(default_factory=list)
+    # The after-sales desk: on-site visits planned today, requests due today or overdue.
+    service_visits: list[ServiceRow] = field(default_factory=list)
+    service_due: list[ServiceRow] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -95,6 +102,8 @@ class TodayView:
             + len(self.reminders)
             + len(self.complaints)
             + len(self.escalations)
+            + len(self.service_visits)
+            + len(self.service_due)
         )
 
 
@@ -123,10 +132,12 @@ def compute(
         actions = read(due_actions)
         complaints = read(due_complaints)
         escalations = read(pending_escalations)
+        service_visits = read(ledger.visits_on)
+        service_due = read(ledger.due_requests)
         due_rows, due_total = due.result()
         return TodayView(
             today, plans.result(), due_rows, due_total, actions, dates.result(), complaints,
-            escalations,
+            escalations, service_visits, service_due,
         )  # fmt: skip
 
 

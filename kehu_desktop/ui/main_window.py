@@ -55,6 +55,7 @@ from kehu_desktop.ui.complaints.complaints_tab import ComplaintsTab
 from kehu_desktop.ui.customers.customers_tab import CustomersTab
 from kehu_desktop.ui.key_accounts.key_account_settings_dialog import KeyAccountSettingsDialog
 from kehu_desktop.ui.key_accounts.key_accounts_tab import KeyAccountsTab
+from kehu_desktop.ui.service_desk.service_tab import ServiceTab
 from kehu_desktop.ui.today_tab import TodayTab
 from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
 from kehu_desktop.ui.visits.visits_tab import VisitsTab
@@ -69,13 +70,14 @@ log = logging.getLogger(__name__)
 
 # The status bar's counts are read at most this often while the desks reload.
 STATUS_DELAY_MS = 100
-DESK_TITLES = ("客户档案", "拜访记录", "客户投诉", "大客户", "今日")
+DESK_TITLES = ("客户档案", "拜访记录", "客户投诉", "大客户", "今日", "售后服务")
 DESK_ACTIONS = (
     "actionShowCustomers",
     "actionShowVisits",
     "actionShowComplaints",
     "actionShowKeyAccounts",
     "actionShowToday",
+    "actionShowService",
 )
 
 
@@ -118,9 +120,13 @@ class MainWindow(QMainWindow):
             (self.key_accounts_tab, "大客户"),
         ):
             self.tabs.addTab(tab, title)
-        # 今日 comes last and is what the window opens on; its title carries the count.
+        # 今日 follows the record desks and is what the window opens on; its title carries the
+        # count.
         self.today_tab = TodayTab(self.ops, layout)
         self.tabs.addTab(self.today_tab, "今日")
+        self.service_tab = ServiceTab(self.ops, layout)
+        self.tabs.addTab(self.service_tab, "售后服务")
+        self.today_tab.service_request_opened.connect(self.open_service_request)
         # a number typed, or scanned from a printed form's QR code, opens the record it names
         self.customers_tab.search.returnPressed.connect(
             lambda: self.open_printed_number(self.customers_tab.search.text())
@@ -178,7 +184,7 @@ class MainWindow(QMainWindow):
 
     def _tabs(self) -> list:
         return [self.customers_tab, self.visits_tab, self.complaints_tab, self.key_accounts_tab,
-                self.today_tab]  # fmt: skip
+                self.today_tab, self.service_tab]  # fmt: skip
 
     def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
         action = QAction(text, self)
@@ -245,6 +251,10 @@ class MainWindow(QMainWindow):
         self._action(
             view_menu, "客户投诉统计报表(&T)…", lambda: self.complaints_tab.show_report(), None,
             "actionComplaintReport",
+        )  # fmt: skip
+        self._action(
+            view_menu, "售后服务报告(&W)…", lambda: self.service_tab.show_report(), None,
+            "actionServiceReport",
         )  # fmt: skip
         # Each desk adds the dialog for its own business settings here.
         self.settings_menu = bar.addMenu("设置(&S)")
@@ -328,6 +338,8 @@ class MainWindow(QMainWindow):
             elif kind == "key_account":
                 self.tabs.setCurrentWidget(self.key_accounts_tab)
                 self.key_accounts_tab.open_card(record_id)
+            elif kind == "service_request":
+                self.open_service_request(record_id)
             else:
                 self.customers_tab.open_customer(record_id)
 
@@ -341,6 +353,7 @@ class MainWindow(QMainWindow):
             self.visits_tab: ("visit_record", "visit"),
             self.complaints_tab: ("complaint_register", "complaint"),
             self.key_accounts_tab: ("key_account_card", "key_account"),
+            self.service_tab: ("service_register", "service_request"),
             # 今日: the visit form, to take along to today's (or tomorrow's) planned visits.
             self.today_tab: ("visit_record", None),
         }[tab]
@@ -363,6 +376,10 @@ class MainWindow(QMainWindow):
 
     def _show_today_count(self, count: int) -> None:
         self.tabs.setTabText(self.tabs.indexOf(self.today_tab), f"今日 ({count:,})")
+
+    def open_service_request(self, request_id: int):
+        self.tabs.setCurrentWidget(self.service_tab)
+        return self.service_tab.open_request(request_id)
 
     def edit_visit_frequencies(self) -> VisitFrequencyDialog:
         dialog = VisitFrequencyDialog(self.ops, self)
@@ -399,6 +416,7 @@ class MainWindow(QMainWindow):
             (self.visits_tab, "拜访"),
             (self.complaints_tab, "投诉"),
             (self.key_accounts_tab, "大客户"),
+            (self.service_tab, "售后服务"),
         ):
             parts.append(f"{title} {tab.model.rowCount():,}")
         self._counts_label.setText(" · ".join(parts))

@@ -83,6 +83,19 @@ ESCALATION_COLUMNS = (
     ),
     Column("首问责任人", lambda r: r.first_responsible),
 )
+SERVICE_VISIT_COLUMNS = (
+    Column("服务单号", lambda r: r.number),
+    Column("客户", lambda r: r.customer),
+    Column("产品", lambda r: r.product),
+    Column("工程师", lambda r: r.engineer),
+)
+SERVICE_DUE_COLUMNS = (
+    Column("服务单号", lambda r: r.number, lambda r: "warning" if r.overdue else "notice"),
+    Column("期限", lambda r: r.pending_deadline, lambda r: "warning" if r.overdue else "notice"),
+    Column("状态", lambda r: r.status),
+    Column("客户", lambda r: r.customer),
+    Column("首问责任人", lambda r: r.first_responsible),
+)
 DATE_COLUMNS = (
     Column("日期", lambda r: r.day, lambda r: "notice" if r.days_away == 0 else ""),
     Column("还有", lambda r: "今天" if r.days_away == 0 else f"{r.days_away} 天"),
@@ -95,10 +108,13 @@ DATE_COLUMNS = (
 
 class TodayTab(QWidget):
     """Signals: ``loaded(int)`` with the number of things waiting (also the tab title's count);
-    ``changed()`` after something was recorded here (a visit, a plan, an action done)."""
+    ``changed()`` after something was recorded here (a visit, a plan, an action done);
+    ``service_request_opened(int)`` when a service request is to be opened (the 售后服务 desk
+    opens it)."""
 
     loaded = Signal(int)
     changed = Signal()
+    service_request_opened = Signal(int)
 
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
@@ -124,12 +140,16 @@ class TodayTab(QWidget):
         self.date_model = RecordTableModel(DATE_COLUMNS, self)
         self.complaint_model = RecordTableModel(COMPLAINT_COLUMNS, self)
         self.escalation_model = RecordTableModel(ESCALATION_COLUMNS, self)
+        self.service_visit_model = RecordTableModel(SERVICE_VISIT_COLUMNS, self)
+        self.service_due_model = RecordTableModel(SERVICE_DUE_COLUMNS, self)
         self.plan_table = table_view("todayPlans", self.plan_model)
         self.due_table = table_view("dueCustomers", self.due_model)
         self.action_table = table_view("dueActions", self.action_model)
         self.date_table = table_view("upcomingDates", self.date_model)
         self.complaint_table = table_view("dueComplaints", self.complaint_model)
         self.escalation_table = table_view("pendingEscalations", self.escalation_model)
+        self.service_visit_table = table_view("todayServiceVisits", self.service_visit_model)
+        self.service_due_table = table_view("serviceDue", self.service_due_model)
         # Enter or a double click opens the row.
         self.plan_table.activated.connect(lambda _i: self.record_plan())
         self.due_table.activated.connect(lambda _i: self.visit_due_customer())
@@ -138,6 +158,9 @@ class TodayTab(QWidget):
         self.escalation_table.activated.connect(
             lambda _i: self.open_complaint(self.escalation_table)
         )
+        for view, model in ((self.service_visit_table, self.service_visit_model),
+                            (self.service_due_table, self.service_due_model)):  # fmt: skip
+            view.activated.connect(lambda _i, v=view, m=model: self.open_service_request(v, m))
 
         self.plan_box = self._section(self.plan_table, (
             ("记录拜访", "todayRecordPlan", self.record_plan),
@@ -159,6 +182,8 @@ class TodayTab(QWidget):
             ("打开投诉", "todayOpenEscalation",
              lambda: self.open_complaint(self.escalation_table)),
         ))  # fmt: skip
+        self.service_visit_box = self._section(self.service_visit_table, ())
+        self.service_due_box = self._section(self.service_due_table, ())
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -172,6 +197,8 @@ class TodayTab(QWidget):
         grid.addWidget(self.action_box, 1, 0)
         grid.addWidget(self.date_box, 1, 1)
         grid.addWidget(self.escalation_box, 1, 2)
+        grid.addWidget(self.service_visit_box, 0, 3)
+        grid.addWidget(self.service_due_box, 1, 3)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addLayout(grid)
@@ -196,7 +223,9 @@ class TodayTab(QWidget):
         return {"todayPlans": self.plan_table, "dueCustomers": self.due_table,
                 "dueActions": self.action_table, "upcomingDates": self.date_table,
                 "dueComplaints": self.complaint_table,
-                "pendingEscalations": self.escalation_table}  # fmt: skip
+                "pendingEscalations": self.escalation_table,
+                "todayServiceVisits": self.service_visit_table,
+                "serviceDue": self.service_due_table}  # fmt: skip
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -205,7 +234,9 @@ class TodayTab(QWidget):
             self.staff_filter.addItem(name, staff_id)
 
     def _store_changed(self, change: StoreChange) -> None:
-        if change.touches("visits", "plans", "complaints", "customers", "contacts", "settings"):
+        if change.touches(
+            "visits", "plans", "complaints", "customers", "contacts", "settings", "service"
+        ):
             self.reload()
 
     def reload(self) -> None:
@@ -229,6 +260,8 @@ class TodayTab(QWidget):
         self.date_model.set_rows(view.reminders)
         self.complaint_model.set_rows(view.complaints)
         self.escalation_model.set_rows(view.escalations)
+        self.service_visit_model.set_rows(view.service_visits)
+        self.service_due_model.set_rows(view.service_due)
         overdue_plans = sum(1 for p in view.plans if p.planned_date < day)
         shown = len(view.due_customers)
         more = f"，显示最久的 {shown} 位" if shown < view.due_customer_total else ""
@@ -246,6 +279,9 @@ class TodayTab(QWidget):
             + "）"
         )
         self.escalation_box.setTitle(f"待主管确认的升级投诉（{len(view.escalations)}）")
+        self.service_visit_box.setTitle(f"今日售后上门服务（{len(view.service_visits)}）")
+        late = sum(r.overdue for r in view.service_due)
+        self.service_due_box.setTitle(f"售后服务单到期（{len(view.service_due)}，其中超期 {late}）")
         for table in self._views().values():
             table.resizeColumnsToContents()
         self.loaded.emit(view.count)
@@ -337,6 +373,13 @@ class TodayTab(QWidget):
         dialog = VisitDialog(self.ops, self._layout_memory, visit_id=action.visit_id, parent=self)
         self._open(dialog)
         return dialog
+
+    def open_service_request(self, view, model) -> bool:
+        row = selected_row(view, model)
+        if row is None:
+            return False
+        self.service_request_opened.emit(row.id)
+        return True
 
     def save_layout(self) -> None:
         for key, view in self._views().items():

@@ -3,6 +3,7 @@ definition may use, ``records`` finds a record from the number printed on its fo
 
 from __future__ import annotations
 
+from kehu_desktop.forms.sources import service_desk
 from kehu_desktop.forms.sources.common import FieldInfo, Record, Source
 from kehu_desktop.forms.sources.complaints import (
     CLAIMS,
@@ -43,6 +44,6 @@ SOURCES: dict[str, Source] = {
         PROPOSAL,
         SURVEY,
     )
-}
+} | service_desk.SOURCES
 
 __all__ = ["SOURCES", "FieldInfo", "Record", "Source", "load_visit_from_plan", "plans_on"]

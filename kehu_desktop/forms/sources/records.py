@@ -1,7 +1,8 @@
 """Finding a record from what a user knows of it: the number printed on its form (typed, or
 scanned from the form's QR code), a customer code, or the record id.
 
-Every printed number names its record: TS-2026-0027 a complaint, FW-000123 a visit, MY-000012 a
+Every printed number names its record: TS-2026-0027 a complaint, SH-2026-0001 a service
+request, FK-2026-0001 a feedback to the factory, FW-000123 a visit, MY-000012 a
 survey, XY-000007 a credit evaluation, SQ-000003 a key-account proposal, DK-KH000123 a key
 account, KH000123 (any customer code) a customer.
 """
@@ -15,11 +16,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kehu_desktop.forms.sources import service_desk
 from kehu_desktop.forms.sources.key_accounts import CREDIT_PREFIX, PROPOSAL_PREFIX, SURVEY_PREFIX
 from kehu_desktop.models import (
     Complaint,
     CreditEvaluation,
     Customer,
+    FactoryFeedback,
     KeyAccount,
     KeyAccountProposal,
     SatisfactionSurvey,
@@ -130,6 +133,12 @@ RECORD_KINDS: dict[str, RecordKind] = {
             _serial(PROPOSAL_PREFIX, KeyAccountProposal),
             _numbered(PROPOSAL_PREFIX, KeyAccountProposal, "大客户申请"),
         ),
+        *(
+            RecordKind(kind, label, hint,
+                       lambda s, t, k=kind: service_desk.find(s, k, t),
+                       lambda s, i, k=kind: service_desk.describe(s, k, i))
+            for kind, (label, hint) in service_desk.REFERENCES.items()
+        ),
     )
 }  # fmt: skip
 
@@ -184,6 +193,9 @@ def record_to_open(session: Session, number: str) -> tuple[str, int] | None:
     if found is None or found[0] == "customer":
         return None
     kind, record_id = found
+    if kind == "service_feedback":  # a feedback is shown on the request it came from
+        request_id = session.get(FactoryFeedback, record_id).request_id
+        return ("service_request", request_id) if request_id is not None else None
     owners = {"survey": SatisfactionSurvey, "credit": CreditEvaluation,
               "proposal": KeyAccountProposal}  # fmt: skip
     if kind not in owners:

@@ -37,3 +37,8 @@ def take_numbers(session: Session, series: str, year: int | None, count: int) ->
 def next_number(session: Session, series: str, year: int | None) -> int:
     """The next number of ``series`` (counted per ``year`` when given, e.g. TS-2026-0001)."""
     return take_numbers(session, series, year, 1)[0]
+
+
+def formatted(series: str, year: int, seq: int) -> str:
+    """The number as printed and typed: ``TS-2026-0027``, ``SH-2026-0001``."""
+    return f"{series}-{year}-{seq:04d}"

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint
+from kehu_desktop.services.common import case_deadlines
 from kehu_desktop.services.common.errors import ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.settings import SettingSpec
@@ -45,7 +46,7 @@ class DeadlineRules:
         return cls(load_calendar(session), DEADLINE_DAYS.get(session), ESCALATION_DAYS.get(session))
 
     def deadline(self, severity: str, received: date) -> date:
-        days = int(self.deadline_days.get(severity, DEADLINE_DAYS.default["一般"]))
+        days = case_deadlines.days_from(self.deadline_days, DEADLINE_DAYS, severity)
         return self.calendar.add_working_days(received, days)
 
     def escalation(self, severity: str, received: date) -> date | None:
@@ -113,19 +114,9 @@ def deadline_flags(c: Complaint, clock: Clock) -> dict[str, object]:
 
 def describe_deadline(c: Complaint, clock: Clock) -> str:
     """How the reply deadline stands, in working days: 还剩 2 个工作日, 已超期 1 个工作日 …"""
-    if c.replied_at is not None:
-        late = clock.calendar.working_days_between(c.deadline, c.replied_at.date())
-        return "按期答复" if late <= 0 else f"超期 {late} 个工作日答复"
-    if c.status not in UNANSWERED_STATUSES:
-        return ""
-    today = clock.today
-    left = clock.calendar.working_days_between(today, c.deadline)
-    if c.deadline == today:
-        return "今天到期"
-    if c.deadline > today:
-        note = "（暂定：该年调休安排尚未确认）" if clock.calendar.is_provisional(c.deadline) else ""
-        return f"还剩 {left} 个工作日{note}"
-    return f"已超期 {-left} 个工作日"
+    replied = c.replied_at.date() if c.replied_at is not None else None
+    running = c.status in UNANSWERED_STATUSES
+    return case_deadlines.describe(c.deadline, replied, running, clock.calendar, clock.today)
 
 
 # --- settings -------------------------------------------------------------------------------

@@ -12,10 +12,12 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, ComplaintEvent, Staff
+from kehu_desktop.services.common import case_log, first_responsible
+from kehu_desktop.services.common.case_log import CaseLog
 from kehu_desktop.services.common.errors import (
     NotFoundError,
     PermissionDenied,
@@ -24,7 +26,8 @@ from kehu_desktop.services.common.errors import (
 )
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.parsing import parse_money, parse_quantity
-from kehu_desktop.services.complaints.choices import DEPARTMENTS, RESULTS, SATISFACTION_LEVELS
+from kehu_desktop.services.common.revisits import NO_REVISIT, revisit_outcome, revisit_recorded
+from kehu_desktop.services.complaints.choices import DEPARTMENTS, RESULTS
 
 
 class Status(StrEnum):
@@ -59,7 +62,6 @@ class Action(StrEnum):
 
 
 REGISTER_EVENT = "登记"
-NO_REVISIT = "尚未回访：结案前需要回访并记录客户满意度，或记录无法联系客户的原因。"
 ESCALATE_EVENT = "升级主管"
 
 # Action → (statuses it may start from, status it leads to; None keeps the status).
@@ -90,62 +92,13 @@ TRANSITIONS: dict[Action, tuple[tuple[Status, ...], Status | None]] = {
 
 # --- append-only events -------------------------------------------------------------------
 
-
-@event.listens_for(Session, "before_flush")
-def _refuse_event_changes(session: Session, _context: object, _instances: object) -> None:
-    """The event log and the ledger are append-only: no update or delete gets to the store."""
-    for obj in session.deleted:
-        if isinstance(obj, ComplaintEvent):
-            raise UserError("投诉处理记录只能追加，不能删除。")
-        if isinstance(obj, Complaint):
-            raise UserError("投诉台账中的记录不能删除，请使用“撤销”。")
-    for obj in session.dirty:
-        if isinstance(obj, ComplaintEvent) and session.is_modified(obj):
-            raise UserError("投诉处理记录只能追加，不能修改。")
-
-
-def _last_event_at(session: Session, complaint_id: int) -> datetime | None:
-    return session.scalar(
-        select(func.max(ComplaintEvent.at)).where(ComplaintEvent.complaint_id == complaint_id)
-    )
-
-
-def append_event(
-    session: Session,
-    complaint: Complaint,
-    operator: Operator,
-    kind: str,
-    at: datetime | None,
-    *,
-    to_status: Status | None = None,
-    note: str = "",
-    handover_to_id: int | None = None,
-    handover_department: str = "",
-) -> datetime:
-    """Add an event (and move the status); times may not go back before the last event."""
-    last = _last_event_at(session, complaint.id)
-    when = at or datetime.now()
-    if last is not None and when < last:
-        if at is not None:
-            raise UserError(f"时间不能早于上一步（{last:%Y-%m-%d %H:%M}）。")
-        when = last
-    from_status = complaint.status
-    if to_status is not None:
-        complaint.status = to_status
-    session.add(
-        ComplaintEvent(
-            complaint_id=complaint.id,
-            at=when,
-            actor_id=operator.id,
-            kind=kind,
-            from_status=from_status,
-            to_status=complaint.status,
-            note=note.strip(),
-            handover_to_id=handover_to_id,
-            handover_department=handover_department,
-        )
-    )
-    return when
+HISTORY = CaseLog(ComplaintEvent, "complaint_id")
+case_log.protect(
+    ComplaintEvent,
+    deleted="投诉处理记录只能追加，不能删除。",
+    changed="投诉处理记录只能追加，不能修改。",
+)
+case_log.protect(Complaint, deleted="投诉台账中的记录不能删除，请使用“撤销”。")
 
 
 # --- rules --------------------------------------------------------------------------------
@@ -172,7 +125,7 @@ def refusal(complaint: Complaint, operator: Operator, action: Action) -> UserErr
         status == Status.REPLIED
         or (
             status == Status.REVISITED
-            and not (complaint.satisfaction or complaint.unreachable_reason)
+            and not revisit_recorded(complaint.satisfaction, complaint.unreachable_reason)
         )
     ):
         return UserError(NO_REVISIT)
@@ -182,8 +135,8 @@ def refusal(complaint: Complaint, operator: Operator, action: Action) -> UserErr
         if status in FINAL_STATUSES:
             return UserError(f"投诉已{status}，不能再{action}。")
         return UserError(f"投诉当前处于“{status}”阶段，不能{action}。")
-    if action == Action.REPLY and not (
-        operator.id == complaint.first_responsible_id or operator.is_supervisor
+    if action == Action.REPLY and not first_responsible.may_answer(
+        operator, complaint.first_responsible_id
     ):
         return PermissionDenied("按首问负责制，只有首问责任人（或主管）可以答复客户。")
     return None
@@ -249,7 +202,7 @@ def investigate(
     seen_status: str | None = None,
 ) -> None:  # fmt: skip
     complaint = start_action(session, operator, complaint_id, Action.INVESTIGATE, seen_status)
-    append_event(
+    HISTORY.append(
         session, complaint, operator, Action.INVESTIGATE, at,
         to_status=Status.INVESTIGATING, note=note,
     )  # fmt: skip
@@ -318,7 +271,7 @@ def handle(
         setattr(complaint, name, value)
     summary = f"{values['department']}：{values['result']}"
     note = f"{summary}。{data.note.strip()}" if data.note.strip() else summary
-    append_event(
+    HISTORY.append(
         session, complaint, operator, Action.HANDLE, at, to_status=Status.HANDLING, note=note
     )
 
@@ -333,7 +286,7 @@ def reply(
     if not reply_text.strip():
         raise ValidationError({"reply": "请填写答复客户的内容。"})
     complaint.reply = reply_text.strip()
-    complaint.replied_at = append_event(
+    complaint.replied_at = HISTORY.append(
         session, complaint, operator, Action.REPLY, at, to_status=Status.REPLIED, note=reply_text
     )
 
@@ -356,28 +309,15 @@ def record_revisit(
     The visits desk calls this when it saves a 投诉回访 visit (``visit_id`` is noted).
     """
     complaint = start_action(session, operator, complaint_id, Action.REVISIT, seen_status)
-    if satisfaction:
-        if satisfaction not in SATISFACTION_LEVELS:
-            raise ValidationError({"satisfaction": "请选择客户满意度。"})
-    elif not unreachable_reason.strip():
-        raise ValidationError({"satisfaction": "请选择客户满意度，或填写无法联系客户的原因。"})
-    parts = [
-        f"满意度：{satisfaction}" if satisfaction else f"未能联系：{unreachable_reason.strip()}"
-    ]
-    if note.strip():
-        parts.append(note.strip())
-    if visit_id is not None:
-        parts.append(f"（拜访记录 #{visit_id}）")
-    when = append_event(
+    reference = f"（拜访记录 #{visit_id}）" if visit_id is not None else ""
+    outcome = revisit_outcome(satisfaction, unreachable_reason, note, reference)
+    complaint.revisited_at = HISTORY.append(
         session, complaint, operator, Action.REVISIT, at,
-        to_status=Status.REVISITED, note="；".join(parts),
+        to_status=Status.REVISITED, note=outcome.note,
     )  # fmt: skip
-    complaint.revisited_at = when
-    if satisfaction:
-        complaint.satisfaction = satisfaction
-        complaint.unreachable_reason = ""
-    else:
-        complaint.unreachable_reason = unreachable_reason.strip()
+    if outcome.satisfaction:
+        complaint.satisfaction = outcome.satisfaction
+    complaint.unreachable_reason = outcome.unreachable_reason
 
 
 def close(
@@ -386,7 +326,7 @@ def close(
     seen_status: str | None = None,
 ) -> None:  # fmt: skip
     complaint = start_action(session, operator, complaint_id, Action.CLOSE, seen_status)
-    complaint.closed_at = append_event(
+    complaint.closed_at = HISTORY.append(
         session, complaint, operator, Action.CLOSE, at, to_status=Status.CLOSED, note=note
     )
 
@@ -400,7 +340,7 @@ def cancel(
     if not reason.strip():
         raise ValidationError({"reason": "撤销投诉必须填写原因。"})
     complaint.cancel_reason = reason.strip()[:200]
-    append_event(session, complaint, operator, Action.CANCEL, at, to_status=Status.CANCELLED,
+    HISTORY.append(session, complaint, operator, Action.CANCEL, at, to_status=Status.CANCELLED,
             note=reason)  # fmt: skip
 
 
@@ -417,24 +357,15 @@ def hand_over(
 ) -> None:
     """Pass the work to a colleague and/or a department; the 首问责任人 stays the same."""
     complaint = start_action(session, operator, complaint_id, Action.HAND_OVER, seen_status)
-    errors = {}
-    if to_staff_id is None and not department:
-        errors["to"] = "请选择转交给哪位同事或哪个部门。"
-    if to_staff_id is not None:
-        staff = session.get(Staff, to_staff_id)
-        if staff is None or not staff.active:
-            errors["to"] = "请选择在职的同事。"
-    if department and department not in DEPARTMENTS:
-        errors["department"] = "请选择责任部门。"
-    if not reason.strip():
-        errors["reason"] = "请填写转交原因。"
-    if errors:
-        raise ValidationError(errors)
+    first_responsible.check_handover(
+        session, to_staff_id=to_staff_id, department=department, reason=reason,
+        departments=DEPARTMENTS,
+    )  # fmt: skip
     if to_staff_id is not None:
         complaint.handler_id = to_staff_id
     if department:
         complaint.department = department
-    append_event(
+    HISTORY.append(
         session, complaint, operator, Action.HAND_OVER, at, note=reason,
         handover_to_id=to_staff_id, handover_department=department,
     )  # fmt: skip
@@ -447,7 +378,7 @@ def acknowledge_escalation(
 ) -> None:  # fmt: skip
     """A 主管 has seen the 重大/特殊 complaint; the flag in the list goes away."""
     complaint = start_action(session, operator, complaint_id, Action.ACKNOWLEDGE, seen_status)
-    complaint.escalation_acknowledged_at = append_event(
+    complaint.escalation_acknowledged_at = HISTORY.append(
         session, complaint, operator, Action.ACKNOWLEDGE, at, note=note
     )
 
@@ -460,4 +391,4 @@ def add_note(
     complaint = start_action(session, operator, complaint_id, Action.NOTE, seen_status)
     if not note.strip():
         raise ValidationError({"note": "请填写备注内容。"})
-    append_event(session, complaint, operator, Action.NOTE, at, note=note)
+    HISTORY.append(session, complaint, operator, Action.NOTE, at, note=note)

@@ -8,18 +8,18 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from kehu_desktop.models import Complaint, Customer, Staff
-from kehu_desktop.services.common import numbering, versions
+from kehu_desktop.models import Complaint, Customer
+from kehu_desktop.services.common import first_responsible, numbering, versions
 from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.complaints.choices import CATEGORIES, CHANNELS, SEVERITIES
 from kehu_desktop.services.complaints.deadlines import deadline_for, escalates
 from kehu_desktop.services.complaints.lifecycle import (
     ESCALATE_EVENT,
+    HISTORY,
     REGISTER_EVENT,
     Action,
     Status,
-    append_event,
     get_complaint,
     start_action,
 )
@@ -61,10 +61,7 @@ def _validate_registration(session: Session, data: RegistrationInput) -> None:
         errors["description"] = "请填写投诉内容。"
     if data.received_at is not None and data.received_at > datetime.now():
         errors["received_at"] = "受理时间不能晚于现在。"
-    if data.first_responsible_id is not None:
-        staff = session.get(Staff, data.first_responsible_id)
-        if staff is None or not staff.active:
-            errors["first_responsible_id"] = "请选择在职的首问责任人。"
+    errors.update(first_responsible.registration_errors(session, data.first_responsible_id))
     if errors:
         raise ValidationError(errors)
 
@@ -83,7 +80,7 @@ def register(session: Session, operator: Operator, data: RegistrationInput) -> i
     received = data.received_at or datetime.now()
     year = received.year
     seq = numbering.next_number(session, numbering.COMPLAINT_SERIES, year)
-    responsible = data.first_responsible_id or operator.id
+    responsible = first_responsible.at_registration(operator, data.first_responsible_id)
     escalated = escalates(session, data.severity)
     complaint = Complaint(
         number=complaint_number(year, seq),
@@ -109,11 +106,11 @@ def register(session: Session, operator: Operator, data: RegistrationInput) -> i
     )
     session.add(complaint)
     session.flush()
-    append_event(
+    HISTORY.append(
         session, complaint, operator, REGISTER_EVENT, received, to_status=Status.REGISTERED
     )
     if escalated:
-        append_event(
+        HISTORY.append(
             session, complaint, operator, ESCALATE_EVENT, received,
             note=f"{data.severity}投诉，已升级至主管，待主管确认。",
         )  # fmt: skip
@@ -151,8 +148,7 @@ def update_registration(
     the complaint changed after ``data.version`` was loaded."""
     versions.claim(session, Complaint, complaint_id, data.version)
     complaint = start_action(session, operator, complaint_id, Action.EDIT)
-    if data.first_responsible_id not in (None, complaint.first_responsible_id):
-        raise UserError("首问责任人登记后不能更改；如需他人处理，请使用“转交”。")
+    first_responsible.refuse_change(complaint.first_responsible_id, data.first_responsible_id)
     if data.received_at is not None and data.received_at != complaint.received_at:
         raise UserError("受理时间登记后不能更改。")
     _validate_registration(session, replace(data, received_at=None, first_responsible_id=None))
@@ -170,4 +166,6 @@ def update_registration(
         if escalates(session, complaint.severity) and not complaint.escalated:
             complaint.escalated = True
             changed.append("已升级至主管")
-    append_event(session, complaint, operator, Action.EDIT, at, note="修改：" + "、".join(changed))
+    HISTORY.append(
+        session, complaint, operator, Action.EDIT, at, note="修改：" + "、".join(changed)
+    )

@@ -42,6 +42,8 @@ CHANGE_KINDS = frozenset(
         "plans",
         "complaints",
         "key_accounts",
+        "service",  # the after-sales desk: requests, repair orders, feedback, products
+        "attachments",
         "settings",
         "staff",
         "store",  # everything may have changed (demo data, a restore, an import)

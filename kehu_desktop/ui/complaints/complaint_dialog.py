@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
 from kehu_desktop.services.complaints import ledger
 from kehu_desktop.services.complaints.ledger import ComplaintDetail, EventRow
 from kehu_desktop.services.complaints.lifecycle import Action
+from kehu_desktop.services.service_desk import ledger as service_ledger
+from kehu_desktop.services.service_desk.choices import SERVICE_COMPLAINT_RESULTS
+from kehu_desktop.ui.common.attachments_panel import AttachmentsPanel
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel, display_text
@@ -120,6 +123,12 @@ class ComplaintDialog(QDialog):
                 self.values[name] = value
                 form.addRow(f"{label}：", value)
             self.sections.addTab(page, title)
+        # Photos and files, and the after-sales request a 维修/退货/换货 result may open.
+        self.attachments = AttachmentsPanel(ops, "complaint", complaint_id)
+        self.sections.addTab(self.attachments, "附件")
+        self.service_link = QLabel(objectName="complaintServiceLink", wordWrap=True)
+        self.service_button = QPushButton("转售后服务…", objectName="complaintToService")
+        self.service_button.clicked.connect(lambda: self.open_service_request())
         self.timeline_model = RecordTableModel(TIMELINE_COLUMNS, self)
         self.timeline = QTableView(objectName="complaintTimeline")
         self.timeline.setModel(self.timeline_model)
@@ -154,6 +163,10 @@ class ComplaintDialog(QDialog):
         box.addWidget(self.header)
         box.addWidget(self.banner)
         box.addWidget(splitter, 1)
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.service_link, 1)
+        link_row.addWidget(self.service_button)
+        box.addLayout(link_row)
         box.addLayout(actions)
         self.resize(1000, 620)
         layout.restore_geometry(self.objectName(), self)
@@ -167,17 +180,24 @@ class ComplaintDialog(QDialog):
         fit_to_screen(self)
 
     def _store_changed(self, change: StoreChange) -> None:
-        if change.touches("complaints"):
+        if change.touches("complaints", "service"):
             self.reload()
 
     def reload(self) -> None:
         operator = self.ops.operator
-        self.ops.query(
-            self, lambda s: ledger.load_detail(s, operator, self._complaint_id), self._show
-        )
 
-    def _show(self, d: ComplaintDetail) -> None:
+        def read(session):
+            return (
+                ledger.load_detail(session, operator, self._complaint_id),
+                service_ledger.requests_for_complaint(session, self._complaint_id),
+            )
+
+        self.ops.query(self, read, self._show)
+
+    def _show(self, found: tuple[ComplaintDetail, list[tuple[int, str, str]]]) -> None:
+        d, self.service_requests = found
         self.detail = d
+        self._show_service_link(d)
         self.setWindowTitle(f"投诉 {d.number} — {d.customer}")
         self.header.setText(f"{d.number}　{d.customer}　【{d.status}】")
         for name, label in self.values.items():
@@ -192,6 +212,25 @@ class ComplaintDialog(QDialog):
             button.setVisible(action in d.allowed)
             button.setEnabled(True)
         self.loaded.emit()
+
+    def _show_service_link(self, d: ComplaintDetail) -> None:
+        """The service requests opened from this complaint; 转售后服务 while the result calls
+        for one and none is open."""
+        linked = [f"{number}（{status}）" for _id, number, status in self.service_requests]
+        self.service_link.setText("售后服务单：" + "、".join(linked) if linked else "")
+        live = [r for r in self.service_requests if r[2] != "撤销"]
+        self.service_button.setVisible(d.result in SERVICE_COMPLAINT_RESULTS and not live)
+
+    def open_service_request(self):
+        """转售后服务: the registration form filled from this complaint."""
+        from kehu_desktop.ui.service_desk.request_dialog import ServiceRequestDialog
+
+        dialog = ServiceRequestDialog(
+            self.ops, self._layout_memory, self, complaint_id=self._complaint_id
+        )
+        dialog.saved.connect(lambda _id: self.reload())
+        dialog.open()
+        return dialog
 
     def _show_banner(self, d: ComplaintDetail) -> None:
         notes = []

@@ -30,6 +30,7 @@ from kehu_desktop.services.customers.customer_fields import (
     Kind,
     Part,
 )
+from kehu_desktop.ui.common.attachments_panel import AttachmentsPanel
 from kehu_desktop.ui.common.date_edit import DateEdit
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.editable_rows import (
@@ -202,6 +203,9 @@ class CustomerDialog(EditDialog):
                 self.ops, self._layout_memory, customer_id, self
             )
             self.tabs.addTab(self.complaints_page, "投诉记录")
+            # Scanned contracts, licences, photos of the site: kept with the file.
+            self.attachments_page = AttachmentsPanel(self.ops, "customer", customer_id)
+            self.tabs.addTab(self.attachments_page, "附件")
 
     # --- values --------------------------------------------------------------------------
 

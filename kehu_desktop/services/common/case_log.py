@@ -1,0 +1,96 @@
+"""The append-only history of a case — a complaint, a service request — shared by the desks.
+
+Every step of a case adds an event row saying who did what, when, from which status to which;
+rows are never changed or removed (a flush that tries is refused, whoever asks). Times never go
+back: a step given no time is stamped now, or at the last step's time if the clock of this PC
+is behind; a step given an earlier time than the last one is refused. Case records themselves
+are never deleted (they are cancelled instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.common.operators import Operator
+
+# Row type → (refusal when deleted, refusal when changed; "" when changes are allowed).
+_PROTECTED: dict[type, tuple[str, str]] = {}
+
+
+def protect(model: type, *, deleted: str, changed: str = "") -> None:
+    """Refuse every delete of ``model`` rows with ``deleted``, and every change with
+    ``changed`` when given (append-only rows)."""
+    _PROTECTED[model] = (deleted, changed)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_protected_changes(session: Session, _context: object, _instances: object) -> None:
+    for obj in session.deleted:
+        refusal = _PROTECTED.get(type(obj))
+        if refusal is not None:
+            raise UserError(refusal[0])
+    for obj in session.dirty:
+        refusal = _PROTECTED.get(type(obj))
+        if refusal is not None and refusal[1] and session.is_modified(obj):
+            raise UserError(refusal[1])
+
+
+@dataclass(frozen=True)
+class CaseLog:
+    """The history of one kind of case: ``event_model`` rows linked by ``case_key``.
+
+    The event model has the columns ``at``, ``actor_id``, ``kind``, ``from_status``,
+    ``to_status``, ``note``, ``handover_to_id`` and ``handover_department``; the case has
+    ``id`` and ``status``.
+    """
+
+    event_model: type
+    case_key: str
+
+    def last_at(self, session: Session, case_id: int) -> datetime | None:
+        column = getattr(self.event_model, self.case_key)
+        return session.scalar(select(func.max(self.event_model.at)).where(column == case_id))
+
+    def append(
+        self,
+        session: Session,
+        case: Any,
+        operator: Operator,
+        kind: str,
+        at: datetime | None,
+        *,
+        to_status: str | None = None,
+        note: str = "",
+        handover_to_id: int | None = None,
+        handover_department: str = "",
+    ) -> datetime:
+        """Add an event (and move the status); returns the time it was stamped with."""
+        last = self.last_at(session, case.id)
+        when = at or datetime.now()
+        if last is not None and when < last:
+            if at is not None:
+                raise UserError(f"时间不能早于上一步（{last:%Y-%m-%d %H:%M}）。")
+            when = last
+        from_status = case.status
+        if to_status is not None:
+            case.status = to_status
+        session.add(
+            self.event_model(
+                **{self.case_key: case.id},
+                at=when,
+                actor_id=operator.id,
+                kind=kind,
+                from_status=from_status,
+                to_status=case.status,
+                note=note.strip(),
+                handover_to_id=handover_to_id,
+                handover_department=handover_department,
+            )
+        )
+        return when

@@ -1,0 +1,1 @@
+"""The 售后服务 tab and its dialogs."""

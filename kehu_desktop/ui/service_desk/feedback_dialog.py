@@ -1,0 +1,93 @@
+"""售后服务信息反馈: every problem sent to the factory, overdue ones in red, and the answers."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from kehu_desktop.services.service_desk import feedback
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.list_view import selected_row, table_view
+from kehu_desktop.ui.common.operations import Operations, StoreChange
+from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.screen import fit_to_screen
+
+
+def _tint(row: feedback.FeedbackRow) -> str:
+    return "warning" if row.overdue else ""
+
+
+COLUMNS = (
+    Column("反馈编号", lambda f: f.number, _tint),
+    Column("反馈时间", lambda f: f.raised_at, _tint),
+    Column("服务单", lambda f: f.request_number, _tint),
+    Column("产品", lambda f: f.product, _tint),
+    Column("部门", lambda f: f.department, _tint),
+    Column("质量问题", lambda f: f.problem, _tint),
+    Column("答复期限", lambda f: f.reply_deadline, _tint),
+    Column("状态", lambda f: f.state, _tint),
+    Column("答复", lambda f: f.reply, _tint),
+)
+
+
+class FeedbackListDialog(QDialog):
+    def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName(type(self).__name__)
+        self.setWindowTitle("售后服务信息反馈")
+        self._ops = ops
+        self._layout_memory = layout
+        self.overdue_only = QCheckBox("只看超期未答复", objectName="feedbackOverdueOnly")
+        self.overdue_only.toggled.connect(lambda _on: self.reload())
+        self.summary = QLabel(objectName="feedbackSummary")
+        self.model = RecordTableModel(COLUMNS, self)
+        self.table = table_view("feedbackTable", self.model)
+        self.reply_button = QPushButton("登记答复…", objectName="feedbackReplyButton")
+        self.reply_button.clicked.connect(lambda: self.reply_current())
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        top = QHBoxLayout()
+        top.addWidget(self.overdue_only)
+        top.addStretch(1)
+        top.addWidget(self.summary)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.reply_button)
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(self.table)
+        box.addLayout(bottom)
+        if not layout.restore_geometry("feedback_dialog", self):
+            self.resize(980, 480)
+        ops.events.changed.connect(self._store_changed)
+        self.reload()
+
+    def _store_changed(self, change: StoreChange) -> None:
+        if change.touches("service"):
+            self.reload()
+
+    def reload(self) -> None:
+        with self._ops.context.reader() as session:
+            rows = feedback.list_feedback(session, overdue_only=self.overdue_only.isChecked())
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        overdue = sum(r.overdue for r in rows)
+        self.summary.setText(f"共 {len(rows)} 条 · 超期未答复 {overdue} 条")
+
+    def reply_current(self):
+        from kehu_desktop.ui.service_desk.step_dialog import FeedbackReplyDialog
+
+        row = selected_row(self.table, self.model)
+        if row is None or row.replied_at is not None:
+            return None
+        dialog = FeedbackReplyDialog(self._ops, row, self)
+        dialog.open()
+        return dialog
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        fit_to_screen(self)
+
+    def done(self, result: int) -> None:
+        self._layout_memory.save_geometry("feedback_dialog", self)
+        super().done(result)

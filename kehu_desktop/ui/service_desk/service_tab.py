@@ -1,0 +1,293 @@
+"""The 售后服务 tab: the service requests with filters, overdue tints and the desk's tools
+(products and warranty, feedback to the factory, the report)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.service_desk import ledger, products
+from kehu_desktop.services.service_desk.ledger import ServiceFilter, ServiceRow
+from kehu_desktop.services.service_desk.lifecycle import STATUS_LABELS
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.list_view import refill_staff_filter, selected_row, table_view
+from kehu_desktop.ui.common.operations import Operations, StoreChange
+from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.xlsx_export import export_list
+
+LAYOUT_KEY = "serviceTable"
+MONTHS_OFFERED = 24
+# The first screenful is read and shown before the rest of the list.
+FIRST_ROWS = 60
+
+
+def row_tint(row: ServiceRow) -> str:
+    """Past the dispatch or resolve deadline in red, due today in amber."""
+    if row.overdue:
+        return "warning"
+    return "notice" if row.due_today else ""
+
+
+def _deadline_text(row: ServiceRow) -> str:
+    """The deadline that runs now (派工, then 解决); empty once the repair is recorded."""
+    if row.overdue:
+        return f"{row.pending_deadline} 已超期"
+    return f"{row.pending_deadline} 今日到期" if row.due_today else row.pending_deadline
+
+
+COLUMNS = (
+    Column("服务单号", lambda r: r.number, row_tint),
+    Column("受理时间", lambda r: r.received_at, row_tint),
+    Column("客户", lambda r: r.customer, row_tint),
+    Column("产品", lambda r: r.product, row_tint),
+    Column("序列号/批号", lambda r: r.serial_no, row_tint),
+    Column("紧急程度", lambda r: r.urgency, row_tint),
+    Column("保修", lambda r: r.warranty, row_tint),
+    Column("状态", lambda r: r.status, row_tint),
+    Column("首问责任人", lambda r: r.first_responsible, row_tint),
+    Column("工程师", lambda r: r.engineer, row_tint),
+    Column("计划日期", lambda r: r.planned_date, row_tint),
+    Column("期限", _deadline_text, row_tint),
+)
+
+
+def month_choices(today: date, count: int = MONTHS_OFFERED) -> list[tuple[date, str]]:
+    months = []
+    for back in range(count):
+        index = today.year * 12 + today.month - 1 - back
+        months.append((date(index // 12, index % 12 + 1, 1), f"{index // 12}年{index % 12 + 1}月"))
+    return months
+
+
+def _combo(name: str, first: str, items: list[tuple[object, str]]) -> QComboBox:
+    combo = QComboBox(objectName=name)
+    combo.addItem(first, None)
+    for data, text in items:
+        combo.addItem(text, data)
+    return combo
+
+
+class ServiceTab(QWidget):
+    """The after-sales desk.
+
+    Signals: ``loaded(int)`` with the row count after each reload.
+    """
+
+    loaded = Signal(int)
+
+    def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("serviceTab")
+        self._ops = ops
+        self._layout_memory = layout
+        self._generation = 0
+        self._report = None
+        self.status_filter = _combo(
+            "serviceStatusFilter", "全部状态", [(s.value, t) for s, t in STATUS_LABELS.items()]
+        )
+        self.month_filter = _combo("serviceMonthFilter", "全部月份", month_choices(date.today()))
+        self.engineer_filter = QComboBox(objectName="serviceEngineerFilter")
+        self.product_filter = QComboBox(objectName="serviceProductFilter")
+        self.customer_filter = QLineEdit(objectName="serviceCustomerFilter")
+        self.customer_filter.setPlaceholderText("客户名称/编号、服务单号或序列号")
+        self.customer_filter.setClearButtonEnabled(True)
+        self.overdue_filter = QCheckBox("只看超期及今日到期", objectName="serviceOverdueFilter")
+        self.engineer_filter.addItem("全部工程师", None)
+        self.product_filter.addItem("全部产品", None)
+        for combo in (self.status_filter, self.month_filter, self.engineer_filter,
+                      self.product_filter):  # fmt: skip
+            combo.currentIndexChanged.connect(self.reload)
+        self.overdue_filter.toggled.connect(self.reload)
+        self.customer_filter.returnPressed.connect(self.reload)
+
+        self.new_button = QPushButton("登记服务单(&N)", objectName="serviceNewButton")
+        self.new_button.clicked.connect(lambda: self.new_record())
+        self.open_button = QPushButton("打开", objectName="serviceOpenButton")
+        self.open_button.clicked.connect(self.open_current)
+        self.feedback_button = QPushButton("工厂反馈", objectName="serviceFeedbackButton")
+        self.feedback_button.clicked.connect(self.show_feedback)
+        self.products_button = QPushButton("产品与保修", objectName="serviceProductsButton")
+        self.products_button.clicked.connect(self.show_products)
+        self.report_button = QPushButton("售后服务报告", objectName="serviceReportButton")
+        self.report_button.clicked.connect(self.show_report)
+        self.export_button = QPushButton("导出 Excel", objectName="serviceExportButton")
+        self.export_button.clicked.connect(lambda: self.export_xlsx())
+
+        self.model = RecordTableModel(COLUMNS, self)
+        self.table = table_view(LAYOUT_KEY, self.model)
+        self.table.doubleClicked.connect(lambda _i: self.open_current())
+        self.table.activated.connect(lambda _i: self.open_current())
+        self._header_restored = layout.restore_header(LAYOUT_KEY, self.table.horizontalHeader())
+        self.summary = QLabel(objectName="serviceSummary")
+
+        filters = QHBoxLayout()
+        for widget in (self.status_filter, self.month_filter, self.engineer_filter,
+                       self.product_filter, self.customer_filter, self.overdue_filter):  # fmt: skip
+            filters.addWidget(widget)
+        buttons = QHBoxLayout()
+        for widget in (self.new_button, self.open_button, self.feedback_button,
+                       self.products_button, self.report_button, self.export_button):  # fmt: skip
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        buttons.addWidget(self.summary)
+        box = QVBoxLayout(self)
+        box.addLayout(filters)
+        box.addLayout(buttons)
+        box.addWidget(self.table)
+        ops.events.changed.connect(self._store_changed)
+
+    def _store_changed(self, change: StoreChange) -> None:
+        if change.touches("service", "customers", "staff"):
+            self.reload()
+
+    def _refill_choices(self, staff: list[tuple[int, str]], catalogue: list) -> None:
+        """Engineers (those who left included: their requests stay theirs) and products, read
+        with the list; the choices made are kept."""
+        refill_staff_filter(self.engineer_filter, "全部工程师", staff)
+        chosen = self.product_filter.currentData()
+        self.product_filter.blockSignals(True)
+        self.product_filter.clear()
+        self.product_filter.addItem("全部产品", None)
+        for product in catalogue:
+            self.product_filter.addItem(product.label, product.id)
+        self.product_filter.setCurrentIndex(max(0, self.product_filter.findData(chosen)))
+        self.product_filter.blockSignals(False)
+
+    def current_filter(self) -> ServiceFilter:
+        return ServiceFilter(
+            status=self.status_filter.currentData() or "",
+            overdue_only=self.overdue_filter.isChecked(),
+            engineer_id=self.engineer_filter.currentData(),
+            product_id=self.product_filter.currentData(),
+            customer_text=self.customer_filter.text(),
+            month=self.month_filter.currentData(),
+        )
+
+    def reload(self) -> None:
+        """Query the list off the GUI thread; only the newest query's result is shown."""
+        self._generation += 1
+        generation = self._generation
+        flt = self.current_filter()
+
+        def first(session: Session):
+            return (
+                customer_files.staff_choices(session, everyone=True),
+                products.list_products(session, include_inactive=True),
+                ledger.list_requests(session, replace(flt, limit=FIRST_ROWS)),
+            )
+
+        def everything(session: Session) -> list[ServiceRow]:
+            return ledger.list_requests(session, flt)
+
+        def shown_first(found) -> None:
+            if generation != self._generation:
+                return
+            staff, catalogue, rows = found
+            self._refill_choices(staff, catalogue)
+            if len(rows) < FIRST_ROWS:  # that was all of them
+                self._show(generation, rows)
+                return
+            self.model.set_rows(rows)
+            self._ops.query(self, everything, lambda rows: self._show(generation, rows),
+                            title="加载售后服务单")  # fmt: skip
+
+        self._ops.query(self, first, shown_first, title="加载售后服务单")
+
+    def _show(self, generation: int, rows: list[ServiceRow]) -> None:
+        if generation != self._generation:
+            return
+        selected = self.current_id()
+        self.model.set_rows(rows)
+        if not self._header_restored:
+            # Fitted to the first full list shown, then left as the user sets them.
+            self.table.resizeColumnsToContents()
+            self._header_restored = True
+        overdue = sum(r.overdue for r in rows)
+        today = sum(r.due_today for r in rows)
+        shown = (
+            f"最新 {len(rows):,} 张（请用筛选缩小范围）"
+            if len(rows) >= ledger.LIST_LIMIT
+            else f"共 {len(rows)} 张"
+        )
+        self.summary.setText(f"{shown} · 超期 {overdue} 张 · 今日到期 {today} 张")
+        for index, row in enumerate(rows):
+            if row.id == selected:
+                self.table.selectRow(index)
+        self.loaded.emit(len(rows))
+
+    def current_id(self) -> int | None:
+        row = selected_row(self.table, self.model)
+        return row.id if row else None
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def new_record(self, customer_id: int | None = None, complaint_id: int | None = None):
+        """登记服务单 (Ctrl+N); the list reloads through the store-changed signal."""
+        from kehu_desktop.ui.service_desk.request_dialog import ServiceRequestDialog
+
+        dialog = ServiceRequestDialog(
+            self._ops, self._layout_memory, self, customer_id=customer_id,
+            complaint_id=complaint_id,
+        )  # fmt: skip
+        dialog.saved.connect(lambda request_id: self.open_request(request_id))
+        dialog.open()
+        return dialog
+
+    def open_current(self):
+        request_id = self.current_id()
+        return None if request_id is None else self.open_request(request_id)
+
+    def open_request(self, request_id: int):
+        from kehu_desktop.ui.service_desk.request_detail_dialog import ServiceRequestDetailDialog
+
+        dialog = ServiceRequestDetailDialog(self._ops, self._layout_memory, request_id, self)
+        dialog.open()
+        return dialog
+
+    def show_products(self):
+        from kehu_desktop.ui.service_desk.products_dialog import ProductsDialog
+
+        dialog = ProductsDialog(self._ops, self._layout_memory, self)
+        dialog.open()
+        return dialog
+
+    def show_feedback(self):
+        from kehu_desktop.ui.service_desk.feedback_dialog import FeedbackListDialog
+
+        dialog = FeedbackListDialog(self._ops, self._layout_memory, self)
+        dialog.open()
+        return dialog
+
+    def show_report(self):
+        from kehu_desktop.ui.service_desk.service_report import ServiceReportDialog
+
+        if self._report is None:
+            self._report = ServiceReportDialog(self._ops, self._layout_memory, self)
+        self._report.show()
+        self._report.raise_()
+        return self._report
+
+    def export_xlsx(self, path: Path | None = None) -> None:
+        rows = ledger.export_rows(self.model.rows())
+        export_list(
+            self, self._ops, title="售后服务单", headers=ledger.EXPORT_HEADERS,
+            rows=lambda _session: rows, button=self.export_button, status=self.summary, path=path,
+        )  # fmt: skip
+
+    def save_layout(self) -> None:
+        self._layout_memory.save_header(LAYOUT_KEY, self.table.horizontalHeader())

@@ -1,0 +1,177 @@
+"""The small form for one step of a service request: 派工, 回访, 结案, 撤销, 转交, 反馈工厂,
+备注 — and the factory's answer to a feedback. It collects what the step needs and hands it to
+the service; a refusal is shown in the form, which stays open with everything typed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from sqlalchemy.orm import Session
+
+from kehu_desktop.services.common.revisits import SATISFACTION_LEVELS
+from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.service_desk import feedback, lifecycle
+from kehu_desktop.services.service_desk.choices import DEPARTMENTS, MODES
+from kehu_desktop.services.service_desk.ledger import ServiceDetail
+from kehu_desktop.services.service_desk.lifecycle import ACTION_LABELS, Action
+from kehu_desktop.ui.common.edit_dialog import EditDialog
+from kehu_desktop.ui.common.operations import Operations
+
+UNREACHABLE = "（未能联系客户）"
+NOTE_LABELS = {
+    Action.DISPATCH: "派工说明", Action.REVISIT: "回访记录", Action.CLOSE: "结案说明",
+    Action.CANCEL: "撤销原因 *", Action.HAND_OVER: "转交原因 *", Action.FEEDBACK: "质量问题 *",
+    Action.NOTE: "备注 *",
+}  # fmt: skip
+# Which service error field belongs to which form field.
+FIELD_OF_ERROR = {"reason": "note", "problem": "note", "to": "handover_to"}
+
+
+def _text_box(height: int = 70) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setFixedHeight(height)
+    return box
+
+
+class ServiceStepDialog(EditDialog):
+    """One step of a request: OK runs it through the service."""
+
+    record_label = "本步骤"
+    changes = ("service",)
+
+    def __init__(
+        self, ops: Operations, detail: ServiceDetail, action: Action, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ops, None, f"{ACTION_LABELS[action]} — {detail.number}", parent)
+        self.ok_button.setText(ACTION_LABELS[action])
+        self.detail = detail
+        self.action = action
+        context = QLabel(
+            f"{detail.number} {detail.customer}【{detail.status_label}】\n"
+            f"产品：{detail.product or '—'} {detail.serial_no}　保修：{detail.warranty}\n"
+            f"故障：{detail.fault}",
+            objectName="stepContext", wordWrap=True,
+        )  # fmt: skip
+        context.setStyleSheet("color: #555;")
+        self.add_widget(context)
+        if action == Action.DISPATCH:
+            self._dispatch_fields()
+        elif action == Action.REVISIT:
+            self._revisit_fields()
+        elif action == Action.HAND_OVER:
+            self._handover_fields()
+        elif action == Action.FEEDBACK:
+            self._feedback_fields()
+        self.note = _text_box()
+        self.add_field(NOTE_LABELS[action], self.note, "note")
+        self.resize(520, self.sizeHint().height())
+        if action in (Action.DISPATCH, Action.HAND_OVER):
+            self.load(customer_files.staff_choices, self._fill_staff)
+
+    def _fill_staff(self, staff: list[tuple[int, str]]) -> None:
+        """The engineers or colleagues to choose from, read while the form opens."""
+        combo = self.engineer if self.action == Action.DISPATCH else self.handover_to
+        for staff_id, name in staff:
+            combo.addItem(name, staff_id)
+
+    def _dispatch_fields(self) -> None:
+        self.mode = QComboBox(objectName="step_mode")
+        for code, words in MODES.items():
+            self.mode.addItem(words, code)
+        self.engineer = QComboBox(objectName="step_engineer")
+        self.engineer.addItem("（请选择工程师）", None)
+        planned = self.detail.planned_date or self.detail.received_at.date()
+        self.planned = QDateEdit(QDate(planned), objectName="step_planned")
+        self.planned.setDisplayFormat("yyyy-MM-dd")
+        self.planned.setCalendarPopup(True)
+        self.add_field("服务方式", self.mode, "mode")
+        self.add_field("服务工程师 *", self.engineer, "engineer_id")
+        self.add_field("计划服务日期", self.planned, "planned_date")
+
+    def _revisit_fields(self) -> None:
+        self.satisfaction = QComboBox(objectName="step_satisfaction")
+        self.satisfaction.addItems(list(SATISFACTION_LEVELS))
+        self.satisfaction.addItem(UNREACHABLE)
+        self.satisfaction.setCurrentIndex(1)
+        self.unreachable = QLineEdit(objectName="step_unreachable")
+        self.unreachable.setPlaceholderText("未能联系客户时填写原因，如：电话多次无人接听")
+        self.add_field("客户满意度", self.satisfaction, "satisfaction")
+        self.add_field("未能联系原因", self.unreachable, "unreachable_reason")
+
+    def _handover_fields(self) -> None:
+        self.handover_to = QComboBox(objectName="step_handover_to")
+        self.handover_to.addItem("（不转交个人）", None)
+        self.department = QComboBox(objectName="step_department")
+        self.department.addItem("（不转交部门）", "")
+        for name in DEPARTMENTS:
+            self.department.addItem(name, name)
+        self.add_field("转交给", self.handover_to, "handover_to")
+        self.add_field("转交部门", self.department, "department")
+
+    def _feedback_fields(self) -> None:
+        self.department = QComboBox(objectName="step_department")
+        for name in DEPARTMENTS:
+            self.department.addItem(name, name)
+        self.add_field("反馈部门", self.department, "department")
+
+    def show_errors(self, messages: dict[str, str]) -> None:
+        super().show_errors({FIELD_OF_ERROR.get(k, k): v for k, v in messages.items()})
+
+    def submit(self, session: Session) -> int:
+        op, rid, note = self.ops.operator, self.detail.id, self.note.toPlainText()
+        if self.action == Action.DISPATCH:
+            lifecycle.dispatch(
+                session, op, rid, mode=self.mode.currentData(),
+                engineer_id=self.engineer.currentData(),
+                planned_date=self.planned.date().toPython(), note=note,
+            )  # fmt: skip
+        elif self.action == Action.REVISIT:
+            rating = self.satisfaction.currentText()
+            lifecycle.record_revisit(
+                session, op, rid, note=note,
+                satisfaction=None if rating == UNREACHABLE else rating,
+                unreachable_reason=self.unreachable.text(),
+            )  # fmt: skip
+        elif self.action == Action.CLOSE:
+            lifecycle.close(session, op, rid, note)
+        elif self.action == Action.CANCEL:
+            lifecycle.cancel(session, op, rid, note)
+        elif self.action == Action.HAND_OVER:
+            lifecycle.hand_over(
+                session, op, rid, reason=note, to_staff_id=self.handover_to.currentData(),
+                department=self.department.currentData(),
+            )  # fmt: skip
+        elif self.action == Action.FEEDBACK:
+            return feedback.raise_feedback(
+                session, op, department=self.department.currentData(), problem=note,
+                request_id=rid,
+            )  # fmt: skip
+        elif self.action == Action.NOTE:
+            lifecycle.add_note(session, op, rid, note)
+        return rid
+
+
+class FeedbackReplyDialog(EditDialog):
+    """The department's answer to a feedback (售后服务信息反馈表 的处理意见)."""
+
+    record_label = "答复"
+    changes = ("service",)
+    ok_text = "保存答复(&S)"
+
+    def __init__(
+        self, ops: Operations, row: feedback.FeedbackRow, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ops, None, f"工厂答复 — {row.number}", parent)
+        self.row = row
+        info = QLabel(
+            f"{row.number} 反馈{row.department}（{row.raised_at:%Y-%m-%d}，"
+            f"期限 {row.reply_deadline.isoformat()}）\n{row.problem}",
+            objectName="feedbackContext", wordWrap=True,
+        )  # fmt: skip
+        self.add_widget(info)
+        self.reply = _text_box(90)
+        self.add_field("部门答复 *", self.reply, "reply")
+
+    def submit(self, session: Session) -> int:
+        feedback.record_reply(session, self.ops.operator, self.row.id, self.reply.toPlainText())
+        return self.row.id

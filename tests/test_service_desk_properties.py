@@ -1,0 +1,110 @@
+"""Random action sequences through the after-sales services keep the desk's invariants:
+closed ⇒ revisited with a rating or the customer recorded unreachable; history times never go
+back; the first-responsible person never changes; a refused step changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from kehu_desktop.models import ServiceEvent, ServiceRequest
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.service_desk import feedback, lifecycle, registration, repair_orders
+from kehu_desktop.services.service_desk.lifecycle import Action
+from tests.helpers.customers import make_customer
+from tests.helpers.service_desk import REPAIR, register
+
+START = datetime(2026, 6, 1, 9)
+
+
+def _call(session, operator, request_id: int, action: Action, at: datetime, rated: bool):
+    if action == Action.DISPATCH:
+        lifecycle.dispatch(session, operator, request_id, mode="on_site", engineer_id=operator.id,
+                           planned_date=at.date(), at=at)  # fmt: skip
+    elif action == Action.REPAIR:
+        repair_orders.record_repair(session, operator, request_id, REPAIR, at=at)
+    elif action == Action.REVISIT:
+        lifecycle.record_revisit(
+            session, operator, request_id, at=at,
+            satisfaction="满意" if rated else None, unreachable_reason="" if rated else "空号",
+        )  # fmt: skip
+    elif action == Action.CLOSE:
+        lifecycle.close(session, operator, request_id, at=at)
+    elif action == Action.CANCEL:
+        lifecycle.cancel(session, operator, request_id, "客户撤回", at=at)
+    elif action == Action.HAND_OVER:
+        lifecycle.hand_over(session, operator, request_id, reason="转交", department="品质",
+                            at=at)  # fmt: skip
+    elif action == Action.FEEDBACK:
+        feedback.raise_feedback(session, operator, department="品质", problem="批次",
+                                request_id=request_id, at=at)  # fmt: skip
+    elif action == Action.EDIT:
+        data = registration.load_registration(session, request_id)
+        data.demand = f"要求 {at:%H:%M}"
+        registration.update_registration(session, operator, request_id, data, at=at)
+    else:
+        lifecycle.add_note(session, operator, request_id, "跟进", at=at)
+
+
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(list(Action)),
+        st.sampled_from(("admin", "agent", "supervisor")),
+        st.integers(min_value=-3, max_value=48),  # hours after the previous step; < 0 goes back
+        st.booleans(),
+    ),
+    max_size=14,
+)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(sequence=steps, urgency=st.sampled_from(("normal", "urgent", "critical")))
+def test_random_sequences_keep_invariants(context, agent, supervisor, sequence, urgency):
+    operators = {"admin": context.operator, "agent": agent, "supervisor": supervisor}
+    customer = make_customer(context, "随机测试客户")
+    request_id = register(context, customer, operator=agent, received_at=START, urgency=urgency)
+    at = START
+    for action, who, hours, rated in sequence:
+        operator = operators[who]
+        at_step = at + timedelta(hours=hours)
+        with context.reader() as session:
+            request = session.get(ServiceRequest, request_id)
+            expected_ok = lifecycle.refusal(request, operator, action) is None and hours >= 0
+            before = (request.status, request.satisfaction, request.unreachable_reason)
+            events_before = session.scalar(
+                select(func.count(ServiceEvent.id)).where(ServiceEvent.request_id == request_id)
+            )
+        try:
+            with context.session() as session:
+                _call(session, operator, request_id, action, at_step, rated)
+            done = True
+        except UserError:
+            done = False
+        assert done == expected_ok, (action, who, hours)
+        with context.reader() as session:
+            request = session.get(ServiceRequest, request_id)
+            events = session.scalars(
+                select(ServiceEvent)
+                .where(ServiceEvent.request_id == request_id)
+                .order_by(ServiceEvent.id)
+            ).all()
+            if done:
+                at = at_step
+                assert len(events) > events_before
+            else:
+                assert (request.status, request.satisfaction, request.unreachable_reason) == before
+                assert len(events) == events_before
+            # Invariants, whatever happened.
+            assert request.first_responsible_id == agent.id
+            times = [e.at for e in events]
+            assert times == sorted(times)
+            if request.status == "closed":
+                assert request.satisfaction or request.unreachable_reason
+                assert request.revisited_at is not None and request.closed_at is not None
+            if request.status in ("processing", "revisited", "closed"):
+                assert request.repair_order is not None and request.resolved_at is not None
+            assert request.response_deadline >= date(2026, 6, 1)
