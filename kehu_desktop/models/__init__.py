@@ -4,6 +4,7 @@ from kehu_desktop.models.audit import AuditEntry, Setting
 from kehu_desktop.models.base import Base, Tracked, Versioned, VersionedPart
 from kehu_desktop.models.complaints import Complaint, ComplaintEvent
 from kehu_desktop.models.counters import Counter
+from kehu_desktop.models.imports import ImportBatch, ImportBatchRecord
 from kehu_desktop.models.customers import (
     Contact,
     Customer,
@@ -37,6 +38,8 @@ __all__ = [
     "CustomerClassHistory",
     "FollowUpAction",
     "ImportantDate",
+    "ImportBatch",
+    "ImportBatchRecord",
     "KeyAccount",
     "KeyAccountProposal",
     "LastVisit",

@@ -23,6 +23,8 @@ class AuditEntry(Base):
     table_name: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[int | None]
     changes: Mapped[str] = mapped_column(Text, default="{}")
+    # The import or merge this change was part of, so the whole batch reads as one.
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
 
 
 class Setting(Versioned, Tracked, Base):

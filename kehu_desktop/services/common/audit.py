@@ -32,12 +32,14 @@ if TYPE_CHECKING:
     from kehu_desktop.services.common.operators import Operator
 
 OPERATOR_KEY = "operator_id"
+# Set by a bulk change (import, merge) so that every entry it causes names its batch.
+BATCH_KEY = "import_batch_id"
+STAFF_STAMPS = ("created_by_id", "updated_by_id")
 # Bookkeeping, not a change anyone made: sign-in counters are audited as sign-in events.
-_SKIPPED_COLUMNS = {
+SKIPPED_COLUMNS = {
     "created_at",
     "updated_at",
-    "created_by_id",
-    "updated_by_id",
+    *STAFF_STAMPS,
     "search_text",
     "failed_sign_ins",
     "locked_until",
@@ -52,7 +54,7 @@ def _plain(value: object) -> object:
 
 
 def _columns(obj: object) -> list[str]:
-    return [c.key for c in inspect(obj).mapper.column_attrs if c.key not in _SKIPPED_COLUMNS]
+    return [c.key for c in inspect(obj).mapper.column_attrs if c.key not in SKIPPED_COLUMNS]
 
 
 def _stamp(session: Session, _context: object, _instances: object) -> None:
@@ -72,6 +74,7 @@ def _stamp(session: Session, _context: object, _instances: object) -> None:
 
 def _record(session: Session, _context: object) -> None:
     operator_id = session.info.get(OPERATOR_KEY)
+    batch_id = session.info.get(BATCH_KEY)
     now = datetime.now()
     rows = []
     for action, objects in (
@@ -95,6 +98,7 @@ def _record(session: Session, _context: object) -> None:
                     "table_name": obj.__tablename__,
                     "record_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
                     "changes": json.dumps(changes, ensure_ascii=False),
+                    "batch_id": batch_id,
                 }
             )
     if rows:
