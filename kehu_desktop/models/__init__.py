@@ -12,6 +12,7 @@ from kehu_desktop.models.customers import (
     ImportantDate,
     SalesRecord,
 )
+from kehu_desktop.models.imports import ImportBatch, ImportBatchRecord
 from kehu_desktop.models.key_accounts import (
     Countermeasure,
     CreditEvaluation,

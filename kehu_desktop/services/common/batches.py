@@ -257,18 +257,20 @@ def undo(session: Session, batch_id: int) -> str:
     _refuse_new_dependents(session, created)
     session.info[audit.BATCH_KEY] = batch.id
     undo_batch = Batch(session, batch)
-    # Newest first: a record deleted by the batch comes back before the rows moved off it.
+    # Deleted rows come back first (parents before children), so the rows moved off them can
+    # return; then updates and moves are reverted, newest first.
+    order = [t.name for t in Base.metadata.sorted_tables]
+    deleted = [r for r in records if r.action == DELETED]
+    for record in sorted(deleted, key=lambda r: (order.index(r.table_name), r.id)):
+        tbl = table(record.table_name)
+        data = json.loads(record.before)
+        session.execute(insert(tbl).values({k: typed(tbl, k, v) for k, v in data.items()}))
+        undo_batch.audit_changes(
+            "新增", record.table_name, [(record.record_id, {"撤销": [None, "恢复"]})]
+        )
     for record in reversed(records):
         if record.action in (UPDATED, MOVED):
             _restore(session, undo_batch, record)
-    for record in reversed(records):
-        if record.action == DELETED:
-            tbl = table(record.table_name)
-            data = json.loads(record.before)
-            session.execute(insert(tbl).values({k: typed(tbl, k, v) for k, v in data.items()}))
-            undo_batch.audit_changes(
-                "新增", record.table_name, [(record.record_id, {"恢复": [None, "撤销"]})]
-            )
     _delete_created(session, undo_batch, created)
     _refresh_derived(session, records)
     batch.undone_at = datetime.now()
@@ -291,7 +293,7 @@ def _restore(session: Session, undo_batch: Batch, record: ImportBatchRecord) -> 
     )
 
 
-def _dependent_tables(parent: str) -> list[tuple[Table, str]]:
+def dependent_tables(parent: str) -> list[tuple[Table, str]]:
     """(table, column) pairs whose column refers to ``parent.id``."""
     found = []
     for tbl in Base.metadata.sorted_tables:
@@ -309,7 +311,7 @@ def _refuse_new_dependents(session: Session, created: list[ImportBatchRecord]) -
     for record in created:
         by_table.setdefault(record.table_name, []).append(record.record_id)
     for parent, ids in by_table.items():
-        for tbl, column in _dependent_tables(parent):
+        for tbl, column in dependent_tables(parent):
             if tbl.name == "last_visits":
                 continue  # derived from visits
             key = tbl.primary_key.columns.values()[0]

@@ -32,7 +32,8 @@ CITIES = (
     "广州 深圳 东莞 佛山 珠海 中山 惠州 江门 汕头 湛江 肇庆 杭州 宁波 温州 嘉兴 湖州 绍兴 金华 "
     "台州 义乌 苏州 南京 无锡 常州 南通 扬州 徐州 昆山 青岛 济南 烟台 潍坊 淄博 临沂 成都 绵阳 "
     "武汉 宜昌 襄阳 厦门 福州 泉州 漳州 郑州 洛阳 长沙 株洲 西安 合肥 芜湖 南昌 南宁 柳州 桂林 "
-    "昆明 贵阳 沈阳 大连 长春 哈尔滨 石家庄 唐山 保定 太原 呼和浩特 兰州 银川 西宁 乌鲁木齐 海口 三亚"
+    "昆明 贵阳 沈阳 大连 长春 哈尔滨 石家庄 唐山 保定 太原 呼和浩特 兰州 银川 西宁 乌鲁木齐 "
+    "海口 三亚"
 ).split()
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
 _REGION_PREFIX = re.compile(
@@ -109,6 +110,8 @@ class _Groups:
         return root
 
     def join(self, ids: list[int], reason: str) -> None:
+        for item in ids:
+            self.parent.setdefault(item, item)
         first = self.find(ids[0])
         for other in ids[1:]:
             root = self.find(other)
@@ -154,11 +157,6 @@ def scan(session: Session, include_archived: bool = True) -> list[DuplicateGroup
             phones.append((phone_key(phone), customer_id))
     for ids in _buckets(phones):
         groups.join(ids, SAME_PHONE)
-    similar = ((key, i) for i, core in cores.items() for key in _similar_keys(core))
-    for ids in _buckets(similar):
-        distinct = {cores[i] for i in ids}
-        if len(distinct) > 1:
-            groups.join(ids, SIMILAR_NAME)
     members: dict[int, list[int]] = defaultdict(list)
     for customer_id in by_id:
         if customer_id in groups.parent:
@@ -166,16 +164,21 @@ def scan(session: Session, include_archived: bool = True) -> list[DuplicateGroup
     reasons: dict[int, set[str]] = defaultdict(set)
     for customer_id, reason in groups.reasons:
         reasons[groups.find(customer_id)].add(reason)
+    found = [(tuple(r for r in REASON_ORDER if r in reasons[root]), ids)
+             for root, ids in members.items() if len(ids) > 1]  # fmt: skip
+    # Similar names are only a hint: each set of names one character apart is its own group,
+    # not chained into others (宏佳 ~ 宏盛 ~ 天盛 ~ 天达 would otherwise make one long group).
+    similar = ((key, i) for i, core in cores.items() for key in _similar_keys(core))
+    for ids in _buckets(similar):
+        if len({cores[i] for i in ids}) > 1 and len({groups.find(i) for i in ids}) > 1:
+            found.append(((SIMILAR_NAME,), ids))
     result = []
-    for root, ids in members.items():
-        if len(ids) < 2:
-            continue
-        ordered = tuple(r for r in REASON_ORDER if r in reasons[root])
+    for why, ids in found:
         people = tuple(
             Member(i, by_id[i][1], by_id[i][2], by_id[i][3], bool(by_id[i][5]))
             for i in sorted(ids, key=lambda i: by_id[i][1])
         )
-        result.append(DuplicateGroup(ordered, people))
+        result.append(DuplicateGroup(why, people))
     result.sort(key=lambda g: (REASON_ORDER.index(g.reasons[0]), g.members[0].code))
     return result
 

@@ -113,7 +113,8 @@ def plan_visits(session: Session, preview: ImportPreview, data: Rows) -> None:
         if len(preview.errors) > before:
             continue
         key = (values["customer_id"], values["visited_at"], values["staff_id"])
-        label = f"{values['visited_at']:%Y-%m-%d %H:%M} {cells.text(record.get('customer') or record.get('customer_code'))}"
+        who = cells.text(record.get("customer") or record.get("customer_code"))
+        label = f"{values['visited_at']:%Y-%m-%d %H:%M} {who}"
         planned = Planned([number], label, values)
         if key in existing:
             preview.unchanged.append(planned)

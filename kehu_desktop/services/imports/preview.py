@@ -14,6 +14,7 @@ from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.imports import cells, columns, history, reader
 from kehu_desktop.services.imports.customer_rows import plan_customers
 from kehu_desktop.services.imports.plan import ImportPreview, ImportRequest
+from kehu_desktop.services.imports.templates import EXAMPLE_MARK
 
 TOTAL_WORDS = ("合计", "总计", "小计")
 PLANNERS = {
@@ -55,7 +56,10 @@ def build(session: Session, request: ImportRequest) -> ImportPreview:
         if not any(texts):
             preview.skipped += 1
             continue
-        if any(t.replace(" ", "").startswith(TOTAL_WORDS) for t in texts[:3]):
+        first = next(t for t in texts if t)
+        if first.startswith(EXAMPLE_MARK) or any(
+            t.replace(" ", "").startswith(TOTAL_WORDS) for t in texts[:3]
+        ):
             preview.skipped += 1
             continue
         record = {}
