@@ -8,7 +8,6 @@ spaces typed through an IME, dates as Excel serial numbers or as text (2019.3.5,
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from kehu_desktop.services.common.parsing import parse_date, parse_month
@@ -22,6 +21,13 @@ _SERIALS = range(18264, 73051)
 _TIME = re.compile(r"^(.*?\d)[\sT]+(\d{1,2})[:：](\d{2})(?:[:：]\d{2})?$")
 _PROVINCE_SUFFIX = re.compile(r"^(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)")
 _MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
+# Full-width digits, letters, @ . - and the ideographic space an IME types, folded to ASCII;
+# Chinese punctuation such as （） is left as written.
+_FULL_WIDTH = {0x3000: " "} | {
+    code: code - 0xFEE0
+    for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B),
+                 0xFF20, 0xFF0E, 0xFF0D, 0xFF3F, 0xFF0B)
+}  # fmt: skip
 
 
 def text(value: object) -> str:
@@ -41,7 +47,7 @@ def text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, timedelta):
         return str(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).translate(_FULL_WIDTH).strip()
 
 
 def digits_text(value: object) -> str:

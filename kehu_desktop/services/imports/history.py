@@ -42,6 +42,9 @@ from kehu_desktop.services.imports.plan import (
 )
 from kehu_desktop.services.visits.visit_plans import METHODS, PURPOSES
 
+# Row values named for the model, and the import field (column) each comes from.
+_FIELD_OF = {"customer_id": "customer", "staff_id": "staff",
+             "first_responsible_id": "first_responsible", "handler_id": "handler"}  # fmt: skip
 TS_NUMBER = re.compile(r"^TS-(\d{4})-(\d{1,6})$")
 _TEXT_LIMITS = {"contacts_met": 200, "contact_name": 40, "contact_phone": 40, "product": 100,
                 "batch_no": 40, "order_no": 40}  # fmt: skip
@@ -70,7 +73,9 @@ def _read(kind: str, number: int, record: dict, readers: dict, preview: ImportPr
             values[key] = read(record.get(key))
         except ValueError as error:
             preview.errors.append(
-                RowError(number, label_of(kind, key), str(error).rstrip("。") + "。")
+                RowError(
+                    number, label_of(kind, _FIELD_OF.get(key, key)), str(error).rstrip("。") + "。"
+                )
             )
     return values
 
@@ -132,9 +137,12 @@ def plan_visits(session: Session, preview: ImportPreview, data: Rows) -> None:
 def plan_complaints(session: Session, preview: ImportPreview, data: Rows) -> None:
     lookup, staff = customer_lookup(session), staff_by_name(session)
     numbers = set(session.scalars(select(Complaint.number)))
-    received_keys = set(
-        session.execute(select(Complaint.customer_id, Complaint.received_at)).tuples()
-    )
+    received_keys = {
+        (customer_id, received)
+        for customer_id, received in session.execute(
+            select(Complaint.customer_id, Complaint.received_at)
+        )
+    }
     seen: dict[str, int] = {}
     for number, record in data:
         before = len(preview.errors)
@@ -155,7 +163,7 @@ def plan_complaints(session: Session, preview: ImportPreview, data: Rows) -> Non
             "first_responsible_id": lambda v: find_staff(staff, v, "首问责任人"),
             "handler_id": _optional(lambda v: find_staff(staff, v, "处理人")),
             "deadline": _optional(cells.date_value),
-            "status": lambda v: _choice(v, STATUSES, "状态", ""),
+            "status": lambda v: _choice(v, ("", *STATUSES), "状态", ""),
             "department": lambda v: _choice(v, ("", *DEPARTMENTS), "责任部门", ""),
             "cause": cells.text,
             "measures": cells.text,
