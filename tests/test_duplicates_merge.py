@@ -45,8 +45,14 @@ def _related(session, customer_id: int) -> dict[str, int]:
 
 
 def test_name_keys_take_out_region_company_forms_width_and_brackets():
-    same = ["深圳市华达电子有限公司", "华达电子（深圳）有限公司", "广东省深圳市华达电子有限责任公司",
-            "华达电子集团股份有限公司", "華達電子"[:0] + "华达 电子 有限公司", "ＨＤ"[:0] + "华达电子"]  # fmt: skip
+    same = [
+        "深圳市华达电子有限公司",
+        "华达电子（深圳）有限公司",
+        "广东省深圳市华达电子有限责任公司",
+        "华达电子集团股份有限公司",
+        "华达　电子 有限公司",
+        "【深圳】华达电子",
+    ]
     assert {duplicates.core_key(n) for n in same} == {"华达电子"}
     assert duplicates.exact_key("华达电子（深圳）有限公司") == duplicates.exact_key(
         "华达电子 (深圳)有限公司"
