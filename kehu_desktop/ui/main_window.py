@@ -14,8 +14,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from kehu_desktop import __version__
+<<<<<<< HEAD
+=======
+from kehu_desktop.demo import loader, removal
+from kehu_desktop.services.common import batches
+>>>>>>> 7318642 (Import window (mapping, preview, import, template), 客户查重与合并 window, look-alike warning on a new customer, and the menu items (撤销本次导入, 删除演示数据))
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.imports import commit
 from kehu_desktop.ui.admin.audit_dialog import AuditDialog
 from kehu_desktop.ui.admin.lock_dialog import LockDialog
 from kehu_desktop.ui.admin.password_dialog import ChangePasswordDialog
@@ -38,6 +44,8 @@ from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
 from kehu_desktop.ui.visits.visits_tab import VisitsTab
 
 if TYPE_CHECKING:
+    from kehu_desktop.ui.customers.duplicates_dialog import DuplicatesDialog
+    from kehu_desktop.ui.imports.import_dialog import ImportDialog
     from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
     from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
@@ -107,6 +115,9 @@ class MainWindow(QMainWindow):
             tab.loaded.connect(lambda _n: self._load_next())
         self.tabs.currentChanged.connect(lambda _i: self._load_if_pending())
 
+        # Reads and writes started from the window; every desk refreshes after a write.
+        self.operations = Operations(context)
+        self.operations.events.changed.connect(lambda _change: self.refresh())
         self._build_menus()
         self._counts_label = QLabel(objectName="statusCounts")
         self._operator_label = QLabel(f"操作员：{operator.name}（{operator.role}）")
@@ -161,6 +172,8 @@ class MainWindow(QMainWindow):
             "actionPrint",
         )
         self._action(file_menu, "导出 Excel(&E)…", self.export_current, "Ctrl+E", "actionExport")
+        self._action(file_menu, "导入 Excel（客户/拜访/投诉）(&M)…", self.import_records, None,
+                     "actionImport")  # fmt: skip
         self._action(file_menu, "导入销售数据(&I)…", self.import_sales, None, "actionImportSales")
         self._action(
             file_menu, "重新计算 ABC 分类(&C)", self.key_accounts_tab.recompute_abc, None,
@@ -225,13 +238,22 @@ class MainWindow(QMainWindow):
         admin_menu = bar.addMenu("管理(&A)")
         admin_menu.setObjectName("menuAdmin")
         for text, slot, name in (
+<<<<<<< HEAD
             ("操作员管理(&O)…", self.manage_staff, "actionStaff"),
             ("审计日志(&L)…", self.show_audit, "actionAudit"),
             ("载入演示数据(&D)", self.load_demo, "actionDemo"),
+=======
+            ("操作员管理…", self.manage_staff, "actionStaff"),
+            ("审计日志…", self.show_audit, "actionAudit"),
+            ("载入演示数据", self.load_demo, "actionDemo"),
+            ("删除演示数据", self.remove_demo, "actionRemoveDemo"),
+            ("撤销本次导入", self.undo_import, "actionUndoImport"),
+>>>>>>> 7318642 (Import window (mapping, preview, import, template), 客户查重与合并 window, look-alike warning on a new customer, and the menu items (撤销本次导入, 删除演示数据))
         ):
             action = self._action(admin_menu, text, slot, None, name)
             # Offered to administrators only (the services refuse anyone else as well).
             action.setEnabled(self._context.operator.is_admin)
+        self._action(admin_menu, "客户查重与合并…", self.find_duplicates, None, "actionDuplicates")
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.setObjectName("menuHelp")
         self._action(help_menu, "关于客户管家(&A)", self.about, None, "actionAbout")
@@ -380,6 +402,65 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "权限不足", "只有管理员可以查看审计日志。")
             return
         AuditDialog(self.ops, self._layout_memory, self).exec()
+
+    def import_records(self, kind: str = "customers") -> ImportDialog:
+        """导入 Excel: customers, visit history or the complaint ledger."""
+        from kehu_desktop.ui.imports.import_dialog import ImportDialog
+
+        self.import_dialog = ImportDialog(self.operations, self._layout_memory, kind, self)
+        self.import_dialog.open()
+        return self.import_dialog
+
+    def find_duplicates(self) -> DuplicatesDialog:
+        from kehu_desktop.ui.customers.duplicates_dialog import DuplicatesDialog
+
+        self.duplicates_dialog = DuplicatesDialog(self.operations, self._layout_memory, self)
+        self.duplicates_dialog.open_requested.connect(self.customers_tab.open_customer)
+        self.duplicates_dialog.open()
+        return self.duplicates_dialog
+
+    def undo_import(self) -> None:
+        """撤销本次导入: the newest import, after saying what it was."""
+
+        def confirm(last: batches.BatchRow | None) -> None:
+            if last is None:
+                QMessageBox.information(self, "撤销本次导入", "没有可以撤销的导入。")
+                return
+            answer = QMessageBox.question(
+                self, "撤销本次导入", f"撤销这次导入吗？\n{last.describe()}"
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.operations.write(
+                    self,
+                    lambda session: batches.undo(session, last.id),
+                    ("store",),
+                    lambda message: self.statusBar().showMessage(message, 10000),
+                    title="无法撤销导入",
+                )
+
+        self.operations.query(
+            self, lambda session: batches.last_batch(session, commit.IMPORT_KINDS), confirm
+        )
+
+    def remove_demo(self) -> None:
+        if not self._context.operator.is_admin:
+            QMessageBox.warning(self, "权限不足", "只有管理员可以删除演示数据。")
+            return
+        answer = QMessageBox.question(
+            self, "删除演示数据",
+            "将删除载入的演示客户及其联系人、拜访、投诉、销售和大客户记录，并停用演示操作员。"
+            "您自己录入的数据不受影响。要继续吗？",
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.operations.write(
+            self,
+            removal.remove_demo,
+            ("store",),
+            lambda result: self.statusBar().showMessage(result.describe(), 10000),
+            title="无法删除演示数据",
+            progress_label="正在删除演示数据…",
+        )
 
     def load_demo(self) -> None:
         # Loaded on first use: generating demo data is rare, and its modules are not small.

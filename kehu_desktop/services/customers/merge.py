@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Customer, KeyAccount, LastVisit, SalesRecord
@@ -61,6 +61,17 @@ def find_by_codes(session: Session, codes: list[str]) -> list[int]:
             raise NotFoundError(f"客户编号“{code}”不存在。")
         ids.append(found)
     return ids
+
+
+def records_to_move(session: Session, other_ids: list[int]) -> dict[str, int]:
+    """How many records of each kind the merge would move, for the confirmation."""
+    counts = {}
+    for tbl, column in batches.dependent_tables("customers"):
+        if tbl.name in TABLE_LABELS:
+            counts[TABLE_LABELS[tbl.name]] = session.scalar(
+                select(func.count()).select_from(tbl).where(tbl.c[column].in_(other_ids))
+            )
+    return {label: n for label, n in counts.items() if n}
 
 
 def merge(session: Session, keep_id: int, other_ids: list[int]) -> MergeResult:
