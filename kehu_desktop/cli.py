@@ -196,7 +196,7 @@ def _import(database: Database, args: argparse.Namespace) -> int:
         return 1
     _as_first_admin(database)
     with database.session() as session:
-        result = commit.run(session, request, good_rows_only=args.good_rows_only)
+        result = commit.run(session, request, good_rows_only=args.good_rows_only, seen=plan)
     print(result.describe())
     return 0
 

@@ -464,3 +464,16 @@ def test_the_complaint_ledger_export_imports_back(context, agent, supervisor, tm
     assert not plan.errors, [e.describe() for e in plan.errors]
     _run(context, "complaints", path)
     assert exported() == before
+
+
+def test_a_preview_gone_stale_is_worked_out_again_before_writing(context, agent, messy):
+    with context.reader() as session:
+        seen = preview.build(session, ImportRequest("customers", messy))
+    # Meanwhile another desk enters one of the file's customers by hand.
+    make_customer(context, "上海远大包装有限公司")
+    with context.session() as session:
+        result = commit.run(
+            session, ImportRequest("customers", messy), good_rows_only=True, seen=seen
+        )
+    assert (result.created, result.updated) == (2, 1)
+    assert _count(context, Customer) == 3

@@ -29,7 +29,10 @@ KIND_LABELS = {
     "demo": "载入演示数据",
     "demo_removal": "删除演示数据",
 }
-CHUNK = 900  # bound parameters per IN list, well under SQLite's limit
+CHUNK = 900
+_JSON_TYPES = frozenset(
+    {str, int, bool, float, type(None)}
+)  # bound parameters per IN list, well under SQLite's limit
 
 
 def table(name: str) -> Table:
@@ -38,6 +41,8 @@ def table(name: str) -> Table:
 
 def plain(value: object) -> object:
     """A column value as JSON holds it."""
+    if type(value) in _JSON_TYPES:  # the usual case, checked fast: an import calls this a lot
+        return value
     if isinstance(value, Decimal | date | datetime):
         return str(value)
     return value
@@ -91,7 +96,7 @@ class Batch:
             for record_id, before in zip(ids, befores, strict=True)
         ]
         if rows:
-            self.session.execute(insert(ImportBatchRecord), rows)
+            self.session.execute(insert(ImportBatchRecord.__table__), rows)
 
     def audit_created(self, table_name: str, rows: list[dict]) -> None:
         """Audit entries for rows written with bulk inserts (which bypass the ORM listener)."""
@@ -130,7 +135,7 @@ class Batch:
             for record_id, changes in entries
         ]
         if rows:
-            self.session.execute(insert(AuditEntry), rows)
+            self.session.execute(insert(AuditEntry.__table__), rows)
 
     def finish(self, summary: str) -> None:
         self.row.summary = summary

@@ -42,6 +42,8 @@ _REGION_PREFIX = re.compile(
 )
 _SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "总公司", "公司", "集团", "股份", "有限")
 _DIGITS = re.compile(r"\D")
+_SPACES = re.compile(r"\s+")
+_BRACKETED = re.compile(r"\([^)]*\)")
 SIMILAR_MIN_LENGTH = 5
 
 
@@ -49,13 +51,13 @@ def exact_key(name: str) -> str:
     """The name as typed, minus width, spaces and bracket styles: what “the same name” means
     when matching an imported row to a file."""
     text = unicodedata.normalize("NFKC", name or "").translate(_BRACKETS)
-    return re.sub(r"\s+", "", text).lower()
+    return _SPACES.sub("", text).lower()
 
 
 def core_key(name: str) -> str:
     """The distinctive part of a firm's name: ``深圳市华达电子有限公司`` and
     ``华达电子（深圳）有限公司`` are both ``华达电子``."""
-    text = re.sub(r"\([^)]*\)", "", exact_key(name))
+    text = _BRACKETED.sub("", exact_key(name))
     core = _REGION_PREFIX.sub("", text, count=1) or text
     changed = True
     while changed:

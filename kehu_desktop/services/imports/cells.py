@@ -20,6 +20,11 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIALS = range(18264, 73051)
 _TIME = re.compile(r"^(.*?\d)[\sT]+(\d{1,2})[:：](\d{2})(?:[:：]\d{2})?$")
 _PROVINCE_SUFFIX = re.compile(r"^(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)")
+_SPACES = re.compile(r"\s+")
+_WHOLE_FLOAT = re.compile(r"\d+\.0+")
+_SERIAL_TEXT = re.compile(r"\d{5}(\.\d+)?")
+_CITY_END = re.compile(r"(?<=市)|(?<=地区)|(?<=自治州)|(?<=盟)")
+_CITY_SUFFIX = re.compile(r"(市|地区)$")
 _MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
 # Full-width digits, letters, @ . - and the ideographic space an IME types, folded to ASCII;
 # Chinese punctuation such as （） is left as written.
@@ -33,6 +38,8 @@ _FULL_WIDTH = {0x3000: " "} | {
 def text(value: object) -> str:
     """The cell as the text a person reads: numbers without a spurious .0, dates in ISO
     form, full-width characters folded to ASCII, surrounding spaces dropped."""
+    if isinstance(value, str):  # most cells: checked first, the import reads every one
+        return (value if value.isascii() else value.translate(_FULL_WIDTH)).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -54,9 +61,9 @@ def digits_text(value: object) -> str:
     """A phone or code cell: ``13812345678.0`` and ``138 1234 5678`` → ``13812345678``
     (dashes kept: 0755-88888888)."""
     raw = text(value)
-    if re.fullmatch(r"\d+\.0+", raw):
+    if _WHOLE_FLOAT.fullmatch(raw):
         raw = raw.split(".")[0]
-    return re.sub(r"\s+", "", raw)
+    return _SPACES.sub("", raw)
 
 
 def date_value(value: object) -> date:
@@ -69,7 +76,7 @@ def date_value(value: object) -> date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _serial(value)
     raw = text(value)
-    if re.fullmatch(r"\d{5}(\.\d+)?", raw):
+    if _SERIAL_TEXT.fullmatch(raw):
         return _serial(float(raw))
     try:
         return parse_date(raw)
@@ -110,7 +117,7 @@ def _serial(number: float) -> date:
 def region(value: object) -> tuple[str, str]:
     """``广东省东莞市`` / ``广东 深圳`` / ``北京市朝阳区`` → (province, city); ("", "") when no
     province is recognised (the caller reports it)."""
-    raw = re.sub(r"\s+", " ", text(value))
+    raw = _SPACES.sub(" ", text(value))
     if not raw:
         return "", ""
     parts = raw.split(" ")
@@ -125,5 +132,5 @@ def region(value: object) -> tuple[str, str]:
         rest = _PROVINCE_SUFFIX.sub("", rest, count=1)
     if province in _MUNICIPALITIES:
         return province, province
-    city = re.split(r"(?<=市)|(?<=地区)|(?<=自治州)|(?<=盟)", rest, maxsplit=1)[0]
-    return province, re.sub(r"(市|地区)$", "", city)[:20]
+    city = _CITY_END.split(rest, maxsplit=1)[0]
+    return province, _CITY_SUFFIX.sub("", city)[:20]

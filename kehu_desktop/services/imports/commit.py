@@ -21,7 +21,7 @@ from kehu_desktop.services.customers import pinyin_initials, search
 from kehu_desktop.services.customers.customer_fields import CONTACT_FIELDS, CUSTOMER_FIELDS
 from kehu_desktop.services.customers.customer_files import CODE_PREFIX
 from kehu_desktop.services.imports import columns, history, preview
-from kehu_desktop.services.imports.plan import NOUNS, ImportPreview, ImportRequest, Planned
+from kehu_desktop.services.imports.plan import NOUNS, ImportPreview, ImportRequest, Planned, state
 from kehu_desktop.services.visits import visit_plans
 
 IMPORT_KINDS = ("customers", "visits", "complaints")
@@ -43,9 +43,25 @@ class ImportResult:
         return text + "。"
 
 
-def run(session: Session, request: ImportRequest, *, good_rows_only: bool = False) -> ImportResult:
-    """Preview ``request`` again and write it in the caller's transaction."""
-    plan = preview.build(session, request)
+def run(
+    session: Session,
+    request: ImportRequest,
+    *,
+    good_rows_only: bool = False,
+    seen: ImportPreview | None = None,
+) -> ImportResult:
+    """Write ``request`` in the caller's transaction.
+
+    ``seen`` is the preview the user looked at; it is written as it is when neither the file
+    nor the store changed since, and worked out again otherwise.
+    """
+    # Read in the writing transaction: if another desk writes after this, SQLite refuses our
+    # write (nothing is half-written) rather than letting a stale preview through.
+    unchanged = seen is not None and seen.request == request
+    if unchanged and seen.state == state(session, request.path):
+        plan = seen
+    else:
+        plan = preview.build(session, request)
     if plan.errors and not good_rows_only:
         raise UserError(
             f"文件中有 {plan.error_rows} 行错误，未导入任何数据。"

@@ -34,6 +34,7 @@ from kehu_desktop.services.imports.plan import (
     staff_by_name,
 )
 
+_PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 CONTACT_SPECS = {spec.name: spec for spec in CONTACT_FIELDS}
 
 
@@ -45,7 +46,7 @@ def _number_text(value: object) -> str:
 
 
 def _province(raw: str) -> str:
-    name = re.sub(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$", "", raw)
+    name = _PROVINCE_SUFFIX.sub("", raw)
     return name if name in PROVINCES else cells.region(raw)[0] or raw
 
 
@@ -79,7 +80,7 @@ def _customer_value(key: str, value: object, staff: dict[str, int]) -> dict[str,
     elif key == "province":
         raw = _province(cells.text(value))
     elif key == "city":
-        raw = re.sub(r"市$", "", cells.text(value))
+        raw = cells.text(value).removesuffix("市")
     else:
         raw = cells.text(value)
     return {key: parse_value(spec, raw)}

@@ -92,6 +92,8 @@ class ImportPreview:
     duplicates: list[LikelyDuplicate] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     skipped: int = 0
+    # The file and the store as they were when this preview was worked out (see ``state``).
+    state: tuple = ()
 
     @property
     def kind(self) -> str:
@@ -108,6 +110,29 @@ class ImportPreview:
             f"疑似重复 {len(self.duplicates):,} / 跳过 {self.skipped:,} 行 / "
             f"错误 {self.error_rows:,} 行"
         )
+
+
+_STATE_TABLES = ("customers", "contacts", "visits", "complaints", "staff")
+
+
+def state(session: Session, path: Path) -> tuple:
+    """What a preview depends on, read cheaply: the file's size and time, and for each table
+    the row count, the highest id and the latest change. Equal states mean a preview worked
+    out earlier still holds, so it need not be worked out again before writing."""
+    from sqlalchemy import func
+
+    from kehu_desktop.models import Base
+
+    stat = path.stat()
+    found: list[object] = [stat.st_size, stat.st_mtime_ns]
+    for name in _STATE_TABLES:
+        tbl = Base.metadata.tables[name]
+        found.extend(
+            session.execute(
+                select(func.count(), func.max(tbl.c.id), func.max(tbl.c.updated_at))
+            ).one()
+        )
+    return tuple(found)
 
 
 def label_of(kind: str, key: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from kehu_desktop.services.common.errors import UserError
-from kehu_desktop.services.imports import cells, columns, history, reader
+from kehu_desktop.services.imports import cells, columns, history, plan, reader
 from kehu_desktop.services.imports.customer_rows import plan_customers
 from kehu_desktop.services.imports.plan import ImportPreview, ImportRequest
 from kehu_desktop.services.imports.templates import EXAMPLE_MARK
@@ -26,6 +26,7 @@ PLANNERS = {
 
 def build(session: Session, request: ImportRequest) -> ImportPreview:
     """Read the file and work out what importing it would do; nothing is written."""
+    before = plan.state(session, request.path)
     sheet = reader.read_sheet(request.path, request.sheet)
     rows = sheet.rows
     if not any(any(cells.text(c) for c in row) for row in rows):
@@ -62,10 +63,11 @@ def build(session: Session, request: ImportRequest) -> ImportPreview:
         ):
             preview.skipped += 1
             continue
-        record = {}
-        for index, key in enumerate(mapping):
-            if key and index < len(row) and cells.text(row[index]) != "":
-                record[key] = row[index]
+        record = {
+            key: row[index] for index, key in enumerate(mapping) if key and index < len(texts)
+            and texts[index] != ""
+        }  # fmt: skip
         data.append((offset, record))
     PLANNERS[request.kind](session, preview, data)
+    preview.state = before
     return preview

@@ -368,13 +368,14 @@ class ImportDialog(QDialog):
 
     def start_import(self, good_rows_only: bool) -> None:
         request = self._request(keep_mapping=True)
-        if request is None or self.plan is None:
+        seen = self.plan
+        if request is None or seen is None:
             return
         self.import_button.setEnabled(False)
         self.good_rows_button.setEnabled(False)
         self.ops.write(
             self,
-            lambda session: commit.run(session, request, good_rows_only=good_rows_only),
+            lambda session: commit.run(session, request, good_rows_only=good_rows_only, seen=seen),
             CHANGES[request.kind],
             self._imported,
             failure=self._failed,
