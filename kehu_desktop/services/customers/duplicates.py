@@ -68,6 +68,13 @@ def core_key(name: str) -> str:
     return core
 
 
+def region_key(name: str) -> str:
+    """The place a firm's name starts with (深圳市… and 深圳… are both 深圳), "" if none."""
+    text = _BRACKETED.sub("", exact_key(name))
+    prefix = _REGION_PREFIX.match(text).group(0)
+    return re.sub(r"省|市|壮族自治区|回族自治区|维吾尔自治区|自治区", "", prefix)
+
+
 def phone_key(phone: str) -> str:
     """The digits of a phone number (86 dropped from a mobile); "" when too short to tell."""
     digits = _DIGITS.sub("", unicodedata.normalize("NFKC", phone or ""))
@@ -170,7 +177,12 @@ def scan(session: Session, include_archived: bool = True) -> list[DuplicateGroup
              for root, ids in members.items() if len(ids) > 1]  # fmt: skip
     # Similar names are only a hint: each set of names one character apart is its own group,
     # not chained into others (宏佳 ~ 宏盛 ~ 天盛 ~ 天达 would otherwise make one long group).
-    similar = ((key, i) for i, core in cores.items() for key in _similar_keys(core))
+    # Only names from the same place: 长沙永光精密 and 武汉永立精密 are two firms.
+    similar = (
+        (region_key(by_id[i][2]) + "\x01" + key, i)
+        for i, core in cores.items()
+        for key in _similar_keys(core)
+    )
     for ids in _buckets(similar):
         if len({cores[i] for i in ids}) > 1 and len({groups.find(i) for i in ids}) > 1:
             found.append(((SIMILAR_NAME,), ids))

@@ -331,6 +331,8 @@ class ImportDialog(QDialog):
         if self.sheet_box.count() == 0:
             self.sheet_box.addItems(list(plan.sheet_names))
         self.mapping_model.load(plan)
+        self.mapping_view.resizeColumnsToContents()
+        self.mapping_view.setColumnWidth(3, max(160, self.mapping_view.columnWidth(3)))
         self.header_label.setText(
             f"第 {plan.header_row} 行是表头。请核对每一列导入为什么，可在“导入为”一栏更改；"
             "同样格式的文件下次会记住这里的选择。"
