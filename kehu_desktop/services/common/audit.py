@@ -171,6 +171,7 @@ TABLE_LABELS = {
     "satisfaction_surveys": "满意度调查", "survey_item_scores": "满意度评分",
     "credit_evaluations": "信用评定", "credit_item_scores": "信用评分",
     "customer_class_history": "ABC 分类变化", "settings": "设置",
+    "import_batches": "导入/合并批次",
 }  # fmt: skip
 COMMON_FIELD_LABELS = {
     "customer_id": "客户", "contact_id": "联系人", "label": "名称", "day": "日期",
@@ -240,6 +241,8 @@ class AuditRow:
     changes: dict[str, list[object]]
     # The record as a user knows it (客户名称, 投诉编号 …); empty when it cannot be named.
     record: str = ""
+    # The import, merge or demo load the change was part of (None for a single edit).
+    batch_id: int | None = None
 
     @property
     def kind(self) -> str:
@@ -384,6 +387,7 @@ def recent_entries(
                 e.record_id,
                 changes,
                 names.get((e.table_name, e.record_id), ""),
+                e.batch_id,
             )  # fmt: skip
         )
     return rows
