@@ -477,3 +477,19 @@ def test_a_preview_gone_stale_is_worked_out_again_before_writing(context, agent,
         )
     assert (result.created, result.updated) == (2, 1)
     assert _count(context, Customer) == 3
+
+
+def test_the_sales_import_reads_gbk_csv_through_the_same_reader(context, tmp_path):
+    from kehu_desktop.services.key_accounts import sales_import
+
+    make_customer(context, "深圳市华达电子有限公司")
+    path = write_csv(
+        tmp_path / "销售.csv",
+        [["客户编号", "月份", "销售金额", "销售数量"], ["KH000001", "2026-10", "1234.50", "3"]],
+        "gbk",
+    )
+    with context.session() as session:
+        plan = sales_import.read_sales_file(session, path)
+    assert plan.bad == [] and [(r.month, r.amount) for r in plan.good] == [
+        (date(2026, 10, 1), Decimal("1234.50"))
+    ]
