@@ -2,9 +2,9 @@
 
 The file is read as the other imports read theirs (.xlsx, .xls or .csv in UTF-8 or GBK).
 
-The sheet's first row names the columns: 客户编号 and/or 客户名称, 月份, 销售金额, 销售数量
-(a few common variants are recognised). Reading checks every row and lists each bad one with
-its row number and reason, and lists the rows that will replace a month's figures already
+The sheet's first non-blank row names the columns: 客户编号 and/or 客户名称, 月份, 销售金额,
+销售数量 (a few common variants are recognised). Reading checks every row and lists each bad
+one with its row number and reason, and lists the rows that will replace a month's figures already
 recorded; ``apply_import`` writes in the caller's single transaction and
 refuses while any row is bad unless told to import only the good rows. A customer's existing
 figure for a month is replaced by the imported one. ABC classes are recomputed afterwards.
