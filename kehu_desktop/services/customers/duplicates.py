@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,14 +37,27 @@ CITIES = (
     "昆明 贵阳 沈阳 大连 长春 哈尔滨 石家庄 唐山 保定 太原 呼和浩特 兰州 银川 西宁 乌鲁木齐 "
     "海口 三亚"
 ).split()
+_ODD_BRACKETS = re.compile(r"[【】\[\]〔〕]")
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
 _REGION_PREFIX = re.compile(
     "^(?:(?:" + "|".join(PROVINCES) + r")(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)?)?"
     r"(?:(?:" + "|".join(CITIES) + r")市?|[\u4e00-\u9fff]{2,3}市)?"
 )
-_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "总公司", "公司", "集团", "股份", "有限")
+# The company-form words taken off the end of a name, however many (集团股份有限公司), longest
+# first so that 有限责任公司 goes as one.
+_COMPANY_FORMS = (
+    "有限责任公司",
+    "股份有限公司",
+    "有限公司",
+    "总公司",
+    "公司",
+    "集团",
+    "股份",
+    "有限",
+)
 _DIGITS = re.compile(r"\D")
 _SPACES = re.compile(r"\s+")
+_PLACE_WORDS = re.compile(r"省|市|壮族自治区|回族自治区|维吾尔自治区|自治区")
 _BRACKETED = re.compile(r"\([^)]*\)")
 SIMILAR_MIN_LENGTH = 5
 
@@ -50,41 +65,51 @@ SIMILAR_MIN_LENGTH = 5
 def exact_key(name: str) -> str:
     """The name as typed, minus width, spaces and bracket styles: what “the same name” means
     when matching an imported row to a file."""
-    text = unicodedata.normalize("NFKC", name or "").translate(_BRACKETS)
-    return _SPACES.sub("", text).lower()
+    text = unicodedata.normalize("NFKC", name or "")
+    if _ODD_BRACKETS.search(text):
+        text = text.translate(_BRACKETS)
+    if " " in text or "\t" in text or "\n" in text:
+        text = _SPACES.sub("", text)
+    return text.lower()
 
 
 def core_key(name: str) -> str:
     """The distinctive part of a firm's name: ``深圳市华达电子有限公司`` and
     ``华达电子（深圳）有限公司`` are both ``华达电子``."""
-    text = _BRACKETED.sub("", exact_key(name))
-    core = _REGION_PREFIX.sub("", text, count=1) or text
-    changed = True
-    while changed:
-        changed = False
-        for suffix in _SUFFIXES:
-            if core.endswith(suffix) and len(core) > len(suffix):
-                core, changed = core[: -len(suffix)], True
-    return core
+    return name_keys(name)[0]
 
 
-def region_key(name: str) -> str:
-    """The place a firm's name starts with (深圳市… and 深圳… are both 深圳), "" if none."""
-    text = _BRACKETED.sub("", exact_key(name))
+def name_keys(name: str) -> tuple[str, str]:
+    """(core, place): the core as ``core_key``, and the place the name starts with
+    (深圳市… and 深圳… are both 深圳; "" if none)."""
+    text = exact_key(name)
+    if "(" in text:
+        text = _BRACKETED.sub("", text)
     prefix = _REGION_PREFIX.match(text).group(0)
-    return re.sub(r"省|市|壮族自治区|回族自治区|维吾尔自治区|自治区", "", prefix)
+    core = text[len(prefix) :] or text
+    while core.endswith(_COMPANY_FORMS):
+        suffix = next(s for s in _COMPANY_FORMS if core.endswith(s))
+        if len(core) == len(suffix):
+            break
+        core = core[: -len(suffix)]
+    return core, _PLACE_WORDS.sub("", prefix) if prefix else ""
 
 
 def phone_key(phone: str) -> str:
     """The digits of a phone number (86 dropped from a mobile); "" when too short to tell."""
-    digits = _DIGITS.sub("", unicodedata.normalize("NFKC", phone or ""))
+    if not phone:
+        return ""
+    if not (phone.isascii() and phone.isdigit()):
+        phone = _DIGITS.sub("", phone if phone.isascii() else unicodedata.normalize("NFKC", phone))
+    digits = phone
     if len(digits) == 13 and digits.startswith("861"):
         digits = digits[2:]
     return digits if len(digits) >= 7 else ""
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):
+    """One customer of a group (a tuple: a scan builds a hundred thousand of them)."""
+
     id: int
     code: str
     name: str
@@ -130,18 +155,31 @@ class _Groups:
 
 
 def _buckets(pairs) -> list[list[int]]:
-    found: dict[str, set[int]] = defaultdict(set)
+    """The ids sharing a key, for every key two or more ids share (most keys have one id, so
+    only the collisions get a set)."""
+    first: dict[str, int] = {}
+    shared: dict[str, set[int]] = {}
     for key, customer_id in pairs:
-        if key:
-            found[key].add(customer_id)
-    return [sorted(ids) for ids in found.values() if len(ids) > 1]
+        if not key:
+            continue
+        earlier = first.setdefault(key, customer_id)
+        if earlier != customer_id:
+            bucket = shared.get(key)
+            if bucket is None:
+                shared[key] = {earlier, customer_id}
+            else:
+                bucket.add(customer_id)
+    return [sorted(ids) for ids in shared.values()]
 
 
-def _similar_keys(core: str) -> list[str]:
-    """The core with each character left out in turn: two cores one edit apart share one."""
+def _similar_keys(core: str, place: str) -> list[str]:
+    """The core with each character left out in turn (two cores one edit apart share one),
+    each prefixed with the place the name starts with."""
     if len(core) < SIMILAR_MIN_LENGTH:
         return []
-    return [core[:i] + "\x00" + core[i + 1 :] for i in range(len(core))] + [core + "\x00"]
+    return [f"{place}\x01{core[:i]}\x00{core[i + 1 :]}" for i in range(len(core))] + [
+        f"{place}\x01{core}\x00"
+    ]
 
 
 def scan(session: Session, include_archived: bool = True) -> list[DuplicateGroup]:
@@ -150,26 +188,47 @@ def scan(session: Session, include_archived: bool = True) -> list[DuplicateGroup
                    Customer.credit_code, Customer.archived)  # fmt: skip
     if not include_archived:
         query = query.where(Customer.archived.is_(False))
-    rows = session.execute(query).all()
+    contacts = select(Contact.customer_id, Contact.mobile, Contact.phone)
+    return group(_raw_rows(session, query), _raw_rows(session, contacts))
+
+
+def _raw_rows(session: Session, statement) -> list[tuple]:
+    """Rows straight from the DB-API cursor: 100,000 customers and their contacts read several
+    times faster than through SQLAlchemy's Row objects (plain text and integer columns only)."""
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def group(rows: list[tuple], contacts: list[tuple]) -> list[DuplicateGroup]:
+    """The duplicate groups among ``rows`` (id, code, name, phone, credit code, archived)
+    with their contacts' (customer id, mobile, phone)."""
     by_id = {r[0]: r for r in rows}
-    cores = {r[0]: core_key(r[2]) for r in rows}
+    keys = {r[0]: name_keys(r[2]) for r in rows}
     groups = _Groups()
     for ids in _buckets((r[4].upper(), r[0]) for r in rows if r[4]):
         groups.join(ids, SAME_CREDIT_CODE)
-    for ids in _buckets((core, i) for i, core in cores.items()):
+    for ids in _buckets((core, i) for i, (core, _region) in keys.items()):
         groups.join(ids, SAME_NAME)
     phones = [(phone_key(r[3]), r[0]) for r in rows]
-    contact_rows = session.execute(select(Contact.customer_id, Contact.mobile, Contact.phone))
-    for customer_id, mobile, phone in contact_rows:
+    for customer_id, mobile, phone in contacts:
         if customer_id in by_id:
             phones.append((phone_key(mobile), customer_id))
-            phones.append((phone_key(phone), customer_id))
+            if phone:
+                phones.append((phone_key(phone), customer_id))
     for ids in _buckets(phones):
         groups.join(ids, SAME_PHONE)
     members: dict[int, list[int]] = defaultdict(list)
-    for customer_id in by_id:
-        if customer_id in groups.parent:
-            members[groups.find(customer_id)].append(customer_id)
+    for customer_id in groups.parent:
+        members[groups.find(customer_id)].append(customer_id)
     reasons: dict[int, set[str]] = defaultdict(set)
     for customer_id, reason in groups.reasons:
         reasons[groups.find(customer_id)].add(reason)
@@ -178,20 +237,14 @@ def scan(session: Session, include_archived: bool = True) -> list[DuplicateGroup
     # Similar names are only a hint: each set of names one character apart is its own group,
     # not chained into others (宏佳 ~ 宏盛 ~ 天盛 ~ 天达 would otherwise make one long group).
     # Only names from the same place: 长沙永光精密 and 武汉永立精密 are two firms.
-    similar = (
-        (region_key(by_id[i][2]) + "\x01" + key, i)
-        for i, core in cores.items()
-        for key in _similar_keys(core)
-    )
+    similar = ((key, i) for i, (core, place) in keys.items() for key in _similar_keys(core, place))
     for ids in _buckets(similar):
-        if len({cores[i] for i in ids}) > 1 and len({groups.find(i) for i in ids}) > 1:
+        if len({keys[i][0] for i in ids}) > 1 and len({groups.find(i) for i in ids}) > 1:
             found.append(((SIMILAR_NAME,), ids))
     result = []
     for why, ids in found:
-        people = tuple(
-            Member(i, by_id[i][1], by_id[i][2], by_id[i][3], bool(by_id[i][5]))
-            for i in sorted(ids, key=lambda i: by_id[i][1])
-        )
+        ordered = sorted((by_id[i] for i in ids), key=itemgetter(1))  # by customer code
+        people = tuple(Member(r[0], r[1], r[2], r[3], bool(r[5])) for r in ordered)
         result.append(DuplicateGroup(why, people))
     result.sort(key=lambda g: (REASON_ORDER.index(g.reasons[0]), g.members[0].code))
     return result
