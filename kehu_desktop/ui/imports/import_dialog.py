@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from kehu_desktop.services.imports import columns, commit, preview, reader, templates
 from kehu_desktop.services.imports.plan import ImportPreview, ImportRequest
+from kehu_desktop.ui.common.errors import show_error, user_message
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel, display_text
@@ -314,13 +315,9 @@ class ImportDialog(QDialog):
         )
 
     def _failed(self, error: Exception) -> None:
-        from kehu_desktop.ui.common.errors import user_message
-
         self.plan = None
         message = user_message(error)
-        if message is None:
-            from kehu_desktop.ui.common.errors import show_error
-
+        if message is None:  # a bug: reported with its traceback
             show_error(self, "无法读取文件", error)
             message = "读取失败。"
         self.summary_label.setText(message)
