@@ -115,9 +115,6 @@ class MainWindow(QMainWindow):
             tab.loaded.connect(lambda _n: self._load_next())
         self.tabs.currentChanged.connect(lambda _i: self._load_if_pending())
 
-        # Reads and writes started from the window; every desk refreshes after a write.
-        self.operations = Operations(context)
-        self.operations.events.changed.connect(lambda _change: self.refresh())
         self._build_menus()
         self._counts_label = QLabel(objectName="statusCounts")
         self._operator_label = QLabel(f"操作员：{operator.name}（{operator.role}）")
@@ -407,15 +404,17 @@ class MainWindow(QMainWindow):
         """导入 Excel: customers, visit history or the complaint ledger."""
         from kehu_desktop.ui.imports.import_dialog import ImportDialog
 
-        self.import_dialog = ImportDialog(self.operations, self._layout_memory, kind, self)
+        self.import_dialog = ImportDialog(self.ops, self._layout_memory, kind, self)
+        self.import_dialog.imported.connect(lambda _result: self.refresh())
         self.import_dialog.open()
         return self.import_dialog
 
     def find_duplicates(self) -> DuplicatesDialog:
         from kehu_desktop.ui.customers.duplicates_dialog import DuplicatesDialog
 
-        self.duplicates_dialog = DuplicatesDialog(self.operations, self._layout_memory, self)
+        self.duplicates_dialog = DuplicatesDialog(self.ops, self._layout_memory, self)
         self.duplicates_dialog.open_requested.connect(self.customers_tab.open_customer)
+        self.duplicates_dialog.merged.connect(self.refresh)
         self.duplicates_dialog.open()
         return self.duplicates_dialog
 
@@ -430,17 +429,22 @@ class MainWindow(QMainWindow):
                 self, "撤销本次导入", f"撤销这次导入吗？\n{last.describe()}"
             )
             if answer == QMessageBox.StandardButton.Yes:
-                self.operations.write(
+                self.ops.write(
                     self,
                     lambda session: batches.undo(session, last.id),
                     ("store",),
-                    lambda message: self.statusBar().showMessage(message, 10000),
+                    self._show_done,
                     title="无法撤销导入",
                 )
 
-        self.operations.query(
+        self.ops.query(
             self, lambda session: batches.last_batch(session, commit.IMPORT_KINDS), confirm
         )
+
+    def _show_done(self, message: str) -> None:
+        """After a bulk change: say what was done and reload every desk."""
+        self.statusBar().showMessage(message, 10000)
+        self.refresh()
 
     def remove_demo(self) -> None:
         if not self._context.operator.is_admin:
@@ -453,11 +457,11 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.operations.write(
+        self.ops.write(
             self,
             removal.remove_demo,
             ("store",),
-            lambda result: self.statusBar().showMessage(result.describe(), 10000),
+            lambda result: self._show_done(result.describe()),
             title="无法删除演示数据",
             progress_label="正在删除演示数据…",
         )
