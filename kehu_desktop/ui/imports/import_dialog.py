@@ -197,7 +197,7 @@ class ImportDialog(QDialog):
             [
                 Column("行号", lambda p: "、".join(map(str, p.rows))),
                 Column("客户", lambda p: p.label),
-                Column("修改（原 → 新）", lambda p: "；".join(c.describe() for c in p.changes)),
+                Column("修改（原 → 新）", lambda p: "\n".join(c.describe() for c in p.changes)),
             ]  # fmt: skip
         )
         self.duplicates_model = RecordTableModel(
@@ -349,6 +349,7 @@ class ImportDialog(QDialog):
             self.pages.setTabText(index, f"{PAGE_TITLES[key]} ({count:,})")
         for view in self.preview_tabs.values():
             view.resizeColumnsToContents()
+            view.resizeRowsToContents()  # an update lists one changed field per line
         self.summary_label.setText(plan.summary())
         self._update_buttons()
 
