@@ -235,11 +235,19 @@ def group(rows: list[tuple], contacts: list[tuple]) -> list[DuplicateGroup]:
     found = [(tuple(r for r in REASON_ORDER if r in reasons[root]), ids)
              for root, ids in members.items() if len(ids) > 1]  # fmt: skip
     # Similar names are only a hint: each set of names one character apart is its own group,
-    # not chained into others (宏佳 ~ 宏盛 ~ 天盛 ~ 天达 would otherwise make one long group).
-    # Only names from the same place: 长沙永光精密 and 武汉永立精密 are two firms.
-    similar = ((key, i) for i, (core, place) in keys.items() for key in _similar_keys(core, place))
+    # not chained into others (宏佳 ~ 宏盛 ~ 天盛 ~ 天达 would otherwise make one long group);
+    # only names from the same place (长沙永光精密 and 武汉永立精密 are two firms), and only
+    # customers not already listed for a stronger reason (after merging those, a new scan
+    # shows the hint).
+    grouped = groups.parent
+    similar = (
+        (key, i)
+        for i, (core, place) in keys.items()
+        if i not in grouped
+        for key in _similar_keys(core, place)
+    )
     for ids in _buckets(similar):
-        if len({keys[i][0] for i in ids}) > 1 and len({groups.find(i) for i in ids}) > 1:
+        if len({keys[i][0] for i in ids}) > 1:
             found.append(((SIMILAR_NAME,), ids))
     result = []
     for why, ids in found:
