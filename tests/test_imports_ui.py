@@ -12,6 +12,7 @@ from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
 from kehu_desktop.ui.customers.duplicates_dialog import DuplicatesDialog
 from kehu_desktop.ui.imports.import_dialog import ImportDialog
 from tests.helpers.customers import make_customer
+from tests.helpers.dialogs import ready
 from tests.helpers.spreadsheets import MESSY_CUSTOMERS, MESSY_MERGES, write_xlsx
 
 
@@ -105,9 +106,9 @@ def test_a_new_file_like_an_existing_one_warns_and_offers_to_open_it(
     qtbot, context, monkeypatch, tmp_path
 ):
     existing = make_customer(context, "深圳市华达电子有限公司")
-    dialog = CustomerDialog(context, _layout(tmp_path))
+    dialog = ready(qtbot, CustomerDialog(Operations(context), _layout(tmp_path)))
     qtbot.addWidget(dialog)
-    dialog._editors["name"].setText("华达电子（深圳）有限公司")
+    dialog.editor("name").setText("华达电子（深圳）有限公司")
     opened = []
     dialog.open_requested.connect(opened.append)
 
@@ -119,11 +120,16 @@ def test_a_new_file_like_an_existing_one_warns_and_offers_to_open_it(
         return exec_
 
     monkeypatch.setattr(QMessageBox, "exec", press("打开已有档案"))
-    assert dialog.save() is False
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
     assert opened == [existing]
     assert "KH000001 深圳市华达电子有限公司" in dialog.look_alike_box.text()
+    assert dialog.editor("name").text() == "华达电子（深圳）有限公司"  # nothing typed is lost
+    saved = []
+    dialog.saved.connect(saved.append)
     monkeypatch.setattr(QMessageBox, "exec", press("仍然保存"))
-    assert dialog.save() is True
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(saved), timeout=10000)
     with context.reader() as session:
         assert session.scalar(select(func.count(Customer.id))) == 2
 

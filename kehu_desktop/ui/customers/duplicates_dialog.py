@@ -23,6 +23,7 @@ from kehu_desktop.services.customers import duplicates, merge
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.screen import fit_to_screen
 
 MERGE_CHANGES = ("customers", "contacts", "sales", "visits", "plans", "complaints",
                  "key_accounts")  # fmt: skip
@@ -37,7 +38,7 @@ class DuplicatesDialog(QDialog):
 
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("duplicatesDialog")
+        self.setObjectName(type(self).__name__)
         self.setWindowTitle("客户查重与合并")
         self.ops = ops
         self._layout = layout
@@ -189,6 +190,10 @@ class DuplicatesDialog(QDialog):
         self.last_message = message
         self.merged.emit()
         self.scan()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        fit_to_screen(self)
 
     def reject(self) -> None:
         self._layout.save_geometry("duplicates_dialog", self)

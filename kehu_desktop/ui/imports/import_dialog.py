@@ -33,6 +33,7 @@ from kehu_desktop.ui.common.errors import show_error, user_message
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel, display_text
+from kehu_desktop.ui.common.screen import fit_to_screen
 
 CHANGES = {"customers": ("customers", "contacts"), "visits": ("visits",),
            "complaints": ("complaints",)}  # fmt: skip
@@ -143,7 +144,7 @@ class ImportDialog(QDialog):
         self, ops: Operations, layout: LayoutMemory, kind: str = "customers", parent=None
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("importDialog")
+        self.setObjectName(type(self).__name__)
         self.setWindowTitle("导入 Excel")
         self.ops = ops
         self._layout = layout
@@ -391,6 +392,10 @@ class ImportDialog(QDialog):
         self.imported.emit(result)
 
     # --- closing -------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        fit_to_screen(self)
 
     def reject(self) -> None:
         """A mapping the user changed and has not imported is not dropped without asking."""
