@@ -14,11 +14,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from kehu_desktop import __version__
-<<<<<<< HEAD
-=======
-from kehu_desktop.demo import loader, removal
+from kehu_desktop.demo import removal
 from kehu_desktop.services.common import batches
->>>>>>> 7318642 (Import window (mapping, preview, import, template), 客户查重与合并 window, look-alike warning on a new customer, and the menu items (撤销本次导入, 删除演示数据))
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.imports import commit
@@ -235,22 +232,18 @@ class MainWindow(QMainWindow):
         admin_menu = bar.addMenu("管理(&A)")
         admin_menu.setObjectName("menuAdmin")
         for text, slot, name in (
-<<<<<<< HEAD
             ("操作员管理(&O)…", self.manage_staff, "actionStaff"),
             ("审计日志(&L)…", self.show_audit, "actionAudit"),
             ("载入演示数据(&D)", self.load_demo, "actionDemo"),
-=======
-            ("操作员管理…", self.manage_staff, "actionStaff"),
-            ("审计日志…", self.show_audit, "actionAudit"),
-            ("载入演示数据", self.load_demo, "actionDemo"),
-            ("删除演示数据", self.remove_demo, "actionRemoveDemo"),
-            ("撤销本次导入", self.undo_import, "actionUndoImport"),
->>>>>>> 7318642 (Import window (mapping, preview, import, template), 客户查重与合并 window, look-alike warning on a new customer, and the menu items (撤销本次导入, 删除演示数据))
+            ("删除演示数据(&R)", self.remove_demo, "actionRemoveDemo"),
+            ("撤销本次导入(&U)", self.undo_import, "actionUndoImport"),
         ):
             action = self._action(admin_menu, text, slot, None, name)
             # Offered to administrators only (the services refuse anyone else as well).
             action.setEnabled(self._context.operator.is_admin)
-        self._action(admin_menu, "客户查重与合并…", self.find_duplicates, None, "actionDuplicates")
+        self._action(
+            admin_menu, "客户查重与合并(&M)…", self.find_duplicates, None, "actionDuplicates"
+        )
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.setObjectName("menuHelp")
         self._action(help_menu, "关于客户管家(&A)", self.about, None, "actionAbout")
@@ -405,7 +398,6 @@ class MainWindow(QMainWindow):
         from kehu_desktop.ui.imports.import_dialog import ImportDialog
 
         self.import_dialog = ImportDialog(self.ops, self._layout_memory, kind, self)
-        self.import_dialog.imported.connect(lambda _result: self.refresh())
         self.import_dialog.open()
         return self.import_dialog
 
@@ -414,7 +406,6 @@ class MainWindow(QMainWindow):
 
         self.duplicates_dialog = DuplicatesDialog(self.ops, self._layout_memory, self)
         self.duplicates_dialog.open_requested.connect(self.customers_tab.open_customer)
-        self.duplicates_dialog.merged.connect(self.refresh)
         self.duplicates_dialog.open()
         return self.duplicates_dialog
 
@@ -442,9 +433,8 @@ class MainWindow(QMainWindow):
         )
 
     def _show_done(self, message: str) -> None:
-        """After a bulk change: say what was done and reload every desk."""
+        """After a bulk change (the desks reload themselves on the change signal)."""
         self.statusBar().showMessage(message, 10000)
-        self.refresh()
 
     def remove_demo(self) -> None:
         if not self._context.operator.is_admin:

@@ -30,11 +30,9 @@ MERGE_CHANGES = ("customers", "contacts", "sales", "visits", "plans", "complaint
 
 
 class DuplicatesDialog(QDialog):
-    """Signals: ``open_requested(int)`` to open a customer's file from the list; ``merged()``
-    after a merge or its undo."""
+    """Signals: ``open_requested(int)`` to open a customer's file from the list."""
 
     open_requested = Signal(int)
-    merged = Signal()
 
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
@@ -177,7 +175,6 @@ class DuplicatesDialog(QDialog):
 
     def _merged(self, result: merge.MergeResult) -> None:
         self.last_message = result.describe()
-        self.merged.emit()
         self.scan()
         self.summary.setText(result.describe())
 
@@ -188,7 +185,6 @@ class DuplicatesDialog(QDialog):
 
     def _undone(self, message: str) -> None:
         self.last_message = message
-        self.merged.emit()
         self.scan()
 
     def showEvent(self, event) -> None:  # noqa: N802
