@@ -38,6 +38,7 @@ from kehu_desktop.ui.common.editable_rows import (
     EditableRowsModel,
     install_delegates,
 )
+from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.complaints.complaint_history_page import ComplaintHistoryPage
@@ -291,15 +292,22 @@ class CustomerDialog(EditDialog):
             return
         values = data.values
         phones = [values.get("phone", "")] + [c.get("mobile", "") for c in data.contacts]
+        self.saving = True  # the look-up is the first step of saving a new file
         self.ops.query(
             self,
             lambda session: duplicates.look_alikes(
                 session, values.get("name", ""), phones, values.get("credit_code", "")
             ),
             self._save_unless_duplicate,
+            failure=self._look_up_failed,
         )
 
+    def _look_up_failed(self, error: Exception) -> None:
+        self.saving = False
+        show_error(self, self.windowTitle(), error)
+
     def _save_unless_duplicate(self, alikes: list[duplicates.LookAlike]) -> None:
+        self.saving = False
         if alikes:
             box = QMessageBox(self)
             box.setObjectName("lookAlikeWarning")
