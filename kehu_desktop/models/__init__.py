@@ -4,7 +4,6 @@ from kehu_desktop.models.audit import AuditEntry, Setting
 from kehu_desktop.models.base import Base, Tracked, Versioned, VersionedPart
 from kehu_desktop.models.complaints import Complaint, ComplaintEvent
 from kehu_desktop.models.counters import Counter
-from kehu_desktop.models.imports import ImportBatch, ImportBatchRecord
 from kehu_desktop.models.customers import (
     Contact,
     Customer,

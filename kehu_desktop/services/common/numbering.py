@@ -37,3 +37,12 @@ def take_numbers(session: Session, series: str, year: int | None, count: int) ->
 def next_number(session: Session, series: str, year: int | None) -> int:
     """The next number of ``series`` (counted per ``year`` when given, e.g. TS-2026-0001)."""
     return take_numbers(session, series, year, 1)[0]
+
+
+def keep_ahead(session: Session, series: str, year: int | None, used: int) -> None:
+    """After records came in with numbers of their own (an import of the firm's ledger), the
+    series continues after the highest of them instead of handing one of them out again."""
+    last = take_numbers(session, series, year, 0).start - 1
+    if used > last:
+        where = (Counter.series == series, Counter.year == (year or 0))
+        session.execute(update(Counter).where(*where).values(value=used))

@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, ComplaintEvent, Contact, Customer, Visit
-from kehu_desktop.services.common import batches
+from kehu_desktop.services.common import batches, numbering
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.complaints.lifecycle import REGISTER_EVENT
 from kehu_desktop.services.customers import pinyin_initials, search
 from kehu_desktop.services.customers.customer_fields import CONTACT_FIELDS, CUSTOMER_FIELDS
-from kehu_desktop.services.customers.customer_files import CODE_PREFIX
+from kehu_desktop.services.customers.customer_files import CODE_PREFIX, code_for
 from kehu_desktop.services.imports import columns, history, preview
 from kehu_desktop.services.imports.plan import NOUNS, ImportPreview, ImportRequest, Planned, state
 from kehu_desktop.services.visits import visit_plans
@@ -99,26 +99,30 @@ _CONTACT_DEFAULTS = {f.name: ("" if f.kind != "date" else None) for f in CONTACT
 
 
 def _codes(session: Session, plan: ImportPreview):
-    """Fresh KH codes for new files without one, past every code in the store and the file."""
-    highest = session.scalar(
-        select(func.max(Customer.code)).where(Customer.code.like(f"{CODE_PREFIX}______"))
+    """Codes for new files without one, from the store's counter, passing over any code the
+    store or the file already uses; the counter is first moved past the file's own KH codes."""
+    in_file = {str(p.values.get("code") or "").upper() for p in plan.creates}
+    numbers = [int(c[2:]) for c in in_file if c.startswith(CODE_PREFIX) and c[2:].isdigit()]
+    if numbers:
+        numbering.keep_ahead(session, numbering.CUSTOMER_SERIES, None, max(numbers))
+    in_store = set(
+        session.scalars(select(Customer.code).where(Customer.code.like(f"{CODE_PREFIX}%")))
     )
-    numbers = [int(highest[2:])] if highest and highest[2:].isdigit() else [0]
-    for planned in plan.creates:
-        code = str(planned.values.get("code") or "")
-        if code.startswith(CODE_PREFIX) and code[2:].isdigit() and len(code) == 8:
-            numbers.append(int(code[2:]))
-    number = max(numbers)
+    needed = sum(1 for p in plan.creates if not p.values.get("code"))
     while True:
-        number += 1
-        yield f"{CODE_PREFIX}{number:06d}"
+        for number in numbering.take_numbers(
+            session, numbering.CUSTOMER_SERIES, None, max(needed, 1)
+        ):
+            code = code_for(number)
+            if code not in in_file and code not in in_store:
+                yield code
 
 
 def _write_customers(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
     now = datetime.now()
     stamp = {"created_at": now, "updated_at": now,
              "created_by_id": batch.row.staff_id, "updated_by_id": batch.row.staff_id}  # fmt: skip
-    codes = _codes(session, plan)
+    codes = _codes(session, plan) if any(not p.values.get("code") for p in plan.creates) else None
     next_customer = batches.next_id(session, "customers")
     next_contact = batches.next_id(session, "contacts")
     customers, contacts, docs = [], [], []
@@ -126,7 +130,7 @@ def _write_customers(session: Session, batch: batches.Batch, plan: ImportPreview
         customer_id = next_customer + offset
         row = {**_CUSTOMER_DEFAULTS, **stamp, "archived": False, "version": 1, **planned.values}
         row["id"] = customer_id
-        row["code"] = row["code"] or next(codes)
+        row["code"] = row["code"] or next(codes)  # type: ignore[arg-type]
         row["name_pinyin"] = pinyin_initials.sort_key(row["name"])
         people = []
         for person in planned.contacts:
@@ -201,25 +205,26 @@ def _write_visits(session: Session, batch: batches.Batch, plan: ImportPreview) -
 
 
 def _write_complaints(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
-    """Complaints keep their numbers; one without a number (or with the firm's own) gets the
-    next sequence of its year, so the desk's own numbering continues after them."""
-    used: dict[int, set[int]] = {}
-    for year, seq in session.execute(select(Complaint.year, Complaint.seq)):
-        used.setdefault(year, set()).add(seq)
+    """Complaints keep their numbers, and the year's counter is moved past them so the desk's
+    own numbering continues after them; one without a number (or with the firm's own) gets the
+    next number of its year from the counter."""
+    highest: dict[int, int] = {}
     for planned in plan.creates:
         match = history.TS_NUMBER.match(planned.values["number"])
         if match:
-            used.setdefault(int(match.group(1)), set()).add(int(match.group(2)))
+            year, seq = int(match.group(1)), int(match.group(2))
+            highest[year] = max(highest.get(year, 0), seq)
+    for year, seq in highest.items():
+        numbering.keep_ahead(session, numbering.COMPLAINT_SERIES, year, seq)
     event_ids = []
     for planned in sorted(plan.creates, key=lambda p: p.values["received_at"]):
         values = dict(planned.values)
         match = history.TS_NUMBER.match(values["number"])
-        year = int(match.group(1)) if match else values["received_at"].year
         if match:
-            seq = int(match.group(2))
+            year, seq = int(match.group(1)), int(match.group(2))
         else:
-            seq = max(used.setdefault(year, set()) or {0}) + 1
-            used[year].add(seq)
+            year = values["received_at"].year
+            seq = numbering.next_number(session, numbering.COMPLAINT_SERIES, year)
         values["number"] = values["number"] or f"TS-{year}-{seq:04d}"
         complaint = Complaint(year=year, seq=seq, **values)
         session.add(complaint)
