@@ -32,7 +32,9 @@ from kehu_desktop.services.common.database import Database, locate_database, ope
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.parsing import parse_date, parse_month
 from kehu_desktop.services.complaints import complaint_kpis
-from kehu_desktop.services.customers import customer_files, search
+from kehu_desktop.services.customers import customer_files, duplicates, merge, search
+from kehu_desktop.services.imports import commit, preview, templates
+from kehu_desktop.services.imports.plan import ImportRequest
 from kehu_desktop.services.key_accounts import abc_classes, key_account_kpis, sales_import
 from kehu_desktop.services.service_desk import service_kpis
 from kehu_desktop.services.visits import visit_reports
@@ -286,6 +288,64 @@ def _import_sales(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(database: Database, args: argparse.Namespace) -> int:
+    """Print the preview; write only when it is clean (or --good-rows-only), never on
+    --dry-run. Exit 1 when errors stopped the import."""
+    request = ImportRequest(args.kind, Path(args.file), args.sheet)
+    with database.reader() as session:
+        plan = preview.build(session, request)
+    print(plan.summary())
+    for error in plan.errors:
+        print(error.describe())
+    for duplicate in plan.duplicates:
+        print(f"疑似重复：{duplicate.describe()}")
+    if args.dry_run:
+        print("试运行（--dry-run）：未写入任何数据。")
+        return 0
+    if plan.errors and not args.good_rows_only:
+        print("有错误行，未导入任何数据。改正后重新导入，或加 --good-rows-only 只导入正确的行。")
+        return 1
+    _as_first_admin(database)
+    with database.session() as session:
+        result = commit.run(session, request, good_rows_only=args.good_rows_only, seen=plan)
+    print(result.describe())
+    return 0
+
+
+def _undo_import(database: Database, _args: argparse.Namespace) -> int:
+    _as_first_admin(database)
+    with database.session() as session:
+        print(commit.undo_last(session))
+    return 0
+
+
+def _template(database: Database, args: argparse.Namespace) -> int:
+    with database.reader() as session:
+        templates.write_template(session, args.kind, Path(args.output))
+    print(f"已生成导入模板 {args.output}")
+    return 0
+
+
+def _duplicates(database: Database, _args: argparse.Namespace) -> int:
+    with database.reader() as session:
+        groups = duplicates.scan(session)
+    for number, group in enumerate(groups, start=1):
+        print(f"第 {number} 组：{'；'.join(group.reasons)}")
+        for member in group.members:
+            archived = "（已归档）" if member.archived else ""
+            print(f"  {member.code}\t{member.name}\t{member.phone}{archived}")
+    print(f"共 {len(groups)} 组疑似重复客户")
+    return 0
+
+
+def _merge(database: Database, args: argparse.Namespace) -> int:
+    _as_first_admin(database)
+    with database.session() as session:
+        keep, *others = merge.find_by_codes(session, [args.keep, *args.others])
+        print(merge.merge(session, keep, others).describe())
+    return 0
+
+
 def _report_key_accounts(database: Database, args: argparse.Namespace) -> int:
     first = parse_month(args.month)
     last = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
@@ -461,6 +521,31 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
         "--good-rows-only", action="store_true", help="有错误行时只导入正确的行（默认全部不导入）"
     )
     handlers["import-sales"] = _import_sales
+    imports_cmd = commands.add_parser(
+        "import", help="从 Excel/CSV 导入客户资料、拜访记录或投诉台账"
+    )
+    imports_cmd.add_argument(
+        "kind", choices=commit.IMPORT_KINDS, help="customers|visits|complaints"
+    )
+    imports_cmd.add_argument("file", help=".xlsx、.xls 或 .csv（UTF-8 或 GBK）")
+    imports_cmd.add_argument("--sheet", help="工作表名称（默认第一个）")
+    imports_cmd.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+    imports_cmd.add_argument(
+        "--good-rows-only", action="store_true", help="有错误行时只导入正确的行（默认全部不导入）"
+    )
+    handlers["import"] = _import
+    commands.add_parser("undo-import", help="撤销最近一次导入")
+    handlers["undo-import"] = _undo_import
+    template_cmd = commands.add_parser("import-template", help="生成导入模板 .xlsx")
+    template_cmd.add_argument("kind", choices=commit.IMPORT_KINDS)
+    template_cmd.add_argument("-o", "--output", required=True, help="输出文件 .xlsx")
+    handlers["import-template"] = _template
+    commands.add_parser("duplicates", help="客户查重：列出疑似重复的客户")
+    handlers["duplicates"] = _duplicates
+    merge_cmd = commands.add_parser("merge", help="合并客户：保留 KEEP，其余并入")
+    merge_cmd.add_argument("keep", metavar="KEEP", help="保留的客户编号")
+    merge_cmd.add_argument("others", metavar="OTHER", nargs="+", help="并入的客户编号")
+    handlers["merge"] = _merge
     key_report = reports.add_parser("key-accounts", help="大客户回访率与平均满意度")
     key_report.add_argument("--month", required=True, help="月份，如 2026-11")
     key_report.set_defaults(report_handler=_report_key_accounts)

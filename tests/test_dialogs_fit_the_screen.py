@@ -57,6 +57,8 @@ from kehu_desktop.ui.complaints.complaint_report import ComplaintReportDialog
 from kehu_desktop.ui.complaints.complaint_settings_dialog import ComplaintSettingsDialog
 from kehu_desktop.ui.complaints.complaint_step_dialog import ComplaintStepDialog
 from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
+from kehu_desktop.ui.customers.duplicates_dialog import DuplicatesDialog
+from kehu_desktop.ui.imports.import_dialog import ImportDialog
 from kehu_desktop.ui.key_accounts.credit_dialog import CreditDialog
 from kehu_desktop.ui.key_accounts.key_account_card import (
     CountermeasureDialog,
@@ -162,6 +164,8 @@ FACTORIES: dict[type[QDialog], Callable[[Store], QDialog]] = {
     DecisionDialog: lambda s: DecisionDialog(s.ops, s.proposal, True),
     KeyAccountSettingsDialog: lambda s: KeyAccountSettingsDialog(s.ops),
     SalesImportDialog: lambda s: SalesImportDialog(s.ops),
+    ImportDialog: lambda s: ImportDialog(s.ops, s.layout),
+    DuplicatesDialog: lambda s: DuplicatesDialog(s.ops, s.layout),
     FormSettingsDialog: lambda s: FormSettingsDialog(s.ops),
     PrintDialog: lambda s: PrintDialog(
         s.ops, s.layout, None, "customer_card", ("customer", s.customer)
@@ -324,7 +328,7 @@ def test_typed_text_is_not_dropped_without_asking(qtbot, monkeypatch, store, cls
 # The dialogs of this area: they read and save only through the operations helper.
 THROUGH_OPERATIONS = [
     cls for cls in FACTORIES if issubclass(cls, EditDialog) or cls.__name__ in (
-        "ComplaintDialog", "SalesImportDialog")
+        "ComplaintDialog", "SalesImportDialog", "ImportDialog", "DuplicatesDialog")
 ]  # fmt: skip
 
 

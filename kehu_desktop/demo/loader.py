@@ -25,7 +25,7 @@ from kehu_desktop.models import (
     SalesRecord,
     Staff,
 )
-from kehu_desktop.services.common import numbering, operators
+from kehu_desktop.services.common import batches, numbering, operators
 from kehu_desktop.services.common.database import Database, sync_sequences
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.settings import SettingSpec
@@ -181,6 +181,9 @@ def load_demo(
         if loaded_at:
             raise UserError(f"演示数据已于 {loaded_at} 载入过，不能重复载入（否则客户会重复）。")
         LOADED_AT.put(session, datetime.now().strftime("%Y-%m-%d %H:%M"))
+        # The demo load is a batch, so that 删除演示数据 can later remove exactly its records.
+        batch = batches.start(session, "demo")
+        known_staff = set(session.scalars(select(Staff.id)))
         staff_ids = _ensure_staff(session)
         actor = database.operator_id or staff_ids[1]
         first_number = _next_number(session)
@@ -204,15 +207,19 @@ def load_demo(
         )
         visit_plans.refresh_last_visits(session)  # the visits above were bulk-inserted
         sync_sequences(session.connection())
+        batch.note("staff", [i for i in staff_ids if i not in known_staff], batches.CREATED)
+        batch.note("customers", range(first_number, first_number + customer_count), batches.CREATED)
+        summary = DemoSummary(
+            customer_count,
+            counts["contacts"],
+            counts["visits"],
+            counts["complaints"],
+            counts["key_accounts"],
+            counts["service"],
+        )
+        batch.finish(summary.describe())
     database.optimize()
-    return DemoSummary(
-        customer_count,
-        counts["contacts"],
-        counts["visits"],
-        counts["complaints"],
-        counts["key_accounts"],
-        counts["service"],
-    )
+    return summary
 
 
 def _next_number(session: Session) -> int:

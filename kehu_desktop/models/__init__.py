@@ -11,6 +11,7 @@ from kehu_desktop.models.customers import (
     ImportantDate,
     SalesRecord,
 )
+from kehu_desktop.models.imports import ImportBatch, ImportBatchRecord
 from kehu_desktop.models.key_accounts import (
     Countermeasure,
     CreditEvaluation,
@@ -49,6 +50,8 @@ __all__ = [
     "FactoryFeedback",
     "FollowUpAction",
     "ImportantDate",
+    "ImportBatch",
+    "ImportBatchRecord",
     "KeyAccount",
     "KeyAccountProposal",
     "LastVisit",

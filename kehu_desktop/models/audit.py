@@ -28,6 +28,8 @@ class AuditEntry(Base):
     changes: Mapped[str] = mapped_column(Text, default="{}")
     # SHA-256 over this entry and the previous entry's hash (services.common.sealing).
     entry_hash: Mapped[str] = mapped_column(String(64), default="")
+    # The import or merge this change was part of, so the whole batch reads as one.
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
 
 
 class Setting(Versioned, Tracked, Base):

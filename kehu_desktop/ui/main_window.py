@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from kehu_desktop import __version__
-from kehu_desktop.services.common import backup, restore, working_days
+from kehu_desktop.demo import removal
+from kehu_desktop.services.common import backup, batches, restore, working_days
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.imports import commit
 from kehu_desktop.ui.admin.audit_dialog import AuditDialog
 from kehu_desktop.ui.admin.backup_settings_dialog import BackupSettingsDialog
 from kehu_desktop.ui.admin.lock_dialog import LockDialog
@@ -62,6 +64,8 @@ from kehu_desktop.ui.visits.visits_tab import VisitsTab
 
 if TYPE_CHECKING:
     from kehu_desktop.ui.admin.database_dialog import DatabaseDialog
+    from kehu_desktop.ui.customers.duplicates_dialog import DuplicatesDialog
+    from kehu_desktop.ui.imports.import_dialog import ImportDialog
     from kehu_desktop.ui.key_accounts.sales_import_dialog import SalesImportDialog
     from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
@@ -210,6 +214,8 @@ class MainWindow(QMainWindow):
             "actionPrint",
         )
         self._action(file_menu, "导出 Excel(&E)…", self.export_current, "Ctrl+E", "actionExport")
+        self._action(file_menu, "导入 Excel（客户/拜访/投诉）(&M)…", self.import_records, None,
+                     "actionImport")  # fmt: skip
         self._action(file_menu, "导入销售数据(&I)…", self.import_sales, None, "actionImportSales")
         self._action(
             file_menu, "重新计算 ABC 分类(&C)", self.key_accounts_tab.recompute_abc, None,
@@ -292,10 +298,15 @@ class MainWindow(QMainWindow):
             ("操作员管理(&O)…", self.manage_staff, "actionStaff"),
             ("审计日志(&L)…", self.show_audit, "actionAudit"),
             ("载入演示数据(&D)", self.load_demo, "actionDemo"),
+            ("删除演示数据(&R)", self.remove_demo, "actionRemoveDemo"),
+            ("撤销本次导入(&U)", self.undo_import, "actionUndoImport"),
         ):
             action = self._action(admin_menu, text, slot, None, name)
             # Offered to administrators only (the services refuse anyone else as well).
             action.setEnabled(self._context.operator.is_admin)
+        self._action(
+            admin_menu, "客户查重与合并(&M)…", self.find_duplicates, None, "actionDuplicates"
+        )
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.setObjectName("menuHelp")
         self._action(help_menu, "关于客户管家(&A)", self.about, None, "actionAbout")
@@ -628,6 +639,69 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "权限不足", "只有管理员可以查看审计日志。")
             return
         AuditDialog(self.ops, self._layout_memory, self).exec()
+
+    def import_records(self, kind: str = "customers") -> ImportDialog:
+        """导入 Excel: customers, visit history or the complaint ledger."""
+        from kehu_desktop.ui.imports.import_dialog import ImportDialog
+
+        self.import_dialog = ImportDialog(self.ops, self._layout_memory, kind, self)
+        self.import_dialog.open()
+        return self.import_dialog
+
+    def find_duplicates(self) -> DuplicatesDialog:
+        from kehu_desktop.ui.customers.duplicates_dialog import DuplicatesDialog
+
+        self.duplicates_dialog = DuplicatesDialog(self.ops, self._layout_memory, self)
+        self.duplicates_dialog.open_requested.connect(self.customers_tab.open_customer)
+        self.duplicates_dialog.open()
+        return self.duplicates_dialog
+
+    def undo_import(self) -> None:
+        """撤销本次导入: the newest import, after saying what it was."""
+
+        def confirm(last: batches.BatchRow | None) -> None:
+            if last is None:
+                QMessageBox.information(self, "撤销本次导入", "没有可以撤销的导入。")
+                return
+            answer = QMessageBox.question(
+                self, "撤销本次导入", f"撤销这次导入吗？\n{last.describe()}"
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.ops.write(
+                    self,
+                    lambda session: batches.undo(session, last.id),
+                    ("store",),
+                    self._show_done,
+                    title="无法撤销导入",
+                )
+
+        self.ops.query(
+            self, lambda session: batches.last_batch(session, commit.IMPORT_KINDS), confirm
+        )
+
+    def _show_done(self, message: str) -> None:
+        """After a bulk change (the desks reload themselves on the change signal)."""
+        self.statusBar().showMessage(message, 10000)
+
+    def remove_demo(self) -> None:
+        if not self._context.operator.is_admin:
+            QMessageBox.warning(self, "权限不足", "只有管理员可以删除演示数据。")
+            return
+        answer = QMessageBox.question(
+            self, "删除演示数据",
+            "将删除载入的演示客户及其联系人、拜访、投诉、销售和大客户记录，并停用演示操作员。"
+            "您自己录入的数据不受影响。要继续吗？",
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.ops.write(
+            self,
+            removal.remove_demo,
+            ("store",),
+            lambda result: self._show_done(result.describe()),
+            title="无法删除演示数据",
+            progress_label="正在删除演示数据…",
+        )
 
     def load_demo(self) -> None:
         # Loaded on first use: generating demo data is rare, and its modules are not small.

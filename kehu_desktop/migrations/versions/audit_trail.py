@@ -1,7 +1,7 @@
 """audit trail: hash chains on the audit log and complaint events, append-only triggers
 
 Revision ID: audit_trail
-Revises: postgres_ready
+Revises: import_batches
 Create Date: 2026-12-01 22:50:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from kehu_desktop.services.common import sealing
 
 revision = "audit_trail"
-down_revision = "postgres_ready"
+down_revision = "import_batches"
 branch_labels = None
 depends_on = None
 

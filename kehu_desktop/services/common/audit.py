@@ -36,12 +36,14 @@ if TYPE_CHECKING:
     from kehu_desktop.services.common.operators import Operator
 
 OPERATOR_KEY = "operator_id"
+# Set by a bulk change (import, merge) so that every entry it causes names its batch.
+BATCH_KEY = "import_batch_id"
+STAFF_STAMPS = ("created_by_id", "updated_by_id")
 # Bookkeeping, not a change anyone made: sign-in counters are audited as sign-in events.
-_SKIPPED_COLUMNS = {
+SKIPPED_COLUMNS = {
     "created_at",
     "updated_at",
-    "created_by_id",
-    "updated_by_id",
+    *STAFF_STAMPS,
     "search_text",
     "failed_sign_ins",
     "locked_until",
@@ -56,7 +58,7 @@ def _plain(value: object) -> object:
 
 
 def _columns(obj: object) -> list[str]:
-    return [c.key for c in inspect(obj).mapper.column_attrs if c.key not in _SKIPPED_COLUMNS]
+    return [c.key for c in inspect(obj).mapper.column_attrs if c.key not in SKIPPED_COLUMNS]
 
 
 def _stamp(session: Session, _context: object, _instances: object) -> None:
@@ -76,6 +78,7 @@ def _stamp(session: Session, _context: object, _instances: object) -> None:
 
 def _record(session: Session, _context: object) -> None:
     operator_id = session.info.get(OPERATOR_KEY)
+    batch_id = session.info.get(BATCH_KEY)
     now = datetime.now()
     rows = []
     for action, objects in (
@@ -102,10 +105,11 @@ def _record(session: Session, _context: object) -> None:
                     # A setting's key is text: not a number for the integer record_id.
                     "record_key": None if isinstance(key, int) else str(key),
                     "changes": json.dumps(changes, ensure_ascii=False),
+                    "batch_id": batch_id,
                 }
             )
     if rows:
-        _append(session.connection(), rows)
+        append_entries(session.connection(), rows)
 
 
 # The table name of events about the whole store (备份, 恢复).
@@ -114,7 +118,7 @@ STORE = "store"
 SEALED_COLUMNS = ("id", "at", "staff_id", "action", "table_name", "record_id", "changes")
 
 
-def _append(connection: Connection, rows: list[dict]) -> None:
+def append_entries(connection: Connection, rows: list[dict]) -> None:
     """Write ``rows`` at the end of the chain: each gets the next id and its chained hash."""
     sealing.lock_for_append(connection, AuditEntry.__tablename__)
     last = connection.execute(
@@ -160,7 +164,7 @@ def record_event(
     """An event that is not a row change (a sign-in, a failed sign-in, a backup): who, what,
     on which record, with ``details`` shown as ``key: value``."""
     changes = {key: [None, _plain(value)] for key, value in details.items()}
-    _append(
+    append_entries(
         session.connection(),
         [
             {
@@ -216,6 +220,7 @@ TABLE_LABELS = {
     "credit_evaluations": "信用评定", "credit_item_scores": "信用评分",
     "customer_class_history": "ABC 分类变化", "settings": "设置",
     STORE: "数据库",
+    "import_batches": "导入/合并批次",
 }  # fmt: skip
 COMMON_FIELD_LABELS = {
     "customer_id": "客户", "contact_id": "联系人", "label": "名称", "day": "日期",
@@ -285,6 +290,8 @@ class AuditRow:
     changes: dict[str, list[object]]
     # The record as a user knows it (客户名称, 投诉编号 …); empty when it cannot be named.
     record: str = ""
+    # The import, merge or demo load the change was part of (None for a single edit).
+    batch_id: int | None = None
 
     @property
     def kind(self) -> str:
@@ -429,6 +436,7 @@ def recent_entries(
                 e.record_id,
                 changes,
                 names.get((e.table_name, e.record_id), "") or (e.record_key or ""),
+                e.batch_id,
             )  # fmt: skip
         )
     return rows

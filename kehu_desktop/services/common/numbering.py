@@ -42,3 +42,12 @@ def next_number(session: Session, series: str, year: int | None) -> int:
 def formatted(series: str, year: int, seq: int) -> str:
     """The number as printed and typed: ``TS-2026-0027``, ``SH-2026-0001``."""
     return f"{series}-{year}-{seq:04d}"
+
+
+def keep_ahead(session: Session, series: str, year: int | None, used: int) -> None:
+    """After records came in with numbers of their own (an import of the firm's ledger), the
+    series continues after the highest of them instead of handing one of them out again."""
+    last = take_numbers(session, series, year, 0).start - 1
+    if used > last:
+        where = (Counter.series == series, Counter.year == (year or 0))
+        session.execute(update(Counter).where(*where).values(value=used))

@@ -358,7 +358,7 @@ def load_input(session: Session, customer_id: int) -> CustomerInput:
     )
 
 
-def _parse_value(spec: FieldSpec, raw: str) -> object:
+def parse_value(spec: FieldSpec, raw: str) -> object:
     """The typed value of one field; raises ValueError with the user's message."""
     raw = raw.strip()
     if not raw:
@@ -397,7 +397,7 @@ def _parse_fields(
     values = {}
     for spec in specs:
         try:
-            values[spec.name] = _parse_value(spec, raw.get(spec.name, ""))
+            values[spec.name] = parse_value(spec, raw.get(spec.name, ""))
         except ValueError as error:
             message = str(error)
             if not message.startswith((spec.label, "请填写")):

@@ -1,8 +1,10 @@
-"""Importing monthly sales from .xlsx: every bad row reported, never half-imported.
+"""Importing monthly sales: every bad row reported, never half-imported.
 
-The sheet's first row names the columns: 客户编号 and/or 客户名称, 月份, 销售金额, 销售数量
-(a few common variants are recognised). Reading checks every row and lists each bad one with
-its row number and reason, and lists the rows that will replace a month's figures already
+The file is read as the other imports read theirs (.xlsx, .xls or .csv in UTF-8 or GBK).
+
+The sheet's first non-blank row names the columns: 客户编号 and/or 客户名称, 月份, 销售金额,
+销售数量 (a few common variants are recognised). Reading checks every row and lists each bad
+one with its row number and reason, and lists the rows that will replace a month's figures already
 recorded; ``apply_import`` writes in the caller's single transaction and
 refuses while any row is bad unless told to import only the good rows. A customer's existing
 figure for a month is replaced by the imported one. ABC classes are recomputed afterwards.
@@ -15,10 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from zipfile import BadZipFile
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,7 @@ from kehu_desktop.services.common import audit
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.excel_export import write_table
 from kehu_desktop.services.common.parsing import parse_money, parse_month, parse_quantity
+from kehu_desktop.services.imports import reader
 from kehu_desktop.services.key_accounts import abc_classes
 
 HEADERS = {
@@ -131,28 +131,20 @@ def read_sales_file(
 ) -> SalesImportPlan:
     """Read and check every row of the first sheet; nothing is written."""
     path = Path(path)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError) as error:
-        raise UserError(f"无法读取 Excel 文件“{path.name}”：{error}") from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise UserError("文件是空的。")
-        columns = _header_map(header)
-        by_code, by_name = _customer_index(session)
-        plan = SalesImportPlan(path)
-        seen: dict[tuple[int, date], int] = {}
-        for number, cells in enumerate(rows, start=2):
-            if not any(c not in (None, "") for c in cells):
-                continue
-            _check_row(plan, number, cells, columns, by_code, by_name, seen)
-            if progress and number % 1000 == 0:
-                progress(number, sheet.max_row or number)
-    finally:
-        workbook.close()
+    rows = reader.read_sheet(path).rows  # .xlsx, .xls or .csv, as the other imports read
+    header = next((i for i, row in enumerate(rows) if any(c not in (None, "") for c in row)), None)
+    if header is None:
+        raise UserError("文件是空的。")
+    columns = _header_map(tuple(rows[header]))
+    by_code, by_name = _customer_index(session)
+    plan = SalesImportPlan(path)
+    seen: dict[tuple[int, date], int] = {}
+    for number, cells in enumerate(rows[header + 1 :], start=header + 2):
+        if not any(c not in (None, "") for c in cells):
+            continue
+        _check_row(plan, number, tuple(cells), columns, by_code, by_name, seen)
+        if progress and number % 1000 == 0:
+            progress(number, len(rows))
     existing = _existing_records(session, plan.good)
     plan.replacing = [
         ReplacedRow(row.row, row.customer, row.month, record.amount, row.amount)

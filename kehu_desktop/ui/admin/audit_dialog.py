@@ -38,6 +38,7 @@ COLUMNS = (
     Column("对象", lambda r: r.kind),
     Column("记录", lambda r: r.record or (f"#{r.record_id}" if r.record_id else "")),
     Column("变更（旧 → 新）", lambda r: r.describe(FIELD_LABELS)),
+    Column("批次", lambda r: f"#{r.batch_id}" if r.batch_id else ""),
 )
 FILTER_DELAY_MS = 300
 

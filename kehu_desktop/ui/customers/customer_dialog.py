@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.customers import customer_files, duplicates
 from kehu_desktop.services.customers.customer_fields import (
     CONTACT_FIELDS,
     CUSTOMER_FIELDS,
@@ -38,6 +39,7 @@ from kehu_desktop.ui.common.editable_rows import (
     EditableRowsModel,
     install_delegates,
 )
+from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.complaints.complaint_history_page import ComplaintHistoryPage
@@ -75,8 +77,15 @@ class _Loaded:
 class CustomerDialog(EditDialog):
     """Opens a new file (``customer_id`` None) or an existing one; saves through the service.
 
-    The file is read through the operations helper while the dialog opens.
+    The file is read through the operations helper while the dialog opens. Before a new file
+    is saved, existing files it looks like (credit code, name, phone) are looked up; if any,
+    the user chooses to save anyway, to open the existing file, or to go back.
+
+    Signals: ``open_requested(int)`` when the user asks to see an existing file a new one looks
+    like (this dialog stays open with what was typed).
     """
+
+    open_requested = Signal(int)
 
     record_label = "客户档案"
     changes = ("customers", "contacts", "sales")
@@ -279,6 +288,47 @@ class CustomerDialog(EditDialog):
         )
 
     # --- saving --------------------------------------------------------------------------
+
+    def save(self) -> None:
+        data = self.current_input()
+        if data.id is not None or self.saving or self.loading:
+            super().save()
+            return
+        values = data.values
+        phones = [values.get("phone", "")] + [c.get("mobile", "") for c in data.contacts]
+        self.saving = True  # the look-up is the first step of saving a new file
+        self.ops.query(
+            self,
+            lambda session: duplicates.look_alikes(
+                session, values.get("name", ""), phones, values.get("credit_code", "")
+            ),
+            self._save_unless_duplicate,
+            failure=self._look_up_failed,
+        )
+
+    def _look_up_failed(self, error: Exception) -> None:
+        self.saving = False
+        show_error(self, self.windowTitle(), error)
+
+    def _save_unless_duplicate(self, alikes: list[duplicates.LookAlike]) -> None:
+        self.saving = False
+        if alikes:
+            box = QMessageBox(self)
+            box.setObjectName("lookAlikeWarning")
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle("可能重复的客户")
+            box.setText("已有相似的客户档案：\n" + "\n".join(a.describe() for a in alikes))
+            box.setInformativeText("仍要新建这位客户吗？")
+            save = box.addButton("仍然保存", QMessageBox.ButtonRole.AcceptRole)
+            open_existing = box.addButton("打开已有档案", QMessageBox.ButtonRole.ActionRole)
+            box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+            self.look_alike_box = box
+            box.exec()
+            if box.clickedButton() is open_existing:
+                self.open_requested.emit(alikes[0].id)
+            if box.clickedButton() is not save:
+                return
+        super().save()
 
     def submit(self, session: Session) -> int:
         return customer_files.save(session, self.submitted_input)

@@ -318,6 +318,7 @@ class CustomersTab(QWidget):
     def open_customer(self, customer_id: int | None) -> CustomerDialog:
         dialog = CustomerDialog(self._ops, self._layout_memory, customer_id, self)
         dialog.saved.connect(lambda _result: self._select_saved(dialog))
+        dialog.open_requested.connect(self.open_customer)
         dialog.open()
         return dialog
 

@@ -1,0 +1,241 @@
+"""Writing a previewed import: one transaction, one batch in the audit trail, undoable.
+
+The preview is worked out again inside the writing transaction, so what is written matches
+the store as it is now, not as it was when the user looked. While any row has an error nothing
+is written, unless the user chose to import the good rows only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from kehu_desktop.models import Complaint, ComplaintEvent, Contact, Customer, Visit
+from kehu_desktop.services.common import batches, numbering
+from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.complaints.lifecycle import REGISTER_EVENT
+from kehu_desktop.services.customers import pinyin_initials, search
+from kehu_desktop.services.customers.customer_fields import CONTACT_FIELDS, CUSTOMER_FIELDS
+from kehu_desktop.services.customers.customer_files import CODE_PREFIX, code_for
+from kehu_desktop.services.imports import columns, history, preview
+from kehu_desktop.services.imports.plan import NOUNS, ImportPreview, ImportRequest, Planned, state
+from kehu_desktop.services.visits import visit_plans
+
+IMPORT_KINDS = ("customers", "visits", "complaints")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int | None
+    created: int
+    updated: int
+    skipped_errors: int
+    kind: str
+
+    def describe(self) -> str:
+        noun = NOUNS[self.kind]
+        text = f"已导入：新增 {self.created:,} {noun}，更新 {self.updated:,} {noun}"
+        if self.skipped_errors:
+            text += f"，跳过错误行 {self.skipped_errors:,} 行"
+        return text + "。"
+
+
+def run(
+    session: Session,
+    request: ImportRequest,
+    *,
+    good_rows_only: bool = False,
+    seen: ImportPreview | None = None,
+) -> ImportResult:
+    """Write ``request`` in the caller's transaction.
+
+    ``seen`` is the preview the user looked at; it is written as it is when neither the file
+    nor the store changed since, and worked out again otherwise.
+    """
+    # Read in the writing transaction: if another desk writes after this, SQLite refuses our
+    # write (nothing is half-written) rather than letting a stale preview through.
+    unchanged = seen is not None and seen.request == request
+    if unchanged and seen.state == state(session, request.path):
+        plan = seen
+    else:
+        plan = preview.build(session, request)
+    if plan.errors and not good_rows_only:
+        raise UserError(
+            f"文件中有 {plan.error_rows} 行错误，未导入任何数据。"
+            "请改正后重新导入，或选择只导入正确的行。"
+        )
+    columns.remember(session, request.kind, plan.header, plan.mapping)
+    if not plan.creates and not plan.updates:
+        return ImportResult(None, 0, 0, plan.error_rows, request.kind)
+    batch = batches.start(session, request.kind, request.path.name)
+    writers = {"customers": _write_customers, "visits": _write_visits,
+               "complaints": _write_complaints}  # fmt: skip
+    writers[request.kind](session, batch, plan)
+    result = ImportResult(
+        batch.id, len(plan.creates), len(plan.updates), plan.error_rows, request.kind
+    )
+    batch.finish(result.describe().removeprefix("已导入：").rstrip("。"))
+    return result
+
+
+def undo_last(session: Session) -> str:
+    """撤销本次导入: undo the newest import that has not been undone."""
+    last = batches.last_batch(session, IMPORT_KINDS)
+    if last is None:
+        raise UserError("没有可以撤销的导入。")
+    return batches.undo(session, last.id)
+
+
+# --- customers -------------------------------------------------------------------------------
+
+_CUSTOMER_DEFAULTS = {f.name: ("" if f.kind in ("text", "long_text", "choice") else None)
+                      for f in CUSTOMER_FIELDS}  # fmt: skip
+_CUSTOMER_DEFAULTS.update(management_class="常规", nature="普通公司", trade_stage="正在",
+                          outstanding_amount=0, owner_id=None)  # fmt: skip
+_CONTACT_DEFAULTS = {f.name: ("" if f.kind != "date" else None) for f in CONTACT_FIELDS}
+
+
+def _codes(session: Session, plan: ImportPreview):
+    """Codes for new files without one, from the store's counter, passing over any code the
+    store or the file already uses; the counter is first moved past the file's own KH codes."""
+    in_file = {str(p.values.get("code") or "").upper() for p in plan.creates}
+    numbers = [int(c[2:]) for c in in_file if c.startswith(CODE_PREFIX) and c[2:].isdigit()]
+    if numbers:
+        numbering.keep_ahead(session, numbering.CUSTOMER_SERIES, None, max(numbers))
+    in_store = set(
+        session.scalars(select(Customer.code).where(Customer.code.like(f"{CODE_PREFIX}%")))
+    )
+    needed = sum(1 for p in plan.creates if not p.values.get("code"))
+    while True:
+        for number in numbering.take_numbers(
+            session, numbering.CUSTOMER_SERIES, None, max(needed, 1)
+        ):
+            code = code_for(number)
+            if code not in in_file and code not in in_store:
+                yield code
+
+
+def _write_customers(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
+    now = datetime.now()
+    stamp = {"created_at": now, "updated_at": now,
+             "created_by_id": batch.row.staff_id, "updated_by_id": batch.row.staff_id}  # fmt: skip
+    codes = _codes(session, plan) if any(not p.values.get("code") for p in plan.creates) else None
+    next_customer = batches.next_id(session, "customers")
+    next_contact = batches.next_id(session, "contacts")
+    customers, contacts, docs = [], [], []
+    for offset, planned in enumerate(plan.creates):
+        customer_id = next_customer + offset
+        row = {**_CUSTOMER_DEFAULTS, **stamp, "archived": False, "version": 1, **planned.values}
+        row["id"] = customer_id
+        row["code"] = row["code"] or next(codes)  # type: ignore[arg-type]
+        row["name_pinyin"] = pinyin_initials.sort_key(row["name"])
+        people = []
+        for person in planned.contacts:
+            people.append({**_CONTACT_DEFAULTS, **stamp, **person, "id": next_contact,
+                           "customer_id": customer_id})  # fmt: skip
+            next_contact += 1
+        phones = [row["phone"], row["fax"]]
+        phones += [p[k] for p in people for k in ("mobile", "phone")]
+        doc = search.build_document(row["code"], row["name"], row["short_name"],
+                                    [p["name"] for p in people], phones)  # fmt: skip
+        row["search_text"] = doc
+        docs.append({"id": customer_id, "doc": doc})
+        customers.append(row)
+        contacts.extend(people)
+    for chunk in range(0, len(customers), 2000):
+        session.execute(insert(Customer.__table__), customers[chunk : chunk + 2000])
+    for chunk in range(0, len(contacts), 4000):
+        session.execute(insert(Contact.__table__), contacts[chunk : chunk + 4000])
+    search.insert_documents(session, docs)
+    batch.note("customers", [c["id"] for c in customers], batches.CREATED)
+    batch.note("contacts", [c["id"] for c in contacts], batches.CREATED)
+    batch.audit_created("customers", customers)
+    batch.audit_created("contacts", contacts)
+    _update_customers(session, batch, plan.updates)
+
+
+def _update_customers(session: Session, batch: batches.Batch, updates: list[Planned]) -> None:
+    """Updates go through the ORM: few, and audited field by field by the listener."""
+    touched = []
+    for planned in updates:
+        customer = session.get(Customer, planned.target_id)
+        before = {}
+        for key, value in planned.values.items():
+            if key != "code" and value not in (None, "") and getattr(customer, key) != value:
+                before[key] = batches.plain(getattr(customer, key))
+                setattr(customer, key, value)
+        if "name" in before:
+            before["name_pinyin"] = customer.name_pinyin
+            customer.name_pinyin = pinyin_initials.sort_key(customer.name)
+        if before:
+            batch.note("customers", [customer.id], batches.UPDATED, [before])
+        for contact_id, changes in planned.contact_updates:
+            contact = session.get(Contact, contact_id)
+            old = {k: batches.plain(getattr(contact, k)) for k in changes}
+            for k, v in changes.items():
+                setattr(contact, k, v)
+            batch.note("contacts", [contact_id], batches.UPDATED, [old])
+        added = [Contact(customer_id=customer.id, **person) for person in planned.contacts]
+        session.add_all(added)
+        session.flush()
+        batch.note("contacts", [c.id for c in added], batches.CREATED)
+        touched.append(customer.id)
+    session.flush()
+    search.reindex(session, touched)
+
+
+# --- visits and complaints -------------------------------------------------------------------
+
+
+def _write_visits(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
+    now = datetime.now()
+    first = batches.next_id(session, "visits")
+    rows = []
+    for offset, planned in enumerate(plan.creates):
+        rows.append({"id": first + offset, "created_at": now, "updated_at": now,
+                     "created_by_id": batch.row.staff_id, "updated_by_id": batch.row.staff_id,
+                     "complaint_id": None, **planned.values})  # fmt: skip
+    session.execute(insert(Visit.__table__), rows)
+    batch.note("visits", [r["id"] for r in rows], batches.CREATED)
+    batch.audit_created("visits", rows)
+    visit_plans.refresh_last_visits(session, {r["customer_id"] for r in rows})
+
+
+def _write_complaints(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
+    """Complaints keep their numbers, and the year's counter is moved past them so the desk's
+    own numbering continues after them; one without a number (or with the firm's own) gets the
+    next number of its year from the counter."""
+    highest: dict[int, int] = {}
+    for planned in plan.creates:
+        match = history.TS_NUMBER.match(planned.values["number"])
+        if match:
+            year, seq = int(match.group(1)), int(match.group(2))
+            highest[year] = max(highest.get(year, 0), seq)
+    for year, seq in highest.items():
+        numbering.keep_ahead(session, numbering.COMPLAINT_SERIES, year, seq)
+    event_ids = []
+    for planned in sorted(plan.creates, key=lambda p: p.values["received_at"]):
+        values = dict(planned.values)
+        match = history.TS_NUMBER.match(values["number"])
+        if match:
+            year, seq = int(match.group(1)), int(match.group(2))
+        else:
+            year = values["received_at"].year
+            seq = numbering.next_number(session, numbering.COMPLAINT_SERIES, year)
+        values["number"] = values["number"] or f"TS-{year}-{seq:04d}"
+        complaint = Complaint(year=year, seq=seq, **values)
+        session.add(complaint)
+        session.flush()
+        event = ComplaintEvent(
+            complaint_id=complaint.id, at=values["received_at"],
+            actor_id=values["first_responsible_id"], kind=REGISTER_EVENT,
+            to_status=values["status"], note=f"从 Excel 导入（{batch.row.source}）",
+        )  # fmt: skip
+        session.add(event)
+        session.flush()
+        batch.note("complaints", [complaint.id], batches.CREATED)
+        event_ids.append(event.id)
+    batch.note("complaint_events", event_ids, batches.CREATED)
