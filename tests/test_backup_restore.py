@@ -18,6 +18,10 @@ from kehu_desktop.services.common.errors import UserError
 from tests.helpers.customers import make_customer
 from tests.test_released_stores import FIXTURES
 
+# The SQLite file's own features (backup archives, restore, driver error codes, file damage,
+# triggers checked on the file): PostgreSQL stores are backed up with pg_dump.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _customers(database) -> int:
     with database.reader() as session:

@@ -16,6 +16,10 @@ from kehu_desktop.services.common.data_location import DB_FILE_NAME
 from kehu_desktop.ui.common import errors
 from tests.helpers.customers import make_customer
 
+# The SQLite file's own features (backup archives, restore, driver error codes, file damage,
+# triggers checked on the file): PostgreSQL stores are backed up with pg_dump.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _error_from(url: str, *statements: str) -> DBAPIError:
     engine = create_engine(url, connect_args={"timeout": 0})

@@ -125,6 +125,10 @@ def failing_revision(tmp_path, monkeypatch):
 import sqlalchemy as sa
 from alembic import op
 
+# The SQLite file's own features (backup archives, restore, driver error codes, file damage,
+# triggers checked on the file): PostgreSQL stores are backed up with pg_dump.
+pytestmark = pytest.mark.sqlite_only
+
 revision = "fails_half_way"
 down_revision = "{head_revision()}"
 branch_labels = None

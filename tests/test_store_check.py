@@ -18,6 +18,10 @@ from kehu_desktop.services.complaints.lifecycle import Status
 from tests.helpers.complaints import advance, register
 from tests.helpers.customers import make_customer
 
+# The SQLite file's own features (backup archives, restore, driver error codes, file damage,
+# triggers checked on the file): PostgreSQL stores are backed up with pg_dump.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def audited_store(database, context):

@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from sqlalchemy.orm.exc import StaleDataError
@@ -53,6 +54,9 @@ def _from_window(parent: QWidget | None, name: str) -> object:
 
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
+    if parent is not None and not shiboken6.isValid(parent):
+        log.warning("%s (its window had closed): %s", title, error)
+        return
     message = user_message(error)
     if message is None:
         _show_bug(parent, title, error)
@@ -85,6 +89,8 @@ def _show_bug(parent: QWidget | None, title: str, error: BaseException) -> None:
     save_button = box.addButton(_tr("保存错误报告…"), QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Close)
     box.exec()
+    if not shiboken6.isValid(box):
+        return  # its window closed meanwhile (the program quitting): the log has it all
     if box.clickedButton() is save_button:
         save_bug_report(parent, details, _from_window(parent, "schema_revision"))
 
