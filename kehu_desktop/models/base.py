@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric
+from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -26,6 +26,15 @@ Quantity = Numeric(16, 4, asdecimal=True)
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {Decimal: Money, datetime: DateTime()}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class, for bulk insert/update/delete statements.
+
+    ``Model.__table__`` is typed as the general ``FromClause`` (a mapping may be to a join or a
+    select); every model here maps one table.
+    """
+    return cast(Table, model.__table__)
 
 
 class Tracked:

@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Customer, KeyAccount, LastVisit, Staff, Visit, VisitPlan
+from kehu_desktop.models.base import table_of
 from kehu_desktop.services.common import versions
 from kehu_desktop.services.common.errors import NotFoundError, UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
@@ -195,7 +196,7 @@ def refresh_last_visits(session: Session, customer_ids: Iterable[int] | None = N
     (demo data, imports) calls this afterwards.
     """
     connection = session.connection()
-    table = LastVisit.__table__
+    table = table_of(LastVisit)
     latest = select(Visit.customer_id, func.max(Visit.visited_at)).group_by(Visit.customer_id)
     if customer_ids is None:
         connection.execute(delete(table))
