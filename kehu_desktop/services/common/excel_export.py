@@ -73,7 +73,9 @@ def _cell(sheet, value: object, cell_type) -> object:
 def _number_format(value: object) -> str | None:
     if isinstance(value, Decimal):
         # Money has two places; a quantity may have up to four, which must not be rounded.
-        return MONEY_FORMAT if value.as_tuple().exponent >= -2 else QUANTITY_FORMAT
+        # (The exponent of NaN or Infinity is a letter; such a value gets the wider format.)
+        exponent = value.as_tuple().exponent
+        return MONEY_FORMAT if isinstance(exponent, int) and exponent >= -2 else QUANTITY_FORMAT
     if isinstance(value, datetime):  # before date: a datetime is a date too
         return "yyyy-mm-dd hh:mm"
     if isinstance(value, date):
