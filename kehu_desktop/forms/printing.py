@@ -6,7 +6,7 @@ The settings the firm edits live here, declared once: each form's code, revision
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -70,7 +70,7 @@ class Prepared:
     definition: FormDefinition
     paper: Paper
     headers: list[Header]
-    records: list[Record | None]
+    records: Sequence[Record | None]
     overlay: bool
     offset: tuple[float, float]
     presets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -91,7 +91,9 @@ def effective_definition(session: Session, definition: FormDefinition) -> FormDe
     )
 
 
-def _records(session: Session, definition: FormDefinition, job: PrintJob, progress: Progress):
+def _records(
+    session: Session, definition: FormDefinition, job: PrintJob, progress: Progress
+) -> Sequence[Record | None]:
     source = definition.data_source
     if job.blank:
         return [None]

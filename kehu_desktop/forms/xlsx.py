@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
@@ -57,7 +58,7 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def _put_text(ws: Worksheet, row: int, column: int, text: str):
+def _put_text(ws: Worksheet, row: int, column: int, text: str) -> Cell | MergedCell:
     """Text as text, even when it starts like a formula (=HYPERLINK(…), +86…, -, @)."""
     cell = ws.cell(row, column)
     cell.value = text

@@ -240,7 +240,7 @@ def due_actions(session: Session, today: date, staff_id: int | None = None) -> l
 
 
 def occurrences(today: date, days: int = REMINDER_DAYS) -> dict[tuple[int, int], date]:
-    """ "MM-DD" → the day in the window ``today`` … ``today + days - 1`` it is celebrated on.
+    """(month, day) → the day in the window ``today`` … ``today + days - 1`` it is celebrated on.
 
     29 February falls on 28 February in years without it.
     """

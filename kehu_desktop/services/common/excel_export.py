@@ -6,6 +6,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 MONEY_FORMAT = "#,##0.00"
 QUANTITY_FORMAT = "#,##0.####"
@@ -54,7 +59,7 @@ def write_table(
     return len(rows)
 
 
-def _cell(sheet, value: object, cell_type) -> object:
+def _cell(sheet: WriteOnlyWorksheet, value: object, cell_type: Callable[..., Cell]) -> object:
     """A plain value, or a cell carrying what the value needs: a number format for money,
     quantities and dates; text kept as text when it looks like a formula (=, +, -, @), so a
     customer's name can never run as one in Excel."""

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -214,7 +215,7 @@ def refresh_last_visits(session: Session, customer_ids: Iterable[int] | None = N
 
 
 @event.listens_for(Session, "after_flush")
-def _track_last_visits(session: Session, _context) -> None:
+def _track_last_visits(session: Session, _context: object) -> None:
     changed = {
         visit.customer_id
         for visit in (*session.new, *session.dirty, *session.deleted)
@@ -326,7 +327,7 @@ def plan_rows_query() -> Select:
     )
 
 
-def to_plan_rows(result) -> list[PlanRow]:
+def to_plan_rows(result: Iterable[Sequence[Any]]) -> list[PlanRow]:
     return [PlanRow(*row) for row in result]
 
 
