@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar, cast
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric, Table
+from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric, Table, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -28,13 +28,14 @@ class Base(DeclarativeBase):
     type_annotation_map = {Decimal: Money, datetime: DateTime()}
 
 
-def table_of(model: type[Base]) -> Table:
-    """The Core table of a mapped class, for bulk insert/update/delete statements.
+def table_of(model: type[object]) -> Table:
+    """The Core table of a mapped class (a model, or a mixin-typed one such as ``Versioned``),
+    for bulk insert/update/delete statements.
 
-    ``Model.__table__`` is typed as the general ``FromClause`` (a mapping may be to a join or a
-    select); every model here maps one table.
+    The mapper types its table as the general ``FromClause`` (a class may be mapped to a join
+    or a select); every model here maps one table.
     """
-    return cast(Table, model.__table__)
+    return cast(Table, inspect(model).local_table)
 
 
 class Tracked:

@@ -223,6 +223,7 @@ class Database:
             yield
             return
         raw = connection.connection.driver_connection
+        assert raw is not None  # None only once a connection is invalidated; this one is in use
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
             yield
