@@ -94,6 +94,7 @@ class Clock:
 class DeadlineFlags(TypedDict):
     """The deadline fields a list row and a detail record share (passed on as keywords)."""
 
+    deadline_provisional: bool
     overdue: bool
     due_today: bool
     escalation_deadline: date | None
