@@ -64,6 +64,18 @@ def _serial(
     return find
 
 
+def _service_desk_kind(kind: str, label: str, hint: str) -> RecordKind:
+    """A service request or factory feedback, found and named by its number."""
+
+    def find(session: Session, text: str) -> int | None:
+        return service_desk.find(session, kind, text)
+
+    def describe(session: Session, record_id: int) -> str:
+        return service_desk.describe(session, kind, record_id)
+
+    return RecordKind(kind, label, hint, find, describe)
+
+
 def _find_key_account(session: Session, text: str) -> int | None:
     for code in dict.fromkeys((text, text.partition("-")[2] if text.startswith("DK-") else "")):
         customer_id = _customer_id(session, code) if code else None
@@ -136,9 +148,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             _numbered(PROPOSAL_PREFIX, KeyAccountProposal, "大客户申请"),
         ),
         *(
-            RecordKind(kind, label, hint,
-                       lambda s, t, k=kind: service_desk.find(s, k, t),
-                       lambda s, i, k=kind: service_desk.describe(s, k, i))
+            _service_desk_kind(kind, label, hint)
             for kind, (label, hint) in service_desk.REFERENCES.items()
         ),
     )
