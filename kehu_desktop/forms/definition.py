@@ -332,7 +332,7 @@ def _parse_row(raw: Any, where: str, source: Source, width: int, check: _Checker
     if "table" in raw:
         name = good.get("table")
         catalog = source.tables.get(name) if name is not None else None
-        if catalog is None:
+        if name is None or catalog is None:
             if name is not None:
                 tables = "、".join(source.tables) or "无"
                 check.add(where, f"表格 “{name}” 不存在；可用表格：{tables}")
@@ -401,6 +401,7 @@ def parse_definition(key: str, raw: Any, origin: str) -> FormDefinition:
     elif len(rows_raw) > MAX_ROWS:
         check.add("rows", f"最多 {MAX_ROWS} 行，现为 {len(rows_raw)} 行")
     check.raise_if_any()
+    assert source is not None  # a missing or unknown source was reported and raised above
     rows = [
         _parse_row(item, f"第 {index} 行", source, len(columns), check)
         for index, item in enumerate(rows_raw, start=1)
@@ -499,15 +500,16 @@ class Catalog:
         return self.get(name)
 
 
-def user_folder(data_dir: Path | None) -> Path | None:
-    return data_dir / USER_SUBFOLDER if data_dir is not None else None
+def user_folder(data_dir: Path) -> Path:
+    """Where the firm's own copies of the form definitions live."""
+    return data_dir / USER_SUBFOLDER
 
 
 def load_catalog(data_dir: Path | None) -> Catalog:
     """Built-in forms, each replaced by the user's copy in ``data_dir/forms`` when that is valid."""
     forms = builtin_definitions()
     problems: list[str] = []
-    folder = user_folder(data_dir)
+    folder = user_folder(data_dir) if data_dir is not None else None
     if folder is not None and folder.is_dir():
         for path in sorted(folder.glob("*.json")):
             key, _at, paper_key = path.stem.partition("@")

@@ -75,8 +75,14 @@ def paper(key: str) -> Paper:
 
 def with_margins(base: Paper, margins: dict[str, float]) -> Paper:
     """``base`` with the margins set for it (those not given keep their default)."""
-    chosen = {k: float(v) for k, v in margins.items() if k in ("left", "right", "top", "bottom")}
-    return replace(base, **chosen) if chosen else base
+    chosen = base.margins() | {k: float(v) for k, v in margins.items() if k in base.margins()}
+    return replace(
+        base,
+        left=chosen["left"],
+        right=chosen["right"],
+        top=chosen["top"],
+        bottom=chosen["bottom"],
+    )
 
 
 def check_margins(key: str, margins: dict[str, float]) -> None:

@@ -6,7 +6,7 @@ The settings the firm edits live here, declared once: each form's code, revision
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -70,7 +70,7 @@ class Prepared:
     definition: FormDefinition
     paper: Paper
     headers: list[Header]
-    records: list[Record | None]
+    records: Sequence[Record | None]
     overlay: bool
     offset: tuple[float, float]
     presets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -83,17 +83,23 @@ class Prepared:
 def effective_definition(session: Session, definition: FormDefinition) -> FormDefinition:
     """The definition with the firm's code, revision and paper applied."""
     override = FORM_OVERRIDES.get(session).get(definition.key, {})
-    chosen = {k: v for k, v in override.items() if k in ("code", "revision", "paper") and v}
-    return replace(definition, **chosen) if chosen else definition
+    return replace(
+        definition,
+        code=override.get("code") or definition.code,
+        revision=override.get("revision") or definition.revision,
+        paper=override.get("paper") or definition.paper,
+    )
 
 
-def _records(session: Session, definition: FormDefinition, job: PrintJob, progress: Progress):
+def _records(
+    session: Session, definition: FormDefinition, job: PrintJob, progress: Progress
+) -> Sequence[Record | None]:
     source = definition.data_source
     if job.blank:
         return [None]
     if job.start is not None:
         end = job.end or job.start
-        if source.by_period:
+        if source.load_period is not None:
             records = source.load_period(session, job.start, end)
             if not records:
                 raise UserError(f"{chinese_date(job.start)}至{chinese_date(end)}没有可打印的记录。")
@@ -120,9 +126,9 @@ def _records(session: Session, definition: FormDefinition, job: PrintJob, progre
                     f"“{definition.title}”不能从当前记录打印，请选择{source.label}记录。"
                 )
             ids = [convert(session, record_id) for record_id in ids]
-    load: Callable[[Session, int], Record] = (
-        load_visit_from_plan if job.from_plans or job.plans_day else source.load_record
-    )
+    load = load_visit_from_plan if job.from_plans or job.plans_day else source.load_record
+    if load is None:
+        raise UserError(f"“{definition.title}”按期间打印，请选择月份或日期。")
     records = []
     for done, record_id in enumerate(ids, start=1):
         records.append(load(session, record_id))

@@ -61,7 +61,7 @@ class SpecimenIds:
 
 def add_specimens(session: Session, day: date = date(2026, 11, 20)) -> SpecimenIds:
     """One fully filled record of each kind, dated around ``day``; returns their ids."""
-    staff = session.scalars(select(Staff).order_by(Staff.id)).first()
+    staff = session.scalars(select(Staff).order_by(Staff.id).limit(1)).one()  # the store's first
     customer = Customer(
         code=f"KH-{day:%y%m%d}-S",
         name="东莞市华达精密五金制品有限公司",

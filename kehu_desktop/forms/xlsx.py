@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.pagebreak import Break, RowBreak
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehu_desktop.forms.grid import GridCell, GridRow
@@ -55,7 +58,7 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def _put_text(ws: Worksheet, row: int, column: int, text: str):
+def _put_text(ws: Worksheet, row: int, column: int, text: str) -> Cell | MergedCell:
     """Text as text, even when it starts like a formula (=HYPERLINK(…), +86…, -, @)."""
     cell = ws.cell(row, column)
     cell.value = text
@@ -175,21 +178,23 @@ def _page_setup(ws: Worksheet, paper: Paper, header: Header, width: int, last_ro
     setup.fitToHeight = 0
     setup.firstPageNumber = 1
     setup.useFirstPageNumber = True
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins.left = paper.left / 25.4
     ws.page_margins.right = paper.right / 25.4
     ws.page_margins.top = paper.top / 25.4 + 0.2
     ws.page_margins.bottom = paper.bottom / 25.4 + 0.2
+    footer = HeaderFooterItem()
     # each sheet is one record: its own page count, not the workbook's (&N counts every sheet)
-    ws.oddFooter.center.text = f"第 &P 页 / 共 {pages} 页"
+    footer.center.text = f"第 &P 页 / 共 {pages} 页"
     if header.print_date:
-        ws.oddFooter.right.text = f"打印日期：{header.print_date}"
+        footer.right.text = f"打印日期：{header.print_date}"
+    ws.oddFooter = footer
 
 
 def render_xlsx(sheets: Iterable[Sheet], columns: tuple[float, ...], paper: Paper) -> bytes:
     """A workbook with one sheet per record."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the blank sheet a new workbook starts with
     _styles(workbook)
     content = paper.content_width
     total = sum(columns)

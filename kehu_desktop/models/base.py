@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric
+from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric, Table, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -26,6 +26,16 @@ Quantity = Numeric(16, 4, asdecimal=True)
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {Decimal: Money, datetime: DateTime()}
+
+
+def table_of(model: type[object]) -> Table:
+    """The Core table of a mapped class (a model, or a mixin-typed one such as ``Versioned``),
+    for bulk insert/update/delete statements.
+
+    The mapper types its table as the general ``FromClause`` (a class may be mapped to a join
+    or a select); every model here maps one table.
+    """
+    return cast(Table, inspect(model).local_table)
 
 
 class Tracked:
@@ -62,7 +72,8 @@ class Versioned:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
-        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
+        table = cls.__table__  # type: ignore[attr-defined]  # a mixin: the mapped class has it
+        return {"version_id_col": table.c.version, "version_id_generator": False}
 
 
 class VersionedPart:

@@ -18,8 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar, cast
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import SQLColumnExpression, func, or_, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import (
@@ -39,6 +40,7 @@ from kehu_desktop.services.visits.visit_plans import PlanRow
 
 REMINDER_DAYS = 7
 OVERDUE_LIMIT = 500
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def compute(
     """
     today = today or date.today()
 
-    def read(section: Callable[..., object], *args: object) -> object:
+    def read(section: Callable[..., T], *args: object) -> T:
         with reader() as session:
             return section(session, today, staff_id, *args)
 
@@ -228,15 +230,21 @@ def due_actions(session: Session, today: date, staff_id: int | None = None) -> l
     )
     if staff_id is not None:
         query = query.where(owner == staff_id)
-    return [DueAction(*row[:-1], row[-1].date()) for row in session.execute(query)]
+    # cast: the query keeps due dates up to today, so none is NULL.
+    return [
+        DueAction(action_id, cast(date, due), text, owner_name, customer_id, customer, visit_id,
+                  visited_at.date())
+        for action_id, due, text, owner_name, customer_id, customer, visit_id, visited_at
+        in session.execute(query)
+    ]  # fmt: skip
 
 
-def occurrences(today: date, days: int = REMINDER_DAYS) -> dict[str, date]:
-    """ "MM-DD" → the day in the window ``today`` … ``today + days - 1`` it is celebrated on.
+def occurrences(today: date, days: int = REMINDER_DAYS) -> dict[tuple[int, int], date]:
+    """(month, day) → the day in the window ``today`` … ``today + days - 1`` it is celebrated on.
 
     29 February falls on 28 February in years without it.
     """
-    window = {}
+    window: dict[tuple[int, int], date] = {}
     for offset in range(days):
         day = today + timedelta(days=offset)
         window[day.month, day.day] = day
@@ -245,14 +253,18 @@ def occurrences(today: date, days: int = REMINDER_DAYS) -> dict[str, date]:
     return window
 
 
-def _days_in_window(session: Session, column: ColumnElement[date], window: dict[str, date]):
+def _days_in_window(
+    session: Session,
+    column: SQLColumnExpression[date | None],
+    window: dict[tuple[int, int], date],
+) -> list[date]:
     """Every date in the years ``column`` spans that falls on a month-day of the window, so
     that an index on ``column`` finds the matches (no per-row date arithmetic)."""
     # Two queries: SQLite answers a lone min() or max() from the index, not both together.
     first = session.scalar(select(func.min(column)))
-    if first is None:
+    last = session.scalar(select(func.max(column))) if first is not None else None
+    if first is None or last is None:
         return []
-    last = session.scalar(select(func.max(column)))
     days = []
     for year in range(first.year, last.year + 1):
         for month, day in window:

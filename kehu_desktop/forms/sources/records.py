@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kehu_desktop.forms.sources import service_desk
 from kehu_desktop.forms.sources.key_accounts import CREDIT_PREFIX, PROPOSAL_PREFIX, SURVEY_PREFIX
@@ -50,16 +50,30 @@ def _customer_id(session: Session, code: str) -> int | None:
     return session.scalar(select(Customer.id).where(func.upper(Customer.code) == code))
 
 
-def _serial(prefix: str, model: type) -> Callable[[Session, str], int | None]:
-    """Finds ``PREFIX-000123`` by its id."""
+def _serial(
+    prefix: str, id_column: InstrumentedAttribute[int]
+) -> Callable[[Session, str], int | None]:
+    """Finds ``PREFIX-000123`` by its id (``id_column``: the id of the records numbered so)."""
 
     def find(session: Session, text: str) -> int | None:
         match = _SERIAL.match(text)
         if match is None or match.group(1) != prefix:
             return None
-        return session.scalar(select(model.id).where(model.id == int(match.group(2))))
+        return session.scalar(select(id_column).where(id_column == int(match.group(2))))
 
     return find
+
+
+def _service_desk_kind(kind: str, label: str, hint: str) -> RecordKind:
+    """A service request or factory feedback, found and named by its number."""
+
+    def find(session: Session, text: str) -> int | None:
+        return service_desk.find(session, kind, text)
+
+    def describe(session: Session, record_id: int) -> str:
+        return service_desk.describe(session, kind, record_id)
+
+    return RecordKind(kind, label, hint, find, describe)
 
 
 def _find_key_account(session: Session, text: str) -> int | None:
@@ -116,27 +130,25 @@ RECORD_KINDS: dict[str, RecordKind] = {
         ),
         RecordKind(
             "visit", "拜访记录", "请输入访问记录编号（如 FW-000123）或记录 ID。",
-            _serial(VISIT_PREFIX, Visit), _describe_visit,
+            _serial(VISIT_PREFIX, Visit.id), _describe_visit,
         ),
         RecordKind(
             "survey", "满意度调查", "请输入调查编号（如 MY-000012）或记录 ID。",
-            _serial(SURVEY_PREFIX, SatisfactionSurvey),
+            _serial(SURVEY_PREFIX, SatisfactionSurvey.id),
             _numbered(SURVEY_PREFIX, SatisfactionSurvey, "满意度调查"),
         ),
         RecordKind(
             "credit", "信用评定", "请输入信用评定编号（如 XY-000007）或记录 ID。",
-            _serial(CREDIT_PREFIX, CreditEvaluation),
+            _serial(CREDIT_PREFIX, CreditEvaluation.id),
             _numbered(CREDIT_PREFIX, CreditEvaluation, "信用评定"),
         ),
         RecordKind(
             "proposal", "大客户申请", "请输入申请编号（如 SQ-000003）或记录 ID。",
-            _serial(PROPOSAL_PREFIX, KeyAccountProposal),
+            _serial(PROPOSAL_PREFIX, KeyAccountProposal.id),
             _numbered(PROPOSAL_PREFIX, KeyAccountProposal, "大客户申请"),
         ),
         *(
-            RecordKind(kind, label, hint,
-                       lambda s, t, k=kind: service_desk.find(s, k, t),
-                       lambda s, i, k=kind: service_desk.describe(s, k, i))
+            _service_desk_kind(kind, label, hint)
             for kind, (label, hint) in service_desk.REFERENCES.items()
         ),
     )
@@ -194,12 +206,17 @@ def record_to_open(session: Session, number: str) -> tuple[str, int] | None:
         return None
     kind, record_id = found
     if kind == "service_feedback":  # a feedback is shown on the request it came from
-        request_id = session.get(FactoryFeedback, record_id).request_id
+        request_id = session.get_one(FactoryFeedback, record_id).request_id
         return ("service_request", request_id) if request_id is not None else None
-    owners = {"survey": SatisfactionSurvey, "credit": CreditEvaluation,
-              "proposal": KeyAccountProposal}  # fmt: skip
+    owners = {
+        "survey": select(SatisfactionSurvey.customer_id).where(SatisfactionSurvey.id == record_id),
+        "credit": select(CreditEvaluation.customer_id).where(CreditEvaluation.id == record_id),
+        "proposal": select(KeyAccountProposal.customer_id).where(
+            KeyAccountProposal.id == record_id
+        ),
+    }
     if kind not in owners:
         return found
-    customer_id = session.get(owners[kind], record_id).customer_id
+    customer_id = session.execute(owners[kind]).scalar_one()
     account = session.scalar(select(KeyAccount.id).where(KeyAccount.customer_id == customer_id))
     return ("key_account", account) if account is not None else ("customer", customer_id)

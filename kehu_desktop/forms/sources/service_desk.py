@@ -249,12 +249,15 @@ REFERENCES = {
     "service_request": ("售后服务单", "请输入服务单号（如 SH-2026-0001）或记录 ID。"),
     "service_feedback": ("工厂反馈", "请输入反馈编号（如 FK-2026-0001）或记录 ID。"),
 }
-_NUMBERED = {"service_request": ServiceRequest, "service_feedback": FactoryFeedback}
+_NUMBERED: dict[str, type[ServiceRequest] | type[FactoryFeedback]] = {
+    "service_request": ServiceRequest,
+    "service_feedback": FactoryFeedback,
+}
 
 
 def describe(session: Session, kind: str, record_id: int) -> str:
-    row = session.get(_NUMBERED[kind], record_id)
-    return row.number if row else ""
+    model = _NUMBERED[kind]
+    return session.scalar(select(model.number).where(model.id == record_id)) or ""
 
 
 def find(session: Session, kind: str, text: str) -> int | None:

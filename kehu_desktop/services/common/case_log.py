@@ -50,7 +50,7 @@ class CaseLog:
     ``id`` and ``status``.
     """
 
-    event_model: type
+    event_model: type[Any]  # a model with ``at`` and the ``case_key`` column
     case_key: str
 
     def last_at(self, session: Session, case_id: int) -> datetime | None:

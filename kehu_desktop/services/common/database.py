@@ -223,6 +223,7 @@ class Database:
             yield
             return
         raw = connection.connection.driver_connection
+        assert raw is not None  # None only once a connection is invalidated; this one is in use
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
             yield
@@ -339,9 +340,12 @@ def first_column(session: Session, statement: Select) -> list:
     """
     connection = session.connection()
     compiled = statement.compile(dialect=connection.dialect)
-    params = compiled.construct_params()
-    if compiled.positiontup is not None:
-        params = tuple(params[name] for name in compiled.positiontup)
+    named = compiled.construct_params()
+    params = (
+        named
+        if compiled.positiontup is None
+        else tuple(named[name] for name in compiled.positiontup)
+    )
     cursor = connection.connection.cursor()
     try:
         cursor.execute(str(compiled), params)

@@ -6,6 +6,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 MONEY_FORMAT = "#,##0.00"
 QUANTITY_FORMAT = "#,##0.####"
@@ -54,7 +59,7 @@ def write_table(
     return len(rows)
 
 
-def _cell(sheet, value: object, cell_type) -> object:
+def _cell(sheet: WriteOnlyWorksheet, value: object, cell_type: Callable[..., Cell]) -> object:
     """A plain value, or a cell carrying what the value needs: a number format for money,
     quantities and dates; text kept as text when it looks like a formula (=, +, -, @), so a
     customer's name can never run as one in Excel."""
@@ -73,7 +78,9 @@ def _cell(sheet, value: object, cell_type) -> object:
 def _number_format(value: object) -> str | None:
     if isinstance(value, Decimal):
         # Money has two places; a quantity may have up to four, which must not be rounded.
-        return MONEY_FORMAT if value.as_tuple().exponent >= -2 else QUANTITY_FORMAT
+        # (The exponent of NaN or Infinity is a letter; such a value gets the wider format.)
+        exponent = value.as_tuple().exponent
+        return MONEY_FORMAT if isinstance(exponent, int) and exponent >= -2 else QUANTITY_FORMAT
     if isinstance(value, datetime):  # before date: a datetime is a date too
         return "yyyy-mm-dd hh:mm"
     if isinstance(value, date):

@@ -45,6 +45,8 @@ def _windows_network(path: PureWindowsPath) -> bool:
         return True
     if not path.drive:
         return False
+    if sys.platform != "win32":  # only called on Windows; tells mypy, which checks for Linux
+        return False
     import ctypes
 
     return ctypes.windll.kernel32.GetDriveTypeW(f"{path.drive}\\") == DRIVE_REMOTE

@@ -32,6 +32,7 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
+from kehu_desktop.models.base import table_of
 from kehu_desktop.services.common.audit import OPERATOR_KEY
 from kehu_desktop.services.common.errors import NotFoundError, UserError
 
@@ -147,7 +148,7 @@ def _move_versions(session: Session, _context: object, _instances: object) -> No
             record.updated_at = now
     # Owners this session never loaded (parts added in bulk, e.g. imported sales months).
     for model, keys in elsewhere.items():
-        table = model.__table__
+        table = table_of(model)
         values: dict[str, object] = {"version": table.c.version + 1}
         if issubclass(model, Tracked):
             values.update(updated_at=now, updated_by_id=operator_id or table.c.updated_by_id)

@@ -25,8 +25,9 @@ from kehu_desktop.services.common.parsing import parse_date
 from kehu_desktop.services.common.settings import SettingSpec
 
 # The firm's own lists, for the years they cover (empty: every year from the library).
-HOLIDAYS = SettingSpec("calendar.holidays", [], "法定节假日")
-MAKEUP_WORKDAYS = SettingSpec("calendar.makeup_workdays", [], "调休上班日")
+# Stored as ISO dates (2026-10-01).
+HOLIDAYS: SettingSpec[list[str]] = SettingSpec("calendar.holidays", [], "法定节假日")
+MAKEUP_WORKDAYS: SettingSpec[list[str]] = SettingSpec("calendar.makeup_workdays", [], "调休上班日")
 # From this day of December the window asks to review next year's calendar if unconfirmed.
 REVIEW_FROM = (12, 1)
 

@@ -19,7 +19,7 @@ well under half a second (benchmarks/bench_complaints.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import KW_ONLY, dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -53,6 +53,7 @@ class Figures:
     closed_rated: int = 0
     complete: int = 0
     overdue_open: int = 0
+    _: KW_ONLY  # the sums by name: a count in the wrong place must not pass for one
     return_quantity: Decimal = Decimal("0")
     return_amount: Decimal = Decimal("0.00")
     exchange_quantity: Decimal = Decimal("0")
@@ -60,7 +61,9 @@ class Figures:
     claim_amount: Decimal = Decimal("0.00")
 
     def __add__(self, other: Figures) -> Figures:
-        return Figures(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Figures(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
 
     @property
     def effective(self) -> int:
@@ -170,9 +173,17 @@ _COUNTS = 11
 def _figures(values: Sequence) -> Figures:
     """Figures from one result row: the counts, then quantity/amount sums in field order."""
     counts = [int(v or 0) for v in values[:_COUNTS]]
-    sums = [Decimal(str(v or 0)) for v in values[_COUNTS:]]
-    places = (QUANTUM, CENT, QUANTUM, CENT, CENT)
-    return Figures(*counts, *(s.quantize(p) for s, p in zip(sums, places, strict=True)))
+    return_quantity, return_amount, exchange_quantity, exchange_amount, claim_amount = (
+        Decimal(str(v or 0)) for v in values[_COUNTS:]
+    )
+    return Figures(
+        *counts,
+        return_quantity=return_quantity.quantize(QUANTUM),
+        return_amount=return_amount.quantize(CENT),
+        exchange_quantity=exchange_quantity.quantize(QUANTUM),
+        exchange_amount=exchange_amount.quantize(CENT),
+        claim_amount=claim_amount.quantize(CENT),
+    )
 
 
 def _period(start: date, end: date) -> ColumnElement[bool]:

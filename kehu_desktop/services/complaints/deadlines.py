@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 from sqlalchemy.orm import Session
 
@@ -90,7 +91,18 @@ class Clock:
         return cls(today or date.today(), load_calendar(session), ESCALATION_DAYS.get(session))
 
 
-def deadline_flags(c: Complaint, clock: Clock) -> dict[str, object]:
+class DeadlineFlags(TypedDict):
+    """The deadline fields a list row and a detail record share (passed on as keywords)."""
+
+    deadline_provisional: bool
+    overdue: bool
+    due_today: bool
+    escalation_deadline: date | None
+    escalation_pending: bool
+    escalation_overdue: bool
+
+
+def deadline_flags(c: Complaint, clock: Clock) -> DeadlineFlags:
     """The deadline fields of a list row or detail record. The reply is overdue or due today
     while unanswered; an escalation is pending until a 主管 acknowledges it, overdue once its
     deadline (working days from registration) has passed."""

@@ -213,7 +213,8 @@ def load_detail(
 ) -> ComplaintDetail:
     c = get_complaint(session, complaint_id)
     clock = Clock.read(session, today)
-    names = dict(session.execute(select(Staff.id, Staff.name)).all())
+    # Keyed by optional ids too: a complaint without a handler looks up None and gets "".
+    names: dict[int | None, str] = dict(session.execute(select(Staff.id, Staff.name)).all())
     events = tuple(
         EventRow(
             e.at,

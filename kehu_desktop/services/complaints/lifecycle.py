@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, ComplaintEvent, Staff
@@ -158,11 +159,16 @@ def start_action(
     """
     complaint = get_complaint(session, complaint_id)
     seen = seen_status or complaint.status
-    taken = session.execute(
-        update(Complaint)
-        .where(Complaint.id == complaint_id, Complaint.status == seen)
-        .values(version=Complaint.version + 1)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed with
+    # the general Result, as SQLAlchemy's docs say, and the cast says which it is.
+    taken = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Complaint)
+            .where(Complaint.id == complaint_id, Complaint.status == seen)
+            .values(version=Complaint.version + 1)
+            .execution_options(synchronize_session=False)
+        ),
     )
     session.refresh(complaint)  # what the complaint is now that the row is ours
     if taken.rowcount != 1:

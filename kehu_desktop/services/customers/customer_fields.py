@@ -5,6 +5,7 @@ The customer dialog, the list export and the printed 客户资料卡 are all bui
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -53,7 +54,7 @@ class FieldSpec:
     required: bool = False
     choices: tuple[str, ...] = ()
     max_length: int = 0
-    check: object = None  # a function str -> message | None, from ``identifiers``
+    check: Callable[[str], str | None] | None = None  # the message for a bad value, or None
 
 
 CUSTOMER_FIELDS: tuple[FieldSpec, ...] = (

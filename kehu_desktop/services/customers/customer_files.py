@@ -394,7 +394,7 @@ def parse_value(spec: FieldSpec, raw: str) -> object:
 def _parse_fields(
     specs: tuple[FieldSpec, ...], raw: dict[str, str], prefix: str, errors: dict[str, str]
 ) -> dict[str, object]:
-    values = {}
+    values: dict[str, object] = {}
     for spec in specs:
         try:
             values[spec.name] = parse_value(spec, raw.get(spec.name, ""))
@@ -455,7 +455,8 @@ def validate(session: Session, data: CustomerInput) -> dict:
             continue  # a blank row the user added and left
         prefix = f"contact.{index}."
         parsed = _parse_fields(CONTACT_FIELDS, raw, prefix, errors)
-        if parsed.get("birthday") and parsed["birthday"] > date.today():
+        birthday = parsed.get("birthday")
+        if isinstance(birthday, date) and birthday > date.today():
             errors[prefix + "birthday"] = f"{prefix_label(prefix)}生日不能晚于今天。"
         try:
             parsed["important_dates"] = _parse_important_dates(raw.get("important_dates", ""))
@@ -499,6 +500,7 @@ def save(session: Session, data: CustomerInput) -> int:
     if data.id is not None:
         versions.claim(session, Customer, data.id, data.version)
     clean = validate(session, data)
+    customer: Customer | None
     if data.id is None:
         if not clean["values"]["code"]:
             clean["values"]["code"] = _allocate_code(session)

@@ -21,7 +21,9 @@ def initials(text: str) -> tuple[str, ...]:
 
     if not text:
         return ()
-    choices = pinyin(text, style=Style.FIRST_LETTER, heteronym=True, errors=_keep)
+    # pypinyin's stub says the errors callback returns a str; its converter also takes a list
+    # (handle_nopinyin: one item per kept character), which is what keeps "A3" as a, 3.
+    choices = pinyin(text, style=Style.FIRST_LETTER, heteronym=True, errors=_keep)  # type: ignore[arg-type]
     seen: dict[str, None] = {}
     for combo in islice(product(*choices), MAX_VARIANTS * 4):
         seen.setdefault("".join(c[:1] for c in combo).lower())

@@ -94,7 +94,9 @@ _PHONE_LIKE = re.compile(r"^[\d\s\-+()]+$")
 _DIGITS = re.compile(r"\D")
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     """For Alembic: the full-text tables and index belong to this module, not to migrations."""
     if type_ == "index" and name == TRIGRAM_INDEX:
         return False

@@ -53,11 +53,14 @@ from kehu_desktop.models import (
     KeyAccountProposal,
     SalesRecord,
 )
+from kehu_desktop.models.base import table_of
 from kehu_desktop.services.common.errors import ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.settings import SettingSpec
 
-CUTOFFS = SettingSpec("abc.cutoffs", {"a": 80, "b": 95}, "ABC 分类累计销售额界限（%）")
+CUTOFFS: SettingSpec[dict[str, float]] = SettingSpec(
+    "abc.cutoffs", {"a": 80, "b": 95}, "ABC 分类累计销售额界限（%）"
+)
 UNRANKED = ""
 # An amount in whole fen: exact to sum, where SQLite's stored floats are not. 64-bit: a
 # 32-bit integer would end at ¥21,474,836.47.
@@ -180,8 +183,10 @@ def recompute(
     report = progress or (lambda _done, _total: None)
     sales = sales_in_window(session, as_of)
     report(1, 3)
-    customers = Customer.__table__
-    current = dict(connection.execute(select(customers.c.id, customers.c.abc_class)).all())
+    customers = table_of(Customer)
+    current: dict[int, str] = dict(
+        connection.execute(select(customers.c.id, customers.c.abc_class)).all()
+    )
     classes = classify({k: sales.get(k, 0) for k in current}, cutoffs)
     changes = [(i, cls, sales.get(i, 0)) for i, cls in classes.items() if current[i] != cls]
     report(2, 3)
@@ -218,7 +223,7 @@ def _write_changes(
     try:
         marks = ", ".join([_placeholder(connection.dialect.paramstyle)] * 3)
         connection.exec_driver_sql(f"INSERT INTO abc_changes VALUES ({marks})", changes)
-        customers = Customer.__table__
+        customers = table_of(Customer)
         new_class = (
             select(_CHANGES.c.abc_class)
             .where(_CHANGES.c.customer_id == customers.c.id)
@@ -229,7 +234,7 @@ def _write_changes(
             .where(customers.c.id.in_(select(_CHANGES.c.customer_id)))
             .values(abc_class=new_class)
         )
-        history = CustomerClassHistory.__table__
+        history = table_of(CustomerClassHistory)
         connection.execute(
             insert(history).from_select(
                 ["customer_id", "computed_on", "abc_class", "sales_12m"],

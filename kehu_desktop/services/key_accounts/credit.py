@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +33,18 @@ ITEMS = SettingSpec(
      {"item": "合作年限", "weight": 10}, {"item": "经营状况", "weight": 15}],
     "信用评定项目及权重",
 )  # fmt: skip
-BANDS = SettingSpec(
+
+
+class StoredBand(TypedDict):
+    """One credit band as the setting stores it (JSON: the limit as text, exact)."""
+
+    rating: str
+    min_score: float
+    limit: str
+    days: int
+
+
+BANDS: SettingSpec[list[StoredBand]] = SettingSpec(
     "credit.bands",
     [{"rating": "AAA", "min_score": 90, "limit": "500000", "days": 90},
      {"rating": "AA", "min_score": 80, "limit": "300000", "days": 60},

@@ -234,9 +234,10 @@ def save_card(
         errors["annual_purchase_volume"] = f"年采购量：{error}"
     share = str(values.get("our_share_percent", "")).strip().rstrip("%％")
     try:
-        clean["our_share_percent"] = parse_money(share) if share else None
-        if clean["our_share_percent"] is not None and clean["our_share_percent"] > 100:
+        share_percent = parse_money(share) if share else None
+        if share_percent is not None and share_percent > 100:
             raise ValueError("不能超过 100%。")
+        clean["our_share_percent"] = share_percent
     except ValueError as error:
         errors["our_share_percent"] = f"我方份额：{error}"
     level = str(values.get("level", card.level)).strip()
@@ -335,6 +336,7 @@ def save_countermeasure(
         errors["owner_id"] = "负责人不存在。"
     if errors:
         raise ValidationError(errors)
+    item: Countermeasure | None
     if countermeasure_id is None:
         item = Countermeasure(key_account_id=key_account_id)
         session.add(item)

@@ -101,7 +101,7 @@ class SalesImportResult:
         return f"{text}。ABC 分类已重新计算：{self.abc.describe()}"
 
 
-def _header_map(cells: tuple) -> dict[str, int]:
+def _header_map(cells: tuple[object, ...]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, cell in enumerate(cells):
         text = str(cell or "").strip().replace(" ", "")
@@ -115,9 +115,15 @@ def _header_map(cells: tuple) -> dict[str, int]:
     return found
 
 
-def _customer_index(session: Session) -> tuple[dict[str, tuple[int, str]], dict[str, list]]:
-    by_code: dict[str, tuple[int, str]] = {}
-    by_name: dict[str, list[tuple[int, str]]] = {}
+# A customer as a row names it: (id, name).
+CustomerRef = tuple[int, str]
+
+
+def _customer_index(
+    session: Session,
+) -> tuple[dict[str, CustomerRef], dict[str, list[CustomerRef]]]:
+    by_code: dict[str, CustomerRef] = {}
+    by_name: dict[str, list[CustomerRef]] = {}
     for customer_id, code, name in session.execute(
         select(Customer.id, Customer.code, Customer.name)
     ):
@@ -171,7 +177,7 @@ def _existing_records(
     return existing
 
 
-def _cell(cells: tuple, columns: dict[str, int], key: str) -> object:
+def _cell(cells: tuple[object, ...], columns: dict[str, int], key: str) -> object:
     index = columns.get(key)
     if index is None or index >= len(cells):
         return None
@@ -179,11 +185,19 @@ def _cell(cells: tuple, columns: dict[str, int], key: str) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-def _check_row(plan, number, cells, columns, by_code, by_name, seen) -> None:
+def _check_row(
+    plan: SalesImportPlan,
+    number: int,
+    cells: tuple[object, ...],
+    columns: dict[str, int],
+    by_code: dict[str, CustomerRef],
+    by_name: dict[str, list[CustomerRef]],
+    seen: dict[tuple[int, date], int],
+) -> None:
     code = str(_cell(cells, columns, "code") or "").strip()
     name = str(_cell(cells, columns, "name") or "").strip()
-    reasons = []
-    customer = None
+    reasons: list[str] = []
+    customer: CustomerRef | None = None
     if code:
         customer = by_code.get(code.upper())
         if customer is None:
@@ -198,12 +212,14 @@ def _check_row(plan, number, cells, columns, by_code, by_name, seen) -> None:
             customer = matches[0]
     else:
         reasons.append("缺少客户编号或客户名称")
-    month = amount = quantity = None
+    month: date | None = None
+    amount: Decimal | None = None
+    quantity: Decimal | None = None
     raw_month = _cell(cells, columns, "month")
     try:
         if raw_month in (None, ""):
             raise ValueError("缺少月份")
-        month = parse_month(raw_month if not isinstance(raw_month, int) else str(raw_month))
+        month = parse_month(raw_month if isinstance(raw_month, date) else str(raw_month))
     except ValueError as error:
         reasons.append(str(error).rstrip("。"))
     raw_amount = _cell(cells, columns, "amount")
@@ -228,8 +244,12 @@ def _check_row(plan, number, cells, columns, by_code, by_name, seen) -> None:
             seen[(customer[0], month)] = number
     if reasons:
         plan.bad.append(BadRow(number, "；".join(reasons)))
-    else:
-        plan.good.append(SalesRow(number, customer[0], customer[1], month, amount, quantity))
+        return
+    # Each value missing above added a reason.
+    assert (
+        customer is not None and month is not None and amount is not None and quantity is not None
+    )
+    plan.good.append(SalesRow(number, customer[0], customer[1], month, amount, quantity))
 
 
 # A float this close to ``places`` decimals is a formula's binary rounding error, not a
@@ -237,14 +257,16 @@ def _check_row(plan, number, cells, columns, by_code, by_name, seen) -> None:
 FORMULA_NOISE = 1e-6
 
 
-def _plain_number(value: object, places: int) -> object:
+def _plain_number(value: object, places: int) -> Decimal | int | str:
     """Excel hands numbers over as floats; their shortest repr is what the user typed, and a
-    formula's result is rounded to ``places`` when it is within float noise of it."""
+    formula's result is rounded to ``places`` when it is within float noise of it. Other cell
+    values are passed on as the parsers read them: whole numbers as they are, the rest as text.
+    """
     if isinstance(value, float):
         if abs(value - round(value, places)) < FORMULA_NOISE:
             value = round(value, places)
         return Decimal(repr(value))
-    return value
+    return value if isinstance(value, Decimal | int) else str(value)
 
 
 def apply_import(

@@ -10,12 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
-from kehu_desktop.models import Staff
+from kehu_desktop.models import CreditEvaluation, SatisfactionSurvey, Staff
 from kehu_desktop.services.common.errors import ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.settings import SettingSpec
@@ -90,13 +90,16 @@ def weighted_average(items: Sequence[WeightedItem], scores: Mapping[str, Decimal
     return (weighted / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+FilledForm = TypeVar("FilledForm", SatisfactionSurvey, CreditEvaluation)
+
+
 def filled_forms(
     session: Session,
-    form: type,
+    form: type[FilledForm],
     customer_id: int,
     dated: InstrumentedAttribute[date],
     filled_by: InstrumentedAttribute[int | None],
-) -> list[tuple[Any, str, tuple[tuple[str, Decimal, Any], ...]]]:
+) -> list[tuple[FilledForm, str, tuple[tuple[str, Decimal, Any], ...]]]:
     """A customer's filled-in forms (evaluations, surveys), newest first: each form, the name of
     who filled it in, and its (item, weight, score) lines."""
     query = (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import (
@@ -76,7 +76,7 @@ def _month_bounds(month: date) -> tuple[datetime, datetime]:
     return start, datetime(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
-def _due_on_or_before(day: date):
+def _due_on_or_before(day: date) -> ColumnElement[bool]:
     """Open with the dispatch deadline or the resolve deadline on or before ``day``."""
     r = ServiceRequest
     return or_(
@@ -341,7 +341,8 @@ def load_detail(
 
     today = today or date.today()
     r = get_request(session, request_id)
-    names = dict(session.execute(select(Staff.id, Staff.name)).all())
+    # Keyed by optional ids too: a request without an engineer looks up None and gets "".
+    names: dict[int | None, str] = dict(session.execute(select(Staff.id, Staff.name)).all())
     events = tuple(
         EventRow(
             e.at,

@@ -60,7 +60,7 @@ class Action(StrEnum):
     EDIT = "edit"
 
 
-ACTION_LABELS = {
+ACTION_LABELS: dict[str, str] = {
     Action.DISPATCH: "派工", Action.REPAIR: "维修报告", Action.REVISIT: "回访",
     Action.CLOSE: "结案", Action.CANCEL: "撤销", Action.HAND_OVER: "转交",
     Action.FEEDBACK: "反馈工厂", Action.NOTE: "备注", Action.EDIT: "修改登记",
@@ -68,7 +68,7 @@ ACTION_LABELS = {
 REGISTER_EVENT = "register"
 ATTACH_EVENT = "attach"
 FEEDBACK_REPLY_EVENT = "feedback_reply"
-EVENT_LABELS = {**ACTION_LABELS, REGISTER_EVENT: "登记", ATTACH_EVENT: "附件",
+EVENT_LABELS: dict[str, str] = {**ACTION_LABELS, REGISTER_EVENT: "登记", ATTACH_EVENT: "附件",
                 FEEDBACK_REPLY_EVENT: "工厂答复"}  # fmt: skip
 
 # Action → (statuses it may start from, status it leads to; None keeps the status).
@@ -168,6 +168,7 @@ def dispatch(
         errors["planned_date"] = "计划服务日期不能早于受理日期。"
     if errors:
         raise ValidationError(errors)
+    assert engineer is not None and planned_date is not None  # each missing one is an error above
     request.mode, request.engineer_id, request.planned_date = mode, engineer_id, planned_date
     summary = f"{MODES[mode]}，工程师 {engineer.name}，计划 {planned_date.isoformat()}"
     when = HISTORY.append(

@@ -91,6 +91,7 @@ def _parse_product(session: Session, data: ProductInput, product_id: int | None)
 def save_product(session: Session, data: ProductInput, product_id: int | None = None) -> int:
     """Add a product, or change one; a changed warranty applies to requests registered later."""
     values = _parse_product(session, data, product_id)
+    product: Product | None
     if product_id is None:
         product = Product(**values)
         session.add(product)

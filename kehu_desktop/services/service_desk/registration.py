@@ -94,7 +94,7 @@ def _validate(session: Session, data: RequestInput) -> None:
 def _warranty(session: Session, request: ServiceRequest, data: RequestInput) -> None:
     """Link the purchase (recording the date the customer gives if none is on file) and work
     out the warranty on the day received."""
-    if data.product_id is None:
+    if data.product_id is None or data.customer_id is None:  # (a customer is required above)
         request.purchase_id, request.warranty = None, "unknown"
         return
     purchase = products.find_purchase(session, data.customer_id, data.product_id, data.serial_no)
@@ -260,11 +260,14 @@ class DeadlineRules:
 
     def preview(self, urgency: str, received: date) -> tuple[date, date]:
         """The dispatch and resolve deadlines of a request received on ``received``."""
-        return tuple(
-            self.calendar.add_working_days(received, days_from(days, spec, urgency))
-            for days, spec in ((self.response_days, RESPONSE_DAYS),
-                               (self.resolve_days, RESOLVE_DAYS))
-        )  # fmt: skip
+        return (
+            self.calendar.add_working_days(
+                received, days_from(self.response_days, RESPONSE_DAYS, urgency)
+            ),
+            self.calendar.add_working_days(
+                received, days_from(self.resolve_days, RESOLVE_DAYS, urgency)
+            ),
+        )
 
 
 def complaint_number(session: Session, complaint_id: int | None) -> str:

@@ -3,6 +3,7 @@ repair is a 返修 — a repeat repair of the same unit within the set number of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -43,7 +44,13 @@ class RepairInput:
     note: str = ""
 
 
-def _amount(raw: str | Decimal, parse, errors: dict[str, str], key: str, label: str) -> Decimal:
+def _amount(
+    raw: str | Decimal,
+    parse: Callable[[str | Decimal], Decimal],
+    errors: dict[str, str],
+    key: str,
+    label: str,
+) -> Decimal:
     raw = "0" if isinstance(raw, str) and not raw.strip() else raw
     try:
         value = parse(raw)
@@ -138,6 +145,7 @@ def record_repair(
         note=note if first else f"更正维修报告。{note}",
     )  # fmt: skip
     values["parts_cost"] = sum((q * c for _p, q, c in parts), ZERO).quantize(Decimal("0.01"))
+    order: RepairOrder | None
     if first:
         repeat_of = find_repeat_of(session, request, when, int(REPEAT_DAYS.get(session)))
         order = RepairOrder(
@@ -153,6 +161,7 @@ def record_repair(
         request.resolved_at = when
     else:
         order = request.repair_order
+        assert order is not None  # not the first report: the order exists
         for name, value in values.items():
             setattr(order, name, value)
         order.parts.clear()

@@ -30,10 +30,14 @@ from collections import defaultdict
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Integer,
+    Select,
+    SQLColumnExpression,
     String,
     and_,
     case,
@@ -63,6 +67,10 @@ TOP_CUSTOMERS = 50
 NO_ENGINEER = "未派工"
 NO_PRODUCT = "未指定产品"
 CENT = Decimal("0.01")
+
+
+# A select the scope narrows, whatever its columns.
+_Query = TypeVar("_Query", bound=Select)
 
 
 @dataclass(frozen=True)
@@ -194,7 +202,7 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _day_text(session: Session, column: ColumnElement) -> ColumnElement[str]:
+def _day_text(session: Session, column: SQLColumnExpression[Any]) -> ColumnElement[str]:
     """'2026-11-03' from a datetime column. SQLite keeps datetimes as ISO text, whose first ten
     characters are the day (far cheaper per row than date())."""
     if session.get_bind().dialect.name == "sqlite":
@@ -202,7 +210,7 @@ def _day_text(session: Session, column: ColumnElement) -> ColumnElement[str]:
     return func.to_char(column, "YYYY-MM-DD")
 
 
-def _working_day_counts(session: Session, first: date, last: date):
+def _working_day_counts(session: Session, first: date, last: date) -> CTE:
     """A VALUES table (day, n): n = working days from ``first`` up to that day, so the
     working days between two days are the difference of their n."""
     calendar = load_calendar(session)
@@ -229,7 +237,7 @@ class _Scope:
     scan: bool
     customers: tuple[int, ...] | None = None
 
-    def where(self, query):
+    def where(self, query: _Query) -> _Query:
         r = ServiceRequest
         query = query.where(r.received_at >= self.low, r.received_at < self.high)
         if self.customers is not None:
@@ -239,7 +247,9 @@ class _Scope:
         return query
 
 
-def _grouped(session: Session, scope: _Scope, keys: list) -> list[tuple[tuple, Figures]]:
+def _grouped(
+    session: Session, scope: _Scope, keys: list[Any]
+) -> list[tuple[tuple[Any, ...], Figures]]:
     """One grouped pass over the requests (with their repair orders): (key values, Figures)."""
     r, o = ServiceRequest, RepairOrder
     first = session.scalar(scope.where(select(func.min(r.received_at))))

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -41,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Customer, KeyAccount, LastVisit, Staff, Visit, VisitPlan
+from kehu_desktop.models.base import table_of
 from kehu_desktop.services.common import versions
 from kehu_desktop.services.common.errors import NotFoundError, UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
@@ -195,7 +197,7 @@ def refresh_last_visits(session: Session, customer_ids: Iterable[int] | None = N
     (demo data, imports) calls this afterwards.
     """
     connection = session.connection()
-    table = LastVisit.__table__
+    table = table_of(LastVisit)
     latest = select(Visit.customer_id, func.max(Visit.visited_at)).group_by(Visit.customer_id)
     if customer_ids is None:
         connection.execute(delete(table))
@@ -213,7 +215,7 @@ def refresh_last_visits(session: Session, customer_ids: Iterable[int] | None = N
 
 
 @event.listens_for(Session, "after_flush")
-def _track_last_visits(session: Session, _context) -> None:
+def _track_last_visits(session: Session, _context: object) -> None:
     changed = {
         visit.customer_id
         for visit in (*session.new, *session.dirty, *session.deleted)
@@ -325,7 +327,7 @@ def plan_rows_query() -> Select:
     )
 
 
-def to_plan_rows(result) -> list[PlanRow]:
+def to_plan_rows(result: Iterable[Sequence[Any]]) -> list[PlanRow]:
     return [PlanRow(*row) for row in result]
 
 

@@ -8,10 +8,12 @@ complaint service, in the same unit of work.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, TypedDict
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from kehu_desktop.models import (
@@ -83,7 +85,7 @@ def _open_actions() -> ColumnElement[int]:
     )
 
 
-def _filtered(session: Session, flt: VisitFilter, *columns: ColumnElement) -> Select:
+def _filtered(session: Session, flt: VisitFilter, *columns: SQLColumnExpression[Any]) -> Select:
     """``columns`` of the visits ``flt`` selects, newest first (plain columns load fast)."""
     query = (
         select(*columns)
@@ -270,10 +272,25 @@ def _optional_id(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+class _ActionValues(TypedDict):
+    """A checked follow-up action row; ``id`` is None for a new one."""
+
+    id: int | None
+    description: str
+    owner_id: int | None
+    due_date: date | None
+    done_on: date | None
+
+
 @dataclass(frozen=True)
 class _Clean:
-    values: dict[str, object]
-    actions: list[dict[str, object]]
+    """A checked visit: ``values`` go onto the Visit as they are; the two that start further
+    work (the complaint revisited, the next visit's plan) are also kept typed."""
+
+    values: Mapping[str, object]
+    complaint_id: int | None
+    next_visit_date: date | None
+    actions: list[_ActionValues]
 
 
 def validate(session: Session, data: VisitInput, now: datetime | None = None) -> _Clean:
@@ -326,13 +343,13 @@ def validate(session: Session, data: VisitInput, now: datetime | None = None) ->
     values = {"customer_id": customer_id, "staff_id": staff_id, "visited_at": visited_at,
               "method": method, "purpose": purpose, "next_visit_date": next_visit,
               "complaint_id": complaint_id, **texts}  # fmt: skip
-    return _Clean(values, actions)
+    return _Clean(values, complaint_id, next_visit, actions)
 
 
 def _validate_actions(
     session: Session, rows: list[dict[str, str]], errors: dict[str, str]
-) -> list[dict[str, object]]:
-    actions = []
+) -> list[_ActionValues]:
+    actions: list[_ActionValues] = []
     for index, raw in enumerate(rows):
         if not any(str(raw.get(k, "")).strip() for k in ACTION_KEYS):
             continue  # a blank row the user added and left
@@ -371,7 +388,7 @@ def save_visit(
     if data.id is not None:
         versions.claim(session, Visit, data.id, data.version)
     clean = validate(session, data, now)
-    values = clean.values
+    visit: Visit | None
     if data.id is None:
         visit = Visit()
         session.add(visit)
@@ -379,9 +396,9 @@ def save_visit(
     else:
         visit = session.get_one(Visit, data.id)
         was_revisit = visit.complaint_id is not None
-        if was_revisit and values["complaint_id"] != visit.complaint_id:
+        if was_revisit and clean.complaint_id != visit.complaint_id:
             raise UserError("投诉回访记录已计入投诉处理，不能改为其他目的或关联其他投诉。")
-    for name, value in values.items():
+    for name, value in clean.values.items():
         setattr(visit, name, value)
     existing = {a.id: a for a in visit.actions}
     visit.actions = [
@@ -390,11 +407,11 @@ def save_visit(
     session.flush()
     if data.plan_id is not None:
         visit_plans.complete_plan(session, data.plan_id, visit)
-    if values["complaint_id"] is not None and not was_revisit:
+    if clean.complaint_id is not None and not was_revisit:
         _record_revisit(session, operator, visit, data.values)
-    if values["next_visit_date"] is not None:
+    if clean.next_visit_date is not None:
         visit_plans.ensure_plan(
-            session, visit.customer_id, visit.staff_id, values["next_visit_date"], visit.method
+            session, visit.customer_id, visit.staff_id, clean.next_visit_date, visit.method
         )
     session.flush()
     return visit.id
@@ -444,10 +461,12 @@ def complaint_label(session: Session, complaint_id: int) -> str:
     return f"{complaint.number}（{complaint.status}）" if complaint else ""
 
 
-def _action(action: FollowUpAction | None, row: dict[str, object]) -> FollowUpAction:
+def _action(action: FollowUpAction | None, row: _ActionValues) -> FollowUpAction:
     action = action or FollowUpAction()
-    for name in ("description", "owner_id", "due_date", "done_on"):
-        setattr(action, name, row[name])
+    action.description = row["description"]
+    action.owner_id = row["owner_id"]
+    action.due_date = row["due_date"]
+    action.done_on = row["done_on"]
     return action
 
 
