@@ -43,6 +43,9 @@ from kehu_desktop.services.complaints.deadlines import load_deadline_settings
 from kehu_desktop.services.customers.search import include_object, search_ids
 from kehu_desktop.services.visits.visit_plans import ABC_INTERVALS, MANAGEMENT_INTERVALS
 
+# Releases' stores are SQLite files (the PostgreSQL path is tested by test_store_on_server).
+pytestmark = pytest.mark.sqlite_only
+
 FIXTURES = Path(__file__).parent / "fixtures" / "stores"
 
 # A released revision is never edited: a schema change is a new revision. When a release
@@ -124,10 +127,6 @@ def failing_revision(tmp_path, monkeypatch):
         f'''"""fails half-way"""
 import sqlalchemy as sa
 from alembic import op
-
-# The SQLite file's own features (backup archives, restore, driver error codes, file damage,
-# triggers checked on the file): PostgreSQL stores are backed up with pg_dump.
-pytestmark = pytest.mark.sqlite_only
 
 revision = "fails_half_way"
 down_revision = "{head_revision()}"
