@@ -8,7 +8,7 @@ while none of its records has changed since; it is itself audited under the same
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +17,7 @@ from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Base, ImportBatch, ImportBatchRecord, Staff
+from kehu_desktop.models.base import table_of
 from kehu_desktop.services.common import audit
 from kehu_desktop.services.common.errors import NotFoundError, UserError
 
@@ -56,8 +57,10 @@ def typed(tbl: Table, column: str, value: object) -> object:
     if kind is Decimal:
         return Decimal(str(value))
     if kind is datetime:
+        assert isinstance(value, str), "JSON keeps a datetime as ISO text"
         return datetime.fromisoformat(value)
     if kind is date:
+        assert isinstance(value, str), "JSON keeps a date as ISO text"
         return date.fromisoformat(value)
     if kind is bool:
         return bool(value)
@@ -81,7 +84,13 @@ class Batch:
     def id(self) -> int:
         return self.row.id
 
-    def note(self, table_name: str, record_ids: Iterable[int], action: str, befores=None) -> None:
+    def note(
+        self,
+        table_name: str,
+        record_ids: Iterable[int],
+        action: str,
+        befores: Sequence[Mapping[str, object] | None] | None = None,
+    ) -> None:
         """List records the batch touched; ``befores`` (one dict per id) for undoing."""
         ids = list(record_ids)
         befores = befores or [None] * len(ids)
@@ -96,7 +105,7 @@ class Batch:
             for record_id, before in zip(ids, befores, strict=True)
         ]
         if rows:
-            self.session.execute(insert(ImportBatchRecord.__table__), rows)
+            self.session.execute(insert(table_of(ImportBatchRecord)), rows)
 
     def audit_created(self, table_name: str, rows: list[dict]) -> None:
         """Audit entries for rows written with bulk inserts (which bypass the ORM listener)."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Contact, Customer
@@ -85,7 +86,9 @@ def name_keys(name: str) -> tuple[str, str]:
     text = exact_key(name)
     if "(" in text:
         text = _BRACKETED.sub("", text)
-    prefix = _REGION_PREFIX.match(text).group(0)
+    region = _REGION_PREFIX.match(text)
+    assert region is not None, "the region prefix is optional, so it matches any text"
+    prefix = region.group(0)
     core = text[len(prefix) :] or text
     while core.endswith(_COMPANY_FORMS):
         suffix = next(s for s in _COMPANY_FORMS if core.endswith(s))
@@ -154,7 +157,7 @@ class _Groups:
         self.reasons.append((ids[0], reason))
 
 
-def _buckets(pairs) -> list[list[int]]:
+def _buckets(pairs: Iterable[tuple[str, int]]) -> list[list[int]]:
     """The ids sharing a key, for every key two or more ids share (most keys have one id, so
     only the collisions get a set)."""
     first: dict[str, int] = {}
@@ -192,18 +195,19 @@ def scan(session: Session, include_archived: bool = True) -> list[DuplicateGroup
     return group(_raw_rows(session, query), _raw_rows(session, contacts))
 
 
-def _raw_rows(session: Session, statement) -> list[tuple]:
+def _raw_rows(session: Session, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Rows straight from the DB-API cursor: 100,000 customers and their contacts read several
     times faster than through SQLAlchemy's Row objects (plain text and integer columns only)."""
     connection = session.connection()
     compiled = statement.compile(dialect=connection.dialect)
-    params = compiled.construct_params()
+    named = compiled.construct_params()
+    params: Mapping[str, Any] | tuple[Any, ...] = named
     if compiled.positiontup is not None:
-        params = tuple(params[name] for name in compiled.positiontup)
+        params = tuple(named[name] for name in compiled.positiontup)
     cursor = connection.connection.cursor()
     try:
         cursor.execute(str(compiled), params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 
@@ -272,7 +276,7 @@ class LookAlike:
 def look_alikes(
     session: Session,
     name: str,
-    phones: list[str] = (),
+    phones: Sequence[str] = (),
     credit_code: str = "",
     exclude_id: int | None = None,
     limit: int = 5,
@@ -280,7 +284,7 @@ def look_alikes(
     """Existing customers a new file looks like, for the warning before it is saved."""
     found: dict[int, LookAlike] = {}
 
-    def add(query, reason: str) -> None:
+    def add(query: Select[int, str, str], reason: str) -> None:
         if exclude_id is not None:
             query = query.where(Customer.id != exclude_id)
         for i, code, other in session.execute(query.limit(limit)):

@@ -80,8 +80,9 @@ def merge(session: Session, keep_id: int, other_ids: list[int]) -> MergeResult:
     if not others:
         raise UserError("请至少选择一位要并入的客户（不能与保留的客户相同）。")
     keep = session.get(Customer, keep_id)
-    merged = [session.get(Customer, i) for i in others]
-    if keep is None or any(c is None for c in merged):
+    found = [session.get(Customer, i) for i in others]
+    merged = [c for c in found if c is not None]
+    if keep is None or len(merged) != len(found):
         raise NotFoundError("要合并的客户不存在或已被删除。")
     cards = session.scalar(
         select(KeyAccount.id).where(KeyAccount.customer_id.in_([keep_id, *others])).offset(1)
@@ -103,7 +104,7 @@ def merge(session: Session, keep_id: int, other_ids: list[int]) -> MergeResult:
         rows = session.execute(select(key, tbl.c[column]).where(tbl.c[column].in_(others))).all()
         if not rows:
             continue
-        values = {column: keep_id}
+        values: dict[str, object] = {column: keep_id}
         if "updated_at" in tbl.c:
             values["updated_at"] = now
         ids = [r[0] for r in rows]

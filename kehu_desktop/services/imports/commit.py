@@ -7,13 +7,16 @@ is written, unless the user chose to import the good rows only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, ComplaintEvent, Contact, Customer, Visit
+from kehu_desktop.models.base import table_of
 from kehu_desktop.services.common import batches, numbering
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.complaints.lifecycle import REGISTER_EVENT
@@ -57,8 +60,7 @@ def run(
     """
     # Read in the writing transaction: if another desk writes after this, SQLite refuses our
     # write (nothing is half-written) rather than letting a stale preview through.
-    unchanged = seen is not None and seen.request == request
-    if unchanged and seen.state == state(session, request.path):
+    if seen is not None and seen.request == request and seen.state == state(session, request.path):
         plan = seen
     else:
         plan = preview.build(session, request)
@@ -91,14 +93,15 @@ def undo_last(session: Session) -> str:
 
 # --- customers -------------------------------------------------------------------------------
 
-_CUSTOMER_DEFAULTS = {f.name: ("" if f.kind in ("text", "long_text", "choice") else None)
-                      for f in CUSTOMER_FIELDS}  # fmt: skip
+_CUSTOMER_DEFAULTS: dict[str, object] = {
+    f.name: ("" if f.kind in ("text", "long_text", "choice") else None) for f in CUSTOMER_FIELDS
+}
 _CUSTOMER_DEFAULTS.update(management_class="常规", nature="普通公司", trade_stage="正在",
                           outstanding_amount=0, owner_id=None)  # fmt: skip
 _CONTACT_DEFAULTS = {f.name: ("" if f.kind != "date" else None) for f in CONTACT_FIELDS}
 
 
-def _codes(session: Session, plan: ImportPreview):
+def _codes(session: Session, plan: ImportPreview) -> Iterator[str]:
     """Codes for new files without one, from the store's counter, passing over any code the
     store or the file already uses; the counter is first moved past the file's own KH codes."""
     in_file = {str(p.values.get("code") or "").upper() for p in plan.creates}
@@ -125,14 +128,25 @@ def _write_customers(session: Session, batch: batches.Batch, plan: ImportPreview
     codes = _codes(session, plan) if any(not p.values.get("code") for p in plan.creates) else None
     next_customer = batches.next_id(session, "customers")
     next_contact = batches.next_id(session, "contacts")
-    customers, contacts, docs = [], [], []
+    # Core insert rows: one value per column, of the column's type.
+    customers: list[dict[str, Any]] = []
+    contacts: list[dict[str, Any]] = []
+    docs: list[dict[str, object]] = []
     for offset, planned in enumerate(plan.creates):
         customer_id = next_customer + offset
-        row = {**_CUSTOMER_DEFAULTS, **stamp, "archived": False, "version": 1, **planned.values}
+        row: dict[str, Any] = {
+            **_CUSTOMER_DEFAULTS,
+            **stamp,
+            "archived": False,
+            "version": 1,
+            **planned.values,
+        }
         row["id"] = customer_id
-        row["code"] = row["code"] or next(codes)  # type: ignore[arg-type]
+        if not row["code"]:
+            assert codes is not None, "codes are drawn when a new file has no code"
+            row["code"] = next(codes)
         row["name_pinyin"] = pinyin_initials.sort_key(row["name"])
-        people = []
+        people: list[dict[str, Any]] = []
         for person in planned.contacts:
             people.append({**_CONTACT_DEFAULTS, **stamp, **person, "id": next_contact,
                            "customer_id": customer_id})  # fmt: skip
@@ -146,9 +160,9 @@ def _write_customers(session: Session, batch: batches.Batch, plan: ImportPreview
         customers.append(row)
         contacts.extend(people)
     for chunk in range(0, len(customers), 2000):
-        session.execute(insert(Customer.__table__), customers[chunk : chunk + 2000])
+        session.execute(insert(table_of(Customer)), customers[chunk : chunk + 2000])
     for chunk in range(0, len(contacts), 4000):
-        session.execute(insert(Contact.__table__), contacts[chunk : chunk + 4000])
+        session.execute(insert(table_of(Contact)), contacts[chunk : chunk + 4000])
     search.insert_documents(session, docs)
     batch.note("customers", [c["id"] for c in customers], batches.CREATED)
     batch.note("contacts", [c["id"] for c in contacts], batches.CREATED)
@@ -159,10 +173,11 @@ def _write_customers(session: Session, batch: batches.Batch, plan: ImportPreview
 
 def _update_customers(session: Session, batch: batches.Batch, updates: list[Planned]) -> None:
     """Updates go through the ORM: few, and audited field by field by the listener."""
-    touched = []
+    touched: list[int] = []
     for planned in updates:
-        customer = session.get(Customer, planned.target_id)
-        before = {}
+        assert planned.target_id is not None, "an update names the file it updates"
+        customer = session.get_one(Customer, planned.target_id)
+        before: dict[str, object] = {}
         for key, value in planned.values.items():
             if key != "code" and value not in (None, "") and getattr(customer, key) != value:
                 before[key] = batches.plain(getattr(customer, key))
@@ -173,7 +188,7 @@ def _update_customers(session: Session, batch: batches.Batch, updates: list[Plan
         if before:
             batch.note("customers", [customer.id], batches.UPDATED, [before])
         for contact_id, changes in planned.contact_updates:
-            contact = session.get(Contact, contact_id)
+            contact = session.get_one(Contact, contact_id)
             old = {k: batches.plain(getattr(contact, k)) for k in changes}
             for k, v in changes.items():
                 setattr(contact, k, v)
@@ -193,12 +208,12 @@ def _update_customers(session: Session, batch: batches.Batch, updates: list[Plan
 def _write_visits(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
     now = datetime.now()
     first = batches.next_id(session, "visits")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for offset, planned in enumerate(plan.creates):
         rows.append({"id": first + offset, "created_at": now, "updated_at": now,
                      "created_by_id": batch.row.staff_id, "updated_by_id": batch.row.staff_id,
                      "complaint_id": None, **planned.values})  # fmt: skip
-    session.execute(insert(Visit.__table__), rows)
+    session.execute(insert(table_of(Visit)), rows)
     batch.note("visits", [r["id"] for r in rows], batches.CREATED)
     batch.audit_created("visits", rows)
     visit_plans.refresh_last_visits(session, {r["customer_id"] for r in rows})
@@ -210,15 +225,15 @@ def _write_complaints(session: Session, batch: batches.Batch, plan: ImportPrevie
     next number of its year from the counter."""
     highest: dict[int, int] = {}
     for planned in plan.creates:
-        match = history.TS_NUMBER.match(planned.values["number"])
+        match = history.TS_NUMBER.match(cast(str, planned.values["number"]))
         if match:
             year, seq = int(match.group(1)), int(match.group(2))
             highest[year] = max(highest.get(year, 0), seq)
     for year, seq in highest.items():
         numbering.keep_ahead(session, numbering.COMPLAINT_SERIES, year, seq)
-    event_ids = []
-    for planned in sorted(plan.creates, key=lambda p: p.values["received_at"]):
-        values = dict(planned.values)
+    event_ids: list[int] = []
+    for planned in sorted(plan.creates, key=lambda p: cast(datetime, p.values["received_at"])):
+        values: dict[str, Any] = dict(planned.values)
         match = history.TS_NUMBER.match(values["number"])
         if match:
             year, seq = int(match.group(1)), int(match.group(2))

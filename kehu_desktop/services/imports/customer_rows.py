@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -225,7 +226,7 @@ class _Existing:
     contacts: dict[int, list[Contact]]
 
 
-def _load_existing(session: Session, store: _Store, planned) -> _Existing:
+def _load_existing(session: Session, store: _Store, planned: Iterable[Planned]) -> _Existing:
     """The files the rows update, with their contacts, read in a few queries."""
     ids = sorted({t for p in planned if (t := _target(p, store)[0]) is not None})
     found = _Existing({}, defaultdict(list))
@@ -309,9 +310,9 @@ def _store_duplicates(planned: Planned, store: _Store, preview: ImportPreview) -
     for phone in phones:
         key = duplicates.phone_key(str(phone or ""))
         if key and key in store.by_phone:
-            other = store.labels[store.by_phone[key]]
+            label = store.labels[store.by_phone[key]]
             preview.duplicates.append(
-                LikelyDuplicate(planned.first_row, planned.label, other, duplicates.SAME_PHONE)
+                LikelyDuplicate(planned.first_row, planned.label, label, duplicates.SAME_PHONE)
             )
             return
 

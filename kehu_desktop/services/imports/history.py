@@ -10,7 +10,9 @@ file twice creates nothing the second time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +43,8 @@ from kehu_desktop.services.imports.plan import (
     staff_by_name,
 )
 from kehu_desktop.services.visits.visit_plans import METHODS, PURPOSES
+
+_T = TypeVar("_T")
 
 # Row values named for the model, and the import field (column) each comes from.
 _FIELD_OF = {"customer_id": "customer", "staff_id": "staff",
@@ -80,7 +84,7 @@ def _read(kind: str, number: int, record: dict, readers: dict, preview: ImportPr
     return values
 
 
-def _optional(read):
+def _optional(read: Callable[[object], _T]) -> Callable[[object], _T | None]:
     return lambda value: None if cells.text(value) == "" else read(value)
 
 
@@ -146,7 +150,7 @@ def plan_complaints(session: Session, preview: ImportPreview, data: Rows) -> Non
     seen: dict[str, int] = {}
     for number, record in data:
         before = len(preview.errors)
-        readers = {
+        readers: dict[str, Callable[..., object]] = {
             "number": lambda v: _number(cells.text(v)),
             "received_at": cells.datetime_value,
             "customer_id": lambda _v, r=record: find_customer(r, lookup),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def _read_workbook(path: Path, sheet: str | None) -> Sheet:
         if sheet is not None and sheet not in names:
             raise UserError(f"文件中没有名为“{sheet}”的工作表，现有：{'、'.join(names)}。")
         chosen = workbook.get_sheet_by_name(sheet or names[0])
-        rows = [list(row) for row in chosen.to_python(skip_empty_area=False)]
+        rows: list[list[object]] = [list(row) for row in chosen.to_python(skip_empty_area=False)]
         merged = chosen.merged_cell_ranges or []
     except CalamineError as error:
         raise UserError(f"无法读取文件“{path.name}”：{error}") from None
@@ -67,7 +68,9 @@ def _read_workbook(path: Path, sheet: str | None) -> Sheet:
     return Sheet(sheet or names[0], names, rows)
 
 
-def _fill_merged(rows: list[list[object]], merged: list) -> None:
+def _fill_merged(
+    rows: list[list[object]], merged: Iterable[tuple[tuple[int, int], tuple[int, int]]]
+) -> None:
     for (top, left), (bottom, right) in merged:
         if top >= len(rows) or left >= len(rows[top]):
             continue

@@ -7,6 +7,7 @@ which the import skips.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import select
@@ -33,7 +34,7 @@ EXAMPLE_MARK = "示例"
 STAFF = "staff"
 
 # (header, example, choices or STAFF or None)
-TEMPLATES: dict[str, tuple[tuple[str, str, object], ...]] = {
+TEMPLATES: dict[str, tuple[tuple[str, str, Sequence[str] | None], ...]] = {
     "customers": (
         ("客户编号", "示例 KH900001", None),
         ("客户名称", "深圳市华达电子有限公司", None),
@@ -102,7 +103,7 @@ def write_template(session: Session, kind: str, path: Path) -> None:
 
     staff = list(session.scalars(select(Staff.name).where(Staff.active).order_by(Staff.id)))
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = TITLES[kind]
     lists = workbook.create_sheet("选项")
     lists.sheet_state = "hidden"
