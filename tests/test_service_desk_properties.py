@@ -4,6 +4,7 @@ back; the first-responsible person never changes; a refused step changes nothing
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -43,11 +44,14 @@ def _call(session, operator, request_id: int, action: Action, at: datetime, rate
                                 request_id=request_id, at=at)  # fmt: skip
     elif action == Action.EDIT:
         data = registration.load_registration(session, request_id)
-        data.demand = f"要求 {at:%H:%M}"
+        # A correction that changes something (two at the same minute must differ too).
+        data.demand = f"要求 {at:%H:%M} 第 {next(EDITS)} 次"
         registration.update_registration(session, operator, request_id, data, at=at)
     else:
         lifecycle.add_note(session, operator, request_id, "跟进", at=at)
 
+
+EDITS = itertools.count(1)
 
 steps = st.lists(
     st.tuples(
