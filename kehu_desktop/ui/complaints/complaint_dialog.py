@@ -18,14 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from kehu_desktop.services.complaints import ledger
-from kehu_desktop.services.complaints.ledger import ComplaintDetail, EventRow
+from kehu_desktop.services.complaints.ledger import ComplaintDetail
 from kehu_desktop.services.complaints.lifecycle import Action
 from kehu_desktop.services.service_desk import ledger as service_ledger
 from kehu_desktop.services.service_desk.choices import SERVICE_COMPLAINT_RESULTS
 from kehu_desktop.ui.common.attachments_panel import AttachmentsPanel
+from kehu_desktop.ui.common.case_history import HISTORY_COLUMNS
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations, StoreChange
-from kehu_desktop.ui.common.record_table import Column, RecordTableModel, display_text
+from kehu_desktop.ui.common.record_table import RecordTableModel, display_text
 from kehu_desktop.ui.common.screen import fit_to_screen
 from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRegistrationDialog
 from kehu_desktop.ui.complaints.complaint_step_dialog import ComplaintStepDialog
@@ -43,23 +44,6 @@ ACCELERATORS = {
     Action.NOTE: "N", Action.EDIT: "M",
 }  # fmt: skip
 
-
-def _change(e: EventRow) -> str:
-    return f"{e.from_status} → {e.to_status}" if e.from_status != e.to_status else e.to_status
-
-
-def _event_note(e: EventRow) -> str:
-    target = "、".join(t for t in (e.handover_to, e.handover_department) if t)
-    return f"转交：{target}。{e.note}" if target else e.note
-
-
-TIMELINE_COLUMNS = (
-    Column("时间", lambda e: e.at),
-    Column("操作人", lambda e: e.actor),
-    Column("步骤", lambda e: e.kind),
-    Column("状态", _change),
-    Column("说明", _event_note),
-)
 
 SECTIONS = {
     "登记": (
@@ -129,7 +113,7 @@ class ComplaintDialog(QDialog):
         self.service_link = QLabel(objectName="complaintServiceLink", wordWrap=True)
         self.service_button = QPushButton("转售后服务…", objectName="complaintToService")
         self.service_button.clicked.connect(lambda: self.open_service_request())
-        self.timeline_model = RecordTableModel(TIMELINE_COLUMNS, self)
+        self.timeline_model = RecordTableModel(HISTORY_COLUMNS, self)
         self.timeline = QTableView(objectName="complaintTimeline")
         self.timeline.setModel(self.timeline_model)
         self.timeline.verticalHeader().hide()

@@ -16,32 +16,16 @@ from PySide6.QtWidgets import (
 )
 
 from kehu_desktop.services.service_desk import ledger
-from kehu_desktop.services.service_desk.ledger import EventRow, ServiceDetail
+from kehu_desktop.services.service_desk.ledger import ServiceDetail
 from kehu_desktop.services.service_desk.lifecycle import ACTION_LABELS, Action
 from kehu_desktop.ui.common.attachments_panel import AttachmentsPanel
+from kehu_desktop.ui.common.case_history import HISTORY_COLUMNS
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import selected_row, table_view
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel, display_text
 from kehu_desktop.ui.common.screen import fit_to_screen
 
-
-def _change(e: EventRow) -> str:
-    return f"{e.from_status} → {e.to_status}" if e.from_status != e.to_status else e.to_status
-
-
-def _event_note(e: EventRow) -> str:
-    target = "、".join(t for t in (e.handover_to, e.handover_department) if t)
-    return f"转交：{target}。{e.note}" if target else e.note
-
-
-HISTORY_COLUMNS = (
-    Column("时间", lambda e: e.at),
-    Column("操作人", lambda e: e.actor),
-    Column("步骤", lambda e: e.kind),
-    Column("状态", _change),
-    Column("说明", _event_note),
-)
 PART_COLUMNS = (
     Column("配件", lambda p: p.part),
     Column("数量", lambda p: p.quantity.normalize()),
