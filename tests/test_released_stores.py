@@ -15,6 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select
 
+from kehu_desktop.demo import removal
 from kehu_desktop.models import (
     AuditEntry,
     Base,
@@ -24,6 +25,7 @@ from kehu_desktop.models import (
     Customer,
     KeyAccount,
     SalesRecord,
+    ServiceRequest,
     Staff,
     Visit,
 )
@@ -41,6 +43,7 @@ from kehu_desktop.services.common.working_days import load_calendar
 from kehu_desktop.services.complaints import event_chain
 from kehu_desktop.services.complaints.deadlines import load_deadline_settings
 from kehu_desktop.services.customers.search import include_object, search_ids
+from kehu_desktop.services.imports import commit as imports_commit
 from kehu_desktop.services.visits.visit_plans import ABC_INTERVALS, MANAGEMENT_INTERVALS
 
 # Releases' stores are SQLite files (the PostgreSQL path is tested by test_store_on_server).
@@ -52,6 +55,13 @@ FIXTURES = Path(__file__).parent / "fixtures" / "stores"
 # ships a new revision, add its hash here.
 RELEASED_REVISIONS = {
     "0001_initial_schema.py": "5de806f0557965fdd51e4f52933b19b3fb67d092a21732172a526c6dfccdeaa2",
+    # Release 0.2.0
+    "sign_in_security.py": "87961744814ab1cf1157b3ca4421ec7cdf4e25bff7aadaf3776fad9e7ad6c84e",
+    "record_versions.py": "bc91a802f7b07a0ea7456606ba76d727dc7937598d6880a5d076eaba171708c4",
+    "postgres_ready.py": "9f0377d7a78ce9bab179d070958d1918bae80283a6cafe1f358d38141062b387",
+    "import_batches.py": "ba3e83091e677f3f944393fddccf6d8b470232dc025d44699e8e371421c170b4",
+    "audit_trail.py": "53892d70f305dc4fe90ff71dd6f4e2697c62f7bf01d3adee33b9ecb394b8dddb",
+    "service_desk.py": "9e67146ce09a1ef22f83a500df983ebbcf409395c98183380af93560e05ad2c7",
 }
 
 
@@ -116,6 +126,43 @@ def test_store_saved_by_0_1_0_upgrades_with_records_and_settings_intact(tmp_path
     # The pre-upgrade copy is the 0.1.0 store as it was.
     copy = folder / "backups" / f"kehu-before-{head_revision()}-from-0001.sqlite3"
     assert _dump(copy) == _dump(FIXTURES / "0.1.0" / "kehu.sqlite3")
+
+
+def test_store_saved_by_0_2_0_upgrades_and_keeps_working(tmp_path):
+    folder = _release_copy(tmp_path, "0.2.0")
+    database = open_database(folder)
+    try:
+        assert database.current_revision() == head_revision()
+        with database.reader() as session:
+            counts = {
+                model.__tablename__: session.scalar(select(func.count()).select_from(model))
+                for model in (Customer, Contact, Visit, Complaint, ComplaintEvent, KeyAccount,
+                              SalesRecord, Staff, ServiceRequest)
+            }  # fmt: skip
+            assert counts == {
+                "customers": 43, "contacts": 78, "visits": 126, "complaints": 7,
+                "complaint_events": 41, "key_accounts": 8, "sales_records": 672, "staff": 6,
+                "service_requests": 15,
+            }  # fmt: skip
+            assert FIRM_NAME.get(session) == "金华达五金制品有限公司"
+            assert operators.attempt_sign_in(session, "admin", "golden-admin2").operator
+            assert search_ids(session, "宏达精密")
+            assert audit.chain_breaks(session) == []
+            assert event_chain.chain_breaks(session) == []
+        # The release's own batches still undo: the customer import, then the demo data.
+        with database.session() as session:
+            database.operator_id = operators.first_admin(session).id
+        with database.session() as session:
+            imports_commit.undo_last(session)
+        with database.session() as session:
+            assert session.scalar(select(func.count()).select_from(Customer)) == 40
+            removal.remove_demo(session)
+        with database.reader() as session:
+            assert session.scalar(select(func.count()).select_from(Customer)) == 0
+            assert session.scalar(select(func.count()).select_from(ServiceRequest)) == 0
+            assert audit.chain_breaks(session) == []
+    finally:
+        database.dispose()
 
 
 @pytest.fixture
