@@ -17,6 +17,13 @@ from tests.helpers.key_accounts import add_sales, add_visit, make_key_account
 TODAY = date.today()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Each test reads today when it starts, so a run that crosses midnight stays right."""
+    global TODAY
+    TODAY = date.today()
+
+
 @pytest.fixture
 def customer(context):
     return make_customer(context, "北京华达电子有限公司")
