@@ -40,6 +40,21 @@ MAX_RECENT_USERS = 10
 _translators: list[QTranslator] = []
 
 
+class _DeskWording(QTranslator):
+    """The desk's own words where Qt's Chinese differs from what the app says elsewhere: the
+    unsaved-changes question offers 保存 / 放弃 / 取消 (Qt's translation says 丢弃)."""
+
+    WORDS = {("QPlatformTheme", "Discard"): "放弃"}
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        return self.WORDS.get((context, source))  # None: not ours, the next translator speaks
+
+    def isEmpty(self) -> bool:
+        return False
+
+
 def _install_qt_translation(app: QApplication) -> None:
     """Qt's own texts in Chinese: 保存/取消/是/否 on standard buttons, not Save/Cancel/Yes/No."""
     translator = QTranslator(app)
@@ -49,6 +64,9 @@ def _install_qt_translation(app: QApplication) -> None:
     ):
         app.installTranslator(translator)
         _translators.append(translator)
+    wording = _DeskWording(app)  # installed last, asked first
+    app.installTranslator(wording)
+    _translators.append(wording)
 
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit
 
+from kehu_desktop.app import ensure_application
 from kehu_desktop.services.common.errors import ValidationError
 from kehu_desktop.services.common.versions import StaleRecordError
 from kehu_desktop.ui.common import edit_dialog
@@ -99,6 +100,49 @@ def test_discard_closes_and_save_saves(qtbot, ops, monkeypatch):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert saved.args == [7] and dialog.submitted == ["保存我"]
     qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+REAL_QUESTION = QMessageBox.question  # before the suite's guard against unanswered boxes
+
+
+def test_the_question_offers_save_give_up_and_cancel_in_chinese(qtbot, ops, monkeypatch):
+    """The real question box (not a stand-in): 保存 / 放弃 / 取消; 取消 keeps the dialog."""
+    ensure_application()  # the window's translations, as the app installs them
+    monkeypatch.setattr(QMessageBox, "question", REAL_QUESTION)
+    dialog = show(qtbot, NoteDialog(ops))
+    dialog.title.setText("草稿")
+    seen = []
+
+    def look_and_cancel():
+        box = QApplication.activeModalWidget()
+        seen.extend(b.text() for b in box.buttons())
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    QTimer.singleShot(0, look_and_cancel)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert sorted(seen) == sorted(["保存", "放弃", "取消"])
+    assert dialog.isVisible() and dialog.title.text() == "草稿"
+    dialog.mark_clean()
+
+
+class PickerNoteDialog(NoteDialog):
+    def __init__(self, ops):
+        super().__init__(ops)
+        self.picker = self.add_field("客户", CustomerPicker(ops), "customer_id")
+
+    def current_input(self):
+        return (self.title.text(), self.picker.value())  # the record's own input only
+
+
+def test_a_search_typed_in_the_customer_picker_is_not_dropped_without_asking(
+    qtbot, ops, monkeypatch
+):
+    asked = answer(monkeypatch, QMessageBox.StandardButton.Cancel)
+    dialog = show(qtbot, PickerNoteDialog(ops))
+    dialog.picker.search.setText("华达")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert len(asked) == 1 and dialog.isVisible()
+    dialog.mark_clean()
 
 
 def test_refused_field_is_marked_and_cleared_when_edited(qtbot, ops):

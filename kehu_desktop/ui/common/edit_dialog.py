@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 from kehu_desktop.services.common import settings
 from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.common.versions import StaleRecordError
+from kehu_desktop.ui.common.customer_picker import CustomerPicker
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
@@ -289,13 +290,20 @@ class EditDialog(QDialog):
             and not isinstance(e.parentWidget(), QComboBox | QAbstractSpinBox)
         ]
 
+    def _picker_searches(self) -> list[str]:
+        """What is typed in the customer pickers' search boxes: not part of the record, but
+        typed, so closing would lose it."""
+        return [picker.search.text() for picker in self.content.findChildren(CustomerPicker)]
+
     def mark_clean(self) -> None:
         """What is in the editors now counts as saved (after loading or saving)."""
-        self._initial = self.current_input()
+        self._initial = (self.current_input(), self._picker_searches())
 
     def is_dirty(self) -> bool:
         return (
-            not self.loading and self._initial is not None and self.current_input() != self._initial
+            not self.loading
+            and self._initial is not None
+            and (self.current_input(), self._picker_searches()) != self._initial
         )
 
     # --- errors ---------------------------------------------------------------------------
