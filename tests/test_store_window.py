@@ -144,3 +144,20 @@ def test_automatic_backup_on_the_first_start_of_the_day_and_at_exit(qtbot, conte
             select(func.count(AuditEntry.id)).where(AuditEntry.action == "备份")
         )
     assert backups_audited == 2
+
+
+@pytest.mark.sqlite_only  # SQLite's write-ahead log
+def test_closing_the_window_leaves_every_save_in_the_store_file(qtbot, main_window, data_dir):
+    """A user who copies just kehu.sqlite3 after closing the app has everything saved."""
+    import sqlite3
+    from contextlib import closing
+
+    make_customer(main_window._context, "关窗前保存的客户")
+    main_window.close()
+    wal = data_dir / "kehu.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    copy = data_dir.parent / "copy.sqlite3"
+    copy.write_bytes((data_dir / "kehu.sqlite3").read_bytes())
+    with closing(sqlite3.connect(copy)) as connection:
+        names = {name for (name,) in connection.execute("SELECT name FROM customers")}
+    assert "关窗前保存的客户" in names

@@ -785,6 +785,9 @@ class MainWindow(QMainWindow):
         # waiting for them still exist; start no further loads.
         self._pending_loads.clear()
         wait_for_running()
-        if self.auto_backup and self._context.database.file_path and not self._replaced():
+        replaced = self._replaced()
+        if self.auto_backup and self._context.database.file_path and not replaced:
             self._back_up_at_exit()
+        if not replaced:
+            self._context.database.dispose()  # the last window: every save into the file
         super().closeEvent(event)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, Select, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -308,6 +309,15 @@ class Database:
                 connection.exec_driver_sql("VACUUM ANALYZE")
 
     def dispose(self) -> None:
+        """Close the store's connections. SQLite first moves the write-ahead log into the file,
+        so the .sqlite3 file alone holds every save (a user copying just that file loses
+        nothing); a desk still reading elsewhere only makes the move partial."""
+        if self.is_sqlite:
+            try:
+                with self.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except DBAPIError:
+                pass  # busy or gone: SQLite checkpoints again when the last connection closes
         self.engine.dispose()
 
 
