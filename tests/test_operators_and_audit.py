@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select
 
 from kehu_desktop.models import AuditEntry, Customer, Role, Staff
 from kehu_desktop.services.common import audit, operators
@@ -91,6 +92,30 @@ def test_default_passwords_must_be_changed_at_first_sign_in(database, admin):
         )
     with database.session() as session:
         assert not operators.attempt_sign_in(session, "demo1", "my-own-pass").must_change_password
+
+
+def test_a_password_from_before_the_rules_must_be_changed_at_sign_in(database, admin):
+    """Release 0.1.0 handed out 123456 and had no must-change flag: upgraded, such an
+    account signs in once more and is made to choose a password that meets the rules."""
+    with database.session() as session:
+        staff_id = operators.create_staff(session, "old1", "老员工", Role.AGENT, "long-enough-1").id
+    with database.session() as session:
+        staff = session.get_one(Staff, staff_id)
+        staff.password_hash = operators._hasher.hash("123456")
+        staff.must_change_password = False
+    with database.session() as session:
+        outcome = operators.attempt_sign_in(session, "old1", "123456")
+    assert outcome.operator is not None and outcome.must_change_password
+    with database.reader() as session:
+        assert session.get_one(Staff, staff_id).must_change_password
+
+
+def test_an_empty_password_is_asked_for_not_counted_as_a_failure(database, agent):
+    with database.session() as session:
+        outcome = operators.attempt_sign_in(session, "zhangli", "")
+    assert outcome.operator is None and outcome.refusal == "请输入密码。"
+    with database.reader() as session:
+        assert session.scalar(select(Staff.failed_sign_ins).where(Staff.id == agent.id)) == 0
 
 
 def test_five_failures_make_sign_in_wait_and_are_recorded(database, agent):
