@@ -213,6 +213,9 @@ class EditDialog(QDialog):
     def register_editor(self, key: str, editor: QWidget) -> None:
         """Name an editor placed elsewhere so errors for ``key`` mark it."""
         self._editors[key] = editor
+        if isinstance(editor, QComboBox):
+            # Choices filled after the dialog shows (staff, products) must not be cut short.
+            editor.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         signal = changed_signal(editor)
         if signal is not None:
             signal.connect(lambda *_a, key=key: self.clear_error(key))
