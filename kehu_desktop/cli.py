@@ -163,6 +163,9 @@ def _print(database: Database, args: argparse.Namespace) -> int:
     from kehu_desktop.services.common.parsing import parse_date, parse_month
 
     output = Path(args.output)
+    allowed = (".pdf",) if args.calibration else (".pdf", ".xlsx")
+    if output.suffix.lower() not in allowed:
+        raise UserError(f"只能生成 {' 或 '.join(allowed)} 文件，不能生成 {output.name}。")
     if args.calibration:
         with database.reader() as session:
             job = printing.PrintJob("", overlay=True, printer=args.printer or "")
@@ -615,6 +618,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(__name__).warning("kehu-admin %s: %s", args.command, error)
         print(f"错误：{advice}", file=sys.stderr)
         return 2
+    except OSError as error:  # a path the user gave: missing, a folder, not allowed
+        print(f"错误：{_file_problem(error)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
@@ -623,6 +629,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if database is not None:
             database.dispose()
+
+
+def _file_problem(error: OSError) -> str:
+    where = error.filename or ""
+    if isinstance(error, FileNotFoundError):
+        return f"找不到文件或文件夹：{where}。请检查路径。"
+    if isinstance(error, PermissionError):
+        return f"没有权限读写 {where}（文件正被 Excel 等程序打开，或文件夹不允许写入？）。"
+    if isinstance(error, IsADirectoryError):
+        return f"{where} 是文件夹，请给出文件名。"
+    if isinstance(error, NotADirectoryError):
+        return f"路径中有一部分不是文件夹：{where}。"
+    return f"无法读写 {where}：{error.strerror or error}。"
 
 
 def _bug(error: Exception) -> int:

@@ -85,6 +85,31 @@ def test_commands_other_than_init_and_demo_need_an_existing_store(tmp_path, caps
     assert not (tmp_path / "typo" / DB_FILE_NAME).exists()
 
 
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["import", "customers", "{tmp}/没有这个文件.xlsx"], "找不到文件或文件夹"),
+        (["print", "客户投诉登记表", "--blank", "-o", "{tmp}/no/such/folder/x.pdf"], "找不到"),
+        (["import-template", "visits", "-o", "{tmp}/no/such/folder/t.xlsx"], "找不到"),
+        (["print", "客户投诉登记表", "--blank", "-o", "{tmp}/x.docx"], "只能生成 .pdf 或 .xlsx"),
+        (["report", "visits", "--from", "2026-12-01", "--to", "2026-11-01"], "晚于结束日期"),
+        pytest.param(  # copy-store copies this PC's own SQLite file
+            ["copy-store", "--to", "postgresql+psycopg://nobody@127.0.0.1:1/kehu"],
+            "无法连接",
+            marks=pytest.mark.sqlite_only,
+        ),
+    ],
+)
+def test_a_users_slip_is_said_in_chinese_not_reported_as_a_bug(
+    data_dir, tmp_path, capsys, command, said
+):
+    code = main(["--data-dir", str(data_dir), *(a.format(tmp=tmp_path) for a in command)])
+    err = capsys.readouterr().err
+    assert code == 2 and said in err
+    assert "程序错误" not in err and "Traceback" not in err
+    assert not (tmp_path / "x.docx").exists()
+
+
 def test_help_and_errors_read_in_chinese(capsys):
     import pytest
 

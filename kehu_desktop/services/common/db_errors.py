@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from enum import Enum
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 
 class Problem(Enum):
@@ -20,6 +20,7 @@ class Problem(Enum):
     READ_ONLY = "read_only"
     CORRUPT = "corrupt"
     UNREACHABLE = "unreachable"
+    SERVER_UNREACHABLE = "server_unreachable"
     DUPLICATE = "duplicate"
     BUG = "bug"
 
@@ -34,6 +35,8 @@ MESSAGES = {
     "备份（或运行 kehu-admin restore），并检查磁盘。",
     Problem.UNREACHABLE: "无法打开数据库文件（文件夹不存在、U 盘或网络共享已断开？）。"
     "请检查数据文件夹后重试。",
+    Problem.SERVER_UNREACHABLE: "无法连接数据库服务器：请检查服务器地址、端口、登录名和密码，"
+    "以及服务器是否已启动、防火墙是否允许连接。",
     Problem.DUPLICATE: "保存未完成：编号与已有记录重复（可能是另一台电脑刚刚用过）。请检查后重试。",
 }
 
@@ -77,6 +80,8 @@ def classify(error: BaseException) -> Problem | None:
     sqlstate = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
     if sqlstate:
         return _POSTGRES.get(sqlstate, Problem.BUG)
+    if isinstance(error, OperationalError) and type(original).__module__.startswith("psycopg"):
+        return Problem.SERVER_UNREACHABLE  # refused before the server said anything
     if isinstance(error, DBAPIError):
         return Problem.BUG
     return None

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from kehu_desktop.models import Customer, KeyAccount, Staff, Visit, VisitPlan
 from kehu_desktop.services.common import excel_export
+from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.visits import visit_plans
 
 UNCLASSIFIED = "未分类"
@@ -28,6 +29,8 @@ TOTAL = "合计"
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    if start > end:
+        raise UserError(f"开始日期 {start:%Y-%m-%d} 晚于结束日期 {end:%Y-%m-%d}，请对调后重试。")
     return datetime.combine(start, datetime.min.time()), datetime.combine(
         end + timedelta(days=1), datetime.min.time()
     )
