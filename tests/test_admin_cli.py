@@ -55,7 +55,8 @@ def test_check_reports_a_store_behind_the_code(store_folder, capsys):
     from kehu_desktop.cli import _check
 
     assert _check(behind, None) == 1
-    assert "结论：发现 1 个问题" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "结论：发现 1 个问题" in out and "本检查不改动数据库" in out
 
 
 @pytest.mark.sqlite_only
