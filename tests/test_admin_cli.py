@@ -47,7 +47,7 @@ def test_check_reports_a_store_behind_the_code(store_folder, capsys):
     folder = store_folder("old")
     database = open_database(folder)
     with database.engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'audit_trail'")
     database.dispose()
     from kehu_desktop.services.common.database import Database
 
