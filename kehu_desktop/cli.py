@@ -72,14 +72,25 @@ def _demo(database: Database, args: argparse.Namespace) -> int:
             print("已创建管理员 admin（初始密码 admin），首次登录时须修改密码。")
         database.operator_id = operators.first_admin(session).id
 
-    def report(done: int, total: int) -> None:
-        print(f"\r生成演示数据 {done}/{total}", end="", file=sys.stderr, flush=True)
-
-    summary = loader.load_demo(database, args.customers, report)
-    print(file=sys.stderr)
+    summary = loader.load_demo(
+        database, args.customers, lambda done, total: _progress(f"生成演示数据 {done}/{total}")
+    )
+    _progress_done()
     print(f"已载入演示数据：{summary.describe()}")
     print(f"演示操作员的初始密码均为 {loader.DEMO_PASSWORD}，首次登录时须修改。")
     return 0
+
+
+def _progress(text: str) -> None:
+    """Progress on one terminal line, rewritten in place (padded, as not every Windows console
+    knows escape codes); nothing when the output goes to a file or a pipe."""
+    if sys.stderr.isatty():
+        print(f"\r{text:<60}", end="", file=sys.stderr, flush=True)
+
+
+def _progress_done() -> None:
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
 
 
 def _check(database: Database, _args: argparse.Namespace) -> int:
@@ -217,13 +228,12 @@ def _copy_store(database: Database, args: argparse.Namespace) -> int:
     print(f"从 {database.location}")
     print(f"复制到 {target.location}")
 
-    def report(table: str, rows: int) -> None:
-        print(f"\r{table}：{rows:,} 行", end="\033[K", file=sys.stderr, flush=True)
-
     try:
-        result = store_copy.copy_store(database, target, report)
+        result = store_copy.copy_store(
+            database, target, lambda table, rows: _progress(f"{table}：{rows:,} 行")
+        )
     finally:
-        print(file=sys.stderr)
+        _progress_done()
         target.dispose()
     print(result.describe())
     print("下一步：")

@@ -106,7 +106,10 @@ def _check_contents(database: Database, report: CheckReport) -> None:
         except NewerStoreError as error:
             report.problem(str(error))
             return
-        report.problem("数据库结构较旧（本检查不改动数据库）：启动客户管家，或运行 kehu-admin backup 等其他命令，即会先备份再自动升级。")
+        report.problem(
+            "数据库结构较旧（本检查不改动数据库）：启动客户管家，或运行 kehu-admin backup "
+            "等其他命令，即会先备份再自动升级。"
+        )
         return
     with database.engine.connect() as connection:
         if database.is_sqlite:
