@@ -54,7 +54,7 @@ def build(database, count: int) -> None:
     now = datetime.now()
     stamp = {"created_at": now, "updated_at": now}
     with database.session() as session:
-        staff = [operators.create_staff(session, u, n, r, "123456").id for u, n, r in STAFF]
+        staff = [operators.create_staff(session, u, n, r, "bench-pass").id for u, n, r in STAFF]
         session.execute(insert(Customer.__table__), [
             {"id": i, "code": f"KH{i:06d}", "name": f"测试客户{i}", **stamp}
             for i in range(1, CUSTOMERS + 1)

@@ -135,13 +135,71 @@ def test_a_store_at_the_previous_head_upgrades_to_the_service_desk_with_its_data
 
     upgraded = open_database(data_dir)
     try:
-        assert upgraded.current_revision() == head_revision() == "service_desk"
+        assert upgraded.current_revision() == head_revision()
         tables = inspect(upgraded.engine).get_table_names()
         assert {"service_requests", "repair_orders", "attachments", "products"} <= set(tables)
         with upgraded.reader() as session:
             assert session.scalar(text("SELECT name FROM customers")) == "华达电子"
             number = session.scalar(text(f"SELECT number FROM complaints WHERE id = {complaint}"))
             assert number.startswith("TS-")
-        assert list((data_dir / "backups").glob("*before-service_desk*"))
+        assert list((data_dir / "backups").glob(f"*before-{head_revision()}*"))
+    finally:
+        upgraded.dispose()
+
+
+def test_a_store_at_the_service_desk_revision_upgrades_to_the_period_index_with_its_data(
+    context, data_dir
+):
+    """Saved at the service_desk revision with a closed request, the store gains the index
+    the KPI report reads a period from, keeps the request, and reports the same figures."""
+    from datetime import date, datetime, timedelta
+
+    from alembic import command
+    from alembic.config import Config
+
+    from kehu_desktop.services.common.database import MIGRATIONS_DIR
+    from kehu_desktop.services.service_desk import service_kpis
+    from kehu_desktop.services.service_desk.lifecycle import Status
+    from tests.helpers.customers import make_customer
+    from tests.helpers.service_desk import advance, make_product, register
+
+    customer = make_customer(context, "华达电子")
+    product = make_product(context)
+    received = datetime.now() - timedelta(days=3)
+    request = register(context, customer, product_id=product, received_at=received)
+    advance(context, request, Status.CLOSED, start=received)
+    database = context.database
+
+    def report() -> list[tuple]:
+        with database.reader() as session:
+            kpis = service_kpis.compute(session, date.today() - timedelta(days=30), date.today())
+        return service_kpis.report_rows(kpis)
+
+    before = report()
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "service_desk")
+    indexes = {i["name"] for i in inspect(database.engine).get_indexes("service_requests")}
+    assert "ix_service_requests_period" not in indexes
+    assert "ix_service_requests_received_customer" in indexes
+    database.dispose()
+
+    upgraded = open_database(data_dir)
+    try:
+        assert upgraded.current_revision() == head_revision()
+        indexes = {i["name"] for i in inspect(upgraded.engine).get_indexes("service_requests")}
+        assert "ix_service_requests_period" in indexes
+        assert "ix_service_requests_received_customer" not in indexes
+        with upgraded.reader() as session:
+            number, status = session.execute(
+                text(f"SELECT number, status FROM service_requests WHERE id = {request}")
+            ).one()
+            assert number.startswith("SH-") and status == "closed"
+            assert session.scalar(text("SELECT count(*) FROM repair_orders")) == 1
+        database = upgraded
+        after = report()
+        assert after == before and after[0][1] == 1  # the one request, figures unchanged
     finally:
         upgraded.dispose()
