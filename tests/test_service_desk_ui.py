@@ -159,6 +159,8 @@ def test_request_dialog_steps_history_and_repair_order_with_photos(
     dialog = ServiceRequestDetailDialog(ops, layout, request_id)
     qtbot.addWidget(dialog)
     dialog.show()
+    assert not any(b.isVisible() for b in dialog.action_buttons.values())  # until it is read
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=5000)
     visible = {a for a, b in dialog.action_buttons.items() if not b.isHidden()}
     assert visible == {Action.DISPATCH, Action.CANCEL, Action.HAND_OVER, Action.FEEDBACK,
                        Action.NOTE, Action.EDIT}  # fmt: skip

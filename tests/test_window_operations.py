@@ -95,6 +95,23 @@ def test_no_store_work_on_the_gui_thread_in_the_desks(
     dialog.reject()
     window.visits_tab.pages.setCurrentIndex(2)  # the reports page makes its report when shown
     qtbot.waitUntil(lambda: window.visits_tab.report_view.run_button.isEnabled())
+    service = window.service_tab
+    request = service.open_request(specimens.service_request)
+    with qtbot.waitSignal(request.loaded, timeout=5000):
+        pass
+    assert request.detail.id == specimens.service_request
+    products = service.show_products()
+    with qtbot.waitSignal(products.loaded, timeout=5000):
+        pass
+    feedback = service.show_feedback()
+    with qtbot.waitSignal(feedback.loaded, timeout=5000):
+        pass
+    with qtbot.waitSignals([request.loaded, products.loaded, feedback.loaded], timeout=5000):
+        window.ops.write(None, lambda _session: None, {"service"})  # each dialog reloads
+    with qtbot.waitSignal(feedback.loaded, timeout=5000):
+        feedback.overdue_only.setChecked(True)
+    for dialog in (request, products, feedback):
+        dialog.close()
     operations.wait_for_running()
     assert gui_thread_store_use == []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kehu_desktop.services.service_desk import feedback
@@ -30,6 +31,14 @@ COLUMNS = (
 
 
 class FeedbackListDialog(QDialog):
+    """售后服务信息反馈: every problem sent to the factory, or only those overdue.
+
+    Signals:
+        loaded: the list has been read and is shown (after opening and each refresh).
+    """
+
+    loaded = Signal()
+
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName(type(self).__name__)
@@ -67,12 +76,18 @@ class FeedbackListDialog(QDialog):
             self.reload()
 
     def reload(self) -> None:
-        with self._ops.context.reader() as session:
-            rows = feedback.list_feedback(session, overdue_only=self.overdue_only.isChecked())
+        """Read the feedback off the GUI thread; the list shows it when it arrives."""
+        overdue_only = self.overdue_only.isChecked()
+        self._ops.query(
+            self, lambda s: feedback.list_feedback(s, overdue_only=overdue_only), self._show
+        )
+
+    def _show(self, rows: list[feedback.FeedbackRow]) -> None:
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         overdue = sum(r.overdue for r in rows)
         self.summary.setText(f"共 {len(rows)} 条 · 超期未答复 {overdue} 条")
+        self.loaded.emit()
 
     def reply_current(self):
         from kehu_desktop.ui.service_desk.step_dialog import FeedbackReplyDialog

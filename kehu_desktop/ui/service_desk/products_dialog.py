@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -65,6 +66,14 @@ class ProductDialog(EditDialog):
 
 
 class ProductsDialog(QDialog):
+    """产品与保修: the catalogue, every product including those no longer sold.
+
+    Signals:
+        loaded: the list has been read and is shown (after opening and each refresh).
+    """
+
+    loaded = Signal()
+
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName(type(self).__name__)
@@ -98,9 +107,15 @@ class ProductsDialog(QDialog):
             self.reload()
 
     def reload(self) -> None:
-        with self._ops.context.reader() as session:
-            self.model.set_rows(products.list_products(session, include_inactive=True))
+        """Read the products off the GUI thread; the list shows them when they arrive."""
+        self._ops.query(
+            self, lambda s: products.list_products(s, include_inactive=True), self._show
+        )
+
+    def _show(self, rows: list[ProductRow]) -> None:
+        self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
+        self.loaded.emit()
 
     def add_product(self) -> ProductDialog:
         dialog = ProductDialog(self._ops, None, self)

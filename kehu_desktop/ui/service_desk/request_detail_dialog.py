@@ -3,6 +3,7 @@ feedback to the factory, the append-only history, and buttons for the steps allo
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -79,7 +80,13 @@ def _form_page(values: dict[str, QLabel], rows) -> tuple[QWidget, QFormLayout]:
 
 
 class ServiceRequestDetailDialog(QDialog):
-    """The request dialog; it refreshes itself after any change to the desk's records."""
+    """The request dialog; it refreshes itself after any change to the desk's records.
+
+    Signals:
+        loaded: the request has been read and is shown (after opening and each refresh).
+    """
+
+    loaded = Signal()
 
     def __init__(self, ops: Operations, layout: LayoutMemory, request_id: int, parent=None) -> None:
         super().__init__(parent)
@@ -108,6 +115,7 @@ class ServiceRequestDetailDialog(QDialog):
         self.feedback_table = table_view("serviceFeedbackTable", self.feedback_model)
         feedback_box.addWidget(self.feedback_table)
         self.reply_button = QPushButton("登记工厂答复…", objectName="feedbackReply")
+        self.reply_button.setEnabled(False)
         self.reply_button.clicked.connect(lambda: self.reply_feedback())
         feedback_box.addWidget(self.reply_button)
         self.sections.addTab(feedback_page, "工厂反馈")
@@ -130,6 +138,7 @@ class ServiceRequestDetailDialog(QDialog):
         for action in Action:
             button = QPushButton(ACTION_LABELS[action], objectName=ACTION_NAMES[action])
             button.clicked.connect(lambda _c=False, a=action: self.start_action(a))
+            button.setVisible(False)  # until the request is read: which steps it allows
             self.action_buttons[action] = button
             actions.addWidget(button)
         actions.addStretch(1)
@@ -163,9 +172,12 @@ class ServiceRequestDetailDialog(QDialog):
             self.reload()
 
     def reload(self) -> None:
-        with self._ops.context.reader() as session:
-            self.detail = ledger.load_detail(session, self._ops.operator, self.request_id)
-        d = self.detail
+        """Read the request off the GUI thread; the dialog shows it when it arrives."""
+        operator, request_id = self._ops.operator, self.request_id
+        self._ops.query(self, lambda s: ledger.load_detail(s, operator, request_id), self._show)
+
+    def _show(self, d: ServiceDetail) -> None:
+        self.detail = d
         self.setWindowTitle(f"售后服务单 {d.number} — {d.customer}")
         key = "（大客户）" if d.is_key_account else ""
         self.header.setText(f"{d.number}　{d.customer}{key}　【{d.status_label}】")
@@ -185,6 +197,7 @@ class ServiceRequestDetailDialog(QDialog):
         self.reply_button.setEnabled(any(f.replied_at is None for f in d.feedback))
         for action, button in self.action_buttons.items():
             button.setVisible(action in d.allowed)
+        self.loaded.emit()
 
     def _show_repair(self, d: ServiceDetail) -> None:
         r = d.repair
@@ -224,6 +237,7 @@ class ServiceRequestDetailDialog(QDialog):
 
     def start_action(self, action: Action):
         """Open the form for ``action``; the dialog refreshes once it is saved."""
+        assert self.detail is not None  # the step buttons show once the request is read
         if action == Action.EDIT:
             from kehu_desktop.ui.service_desk.request_dialog import ServiceRequestDialog
 
@@ -246,7 +260,7 @@ class ServiceRequestDetailDialog(QDialog):
 
         row = selected_row(self.feedback_table, self.feedback_model)
         if row is None or row.replied_at is not None:
-            row = next((f for f in self.detail.feedback if f.replied_at is None), None)
+            row = next((f for f in self.feedback_model.rows() if f.replied_at is None), None)
         if row is None:
             return None
         dialog = FeedbackReplyDialog(self._ops, row, self)
