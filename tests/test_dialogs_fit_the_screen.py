@@ -76,6 +76,7 @@ from kehu_desktop.ui.service_desk.repair_order_dialog import RepairOrderDialog
 from kehu_desktop.ui.service_desk.request_detail_dialog import ServiceRequestDetailDialog
 from kehu_desktop.ui.service_desk.request_dialog import ServiceRequestDialog
 from kehu_desktop.ui.service_desk.service_report import ServiceReportDialog
+from kehu_desktop.ui.service_desk.service_settings_dialog import ServiceSettingsDialog
 from kehu_desktop.ui.service_desk.step_dialog import FeedbackReplyDialog, ServiceStepDialog
 from kehu_desktop.ui.visits.visit_dialog import VisitDialog
 from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
@@ -188,6 +189,7 @@ FACTORIES: dict[type[QDialog], Callable[[Store], QDialog]] = {
     ProductsDialog: lambda s: ProductsDialog(s.ops, s.layout),
     ProductDialog: lambda s: ProductDialog(s.ops),
     ServiceReportDialog: lambda s: ServiceReportDialog(s.ops, s.layout),
+    ServiceSettingsDialog: lambda s: ServiceSettingsDialog(s.ops),
     FirstAdminDialog: lambda _s: FirstAdminDialog(lambda *_a: None),
     KeptInputWindow: lambda _s: KeptInputWindow("电子邮箱：wang@huada.example\n备注：月底前回访"),
     BackupSettingsDialog: lambda s: BackupSettingsDialog(s.ops, s.layout, "D:/客户管家/backups"),
@@ -328,7 +330,8 @@ def test_typed_text_is_not_dropped_without_asking(qtbot, monkeypatch, store, cls
 # The dialogs of this area: they read and save only through the operations helper.
 THROUGH_OPERATIONS = [
     cls for cls in FACTORIES if issubclass(cls, EditDialog) or cls.__name__ in (
-        "ComplaintDialog", "SalesImportDialog", "ImportDialog", "DuplicatesDialog")
+        "ComplaintDialog", "SalesImportDialog", "ImportDialog", "DuplicatesDialog",
+        "ServiceRequestDetailDialog", "ProductsDialog", "FeedbackListDialog")
 ]  # fmt: skip
 
 

@@ -57,6 +57,7 @@ from kehu_desktop.ui.complaints.complaints_tab import ComplaintsTab
 from kehu_desktop.ui.customers.customers_tab import CustomersTab
 from kehu_desktop.ui.key_accounts.key_account_settings_dialog import KeyAccountSettingsDialog
 from kehu_desktop.ui.key_accounts.key_accounts_tab import KeyAccountsTab
+from kehu_desktop.ui.service_desk.service_settings_dialog import ServiceSettingsDialog
 from kehu_desktop.ui.service_desk.service_tab import ServiceTab
 from kehu_desktop.ui.today_tab import TodayTab
 from kehu_desktop.ui.visits.visit_frequency_dialog import VisitFrequencyDialog
@@ -275,6 +276,10 @@ class MainWindow(QMainWindow):
             "actionComplaintSettings",
         )  # fmt: skip
         self._action(
+            self.settings_menu, "售后服务期限(&W)…", self.service_settings, None,
+            "actionServiceSettings",
+        )  # fmt: skip
+        self._action(
             self.settings_menu, "公司与表单设置(&F)…",
             self.form_settings, None, "actionFormSettings",
         )  # fmt: skip
@@ -391,6 +396,11 @@ class MainWindow(QMainWindow):
     def open_service_request(self, request_id: int):
         self.tabs.setCurrentWidget(self.service_tab)
         return self.service_tab.open_request(request_id)
+
+    def service_settings(self) -> ServiceSettingsDialog:
+        dialog = ServiceSettingsDialog(self.ops, self)
+        dialog.open()
+        return dialog
 
     def edit_visit_frequencies(self) -> VisitFrequencyDialog:
         dialog = VisitFrequencyDialog(self.ops, self)
