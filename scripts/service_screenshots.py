@@ -1,5 +1,5 @@
 """Screenshots of the 售后服务 desk for the README: the tab, a request with its history, a repair
-order with photos, and the report — from a fresh demo store.
+order with photos, the report and the desk's settings — from a fresh demo store.
 
     QT_QPA_PLATFORM=offscreen python scripts/service_screenshots.py [--out docs/screenshots]
 """
@@ -147,7 +147,12 @@ def main() -> int:
     settle()
     report.grab().save(str(out / "service-report.png"))
     report.done(0)
-    for name in ("service-desk", "service-request", "service-repair-order", "service-report"):
+    service_settings = window.service_settings()
+    settle()
+    service_settings.grab().save(str(out / "service-settings.png"))
+    service_settings.done(0)
+    for name in ("service-desk", "service-request", "service-repair-order", "service-report",
+                 "service-settings"):  # fmt: skip
         print(out / f"{name}.png")
     window.close()
     return 0
