@@ -33,7 +33,7 @@ BATCH = 5000
 def build(database, count: int) -> None:
     rng = random.Random(11)
     with database.session() as session:
-        staff = [operators.create_staff(session, u, n, r, "123456").id for u, n, r in STAFF]
+        staff = [operators.create_staff(session, u, n, r, "bench-pass-1").id for u, n, r in STAFF]
         session.execute(
             insert(Customer.__table__),
             [{"id": i, "code": f"KH{i:06d}", "name": f"测试客户{i}", "owner_id": rng.choice(staff)}
