@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ from kehu_desktop.ui.common.wheel_guard import install_wheel_guard
 
 if TYPE_CHECKING:
     from kehu_desktop.services.common.database import Database
-    from kehu_desktop.services.common.operators import Operator
+    from kehu_desktop.services.common.operators import Operator, SignIn
     from kehu_desktop.services.common.restore import RestoreResult
     from kehu_desktop.ui.main_window import MainWindow
 
@@ -103,11 +104,19 @@ def _prepare_window(data_dir: Path, url: str | None) -> Database:
     ReportLab and openpyxl."""
     from sqlalchemy.orm import configure_mappers
 
+    from kehu_desktop.services.common import working_days
+    from kehu_desktop.services.customers import pinyin_initials
+
     database = _open_store(data_dir, url)
     import kehu_desktop.ui.main_window  # noqa: F401
     import kehu_desktop.ui.printing.print_dialog  # noqa: F401
 
     configure_mappers()  # else paid by the first query after signing in (0.1 s and more)
+    # Loaded here rather than by the first save (pypinyin's dictionaries) or the first complaint
+    # deadline (the holiday tables) on a worker: parsing them holds Python's interpreter lock
+    # for half a second, and the window cannot repaint meanwhile.
+    pinyin_initials.sort_key("客户管家")
+    working_days.library_year(date.today().year)
 
     return database
 
@@ -124,6 +133,8 @@ class StoreOpening:
         self._future: Future | None = None
         # Whether the operator who just signed in must replace a default password.
         self.must_change_password = False
+        # Their password, while its stored hash is to be remade at today's cost.
+        self.rehash_password: str | None = None
 
     def start(self) -> None:
         if self._future is None:
@@ -147,8 +158,11 @@ class StoreOpening:
             raise UserError(advice) from error
 
     def sign_in(self, username: str, password: str) -> Operator:
-        operator, self.must_change_password = sign_in(self.database(), username, password)
-        return operator
+        outcome = sign_in(self.database(), username, password)
+        self.must_change_password = outcome.must_change_password
+        self.rehash_password = password if outcome.needs_rehash else None
+        assert outcome.operator is not None
+        return outcome.operator
 
     def create_first_admin(self, username: str, name: str, password: str, confirm: str) -> Operator:
         from kehu_desktop.services.common import operators
@@ -163,16 +177,42 @@ class StoreOpening:
             return operators.has_staff(session)
 
 
-def sign_in(database: Database, username: str, password: str) -> tuple[Operator, bool]:
-    """The operator and whether their password must be changed now; a refusal raises UserError
-    after the failed attempt has been counted and audited (committed)."""
+def sign_in(database: Database, username: str, password: str) -> SignIn:
+    """A successful sign-in (the operator, whether their password must be changed now, whether
+    its hash is to be remade); a refusal raises UserError after the failed attempt has been
+    counted and audited (committed)."""
     from kehu_desktop.services.common import operators
 
     with database.session() as session:
         outcome = operators.attempt_sign_in(session, username, password)
     if outcome.operator is None:
         raise UserError(outcome.refusal)
-    return outcome.operator, outcome.must_change_password
+    return outcome
+
+
+def rehash_when_ready(window: MainWindow, password: str) -> None:
+    """Once the window shows its first rows, store the operator's password hashed at today's
+    cost (their hash was made at an older one); a failure is only logged, as the old hash
+    still works."""
+    from kehu_desktop.services.common import operators
+
+    database, staff_id = window.ops.context.database, window.ops.operator.id
+
+    def rehash(_progress: object) -> bool:
+        with database.session() as session:
+            return operators.rehash_password(session, staff_id, password)
+
+    def start() -> None:
+        window.ops.run(
+            window,
+            rehash,
+            lambda _done: None,
+            failure=lambda error: logging.getLogger("kehu_desktop").warning(
+                "password rehash failed: %s", error
+            ),
+        )
+
+    window.ready.connect(start)
 
 
 def remember_username(layout: LayoutMemory, username: str) -> None:
@@ -241,11 +281,13 @@ _windows: set[MainWindow] = set()
 def _switch_user(window: MainWindow, database: Database, data_dir: Path) -> None:
     """切换用户: someone signs in over the open window, which is replaced by theirs."""
     layout = LayoutMemory(data_dir)
-    pending = {"must_change": False}
+    outcomes: list[tuple[SignIn, str]] = []
 
     def sign_in_here(username: str, password: str) -> Operator:
-        operator, pending["must_change"] = sign_in(database, username, password)
-        return operator
+        outcome = sign_in(database, username, password)
+        outcomes.append((outcome, password))
+        assert outcome.operator is not None
+        return outcome.operator
 
     dialog = SignInDialog(layout.get(RECENT_USERNAMES), sign_in_here, window)
 
@@ -253,10 +295,14 @@ def _switch_user(window: MainWindow, database: Database, data_dir: Path) -> None
         operator = dialog.operator
         if operator is None:
             return
-        if pending["must_change"] and not _change_default_password(database, operator, window):
-            return
-        remember_username(layout, operator.username)
+        outcome, password = outcomes[-1]
+        if outcome.must_change_password:
+            if not _change_default_password(database, operator, window):
+                return
         successor = _main_window(database, operator, data_dir, window.auto_backup)
+        if outcome.needs_rehash and not outcome.must_change_password:
+            rehash_when_ready(successor, password)
+        remember_username(layout, operator.username)
         successor.show()
         window.close()  # the store stays open for the successor
 
@@ -338,6 +384,10 @@ def main(argv: list[str] | None = None) -> int:
     if operator is None:
         return 0
     window = _main_window(opening.database(), operator, data_dir, auto_backup=True)
+    if opening.rehash_password is not None and not opening.must_change_password:
+        rehash_when_ready(window, opening.rehash_password)
+    opening.rehash_password = None
+    # The day's first backup and the notices wait for the first rows.
+    window.ready.connect(window.start_store_duties)
     window.show()
-    window.start_store_duties()
     return app.exec()

@@ -171,7 +171,7 @@ FACTORIES: dict[type[QDialog], Callable[[Store], QDialog]] = {
     PrintDialog: lambda s: PrintDialog(
         s.ops, s.layout, None, "customer_card", ("customer", s.customer)
     ),  # fmt: skip
-    StaffDialog: lambda s: StaffDialog(s.ops.context),
+    StaffDialog: lambda s: StaffDialog(s.ops),
     StaffEditor: lambda s: StaffEditor(s.staff_row),
     AuditDialog: lambda s: AuditDialog(s.ops, s.layout),
     DatabaseDialog: lambda s: DatabaseDialog(

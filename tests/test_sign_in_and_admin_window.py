@@ -59,8 +59,9 @@ def test_chinese_font_is_available_everywhere(qtbot):
 def test_admin_dialog_models_pass_the_model_tester(qtbot, qtmodeltester, context, agent):
     make_customer(context, "北京华达电子有限公司")
     audit_dialog = AuditDialog(Operations(context), _layout(context))
-    staff_dialog = StaffDialog(context)
+    staff_dialog = StaffDialog(Operations(context))
     qtbot.waitUntil(lambda: audit_dialog.model.rowCount() > 0)
+    qtbot.waitUntil(lambda: staff_dialog.model.rowCount() == 2)
     qtbot.addWidget(audit_dialog)
     qtbot.addWidget(staff_dialog)
     qtmodeltester.check(audit_dialog.model)
@@ -107,8 +108,9 @@ def test_audit_dialog_reads_as_a_user_speaks(qtbot, context, agent):
 
 
 def test_staff_dialog_lists_operators(qtbot, context, agent):
-    dialog = StaffDialog(context)
+    dialog = StaffDialog(Operations(context))
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)
     names = [dialog.model.index(r, 1).data() for r in range(dialog.model.rowCount())]
     assert names == ["系统管理员", "张丽"]
 
@@ -173,23 +175,27 @@ def test_app_start_creates_the_administrator_then_asks_to_sign_in(qtbot, store_f
     assert shown == ["客户管家 — 刘经理（管理员）"] * 4
 
 
-def test_administrator_adds_an_operator_who_can_then_sign_in(qtbot, context):
-    from PySide6.QtCore import QTimer
+def test_administrator_adds_an_operator_who_can_then_sign_in(qtbot, context, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
 
-    dialog = StaffDialog(context)
+    dialog = StaffDialog(Operations(context))
     qtbot.addWidget(dialog)
-
-    def fill_editor():
-        editor = QApplication.activeModalWidget()
-        editor.username.setText("lina")
-        editor.name.setText("李娜")
-        editor.role.setCurrentText("主管")
-        editor.password.setText("secret-pw1")
-        editor.confirm.setText("secret-pw1")
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    editor = dialog.add()
+    editor.username.setText("lina")
+    editor.name.setText("李娜")
+    editor.role.setCurrentText("主管")
+    editor.password.setText("short")  # refused: the editor opens again with what was typed
+    editor.confirm.setText("short")
+    editor.accept()
+    qtbot.waitUntil(lambda: warnings == ["密码至少 8 位。"] and editor.isVisible())
+    assert editor.name.text() == "李娜"
+    editor.password.setText("secret-pw1")
+    editor.confirm.setText("secret-pw1")
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
         editor.accept()
-
-    QTimer.singleShot(0, fill_editor)
-    dialog.add()
     names = [dialog.model.index(r, 1).data() for r in range(dialog.model.rowCount())]
     assert names == ["系统管理员", "李娜"]
     with context.database.session() as session:

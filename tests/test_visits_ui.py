@@ -29,6 +29,7 @@ def _now(minutes: int = 0) -> str:
 
 def _reloaded(qtbot, window, rows: int):
     tab = window.visits_tab
+    window.tabs.setCurrentWidget(tab)  # a desk behind another tab reloads only when shown
     tab.reload()
     qtbot.waitUntil(lambda: tab.model.rowCount() == rows, timeout=5000)
     return tab
@@ -90,8 +91,11 @@ def test_record_a_visit_with_ctrl_n(qtbot, main_window):
     )  # fmt: skip
     assert tab.current_id() == row.id
     # The action due today is waiting in 今日, and the tab title counts it.
+    main_window.tabs.setCurrentWidget(main_window.today_tab)
     qtbot.waitUntil(lambda: main_window.today_tab.action_model.rowCount() == 1, timeout=5000)
-    assert main_window.tabs.tabText(4) == f"今日 ({main_window.today_tab.view.count})"
+    qtbot.waitUntil(
+        lambda: main_window.tabs.tabText(4) == f"今日 ({main_window.today_tab.view.count})"
+    )
 
 
 def test_bad_input_is_shown_and_nothing_is_lost(qtbot, main_window):
@@ -118,6 +122,7 @@ def test_plan_becomes_a_record_and_another_is_missed(qtbot, main_window, monkeyp
     first = make_customer(context, "源通包装")
     second = make_customer(context, "佳美塑胶")
     tab = main_window.visits_tab
+    main_window.tabs.setCurrentWidget(tab)
     tab.pages.setCurrentIndex(1)
     for customer in (first, second):
         plan_dialog = ready(qtbot, tab.new_plan())
@@ -257,6 +262,7 @@ def test_plan_due_visits_for_next_week(qtbot, main_window):
     set_customer(context, customer, abc_class="A", owner_id=agent.id)
     make_visit(context, customer, _now(60 * 24 * 40))
     tab = main_window.visits_tab
+    main_window.tabs.setCurrentWidget(tab)
     assert tab.period_filter.currentText() == "本周"
     dialog = tab.plan_due_visits()
     assert dialog.staff.currentText() == "各客户的负责业务员"
@@ -298,6 +304,7 @@ def test_deleting_a_plan_asks_first(qtbot, main_window, monkeypatch):
     with context.session() as session:
         visit_plans.add_plan(session, customer, context.operator.id, date.today())
     tab = main_window.visits_tab
+    main_window.tabs.setCurrentWidget(tab)
     with qtbot.waitSignal(tab.plans_loaded):
         tab.reload_plans()
     assert tab.plan_table.currentIndex().row() == 0  # the first row is selected on loading

@@ -12,9 +12,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
 from kehu_desktop.forms.specimen import add_specimens
+from kehu_desktop.models import Customer
 from kehu_desktop.services.common.database import Database
+from kehu_desktop.ui.admin.staff_dialog import StaffDialog
 from kehu_desktop.ui.common import operations, screen
-from kehu_desktop.ui.common.operations import StoreChange
+from tests.helpers.complaints import register
 from tests.helpers.dialogs import ready, save
 
 # A 1366×768 laptop and a 1920×1080 one at 150 % (1280×720 logical), minus a 40 px task bar.
@@ -46,8 +48,8 @@ def gui_thread_store_use(monkeypatch) -> list[str]:
 
 
 def _loads(qtbot, window):
-    """Wait until every desk has (re)loaded."""
-    return qtbot.waitSignals([tab.loaded for tab in window._tabs()], timeout=10000)
+    """Wait until the desk on screen has (re)loaded (the others reload when next shown)."""
+    return qtbot.waitSignal(window.tabs.currentWidget().loaded, timeout=10000)
 
 
 def test_no_store_work_on_the_gui_thread_in_the_desks(
@@ -55,10 +57,32 @@ def test_no_store_work_on_the_gui_thread_in_the_desks(
 ):
     window = main_window
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     with _loads(qtbot, window):
         window.refresh()
-    for index in range(window.tabs.count()):
+    for index in range(window.tabs.count()):  # each desk loads as it is first shown
         window.tabs.setCurrentIndex(index)
+        operations.wait_for_running()
+    today = window.today_tab  # 今日: a plan marked missed
+    window.tabs.setCurrentWidget(today)
+    qtbot.waitUntil(lambda: today.plan_model.rowCount() > 0, timeout=5000)
+    today.plan_table.selectRow(0)
+    with qtbot.waitSignal(today.loaded, timeout=10000):
+        assert today.mark_missed("客户临时外出")
+    staff = StaffDialog(window.ops, window)  # 操作员管理: the list, a new operator, a reset
+    qtbot.addWidget(staff)
+    qtbot.waitUntil(lambda: staff.model.rowCount() == 1, timeout=5000)
+    editor = staff.add()
+    editor.username.setText("lina")
+    editor.name.setText("李娜")
+    editor.password.setText("secret-pw1")
+    editor.confirm.setText("secret-pw1")
+    with qtbot.waitSignal(staff.loaded, timeout=5000):
+        editor.accept()
+    staff.table.selectRow(1)
+    with qtbot.waitSignal(window.ops.events.changed, timeout=5000):
+        staff.reset_password("another-pw2")
+    staff.done(0)
     customers = window.customers_tab
     window.tabs.setCurrentWidget(customers)
     customers.search.setText("华达")
@@ -116,26 +140,43 @@ def test_no_store_work_on_the_gui_thread_in_the_desks(
     assert gui_thread_store_use == []
 
 
-def test_the_change_signal_reaches_every_desk(qtbot, main_window, specimens):
+def test_a_hidden_desk_reloads_when_shown_and_keeps_its_place(qtbot, main_window, specimens):
     window = main_window
-    with _loads(qtbot, window):
-        window.refresh()
-    with _loads(qtbot, window):  # a write, as any dialog does it
-        window.ops.write(None, lambda _session: None, {"customers"})
-    with _loads(qtbot, window):  # demo data, a restore, an import
-        window.ops.events.changed.emit(StoreChange(frozenset({"store"})))
+    complaints = window.complaints_tab
+    window.tabs.setCurrentWidget(complaints)
+    qtbot.waitUntil(lambda: complaints.current_id() == specimens.complaint, timeout=5000)
+    window.tabs.setCurrentWidget(window.customers_tab)
+    with window.ops.context.session() as session:  # another desk registers a complaint …
+        customer = session.get_one(Customer, specimens.customer)
+        customer_id = customer.id
+    newer = register(window.ops.context, customer_id, description="包装破损")
+    heard: list[int] = []
+    complaints.loaded.connect(heard.append)
+    with _loads(qtbot, window):  # … and says so: the desk on screen reloads, the hidden one not
+        window.ops.write(None, lambda _session: None, {"complaints", "customers"})
+    operations.wait_for_running()
+    assert heard == [] and complaints.reload_when_shown.stale
+    assert newer not in [row.id for row in complaints.model.rows()]
+    with qtbot.waitSignal(complaints.loaded, timeout=5000):  # shown: it reloads
+        window.tabs.setCurrentWidget(complaints)
+    assert newer in [row.id for row in complaints.model.rows()]
+    assert complaints.current_id() == specimens.complaint  # the row selected stays selected
+    assert not complaints.reload_when_shown.stale
 
 
 def test_a_write_reloads_only_the_desks_that_show_it(qtbot, main_window, specimens):
     window = main_window
+    window.tabs.setCurrentWidget(window.key_accounts_tab)
     with _loads(qtbot, window):
         window.refresh()
     heard = []
     window.key_accounts_tab.loaded.connect(lambda _n: heard.append("key_accounts"))
+    window.tabs.setCurrentWidget(window.complaints_tab)
+    qtbot.waitUntil(lambda: window.complaints_tab.current_id() is not None, timeout=5000)
     with qtbot.waitSignal(window.complaints_tab.loaded, timeout=5000):
         window.ops.write(None, lambda _session: None, {"complaints"})
     operations.wait_for_running()
-    assert heard == []
+    assert heard == [] and not window.key_accounts_tab.reload_when_shown.stale
 
 
 def _open_dialogs(window) -> list[QDialog]:

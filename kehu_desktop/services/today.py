@@ -114,28 +114,35 @@ def compute(
     today: date | None = None,
     staff_id: int | None = None,
     due_limit: int = OVERDUE_LIMIT,
+    section_ready: Callable[[str, object], None] | None = None,
 ) -> TodayView:
     """The today view, for everyone or for one staff member.
 
     ``reader`` opens a read-only session (``DeskContext.reader``). The customers due and the
     reminders each scan a large table, so the sections are read at the same time on their
-    own connections (SQLite lets other threads run while it reads).
+    own connections (SQLite lets other threads run while it reads). ``section_ready(name,
+    rows)`` is told of each section as soon as it is read (``name`` is the ``TodayView``
+    field; the customers due come as ``(rows, total)``), so a screen can show the quick ones
+    before the slow ones are done.
     """
     today = today or date.today()
 
-    def read(section: Callable[..., T], *args: object) -> T:
+    def read(name: str, section: Callable[..., T], *args: object) -> T:
         with reader() as session:
-            return section(session, today, staff_id, *args)
+            result = section(session, today, staff_id, *args)
+        if section_ready is not None:
+            section_ready(name, result)
+        return result
 
     with ThreadPoolExecutor(max_workers=3) as pool:
-        due = pool.submit(read, due_customers, due_limit)
-        dates = pool.submit(read, reminders)
-        plans = pool.submit(read, open_plans)
-        actions = read(due_actions)
-        complaints = read(due_complaints)
-        escalations = read(pending_escalations)
-        service_visits = read(ledger.visits_on)
-        service_due = read(ledger.due_requests)
+        plans = pool.submit(read, "plans", open_plans)
+        dates = pool.submit(read, "reminders", reminders)
+        due = pool.submit(read, "due_customers", due_customers, due_limit)
+        actions = read("actions", due_actions)
+        complaints = read("complaints", due_complaints)
+        escalations = read("escalations", pending_escalations)
+        service_visits = read("service_visits", ledger.visits_on)
+        service_due = read("service_due", ledger.due_requests)
         due_rows, due_total = due.result()
         return TodayView(
             today, plans.result(), due_rows, due_total, actions, dates.result(), complaints,

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from kehu_desktop import __version__
 from kehu_desktop.demo import removal
-from kehu_desktop.services.common import backup, batches, restore, working_days
+from kehu_desktop.services.common import backup, batches, record_counts, restore, working_days
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.imports import commit
@@ -47,7 +47,6 @@ from kehu_desktop.ui.common.notice_bar import NoticeBar
 from kehu_desktop.ui.common.operations import (
     Operations,
     Progress,
-    StoreChange,
     StoreEvents,
     wait_for_running,
 )
@@ -91,7 +90,9 @@ class MainWindow(QMainWindow):
 
     Signals: ``switch_user_requested()`` — 切换用户 was chosen; the app signs someone in
     and replaces this window with theirs. ``restored(RestoreResult)`` — a backup was restored;
-    the app opens a window on the restored data in place of this one.
+    the app opens a window on the restored data in place of this one. ``ready()`` — once, when
+    the desk the window opens on shows its first rows: the time for work that should not delay
+    them (the day's backup, a password rehash).
 
     ``auto_backup``: back the store up on the first start of a day (``start_store_duties``)
     and at exit; the real app sets it, tests and scripts leave it off.
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
 
     switch_user_requested = Signal()
     restored = Signal(object)
+    ready = Signal()
 
     def __init__(
         self, context: DeskContext, layout: LayoutMemory, *, auto_backup: bool = False
@@ -113,6 +115,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"客户管家 — {operator.name}（{operator.role}）")
 
         ops = self.ops
+        # 今日 is what the window opens on (on a store with customers): its rows are read while
+        # the rest of the window is built.
+        self.today_tab = TodayTab(ops, layout)
+        self.today_tab.reload()
         self.customers_tab = CustomersTab(ops, layout)
         self.visits_tab = VisitsTab(ops, layout)
         self.complaints_tab = ComplaintsTab(ops, layout)
@@ -125,9 +131,7 @@ class MainWindow(QMainWindow):
             (self.key_accounts_tab, "大客户"),
         ):
             self.tabs.addTab(tab, title)
-        # 今日 follows the record desks and is what the window opens on; its title carries the
-        # count.
-        self.today_tab = TodayTab(self.ops, layout)
+        # 今日 follows the record desks; its title carries the count.
         self.tabs.addTab(self.today_tab, "今日")
         self.service_tab = ServiceTab(self.ops, layout)
         self.tabs.addTab(self.service_tab, "售后服务")
@@ -137,11 +141,10 @@ class MainWindow(QMainWindow):
             lambda: self.open_printed_number(self.customers_tab.search.text())
         )
         self.tabs.setCurrentWidget(self.today_tab)
+        for tab in self._tabs():
+            if tab is not self.today_tab:
+                tab.reload_when_shown.request()  # hidden: loads when first shown
         self.today_tab.loaded.connect(self._show_today_count)
-        # 今日 still marks a plan missed on its own session: that is announced like any write.
-        self.today_tab.changed.connect(
-            lambda: self.ops.events.changed.emit(StoreChange(frozenset({"plans"}), self))
-        )
         self.backup_notice = NoticeBar("backupNotice")
         self.calendar_notice = NoticeBar("calendarNotice")
         central = QWidget(objectName="centralArea")
@@ -153,13 +156,12 @@ class MainWindow(QMainWindow):
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.customers_tab.demo_requested.connect(self.load_demo)
-        self._pending_loads: list = []
         self._status_timer = QTimer(self, singleShot=True, interval=STATUS_DELAY_MS)
         self._status_timer.timeout.connect(self._update_status)
+        self._ready = False
         for tab in self._tabs():
             tab.loaded.connect(lambda _n: self._status_timer.start())
-            tab.loaded.connect(lambda _n: self._load_next())
-        self.tabs.currentChanged.connect(lambda _i: self._load_if_pending())
+            getattr(tab, "rows_shown", tab.loaded).connect(lambda _n: self._first_rows_shown())
 
         self._build_menus()
         self._counts_label = QLabel(objectName="statusCounts")
@@ -178,14 +180,18 @@ class MainWindow(QMainWindow):
 
     def _open_first_desk(self) -> None:
         """今日 on a store with customers; on a new store the customer list (which offers demo
-        data). The desk on screen loads first, the others after it."""
+        data)."""
 
         def chosen(any_customer: bool) -> None:
             if not any_customer:
                 self.tabs.setCurrentWidget(self.customers_tab)
-            self.refresh()
 
         self.ops.query(self, customer_files.any_customer, chosen, title="无法读取数据")
+
+    def _first_rows_shown(self) -> None:
+        if not self._ready:
+            self._ready = True
+            self.ready.emit()
 
     def _tabs(self) -> list:
         return [self.customers_tab, self.visits_tab, self.complaints_tab, self.key_accounts_tab,
@@ -412,35 +418,18 @@ class MainWindow(QMainWindow):
         self.customers_tab.focus_search()
 
     def refresh(self) -> None:
-        """Reload every desk: the one on screen first, the others one after another, so the
-        visible list is not kept waiting behind queries for tabs nobody is looking at."""
-        current = self.tabs.currentWidget()
-        self._pending_loads = [tab for tab in self._tabs() if tab is not current]
-        current.reload()
-
-    def _load_next(self) -> None:
-        if self._pending_loads:
-            self._pending_loads.pop(0).reload()
-
-    def _load_if_pending(self) -> None:
-        tab = self.tabs.currentWidget()
-        if tab in self._pending_loads:
-            self._pending_loads.remove(tab)
-            tab.reload()
+        """Reload the desk on screen now, and each of the others when it is next shown: no
+        queries (nor GUI time to show them) for lists nobody is looking at."""
+        for tab in self._tabs():
+            tab.reload_when_shown.request()
 
     def _update_status(self) -> None:
-        self.ops.query(self, customer_files.count, self._show_counts, title="无法读取数据")
-
-    def _show_counts(self, total: int) -> None:
-        parts = [f"客户 {total:,}"]
-        for tab, title in (
-            (self.visits_tab, "拜访"),
-            (self.complaints_tab, "投诉"),
-            (self.key_accounts_tab, "大客户"),
-            (self.service_tab, "售后服务"),
-        ):
-            parts.append(f"{title} {tab.model.rowCount():,}")
-        self._counts_label.setText(" · ".join(parts))
+        self.ops.query(
+            self,
+            record_counts.count_records,
+            lambda counts: self._counts_label.setText(counts.describe()),
+            title="无法读取数据",
+        )
 
     # --- the store: backups, restore, notices ---------------------------------------------
 
@@ -568,7 +557,6 @@ class MainWindow(QMainWindow):
         self, chosen: backup.BackupInfo, password: str, settings: backup.BackupSettings
     ) -> None:
         # Nothing of this window may hold the store while it is replaced.
-        self._pending_loads.clear()
         wait_for_running()
         database = self._context.database
         database.dispose()
@@ -642,7 +630,7 @@ class MainWindow(QMainWindow):
         if not self._context.operator.is_admin:
             QMessageBox.warning(self, "权限不足", "只有管理员可以管理操作员。")
             return
-        StaffDialog(self._context, self).exec()
+        StaffDialog(self.ops, self).exec()
 
     def show_audit(self) -> None:
         if not self._context.operator.is_admin:
@@ -792,8 +780,7 @@ class MainWindow(QMainWindow):
             tab.save_layout()
         self._layout_memory.sync()
         # Let queries still running finish, and hand their results over, while the widgets
-        # waiting for them still exist; start no further loads.
-        self._pending_loads.clear()
+        # waiting for them still exist.
         wait_for_running()
         replaced = self._replaced()
         if self.auto_backup and self._context.database.file_path and not replaced:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,8 +21,15 @@ from PySide6.QtWidgets import (
 from kehu_desktop.services import today as today_view
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.visits import visit_records
+from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import selected_row, table_view
+from kehu_desktop.ui.common.list_view import (
+    fit_columns_once,
+    replace_rows,
+    restore_columns,
+    selected_row,
+    table_view,
+)
 from kehu_desktop.ui.common.operations import Operations, Progress, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
@@ -108,12 +116,12 @@ DATE_COLUMNS = (
 
 class TodayTab(QWidget):
     """Signals: ``loaded(int)`` with the number of things waiting (also the tab title's count);
-    ``changed()`` after something was recorded here (a visit, a plan, an action done);
+    ``rows_shown(int)`` each time a section's rows appear (before the whole view is read);
     ``service_request_opened(int)`` when a service request is to be opened (the 售后服务 desk
     opens it)."""
 
     loaded = Signal(int)
-    changed = Signal()
+    rows_shown = Signal(int)
     service_request_opened = Signal(int)
 
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
@@ -130,6 +138,8 @@ class TodayTab(QWidget):
         self.staff_filter.addItem("全部业务员", None)
         ops.query(self, customer_files.staff_choices, self._fill_staff)
         self.staff_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        # A write reloads this desk at once while it is shown, else when it is next shown.
+        self.reload_when_shown = ReloadWhenShown(self, self.reload)
         ops.events.changed.connect(self._store_changed)
         refresh = QPushButton("刷新", objectName="todayRefresh")
         refresh.clicked.connect(self.reload)
@@ -203,7 +213,7 @@ class TodayTab(QWidget):
         box.addLayout(top)
         box.addLayout(grid)
         for key, view in self._views().items():
-            layout.restore_header(key, view.horizontalHeader())
+            restore_columns(layout, key, view)
 
     def _section(self, view, buttons) -> QGroupBox:
         box = QGroupBox()
@@ -237,31 +247,53 @@ class TodayTab(QWidget):
         if change.touches(
             "visits", "plans", "complaints", "customers", "contacts", "settings", "service"
         ):
-            self.reload()
+            self.reload_when_shown.request()
 
     def reload(self) -> None:
+        """Read the view off the GUI thread; each section is shown as soon as it is read (the
+        quick ones first), the titles once all are."""
         self._generation += 1
         generation, staff_id = self._generation, self.staff_filter.currentData()
 
-        def work(_progress: Progress) -> today_view.TodayView:
-            return today_view.compute(self._context.reader, date.today(), staff_id)
+        def work(progress: Progress) -> today_view.TodayView:
+            return today_view.compute(
+                self._context.reader, date.today(), staff_id,
+                section_ready=lambda name, rows: progress.partial((name, rows)),
+            )  # fmt: skip
 
-        self.ops.run(self, work, lambda view: self._show(generation, view), title="加载今日待办")
+        self.ops.run(
+            self,
+            work,
+            lambda view: self._show(generation, view),
+            title="加载今日待办",
+            on_partial=lambda section: self._show_section(generation, *section),
+        )
+
+    def _sections(self) -> dict[str, QTableView]:
+        """The ``TodayView`` field each list shows."""
+        return {"plans": self.plan_table, "due_customers": self.due_table,
+                "actions": self.action_table, "reminders": self.date_table,
+                "complaints": self.complaint_table, "escalations": self.escalation_table,
+                "service_visits": self.service_visit_table,
+                "service_due": self.service_due_table}  # fmt: skip
+
+    def _show_section(self, generation: int, name: str, rows) -> None:
+        if generation != self._generation:
+            return
+        if name == "due_customers":
+            rows, _total = rows
+        view = self._sections()[name]
+        replace_rows(view, rows)
+        fit_columns_once(view)
+        self.rows_shown.emit(len(rows))
 
     def _show(self, generation: int, view: today_view.TodayView) -> None:
+        """All sections are shown (``_show_section``): the title and the counts."""
         if generation != self._generation:
             return
         self.view = view
         day = view.today
         self.title.setText(f"今日 {day:%Y-%m-%d} 星期{WEEKDAYS[day.weekday()]}")
-        self.plan_model.set_rows(view.plans)
-        self.due_model.set_rows(view.due_customers)
-        self.action_model.set_rows(view.actions)
-        self.date_model.set_rows(view.reminders)
-        self.complaint_model.set_rows(view.complaints)
-        self.escalation_model.set_rows(view.escalations)
-        self.service_visit_model.set_rows(view.service_visits)
-        self.service_due_model.set_rows(view.service_due)
         overdue_plans = sum(1 for p in view.plans if p.planned_date < day)
         shown = len(view.due_customers)
         more = f"，显示最久的 {shown} 位" if shown < view.due_customer_total else ""
@@ -282,20 +314,9 @@ class TodayTab(QWidget):
         self.service_visit_box.setTitle(f"今日售后上门服务（{len(view.service_visits)}）")
         late = sum(r.overdue for r in view.service_due)
         self.service_due_box.setTitle(f"售后服务单到期（{len(view.service_due)}，其中超期 {late}）")
-        for table in self._views().values():
-            table.resizeColumnsToContents()
         self.loaded.emit(view.count)
 
     # --- actions -------------------------------------------------------------------------
-
-    def _open(self, dialog) -> None:
-        dialog.finished.connect(lambda _r: self._after(getattr(dialog, "saved_id", None)))
-        dialog.open()
-
-    def _after(self, saved: int | None) -> None:
-        if saved is not None:
-            self.changed.emit()
-            self.reload()
 
     def new_record(self) -> VisitDialog:
         """Ctrl+N here records a visit too (for the customer selected among those due)."""
@@ -306,7 +327,7 @@ class TodayTab(QWidget):
             customer_id=row.customer_id if row else None,
             parent=self,
         )
-        self._open(dialog)
+        dialog.open()
         return dialog
 
     def record_plan(self) -> VisitDialog | None:
@@ -314,16 +335,13 @@ class TodayTab(QWidget):
         if plan is None:
             return None
         dialog = VisitDialog(self.ops, self._layout_memory, plan_id=plan.id, parent=self)
-        self._open(dialog)
+        dialog.open()
         return dialog
 
     def mark_missed(self, reason: str | None = None) -> bool:
         """Mark the selected plan missed; asks for the reason unless one is given."""
         plan = selected_row(self.plan_table, self.plan_model)
-        if plan is None or not mark_plan_missed(self, self._context, plan, reason):
-            return False
-        self._after(plan.id)
-        return True
+        return plan is not None and mark_plan_missed(self, self.ops, plan, reason)
 
     def visit_due_customer(self) -> VisitDialog | None:
         row = selected_row(self.due_table, self.due_model)
@@ -332,7 +350,7 @@ class TodayTab(QWidget):
         dialog = VisitDialog(
             self.ops, self._layout_memory, customer_id=row.customer_id, parent=self
         )
-        self._open(dialog)
+        dialog.open()
         return dialog
 
     def plan_due_customer(self) -> VisitPlanDialog | None:
@@ -340,7 +358,7 @@ class TodayTab(QWidget):
         if row is None:
             return None
         dialog = VisitPlanDialog(self.ops, row.customer_id, self)
-        self._open(dialog)
+        dialog.open()
         return dialog
 
     def mark_action_done(self) -> bool:
@@ -351,7 +369,6 @@ class TodayTab(QWidget):
             self,
             lambda session: visit_records.set_action_done(session, action.id, date.today()),
             {"visits"},
-            lambda _r: self.changed.emit(),
             title="无法标记",
         )
         return True
@@ -362,7 +379,6 @@ class TodayTab(QWidget):
         if row is None:
             return None
         dialog = ComplaintDialog(self.ops, self._layout_memory, row.id, self)
-        dialog.finished.connect(lambda _r: self.reload())
         dialog.open()
         return dialog
 
@@ -371,7 +387,7 @@ class TodayTab(QWidget):
         if action is None:
             return None
         dialog = VisitDialog(self.ops, self._layout_memory, visit_id=action.visit_id, parent=self)
-        self._open(dialog)
+        dialog.open()
         return dialog
 
     def open_service_request(self, view, model) -> bool:

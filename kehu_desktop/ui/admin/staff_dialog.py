@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -17,12 +21,13 @@ from PySide6.QtWidgets import (
     QTableView,
     QVBoxLayout,
 )
+from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Role
 from kehu_desktop.services.common import operators
-from kehu_desktop.services.common.context import DeskContext
-from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.versions import StaleRecordError
+from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.stale_record import offer_reload
 
@@ -88,12 +93,21 @@ class StaffEditor(QDialog):
 
 
 class StaffDialog(QDialog):
-    def __init__(self, context: DeskContext, parent=None) -> None:
+    """The operators, read and changed through ``Operations`` (off the GUI thread).
+
+    An editor that could not be saved (a rule broken, or the record changed by another desk
+    meanwhile) opens again with what was typed, to correct or cancel.
+
+    Signals: ``loaded(int)`` with the number of operators after each (re)load."""
+
+    loaded = Signal(int)
+
+    def __init__(self, ops: Operations, parent=None) -> None:
         super().__init__(parent)
-        context.operator.require_admin()
+        ops.operator.require_admin()
         self.setObjectName("StaffDialog")
         self.setWindowTitle("操作员管理")
-        self._context = context
+        self._ops = ops
         self.model = RecordTableModel(COLUMNS, self)
         self.table = QTableView(objectName="staffTable")
         self.table.setModel(self.model)
@@ -117,83 +131,111 @@ class StaffDialog(QDialog):
         box.addWidget(self.table)
         box.addLayout(buttons)
         self.resize(640, 380)
-        self._load()
+        self.reload()
 
-    def _load(self) -> None:
-        with self._context.reader() as session:
-            self.model.set_rows(operators.list_staff(session, include_inactive=True))
+    def reload(self) -> None:
+        self._ops.query(
+            self,
+            lambda session: operators.list_staff(session, include_inactive=True),
+            self._show,
+            title="无法读取操作员",
+        )
 
-    def _fresh(self, staff_id: int) -> operators.StaffRow:
-        self._load()
-        return next(r for r in self.model.rows() if r.id == staff_id)
+    def _show(self, rows: list[operators.StaffRow]) -> None:
+        self.model.set_rows(rows)
+        self.loaded.emit(len(rows))
 
     def _selected(self) -> operators.StaffRow | None:
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
-    def _run(self, action, editor: StaffEditor | None = None) -> bool:
-        try:
-            with self._context.session() as session:
-                action(session)
-        except StaleRecordError as error:
-            if editor is not None and editor.row is not None:
-                staff_id = editor.row.id
-                offer_reload(editor, error, lambda: editor.fill(self._fresh(staff_id)))
-            return False
-        except UserError as error:
-            QMessageBox.warning(self, "无法保存", str(error))
-            return False
-        self._load()
-        return True
+    def _save(
+        self, editor: StaffEditor, action: Callable[[StaffEditor], Callable[[Session], object]]
+    ) -> None:
+        """Save what ``editor`` holds once it is accepted: ``action(editor)`` reads its fields
+        (on the GUI thread) into the work to do. On a refusal, say why and open the editor
+        again with everything typed."""
 
-    def add(self) -> None:
-        editor = StaffEditor(None, self)
-        while editor.exec() == QDialog.DialogCode.Accepted:
-            if self._run(
-                lambda s: operators.create_staff(
-                    s,
-                    editor.username.text(),
-                    editor.name.text(),
-                    Role(editor.role.currentText()),
-                    editor.password.text(),
-                    confirm=editor.confirm.text(),
-                    department=editor.department.text(),
-                    phone=editor.phone.text(),
-                )  # fmt: skip
-            ):
-                return
+        def failed(error: Exception) -> None:
+            if isinstance(error, StaleRecordError) and editor.row is not None:
+                self._offer_reload(editor, error, editor.row.id)
+            else:
+                show_error(self, "无法保存", error)
+            editor.open()
 
-    def edit(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-        editor = StaffEditor(row, self)
-        while editor.exec() == QDialog.DialogCode.Accepted:
-            if self._run(
-                lambda s: operators.update_staff(
-                    s,
-                    self._context.operator,
-                    row.id,
-                    name=editor.name.text(),
-                    role=Role(editor.role.currentText()),
-                    department=editor.department.text(),
-                    phone=editor.phone.text(),
-                    active=editor.active.isChecked(),
-                    version=editor.row.version,
-                ),  # fmt: skip
-                editor,
-            ):
-                return
-
-    def reset_password(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-        password, ok = QInputDialog.getText(
-            self, "重设密码", f"{row.name} 的新密码：", QLineEdit.EchoMode.Password
+        editor.accepted.connect(
+            lambda: self._ops.write(
+                self, action(editor), {"staff"}, lambda _r: self.reload(), failure=failed
+            )
         )
-        if ok:
-            if self._run(
-                lambda s: operators.set_password(s, self._context.operator, row.id, password)
-            ):
-                QMessageBox.information(self, "重设密码", "密码已更新。")
+        editor.open()
+
+    def _offer_reload(self, editor: StaffEditor, error: StaleRecordError, staff_id: int) -> None:
+        """The record as saved now is read first, then the refusal offers to show it."""
+
+        def fresh(rows: list[operators.StaffRow]) -> None:
+            self._show(rows)
+            row = next(r for r in rows if r.id == staff_id)
+            offer_reload(editor, error, lambda: editor.fill(row))
+
+        self._ops.query(
+            self, lambda session: operators.list_staff(session, include_inactive=True), fresh
+        )
+
+    def add(self) -> StaffEditor:
+        editor = StaffEditor(None, self)
+        self._save(
+            editor,
+            lambda e: partial(
+                operators.create_staff,
+                username=e.username.text(),
+                name=e.name.text(),
+                role=Role(e.role.currentText()),
+                password=e.password.text(),
+                confirm=e.confirm.text(),
+                department=e.department.text(),
+                phone=e.phone.text(),
+            ),
+        )
+        return editor
+
+    def edit(self) -> StaffEditor | None:
+        row = self._selected()
+        if row is None:
+            return None
+        editor = StaffEditor(row, self)
+        self._save(
+            editor,
+            lambda e: partial(
+                operators.update_staff,
+                acting=self._ops.operator,
+                staff_id=row.id,
+                name=e.name.text(),
+                role=Role(e.role.currentText()),
+                department=e.department.text(),
+                phone=e.phone.text(),
+                active=e.active.isChecked(),
+                version=e.row.version if e.row else None,
+            ),
+        )
+        return editor
+
+    def reset_password(self, password: str | None = None) -> None:
+        """Asks for the new password unless one is given."""
+        row = self._selected()
+        if row is None:
+            return
+        if password is None:
+            password, ok = QInputDialog.getText(
+                self, "重设密码", f"{row.name} 的新密码：", QLineEdit.EchoMode.Password
+            )
+            if not ok:
+                return
+        chosen = password
+        self._ops.write(
+            self,
+            lambda s: operators.set_password(s, self._ops.operator, row.id, chosen),
+            {"staff"},
+            lambda _r: QMessageBox.information(self, "重设密码", "密码已更新。"),
+            title="无法重设密码",
+        )

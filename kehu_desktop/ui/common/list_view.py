@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QTableView, QWidget
 
 from kehu_desktop.services.customers import customer_files
+from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import RecordTableModel
 
 # Rows measured when a view fits its columns to their contents.
 FIT_ROWS = 40
+# The view property saying its columns were fitted or given remembered widths.
+_FITTED = "columnsFitted"
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _DOWN_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
 
@@ -53,11 +57,46 @@ def navigable_list(
     view.doubleClicked.connect(lambda _index: open_row())
 
 
+def replace_rows(view: QTableView, rows: Sequence[Any]) -> None:
+    """Show ``rows`` in ``view`` (its model a ``RecordTableModel``) in place of those shown,
+    keeping the selected record selected (found again by its ``id``) and the scroll position:
+    a reload after a save elsewhere does not move the list under the user."""
+    model = view.model()
+    assert isinstance(model, RecordTableModel)
+    index = view.currentIndex()
+    selected = getattr(model.row_at(index.row()), "id", None) if index.isValid() else None
+    scrolled = view.verticalScrollBar().value()
+    model.set_rows(rows)
+    if selected is not None:
+        found = next((n for n, row in enumerate(rows) if getattr(row, "id", None) == selected), -1)
+        if found >= 0:
+            view.selectRow(found)
+    view.verticalScrollBar().setValue(scrolled)
+
+
 def select_first_row(view: QTableView) -> None:
     """Select the first row if there is one and nothing is selected, so Ctrl+P and Enter
     always act on a row the user can see."""
     if view.model().rowCount() and not view.currentIndex().isValid():
         view.selectRow(0)
+
+
+def restore_columns(layout: LayoutMemory, key: str, view: QTableView) -> bool:
+    """Give ``view`` the column widths remembered under ``key``; a view given them is not
+    fitted to its contents (``fit_columns_once``)."""
+    restored = layout.restore_header(key, view.horizontalHeader())
+    view.setProperty(_FITTED, restored)
+    return restored
+
+
+def fit_columns_once(view: QTableView) -> None:
+    """Fit the columns to the rows shown the first time there are any. Later reloads keep the
+    widths (the user's, or those fitted): measuring rows is GUI-thread time on every reload,
+    and a list whose columns jump on each save is hard to read."""
+    if view.property(_FITTED) or not view.model().rowCount():
+        return
+    view.resizeColumnsToContents()
+    view.setProperty(_FITTED, True)
 
 
 def table_view(name: str, model: RecordTableModel) -> QTableView:

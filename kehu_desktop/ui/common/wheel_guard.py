@@ -6,13 +6,22 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
 
+_WHEEL = QEvent.Type.Wheel
+_POLISH = QEvent.Type.Polish
+
 
 class WheelGuard(QObject):
-    """Application-wide event filter; install once with ``install_wheel_guard``."""
+    """Application-wide event filter; install once with ``install_wheel_guard``.
+
+    Every event of the application passes through it: anything but a wheel turn or a
+    polish leaves at the first line (compared by identity, the cheapest test)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind is not _WHEEL and kind is not _POLISH:
+            return False
         if (
-            event.type() == QEvent.Type.Wheel
+            kind is _WHEEL
             and isinstance(watched, QComboBox | QAbstractSpinBox)
             and not watched.hasFocus()
         ):
@@ -20,7 +29,7 @@ class WheelGuard(QObject):
             if parent is not None:  # the page scrolls instead
                 QCoreApplication.sendEvent(parent, event)
             return True
-        if event.type() == QEvent.Type.Polish and isinstance(watched, QComboBox | QAbstractSpinBox):
+        if kind is _POLISH and isinstance(watched, QComboBox | QAbstractSpinBox):
             # Focus by click or Tab, not by the wheel passing over it.
             widget: QWidget = watched
             if widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:

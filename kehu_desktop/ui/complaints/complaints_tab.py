@@ -19,10 +19,13 @@ from PySide6.QtWidgets import (
 
 from kehu_desktop.services.complaints import choices, ledger, lifecycle
 from kehu_desktop.services.complaints.ledger import ComplaintFilter, ComplaintRow
+from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import (
     fill_staff_filter,
+    fit_columns_once,
     navigable_list,
+    restore_columns,
     select_first_row,
     table_view,
 )
@@ -138,7 +141,7 @@ class ComplaintsTab(QWidget):
         self.table = table_view(LAYOUT_KEY, self.model)
         self.table.setAlternatingRowColors(False)  # the tints carry the meaning here
         navigable_list(self.table, self.customer_filter, self.open_current)
-        self._header_restored = layout.restore_header(LAYOUT_KEY, self.table.horizontalHeader())
+        restore_columns(layout, LAYOUT_KEY, self.table)
         self.summary = QLabel(objectName="complaintSummary")
 
         filters = QHBoxLayout()
@@ -155,11 +158,13 @@ class ComplaintsTab(QWidget):
         box.addLayout(filters)
         box.addLayout(buttons)
         box.addWidget(self.table)
+        # A write reloads this desk at once while it is shown, else when it is next shown.
+        self.reload_when_shown = ReloadWhenShown(self, self.reload)
         ops.events.changed.connect(self._store_changed)
 
     def _store_changed(self, change: StoreChange) -> None:
         if change.touches("complaints", "customers", "staff", "settings"):
-            self.reload()
+            self.reload_when_shown.request()
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -199,8 +204,7 @@ class ComplaintsTab(QWidget):
             return  # a newer query is on its way
         selected = self.current_id()
         self.model.set_rows(rows)
-        if not self._header_restored:
-            self.table.resizeColumnsToContents()
+        fit_columns_once(self.table)
         overdue = sum(r.overdue for r in rows)
         pending = sum(r.escalation_pending for r in rows)
         late = sum(r.escalation_overdue for r in rows)

@@ -33,6 +33,7 @@ from kehu_desktop.services.customers.customer_files import (
     CustomerRow,
     Removal,
 )
+from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import (
     fill_staff_filter,
@@ -156,11 +157,13 @@ class CustomersTab(QWidget):
         layout_box.addLayout(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
+        # A write reloads this desk at once while it is shown, else when it is next shown.
+        self.reload_when_shown = ReloadWhenShown(self, self.reload)
         ops.events.changed.connect(self._store_changed)
 
     def _store_changed(self, change: StoreChange) -> None:
         if change.touches("customers", "contacts", "sales", "staff", "key_accounts"):
-            self.reload()
+            self.reload_when_shown.request()
 
     def _fill_owner_filter(self) -> None:
         """Everyone who may own customers, those who left included (their customers are the

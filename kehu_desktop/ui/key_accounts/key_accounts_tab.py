@@ -25,9 +25,16 @@ from kehu_desktop.services.key_accounts import (
     key_account_cards,
     key_account_kpis,
 )
+from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
-from kehu_desktop.ui.common.list_view import navigable_list, select_first_row, table_view
+from kehu_desktop.ui.common.list_view import (
+    fit_columns_once,
+    navigable_list,
+    restore_columns,
+    select_first_row,
+    table_view,
+)
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.xlsx_export import export_list
@@ -138,10 +145,7 @@ class KeyAccountsTab(QWidget):
         self.model = KeyAccountModel(COLUMNS, self)
         self.table = table_view("keyAccountTable", self.model)
         navigable_list(self.table, self.period, self.open_current)
-        # Fit the columns to the first rows only when no remembered widths exist.
-        self._fit_columns = not layout.restore_header(
-            "keyAccountTable", self.table.horizontalHeader()
-        )
+        restore_columns(layout, "keyAccountTable", self.table)
 
         self.open_button = QPushButton("打开管理卡(&O)", objectName="openCard")
         self.propose_button = QPushButton("申请设为大客户(&P)…", objectName="proposeKeyAccount")
@@ -222,11 +226,13 @@ class KeyAccountsTab(QWidget):
         box.addWidget(self.splitter)
         self.status_label = QLabel(objectName="keyAccountStatus")
         box.addWidget(self.status_label)
+        # A write reloads this desk at once while it is shown, else when it is next shown.
+        self.reload_when_shown = ReloadWhenShown(self, self.reload)
         ops.events.changed.connect(self._store_changed)
 
     def _store_changed(self, change: StoreChange) -> None:
         if change.touches("key_accounts", "customers", "visits", "sales", "staff", "settings"):
-            self.reload()
+            self.reload_when_shown.request()
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -266,9 +272,7 @@ class KeyAccountsTab(QWidget):
             select_first_row(view)
         overdue = sum(1 for r in loaded.rows if r.visit_overdue)
         self.count_label.setText(f"大客户 {len(loaded.rows)} 家，截至今天拜访逾期 {overdue} 家")
-        if self._fit_columns and loaded.rows:
-            self.table.resizeColumnsToContents()
-            self._fit_columns = False
+        fit_columns_once(self.table)
         self._widen_credit_column()
         for view in (self.proposals_table, self.suggestions_table):
             view.resizeColumnsToContents()

@@ -24,8 +24,15 @@ from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.service_desk import ledger, products
 from kehu_desktop.services.service_desk.ledger import ServiceFilter, ServiceRow
 from kehu_desktop.services.service_desk.lifecycle import STATUS_LABELS
+from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import refill_staff_filter, selected_row, table_view
+from kehu_desktop.ui.common.list_view import (
+    fit_columns_once,
+    refill_staff_filter,
+    restore_columns,
+    selected_row,
+    table_view,
+)
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.xlsx_export import export_list
@@ -132,7 +139,7 @@ class ServiceTab(QWidget):
         self.table = table_view(LAYOUT_KEY, self.model)
         self.table.doubleClicked.connect(lambda _i: self.open_current())
         self.table.activated.connect(lambda _i: self.open_current())
-        self._header_restored = layout.restore_header(LAYOUT_KEY, self.table.horizontalHeader())
+        restore_columns(layout, LAYOUT_KEY, self.table)
         self.summary = QLabel(objectName="serviceSummary")
 
         filters = QHBoxLayout()
@@ -149,11 +156,13 @@ class ServiceTab(QWidget):
         box.addLayout(filters)
         box.addLayout(buttons)
         box.addWidget(self.table)
+        # A write reloads this desk at once while it is shown, else when it is next shown.
+        self.reload_when_shown = ReloadWhenShown(self, self.reload)
         ops.events.changed.connect(self._store_changed)
 
     def _store_changed(self, change: StoreChange) -> None:
         if change.touches("service", "customers", "staff"):
-            self.reload()
+            self.reload_when_shown.request()
 
     def _refill_choices(self, staff: list[tuple[int, str]], catalogue: list) -> None:
         """Engineers (those who left included: their requests stay theirs) and products, read
@@ -213,10 +222,7 @@ class ServiceTab(QWidget):
             return
         selected = self.current_id()
         self.model.set_rows(rows)
-        if not self._header_restored:
-            # Fitted to the first full list shown, then left as the user sets them.
-            self.table.resizeColumnsToContents()
-            self._header_restored = True
+        fit_columns_once(self.table)
         overdue = sum(r.overdue for r in rows)
         today = sum(r.due_today for r in rows)
         shown = (

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.visits import visit_plans
 from kehu_desktop.services.visits.visit_plans import METHODS, PERIODS, PURPOSES
@@ -244,19 +243,22 @@ class PlanDueVisitsDialog(QDialog):
 
 
 def mark_plan_missed(
-    parent: QWidget, context: DeskContext, plan: visit_plans.PlanRow, reason: str | None = None
+    parent: QWidget, ops: Operations, plan: visit_plans.PlanRow, reason: str | None = None
 ) -> bool:
-    """Mark ``plan`` missed; asks for the reason unless one is given. True when done."""
+    """Mark ``plan`` missed; asks for the reason unless one is given. True when the change was
+    sent to the store (the service may still refuse it, which is shown); the desks hear of it
+    from the change signal."""
     if reason is None:
         reason, ok = QInputDialog.getText(
             parent, "标记未完成", f"“{plan.customer}”的拜访未完成，原因："
         )
         if not ok:
             return False
-    try:
-        with context.session() as session:
-            visit_plans.mark_missed(session, plan.id, reason, plan.version)
-    except Exception as error:
-        show_error(parent, "无法标记", error)
-        return False
+    given = reason
+    ops.write(
+        parent,
+        lambda session: visit_plans.mark_missed(session, plan.id, given, plan.version),
+        {"plans"},
+        title="无法标记",
+    )
     return True

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -23,11 +22,14 @@ from sqlalchemy.orm import Session
 
 from kehu_desktop.services.visits import visit_plans, visit_records
 from kehu_desktop.services.visits.visit_plans import METHODS, PERIODS, PLAN_STATUSES, PURPOSES
+from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import (
     choice_combo,
     fill_staff_filter,
+    fit_columns_once,
     navigable_list,
+    restore_columns,
     select_first_row,
     selected_row,
     table_view,
@@ -36,7 +38,11 @@ from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.xlsx_export import export_list
 from kehu_desktop.ui.visits.visit_dialog import VisitDialog
-from kehu_desktop.ui.visits.visit_plan_dialog import PlanDueVisitsDialog, VisitPlanDialog
+from kehu_desktop.ui.visits.visit_plan_dialog import (
+    PlanDueVisitsDialog,
+    VisitPlanDialog,
+    mark_plan_missed,
+)
 from kehu_desktop.ui.visits.visit_report_view import VisitReportView
 
 VISIT_COLUMNS = (
@@ -93,21 +99,15 @@ class VisitsTab(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.pages)
-        self._sized = set()
         for key, view in (("visitTable", self.table), ("planTable", self.plan_table)):
-            if layout.restore_header(key, view.horizontalHeader()):
-                self._sized.add(view)
+            restore_columns(layout, key, view)
+        # A write reloads this desk at once while it is shown, else when it is next shown.
+        self.reload_when_shown = ReloadWhenShown(self, self.reload)
         ops.events.changed.connect(self._store_changed)
 
     def _store_changed(self, change: StoreChange) -> None:
         if change.touches("visits", "plans", "customers", "staff", "complaints"):
-            self.reload()
-
-    def _size_columns_once(self, view) -> None:
-        """Fit the columns to the first rows shown, unless a remembered layout did already."""
-        if view not in self._sized and view.model().rowCount():
-            view.resizeColumnsToContents()
-            self._sized.add(view)
+            self.reload_when_shown.request()
 
     # --- building ------------------------------------------------------------------------
 
@@ -248,7 +248,7 @@ class VisitsTab(QWidget):
             return
         current = self.current_id()
         self.model.set_rows(rows)
-        self._size_columns_once(self.table)
+        fit_columns_once(self.table)
         ids = [r.id for r in rows]
         if current in ids:
             self.table.selectRow(ids.index(current))
@@ -280,7 +280,7 @@ class VisitsTab(QWidget):
             return
         current = self.current_plan()
         self.plan_model.set_rows(rows)
-        self._size_columns_once(self.plan_table)
+        fit_columns_once(self.plan_table)
         ids = [r.id for r in rows]
         if current is not None and current.id in ids:
             self.plan_table.selectRow(ids.index(current.id))
@@ -390,21 +390,7 @@ class VisitsTab(QWidget):
         """Mark the selected plan missed; asks for the reason unless one is given. True when
         the change was sent to the store (the service may still refuse, which is shown)."""
         plan = self.current_plan()
-        if plan is None:
-            return False
-        if reason is None:
-            reason, ok = QInputDialog.getText(
-                self, "标记未完成", f"“{plan.customer}”的拜访未完成，原因："
-            )
-            if not ok:
-                return False
-        self._ops.write(
-            self,
-            lambda session: visit_plans.mark_missed(session, plan.id, reason, plan.version),
-            {"plans"},
-            title="无法标记",
-        )
-        return True
+        return plan is not None and mark_plan_missed(self, self._ops, plan, reason)
 
     def cancel_plan(self) -> bool:
         """Delete the selected plan after asking; True when the deletion was sent."""
