@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,7 +25,11 @@ from kehu_desktop.services.common.errors import PermissionDenied, UserError, Val
 # 3 passes over 4 lanes, took 0.2–0.3 s). Hashes made at an earlier cost still verify; they are
 # replaced at this cost after the next successful sign-in (``rehash_password``), off the
 # sign-in's critical path.
-_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+PASSWORD_COST = Parameters(
+    type=Type.ID, version=19, salt_len=16, hash_len=32,
+    time_cost=2, memory_cost=19456, parallelism=1,
+)  # fmt: skip
+_hasher = PasswordHasher.from_parameters(PASSWORD_COST)
 MIN_PASSWORD_LENGTH = 8
 MAX_FAILED_SIGN_INS = 5
 FIRST_WAIT = timedelta(seconds=30)

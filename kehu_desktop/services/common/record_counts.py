@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kehu_desktop.models import Complaint, KeyAccount, ServiceRequest, Visit
 from kehu_desktop.services.customers import customer_files
@@ -30,7 +30,7 @@ def count_records(session: Session) -> RecordCounts:
     """Customers not archived, every visit, complaint and service request, active key
     accounts: the whole store, whatever the desks' lists happen to show."""
 
-    def total(column) -> int:
+    def total(column: InstrumentedAttribute[int]) -> int:
         return session.scalar(select(func.count(column))) or 0
 
     return RecordCounts(
