@@ -112,9 +112,9 @@ def _prepare_window(data_dir: Path, url: str | None) -> Database:
     import kehu_desktop.ui.printing.print_dialog  # noqa: F401
 
     configure_mappers()  # else paid by the first query after signing in (0.1 s and more)
-    # Loaded here rather than by the first save (pypinyin's dictionaries) or the first complaint
-    # deadline (the holiday tables) on a worker: parsing them holds Python's interpreter lock
-    # for half a second, and the window cannot repaint meanwhile.
+    # Loaded here, while the operator types, rather than by the first save (pypinyin's
+    # dictionaries) or the first complaint deadline (the holiday tables): together half a
+    # second of work the window would otherwise wait for.
     pinyin_initials.sort_key("客户管家")
     working_days.library_year(date.today().year)
 
