@@ -47,20 +47,6 @@ from kehu_desktop.services.key_accounts import (
 )
 from kehu_desktop.services.key_accounts.weighted_items import WeightedItem
 
-SURVEY_PREFIX, CREDIT_PREFIX, PROPOSAL_PREFIX = "MY", "XY", "SQ"
-
-
-def survey_number(survey_id: int) -> str:
-    return f"{SURVEY_PREFIX}-{survey_id:06d}"
-
-
-def credit_number(evaluation_id: int) -> str:
-    return f"{CREDIT_PREFIX}-{evaluation_id:06d}"
-
-
-def proposal_number(proposal_id: int) -> str:
-    return f"{PROPOSAL_PREFIX}-{proposal_id:06d}"
-
 
 def _item_rows(items: list[WeightedItem]) -> Rows:
     return [{"item": i.item, "weight": i.weight} for i in items]
@@ -183,7 +169,7 @@ def load_survey(session: Session, survey_id: int) -> Record:
         "notes": survey.notes,
     }
     items = [{"item": i.item, "weight": i.weight, "score": str(i.score)} for i in survey.items]
-    return Record(survey_number(survey.id), values, {"items": items})
+    return Record(satisfaction.survey_number(survey.id), values, {"items": items})
 
 
 def _latest(session: Session, model: Any, date_column: Any, customer_id: int, what: str) -> int:
@@ -241,7 +227,7 @@ def load_credit(session: Session, evaluation_id: int) -> Record:
     evaluation = get_row(session, CreditEvaluation, evaluation_id, "信用评定")
     record = load_customer(session, evaluation.customer_id)
     evaluator = session.get(Staff, evaluation.evaluator_id) if evaluation.evaluator_id else None
-    record.number = credit_number(evaluation.id)
+    record.number = credit.credit_number(evaluation.id)
     record.values |= {
         "evaluated_on": evaluation.evaluated_on,
         "evaluator": staff_name(evaluator),
@@ -315,7 +301,7 @@ def load_proposal(session: Session, proposal_id: int) -> Record:
         "manager": staff_name(manager),
         "visit_interval_days": proposal.visit_interval_days,
     }
-    return Record(proposal_number(proposal.id), values, {})
+    return Record(designation.proposal_number(proposal.id), values, {})
 
 
 def _proposal_of_account(session: Session, key_account_id: int) -> int:
