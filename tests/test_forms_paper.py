@@ -31,7 +31,13 @@ from kehu_desktop.forms.pdf import qr_matrix
 from kehu_desktop.forms.sources.records import find_record, locate
 from kehu_desktop.forms.specimen import add_specimens, specimen_job
 from kehu_desktop.forms.typesetting import text_width
-from kehu_desktop.models import Complaint, Customer, SatisfactionSurvey, SurveyItemScore
+from kehu_desktop.models import (
+    Complaint,
+    Contact,
+    Customer,
+    SatisfactionSurvey,
+    SurveyItemScore,
+)
 from kehu_desktop.services.common.settings import FIRM_NAME
 from kehu_desktop.services.key_accounts import credit, satisfaction
 
@@ -173,6 +179,63 @@ def test_overlay_prints_no_label_of_the_blank_and_dates_as_digits(context, catal
         received.tx + text_width(received.text[: received.text.index("分")], received.size) * PT
     )
     assert unit_x - 1.5 < minute.x + text_width("15", minute.size) * PT <= unit_x
+
+
+def runs(data: bytes, page: int) -> list[tuple[str, float, float]]:
+    """Every text run drawn on the page, Chinese included, with where it starts (points from
+    the bottom left), as a PDF reader finds it."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, _font, _size) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((text.strip(), round(x, 2), round(y, 2)))
+
+    PdfReader(io.BytesIO(data)).pages[page].extract_text(visitor_text=visit)
+    return found
+
+
+def test_an_overlay_table_longer_than_the_blank_says_see_continuation(context, catalog, specimens):
+    job = printing.PrintJob("customer_card", (specimens.customer,), overlay=True)
+    fitting = runs(render(context, catalog, job), 0)  # three contacts: the blank's three rows
+    assert "王丽" in "".join(t for t, _x, _y in fitting)
+    with context.session() as session:
+        for name in ("赵六", "钱七"):
+            session.add(Contact(customer_id=specimens.customer, name=name, title="业务员"))
+    data = render(context, catalog, job)
+    first = runs(data, 0)
+
+    def at(text: str) -> tuple[float, float]:
+        return next((x, y) for t, x, y in first if t.startswith(text))
+
+    # the blank has three rows for sales and for contacts: two rows of values each, then the
+    # third row says 见续页 right where that row is, below the second, above what follows
+    marks = sorted((y for t, _x, y in first if t == "（见续页）"), reverse=True)
+    assert len(marks) == 2
+    pitch = at("137,502.50")[1] - at("141,003.00")[1]  # the sales of May and June
+    assert pitch > 10 and abs(at("141,003.00")[1] - pitch - marks[0]) < 1.5
+    pitch = at("陈志强")[1] - at("李晓敏")[1]
+    assert abs(at("李晓敏")[1] - pitch - marks[1]) < 1.5
+    assert marks[0] > at("陈志强")[1]
+    page_width = PAPERS["A4"].width / PT
+    mark_x = next(x for t, x, _y in first if t == "（见续页）")
+    mark_w = text_width("（见续页）", 9.5)
+    assert abs(mark_x + mark_w / 2 - page_width / 2) < 30  # across the row, not in one box
+    printed = "".join(t for t, _x, _y in first)
+    for moved in ("144,503.50", "155,005.00", "王丽", "赵六", "钱七"):  # July, October
+        assert moved not in printed
+    # the 续页: its title, page number, each table's name with the page it continues
+    pages = pdf_text(data)
+    assert len(pages) == 2
+    last = pages[-1]
+    assert "客户资料卡（续页）" in last and "第2页/共2页" in last
+    sales = last.index("续表：四、销售业绩（接第1页）")
+    contacts = last.index("续表：五、主要联系人（接第1页）")
+    assert sales < last.index("2026年7月") < last.index("2026年10月") < contacts
+    assert contacts < last.index("王丽") < last.index("赵六") < last.index("钱七")
+    # every value still on the blank is where it was before the contacts overflowed
+    assert set(first) - {r for r in first if r[0] == "（见续页）"} <= set(fitting)
 
 
 def _blank_slots(prepared):
