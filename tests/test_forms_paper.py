@@ -292,11 +292,20 @@ def test_nothing_is_printed_on_the_tractor_strips(context, catalog, specimens, k
 
 
 @pytest.mark.parametrize(
-    "form", ["visit_record", "complaint_register", "complaint_notice", "reception_record"]
+    "form",
+    [
+        "visit_record",
+        "complaint_register",
+        "complaint_notice",
+        "reception_record",
+        "service_register",
+        "repair_report",
+    ],
 )
 @pytest.mark.parametrize("key", ["241x140", "241x93"])
 def test_slips_fit_one_strip(context, catalog, specimens, form, key):
     definition = catalog.get(form)
+    assert key in definition.variants  # a layout designed for the strip
     for job in (
         printing.PrintJob(form, paper=key),
         specimen_job(form, definition.source, specimens, key),
