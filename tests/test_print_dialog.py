@@ -391,3 +391,38 @@ def test_the_service_request_dialog_prints_its_request(qtbot, window_with_record
     assert "售后服务登记表" in text and "SH-" in text
     dialog.reject()
     detail.reject()
+
+
+def test_ctrl_p_on_a_key_account_lists_its_surveys_to_pick_the_one_printed(
+    qtbot, window_with_records
+):
+    window, ids = window_with_records
+    newer, newer_credit = _add_later_survey_and_evaluation(window, ids)
+    tab = window.key_accounts_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.current_id() == ids.key_account, timeout=5000)
+    with qtbot.waitSignal(window.print_action.triggered):
+        qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.print_dialog
+    qtbot.addWidget(dialog)
+    wait_preview(qtbot, dialog)
+    assert not dialog.record_choice.isVisible()  # the card itself: nothing to pick
+    with qtbot.waitSignal(dialog.choices_listed, timeout=10000) as listed:
+        dialog.form_box.setCurrentIndex(dialog.form_box.findData("key_account_survey"))
+    assert listed.args == [2] and dialog.record_choice.isVisible()
+    choices = [dialog.record_choice.itemText(i) for i in range(2)]
+    assert choices[0].startswith(f"MY-{newer:06d}　2026-11-19")  # the latest, preselected
+    assert choices[1].startswith(f"MY-{ids.survey:06d}　2026-11-18")
+    with qtbot.waitSignal(dialog.rendered, timeout=10000):
+        dialog.record_choice.setCurrentIndex(1)
+    text = "".join(PdfReader(io.BytesIO(dialog.preview.data)).pages[0].extract_text().split())
+    assert f"MY-{ids.survey:06d}" in text and "李晓敏" in text and "后一次" not in text
+    # the credit form lists the evaluations the same way; the latest is the default
+    with qtbot.waitSignal(dialog.choices_listed, timeout=10000):
+        dialog.form_box.setCurrentIndex(dialog.form_box.findData("credit_survey"))
+    assert dialog.record_choice.currentText().startswith(f"XY-{newer_credit:06d}")
+    with qtbot.waitSignal(dialog.rendered, timeout=10000):
+        dialog.record_choice.setCurrentIndex(1)
+    text = "".join(PdfReader(io.BytesIO(dialog.preview.data)).pages[0].extract_text().split())
+    assert f"XY-{ids.credit:06d}" in text and "后一次评定" not in text
+    dialog.reject()

@@ -188,6 +188,30 @@ def _account_customer(session: Session, key_account_id: int) -> int:
     return get_row(session, KeyAccount, key_account_id, "大客户").customer_id
 
 
+def _customer_of(session: Session, kind: str, record_id: int) -> int:
+    """The customer a customer or key-account record is about."""
+    return record_id if kind == "customer" else _account_customer(session, record_id)
+
+
+def _surveys_of(session: Session, kind: str, record_id: int) -> list[tuple[int, str]]:
+    rows = satisfaction.surveys(session, _customer_of(session, kind, record_id))
+    return [
+        (
+            r.id,
+            f"{satisfaction.survey_number(r.id)}　{r.surveyed_on:%Y-%m-%d}　{r.overall_score} 分",
+        )
+        for r in rows
+    ]
+
+
+def _evaluations_of(session: Session, kind: str, record_id: int) -> list[tuple[int, str]]:
+    rows = credit.history(session, _customer_of(session, kind, record_id))
+    return [
+        (r.id, f"{credit.credit_number(r.id)}　{r.evaluated_on:%Y-%m-%d}　{r.rating} 级")
+        for r in rows
+    ]
+
+
 def _latest_survey(session: Session, customer_id: int) -> int:
     date_column = SatisfactionSurvey.surveyed_on
     return _latest(session, SatisfactionSurvey, date_column, customer_id, "满意度调查")
@@ -201,6 +225,7 @@ SURVEY = Source(
         "customer": _latest_survey,
         "key_account": lambda s, i: _latest_survey(s, _account_customer(s, i)),
     },
+    records_of=_surveys_of,
 )  # fmt: skip
 
 
@@ -256,6 +281,7 @@ CREDIT = Source(
         "customer": _latest_credit,
         "key_account": lambda s, i: _latest_credit(s, _account_customer(s, i)),
     },
+    records_of=_evaluations_of,
 )  # fmt: skip
 
 
