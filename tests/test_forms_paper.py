@@ -30,7 +30,7 @@ from kehu_desktop.forms.paper import PAPERS, TRACTOR_STRIP, paper
 from kehu_desktop.forms.pdf import qr_matrix
 from kehu_desktop.forms.sources.records import find_record, locate
 from kehu_desktop.forms.specimen import add_specimens, specimen_job
-from kehu_desktop.forms.typesetting import text_width
+from kehu_desktop.forms.typesetting import BOX_TICKED, text_width
 from kehu_desktop.models import (
     Complaint,
     Contact,
@@ -236,6 +236,34 @@ def test_an_overlay_table_longer_than_the_blank_says_see_continuation(context, c
     assert contacts < last.index("王丽") < last.index("赵六") < last.index("钱七")
     # every value still on the blank is where it was before the contacts overflowed
     assert set(first) - {r for r in first if r[0] == "（见续页）"} <= set(fitting)
+
+
+def test_overlay_puts_each_scored_item_in_the_row_of_its_name(context, catalog, specimens):
+    # the specimen survey was taken with 价格水平 (since renamed 价格合理 in the settings) and
+    # with 技术支持 before 投诉处理, the other way round from the blank
+    job = printing.PrintJob("key_account_survey", (specimens.survey,), overlay=True)
+    prepared, documents = laid_out(context, catalog, job)
+    pages = documents[0]
+    names = {
+        (slot.page, round(slot.y, 2)): slot.text
+        for (_key, item, col), slot in lay_out_form(
+            build_grid(prepared.definition, None, prepared.presets),
+            prepared.definition.columns, prepared.paper, prepared.blank_header(),
+        ).slots.items()
+        if item >= 0 and col == 0
+    }  # fmt: skip
+    ticked = {}
+    for op in pages[0].ops:
+        if op.kind == "ticks":
+            row = next(n for (page, y), n in names.items() if page == 0 and y <= op.y <= y + 8)
+            ticked[row] = op.text.split(BOX_TICKED)[1][0]
+    assert ticked == {"产品质量": "4", "交货及时": "3", "服务态度": "5", "技术支持": "5",
+                      "投诉处理": "4"}  # fmt: skip
+    data = render(context, catalog, job)
+    text = pdf_text(data)
+    for name in ("产品质量", "交货及时", "价格合理", "服务态度", "技术支持", "投诉处理"):
+        assert name not in text[0]  # the blank prints the items' names
+    assert "价格水平" in text[-1] and "（接第1页）" in text[-1]
 
 
 def _blank_slots(prepared):

@@ -21,7 +21,6 @@ from kehu_desktop.forms.pages import (
     Page,
     Slot,
     rest,
-    slot_key,
 )
 from kehu_desktop.forms.paper import Paper
 from kehu_desktop.forms.typesetting import fit_whole, text_width, wrap
@@ -124,6 +123,20 @@ def _mark_row(blank: LaidOut, key: int, item: int, layout: Layout) -> tuple[int,
     return first.page, _boxed(mark, across, layout, "")
 
 
+def _preset_rows(blank: LaidOut) -> dict[int, dict[str, int]]:
+    """The tables whose rows the blank pre-prints by name (the scored items set in the app):
+    table row key → {item name: its row}."""
+    first: dict[int, tuple[int, dict[str, int]]] = {}  # key → (first column, names)
+    for (key, item, col), slot in sorted(blank.slots.items()):
+        if item < 0:
+            continue
+        column, names = first.setdefault(key, (col, {}))
+        if col == column and slot.text.strip():
+            names[slot.text] = item
+    rows = {key: 1 + max(i for k, i, _c in blank.slots if k == key) for key in first}
+    return {key: names for key, (_col, names) in first.items() if len(names) == rows[key]}
+
+
 def overlay_pages(
     blank: LaidOut,
     rows: list[GridRow],
@@ -135,16 +148,18 @@ def overlay_pages(
 
     A table with more rows than the blank has pre-printed continues on a 续页: the blank's
     last row says 见续页, and that row's values and the ones after it are listed on the 续页
-    under the table's name."""
+    under the table's name. In a table whose rows the blank names (the scored items), each
+    item goes to the row of its name; an item the blank does not name goes to the 续页."""
     layout = Layout(columns, paper, header)
     layout.pages = [Page() for _ in range(blank.main_pages)]
+    presets = _preset_rows(blank)
     printed_rows: dict[int, int] = {}  # table row key → the rows the blank has pre-printed
     for key, item, _col in blank.slots:
         if item >= 0:
             printed_rows[key] = max(printed_rows.get(key, 0), item + 1)
     used_rows: dict[int, int] = {}  # table row key → the rows the record fills
     for row in rows:
-        if row.kind == "item" and _filled(row):
+        if row.kind == "item" and row.key not in presets and _filled(row):
             used_rows[row.key] = max(used_rows.get(row.key, 0), row.item + 1)
     # the first item of each overflowing table that goes to the 续页 (its row says 见续页)
     cut = {
@@ -161,17 +176,21 @@ def overlay_pages(
         values = _filled(row)
         if not values:
             continue
-        if row.kind == "item" and row.key in cut and row.item >= cut[row.key]:
+        item = row.item
+        if row.kind == "item" and row.key in presets:
+            item = presets[row.key].get(row.cells[0].text, -1)
+        if row.kind == "item" and (item < 0 or row.key in cut and item >= cut[row.key]):
             extra.setdefault(row.key, []).append(_row_text(row, headers.get(row.key, {})))
             continue
         for cell in values:
-            slot = blank.slots.get(slot_key(row, cell))
-            if slot is not None:
+            slot = blank.slots.get((row.key, item, cell.col))
+            # what the blank prints already (an item's name and weight) is not printed again
+            if slot is not None and cell.text != slot.text:
                 layout.pages[slot.page].ops.extend(_value_ops(cell, slot, layout))
     captions = _table_captions(rows)
     for key, lines in extra.items():
         page = blank.main_pages - 1
-        if key in printed_rows:
+        if key in cut and key in printed_rows:
             page, ops = _mark_row(blank, key, cut[key], layout)
             layout.pages[page].ops.extend(ops)
         layout.overflows.append(Overflow(captions.get(key, "续表"), page + 1, "\n".join(lines)))
