@@ -263,7 +263,9 @@ def test_overlay_puts_each_scored_item_in_the_row_of_its_name(context, catalog, 
     text = pdf_text(data)
     for name in ("产品质量", "交货及时", "价格合理", "服务态度", "技术支持", "投诉处理"):
         assert name not in text[0]  # the blank prints the items' names
-    assert "价格水平" in text[-1] and "（接第1页）" in text[-1]
+    assert "调查项目：价格水平；权重：15；评分：4" in text[-1] and "（接第1页）" in text[-1]
+    for weight in ("25", "20", "15", "10"):  # equal to the blank's weights: not printed again
+        assert weight not in [t for t, _x, _y in fragments(data)]
 
 
 def _blank_slots(prepared):

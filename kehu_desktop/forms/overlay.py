@@ -23,7 +23,7 @@ from kehu_desktop.forms.pages import (
     rest,
 )
 from kehu_desktop.forms.paper import Paper
-from kehu_desktop.forms.typesetting import fit_whole, text_width, wrap
+from kehu_desktop.forms.typesetting import BOX_TICKED, fit_whole, text_width, wrap
 
 SLOT_UNITS = "年月日时分亿仟佰拾万元角分"  # the units a blank prints after an empty slot
 SMALLEST = 0.75  # a value shrinks to three quarters of the form's type before it wraps
@@ -88,9 +88,16 @@ def _value_ops(cell: GridCell, slot: Slot, layout: Layout) -> list[Op]:
     return _boxed(cell, slot, layout, cell.caption or "续")
 
 
+def _plain(cell: GridCell) -> str:
+    """A cell's value as words: tick boxes as the choice ticked."""
+    if not cell.ticks:
+        return cell.text.strip()
+    return "、".join(part.strip()[1:] for part in cell.text.split("  ") if BOX_TICKED in part)
+
+
 def _row_text(row: GridRow, headers: dict[int, str]) -> str:
     return "；".join(
-        f"{headers.get(cell.col, '')}：{cell.text}" for cell in row.cells if cell.text.strip()
+        f"{headers.get(cell.col, '')}：{_plain(cell)}" for cell in row.cells if _plain(cell)
     )
 
 
