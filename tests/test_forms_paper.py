@@ -268,6 +268,30 @@ def test_overlay_puts_each_scored_item_in_the_row_of_its_name(context, catalog, 
         assert weight not in [t for t, _x, _y in fragments(data)]
 
 
+def test_every_form_overlays_its_values_inside_the_blanks_boxes(context, catalog, specimens):
+    checked = 0
+    for form, definition in catalog.forms.items():
+        filled = specimen_job(form, definition.source, specimens)
+        job = printing.PrintJob(filled.form, filled.record_ids, filled.start, filled.end,
+                                overlay=True, record_kind=filled.record_kind)  # fmt: skip
+        prepared, documents = laid_out(context, catalog, job)
+        for header, pages in zip(prepared.headers, documents, strict=True):
+            grid = build_grid(prepared.definition, None, prepared.presets)
+            blank = lay_out_form(grid, prepared.definition.columns, prepared.paper, header)
+            for number, page in enumerate(pages[: blank.main_pages]):
+                for op in page.ops:
+                    if op.kind not in ("text", "ticks") or op.y < prepared.paper.top + 25:
+                        continue  # the header's number beside the blank's 编号：
+                    assert any(
+                        s.page == number
+                        and s.x - 0.01 <= op.x <= s.x + s.w
+                        and s.y - 0.01 <= op.y <= s.y + s.h + 0.01
+                        for s in blank.slots.values()
+                    ), (form, op.text)
+            checked += 1
+    assert checked >= len(catalog.forms)
+
+
 def _blank_slots(prepared):
     grid = build_grid(prepared.definition, None)
     definition = prepared.definition

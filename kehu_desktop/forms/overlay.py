@@ -23,7 +23,7 @@ from kehu_desktop.forms.pages import (
     rest,
 )
 from kehu_desktop.forms.paper import Paper
-from kehu_desktop.forms.typesetting import BOX_TICKED, fit_whole, text_width, wrap
+from kehu_desktop.forms.typesetting import BOX_EMPTY, BOX_TICKED, fit_whole, text_width, wrap
 
 SLOT_UNITS = "年月日时分亿仟佰拾万元角分"  # the units a blank prints after an empty slot
 SMALLEST = 0.75  # a value shrinks to three quarters of the form's type before it wraps
@@ -138,7 +138,8 @@ def _preset_rows(blank: LaidOut) -> dict[int, dict[str, int]]:
         if item < 0:
             continue
         column, names = first.setdefault(key, (col, {}))
-        if col == column and slot.text.strip():
+        # a name, not the slots (年 月 日, 亿…分) or tick boxes every row of a blank has
+        if col == column and slot.text.strip("　 " + SLOT_UNITS) and BOX_EMPTY not in slot.text:
             names[slot.text] = item
     rows = {key: 1 + max(i for k, i, _c in blank.slots if k == key) for key in first}
     return {key: names for key, (_col, names) in first.items() if len(names) == rows[key]}
