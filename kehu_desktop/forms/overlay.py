@@ -197,11 +197,12 @@ def overlay_pages(
                 layout.pages[slot.page].ops.extend(_value_ops(cell, slot, layout))
     captions = _table_captions(rows)
     for key, lines in extra.items():
-        page = blank.main_pages - 1
+        marked = blank.main_pages - 1  # the page whose table says 见续页
         if key in cut and key in printed_rows:
-            page, ops = _mark_row(blank, key, cut[key], layout)
-            layout.pages[page].ops.extend(ops)
-        layout.overflows.append(Overflow(captions.get(key, "续表"), page + 1, "\n".join(lines)))
+            marked, ops = _mark_row(blank, key, cut[key], layout)
+            layout.pages[marked].ops.extend(ops)
+        caption = captions.get(key, "续表")
+        layout.overflows.append(Overflow(caption, marked + 1, "\n".join(lines)))
     # the boxes marked 见续页 say so; the blank's own header gets only the number and QR code
     layout.continuation()
     layout.frame(blank.main_pages)
