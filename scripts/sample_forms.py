@@ -33,7 +33,14 @@ from kehu_desktop.services.common.settings import FIRM_NAME
 
 FIRM = "深圳市鑫盛电子科技有限公司"
 PRINTED = date(2026, 11, 22)  # a fixed print date keeps the samples byte-for-byte stable
-SLIPS = ("visit_record", "reception_record", "complaint_register", "complaint_notice")
+SLIPS = (
+    "visit_record",
+    "reception_record",
+    "complaint_register",
+    "complaint_notice",
+    "service_register",
+    "repair_report",
+)
 OVERLAYS = (
     ("customer_card", "A4"),
     ("complaint_register", "A4"),

@@ -30,8 +30,14 @@ from kehu_desktop.forms.paper import PAPERS, TRACTOR_STRIP, paper
 from kehu_desktop.forms.pdf import qr_matrix
 from kehu_desktop.forms.sources.records import find_record, locate
 from kehu_desktop.forms.specimen import add_specimens, specimen_job
-from kehu_desktop.forms.typesetting import text_width
-from kehu_desktop.models import Complaint, Customer, SatisfactionSurvey, SurveyItemScore
+from kehu_desktop.forms.typesetting import BOX_TICKED, text_width
+from kehu_desktop.models import (
+    Complaint,
+    Contact,
+    Customer,
+    SatisfactionSurvey,
+    SurveyItemScore,
+)
 from kehu_desktop.services.common.settings import FIRM_NAME
 from kehu_desktop.services.key_accounts import credit, satisfaction
 
@@ -175,6 +181,117 @@ def test_overlay_prints_no_label_of_the_blank_and_dates_as_digits(context, catal
     assert unit_x - 1.5 < minute.x + text_width("15", minute.size) * PT <= unit_x
 
 
+def runs(data: bytes, page: int) -> list[tuple[str, float, float]]:
+    """Every text run drawn on the page, Chinese included, with where it starts (points from
+    the bottom left), as a PDF reader finds it."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, _font, _size) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((text.strip(), round(x, 2), round(y, 2)))
+
+    PdfReader(io.BytesIO(data)).pages[page].extract_text(visitor_text=visit)
+    return found
+
+
+def test_an_overlay_table_longer_than_the_blank_says_see_continuation(context, catalog, specimens):
+    job = printing.PrintJob("customer_card", (specimens.customer,), overlay=True)
+    fitting = runs(render(context, catalog, job), 0)  # three contacts: the blank's three rows
+    assert "王丽" in "".join(t for t, _x, _y in fitting)
+    with context.session() as session:
+        for name in ("赵六", "钱七"):
+            session.add(Contact(customer_id=specimens.customer, name=name, title="业务员"))
+    data = render(context, catalog, job)
+    first = runs(data, 0)
+
+    def at(text: str) -> tuple[float, float]:
+        return next((x, y) for t, x, y in first if t.startswith(text))
+
+    # the blank has three rows for sales and for contacts: two rows of values each, then the
+    # third row says 见续页 right where that row is, below the second, above what follows
+    marks = sorted((y for t, _x, y in first if t == "（见续页）"), reverse=True)
+    assert len(marks) == 2
+    pitch = at("137,502.50")[1] - at("141,003.00")[1]  # the sales of May and June
+    assert pitch > 10 and abs(at("141,003.00")[1] - pitch - marks[0]) < 1.5
+    pitch = at("陈志强")[1] - at("李晓敏")[1]
+    assert abs(at("李晓敏")[1] - pitch - marks[1]) < 1.5
+    assert marks[0] > at("陈志强")[1]
+    page_width = PAPERS["A4"].width / PT
+    mark_x = next(x for t, x, _y in first if t == "（见续页）")
+    mark_w = text_width("（见续页）", 9.5)
+    assert abs(mark_x + mark_w / 2 - page_width / 2) < 30  # across the row, not in one box
+    printed = "".join(t for t, _x, _y in first)
+    for moved in ("144,503.50", "155,005.00", "王丽", "赵六", "钱七"):  # July, October
+        assert moved not in printed
+    # the 续页: its title, page number, each table's name with the page it continues
+    pages = pdf_text(data)
+    assert len(pages) == 2
+    last = pages[-1]
+    assert "客户资料卡（续页）" in last and "第2页/共2页" in last
+    sales = last.index("续表：四、销售业绩（接第1页）")
+    contacts = last.index("续表：五、主要联系人（接第1页）")
+    assert sales < last.index("2026年7月") < last.index("2026年10月") < contacts
+    assert contacts < last.index("王丽") < last.index("赵六") < last.index("钱七")
+    # every value still on the blank is where it was before the contacts overflowed
+    assert set(first) - {r for r in first if r[0] == "（见续页）"} <= set(fitting)
+
+
+def test_overlay_puts_each_scored_item_in_the_row_of_its_name(context, catalog, specimens):
+    # the specimen survey was taken with 价格水平 (since renamed 价格合理 in the settings) and
+    # with 技术支持 before 投诉处理, the other way round from the blank
+    job = printing.PrintJob("key_account_survey", (specimens.survey,), overlay=True)
+    prepared, documents = laid_out(context, catalog, job)
+    pages = documents[0]
+    names = {
+        (slot.page, round(slot.y, 2)): slot.text
+        for (_key, item, col), slot in lay_out_form(
+            build_grid(prepared.definition, None, prepared.presets),
+            prepared.definition.columns, prepared.paper, prepared.blank_header(),
+        ).slots.items()
+        if item >= 0 and col == 0
+    }  # fmt: skip
+    ticked = {}
+    for op in pages[0].ops:
+        if op.kind == "ticks":
+            row = next(n for (page, y), n in names.items() if page == 0 and y <= op.y <= y + 8)
+            ticked[row] = op.text.split(BOX_TICKED)[1][0]
+    assert ticked == {"产品质量": "4", "交货及时": "3", "服务态度": "5", "技术支持": "5",
+                      "投诉处理": "4"}  # fmt: skip
+    data = render(context, catalog, job)
+    text = pdf_text(data)
+    for name in ("产品质量", "交货及时", "价格合理", "服务态度", "技术支持", "投诉处理"):
+        assert name not in text[0]  # the blank prints the items' names
+    assert "调查项目：价格水平；权重：15；评分：4" in text[-1] and "（接第1页）" in text[-1]
+    for weight in ("25", "20", "15", "10"):  # equal to the blank's weights: not printed again
+        assert weight not in [t for t, _x, _y in fragments(data)]
+
+
+def test_every_form_overlays_its_values_inside_the_blanks_boxes(context, catalog, specimens):
+    checked = 0
+    for form, definition in catalog.forms.items():
+        filled = specimen_job(form, definition.source, specimens)
+        job = printing.PrintJob(filled.form, filled.record_ids, filled.start, filled.end,
+                                overlay=True, record_kind=filled.record_kind)  # fmt: skip
+        prepared, documents = laid_out(context, catalog, job)
+        for header, pages in zip(prepared.headers, documents, strict=True):
+            grid = build_grid(prepared.definition, None, prepared.presets)
+            blank = lay_out_form(grid, prepared.definition.columns, prepared.paper, header)
+            for number, page in enumerate(pages[: blank.main_pages]):
+                for op in page.ops:
+                    if op.kind not in ("text", "ticks") or op.y < prepared.paper.top + 25:
+                        continue  # the header's number beside the blank's 编号：
+                    assert any(
+                        s.page == number
+                        and s.x - 0.01 <= op.x <= s.x + s.w
+                        and s.y - 0.01 <= op.y <= s.y + s.h + 0.01
+                        for s in blank.slots.values()
+                    ), (form, op.text)
+            checked += 1
+    assert checked >= len(catalog.forms)
+
+
 def _blank_slots(prepared):
     grid = build_grid(prepared.definition, None)
     definition = prepared.definition
@@ -229,11 +346,20 @@ def test_nothing_is_printed_on_the_tractor_strips(context, catalog, specimens, k
 
 
 @pytest.mark.parametrize(
-    "form", ["visit_record", "complaint_register", "complaint_notice", "reception_record"]
+    "form",
+    [
+        "visit_record",
+        "complaint_register",
+        "complaint_notice",
+        "reception_record",
+        "service_register",
+        "repair_report",
+    ],
 )
 @pytest.mark.parametrize("key", ["241x140", "241x93"])
 def test_slips_fit_one_strip(context, catalog, specimens, form, key):
     definition = catalog.get(form)
+    assert key in definition.variants  # a layout designed for the strip
     for job in (
         printing.PrintJob(form, paper=key),
         specimen_job(form, definition.source, specimens, key),

@@ -185,7 +185,7 @@ def test_card_countermeasures_survey_credit(qtbot, qtmodeltester, boss, supervis
     assert survey.overall.text().startswith("3.50")
     with qtbot.waitSignal(card.refreshed, timeout=5000):
         assert save(qtbot, survey)
-    assert card.surveys_model.index(0, 1).data() == "3.50"
+    assert card.surveys_model.index(0, 2).data() == "3.50"
     assert card.trend.points()[-1][1] == Decimal("3.50")
     assert card.trend_label.text().startswith("最近一次 3.50 分")
 

@@ -299,3 +299,130 @@ def test_a_batch_shows_its_first_form_first_and_can_be_stopped(qtbot, window_wit
     wait_for_running()
     assert rendered_again == [] and len(shown) <= 1  # at most the first form, never the batch
     dialog.reject()
+
+
+def _add_later_survey_and_evaluation(window, ids) -> tuple[int, int]:
+    """A newer survey and credit evaluation of the specimen customer: the latest, which a
+    chosen older one must not be confused with."""
+    from decimal import Decimal
+
+    from kehu_desktop.models import (
+        CreditEvaluation,
+        CreditItemScore,
+        SatisfactionSurvey,
+        SurveyItemScore,
+    )
+
+    with window._context.database.session() as session:
+        survey = SatisfactionSurvey(
+            customer_id=ids.customer, surveyed_on=date(2026, 11, 19), respondent="王后来",
+            overall_score=Decimal("2.00"), notes="后一次调查",
+        )  # fmt: skip
+        survey.items = [SurveyItemScore(item="产品质量", weight=Decimal("1"), score=2)]
+        evaluation = CreditEvaluation(
+            customer_id=ids.customer, evaluated_on=date(2026, 11, 19), total_score=Decimal("50"),
+            rating="C", credit_limit=Decimal("1000"), credit_days=7, notes="后一次评定",
+        )  # fmt: skip
+        evaluation.items = [CreditItemScore(item="付款记录", weight=Decimal("1"), score=50)]
+        session.add_all([survey, evaluation])
+        session.flush()
+        return survey.id, evaluation.id
+
+
+@pytest.mark.parametrize(
+    ("page", "view", "button", "kind", "prefix"),
+    [
+        ("满意度调查", "surveys_view", "print_survey_button", "survey", "MY"),
+        ("信用", "credit_view", "print_credit_button", "credit", "XY"),
+    ],
+)
+def test_a_chosen_survey_or_credit_evaluation_prints_from_the_card_not_the_latest(
+    qtbot, window_with_records, page, view, button, kind, prefix
+):
+    from kehu_desktop.ui.key_accounts.key_account_card import KeyAccountCardDialog
+    from kehu_desktop.ui.printing.print_dialog import PrintDialog
+    from tests.helpers.dialogs import ready
+
+    window, ids = window_with_records
+    survey, evaluation = _add_later_survey_and_evaluation(window, ids)
+    newer = {"survey": survey, "credit": evaluation}
+    chosen = getattr(ids, kind)
+    tab = window.key_accounts_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.current_id() == ids.key_account, timeout=5000)
+    qtbot.mouseClick(tab.open_button, Qt.MouseButton.LeftButton)
+    card = ready(qtbot, tab.findChild(KeyAccountCardDialog))
+    qtbot.addWidget(card)
+    card.tabs.setCurrentIndex(next(i for i in range(card.tabs.count())
+                                   if card.tabs.tabText(i) == page))  # fmt: skip
+    table = getattr(card, view)
+    numbers = [table.model().index(r, 0).data() for r in range(table.model().rowCount())]
+    # newest first, each under its own number; the older one is chosen
+    assert numbers == [f"{prefix}-{newer[kind]:06d}", f"{prefix}-{chosen:06d}"]
+    table.selectRow(1)
+    qtbot.mouseClick(getattr(card, button), Qt.MouseButton.LeftButton)
+    dialog = card.findChild(PrintDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: "共" in dialog.status.text(), timeout=10000)
+    assert dialog.record_radio.isChecked()
+    assert f"{prefix}-{chosen:06d}" in dialog.record_radio.text()
+    text = "".join(
+        "".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(dialog.preview.data)).pages
+    )
+    assert f"{prefix}-{chosen:06d}" in text and f"{prefix}-{newer[kind]:06d}" not in text
+    assert "后一次" not in text  # the newer record's notes are not on the chosen one's form
+    assert ("李晓敏" if kind == "survey" else "维持AA级") in text
+    dialog.reject()
+    card.reject()
+
+
+def test_the_service_request_dialog_prints_its_request(qtbot, window_with_records):
+    from kehu_desktop.ui.printing.print_dialog import PrintDialog
+
+    window, ids = window_with_records
+    detail = window.open_service_request(ids.service_request)
+    qtbot.addWidget(detail)
+    qtbot.mouseClick(detail.print_button, Qt.MouseButton.LeftButton)
+    dialog = detail.findChild(PrintDialog)
+    assert dialog is not None and dialog.form_key == "service_register"
+    qtbot.waitUntil(lambda: "共" in dialog.status.text(), timeout=10000)
+    assert dialog.record_radio.isChecked()
+    text = "".join(PdfReader(io.BytesIO(dialog.preview.data)).pages[0].extract_text().split())
+    assert "售后服务登记表" in text and "SH-" in text
+    dialog.reject()
+    detail.reject()
+
+
+def test_ctrl_p_on_a_key_account_lists_its_surveys_to_pick_the_one_printed(
+    qtbot, window_with_records
+):
+    window, ids = window_with_records
+    newer, newer_credit = _add_later_survey_and_evaluation(window, ids)
+    tab = window.key_accounts_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.current_id() == ids.key_account, timeout=5000)
+    with qtbot.waitSignal(window.print_action.triggered):
+        qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.print_dialog
+    qtbot.addWidget(dialog)
+    wait_preview(qtbot, dialog)
+    assert not dialog.record_choice.isVisible()  # the card itself: nothing to pick
+    with qtbot.waitSignal(dialog.choices_listed, timeout=10000) as listed:
+        dialog.form_box.setCurrentIndex(dialog.form_box.findData("key_account_survey"))
+    assert listed.args == [2] and dialog.record_choice.isVisible()
+    choices = [dialog.record_choice.itemText(i) for i in range(2)]
+    assert choices[0].startswith(f"MY-{newer:06d}　2026-11-19")  # the latest, preselected
+    assert choices[1].startswith(f"MY-{ids.survey:06d}　2026-11-18")
+    with qtbot.waitSignal(dialog.rendered, timeout=10000):
+        dialog.record_choice.setCurrentIndex(1)
+    text = "".join(PdfReader(io.BytesIO(dialog.preview.data)).pages[0].extract_text().split())
+    assert f"MY-{ids.survey:06d}" in text and "李晓敏" in text and "后一次" not in text
+    # the credit form lists the evaluations the same way; the latest is the default
+    with qtbot.waitSignal(dialog.choices_listed, timeout=10000):
+        dialog.form_box.setCurrentIndex(dialog.form_box.findData("credit_survey"))
+    assert dialog.record_choice.currentText().startswith(f"XY-{newer_credit:06d}")
+    with qtbot.waitSignal(dialog.rendered, timeout=10000):
+        dialog.record_choice.setCurrentIndex(1)
+    text = "".join(PdfReader(io.BytesIO(dialog.preview.data)).pages[0].extract_text().split())
+    assert f"XY-{ids.credit:06d}" in text and "后一次评定" not in text
+    dialog.reject()

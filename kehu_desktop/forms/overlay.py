@@ -21,10 +21,9 @@ from kehu_desktop.forms.pages import (
     Page,
     Slot,
     rest,
-    slot_key,
 )
 from kehu_desktop.forms.paper import Paper
-from kehu_desktop.forms.typesetting import fit_whole, text_width, wrap
+from kehu_desktop.forms.typesetting import BOX_EMPTY, BOX_TICKED, fit_whole, text_width, wrap
 
 SLOT_UNITS = "年月日时分亿仟佰拾万元角分"  # the units a blank prints after an empty slot
 SMALLEST = 0.75  # a value shrinks to three quarters of the form's type before it wraps
@@ -89,10 +88,61 @@ def _value_ops(cell: GridCell, slot: Slot, layout: Layout) -> list[Op]:
     return _boxed(cell, slot, layout, cell.caption or "续")
 
 
+def _plain(cell: GridCell) -> str:
+    """A cell's value as words: tick boxes as the choice ticked."""
+    if not cell.ticks:
+        return cell.text.strip()
+    return "、".join(part.strip()[1:] for part in cell.text.split("  ") if BOX_TICKED in part)
+
+
 def _row_text(row: GridRow, headers: dict[int, str]) -> str:
     return "；".join(
-        f"{headers.get(cell.col, '')}：{cell.text}" for cell in row.cells if cell.text.strip()
+        f"{headers.get(cell.col, '')}：{_plain(cell)}" for cell in row.cells if _plain(cell)
     )
+
+
+def _filled(row: GridRow) -> list[GridCell]:
+    return [cell for cell in row.cells if cell.role == "value" and cell.text.strip()]
+
+
+def _table_captions(rows: list[GridRow]) -> dict[int, str]:
+    """Each table's name on its 续页: the heading of its section, else its column titles."""
+    captions: dict[int, str] = {}
+    section = ""
+    for row in rows:
+        if row.kind == "section":
+            section = row.cells[0].text
+        elif row.kind == "header":
+            titles = "、".join(cell.text for cell in row.cells if cell.text)
+            captions[row.key] = f"续表：{section or titles}"
+    return captions
+
+
+def _mark_row(blank: LaidOut, key: int, item: int, layout: Layout) -> tuple[int, list[Op]]:
+    """见续页 across the boxes of pre-printed row ``item`` of table ``key``: its page and ops."""
+    boxes = sorted(
+        (col, slot) for (k, i, col), slot in blank.slots.items() if (k, i) == (key, item)
+    )
+    first, last = boxes[0][1], boxes[-1][1]
+    across = Slot(first.page, first.x, first.y, last.x + last.w - first.x, first.h, first.size,
+                  "", first.tx, first.baseline)  # fmt: skip
+    mark = GridCell(0, 1, "value", CONTINUED_MARK, "center")
+    return first.page, _boxed(mark, across, layout, "")
+
+
+def _preset_rows(blank: LaidOut) -> dict[int, dict[str, int]]:
+    """The tables whose rows the blank pre-prints by name (the scored items set in the app):
+    table row key → {item name: its row}."""
+    first: dict[int, tuple[int, dict[str, int]]] = {}  # key → (first column, names)
+    for (key, item, col), slot in sorted(blank.slots.items()):
+        if item < 0:
+            continue
+        column, names = first.setdefault(key, (col, {}))
+        # a name, not the slots (年 月 日, 亿…分) or tick boxes every row of a blank has
+        if col == column and slot.text.strip("　 " + SLOT_UNITS) and BOX_EMPTY not in slot.text:
+            names[slot.text] = item
+    rows = {key: 1 + max(i for k, i, _c in blank.slots if k == key) for key in first}
+    return {key: names for key, (_col, names) in first.items() if len(names) == rows[key]}
 
 
 def overlay_pages(
@@ -102,28 +152,57 @@ def overlay_pages(
     paper: Paper,
     header: Header,
 ) -> list[Page]:
-    """The record's values on the blank's pages, then the 续页 pages (printed whole)."""
+    """The record's values on the blank's pages, then the 续页 pages (printed whole).
+
+    A table with more rows than the blank has pre-printed continues on a 续页: the blank's
+    last row says 见续页, and that row's values and the ones after it are listed on the 续页
+    under the table's name. In a table whose rows the blank names (the scored items), each
+    item goes to the row of its name; an item the blank does not name goes to the 续页."""
     layout = Layout(columns, paper, header)
     layout.pages = [Page() for _ in range(blank.main_pages)]
-    headers: dict[str, dict[int, str]] = {}
-    extra: dict[str, list[str]] = {}
+    presets = _preset_rows(blank)
+    printed_rows: dict[int, int] = {}  # table row key → the rows the blank has pre-printed
+    for key, item, _col in blank.slots:
+        if item >= 0:
+            printed_rows[key] = max(printed_rows.get(key, 0), item + 1)
+    used_rows: dict[int, int] = {}  # table row key → the rows the record fills
+    for row in rows:
+        if row.kind == "item" and row.key not in presets and _filled(row):
+            used_rows[row.key] = max(used_rows.get(row.key, 0), row.item + 1)
+    # the first item of each overflowing table that goes to the 续页 (its row says 见续页)
+    cut = {
+        key: max(printed_rows.get(key, 0) - 1, 0)
+        for key, used in used_rows.items()
+        if used > printed_rows.get(key, 0)
+    }
+    headers: dict[int, dict[int, str]] = {}
+    extra: dict[int, list[str]] = {}
     for row in rows:
         if row.kind == "header":
-            headers[row.table] = {cell.col: cell.text for cell in row.cells}
+            headers[row.key] = {cell.col: cell.text for cell in row.cells}
             continue
-        values = [cell for cell in row.cells if cell.role == "value" and cell.text.strip()]
+        values = _filled(row)
         if not values:
             continue
-        if row.kind == "item" and (row.key, row.item, values[0].col) not in blank.slots:
-            extra.setdefault(row.table, []).append(_row_text(row, headers.get(row.table, {})))
+        item = row.item
+        if row.kind == "item" and row.key in presets:
+            item = presets[row.key].get(row.cells[0].text, -1)
+        if row.kind == "item" and (item < 0 or row.key in cut and item >= cut[row.key]):
+            extra.setdefault(row.key, []).append(_row_text(row, headers.get(row.key, {})))
             continue
         for cell in values:
-            slot = blank.slots.get(slot_key(row, cell))
-            if slot is not None:
+            slot = blank.slots.get((row.key, item, cell.col))
+            # what the blank prints already (an item's name and weight) is not printed again
+            if slot is not None and cell.text != slot.text:
                 layout.pages[slot.page].ops.extend(_value_ops(cell, slot, layout))
-    for table, lines in extra.items():
-        caption = f"续表（{'、'.join(t for t in headers.get(table, {}).values() if t)}）"
-        layout.overflows.append(Overflow(caption, blank.main_pages, "\n".join(lines)))
+    captions = _table_captions(rows)
+    for key, lines in extra.items():
+        marked = blank.main_pages - 1  # the page whose table says 见续页
+        if key in cut and key in printed_rows:
+            marked, ops = _mark_row(blank, key, cut[key], layout)
+            layout.pages[marked].ops.extend(ops)
+        caption = captions.get(key, "续表")
+        layout.overflows.append(Overflow(caption, marked + 1, "\n".join(lines)))
     # the boxes marked 见续页 say so; the blank's own header gets only the number and QR code
     layout.continuation()
     layout.frame(blank.main_pages)

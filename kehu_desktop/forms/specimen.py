@@ -227,8 +227,8 @@ def add_specimens(session: Session, day: date = date(2026, 11, 20)) -> SpecimenI
     survey.items = [
         SurveyItemScore(item=item, weight=Decimal(weight), score=score)
         for item, weight, score in (
-            ("产品质量", "0.25", 4), ("交货及时", "0.20", 3), ("价格水平", "0.15", 4),
-            ("服务态度", "0.15", 5), ("技术支持", "0.10", 5), ("投诉处理", "0.15", 4),
+            ("产品质量", "25", 4), ("交货及时", "20", 3), ("价格水平", "15", 4),
+            ("服务态度", "15", 5), ("技术支持", "10", 5), ("投诉处理", "15", 4),
         )
     ]  # fmt: skip
     session.add(survey)
@@ -245,8 +245,8 @@ def add_specimens(session: Session, day: date = date(2026, 11, 20)) -> SpecimenI
     evaluation.items = [
         CreditItemScore(item=item, weight=Decimal(weight), score=Decimal(score))
         for item, weight, score in (
-            ("付款记录", "0.30", "85"), ("履约情况", "0.20", "92"), ("经营规模", "0.15", "80"),
-            ("财务状况", "0.20", "85"), ("合作年限", "0.15", "90"),
+            ("付款记录", "30", "85"), ("履约情况", "20", "92"), ("经营规模", "15", "80"),
+            ("财务状况", "20", "85"), ("合作年限", "15", "90"),
         )
     ]  # fmt: skip
     session.add(evaluation)

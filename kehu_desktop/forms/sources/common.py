@@ -61,6 +61,9 @@ class Source:
     blank_tables: Callable[[Session], dict[str, Rows]] | None = None
     # another kind's record id → this source's record id (a key account → its latest survey)
     from_kinds: dict[str, Callable[[Session, int], int]] = field(default_factory=dict)
+    # (kind, id) of another record → every record of this source it has, newest first, each
+    # with the words that name it in a list (a key account's surveys, to pick one to print)
+    records_of: Callable[[Session, str, int], list[tuple[int, str]]] | None = None
 
     @property
     def by_period(self) -> bool:

@@ -47,20 +47,6 @@ from kehu_desktop.services.key_accounts import (
 )
 from kehu_desktop.services.key_accounts.weighted_items import WeightedItem
 
-SURVEY_PREFIX, CREDIT_PREFIX, PROPOSAL_PREFIX = "MY", "XY", "SQ"
-
-
-def survey_number(survey_id: int) -> str:
-    return f"{SURVEY_PREFIX}-{survey_id:06d}"
-
-
-def credit_number(evaluation_id: int) -> str:
-    return f"{CREDIT_PREFIX}-{evaluation_id:06d}"
-
-
-def proposal_number(proposal_id: int) -> str:
-    return f"{PROPOSAL_PREFIX}-{proposal_id:06d}"
-
 
 def _item_rows(items: list[WeightedItem]) -> Rows:
     return [{"item": i.item, "weight": i.weight} for i in items]
@@ -183,7 +169,7 @@ def load_survey(session: Session, survey_id: int) -> Record:
         "notes": survey.notes,
     }
     items = [{"item": i.item, "weight": i.weight, "score": str(i.score)} for i in survey.items]
-    return Record(survey_number(survey.id), values, {"items": items})
+    return Record(satisfaction.survey_number(survey.id), values, {"items": items})
 
 
 def _latest(session: Session, model: Any, date_column: Any, customer_id: int, what: str) -> int:
@@ -202,6 +188,30 @@ def _account_customer(session: Session, key_account_id: int) -> int:
     return get_row(session, KeyAccount, key_account_id, "大客户").customer_id
 
 
+def _customer_of(session: Session, kind: str, record_id: int) -> int:
+    """The customer a customer or key-account record is about."""
+    return record_id if kind == "customer" else _account_customer(session, record_id)
+
+
+def _surveys_of(session: Session, kind: str, record_id: int) -> list[tuple[int, str]]:
+    rows = satisfaction.surveys(session, _customer_of(session, kind, record_id))
+    return [
+        (
+            r.id,
+            f"{satisfaction.survey_number(r.id)}　{r.surveyed_on:%Y-%m-%d}　{r.overall_score} 分",
+        )
+        for r in rows
+    ]
+
+
+def _evaluations_of(session: Session, kind: str, record_id: int) -> list[tuple[int, str]]:
+    rows = credit.history(session, _customer_of(session, kind, record_id))
+    return [
+        (r.id, f"{credit.credit_number(r.id)}　{r.evaluated_on:%Y-%m-%d}　{r.rating} 级")
+        for r in rows
+    ]
+
+
 def _latest_survey(session: Session, customer_id: int) -> int:
     date_column = SatisfactionSurvey.surveyed_on
     return _latest(session, SatisfactionSurvey, date_column, customer_id, "满意度调查")
@@ -215,6 +225,7 @@ SURVEY = Source(
         "customer": _latest_survey,
         "key_account": lambda s, i: _latest_survey(s, _account_customer(s, i)),
     },
+    records_of=_surveys_of,
 )  # fmt: skip
 
 
@@ -241,7 +252,7 @@ def load_credit(session: Session, evaluation_id: int) -> Record:
     evaluation = get_row(session, CreditEvaluation, evaluation_id, "信用评定")
     record = load_customer(session, evaluation.customer_id)
     evaluator = session.get(Staff, evaluation.evaluator_id) if evaluation.evaluator_id else None
-    record.number = credit_number(evaluation.id)
+    record.number = credit.credit_number(evaluation.id)
     record.values |= {
         "evaluated_on": evaluation.evaluated_on,
         "evaluator": staff_name(evaluator),
@@ -270,6 +281,7 @@ CREDIT = Source(
         "customer": _latest_credit,
         "key_account": lambda s, i: _latest_credit(s, _account_customer(s, i)),
     },
+    records_of=_evaluations_of,
 )  # fmt: skip
 
 
@@ -315,7 +327,7 @@ def load_proposal(session: Session, proposal_id: int) -> Record:
         "manager": staff_name(manager),
         "visit_interval_days": proposal.visit_interval_days,
     }
-    return Record(proposal_number(proposal.id), values, {})
+    return Record(designation.proposal_number(proposal.id), values, {})
 
 
 def _proposal_of_account(session: Session, key_account_id: int) -> int:

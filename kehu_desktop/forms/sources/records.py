@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kehu_desktop.forms.sources import service_desk
-from kehu_desktop.forms.sources.key_accounts import CREDIT_PREFIX, PROPOSAL_PREFIX, SURVEY_PREFIX
 from kehu_desktop.models import (
     Complaint,
     CreditEvaluation,
@@ -30,6 +29,7 @@ from kehu_desktop.models import (
 )
 from kehu_desktop.services.common.errors import NotFoundError
 from kehu_desktop.services.customers import customer_files
+from kehu_desktop.services.key_accounts import credit, designation, satisfaction
 
 VISIT_PREFIX = "FW"
 _SERIAL = re.compile(r"^([A-Z]{2})-(\d{1,9})$")
@@ -134,18 +134,18 @@ RECORD_KINDS: dict[str, RecordKind] = {
         ),
         RecordKind(
             "survey", "满意度调查", "请输入调查编号（如 MY-000012）或记录 ID。",
-            _serial(SURVEY_PREFIX, SatisfactionSurvey.id),
-            _numbered(SURVEY_PREFIX, SatisfactionSurvey, "满意度调查"),
+            _serial(satisfaction.NUMBER_PREFIX, SatisfactionSurvey.id),
+            _numbered(satisfaction.NUMBER_PREFIX, SatisfactionSurvey, "满意度调查"),
         ),
         RecordKind(
             "credit", "信用评定", "请输入信用评定编号（如 XY-000007）或记录 ID。",
-            _serial(CREDIT_PREFIX, CreditEvaluation.id),
-            _numbered(CREDIT_PREFIX, CreditEvaluation, "信用评定"),
+            _serial(credit.NUMBER_PREFIX, CreditEvaluation.id),
+            _numbered(credit.NUMBER_PREFIX, CreditEvaluation, "信用评定"),
         ),
         RecordKind(
             "proposal", "大客户申请", "请输入申请编号（如 SQ-000003）或记录 ID。",
-            _serial(PROPOSAL_PREFIX, KeyAccountProposal.id),
-            _numbered(PROPOSAL_PREFIX, KeyAccountProposal, "大客户申请"),
+            _serial(designation.NUMBER_PREFIX, KeyAccountProposal.id),
+            _numbered(designation.NUMBER_PREFIX, KeyAccountProposal, "大客户申请"),
         ),
         *(
             _service_desk_kind(kind, label, hint)

@@ -26,6 +26,7 @@ from kehu_desktop.services.key_accounts import weighted_items
 from kehu_desktop.services.key_accounts.weighted_items import WeightedItem
 
 RATINGS = ("AAA", "AA", "A", "B", "C")
+NUMBER_PREFIX = "XY"  # a credit evaluation's printed number: XY-000007
 ITEMS = SettingSpec(
     "credit.items",
     [{"item": "注册资本", "weight": 15}, {"item": "从业年限", "weight": 10},
@@ -61,6 +62,11 @@ class CreditBand:
     min_score: Decimal
     limit: Decimal
     days: int
+
+
+def credit_number(evaluation_id: int) -> str:
+    """The number a credit evaluation is printed and found by."""
+    return f"{NUMBER_PREFIX}-{evaluation_id:06d}"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,14 @@ from kehu_desktop.services.key_accounts import abc_classes
 
 PENDING, APPROVED, REJECTED = "待审批", "已批准", "已驳回"
 LEVELS = ("战略", "重点", "一般")
+NUMBER_PREFIX = "SQ"  # a proposal's printed number: SQ-000003
+
+
+def proposal_number(proposal_id: int) -> str:
+    """The number a key-account proposal is printed and found by."""
+    return f"{NUMBER_PREFIX}-{proposal_id:06d}"
+
+
 # Default visit interval per level, in days; the 主管 may set another when approving.
 LEVEL_INTERVALS = {"战略": 14, "重点": 30, "一般": 60}
 

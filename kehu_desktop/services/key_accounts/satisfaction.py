@@ -19,6 +19,7 @@ from kehu_desktop.services.key_accounts import weighted_items
 from kehu_desktop.services.key_accounts.weighted_items import WeightedItem
 
 LOWEST, HIGHEST = 1, 5
+NUMBER_PREFIX = "MY"  # a survey's printed number: MY-000012
 SCORE_LABELS = {1: "很不满意", 2: "不满意", 3: "一般", 4: "满意", 5: "很满意"}
 ITEMS = SettingSpec(
     "satisfaction.items",
@@ -27,6 +28,11 @@ ITEMS = SettingSpec(
      {"item": "投诉处理", "weight": 15}, {"item": "技术支持", "weight": 10}],
     "满意度调查项目及权重",
 )  # fmt: skip
+
+
+def survey_number(survey_id: int) -> str:
+    """The number a survey is printed and found by."""
+    return f"{NUMBER_PREFIX}-{survey_id:06d}"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -32,12 +32,15 @@ from kehu_desktop.services.key_accounts.key_account_cards import CardData, Count
 from kehu_desktop.ui.common.date_edit import DateEdit
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import table_view
+from kehu_desktop.ui.common.list_view import select_first_row, table_view
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.trend_chart import TrendChart
 from kehu_desktop.ui.key_accounts.credit_dialog import CreditDialog
 from kehu_desktop.ui.key_accounts.survey_dialog import SurveyDialog
+
+if TYPE_CHECKING:
+    from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
 MEASURE_COLUMNS = (
     Column("问题", lambda r: r.issue),
@@ -62,6 +65,7 @@ def _low_score(row) -> str:
 
 
 SURVEY_COLUMNS = (
+    Column("编号", lambda r: satisfaction.survey_number(r.id)),
     Column("调查日期", lambda r: r.surveyed_on),
     Column(
         "综合得分", lambda r: r.overall_score, lambda r: "warning" if r.overall_score < 3 else ""
@@ -72,6 +76,7 @@ SURVEY_COLUMNS = (
     Column("意见和建议", lambda r: r.notes),
 )
 CREDIT_COLUMNS = (
+    Column("编号", lambda r: credit.credit_number(r.id)),
     Column("评定日期", lambda r: r.evaluated_on),
     Column("总分", lambda r: r.total_score),
     Column("信用等级", lambda r: r.rating),
@@ -303,7 +308,10 @@ class KeyAccountCardDialog(EditDialog):
         self.surveys_view = table_view("surveyTable", self.surveys_model)
         add = QPushButton("新建满意度调查(&V)…", objectName="addSurvey")
         add.clicked.connect(self.add_survey)
-        page = view_with_buttons(QWidget(), self.surveys_view, add)
+        self.print_survey_button = QPushButton("打印/预览(&P)…", objectName="printSurvey")
+        self.print_survey_button.setToolTip("打印所选的这一份调查（大客户满意程度调查表）")
+        self.print_survey_button.clicked.connect(lambda: self.print_survey())
+        page = view_with_buttons(QWidget(), self.surveys_view, add, self.print_survey_button)
         page.layout().insertWidget(0, self.trend)
         page.layout().insertWidget(1, self.trend_label)
         return page
@@ -315,7 +323,10 @@ class KeyAccountCardDialog(EditDialog):
         evaluate.clicked.connect(self.evaluate_credit)
         evaluate.setEnabled(self.ops.operator.is_supervisor)
         evaluate.setToolTip("" if evaluate.isEnabled() else "信用评定由主管进行")
-        page = view_with_buttons(QWidget(), self.credit_view, evaluate)
+        self.print_credit_button = QPushButton("打印/预览(&P)…", objectName="printCredit")
+        self.print_credit_button.setToolTip("打印所选的这一次评定（客户信用调查表）")
+        self.print_credit_button.clicked.connect(lambda: self.print_credit())
+        page = view_with_buttons(QWidget(), self.credit_view, evaluate, self.print_credit_button)
         page.layout().insertWidget(0, self.credit_label)
         return page
 
@@ -389,7 +400,10 @@ class KeyAccountCardDialog(EditDialog):
         self.trend_label.setText(trend.describe())
         self.credit_model.set_rows(pages.evaluations)
         for view in (self.measures_view, self.surveys_view, self.credit_view):
+            select_first_row(view)
             view.resizeColumnsToContents()
+        self.print_survey_button.setEnabled(bool(pages.surveys))
+        self.print_credit_button.setEnabled(bool(pages.evaluations))
         self.set_read_only(not self.can_save())
         self.ok_button.setEnabled(self.can_save() and not self.saving)
 
@@ -471,6 +485,29 @@ class KeyAccountCardDialog(EditDialog):
         if self._card is None:
             return None
         dialog = CreditDialog(self.ops, self._card.customer_id, self)
+        dialog.open()
+        return dialog
+
+    def print_survey(self) -> PrintDialog | None:
+        """The print dialog on the selected survey (MY-…), not merely the latest."""
+        return self._print_selected(self.surveys_view, self.surveys_model,
+                                    "key_account_survey", "survey")  # fmt: skip
+
+    def print_credit(self) -> PrintDialog | None:
+        """The print dialog on the selected credit evaluation (XY-…)."""
+        return self._print_selected(self.credit_view, self.credit_model, "credit_survey", "credit")
+
+    def _print_selected(
+        self, view: QTableView, model: RecordTableModel, form: str, kind: str
+    ) -> PrintDialog | None:
+        index = view.currentIndex()
+        if not index.isValid() or self._layout_memory is None:
+            return None
+        # Loaded on first use: the forms bring ReportLab and openpyxl.
+        from kehu_desktop.ui.printing.print_dialog import PrintDialog
+
+        record = (kind, model.row_at(index.row()).id)
+        dialog = PrintDialog(self.ops, self._layout_memory, self, form, record)
         dialog.open()
         return dialog
 

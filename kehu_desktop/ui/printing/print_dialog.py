@@ -36,6 +36,7 @@ from kehu_desktop.forms import printing
 from kehu_desktop.forms.definition import Catalog, load_catalog
 from kehu_desktop.forms.paper import PAPERS
 from kehu_desktop.forms.pdf import calibration_page
+from kehu_desktop.forms.sources import Source
 from kehu_desktop.forms.sources.records import describe_record
 from kehu_desktop.services.common.settings import FIRM_NAME
 from kehu_desktop.ui.common.errors import show_error
@@ -89,10 +90,13 @@ def render_preview(prepared: printing.Prepared, progress: Progress) -> bytes:
 
 class PrintDialog(QDialog):
     """Signals: ``rendered(int)`` with the page count each time the preview is redrawn,
-    ``failed(str)`` with the message shown when a preview could not be made."""
+    ``failed(str)`` with the message shown when a preview could not be made,
+    ``choices_listed(int)`` with the number of records listed to pick from (a key account's
+    surveys, when printing the survey form)."""
 
     rendered = Signal(int)
     failed = Signal(str)
+    choices_listed = Signal(int)
 
     def __init__(
         self,
@@ -119,6 +123,11 @@ class PrintDialog(QDialog):
             self.form_box.addItem(f"{definition.title}{suffix}", key)
         self.blank_radio = QRadioButton("空白表单（手写）", objectName="printBlank")
         self.record_radio = QRadioButton("当前记录", objectName="printRecord")
+        # which of the current record's surveys (credit evaluations …) to print; newest first
+        self.record_choice = QComboBox(objectName="printRecordChoice")
+        self.record_choice.setToolTip("选择要打印的那一份（默认最近一份）")
+        self.record_choice.setVisible(False)
+        self._choices_for = ""  # the source whose records record_choice lists
         self.month_radio = QRadioButton("按月份", objectName="printMonth")
         self.day_radio = QRadioButton("按日期", objectName="printDay")
         self.plans_radio = QRadioButton("该日拜访计划的访问记录表", objectName="printPlans")
@@ -149,11 +158,12 @@ class PrintDialog(QDialog):
         grid = QGridLayout(what)
         grid.addWidget(self.blank_radio, 0, 0, 1, 2)
         grid.addWidget(self.record_radio, 1, 0, 1, 2)
-        grid.addWidget(self.month_radio, 2, 0)
-        grid.addWidget(self.month_edit, 2, 1)
-        grid.addWidget(self.day_radio, 3, 0)
-        grid.addWidget(self.day_edit, 3, 1)
-        grid.addWidget(self.plans_radio, 4, 0, 1, 2)
+        grid.addWidget(self.record_choice, 2, 0, 1, 2)
+        grid.addWidget(self.month_radio, 3, 0)
+        grid.addWidget(self.month_edit, 3, 1)
+        grid.addWidget(self.day_radio, 4, 0)
+        grid.addWidget(self.day_edit, 4, 1)
+        grid.addWidget(self.plans_radio, 5, 0, 1, 2)
         options = QFormLayout()
         options.addRow("表单", self.form_box)
         options.addRow(what)
@@ -224,6 +234,7 @@ class PrintDialog(QDialog):
         self.paper_box.currentIndexChanged.connect(lambda _i: self._changed())
         self.overlay_box.toggled.connect(lambda _on: self._changed())
         self.printer_box.currentIndexChanged.connect(lambda _i: self._changed())
+        self.record_choice.currentIndexChanged.connect(lambda _i: self._changed())
         if not layout.restore_geometry("print_dialog", self):
             self.resize(1100, 760)
         fit_when_shown(self)
@@ -265,6 +276,42 @@ class PrintDialog(QDialog):
         self.month_edit.setEnabled(self.month_radio.isEnabled())
         self.day_edit.setEnabled(self.day_radio.isEnabled() or self.plans_radio.isEnabled())
         self.printer_box.setEnabled(self.overlay_box.isChecked())
+        choosable = (
+            has_record and source.records_of is not None and self._record[0] != source.record_kind
+        )
+        if not choosable:
+            self._choices_for = ""
+            self.record_choice.setVisible(False)
+        elif self._choices_for != source.name:
+            self._load_record_choices(source)
+        self.record_choice.setEnabled(self.record_radio.isChecked())
+
+    def _load_record_choices(self, source: Source) -> None:
+        """List the current record's records of ``source`` (a key account's surveys) to pick
+        the one to print; until they are read, the latest one prints."""
+        assert self._record is not None and source.records_of is not None
+        kind, record_id = self._record
+        records_of = source.records_of
+        self._choices_for = source.name
+        self.record_choice.blockSignals(True)
+        self.record_choice.clear()
+        self.record_choice.blockSignals(False)
+        self.record_choice.setVisible(False)
+
+        def listed(choices: list[tuple[int, str]]) -> None:
+            if self._choices_for != source.name:
+                return
+            self.record_choice.blockSignals(True)
+            for choice_id, text in choices:
+                self.record_choice.addItem(text, choice_id)
+            self.record_choice.blockSignals(False)
+            self.record_choice.setVisible(bool(choices))
+            self.choices_listed.emit(len(choices))
+
+        self._ops.query(
+            self, lambda session: records_of(session, kind, record_id), listed,
+            title="无法读取可打印的记录",
+        )  # fmt: skip
 
     def _changed(self, form_changed: bool = False) -> None:
         self.choice.blockSignals(True)
@@ -282,6 +329,10 @@ class PrintDialog(QDialog):
         }
         key = self.form_key
         if self.record_radio.isChecked() and self._record is not None:
+            source = self.catalog.get(key).data_source
+            if self._choices_for == source.name and self.record_choice.count():
+                chosen = (self.record_choice.currentData(),)
+                return printing.PrintJob(key, chosen, record_kind=source.record_kind, **common)
             return printing.PrintJob(key, (self._record[1],), record_kind=self._record[0], **common)
         if self.month_radio.isChecked():
             start, end = printing.month_range(_pydate(self.month_edit.date()))

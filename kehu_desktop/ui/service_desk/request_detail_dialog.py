@@ -271,7 +271,7 @@ class ServiceRequestDetailDialog(QDialog):
         from kehu_desktop.ui.printing.print_dialog import PrintDialog
 
         dialog = PrintDialog(
-            self._ops.context, self._layout_memory, self, "service_register",
+            self._ops, self._layout_memory, self, "service_register",
             ("service_request", self.request_id),
         )  # fmt: skip
         dialog.open()
