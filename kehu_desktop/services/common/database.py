@@ -312,7 +312,7 @@ class Database:
         """Close the store's connections. SQLite first moves the write-ahead log into the file,
         so the .sqlite3 file alone holds every save (a user copying just that file loses
         nothing); a desk still reading elsewhere only makes the move partial."""
-        if self.is_sqlite:
+        if self.file_path is not None and self.file_path.exists():  # never create the file
             try:
                 with self.engine.connect() as connection:
                     connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
