@@ -30,6 +30,7 @@ from kehu_desktop.services.common import (
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.common.database import Database, locate_database, open_database
 from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.common.months import month_period
 from kehu_desktop.services.common.parsing import parse_date, parse_month
 from kehu_desktop.services.complaints import complaint_kpis
 from kehu_desktop.services.customers import customer_files, duplicates, merge, search
@@ -196,7 +197,7 @@ def _print(database: Database, args: argparse.Namespace) -> int:
     start = end = None
     try:
         if args.month:
-            start, end = printing.month_range(parse_month(args.month))
+            start, end = month_period(parse_month(args.month))
         elif args.day:
             start = end = parse_date(args.day)
     except ValueError as error:
@@ -247,7 +248,7 @@ def _copy_store(database: Database, args: argparse.Namespace) -> int:
 
 def _report_complaints(database: Database, args: argparse.Namespace) -> int:
     try:
-        start, end = complaint_kpis.month_period(parse_month(args.month))
+        start, end = month_period(parse_month(args.month))
     except ValueError as error:
         raise UserError(str(error)) from None
     with database.reader() as session:
@@ -257,7 +258,7 @@ def _report_complaints(database: Database, args: argparse.Namespace) -> int:
 
 def _report_service(database: Database, args: argparse.Namespace) -> int:
     try:
-        start, end = complaint_kpis.month_period(parse_month(args.month))
+        start, end = month_period(parse_month(args.month))
     except ValueError as error:
         raise UserError(str(error)) from None
     with database.reader() as session:
