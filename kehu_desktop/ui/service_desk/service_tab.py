@@ -4,16 +4,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,14 +20,19 @@ from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.service_desk import ledger, products
 from kehu_desktop.services.service_desk.ledger import ServiceFilter, ServiceRow
 from kehu_desktop.services.service_desk.lifecycle import STATUS_LABELS
+from kehu_desktop.ui.common.filter_row import FilterRow
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import refill_staff_filter, selected_row, table_view
+from kehu_desktop.ui.common.list_view import (
+    navigable_list,
+    refill_filter,
+    selected_row,
+    table_view,
+)
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.xlsx_export import export_list
 
 LAYOUT_KEY = "serviceTable"
-MONTHS_OFFERED = 24
 # The first screenful is read and shown before the rest of the list.
 FIRST_ROWS = 60
 
@@ -66,22 +67,6 @@ COLUMNS = (
 )
 
 
-def month_choices(today: date, count: int = MONTHS_OFFERED) -> list[tuple[date, str]]:
-    months = []
-    for back in range(count):
-        index = today.year * 12 + today.month - 1 - back
-        months.append((date(index // 12, index % 12 + 1, 1), f"{index // 12}年{index % 12 + 1}月"))
-    return months
-
-
-def _combo(name: str, first: str, items: list[tuple[object, str]]) -> QComboBox:
-    combo = QComboBox(objectName=name)
-    combo.addItem(first, None)
-    for data, text in items:
-        combo.addItem(text, data)
-    return combo
-
-
 class ServiceTab(QWidget):
     """The after-sales desk.
 
@@ -97,23 +82,17 @@ class ServiceTab(QWidget):
         self._layout_memory = layout
         self._generation = 0
         self._report = None
-        self.status_filter = _combo(
+        filters = FilterRow(self.reload)
+        self.status_filter = filters.choice(
             "serviceStatusFilter", "全部状态", [(s.value, t) for s, t in STATUS_LABELS.items()]
         )
-        self.month_filter = _combo("serviceMonthFilter", "全部月份", month_choices(date.today()))
-        self.engineer_filter = QComboBox(objectName="serviceEngineerFilter")
-        self.product_filter = QComboBox(objectName="serviceProductFilter")
-        self.customer_filter = QLineEdit(objectName="serviceCustomerFilter")
-        self.customer_filter.setPlaceholderText("客户名称/编号、服务单号或序列号")
-        self.customer_filter.setClearButtonEnabled(True)
-        self.overdue_filter = QCheckBox("只看超期及今日到期", objectName="serviceOverdueFilter")
-        self.engineer_filter.addItem("全部工程师", None)
-        self.product_filter.addItem("全部产品", None)
-        for combo in (self.status_filter, self.month_filter, self.engineer_filter,
-                      self.product_filter):  # fmt: skip
-            combo.currentIndexChanged.connect(self.reload)
-        self.overdue_filter.toggled.connect(self.reload)
-        self.customer_filter.returnPressed.connect(self.reload)
+        self.month_filter = filters.months("serviceMonthFilter")
+        self.engineer_filter = filters.choice("serviceEngineerFilter", "全部工程师")
+        self.product_filter = filters.choice("serviceProductFilter", "全部产品")
+        self.customer_filter = filters.search(
+            "serviceCustomerFilter", "客户名称/编号、服务单号或序列号"
+        )
+        self.overdue_filter = filters.overdue("serviceOverdueFilter")
 
         self.new_button = QPushButton("登记服务单(&N)", objectName="serviceNewButton")
         self.new_button.clicked.connect(lambda: self.new_record())
@@ -130,15 +109,10 @@ class ServiceTab(QWidget):
 
         self.model = RecordTableModel(COLUMNS, self)
         self.table = table_view(LAYOUT_KEY, self.model)
-        self.table.doubleClicked.connect(lambda _i: self.open_current())
-        self.table.activated.connect(lambda _i: self.open_current())
+        navigable_list(self.table, self.customer_filter, self.open_current)
         self._header_restored = layout.restore_header(LAYOUT_KEY, self.table.horizontalHeader())
         self.summary = QLabel(objectName="serviceSummary")
 
-        filters = QHBoxLayout()
-        for widget in (self.status_filter, self.month_filter, self.engineer_filter,
-                       self.product_filter, self.customer_filter, self.overdue_filter):  # fmt: skip
-            filters.addWidget(widget)
         buttons = QHBoxLayout()
         for widget in (self.new_button, self.open_button, self.feedback_button,
                        self.products_button, self.report_button, self.export_button):  # fmt: skip
@@ -158,15 +132,8 @@ class ServiceTab(QWidget):
     def _refill_choices(self, staff: list[tuple[int, str]], catalogue: list) -> None:
         """Engineers (those who left included: their requests stay theirs) and products, read
         with the list; the choices made are kept."""
-        refill_staff_filter(self.engineer_filter, "全部工程师", staff)
-        chosen = self.product_filter.currentData()
-        self.product_filter.blockSignals(True)
-        self.product_filter.clear()
-        self.product_filter.addItem("全部产品", None)
-        for product in catalogue:
-            self.product_filter.addItem(product.label, product.id)
-        self.product_filter.setCurrentIndex(max(0, self.product_filter.findData(chosen)))
-        self.product_filter.blockSignals(False)
+        refill_filter(self.engineer_filter, "全部工程师", staff)
+        refill_filter(self.product_filter, "全部产品", [(p.id, p.label) for p in catalogue])
 
     def current_filter(self) -> ServiceFilter:
         return ServiceFilter(
