@@ -1,13 +1,13 @@
 """What every case desk checks when a case — a complaint, a service request — is registered
 or its registration corrected: a customer chosen, a channel from the desk's list, a received
 time not in the future, an active 首问责任人; once registered, the received time and the
-首问责任人 stay as they were."""
+首问责任人 stay as they were, and the fields changed are named in the case's history."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -56,3 +56,16 @@ def refuse_fixed_changes(
     first_responsible.refuse_change(first_responsible_id, data.first_responsible_id)
     if data.received_at is not None and data.received_at != received_at:
         raise UserError("受理时间登记后不能更改。")
+
+
+def apply_correction(case: Any, data: object, editable: Mapping[str, str]) -> list[str]:
+    """Copy the ``editable`` fields (name → label) that ``data`` changes onto ``case``, text
+    trimmed; returns the labels of those changed, for the history entry's note."""
+    changed = []
+    for name, label in editable.items():
+        value = getattr(data, name)
+        value = value.strip() if isinstance(value, str) else value
+        if value != getattr(case, name):
+            setattr(case, name, value)
+            changed.append(label)
+    return changed

@@ -10,11 +10,13 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from kehu_desktop.models import Complaint, ComplaintEvent, Contact, Customer, Staff
+from kehu_desktop.models import Complaint, Contact, Customer, Staff
+from kehu_desktop.services.common.case_log import EventRow
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.complaints.deadlines import Clock, deadline_flags, describe_deadline
 from kehu_desktop.services.complaints.lifecycle import (
     FINAL_STATUSES,
+    HISTORY,
     UNANSWERED_STATUSES,
     Action,
     allowed_actions,
@@ -144,18 +146,6 @@ def list_complaints(
 
 
 @dataclass(frozen=True)
-class EventRow:
-    at: datetime
-    actor: str
-    kind: str
-    from_status: str
-    to_status: str
-    note: str
-    handover_to: str
-    handover_department: str
-
-
-@dataclass(frozen=True)
 class ComplaintDetail:
     """Everything the detail dialog shows, read in one short session."""
 
@@ -215,23 +205,7 @@ def load_detail(
     clock = Clock.read(session, today)
     # Keyed by optional ids too: a complaint without a handler looks up None and gets "".
     names: dict[int | None, str] = dict(session.execute(select(Staff.id, Staff.name)).all())
-    events = tuple(
-        EventRow(
-            e.at,
-            names.get(e.actor_id, ""),
-            e.kind,
-            e.from_status,
-            e.to_status,
-            e.note,
-            names.get(e.handover_to_id, "") if e.handover_to_id else "",
-            e.handover_department,
-        )  # fmt: skip
-        for e in session.scalars(
-            select(ComplaintEvent)
-            .where(ComplaintEvent.complaint_id == c.id)
-            .order_by(ComplaintEvent.at, ComplaintEvent.id)
-        )
-    )
+    events = HISTORY.rows(session, c.id, names)
     customer = session.get_one(Customer, c.customer_id)
     return ComplaintDetail(
         c.id, c.number, c.status, c.customer_id, f"{customer.code} {customer.name}",

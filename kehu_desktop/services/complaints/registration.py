@@ -153,13 +153,7 @@ def update_registration(
         complaint.received_at, complaint.first_responsible_id, data
     )
     _validate_registration(session, replace(data, received_at=None, first_responsible_id=None))
-    changed = []
-    for name, label in EDITABLE.items():
-        value = getattr(data, name)
-        value = value.strip() if isinstance(value, str) else value
-        if value != getattr(complaint, name):
-            setattr(complaint, name, value)
-            changed.append(label)
+    changed = case_registration.apply_correction(complaint, data, EDITABLE)
     if not changed:
         return
     if "严重程度" in changed:

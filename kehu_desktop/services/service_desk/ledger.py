@@ -16,17 +16,18 @@ from kehu_desktop.models import (
     Product,
     Purchase,
     RepairOrder,
-    ServiceEvent,
     ServiceRequest,
     Staff,
 )
 from kehu_desktop.services.common import case_deadlines
+from kehu_desktop.services.common.case_log import EventRow
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.working_days import WorkCalendar, load_calendar
 from kehu_desktop.services.service_desk import feedback, products
 from kehu_desktop.services.service_desk.choices import MODES, RESULTS, URGENCIES, WARRANTY, label
 from kehu_desktop.services.service_desk.lifecycle import (
     EVENT_LABELS,
+    HISTORY,
     UNDISPATCHED,
     UNRESOLVED,
     Action,
@@ -229,18 +230,6 @@ def visits_on(session: Session, day: date, staff_id: int | None = None) -> list[
 
 
 @dataclass(frozen=True)
-class EventRow:
-    at: datetime
-    actor: str
-    kind: str
-    from_status: str
-    to_status: str
-    note: str
-    handover_to: str
-    handover_department: str
-
-
-@dataclass(frozen=True)
 class PartRow:
     part: str
     quantity: Decimal
@@ -343,23 +332,10 @@ def load_detail(
     r = get_request(session, request_id)
     # Keyed by optional ids too: a request without an engineer looks up None and gets "".
     names: dict[int | None, str] = dict(session.execute(select(Staff.id, Staff.name)).all())
-    events = tuple(
-        EventRow(
-            e.at,
-            names.get(e.actor_id, ""),
-            EVENT_LABELS.get(e.kind, e.kind),
-            status_label(e.from_status),
-            status_label(e.to_status),
-            e.note,
-            names.get(e.handover_to_id, "") if e.handover_to_id else "",
-            e.handover_department,
-        )  # fmt: skip
-        for e in session.scalars(
-            select(ServiceEvent)
-            .where(ServiceEvent.request_id == r.id)
-            .order_by(ServiceEvent.at, ServiceEvent.id)
-        )
-    )
+    events = HISTORY.rows(
+        session, r.id, names, kind_label=lambda kind: EVENT_LABELS.get(kind, kind),
+        status_label=status_label,
+    )  # fmt: skip
     customer = session.get_one(Customer, r.customer_id)
     key_account = session.scalar(
         select(KeyAccount.id).where(KeyAccount.customer_id == r.customer_id, KeyAccount.active)

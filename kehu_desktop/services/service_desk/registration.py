@@ -205,13 +205,7 @@ def update_registration(
         session,
         replace(data, received_at=request.received_at, first_responsible_id=None),
     )
-    changed = []
-    for name, label in EDITABLE.items():
-        value = getattr(data, name)
-        value = value.strip() if isinstance(value, str) else value
-        if value != getattr(request, name):
-            setattr(request, name, value)
-            changed.append(label)
+    changed = case_registration.apply_correction(request, data, EDITABLE)
     if not changed and data.purchased_on is None:
         return
     _warranty(session, request, data)

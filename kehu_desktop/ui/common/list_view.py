@@ -84,6 +84,25 @@ def selected_row(view: QTableView, model: RecordTableModel):
     return model.row_at(index.row()) if index.isValid() else None
 
 
+def set_rows_keeping_selection(view: QTableView, model: RecordTableModel, rows: list) -> None:
+    """Show ``rows`` (records with an ``id``), the row selected before selected again."""
+    selected = selected_row(view, model)
+    model.set_rows(rows)
+    if selected is None:
+        return
+    for index, row in enumerate(rows):
+        if row.id == selected.id:
+            view.selectRow(index)
+            return
+
+
+def count_text(count: int, limit: int, unit: str) -> str:
+    """共 N 宗 — or, when a list stopped at its ``limit``, that only the newest are shown."""
+    if count >= limit:
+        return f"最新 {count:,} {unit}（请用筛选缩小范围）"
+    return f"共 {count} {unit}"
+
+
 def fill_staff_filter(
     ops: Operations, combo: QComboBox, label: str, *, everyone: bool = False
 ) -> None:

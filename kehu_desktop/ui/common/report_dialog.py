@@ -134,6 +134,9 @@ class BreakdownTabs(QTabWidget):
 class KpiReportDialog(QDialog):
     """A desk's KPI report for a period; it computes this month's figures as it opens.
 
+    The charts are ``chart_height`` high and the tables take the rest, or half and half
+    (``charts_take_half``) for charts whose axes need the height.
+
     Signals: ``computed()`` once the figures for the chosen period are shown.
     """
 
@@ -150,6 +153,7 @@ class KpiReportDialog(QDialog):
         figures_per_row: int,
         charts: Sequence[ReportChart],
         chart_height: int,
+        charts_take_half: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -209,10 +213,11 @@ class KpiReportDialog(QDialog):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(chart_row)
         split.addWidget(self.breakdown_tabs)
-        # Half for the charts, whose axes need the height, half for the tables, which scroll.
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        split.setSizes([1, 1])
+        if charts_take_half:
+            # Half for the charts, whose axes need the height, half for the tables, which scroll.
+            split.setStretchFactor(0, 1)
+            split.setStretchFactor(1, 1)
+            split.setSizes([1, 1])
         box.addWidget(split, 1)
         box.addWidget(self.status)
         if not layout.restore_geometry(key, self):

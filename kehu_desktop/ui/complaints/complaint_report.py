@@ -27,7 +27,7 @@ class ComplaintReportDialog(KpiReportDialog):
             key="complaint_report", size=(1100, 760), figures_per_row=4,
             charts=(ReportChart("categoryChart", _category_chart, 400),
                     ReportChart("trendChart", _trend_chart, 600)),
-            chart_height=200, parent=parent,
+            chart_height=200, charts_take_half=True, parent=parent,
         )  # fmt: skip
         self.setWindowTitle(self.tr("客户投诉统计报表"))
         self.category_chart, self.trend_chart = self.chart_views

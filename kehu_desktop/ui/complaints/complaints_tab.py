@@ -18,9 +18,12 @@ from kehu_desktop.services.complaints.ledger import ComplaintFilter, ComplaintRo
 from kehu_desktop.ui.common.filter_row import FilterRow
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import (
+    count_text,
     fill_staff_filter,
     navigable_list,
     select_first_row,
+    selected_row,
+    set_rows_keeping_selection,
     table_view,
 )
 from kehu_desktop.ui.common.operations import Operations, StoreChange
@@ -167,30 +170,22 @@ class ComplaintsTab(QWidget):
     def _show(self, generation: int, rows: list[ComplaintRow]) -> None:
         if generation != self._generation:
             return  # a newer query is on its way
-        selected = self.current_id()
-        self.model.set_rows(rows)
+        set_rows_keeping_selection(self.table, self.model, rows)
         if not self._header_restored:
             self.table.resizeColumnsToContents()
         overdue = sum(r.overdue for r in rows)
         pending = sum(r.escalation_pending for r in rows)
         late = sum(r.escalation_overdue for r in rows)
-        shown = (
-            f"最新 {len(rows):,} 宗（请用筛选缩小范围）"
-            if len(rows) >= LIST_LIMIT
-            else f"共 {len(rows)} 宗"
-        )
+        shown = count_text(len(rows), LIST_LIMIT, "宗")
         self.summary.setText(
             f"{shown} · 超期 {overdue} 宗 · 待主管确认 {pending} 宗（升级超期 {late} 宗）"
         )
-        for index, row in enumerate(rows):
-            if row.id == selected:
-                self.table.selectRow(index)
         select_first_row(self.table)
         self.loaded.emit(len(rows))
 
     def current_id(self) -> int | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(index.row()).id if index.isValid() else None
+        row = selected_row(self.table, self.model)
+        return row.id if row else None
 
     # --- actions ---------------------------------------------------------------------------
 

@@ -23,9 +23,11 @@ from kehu_desktop.services.service_desk.lifecycle import STATUS_LABELS
 from kehu_desktop.ui.common.filter_row import FilterRow
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import (
+    count_text,
     navigable_list,
     refill_filter,
     selected_row,
+    set_rows_keeping_selection,
     table_view,
 )
 from kehu_desktop.ui.common.operations import Operations, StoreChange
@@ -178,23 +180,15 @@ class ServiceTab(QWidget):
     def _show(self, generation: int, rows: list[ServiceRow]) -> None:
         if generation != self._generation:
             return
-        selected = self.current_id()
-        self.model.set_rows(rows)
+        set_rows_keeping_selection(self.table, self.model, rows)
         if not self._header_restored:
             # Fitted to the first full list shown, then left as the user sets them.
             self.table.resizeColumnsToContents()
             self._header_restored = True
         overdue = sum(r.overdue for r in rows)
         today = sum(r.due_today for r in rows)
-        shown = (
-            f"最新 {len(rows):,} 张（请用筛选缩小范围）"
-            if len(rows) >= ledger.LIST_LIMIT
-            else f"共 {len(rows)} 张"
-        )
+        shown = count_text(len(rows), ledger.LIST_LIMIT, "张")
         self.summary.setText(f"{shown} · 超期 {overdue} 张 · 今日到期 {today} 张")
-        for index, row in enumerate(rows):
-            if row.id == selected:
-                self.table.selectRow(index)
         self.loaded.emit(len(rows))
 
     def current_id(self) -> int | None:
