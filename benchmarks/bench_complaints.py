@@ -24,7 +24,7 @@ from kehu_desktop.demo.loader import STAFF
 from kehu_desktop.models import Customer
 from kehu_desktop.services.common import operators
 from kehu_desktop.services.common.database import open_database
-from kehu_desktop.services.common.months import month_period
+from kehu_desktop.services.common.periods import month_period
 from kehu_desktop.services.complaints import complaint_kpis
 
 CUSTOMERS = 5000

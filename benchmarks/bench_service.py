@@ -39,7 +39,7 @@ from kehu_desktop.models import (  # noqa: E402
 )
 from kehu_desktop.services.common import operators  # noqa: E402
 from kehu_desktop.services.common.database import open_database  # noqa: E402
-from kehu_desktop.services.common.months import month_period  # noqa: E402
+from kehu_desktop.services.common.periods import month_period  # noqa: E402
 from kehu_desktop.services.common.working_days import load_calendar  # noqa: E402
 from kehu_desktop.services.service_desk import service_kpis  # noqa: E402
 

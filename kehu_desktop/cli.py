@@ -30,8 +30,8 @@ from kehu_desktop.services.common import (
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.common.database import Database, locate_database, open_database
 from kehu_desktop.services.common.errors import UserError
-from kehu_desktop.services.common.months import month_period
 from kehu_desktop.services.common.parsing import parse_date, parse_month
+from kehu_desktop.services.common.periods import month_period
 from kehu_desktop.services.complaints import complaint_kpis
 from kehu_desktop.services.customers import customer_files, duplicates, merge, search
 from kehu_desktop.services.imports import commit, preview, templates

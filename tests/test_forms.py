@@ -24,7 +24,7 @@ from kehu_desktop.forms.definition import (
 from kehu_desktop.forms.specimen import add_specimens, specimen_job
 from kehu_desktop.forms.typesetting import BOX_EMPTY, BOX_TICKED, NO_LINE_START, fonts, wrap
 from kehu_desktop.models import Complaint, KeyAccount
-from kehu_desktop.services.common.months import month_period
+from kehu_desktop.services.common.periods import month_period
 from kehu_desktop.services.common.settings import FIRM_NAME
 
 FIRM = "深圳市鑫盛电子科技有限公司"

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate
 
-from kehu_desktop.services.common.months import month_period
+from kehu_desktop.services.common.periods import month_period
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.report_dialog import PeriodPicker

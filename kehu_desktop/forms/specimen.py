@@ -40,7 +40,7 @@ from kehu_desktop.models import (
     VisitPlan,
 )
 from kehu_desktop.services.common import numbering
-from kehu_desktop.services.common.months import month_period
+from kehu_desktop.services.common.periods import month_period
 
 
 @dataclass(frozen=True)

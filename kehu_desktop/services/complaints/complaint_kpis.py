@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, Customer
-from kehu_desktop.services.common.months import month_period, month_start
+from kehu_desktop.services.common.periods import day_bounds, month_period, month_start
 from kehu_desktop.services.complaints.choices import SATISFIED_LEVELS
 from kehu_desktop.services.complaints.lifecycle import Status
 
@@ -188,8 +188,7 @@ def _figures(values: Sequence) -> Figures:
 
 
 def _period(start: date, end: date) -> ColumnElement[bool]:
-    first = datetime.combine(start, datetime.min.time())
-    after = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    first, after = day_bounds(start, end)
     return and_(Complaint.received_at >= first, Complaint.received_at < after)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from kehu_desktop.models import Complaint, Contact, Customer, Staff
 from kehu_desktop.services.common.case_log import EventRow
 from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.common.periods import month_bounds
 from kehu_desktop.services.complaints.deadlines import Clock, deadline_flags, describe_deadline
 from kehu_desktop.services.complaints.lifecycle import (
     FINAL_STATUSES,
@@ -79,12 +80,6 @@ class ComplaintRow:
     deadline_provisional: bool = False
 
 
-def _month_bounds(month: date) -> tuple[datetime, datetime]:
-    start = datetime(month.year, month.month, 1)
-    nxt = datetime(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return start, nxt
-
-
 def list_complaints(
     session: Session, flt: ComplaintFilter | None = None, today: date | None = None
 ) -> list[ComplaintRow]:
@@ -115,7 +110,7 @@ def list_complaints(
     if flt.category:
         query = query.where(Complaint.category == flt.category)
     if flt.month is not None:
-        start, end = _month_bounds(flt.month)
+        start, end = month_bounds(flt.month)
         query = query.where(Complaint.received_at >= start, Complaint.received_at < end)
     if flt.first_responsible_id is not None:
         query = query.where(Complaint.first_responsible_id == flt.first_responsible_id)

@@ -22,6 +22,7 @@ from kehu_desktop.models import (
 from kehu_desktop.services.common import case_deadlines
 from kehu_desktop.services.common.case_log import EventRow
 from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.common.periods import month_bounds
 from kehu_desktop.services.common.working_days import WorkCalendar, load_calendar
 from kehu_desktop.services.service_desk import feedback, products
 from kehu_desktop.services.service_desk.choices import MODES, RESULTS, URGENCIES, WARRANTY, label
@@ -70,11 +71,6 @@ class ServiceRow:
     due_today: bool
     # The deadline that runs now: 派工 until dispatched, then 解决 until repaired.
     pending_deadline: str = ""
-
-
-def _month_bounds(month: date) -> tuple[datetime, datetime]:
-    start = datetime(month.year, month.month, 1)
-    return start, datetime(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
 def _due_on_or_before(day: date) -> ColumnElement[bool]:
@@ -137,7 +133,7 @@ def list_requests(
             or_(r.customer_id.in_(customers), r.number.like(like), r.serial_no.like(like))
         )
     if flt.month is not None:
-        start, end = _month_bounds(flt.month)
+        start, end = month_bounds(flt.month)
         newest = newest.where(r.received_at >= start, r.received_at < end)
     picked = newest.subquery()
     query = (

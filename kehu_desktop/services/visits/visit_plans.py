@@ -44,8 +44,8 @@ from kehu_desktop.models import Customer, KeyAccount, LastVisit, Staff, Visit, V
 from kehu_desktop.models.base import table_of
 from kehu_desktop.services.common import versions
 from kehu_desktop.services.common.errors import NotFoundError, UserError, ValidationError
-from kehu_desktop.services.common.months import month_period, month_start
 from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.common.periods import month_period, month_start
 from kehu_desktop.services.common.settings import SettingSpec
 from kehu_desktop.services.customers.customer_fields import ABC_CLASSES, MANAGEMENT_CLASSES
 

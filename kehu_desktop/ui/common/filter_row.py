@@ -13,7 +13,7 @@ from typing import TypeVar
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QWidget
 
-from kehu_desktop.services.common.months import recent_months
+from kehu_desktop.services.common.periods import recent_months
 
 # Months offered by a month filter, this month first.
 MONTHS_OFFERED = 24

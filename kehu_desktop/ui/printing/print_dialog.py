@@ -37,7 +37,7 @@ from kehu_desktop.forms.definition import Catalog, load_catalog
 from kehu_desktop.forms.paper import PAPERS
 from kehu_desktop.forms.pdf import calibration_page
 from kehu_desktop.forms.sources.records import describe_record
-from kehu_desktop.services.common.months import month_period
+from kehu_desktop.services.common.periods import month_period
 from kehu_desktop.services.common.settings import FIRM_NAME
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting

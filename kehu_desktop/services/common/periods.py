@@ -1,10 +1,22 @@
-"""Calendar months as the desks count them: a report's period, a list's month filter, a
-trend's bars — all whole months, counted back or forward from a day."""
+"""Periods as the desks count them: whole days from one date to another, and calendar months
+— a report's period, a list's month filter, a trend's bars — counted back or forward from a
+day."""
 
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime, time, timedelta
+
+
+def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The times a period of whole days covers: from midnight of ``start`` up to (and not
+    including) midnight after ``end``."""
+    return datetime.combine(start, time()), datetime.combine(end + timedelta(days=1), time())
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The times ``month``'s whole month covers (as ``day_bounds``)."""
+    return day_bounds(*month_period(month))
 
 
 def month_start(day: date, shift: int = 0) -> date:
