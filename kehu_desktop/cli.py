@@ -246,21 +246,24 @@ def _copy_store(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_complaints(database: Database, args: argparse.Namespace) -> int:
+def _report_month(text: str) -> tuple[date, date]:
+    """The first and last day of the month a report asks for; a bad month is the user's to
+    put right."""
     try:
-        start, end = month_period(parse_month(args.month))
+        return month_period(parse_month(text))
     except ValueError as error:
         raise UserError(str(error)) from None
+
+
+def _report_complaints(database: Database, args: argparse.Namespace) -> int:
+    start, end = _report_month(args.month)
     with database.reader() as session:
         print(complaint_kpis.report_text(complaint_kpis.compute(session, start, end)))
     return 0
 
 
 def _report_service(database: Database, args: argparse.Namespace) -> int:
-    try:
-        start, end = month_period(parse_month(args.month))
-    except ValueError as error:
-        raise UserError(str(error)) from None
+    start, end = _report_month(args.month)
     with database.reader() as session:
         kpis = service_kpis.compute(session, start, end)
     print(service_kpis.report_text(kpis))

@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from kehu_desktop.services import today as today_view
-from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.visits import visit_records
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import selected_row, table_view
+from kehu_desktop.ui.common.list_view import fill_staff_filter, selected_row, table_view
 from kehu_desktop.ui.common.operations import Operations, Progress, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
@@ -128,7 +127,7 @@ class TodayTab(QWidget):
         self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.staff_filter = QComboBox(objectName="todayStaffFilter")
         self.staff_filter.addItem("全部业务员", None)
-        ops.query(self, customer_files.staff_choices, self._fill_staff)
+        fill_staff_filter(ops, self.staff_filter, "全部业务员")
         self.staff_filter.currentIndexChanged.connect(lambda _i: self.reload())
         ops.events.changed.connect(self._store_changed)
         refresh = QPushButton("刷新", objectName="todayRefresh")
@@ -228,10 +227,6 @@ class TodayTab(QWidget):
                 "serviceDue": self.service_due_table}  # fmt: skip
 
     # --- loading -----------------------------------------------------------------------------
-
-    def _fill_staff(self, choices: list[tuple[int, str]]) -> None:
-        for staff_id, name in choices:
-            self.staff_filter.addItem(name, staff_id)
 
     def _store_changed(self, change: StoreChange) -> None:
         if change.touches(
