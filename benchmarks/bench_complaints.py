@@ -24,6 +24,7 @@ from kehu_desktop.demo.loader import STAFF
 from kehu_desktop.models import Customer
 from kehu_desktop.services.common import operators
 from kehu_desktop.services.common.database import open_database
+from kehu_desktop.services.common.periods import month_period
 from kehu_desktop.services.complaints import complaint_kpis
 
 CUSTOMERS = 5000
@@ -72,7 +73,7 @@ def main() -> int:
         build(database, args.complaints)
         print(f"built {args.complaints:,} complaints in {time.perf_counter() - began:.1f} s")
         today = date.today()
-        month = complaint_kpis.month_period(today)
+        month = month_period(today)
         with database.reader() as session:
             everything = complaint_kpis.compute(session, date(2000, 1, 1), today)
             in_month = complaint_kpis.compute(session, *month).total.received

@@ -39,8 +39,8 @@ from kehu_desktop.models import (  # noqa: E402
 )
 from kehu_desktop.services.common import operators  # noqa: E402
 from kehu_desktop.services.common.database import open_database  # noqa: E402
+from kehu_desktop.services.common.periods import month_period  # noqa: E402
 from kehu_desktop.services.common.working_days import load_calendar  # noqa: E402
-from kehu_desktop.services.complaints.complaint_kpis import month_period  # noqa: E402
 from kehu_desktop.services.service_desk import service_kpis  # noqa: E402
 
 CUSTOMERS = 5000

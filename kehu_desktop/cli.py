@@ -31,6 +31,7 @@ from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_dat
 from kehu_desktop.services.common.database import Database, locate_database, open_database
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.parsing import parse_date, parse_month
+from kehu_desktop.services.common.periods import month_period
 from kehu_desktop.services.complaints import complaint_kpis
 from kehu_desktop.services.customers import customer_files, duplicates, merge, search
 from kehu_desktop.services.imports import commit, preview, templates
@@ -196,7 +197,7 @@ def _print(database: Database, args: argparse.Namespace) -> int:
     start = end = None
     try:
         if args.month:
-            start, end = printing.month_range(parse_month(args.month))
+            start, end = month_period(parse_month(args.month))
         elif args.day:
             start = end = parse_date(args.day)
     except ValueError as error:
@@ -245,21 +246,24 @@ def _copy_store(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_complaints(database: Database, args: argparse.Namespace) -> int:
+def _report_month(text: str) -> tuple[date, date]:
+    """The first and last day of the month a report asks for; a bad month is the user's to
+    put right."""
     try:
-        start, end = complaint_kpis.month_period(parse_month(args.month))
+        return month_period(parse_month(text))
     except ValueError as error:
         raise UserError(str(error)) from None
+
+
+def _report_complaints(database: Database, args: argparse.Namespace) -> int:
+    start, end = _report_month(args.month)
     with database.reader() as session:
         print(complaint_kpis.report_text(complaint_kpis.compute(session, start, end)))
     return 0
 
 
 def _report_service(database: Database, args: argparse.Namespace) -> int:
-    try:
-        start, end = complaint_kpis.month_period(parse_month(args.month))
-    except ValueError as error:
-        raise UserError(str(error)) from None
+    start, end = _report_month(args.month)
     with database.reader() as session:
         kpis = service_kpis.compute(session, start, end)
     print(service_kpis.report_text(kpis))

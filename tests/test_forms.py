@@ -24,6 +24,7 @@ from kehu_desktop.forms.definition import (
 from kehu_desktop.forms.specimen import add_specimens, specimen_job
 from kehu_desktop.forms.typesetting import BOX_EMPTY, BOX_TICKED, NO_LINE_START, fonts, wrap
 from kehu_desktop.models import Complaint, KeyAccount
+from kehu_desktop.services.common.periods import month_period
 from kehu_desktop.services.common.settings import FIRM_NAME
 
 FIRM = "深圳市鑫盛电子科技有限公司"
@@ -277,7 +278,7 @@ def test_a_valid_user_copy_changes_labels(context, data_dir, specimens):
 
 
 def test_month_batch_prints_every_complaint_of_the_month(context, catalog, specimens):
-    start, end = printing.month_range(date(2026, 11, 1))
+    start, end = month_period(date(2026, 11, 1))
     job = printing.PrintJob("complaint_handling", start=start, end=end)
     with context.reader() as session:
         prepared = printing.prepare(session, catalog, job, today=TODAY)

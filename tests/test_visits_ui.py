@@ -195,7 +195,7 @@ def test_history_page_in_the_customer_file(qtbot, qtmodeltester, main_window):
     assert visit_dialog.customer.value() == customer
     visit_dialog.result.setPlainText("电话确认到货")
     assert save(qtbot, visit_dialog)
-    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=3000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10000)
     new_file = CustomerDialog(ops, main_window._layout_memory, None, main_window)
     qtbot.addWidget(new_file)
     assert "拜访记录" not in [new_file.tabs.tabText(i) for i in range(new_file.tabs.count())]

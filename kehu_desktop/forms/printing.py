@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -287,9 +287,3 @@ def save_settings(
         )
     FORM_OVERRIDES.put(session, overrides, seen)
     PRINT_OFFSETS.put(session, {k: [float(v) for v in pair] for k, pair in offsets.items()}, seen)
-
-
-def month_range(first: date) -> tuple[date, date]:
-    """The first and last day of ``first``'s month."""
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return date(first.year, first.month, 1), following - timedelta(days=1)

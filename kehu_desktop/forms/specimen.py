@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kehu_desktop.forms.printing import PrintJob, month_range
+from kehu_desktop.forms.printing import PrintJob
 from kehu_desktop.forms.sources import SOURCES
 from kehu_desktop.models import (
     Complaint,
@@ -40,6 +40,7 @@ from kehu_desktop.models import (
     VisitPlan,
 )
 from kehu_desktop.services.common import numbering
+from kehu_desktop.services.common.periods import month_period
 
 
 @dataclass(frozen=True)
@@ -388,7 +389,7 @@ def _add_service_specimen(
 
 def specimen_job(key: str, source: str, ids: SpecimenIds, paper: str = "") -> PrintJob:
     """The job printing the specimen record (or period) ``source`` needs."""
-    start, end = month_range(ids.day)
+    start, end = month_period(ids.day)
     if source in ("visit_day", "complaint_day"):
         return PrintJob(key, start=ids.day, end=ids.day, paper=paper)
     if SOURCES[source].by_period:

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from kehu_desktop.services import today as today_view
-from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.visits import visit_records
 from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import (
+    fill_staff_filter,
     fit_columns_once,
     replace_rows,
     restore_columns,
@@ -136,7 +136,7 @@ class TodayTab(QWidget):
         self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.staff_filter = QComboBox(objectName="todayStaffFilter")
         self.staff_filter.addItem("全部业务员", None)
-        ops.query(self, customer_files.staff_choices, self._fill_staff)
+        fill_staff_filter(ops, self.staff_filter, "全部业务员")
         self.staff_filter.currentIndexChanged.connect(lambda _i: self.reload())
         # A write reloads this desk at once while it is shown, else when it is next shown.
         self.reload_when_shown = ReloadWhenShown(self, self.reload)
@@ -238,10 +238,6 @@ class TodayTab(QWidget):
                 "serviceDue": self.service_due_table}  # fmt: skip
 
     # --- loading -----------------------------------------------------------------------------
-
-    def _fill_staff(self, choices: list[tuple[int, str]]) -> None:
-        for staff_id, name in choices:
-            self.staff_filter.addItem(name, staff_id)
 
     def _store_changed(self, change: StoreChange) -> None:
         if change.touches(

@@ -18,6 +18,7 @@ from kehu_desktop.forms.sources.common import FieldInfo, Record, Source
 from kehu_desktop.models import FactoryFeedback, ServiceRequest
 from kehu_desktop.services.common.errors import NotFoundError
 from kehu_desktop.services.common.operators import operator_by_id
+from kehu_desktop.services.common.periods import day_bounds
 from kehu_desktop.services.common.revisits import SATISFACTION_LEVELS
 from kehu_desktop.services.service_desk import feedback, ledger, service_kpis
 from kehu_desktop.services.service_desk.choices import (
@@ -112,7 +113,7 @@ def load_service(session: Session, request_id: int) -> Record:
 
 
 def _service_ids(session: Session, start: date, end: date) -> list[int]:
-    low, high = service_kpis._bounds(start, end)
+    low, high = day_bounds(start, end)
     return list(
         session.scalars(
             select(ServiceRequest.id)
@@ -157,7 +158,7 @@ def load_feedback(session: Session, feedback_id: int) -> Record:
 
 
 def _feedback_ids(session: Session, start: date, end: date) -> list[int]:
-    low, high = service_kpis._bounds(start, end)
+    low, high = day_bounds(start, end)
     f = FactoryFeedback
     query = select(f.id).where(f.raised_at >= low, f.raised_at < high).order_by(f.raised_at)
     return list(session.scalars(query))

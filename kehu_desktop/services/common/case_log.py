@@ -9,6 +9,7 @@ are never deleted (they are cancelled instead).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
 
 # Row type → (refusal when deleted, refusal when changed; "" when changes are allowed).
@@ -39,6 +40,24 @@ def _refuse_protected_changes(session: Session, _context: object, _instances: ob
         refusal = _PROTECTED.get(type(obj))
         if refusal is not None and refusal[1] and session.is_modified(obj):
             raise UserError(refusal[1])
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One step of a case as its history table shows it: names, not ids."""
+
+    at: datetime
+    actor: str
+    kind: str
+    from_status: str
+    to_status: str
+    note: str
+    handover_to: str
+    handover_department: str
+
+
+def _as_stored(code: str) -> str:
+    return code
 
 
 @dataclass(frozen=True)
@@ -94,3 +113,54 @@ class CaseLog:
             )
         )
         return when
+
+    def add_note(
+        self, session: Session, case: Any, operator: Operator, kind: str, note: str,
+        at: datetime | None,
+    ) -> None:  # fmt: skip
+        """A remark on the case, its status unchanged; an empty one is refused."""
+        if not note.strip():
+            raise ValidationError({"note": "请填写备注内容。"})
+        self.append(session, case, operator, kind, at, note=note)
+
+    def cancel(
+        self, session: Session, case: Any, operator: Operator, kind: str, reason: str,
+        at: datetime | None, *, to_status: str, no_reason: str,
+    ) -> None:  # fmt: skip
+        """Cancel the case (cases are cancelled, never deleted) with its reason, refused with
+        ``no_reason`` when none is given."""
+        if not reason.strip():
+            raise ValidationError({"reason": no_reason})
+        case.cancel_reason = reason.strip()[:200]
+        self.append(session, case, operator, kind, at, to_status=to_status, note=reason)
+
+    def rows(
+        self,
+        session: Session,
+        case_id: int,
+        names: Mapping[int | None, str],
+        *,
+        kind_label: Callable[[str], str] = _as_stored,
+        status_label: Callable[[str], str] = _as_stored,
+    ) -> tuple[EventRow, ...]:
+        """The case's steps in order, people by ``names`` (staff id → name), kinds and statuses
+        in the words of the desk (stored as they read, unless labels are given)."""
+        column = getattr(self.event_model, self.case_key)
+        events = session.scalars(
+            select(self.event_model)
+            .where(column == case_id)
+            .order_by(self.event_model.at, self.event_model.id)
+        )
+        return tuple(
+            EventRow(
+                e.at,
+                names.get(e.actor_id, ""),
+                kind_label(e.kind),
+                status_label(e.from_status),
+                status_label(e.to_status),
+                e.note,
+                names.get(e.handover_to_id, "") if e.handover_to_id else "",
+                e.handover_department,
+            )  # fmt: skip
+            for e in events
+        )

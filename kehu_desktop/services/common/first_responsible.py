@@ -9,10 +9,13 @@ the customer the answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Staff
+from kehu_desktop.services.common.case_log import CaseLog
 from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
 
@@ -43,6 +46,33 @@ def refuse_change(current_id: int, requested_id: int | None) -> None:
 
 def may_answer(operator: Operator, first_responsible_id: int) -> bool:
     return operator.id == first_responsible_id or operator.is_supervisor
+
+
+def hand_over(
+    session: Session,
+    history: CaseLog,
+    case: Any,
+    operator: Operator,
+    kind: str,
+    at: datetime | None,
+    *,
+    reason: str,
+    to_staff_id: int | None,
+    department: str,
+    departments: Sequence[str],
+) -> None:
+    """Pass the work on a case to a colleague (who now handles it) and/or a department, with
+    the reason in its history; the 首问责任人 stays the same."""
+    check_handover(
+        session, to_staff_id=to_staff_id, department=department, reason=reason,
+        departments=departments,
+    )  # fmt: skip
+    if to_staff_id is not None:
+        case.handler_id = to_staff_id
+    history.append(
+        session, case, operator, kind, at, note=reason, handover_to_id=to_staff_id,
+        handover_department=department,
+    )  # fmt: skip
 
 
 def check_handover(

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, Customer
+from kehu_desktop.services.common.periods import day_bounds, month_period, month_start
 from kehu_desktop.services.complaints.choices import SATISFIED_LEVELS
 from kehu_desktop.services.complaints.lifecycle import Status
 
@@ -187,14 +188,8 @@ def _figures(values: Sequence) -> Figures:
 
 
 def _period(start: date, end: date) -> ColumnElement[bool]:
-    first = datetime.combine(start, datetime.min.time())
-    after = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    first, after = day_bounds(start, end)
     return and_(Complaint.received_at >= first, Complaint.received_at < after)
-
-
-def _months_back(end: date, count: int) -> date:
-    index = end.year * 12 + end.month - 1 - (count - 1)
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def compute(
@@ -213,13 +208,13 @@ def compute(
     """
     cutoff = min(end, today or date.today())
     where = _period(start, end)
-    trend_first = _months_back(end, trend_months) if trend_months else start
+    trend_first = month_start(end, 1 - trend_months) if trend_months else start
     department = func.coalesce(func.nullif(Complaint.department, ""), UNASSIGNED_DEPARTMENT)
     in_period = case((where, 1), else_=0)
     keys = (Complaint.category, Complaint.severity, department, _month_key(session), in_period)
     query = (
         select(*keys, *_measures(session, cutoff))
-        .where(_period(min(start, trend_first), max(end, _month_last_day(end))))
+        .where(_period(min(start, trend_first), max(end, month_period(end)[1])))
         .group_by(*keys)
     )
     total = Figures()
@@ -282,8 +277,7 @@ def _trend(
 ) -> tuple[tuple[date, Figures], ...]:
     trend = []
     for offset in range(months):
-        index = first.year * 12 + first.month - 1 + offset
-        label = date(index // 12, index % 12 + 1, 1)
+        label = month_start(first, offset)
         trend.append((label, by_month.get(f"{label:%Y-%m}", Figures())))
     return tuple(trend)
 
@@ -294,17 +288,6 @@ def _ranked(groups: dict[str, Figures]) -> tuple[tuple[str, Figures], ...]:
 
 def _labelled(rows: list[tuple[object, Figures]]) -> tuple[tuple[str, Figures], ...]:
     return tuple((str(label), figures) for label, figures in rows)
-
-
-def _month_last_day(day: date) -> date:
-    nxt = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return nxt - timedelta(days=1)
-
-
-def month_period(month: date) -> tuple[date, date]:
-    """The first and last day of ``month``'s month."""
-    first = date(month.year, month.month, 1)
-    return first, _month_last_day(first)
 
 
 BREAKDOWNS = (("按类别", "by_category"), ("按严重程度", "by_severity"),

@@ -10,11 +10,14 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from kehu_desktop.models import Complaint, ComplaintEvent, Contact, Customer, Staff
+from kehu_desktop.models import Complaint, Contact, Customer, Staff
+from kehu_desktop.services.common.case_log import EventRow
 from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.common.periods import month_bounds
 from kehu_desktop.services.complaints.deadlines import Clock, deadline_flags, describe_deadline
 from kehu_desktop.services.complaints.lifecycle import (
     FINAL_STATUSES,
+    HISTORY,
     UNANSWERED_STATUSES,
     Action,
     allowed_actions,
@@ -77,12 +80,6 @@ class ComplaintRow:
     deadline_provisional: bool = False
 
 
-def _month_bounds(month: date) -> tuple[datetime, datetime]:
-    start = datetime(month.year, month.month, 1)
-    nxt = datetime(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return start, nxt
-
-
 def list_complaints(
     session: Session, flt: ComplaintFilter | None = None, today: date | None = None
 ) -> list[ComplaintRow]:
@@ -113,7 +110,7 @@ def list_complaints(
     if flt.category:
         query = query.where(Complaint.category == flt.category)
     if flt.month is not None:
-        start, end = _month_bounds(flt.month)
+        start, end = month_bounds(flt.month)
         query = query.where(Complaint.received_at >= start, Complaint.received_at < end)
     if flt.first_responsible_id is not None:
         query = query.where(Complaint.first_responsible_id == flt.first_responsible_id)
@@ -141,18 +138,6 @@ def list_complaints(
             )
         )
     return rows
-
-
-@dataclass(frozen=True)
-class EventRow:
-    at: datetime
-    actor: str
-    kind: str
-    from_status: str
-    to_status: str
-    note: str
-    handover_to: str
-    handover_department: str
 
 
 @dataclass(frozen=True)
@@ -215,23 +200,7 @@ def load_detail(
     clock = Clock.read(session, today)
     # Keyed by optional ids too: a complaint without a handler looks up None and gets "".
     names: dict[int | None, str] = dict(session.execute(select(Staff.id, Staff.name)).all())
-    events = tuple(
-        EventRow(
-            e.at,
-            names.get(e.actor_id, ""),
-            e.kind,
-            e.from_status,
-            e.to_status,
-            e.note,
-            names.get(e.handover_to_id, "") if e.handover_to_id else "",
-            e.handover_department,
-        )  # fmt: skip
-        for e in session.scalars(
-            select(ComplaintEvent)
-            .where(ComplaintEvent.complaint_id == c.id)
-            .order_by(ComplaintEvent.at, ComplaintEvent.id)
-        )
-    )
+    events = HISTORY.rows(session, c.id, names)
     customer = session.get_one(Customer, c.customer_id)
     return ComplaintDetail(
         c.id, c.number, c.status, c.customer_id, f"{customer.code} {customer.name}",

@@ -343,11 +343,8 @@ def cancel(
     seen_status: str | None = None,
 ) -> None:  # fmt: skip
     complaint = start_action(session, operator, complaint_id, Action.CANCEL, seen_status)
-    if not reason.strip():
-        raise ValidationError({"reason": "撤销投诉必须填写原因。"})
-    complaint.cancel_reason = reason.strip()[:200]
-    HISTORY.append(session, complaint, operator, Action.CANCEL, at, to_status=Status.CANCELLED,
-            note=reason)  # fmt: skip
+    HISTORY.cancel(session, complaint, operator, Action.CANCEL, reason, at,
+                   to_status=Status.CANCELLED, no_reason="撤销投诉必须填写原因。")  # fmt: skip
 
 
 def hand_over(
@@ -363,18 +360,12 @@ def hand_over(
 ) -> None:
     """Pass the work to a colleague and/or a department; the 首问责任人 stays the same."""
     complaint = start_action(session, operator, complaint_id, Action.HAND_OVER, seen_status)
-    first_responsible.check_handover(
-        session, to_staff_id=to_staff_id, department=department, reason=reason,
-        departments=DEPARTMENTS,
+    first_responsible.hand_over(
+        session, HISTORY, complaint, operator, Action.HAND_OVER, at, reason=reason,
+        to_staff_id=to_staff_id, department=department, departments=DEPARTMENTS,
     )  # fmt: skip
-    if to_staff_id is not None:
-        complaint.handler_id = to_staff_id
     if department:
         complaint.department = department
-    HISTORY.append(
-        session, complaint, operator, Action.HAND_OVER, at, note=reason,
-        handover_to_id=to_staff_id, handover_department=department,
-    )  # fmt: skip
 
 
 def acknowledge_escalation(
@@ -395,6 +386,4 @@ def add_note(
     seen_status: str | None = None,
 ) -> None:  # fmt: skip
     complaint = start_action(session, operator, complaint_id, Action.NOTE, seen_status)
-    if not note.strip():
-        raise ValidationError({"note": "请填写备注内容。"})
-    HISTORY.append(session, complaint, operator, Action.NOTE, at, note=note)
+    HISTORY.add_note(session, complaint, operator, Action.NOTE, note, at)

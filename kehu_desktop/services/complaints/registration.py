@@ -8,9 +8,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from kehu_desktop.models import Complaint, Customer
-from kehu_desktop.services.common import first_responsible, numbering, versions
-from kehu_desktop.services.common.errors import UserError, ValidationError
+from kehu_desktop.models import Complaint
+from kehu_desktop.services.common import (
+    case_registration,
+    first_responsible,
+    numbering,
+    versions,
+)
+from kehu_desktop.services.common.errors import ValidationError
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.complaints.choices import CATEGORIES, CHANNELS, SEVERITIES
 from kehu_desktop.services.complaints.deadlines import deadline_for, escalates
@@ -48,20 +53,16 @@ class RegistrationInput:
 
 
 def _validate_registration(session: Session, data: RegistrationInput) -> None:
-    errors = {}
-    if data.customer_id is None or session.get(Customer, data.customer_id) is None:
-        errors["customer_id"] = "请选择投诉的客户。"
-    if data.channel not in CHANNELS:
-        errors["channel"] = f"受理渠道应为 {'/'.join(CHANNELS)} 之一。"
+    desk_errors = {}
     if data.category not in CATEGORIES:
-        errors["category"] = f"投诉类别应为 {'/'.join(CATEGORIES)} 之一。"
+        desk_errors["category"] = f"投诉类别应为 {'/'.join(CATEGORIES)} 之一。"
     if data.severity not in SEVERITIES:
-        errors["severity"] = f"严重程度应为 {'/'.join(SEVERITIES)} 之一。"
+        desk_errors["severity"] = f"严重程度应为 {'/'.join(SEVERITIES)} 之一。"
     if not data.description.strip():
-        errors["description"] = "请填写投诉内容。"
-    if data.received_at is not None and data.received_at > datetime.now():
-        errors["received_at"] = "受理时间不能晚于现在。"
-    errors.update(first_responsible.registration_errors(session, data.first_responsible_id))
+        desk_errors["description"] = "请填写投诉内容。"
+    errors = case_registration.registration_errors(
+        session, data, channels=CHANNELS, no_customer="请选择投诉的客户。", desk_errors=desk_errors
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -148,17 +149,11 @@ def update_registration(
     the complaint changed after ``data.version`` was loaded."""
     versions.claim(session, Complaint, complaint_id, data.version)
     complaint = start_action(session, operator, complaint_id, Action.EDIT)
-    first_responsible.refuse_change(complaint.first_responsible_id, data.first_responsible_id)
-    if data.received_at is not None and data.received_at != complaint.received_at:
-        raise UserError("受理时间登记后不能更改。")
+    case_registration.refuse_fixed_changes(
+        complaint.received_at, complaint.first_responsible_id, data
+    )
     _validate_registration(session, replace(data, received_at=None, first_responsible_id=None))
-    changed = []
-    for name, label in EDITABLE.items():
-        value = getattr(data, name)
-        value = value.strip() if isinstance(value, str) else value
-        if value != getattr(complaint, name):
-            setattr(complaint, name, value)
-            changed.append(label)
+    changed = case_registration.apply_correction(complaint, data, EDITABLE)
     if not changed:
         return
     if "严重程度" in changed:

@@ -16,17 +16,19 @@ from kehu_desktop.models import (
     Product,
     Purchase,
     RepairOrder,
-    ServiceEvent,
     ServiceRequest,
     Staff,
 )
 from kehu_desktop.services.common import case_deadlines
+from kehu_desktop.services.common.case_log import EventRow
 from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.common.periods import month_bounds
 from kehu_desktop.services.common.working_days import WorkCalendar, load_calendar
 from kehu_desktop.services.service_desk import feedback, products
 from kehu_desktop.services.service_desk.choices import MODES, RESULTS, URGENCIES, WARRANTY, label
 from kehu_desktop.services.service_desk.lifecycle import (
     EVENT_LABELS,
+    HISTORY,
     UNDISPATCHED,
     UNRESOLVED,
     Action,
@@ -69,11 +71,6 @@ class ServiceRow:
     due_today: bool
     # The deadline that runs now: 派工 until dispatched, then 解决 until repaired.
     pending_deadline: str = ""
-
-
-def _month_bounds(month: date) -> tuple[datetime, datetime]:
-    start = datetime(month.year, month.month, 1)
-    return start, datetime(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
 def _due_on_or_before(day: date) -> ColumnElement[bool]:
@@ -136,7 +133,7 @@ def list_requests(
             or_(r.customer_id.in_(customers), r.number.like(like), r.serial_no.like(like))
         )
     if flt.month is not None:
-        start, end = _month_bounds(flt.month)
+        start, end = month_bounds(flt.month)
         newest = newest.where(r.received_at >= start, r.received_at < end)
     picked = newest.subquery()
     query = (
@@ -226,18 +223,6 @@ def visits_on(session: Session, day: date, staff_id: int | None = None) -> list[
 
 
 # --- one request -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EventRow:
-    at: datetime
-    actor: str
-    kind: str
-    from_status: str
-    to_status: str
-    note: str
-    handover_to: str
-    handover_department: str
 
 
 @dataclass(frozen=True)
@@ -343,23 +328,10 @@ def load_detail(
     r = get_request(session, request_id)
     # Keyed by optional ids too: a request without an engineer looks up None and gets "".
     names: dict[int | None, str] = dict(session.execute(select(Staff.id, Staff.name)).all())
-    events = tuple(
-        EventRow(
-            e.at,
-            names.get(e.actor_id, ""),
-            EVENT_LABELS.get(e.kind, e.kind),
-            status_label(e.from_status),
-            status_label(e.to_status),
-            e.note,
-            names.get(e.handover_to_id, "") if e.handover_to_id else "",
-            e.handover_department,
-        )  # fmt: skip
-        for e in session.scalars(
-            select(ServiceEvent)
-            .where(ServiceEvent.request_id == r.id)
-            .order_by(ServiceEvent.at, ServiceEvent.id)
-        )
-    )
+    events = HISTORY.rows(
+        session, r.id, names, kind_label=lambda kind: EVENT_LABELS.get(kind, kind),
+        status_label=status_label,
+    )  # fmt: skip
     customer = session.get_one(Customer, r.customer_id)
     key_account = session.scalar(
         select(KeyAccount.id).where(KeyAccount.customer_id == r.customer_id, KeyAccount.active)

@@ -216,12 +216,8 @@ def cancel(
     at: datetime | None = None,
 ) -> None:  # fmt: skip
     request = start_action(session, operator, request_id, Action.CANCEL)
-    if not reason.strip():
-        raise ValidationError({"reason": "撤销服务单必须填写原因。"})
-    request.cancel_reason = reason.strip()[:200]
-    HISTORY.append(
-        session, request, operator, Action.CANCEL, at, to_status=Status.CANCELLED, note=reason
-    )
+    HISTORY.cancel(session, request, operator, Action.CANCEL, reason, at,
+                   to_status=Status.CANCELLED, no_reason="撤销服务单必须填写原因。")  # fmt: skip
 
 
 def hand_over(
@@ -236,15 +232,9 @@ def hand_over(
 ) -> None:
     """Pass the work to a colleague and/or a department; the 首问责任人 stays the same."""
     request = start_action(session, operator, request_id, Action.HAND_OVER)
-    first_responsible.check_handover(
-        session, to_staff_id=to_staff_id, department=department, reason=reason,
-        departments=DEPARTMENTS,
-    )  # fmt: skip
-    if to_staff_id is not None:
-        request.handler_id = to_staff_id
-    HISTORY.append(
-        session, request, operator, Action.HAND_OVER, at, note=reason,
-        handover_to_id=to_staff_id, handover_department=department,
+    first_responsible.hand_over(
+        session, HISTORY, request, operator, Action.HAND_OVER, at, reason=reason,
+        to_staff_id=to_staff_id, department=department, departments=DEPARTMENTS,
     )  # fmt: skip
 
 
@@ -253,6 +243,4 @@ def add_note(
     at: datetime | None = None,
 ) -> None:  # fmt: skip
     request = start_action(session, operator, request_id, Action.NOTE)
-    if not note.strip():
-        raise ValidationError({"note": "请填写备注内容。"})
-    HISTORY.append(session, request, operator, Action.NOTE, at, note=note)
+    HISTORY.add_note(session, request, operator, Action.NOTE, note, at)

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kehu_desktop.models import Complaint, Customer, Product, Purchase, ServiceRequest
-from kehu_desktop.services.common import first_responsible, numbering
+from kehu_desktop.models import Complaint, Product, Purchase, ServiceRequest
+from kehu_desktop.services.common import case_registration, first_responsible, numbering
 from kehu_desktop.services.common.case_deadlines import days_from, deadline_after
 from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
@@ -58,25 +58,21 @@ class RequestInput:
 
 
 def _validate(session: Session, data: RequestInput) -> None:
-    errors = {}
-    if data.customer_id is None or session.get(Customer, data.customer_id) is None:
-        errors["customer_id"] = "请选择客户。"
-    if data.channel not in CHANNELS:
-        errors["channel"] = f"受理渠道应为 {'/'.join(CHANNELS)} 之一。"
+    desk_errors = {}
     if data.urgency not in URGENCIES:
-        errors["urgency"] = f"紧急程度应为 {'/'.join(URGENCIES.values())} 之一。"
+        desk_errors["urgency"] = f"紧急程度应为 {'/'.join(URGENCIES.values())} 之一。"
     if data.product_id is not None and session.get(Product, data.product_id) is None:
-        errors["product_id"] = "请选择产品。"
+        desk_errors["product_id"] = "请选择产品。"
     if data.purchased_on is not None:
         if data.product_id is None:
-            errors["purchased_on"] = "填写购买日期时请选择产品。"
+            desk_errors["purchased_on"] = "填写购买日期时请选择产品。"
         elif data.purchased_on > (data.received_at or datetime.now()).date():
-            errors["purchased_on"] = "购买日期不能晚于受理日期。"
+            desk_errors["purchased_on"] = "购买日期不能晚于受理日期。"
     if not data.fault.strip():
-        errors["fault"] = "请填写故障描述。"
-    if data.received_at is not None and data.received_at > datetime.now():
-        errors["received_at"] = "受理时间不能晚于现在。"
-    errors.update(first_responsible.registration_errors(session, data.first_responsible_id))
+        desk_errors["fault"] = "请填写故障描述。"
+    errors = case_registration.registration_errors(
+        session, data, channels=CHANNELS, no_customer="请选择客户。", desk_errors=desk_errors
+    )
     if data.complaint_id is not None:
         complaint = session.get(Complaint, data.complaint_id)
         if complaint is None:
@@ -202,22 +198,14 @@ def update_registration(
     """Correct the registration while it is 登记 or 派工. The number, received time,
     首问责任人 and deadlines stay as registered; the warranty is worked out again."""
     request = start_action(session, operator, request_id, Action.EDIT)
-    first_responsible.refuse_change(request.first_responsible_id, data.first_responsible_id)
-    if data.received_at is not None and data.received_at != request.received_at:
-        raise UserError("受理时间登记后不能更改。")
+    case_registration.refuse_fixed_changes(request.received_at, request.first_responsible_id, data)
     if data.complaint_id != request.complaint_id:
         raise UserError("关联的投诉登记后不能更改。")
     _validate(
         session,
         replace(data, received_at=request.received_at, first_responsible_id=None),
     )
-    changed = []
-    for name, label in EDITABLE.items():
-        value = getattr(data, name)
-        value = value.strip() if isinstance(value, str) else value
-        if value != getattr(request, name):
-            setattr(request, name, value)
-            changed.append(label)
+    changed = case_registration.apply_correction(request, data, EDITABLE)
     if not changed and data.purchased_on is None:
         return
     _warranty(session, request, data)

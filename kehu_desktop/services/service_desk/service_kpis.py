@@ -59,6 +59,7 @@ from kehu_desktop.models import (
     ServiceRequest,
     Staff,
 )
+from kehu_desktop.services.common.periods import day_bounds
 from kehu_desktop.services.common.revisits import SATISFIED_LEVELS
 from kehu_desktop.services.common.working_days import load_calendar
 from kehu_desktop.services.service_desk.choices import FIXED_RESULTS
@@ -190,13 +191,6 @@ class ServiceKpis:
     by_engineer: tuple[tuple[str, Figures], ...]
     by_product: tuple[tuple[str, Figures], ...]
     by_customer: tuple[tuple[str, Figures], ...]
-
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return (
-        datetime.combine(start, datetime.min.time()),
-        datetime.combine(end + timedelta(days=1), datetime.min.time()),
-    )
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -343,7 +337,7 @@ def compute(session: Session, start: date, end: date, *, today: date | None = No
     """
     today = today or date.today()
     cutoff = min(end, today)
-    low, high = _bounds(start, end)
+    low, high = day_bounds(start, end)
     scope = _Scope(low, high, cutoff)
     r = ServiceRequest
     staff = dict(session.execute(select(Staff.id, Staff.name)).all())
@@ -387,7 +381,7 @@ def compute(session: Session, start: date, end: date, *, today: date | None = No
 def feedback_figures(session: Session, start: date, end: date, cutoff: date) -> FeedbackFigures:
     """Feedback raised in the period: due once answered or past its reply deadline."""
     f = FactoryFeedback
-    low, high = _bounds(start, end)
+    low, high = day_bounds(start, end)
     raised = due = on_time = overdue = 0
     for replied_at, deadline in session.execute(
         select(f.replied_at, f.reply_deadline).where(f.raised_at >= low, f.raised_at < high)

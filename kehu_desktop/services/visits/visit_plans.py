@@ -18,7 +18,6 @@ those run from the 1st to the month's real last day.
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -46,6 +45,7 @@ from kehu_desktop.models.base import table_of
 from kehu_desktop.services.common import versions
 from kehu_desktop.services.common.errors import NotFoundError, UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
+from kehu_desktop.services.common.periods import month_period, month_start
 from kehu_desktop.services.common.settings import SettingSpec
 from kehu_desktop.services.customers.customer_fields import ABC_CLASSES, MANAGEMENT_CLASSES
 
@@ -299,10 +299,7 @@ def period(kind: str, today: date) -> tuple[date, date]:
         return monday, monday + timedelta(days=6)
     if kind not in ("本月", "下月"):
         raise ValueError(f"未知的计划周期：{kind}")
-    year, month = today.year, today.month
-    if kind == "下月":
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    return month_period(month_start(today, kind == "下月"))
 
 
 def plan_rows_query() -> Select:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from kehu_desktop.models import Customer, KeyAccount, Staff, Visit, VisitPlan
 from kehu_desktop.services.common import excel_export
 from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.common.periods import day_bounds
 from kehu_desktop.services.visits import visit_plans
 
 UNCLASSIFIED = "未分类"
@@ -29,11 +30,10 @@ TOTAL = "合计"
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The report's period as times; a period that ends before it starts is refused."""
     if start > end:
         raise UserError(f"开始日期 {start:%Y-%m-%d} 晚于结束日期 {end:%Y-%m-%d}，请对调后重试。")
-    return datetime.combine(start, datetime.min.time()), datetime.combine(
-        end + timedelta(days=1), datetime.min.time()
-    )
+    return day_bounds(start, end)
 
 
 # --- 客户访问日报表 ----------------------------------------------------------------------------

@@ -3,27 +3,15 @@ their steps through the one case log, so their rows read alike."""
 
 from __future__ import annotations
 
-from typing import Protocol
-
+from kehu_desktop.services.common.case_log import EventRow
 from kehu_desktop.ui.common.record_table import Column
 
 
-class CaseEvent(Protocol):
-    at: object
-    actor: str
-    kind: str
-    from_status: str
-    to_status: str
-    note: str
-    handover_to: str
-    handover_department: str
-
-
-def _change(e: CaseEvent) -> str:
+def _change(e: EventRow) -> str:
     return f"{e.from_status} → {e.to_status}" if e.from_status != e.to_status else e.to_status
 
 
-def _event_note(e: CaseEvent) -> str:
+def _event_note(e: EventRow) -> str:
     target = "、".join(t for t in (e.handover_to, e.handover_department) if t)
     return f"转交：{target}。{e.note}" if target else e.note
 

@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QPushButton,
+    QStyledItemDelegate,
+    QWidget,
+)
 
 from kehu_desktop.ui.common.date_edit import DateEdit
 
@@ -140,3 +147,19 @@ def install_delegates(view: QAbstractItemView, columns: Sequence[EditableColumn]
             view.setItemDelegateForColumn(column, ChoiceDelegate(spec.choices, view))
         elif spec.date:
             view.setItemDelegateForColumn(column, DateDelegate(view))
+
+
+def row_buttons(
+    view: QAbstractItemView, model: EditableRowsModel, add_text: str, remove_text: str
+) -> QHBoxLayout:
+    """The buttons under an editable table: add a row (and start editing it), remove the
+    selected row."""
+    add = QPushButton(add_text)
+    remove = QPushButton(remove_text)
+    add.clicked.connect(lambda: view.edit(model.index(model.add_row(), 0)))
+    remove.clicked.connect(lambda: model.remove_row(view.currentIndex().row()))
+    buttons = QHBoxLayout()
+    buttons.addWidget(add)
+    buttons.addWidget(remove)
+    buttons.addStretch()
+    return buttons

@@ -123,13 +123,23 @@ def selected_row(view: QTableView, model: RecordTableModel):
     return model.row_at(index.row()) if index.isValid() else None
 
 
-def choice_combo(name: str, everything: str, choices: tuple[str, ...]) -> QComboBox:
-    """A filter drop-down: "everything" (data "") then each choice."""
-    combo = QComboBox(objectName=name)
-    combo.addItem(everything, "")
-    for choice in choices:
-        combo.addItem(choice, choice)
-    return combo
+def set_rows_keeping_selection(view: QTableView, model: RecordTableModel, rows: list) -> None:
+    """Show ``rows`` (records with an ``id``), the row selected before selected again."""
+    selected = selected_row(view, model)
+    model.set_rows(rows)
+    if selected is None:
+        return
+    for index, row in enumerate(rows):
+        if row.id == selected.id:
+            view.selectRow(index)
+            return
+
+
+def count_text(count: int, limit: int, unit: str) -> str:
+    """共 N 宗 — or, when a list stopped at its ``limit``, that only the newest are shown."""
+    if count >= limit:
+        return f"最新 {count:,} {unit}（请用筛选缩小范围）"
+    return f"共 {count} {unit}"
 
 
 def fill_staff_filter(
@@ -140,19 +150,19 @@ def fill_staff_filter(
     ops.query(
         combo,
         lambda session: customer_files.staff_choices(session, everyone=everyone),
-        lambda staff: refill_staff_filter(combo, label, staff),
+        lambda staff: refill_filter(combo, label, staff),
         title="加载业务员失败",
     )
 
 
-def refill_staff_filter(combo: QComboBox, everyone: str, staff: list[tuple[int, str]]) -> None:
-    """Refill a staff filter with ``staff`` (id, name), keeping the choice and without
-    announcing the change; staff come and go, so the desks refill it on each reload."""
+def refill_filter(combo: QComboBox, everything: str, items: list[tuple[int, str]]) -> None:
+    """Refill a filter with ``items`` (id, name), keeping the choice and without announcing
+    the change; staff and products come and go, so the desks refill it on each reload."""
     chosen = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
-    combo.addItem(everyone, None)
-    for staff_id, name in staff:
-        combo.addItem(name, staff_id)
+    combo.addItem(everything, None)
+    for item_id, name in items:
+        combo.addItem(name, item_id)
     combo.setCurrentIndex(max(0, combo.findData(chosen)))
     combo.blockSignals(False)

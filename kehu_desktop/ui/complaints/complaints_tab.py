@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -20,13 +16,17 @@ from PySide6.QtWidgets import (
 from kehu_desktop.services.complaints import choices, ledger, lifecycle
 from kehu_desktop.services.complaints.ledger import ComplaintFilter, ComplaintRow
 from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
+from kehu_desktop.ui.common.filter_row import FilterRow
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import (
+    count_text,
     fill_staff_filter,
     fit_columns_once,
     navigable_list,
     restore_columns,
     select_first_row,
+    selected_row,
+    set_rows_keeping_selection,
     table_view,
 )
 from kehu_desktop.ui.common.operations import Operations, StoreChange
@@ -37,7 +37,6 @@ from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRe
 from kehu_desktop.ui.complaints.complaint_report import ComplaintReportDialog
 
 LAYOUT_KEY = "complaintTable"
-MONTHS_OFFERED = 24
 LIST_LIMIT = ComplaintFilter.limit
 
 
@@ -79,17 +78,6 @@ COLUMNS = (
 )
 
 
-def _combo(name: str, first: str, items) -> QComboBox:
-    combo = QComboBox(objectName=name)
-    combo.addItem(first, None)
-    for item in items:
-        if isinstance(item, tuple):
-            combo.addItem(item[1], item[0])
-        else:
-            combo.addItem(item, item)
-    return combo
-
-
 class ComplaintsTab(QWidget):
     """The complaint ledger; reloads itself when a write touches complaints.
 
@@ -105,28 +93,18 @@ class ComplaintsTab(QWidget):
         self._report: ComplaintReportDialog | None = None
         self._generation = 0
 
-        self.status_filter = _combo("complaintStatusFilter", "全部状态", lifecycle.STATUSES)
-        self.severity_filter = _combo("complaintSeverityFilter", "全部程度", choices.SEVERITIES)
-        self.category_filter = _combo("complaintCategoryFilter", "全部类别", choices.CATEGORIES)
-        today = date.today()
-        months = []
-        for back in range(MONTHS_OFFERED):
-            index = today.year * 12 + today.month - 1 - back
-            months.append(
-                (date(index // 12, index % 12 + 1, 1), f"{index // 12}年{index % 12 + 1}月")
-            )
-        self.month_filter = _combo("complaintMonthFilter", "全部月份", months)
-        self.person_filter = QComboBox(objectName="complaintPersonFilter")
-        self.person_filter.addItem("全部首问责任人", None)
-        self.customer_filter = QLineEdit(objectName="complaintCustomerFilter")
-        self.customer_filter.setPlaceholderText("客户名称/编号或投诉编号")
-        self.customer_filter.setClearButtonEnabled(True)
-        self.overdue_filter = QCheckBox("只看超期及今日到期", objectName="complaintOverdueFilter")
-        for combo in (self.status_filter, self.severity_filter, self.category_filter,
-                      self.month_filter, self.person_filter):  # fmt: skip
-            combo.currentIndexChanged.connect(self.reload)
-        self.overdue_filter.toggled.connect(self.reload)
-        self.customer_filter.returnPressed.connect(self.reload)
+        filters = FilterRow(self.reload)
+        self.status_filter = filters.choice("complaintStatusFilter", "全部状态", lifecycle.STATUSES)
+        self.severity_filter = filters.choice(
+            "complaintSeverityFilter", "全部程度", choices.SEVERITIES
+        )
+        self.category_filter = filters.choice(
+            "complaintCategoryFilter", "全部类别", choices.CATEGORIES
+        )
+        self.month_filter = filters.months("complaintMonthFilter")
+        self.person_filter = filters.choice("complaintPersonFilter", "全部首问责任人")
+        self.customer_filter = filters.search("complaintCustomerFilter", "客户名称/编号或投诉编号")
+        self.overdue_filter = filters.overdue("complaintOverdueFilter")
 
         self.new_button = QPushButton("登记投诉(&N)", objectName="complaintNewButton")
         self.new_button.clicked.connect(self.new_record)
@@ -144,11 +122,6 @@ class ComplaintsTab(QWidget):
         restore_columns(layout, LAYOUT_KEY, self.table)
         self.summary = QLabel(objectName="complaintSummary")
 
-        filters = QHBoxLayout()
-        for widget in (self.status_filter, self.severity_filter, self.category_filter,
-                       self.month_filter, self.person_filter, self.customer_filter,
-                       self.overdue_filter):  # fmt: skip
-            filters.addWidget(widget)
         buttons = QHBoxLayout()
         for widget in (self.new_button, self.open_button, self.report_button, self.export_button):
             buttons.addWidget(widget)
@@ -202,29 +175,21 @@ class ComplaintsTab(QWidget):
     def _show(self, generation: int, rows: list[ComplaintRow]) -> None:
         if generation != self._generation:
             return  # a newer query is on its way
-        selected = self.current_id()
-        self.model.set_rows(rows)
+        set_rows_keeping_selection(self.table, self.model, rows)
         fit_columns_once(self.table)
         overdue = sum(r.overdue for r in rows)
         pending = sum(r.escalation_pending for r in rows)
         late = sum(r.escalation_overdue for r in rows)
-        shown = (
-            f"最新 {len(rows):,} 宗（请用筛选缩小范围）"
-            if len(rows) >= LIST_LIMIT
-            else f"共 {len(rows)} 宗"
-        )
+        shown = count_text(len(rows), LIST_LIMIT, "宗")
         self.summary.setText(
             f"{shown} · 超期 {overdue} 宗 · 待主管确认 {pending} 宗（升级超期 {late} 宗）"
         )
-        for index, row in enumerate(rows):
-            if row.id == selected:
-                self.table.selectRow(index)
         select_first_row(self.table)
         self.loaded.emit(len(rows))
 
     def current_id(self) -> int | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(index.row()).id if index.isValid() else None
+        row = selected_row(self.table, self.model)
+        return row.id if row else None
 
     # --- actions ---------------------------------------------------------------------------
 

@@ -9,12 +9,10 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QTableView,
     QTabWidget,
@@ -38,6 +36,7 @@ from kehu_desktop.ui.common.editable_rows import (
     EditableColumn,
     EditableRowsModel,
     install_delegates,
+    row_buttons,
 )
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
@@ -168,19 +167,11 @@ class CustomerDialog(EditDialog):
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         view.horizontalHeader().setStretchLastSection(True)
         install_delegates(view, model.columns)
-        add = QPushButton(add_text)
-        remove = QPushButton("删除所选行(&D)")
-        add.clicked.connect(lambda: view.edit(model.index(model.add_row(), 0)))
-        remove.clicked.connect(lambda: model.remove_row(view.currentIndex().row()))
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch()
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(view)
-        layout.addLayout(buttons)
+        layout.addLayout(row_buttons(view, model, add_text, "删除所选行(&D)"))
         return box, view
 
     def _sales_page(self) -> QWidget:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -34,6 +31,7 @@ from kehu_desktop.services.customers.customer_files import (
     Removal,
 )
 from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
+from kehu_desktop.ui.common.filter_row import FilterRow
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import (
     fill_staff_filter,
@@ -68,24 +66,19 @@ class CustomersTab(QWidget):
         self._partial_generation = -1
         self._select_after_load: int | None = None
 
-        self.search = QLineEdit(objectName="customerSearch", clearButtonEnabled=True)
-        self.search.setPlaceholderText(
-            "搜索：编号、名称、简称、拼音首字母（如 bjhd）、联系人、电话"
+        filters = FilterRow(self._query)
+        self.search = filters.search(
+            "customerSearch", "搜索：编号、名称、简称、拼音首字母（如 bjhd）、联系人、电话",
+            stretch=3, delay_ms=SEARCH_DELAY_MS,
+        )  # fmt: skip
+        self.abc_filter = filters.choice("abcFilter", "全部ABC分类", ABC_CLASSES)
+        self.class_filter = filters.choice(
+            "managementClassFilter", "全部管理分类", MANAGEMENT_CLASSES
         )
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._query)
-        self.search.textChanged.connect(self._search_timer.start)
-        self.search.returnPressed.connect(self._query)
-
-        self.abc_filter = self._combo("abcFilter", "ABC分类", ABC_CLASSES)
-        self.class_filter = self._combo("managementClassFilter", "管理分类", MANAGEMENT_CLASSES)
-        self.province_filter = self._combo("provinceFilter", "省份", PROVINCES)
-        self.stage_filter = self._combo("tradeStageFilter", "交易阶段", TRADE_STAGES)
-        self.owner_filter = QComboBox(objectName="ownerFilter")
-        self.owner_filter.addItem("全部业务员", None)
-        self.owner_filter.currentIndexChanged.connect(self._query)
-        self.archived_check = QCheckBox("显示已归档", objectName="showArchived")
-        self.archived_check.toggled.connect(self._query)
+        self.province_filter = filters.choice("provinceFilter", "全部省份", PROVINCES)
+        self.stage_filter = filters.choice("tradeStageFilter", "全部交易阶段", TRADE_STAGES)
+        self.owner_filter = filters.choice("ownerFilter", "全部业务员")
+        self.archived_check = filters.check("showArchived", "显示已归档")
 
         self.model = CustomerTableModel(self._fetch_rows, self)
         self.model.page_arrived.connect(self._update_buttons)
@@ -132,17 +125,6 @@ class CustomersTab(QWidget):
         hint_layout.addStretch()
         self.empty_hint.hide()
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        for widget in (
-            self.abc_filter,
-            self.class_filter,
-            self.province_filter,
-            self.stage_filter,
-            self.owner_filter,
-        ):
-            filters.addWidget(widget)
-        filters.addWidget(self.archived_check)
         buttons = QHBoxLayout()
         for button in (self.new_button, self.edit_button, self.remove_button, self.restore_button):
             buttons.addWidget(button)
@@ -169,14 +151,6 @@ class CustomersTab(QWidget):
         """Everyone who may own customers, those who left included (their customers are the
         ones to hand over); refilled on each reload, as staff come and go."""
         fill_staff_filter(self._ops, self.owner_filter, "全部业务员", everyone=True)
-
-    def _combo(self, name: str, everything: str, choices: tuple[str, ...]) -> QComboBox:
-        combo = QComboBox(objectName=name)
-        combo.addItem(f"全部{everything}", "")
-        for choice in choices:
-            combo.addItem(choice, choice)
-        combo.currentIndexChanged.connect(self._query)
-        return combo
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -206,7 +180,6 @@ class CustomersTab(QWidget):
 
     def _query(self) -> None:
         """Query the ids for the current filter and sort off the GUI thread, then show them."""
-        self._search_timer.stop()
         self._generation += 1
         generation = self._generation
         flt, (key, descending) = self.current_filter(), self._sort

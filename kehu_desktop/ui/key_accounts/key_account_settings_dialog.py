@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -21,7 +19,7 @@ from sqlalchemy.orm import Session
 from kehu_desktop.services.key_accounts import abc_classes, credit, satisfaction
 from kehu_desktop.services.key_accounts.weighted_items import WeightedItem
 from kehu_desktop.ui.common.edit_dialog import EditDialog
-from kehu_desktop.ui.common.editable_rows import EditableColumn, EditableRowsModel
+from kehu_desktop.ui.common.editable_rows import EditableColumn, EditableRowsModel, row_buttons
 from kehu_desktop.ui.common.operations import Operations
 
 ITEM_COLUMNS = [EditableColumn("item", "项目"), EditableColumn("weight", "权重")]
@@ -125,15 +123,7 @@ class KeyAccountSettingsDialog(EditDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(view)
         if growable:
-            add = QPushButton("添加项目(&A)")
-            remove = QPushButton("删除所选项目(&D)")
-            add.clicked.connect(lambda: view.edit(model.index(model.add_row(), 0)))
-            remove.clicked.connect(lambda: model.remove_row(view.currentIndex().row()))
-            buttons = QHBoxLayout()
-            buttons.addWidget(add)
-            buttons.addWidget(remove)
-            buttons.addStretch()
-            layout.addLayout(buttons)
+            layout.addLayout(row_buttons(view, model, "添加项目(&A)", "删除所选项目(&D)"))
         return box
 
     def current_input(self) -> tuple[str, str, list, list, list]:

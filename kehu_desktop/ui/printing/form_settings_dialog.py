@@ -40,7 +40,32 @@ from kehu_desktop.ui.printing.print_dialog import printer_names
 Index = QModelIndex | QPersistentModelIndex
 
 
-class FormCodesModel(QAbstractTableModel):
+class _SettingsTable(QAbstractTableModel):
+    """A settings table: one row per form or paper, named in the first column (read-only),
+    its settings in the others (editable) under ``HEADERS``."""
+
+    HEADERS: tuple[str, ...] = ()
+    _rows: list
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if not index.isValid() or index.column() == 0:
+            return flags
+        return flags | Qt.ItemFlag.ItemIsEditable
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class FormCodesModel(_SettingsTable):
     """One row per form: title (read-only), code, revision, paper key (editable)."""
 
     HEADERS = ("表单", "表单编号", "版本", "默认纸张")
@@ -49,12 +74,6 @@ class FormCodesModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows = rows
         self._keys = keys
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -74,17 +93,6 @@ class FormCodesModel(QAbstractTableModel):
         self.dataChanged.emit(index, index, [role])
         return True
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if not index.isValid() or index.column() == 0:
-            return flags
-        return flags | Qt.ItemFlag.ItemIsEditable
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def set_rows(self, rows: list[list[str]], keys: list[str]) -> None:
         self.beginResetModel()
         self._rows, self._keys = rows, keys
@@ -100,7 +108,7 @@ class FormCodesModel(QAbstractTableModel):
         }
 
 
-class PaperMarginsModel(QAbstractTableModel):
+class PaperMarginsModel(_SettingsTable):
     """One row per paper: its name and the left, right, top and bottom margins in mm."""
 
     HEADERS = ("纸张", "左", "右", "上", "下")
@@ -119,12 +127,6 @@ class PaperMarginsModel(QAbstractTableModel):
         self._rows = self._with(margins)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
@@ -142,17 +144,6 @@ class PaperMarginsModel(QAbstractTableModel):
         self._rows[index.row()][self.SIDES[index.column() - 1]] = round(float(value), 1)
         self.dataChanged.emit(index, index, [role])
         return True
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if not index.isValid() or index.column() == 0:
-            return flags
-        return flags | Qt.ItemFlag.ItemIsEditable
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def margins(self) -> dict[str, dict[str, float]]:
         """Only the papers whose margins differ from their defaults."""

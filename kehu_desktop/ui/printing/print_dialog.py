@@ -38,6 +38,7 @@ from kehu_desktop.forms.paper import PAPERS
 from kehu_desktop.forms.pdf import calibration_page
 from kehu_desktop.forms.sources import Source
 from kehu_desktop.forms.sources.records import describe_record
+from kehu_desktop.services.common.periods import month_period
 from kehu_desktop.services.common.settings import FIRM_NAME
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
@@ -335,7 +336,7 @@ class PrintDialog(QDialog):
                 return printing.PrintJob(key, chosen, record_kind=source.record_kind, **common)
             return printing.PrintJob(key, (self._record[1],), record_kind=self._record[0], **common)
         if self.month_radio.isChecked():
-            start, end = printing.month_range(_pydate(self.month_edit.date()))
+            start, end = month_period(_pydate(self.month_edit.date()))
             return printing.PrintJob(key, start=start, end=end, **common)
         day = _pydate(self.day_edit.date())
         if self.day_radio.isChecked():

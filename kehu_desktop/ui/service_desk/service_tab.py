@@ -4,16 +4,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,12 +21,16 @@ from kehu_desktop.services.service_desk import ledger, products
 from kehu_desktop.services.service_desk.ledger import ServiceFilter, ServiceRow
 from kehu_desktop.services.service_desk.lifecycle import STATUS_LABELS
 from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
+from kehu_desktop.ui.common.filter_row import FilterRow
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import (
+    count_text,
     fit_columns_once,
-    refill_staff_filter,
+    navigable_list,
+    refill_filter,
     restore_columns,
     selected_row,
+    set_rows_keeping_selection,
     table_view,
 )
 from kehu_desktop.ui.common.operations import Operations, StoreChange
@@ -38,7 +38,6 @@ from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.xlsx_export import export_list
 
 LAYOUT_KEY = "serviceTable"
-MONTHS_OFFERED = 24
 # The first screenful is read and shown before the rest of the list.
 FIRST_ROWS = 60
 
@@ -73,22 +72,6 @@ COLUMNS = (
 )
 
 
-def month_choices(today: date, count: int = MONTHS_OFFERED) -> list[tuple[date, str]]:
-    months = []
-    for back in range(count):
-        index = today.year * 12 + today.month - 1 - back
-        months.append((date(index // 12, index % 12 + 1, 1), f"{index // 12}年{index % 12 + 1}月"))
-    return months
-
-
-def _combo(name: str, first: str, items: list[tuple[object, str]]) -> QComboBox:
-    combo = QComboBox(objectName=name)
-    combo.addItem(first, None)
-    for data, text in items:
-        combo.addItem(text, data)
-    return combo
-
-
 class ServiceTab(QWidget):
     """The after-sales desk.
 
@@ -104,23 +87,17 @@ class ServiceTab(QWidget):
         self._layout_memory = layout
         self._generation = 0
         self._report = None
-        self.status_filter = _combo(
+        filters = FilterRow(self.reload)
+        self.status_filter = filters.choice(
             "serviceStatusFilter", "全部状态", [(s.value, t) for s, t in STATUS_LABELS.items()]
         )
-        self.month_filter = _combo("serviceMonthFilter", "全部月份", month_choices(date.today()))
-        self.engineer_filter = QComboBox(objectName="serviceEngineerFilter")
-        self.product_filter = QComboBox(objectName="serviceProductFilter")
-        self.customer_filter = QLineEdit(objectName="serviceCustomerFilter")
-        self.customer_filter.setPlaceholderText("客户名称/编号、服务单号或序列号")
-        self.customer_filter.setClearButtonEnabled(True)
-        self.overdue_filter = QCheckBox("只看超期及今日到期", objectName="serviceOverdueFilter")
-        self.engineer_filter.addItem("全部工程师", None)
-        self.product_filter.addItem("全部产品", None)
-        for combo in (self.status_filter, self.month_filter, self.engineer_filter,
-                      self.product_filter):  # fmt: skip
-            combo.currentIndexChanged.connect(self.reload)
-        self.overdue_filter.toggled.connect(self.reload)
-        self.customer_filter.returnPressed.connect(self.reload)
+        self.month_filter = filters.months("serviceMonthFilter")
+        self.engineer_filter = filters.choice("serviceEngineerFilter", "全部工程师")
+        self.product_filter = filters.choice("serviceProductFilter", "全部产品")
+        self.customer_filter = filters.search(
+            "serviceCustomerFilter", "客户名称/编号、服务单号或序列号"
+        )
+        self.overdue_filter = filters.overdue("serviceOverdueFilter")
 
         self.new_button = QPushButton("登记服务单(&N)", objectName="serviceNewButton")
         self.new_button.clicked.connect(lambda: self.new_record())
@@ -137,15 +114,10 @@ class ServiceTab(QWidget):
 
         self.model = RecordTableModel(COLUMNS, self)
         self.table = table_view(LAYOUT_KEY, self.model)
-        self.table.doubleClicked.connect(lambda _i: self.open_current())
-        self.table.activated.connect(lambda _i: self.open_current())
+        navigable_list(self.table, self.customer_filter, self.open_current)
         restore_columns(layout, LAYOUT_KEY, self.table)
         self.summary = QLabel(objectName="serviceSummary")
 
-        filters = QHBoxLayout()
-        for widget in (self.status_filter, self.month_filter, self.engineer_filter,
-                       self.product_filter, self.customer_filter, self.overdue_filter):  # fmt: skip
-            filters.addWidget(widget)
         buttons = QHBoxLayout()
         for widget in (self.new_button, self.open_button, self.feedback_button,
                        self.products_button, self.report_button, self.export_button):  # fmt: skip
@@ -167,15 +139,8 @@ class ServiceTab(QWidget):
     def _refill_choices(self, staff: list[tuple[int, str]], catalogue: list) -> None:
         """Engineers (those who left included: their requests stay theirs) and products, read
         with the list; the choices made are kept."""
-        refill_staff_filter(self.engineer_filter, "全部工程师", staff)
-        chosen = self.product_filter.currentData()
-        self.product_filter.blockSignals(True)
-        self.product_filter.clear()
-        self.product_filter.addItem("全部产品", None)
-        for product in catalogue:
-            self.product_filter.addItem(product.label, product.id)
-        self.product_filter.setCurrentIndex(max(0, self.product_filter.findData(chosen)))
-        self.product_filter.blockSignals(False)
+        refill_filter(self.engineer_filter, "全部工程师", staff)
+        refill_filter(self.product_filter, "全部产品", [(p.id, p.label) for p in catalogue])
 
     def current_filter(self) -> ServiceFilter:
         return ServiceFilter(
@@ -220,20 +185,12 @@ class ServiceTab(QWidget):
     def _show(self, generation: int, rows: list[ServiceRow]) -> None:
         if generation != self._generation:
             return
-        selected = self.current_id()
-        self.model.set_rows(rows)
+        set_rows_keeping_selection(self.table, self.model, rows)
         fit_columns_once(self.table)
         overdue = sum(r.overdue for r in rows)
         today = sum(r.due_today for r in rows)
-        shown = (
-            f"最新 {len(rows):,} 张（请用筛选缩小范围）"
-            if len(rows) >= ledger.LIST_LIMIT
-            else f"共 {len(rows)} 张"
-        )
+        shown = count_text(len(rows), ledger.LIST_LIMIT, "张")
         self.summary.setText(f"{shown} · 超期 {overdue} 张 · 今日到期 {today} 张")
-        for index, row in enumerate(rows):
-            if row.id == selected:
-                self.table.selectRow(index)
         self.loaded.emit(len(rows))
 
     def current_id(self) -> int | None:

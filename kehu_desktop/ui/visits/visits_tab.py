@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTabWidget,
@@ -23,9 +22,9 @@ from sqlalchemy.orm import Session
 from kehu_desktop.services.visits import visit_plans, visit_records
 from kehu_desktop.services.visits.visit_plans import METHODS, PERIODS, PLAN_STATUSES, PURPOSES
 from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
+from kehu_desktop.ui.common.filter_row import FilterRow
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import (
-    choice_combo,
     fill_staff_filter,
     fit_columns_once,
     navigable_list,
@@ -111,31 +110,25 @@ class VisitsTab(QWidget):
 
     # --- building ------------------------------------------------------------------------
 
-    def _staff_filter(self, name: str) -> QComboBox:
-        combo = QComboBox(objectName=name)
-        combo.addItem("全部业务员", None)
-        return combo
-
     def _visits_page(self) -> QWidget:
         today = QDate.currentDate()
-        self.staff_filter = self._staff_filter("visitStaffFilter")
-        self.date_from = QDateEdit(
-            today.addDays(-visit_records.DEFAULT_LIST_DAYS), objectName="visitDateFrom"
+        filters = FilterRow(self.reload_visits)
+        self.customer_filter = filters.search(
+            "visitCustomerFilter", "客户：编号、名称、拼音首字母、电话", stretch=2,
+            delay_ms=SEARCH_DELAY_MS,
+        )  # fmt: skip
+        self.staff_filter = filters.choice("visitStaffFilter", "全部业务员")
+        filters.add(QLabel("从"))
+        self.date_from = filters.add(
+            QDateEdit(today.addDays(-visit_records.DEFAULT_LIST_DAYS), objectName="visitDateFrom")
         )
-        self.date_to = QDateEdit(today, objectName="visitDateTo")
+        filters.add(QLabel("到"))
+        self.date_to = filters.add(QDateEdit(today, objectName="visitDateTo"))
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.dateChanged.connect(lambda _d: self.reload_visits())
-        self.method_filter = choice_combo("visitMethodFilter", "全部方式", METHODS)
-        self.purpose_filter = choice_combo("visitPurposeFilter", "全部目的", PURPOSES)
-        for combo in (self.staff_filter, self.method_filter, self.purpose_filter):
-            combo.currentIndexChanged.connect(lambda _i: self.reload_visits())
-        self.customer_filter = QLineEdit(objectName="visitCustomerFilter", clearButtonEnabled=True)
-        self.customer_filter.setPlaceholderText("客户：编号、名称、拼音首字母、电话")
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.reload_visits)
-        self.customer_filter.textChanged.connect(self._search_timer.start)
+        self.method_filter = filters.choice("visitMethodFilter", "全部方式", METHODS)
+        self.purpose_filter = filters.choice("visitPurposeFilter", "全部目的", PURPOSES)
 
         self.model = RecordTableModel(VISIT_COLUMNS, self)
         self.table = table_view("visitTable", self.model)
@@ -148,15 +141,6 @@ class VisitsTab(QWidget):
         self.export_button.clicked.connect(lambda: self.export_xlsx())
         self.count_label = QLabel(objectName="visitCount")
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.customer_filter, 2)
-        filters.addWidget(self.staff_filter)
-        filters.addWidget(QLabel("从"))
-        filters.addWidget(self.date_from)
-        filters.addWidget(QLabel("到"))
-        filters.addWidget(self.date_to)
-        filters.addWidget(self.method_filter)
-        filters.addWidget(self.purpose_filter)
         buttons = QHBoxLayout()
         for button in (self.new_button, self.open_button):
             buttons.addWidget(button)
@@ -171,16 +155,18 @@ class VisitsTab(QWidget):
         return page
 
     def _plans_page(self) -> QWidget:
-        self.period_filter = QComboBox(objectName="planPeriodFilter")
-        self.period_filter.addItems(PERIODS)
-        self.plan_staff_filter = self._staff_filter("planStaffFilter")
-        self.status_filter = choice_combo("planStatusFilter", "全部状态", PLAN_STATUSES)
-        for combo in (self.period_filter, self.plan_staff_filter, self.status_filter):
-            combo.currentIndexChanged.connect(lambda _i: self.reload_plans())
+        filters = FilterRow(self.reload_plans)
+        filters.add(QLabel("客户联络计划表："))
+        period_filter = QComboBox(objectName="planPeriodFilter")
+        period_filter.addItems(PERIODS)
+        self.period_filter = filters.add(period_filter)
+        self.period_label = filters.add(QLabel(objectName="planPeriodLabel"))
+        self.plan_staff_filter = filters.choice("planStaffFilter", "全部业务员")
+        self.status_filter = filters.choice("planStatusFilter", "全部状态", PLAN_STATUSES)
+        filters.addStretch()
         self.plan_model = RecordTableModel(PLAN_COLUMNS, self)
         self.plan_table = table_view("planTable", self.plan_model)
         navigable_list(self.plan_table, self.period_filter, self.record_plan)
-        self.period_label = QLabel(objectName="planPeriodLabel")
         self.plan_note = QLabel(objectName="planNote")
         self.undo_planning_button = QPushButton("撤销本次生成(&Z)", objectName="undoPlanning")
         self.undo_planning_button.clicked.connect(self.undo_planning)
@@ -200,13 +186,6 @@ class VisitsTab(QWidget):
         buttons.addStretch()
         buttons.addWidget(self.plan_note)
         buttons.addWidget(self.undo_planning_button)
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("客户联络计划表："))
-        filters.addWidget(self.period_filter)
-        filters.addWidget(self.period_label)
-        filters.addWidget(self.plan_staff_filter)
-        filters.addWidget(self.status_filter)
-        filters.addStretch()
         page = QWidget()
         box = QVBoxLayout(page)
         box.addLayout(filters)
@@ -233,7 +212,6 @@ class VisitsTab(QWidget):
         self.reload_plans()
 
     def reload_visits(self) -> None:
-        self._search_timer.stop()
         self._generation += 1
         generation, flt = self._generation, self.current_filter()
         self._ops.query(
@@ -356,7 +334,7 @@ class VisitsTab(QWidget):
         self.period_filter.setCurrentText(dialog.period.currentText())
         if self.plan_staff_filter.currentData() not in (None, staff_id):
             self.plan_staff_filter.setCurrentIndex(0)
-        if self.status_filter.currentData() not in ("", visit_plans.PLANNED):
+        if self.status_filter.currentData() not in (None, visit_plans.PLANNED):
             self.status_filter.setCurrentIndex(0)
         for combo in combos:
             combo.blockSignals(False)
