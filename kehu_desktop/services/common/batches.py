@@ -109,6 +109,9 @@ class Batch:
 
     def audit_created(self, table_name: str, rows: list[dict]) -> None:
         """Audit entries for rows written with bulk inserts (which bypass the ORM listener)."""
+        if not rows:
+            return
+        audited = [k for k in rows[0] if k not in audit.SKIPPED_COLUMNS]
         self._audit(
             "新增",
             table_name,
@@ -116,9 +119,9 @@ class Batch:
                 (
                     row["id"],
                     {
-                        k: [None, plain(v)]
-                        for k, v in row.items()
-                        if v not in (None, "") and k not in audit.SKIPPED_COLUMNS
+                        k: [None, plain(row[k])]
+                        for k in audited
+                        if row[k] is not None and row[k] != ""
                     },
                 )
                 for row in rows
