@@ -89,18 +89,14 @@ def upgrade() -> None:
         and i in staff_created
         and loaded_at - _STAFF_BEFORE <= staff_created[i] <= loaded_at
     ]
-    batch_id = (connection.scalar(sa.select(sa.func.max(batches.c.id))) or 0) + 1
-    connection.execute(
-        batches.insert().values(
-            id=batch_id,
-            kind="demo",
-            source="",
-            at=loaded_at,
-            staff_id=demo[0][2],
-            summary=_SUMMARY,
+    batch_id = connection.execute(
+        batches.insert()
+        .values(
+            kind="demo", source="", at=loaded_at, staff_id=demo[0][2], summary=_SUMMARY,
             undone_at=None,
-        )  # fmt: skip
-    )
+        )
+        .returning(batches.c.id)
+    ).scalar_one()  # fmt: skip
     rows = [
         {"batch_id": batch_id, "table_name": name, "record_id": i, "action": "created",
          "before": ""}
