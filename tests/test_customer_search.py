@@ -149,3 +149,22 @@ def test_names_sort_by_pinyin_not_by_code_point(context):
         "重庆长安机械有限公司",
         "张三贸易有限公司",
     ]
+
+
+def test_names_read_word_by_word_as_whole_names_read():
+    """The pinyin of a name is worked out word by word (each word once per run, as firm names
+    share their words); the readings are those of the whole name given to pypinyin, phrases
+    (重庆, 银行, 长安) and letters and digits included."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    from kehu_desktop.services.customers import pinyin_initials
+
+    names = ["重庆长安汽车股份有限公司", "中国银行行长办公室", "3M中国", "ABC 公司",
+             "A3-b 工作室", "长沙永光(中国)有限公司", "乐乐 音乐", "厦门-会计", "１２３４",
+             "深圳市华达00017电子"]  # fmt: skip
+    for name in names:
+        assert pinyin_initials.sort_key(name) == " ".join(lazy_pinyin(name)).lower(), name
+        whole = pinyin(name, style=Style.FIRST_LETTER, heteronym=True, errors=pinyin_initials._keep)
+        first = "".join(readings[0][:1] for readings in whole).lower()
+        assert pinyin_initials.initials(name)[0] == first, name
+    assert pinyin_initials.initials("重庆银行") == ("cqyh",)

@@ -27,7 +27,7 @@ from kehu_desktop.models import (
 )
 from kehu_desktop.services.common.database import open_database
 from kehu_desktop.services.common.errors import UserError
-from kehu_desktop.services.customers import customer_files, duplicates, merge
+from kehu_desktop.services.customers import customer_files, duplicates, match_keys, merge
 from tests.helpers.customers import make_customer
 from tests.helpers.spreadsheets import MESSY_CUSTOMERS, MESSY_MERGES, write_xlsx
 
@@ -44,6 +44,21 @@ def _related(session, customer_id: int) -> dict[str, int]:
     }
 
 
+def _stale_keys(session) -> list[str]:
+    """Customers and contacts whose stored 客户查重 keys are not those of their name and
+    phones as they are now."""
+    stale = []
+    for row in session.execute(select(Customer)).scalars():
+        stored = {k: getattr(row, k) for k in match_keys.CUSTOMER_COLUMNS}
+        if stored != match_keys.customer_keys(row.name, row.phone):
+            stale.append(f"{row.code} {stored}")
+    for row in session.execute(select(Contact)).scalars():
+        stored = {k: getattr(row, k) for k in match_keys.CONTACT_COLUMNS}
+        if stored != match_keys.contact_keys(row.mobile, row.phone):
+            stale.append(f"contact {row.id} {stored}")
+    return stale
+
+
 def test_name_keys_take_out_region_company_forms_width_and_brackets():
     same = [
         "深圳市华达电子有限公司",
@@ -53,12 +68,12 @@ def test_name_keys_take_out_region_company_forms_width_and_brackets():
         "华达　电子 有限公司",
         "【深圳】华达电子",
     ]
-    assert {duplicates.core_key(n) for n in same} == {"华达电子"}
-    assert duplicates.exact_key("华达电子（深圳）有限公司") == duplicates.exact_key(
+    assert {match_keys.core_key(n) for n in same} == {"华达电子"}
+    assert match_keys.exact_key("华达电子（深圳）有限公司") == match_keys.exact_key(
         "华达电子 (深圳)有限公司"
     )
-    assert duplicates.phone_key("+86 138-1234-5678") == duplicates.phone_key("13812345678")
-    assert duplicates.phone_key("123") == ""
+    assert match_keys.phone_key("+86 138-1234-5678") == match_keys.phone_key("13812345678")
+    assert match_keys.phone_key("123") == ""
 
 
 def test_the_scan_groups_duplicates_with_their_reasons(context):
@@ -82,6 +97,27 @@ def test_the_scan_groups_duplicates_with_their_reasons(context):
         (c, d): (duplicates.SAME_PHONE,),
         (e, f): (duplicates.SIMILAR_NAME,),
     }
+
+
+def test_the_keys_follow_the_file_and_archived_files_can_be_left_out(context):
+    a = make_customer(context, "深圳市华达电子有限公司")
+    b = make_customer(context, "华达精工有限公司", [{"name": "张三", "mobile": "13912345678"}])
+    c = make_customer(context, "宏泰五金", [{"name": "李四", "mobile": "139-1234-5678"}])
+    with context.session() as session:
+        data = customer_files.load_input(session, b)
+        data.values["name"] = "华达电子（深圳）有限公司"  # renamed on the desk
+        customer_files.save(session, data)
+    with context.reader() as session:
+        assert _stale_keys(session) == []
+        groups = duplicates.scan(session)
+    assert [tuple(m.id for m in g.members) for g in groups] == [(a, b, c)]
+    with context.session() as session:
+        customer_files.set_archived(session, c, True)
+    with context.reader() as session:
+        shown = duplicates.scan(session, include_archived=False)
+        everyone = duplicates.scan(session)
+    assert [tuple(m.id for m in g.members) for g in shown] == [(a, b)]
+    assert [g.members[-1].archived for g in everyone] == [True]
 
 
 def test_a_new_file_that_looks_like_an_existing_one_is_found(context):
@@ -122,6 +158,8 @@ def test_merge_moves_every_kind_of_record_and_undo_puts_them_back(context, demo,
         before = _related(session, source)
     # Every kind of related record is there to move.
     assert all(before.values()), before
+    with context.reader() as session:
+        assert _stale_keys(session) == []  # the demo's bulk rows carry their keys
     keep = make_customer(context, "合并后保留的客户")
     with context.session() as session:
         result = merge.merge(session, keep, [source])
@@ -131,6 +169,7 @@ def test_merge_moves_every_kind_of_record_and_undo_puts_them_back(context, demo,
         assert _related(session, keep) == before
         kept = session.get(Customer, keep)
         assert kept.phone  # blank fields filled from the merged file
+        assert kept.match_phone == match_keys.phone_key(kept.phone)
         assert (
             customer_files.list_customers(session, customer_files.CustomerFilter(old_code)).ids
             == []
@@ -146,6 +185,7 @@ def test_merge_moves_every_kind_of_record_and_undo_puts_them_back(context, demo,
         assert _related(session, source) == before
         assert _related(session, keep) == dict.fromkeys(before, 0)
         assert session.get(Customer, keep).phone == ""
+        assert _stale_keys(session) == []  # the phone written back, its key with it
         found = customer_files.list_customers(session, customer_files.CustomerFilter(old_code))
         assert found.ids == [source]
     assert context.database.integrity() == (["ok"], 0)

@@ -203,3 +203,50 @@ def test_a_store_at_the_service_desk_revision_upgrades_to_the_period_index_with_
         assert after == before and after[0][1] == 1  # the one request, figures unchanged
     finally:
         upgraded.dispose()
+
+
+def test_a_store_before_the_match_keys_upgrades_with_the_keys_filled(context, data_dir):
+    """Saved before 客户查重's keys were stored, the store gains them, worked out for every
+    customer and contact already there, and a scan finds the same duplicates as before."""
+    from alembic import command
+    from alembic.config import Config
+
+    from kehu_desktop.services.common.database import MIGRATIONS_DIR
+    from kehu_desktop.services.customers import duplicates
+    from tests.helpers.customers import make_customer
+
+    first = make_customer(context, "深圳市华达电子有限公司", phone="0755-8888 9999")
+    second = make_customer(
+        context, "华达电子（深圳）有限公司", [{"name": "张三", "mobile": "138 1234 5678"}]
+    )
+    third = make_customer(context, "宏泰五金", [{"name": "李四", "mobile": "+86 13812345678"}])
+    database = context.database
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "service_kpi_index")
+    columns = {c["name"] for c in inspect(database.engine).get_columns("customers")}
+    assert "match_name" not in columns
+    database.dispose()
+
+    upgraded = open_database(data_dir)
+    try:
+        assert upgraded.current_revision() == head_revision()
+        with upgraded.reader() as session:
+            keys = session.execute(
+                text("SELECT id, name, match_name, match_place, match_phone FROM customers")
+            ).all()
+            assert sorted(keys) == [
+                (first, "深圳市华达电子有限公司", "华达电子", "深圳", "075588889999"),
+                (second, "华达电子（深圳）有限公司", "华达电子", "", ""),
+                (third, "宏泰五金", "宏泰五金", "", ""),
+            ]
+            mobiles = session.scalars(text("SELECT match_mobile FROM contacts")).all()
+            assert sorted(mobiles) == ["13812345678", "13812345678"]
+            groups = duplicates.scan(session)
+        found = {tuple(m.id for m in g.members): g.reasons for g in groups}
+        # 1 and 2 by name, 2 and 3 by a contact's mobile: one group.
+        assert found == {(first, second, third): (duplicates.SAME_NAME, duplicates.SAME_PHONE)}
+    finally:
+        upgraded.dispose()

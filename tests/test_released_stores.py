@@ -217,3 +217,57 @@ def test_a_store_from_a_newer_version_is_refused_untouched(data_dir):
         open_database(data_dir)
     assert _dump(store) == before
     assert not (data_dir / "backups").exists()
+
+
+def test_demo_data_loaded_by_0_1_0_is_removed_exactly(tmp_path):
+    """0.1.0 loaded its demo before demo loads were batches; the upgrade recognises those
+    records, so 删除演示数据 removes the 40 demo customers with everything hanging off them
+    and the demo operators, and leaves what the desk typed in (before and after the upgrade)."""
+    from kehu_desktop.demo import removal
+    from kehu_desktop.services.common.context import DeskContext
+    from tests.helpers.customers import make_customer
+
+    folder = _release_copy(tmp_path, "0.1.0")
+    with closing(sqlite3.connect(folder / "kehu.sqlite3")) as connection, connection:
+        # A file the desk typed in with 0.1.0 (the desk audits what it creates), even one that
+        # looks like a demo file by its e-mail: not demo data.
+        connection.execute(
+            "INSERT INTO customers (id, code, name, name_pinyin, short_name, address, province,"
+            " city, postcode, phone, fax, email, credit_code, bank_name, bank_account, tax_no,"
+            " category, scale, management_class, nature, trade_stage, abc_class,"
+            " contract_performance, payment_record, credit_rating, outstanding_amount,"
+            " market_coverage, transport_mode, delivery_address, product_mix, notes, archived,"
+            " search_text, created_at, updated_at, created_by_id, updated_by_id, version)"
+            " VALUES (41, 'KH000041', '自己录入的客户', '', '', '', '', '', '', '', '', "
+            " 'sales41@example.com.cn', '', '', '', '', '', '', '常规', '普通公司', '正在', '',"
+            " '', '', '', 0, '', '', '', '', '', 0, '', '2026-12-01 23:00:00',"
+            " '2026-12-01 23:00:00', 1, 1, 1)"
+        )
+        connection.execute(
+            "INSERT INTO audit_log (at, staff_id, action, table_name, record_id, changes)"
+            " VALUES ('2026-12-01 23:00:00', 1, '新增', 'customers', 41, '{}')"
+        )
+    database = open_database(folder)
+    try:
+        with database.reader() as session:
+            admin = operators.attempt_sign_in(session, "admin", "golden-admin").operator
+        context = DeskContext(database, admin)
+        mine = make_customer(
+            context, "升级后录入的客户", [{"name": "自己人", "mobile": "13800000001"}]
+        )
+        with database.session() as session:
+            assert removal.has_demo(session)
+            result = removal.remove_demo(session)
+        assert (result.customers, result.staff) == (40, 5)
+        with database.reader() as session:
+            assert session.scalars(select(Customer.id).order_by(Customer.id)).all() == [41, mine]
+            for model, left in ((Contact, 1), (Visit, 0), (Complaint, 0), (ComplaintEvent, 0),
+                                (KeyAccount, 0), (SalesRecord, 0)):  # fmt: skip
+                assert session.scalar(select(func.count()).select_from(model)) == left, model
+            active = session.scalars(select(Staff.username).where(Staff.active)).all()
+            assert active == ["admin"]
+            assert not removal.has_demo(session)
+            assert audit.chain_breaks(session) == []
+        assert database.integrity() == (["ok"], 0)
+    finally:
+        database.dispose()

@@ -29,7 +29,7 @@ from kehu_desktop.services.common import batches, numbering, operators
 from kehu_desktop.services.common.database import Database, sync_sequences
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.settings import SettingSpec
-from kehu_desktop.services.customers import pinyin_initials, search
+from kehu_desktop.services.customers import match_keys, pinyin_initials, search
 from kehu_desktop.services.customers.customer_fields import MANAGEMENT_CLASSES, NATURES
 from kehu_desktop.services.customers.customer_files import code_for
 from kehu_desktop.services.key_accounts import abc_classes
@@ -267,6 +267,7 @@ def _add_batch(session, rng, first, size, staff_ids, actor, today, counts) -> No
             "sales_staff_count": rng.randrange(2, 60),
             "transport_mode": rng.choice(("汽运", "物流专线", "快递", "自提")),
             "archived": False,
+            **match_keys.customer_keys(name, phone),
             **stamp,
         }
         customers.append(customer)
@@ -283,6 +284,7 @@ def _add_batch(session, rng, first, size, staff_ids, actor, today, counts) -> No
                     "role": role,
                     "mobile": mobile,
                     "birthday": birthday if index == 0 else None,
+                    **match_keys.contact_keys(mobile, ""),
                     **stamp,
                 }
             )

@@ -19,6 +19,8 @@ class Customer(Versioned, Tracked, Base):
         # Checking search hits (ids) for archived and sorting them by code without
         # touching the wide rows.
         Index("ix_customers_lookup", "id", "archived", "code"),
+        # 客户查重 groups by these from the indexes alone (services/customers/duplicates.py).
+        Index("ix_customers_match_name", "match_name", "match_place"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,7 +37,7 @@ class Customer(Versioned, Tracked, Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     fax: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(100), default="")
-    credit_code: Mapped[str] = mapped_column(String(18), default="")
+    credit_code: Mapped[str] = mapped_column(String(18), default="", index=True)
     bank_name: Mapped[str] = mapped_column(String(100), default="")
     bank_account: Mapped[str] = mapped_column(String(40), default="")
     tax_no: Mapped[str] = mapped_column(String(20), default="")
@@ -71,6 +73,11 @@ class Customer(Versioned, Tracked, Base):
     archived: Mapped[bool] = mapped_column(default=False)
     # Lower-cased words for the portable (non-SQLite) search fallback.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # What 客户查重 groups by (services/customers/match_keys.py): the name without place and
+    # company form, the place it starts with, the phone's digits.
+    match_name: Mapped[str] = mapped_column(String(100), default="")
+    match_place: Mapped[str] = mapped_column(String(20), default="")
+    match_phone: Mapped[str] = mapped_column(String(40), default="", index=True)
 
     owner = relationship("Staff", foreign_keys=[owner_id])
     contacts: Mapped[list[Contact]] = relationship(
@@ -86,6 +93,11 @@ class Customer(Versioned, Tracked, Base):
 
 class Contact(VersionedPart, Tracked, Base):
     __tablename__ = "contacts"
+    # 客户查重 groups customers by their contacts' numbers from these indexes alone.
+    __table_args__ = (
+        Index("ix_contacts_match_mobile", "match_mobile", "customer_id"),
+        Index("ix_contacts_match_phone", "match_phone", "customer_id"),
+    )
     version_owner = ("customer", "customer_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +111,9 @@ class Contact(VersionedPart, Tracked, Base):
     wechat: Mapped[str] = mapped_column(String(40), default="")
     birthday: Mapped[date | None]
     notes: Mapped[str] = mapped_column(String(200), default="")
+    # The digits of the mobile and phone, for 客户查重 (services/customers/match_keys.py).
+    match_mobile: Mapped[str] = mapped_column(String(40), default="")
+    match_phone: Mapped[str] = mapped_column(String(40), default="")
 
     customer: Mapped[Customer] = relationship(back_populates="contacts")
     important_dates: Mapped[list[ImportantDate]] = relationship(

@@ -48,6 +48,11 @@ SKIPPED_COLUMNS = {
     "failed_sign_ins",
     "locked_until",
     "version",  # moved by services/common/versions.py with any real change
+    # 客户查重's keys, worked out from the name and phones (services/customers/match_keys.py)
+    "match_name",
+    "match_place",
+    "match_phone",
+    "match_mobile",
 }
 
 

@@ -109,6 +109,9 @@ class Batch:
 
     def audit_created(self, table_name: str, rows: list[dict]) -> None:
         """Audit entries for rows written with bulk inserts (which bypass the ORM listener)."""
+        if not rows:
+            return
+        audited = [k for k in rows[0] if k not in audit.SKIPPED_COLUMNS]
         self._audit(
             "新增",
             table_name,
@@ -116,9 +119,9 @@ class Batch:
                 (
                     row["id"],
                     {
-                        k: [None, plain(v)]
-                        for k, v in row.items()
-                        if v not in (None, "") and k not in audit.SKIPPED_COLUMNS
+                        k: [None, plain(row[k])]
+                        for k in audited
+                        if row[k] is not None and row[k] != ""
                     },
                 )
                 for row in rows
@@ -355,7 +358,7 @@ def _delete_created(session: Session, undo_batch: Batch, created: list[ImportBat
 
 def _refresh_derived(session: Session, records: list[ImportBatchRecord]) -> None:
     """The search index and each customer's latest visit follow the restored records."""
-    from kehu_desktop.services.customers import search
+    from kehu_desktop.services.customers import match_keys, search
     from kehu_desktop.services.visits import visit_plans
 
     tables = {r.table_name for r in records}
@@ -366,9 +369,11 @@ def _refresh_derived(session: Session, records: list[ImportBatchRecord]) -> None
         json.loads(r.before).get("customer_id") for r in records if r.action == MOVED and r.before
     ]
     ids = sorted({*restored, *(i for i in touched if i)})
-    if ids:
+    contacts = [r.record_id for r in records if r.table_name == "contacts" and r.action != CREATED]
+    if ids or contacts:
         session.flush()
         session.expire_all()
+        match_keys.refresh(session, ids, contacts)
         search.reindex(session, ids)
 
 

@@ -28,7 +28,7 @@ from kehu_desktop.services.common import audit, server_connection, store_files, 
 from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_data_dir
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.complaints import event_chain  # noqa: F401  (seals new events)
-from kehu_desktop.services.customers import search
+from kehu_desktop.services.customers import match_keys, search
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -392,3 +392,4 @@ def open_database(data_dir: str | os.PathLike | None = None, url: str | None = N
 
 audit.install()
 versions.install()
+match_keys.install()

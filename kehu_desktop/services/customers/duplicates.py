@@ -7,21 +7,21 @@ half-width forms, brackets, spaces), share a phone number, or have names one cha
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Contact, Customer
-from kehu_desktop.services.common.database import first_column
-from kehu_desktop.services.customers import search
-from kehu_desktop.services.customers.customer_fields import PROVINCES
+from kehu_desktop.services.customers.match_keys import core_key, phone_key
 
 SAME_CREDIT_CODE = "统一社会信用代码相同"
 SAME_NAME = "名称相同（去掉省市、公司后缀后）"
@@ -29,85 +29,7 @@ SAME_PHONE = "电话号码相同"
 SIMILAR_NAME = "名称相近（相差一个字）"
 REASON_ORDER = (SAME_CREDIT_CODE, SAME_NAME, SAME_PHONE, SIMILAR_NAME)
 
-# Prefecture-level cities a firm's name commonly starts with (the provinces are matched from
-# the province list). Not exhaustive: a name starting with any other "XX市" is caught too.
-CITIES = (
-    "广州 深圳 东莞 佛山 珠海 中山 惠州 江门 汕头 湛江 肇庆 杭州 宁波 温州 嘉兴 湖州 绍兴 金华 "
-    "台州 义乌 苏州 南京 无锡 常州 南通 扬州 徐州 昆山 青岛 济南 烟台 潍坊 淄博 临沂 成都 绵阳 "
-    "武汉 宜昌 襄阳 厦门 福州 泉州 漳州 郑州 洛阳 长沙 株洲 西安 合肥 芜湖 南昌 南宁 柳州 桂林 "
-    "昆明 贵阳 沈阳 大连 长春 哈尔滨 石家庄 唐山 保定 太原 呼和浩特 兰州 银川 西宁 乌鲁木齐 "
-    "海口 三亚"
-).split()
-_ODD_BRACKETS = re.compile(r"[【】\[\]〔〕]")
-_BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
-_REGION_PREFIX = re.compile(
-    "^(?:(?:" + "|".join(PROVINCES) + r")(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)?)?"
-    r"(?:(?:" + "|".join(CITIES) + r")市?|[\u4e00-\u9fff]{2,3}市)?"
-)
-# The company-form words taken off the end of a name, however many (集团股份有限公司), longest
-# first so that 有限责任公司 goes as one.
-_COMPANY_FORMS = (
-    "有限责任公司",
-    "股份有限公司",
-    "有限公司",
-    "总公司",
-    "公司",
-    "集团",
-    "股份",
-    "有限",
-)
-_DIGITS = re.compile(r"\D")
-_SPACES = re.compile(r"\s+")
-_PLACE_WORDS = re.compile(r"省|市|壮族自治区|回族自治区|维吾尔自治区|自治区")
-_BRACKETED = re.compile(r"\([^)]*\)")
 SIMILAR_MIN_LENGTH = 5
-
-
-def exact_key(name: str) -> str:
-    """The name as typed, minus width, spaces and bracket styles: what “the same name” means
-    when matching an imported row to a file."""
-    text = unicodedata.normalize("NFKC", name or "")
-    if _ODD_BRACKETS.search(text):
-        text = text.translate(_BRACKETS)
-    if " " in text or "\t" in text or "\n" in text:
-        text = _SPACES.sub("", text)
-    return text.lower()
-
-
-def core_key(name: str) -> str:
-    """The distinctive part of a firm's name: ``深圳市华达电子有限公司`` and
-    ``华达电子（深圳）有限公司`` are both ``华达电子``."""
-    return name_keys(name)[0]
-
-
-def name_keys(name: str) -> tuple[str, str]:
-    """(core, place): the core as ``core_key``, and the place the name starts with
-    (深圳市… and 深圳… are both 深圳; "" if none)."""
-    text = exact_key(name)
-    if "(" in text:
-        text = _BRACKETED.sub("", text)
-    region = _REGION_PREFIX.match(text)
-    assert region is not None, "the region prefix is optional, so it matches any text"
-    prefix = region.group(0)
-    core = text[len(prefix) :] or text
-    while core.endswith(_COMPANY_FORMS):
-        suffix = next(s for s in _COMPANY_FORMS if core.endswith(s))
-        if len(core) == len(suffix):
-            break
-        core = core[: -len(suffix)]
-    return core, _PLACE_WORDS.sub("", prefix) if prefix else ""
-
-
-def phone_key(phone: str) -> str:
-    """The digits of a phone number (86 dropped from a mobile); "" when too short to tell."""
-    if not phone:
-        return ""
-    if not (phone.isascii() and phone.isdigit()):
-        phone = _DIGITS.sub("", phone if phone.isascii() else unicodedata.normalize("NFKC", phone))
-    digits = phone
-    if len(digits) == 13 and digits.startswith("861"):
-        digits = digits[2:]
-    return digits if len(digits) >= 7 else ""
 
 
 class Member(NamedTuple):
@@ -163,8 +85,6 @@ def _buckets(pairs: Iterable[tuple[str, int]]) -> list[list[int]]:
     first: dict[str, int] = {}
     shared: dict[str, set[int]] = {}
     for key, customer_id in pairs:
-        if not key:
-            continue
         earlier = first.setdefault(key, customer_id)
         if earlier != customer_id:
             bucket = shared.get(key)
@@ -178,58 +98,54 @@ def _buckets(pairs: Iterable[tuple[str, int]]) -> list[list[int]]:
 def _similar_keys(core: str, place: str) -> list[str]:
     """The core with each character left out in turn (two cores one edit apart share one),
     each prefixed with the place the name starts with."""
-    if len(core) < SIMILAR_MIN_LENGTH:
-        return []
     return [f"{place}\x01{core[:i]}\x00{core[i + 1 :]}" for i in range(len(core))] + [
         f"{place}\x01{core}\x00"
     ]
 
 
 def scan(session: Session, include_archived: bool = True) -> list[DuplicateGroup]:
-    """Every group of likely duplicates in the store, strongest reason first."""
-    query = select(Customer.id, Customer.code, Customer.name, Customer.phone,
-                   Customer.credit_code, Customer.archived)  # fmt: skip
-    if not include_archived:
-        query = query.where(Customer.archived.is_(False))
-    contacts = select(Contact.customer_id, Contact.mobile, Contact.phone)
-    return group(_raw_rows(session, query), _raw_rows(session, contacts))
+    """Every group of likely duplicates in the store, strongest reason first.
 
-
-def _raw_rows(session: Session, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Rows straight from the DB-API cursor: 100,000 customers and their contacts read several
-    times faster than through SQLAlchemy's Row objects (plain text and integer columns only)."""
-    connection = session.connection()
-    compiled = statement.compile(dialect=connection.dialect)
-    named = compiled.construct_params()
-    params: Mapping[str, Any] | tuple[Any, ...] = named
-    if compiled.positiontup is not None:
-        params = tuple(named[name] for name in compiled.positiontup)
-    cursor = connection.connection.cursor()
+    The keys are stored with each customer and contact (match_keys), so the exact reasons are
+    grouped by the database and only the customers sharing a key come back to Python; the
+    similar-name pass reads the name keys of the customers not already grouped.
+    """
+    # Hundreds of thousands of small tuples and not one reference cycle: the cyclic garbage
+    # collector would walk them over and over for nothing (a third of the scan's time).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        cursor.execute(str(compiled), params)
-        return list(cursor.fetchall())
+        return _scan(session, include_archived)
     finally:
-        cursor.close()
+        if collecting:
+            gc.enable()
 
 
-def group(rows: list[tuple], contacts: list[tuple]) -> list[DuplicateGroup]:
-    """The duplicate groups among ``rows`` (id, code, name, phone, credit code, archived)
-    with their contacts' (customer id, mobile, phone)."""
-    by_id = {r[0]: r for r in rows}
-    keys = {r[0]: name_keys(r[2]) for r in rows}
+def _scan(session: Session, include_archived: bool) -> list[DuplicateGroup]:
+    listed: ColumnElement[bool] = true()
+    of_listed: ColumnElement[bool] = true()
+    if not include_archived:
+        listed = Customer.archived.is_(False)
+        of_listed = Contact.customer_id.in_(select(Customer.id).where(listed))
     groups = _Groups()
-    for ids in _buckets((r[4].upper(), r[0]) for r in rows if r[4]):
-        groups.join(ids, SAME_CREDIT_CODE)
-    for ids in _buckets((core, i) for i, (core, _region) in keys.items()):
-        groups.join(ids, SAME_NAME)
-    phones = [(phone_key(r[3]), r[0]) for r in rows]
-    for customer_id, mobile, phone in contacts:
-        if customer_id in by_id:
-            phones.append((phone_key(mobile), customer_id))
-            if phone:
-                phones.append((phone_key(phone), customer_id))
-    for ids in _buckets(phones):
-        groups.join(ids, SAME_PHONE)
+    # "> ''" rather than "!= ''": the indexes' range past the blanks (credit codes are
+    # stored as the field's check leaves them, upper-case without spaces).
+    sources = (
+        (SAME_CREDIT_CODE, [select(Customer.credit_code, Customer.id).where(
+            Customer.credit_code > "", listed)]),
+        (SAME_NAME, [select(Customer.match_name, Customer.id).where(Customer.match_name > "",
+                                                                    listed)]),
+        (SAME_PHONE, [
+            select(Customer.match_phone, Customer.id).where(Customer.match_phone > "", listed),
+            select(Contact.match_mobile, Contact.customer_id).where(Contact.match_mobile > "",
+                                                                    of_listed),
+            select(Contact.match_phone, Contact.customer_id).where(Contact.match_phone > "",
+                                                                   of_listed),
+        ]),
+    )  # fmt: skip
+    for reason, selects in sources:
+        for ids in _shared_keys(session, selects):
+            groups.join(ids, reason)
     members: dict[int, list[int]] = defaultdict(list)
     for customer_id in groups.parent:
         members[groups.find(customer_id)].append(customer_id)
@@ -244,22 +160,76 @@ def group(rows: list[tuple], contacts: list[tuple]) -> list[DuplicateGroup]:
     # customers not already listed for a stronger reason (after merging those, a new scan
     # shows the hint).
     grouped = groups.parent
-    similar = (
-        (key, i)
-        for i, (core, place) in keys.items()
-        if i not in grouped
-        for key in _similar_keys(core, place)
+    long_names = select(Customer.id, Customer.match_name, Customer.match_place).where(
+        func.length(Customer.match_name) >= SIMILAR_MIN_LENGTH,
+        listed,
+        Customer.match_name.not_in(  # those sharing their name are grouped already
+            select(Customer.match_name).group_by(Customer.match_name).having(func.count() > 1)
+        ),
     )
-    for ids in _buckets(similar):
-        if len({keys[i][0] for i in ids}) > 1:
+    cores: dict[int, str] = {}
+    pairs: list[tuple[str, int]] = []
+    for customer_id, core, place in _raw_rows(session, long_names):
+        if customer_id not in grouped:
+            cores[customer_id] = core
+            pairs.extend((key, customer_id) for key in _similar_keys(core, place))
+    for ids in _buckets(pairs):
+        if len({cores[i] for i in ids}) > 1:
             found.append(((SIMILAR_NAME,), ids))
+    by_id = _members(session, {i for _why, ids in found for i in ids})
     result = []
     for why, ids in found:
-        ordered = sorted((by_id[i] for i in ids), key=itemgetter(1))  # by customer code
-        people = tuple(Member(r[0], r[1], r[2], r[3], bool(r[5])) for r in ordered)
+        people = tuple(sorted((by_id[i] for i in ids), key=attrgetter("code")))
         result.append(DuplicateGroup(why, people))
     result.sort(key=lambda g: (REASON_ORDER.index(g.reasons[0]), g.members[0].code))
     return result
+
+
+def _shared_keys(session: Session, selects: list[Select[Any]]) -> Iterator[list[int]]:
+    """The customer ids of each key two or more customers share, from (key, customer id)
+    selects; the database finds the shared keys, so the unique ones never reach Python."""
+    if len(selects) == 1:  # one column: grouped from its index
+        key, customer = selects[0].selected_columns
+        shared = selects[0].with_only_columns(key).group_by(key).having(func.count() > 1)
+        query = selects[0].where(key.in_(shared)).order_by(key, customer)
+    else:
+        pairs = union_all(*selects).cte("pairs")
+        key, customer = pairs.c[0], pairs.c[1]
+        # Two customers, not one customer listing a number twice (its own and a contact's).
+        shared = select(key).group_by(key).having(func.min(customer) != func.max(customer))
+        query = select(key, customer).where(key.in_(shared)).distinct().order_by(key, customer)
+    for _key, rows in groupby(_raw_rows(session, query), key=itemgetter(0)):
+        yield [customer_id for _k, customer_id in rows]
+
+
+def _members(session: Session, ids: set[int]) -> dict[int, Member]:
+    found: dict[int, Member] = {}
+    ordered = sorted(ids)
+    columns = (Customer.id, Customer.code, Customer.name, Customer.phone, Customer.archived)
+    for start in range(0, len(ordered), 5000):
+        chunk = ordered[start : start + 5000]
+        query = select(*columns).where(Customer.id.between(chunk[0], chunk[-1]))
+        for row in _raw_rows(session, query):
+            if row[0] in ids:
+                found[row[0]] = Member(row[0], row[1], row[2], row[3], bool(row[4]))
+    return found
+
+
+def _raw_rows(session: Session, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """Rows straight from the DB-API cursor: 100,000 customers read several times faster
+    than through SQLAlchemy's Row objects (plain text and integer columns only)."""
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect)
+    named = compiled.construct_params()
+    params: Mapping[str, Any] | tuple[Any, ...] = named
+    if compiled.positiontup is not None:
+        params = tuple(named[name] for name in compiled.positiontup)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 @dataclass(frozen=True)
@@ -296,31 +266,15 @@ def look_alikes(
         add(base.where(Customer.credit_code == code), SAME_CREDIT_CODE)
     core = core_key(name)
     if core:
-        candidates = base.where(Customer.name.contains(core))
-        if exclude_id is not None:
-            candidates = candidates.where(Customer.id != exclude_id)
-        for i, c, other in session.execute(candidates.limit(200)):
-            if core_key(other) == core:
-                found.setdefault(i, LookAlike(i, c, other, SAME_NAME))
+        add(base.where(Customer.match_name == core), SAME_NAME)
     for phone in phones:
         digits = phone_key(phone)
-        condition = search.matching(session, digits) if digits else None
-        if condition is None:
-            continue
-        ids = first_column(session, select(Customer.id).where(condition).limit(50))
-        for (
-            i,
-            c,
-            other,
-            own,
-        ) in session.execute(
-            select(Customer.id, Customer.code, Customer.name, Customer.phone).where(
-                Customer.id.in_(ids)
+        if digits:
+            by_contact = select(Contact.customer_id).where(
+                or_(Contact.match_mobile == digits, Contact.match_phone == digits)
             )
-        ):
-            if i == exclude_id:
-                continue
-            mobiles = session.scalars(select(Contact.mobile).where(Contact.customer_id == i))
-            if digits in {phone_key(own), *(phone_key(m) for m in mobiles)}:
-                found.setdefault(i, LookAlike(i, c, other, SAME_PHONE))
+            add(
+                base.where(or_(Customer.match_phone == digits, Customer.id.in_(by_contact))),
+                SAME_PHONE,
+            )
     return list(found.values())[:limit]

@@ -232,10 +232,15 @@ def insert_documents(session: Session, rows: list[dict]) -> None:
     """Add ``{"id", "doc"}`` rows to the FTS tables (for customers not yet indexed)."""
     if not rows or not _fts_enabled(session):
         return
-    session.execute(text("INSERT INTO search_trigram(rowid, doc) VALUES (:id, :doc)"), rows)
-    session.execute(
-        text("INSERT INTO search_chars(rowid, doc) VALUES (:id, :doc)"),
-        [{"id": r["id"], "doc": _spaced(r["doc"])} for r in rows],
+    # Straight to the driver (the FTS tables are SQLite's own): an import of ten thousand
+    # customers would otherwise spend more time binding parameters than indexing.
+    connection = session.connection()
+    connection.exec_driver_sql(
+        "INSERT INTO search_trigram(rowid, doc) VALUES (?, ?)", [(r["id"], r["doc"]) for r in rows]
+    )
+    connection.exec_driver_sql(
+        "INSERT INTO search_chars(rowid, doc) VALUES (?, ?)",
+        [(r["id"], _spaced(r["doc"])) for r in rows],
     )
 
 

@@ -20,7 +20,7 @@ from kehu_desktop.models.base import table_of
 from kehu_desktop.services.common import batches, numbering
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.complaints.lifecycle import REGISTER_EVENT
-from kehu_desktop.services.customers import pinyin_initials, search
+from kehu_desktop.services.customers import match_keys, pinyin_initials, search
 from kehu_desktop.services.customers.customer_fields import CONTACT_FIELDS, CUSTOMER_FIELDS
 from kehu_desktop.services.customers.customer_files import CODE_PREFIX, code_for
 from kehu_desktop.services.imports import columns, history, preview
@@ -146,10 +146,13 @@ def _write_customers(session: Session, batch: batches.Batch, plan: ImportPreview
             assert codes is not None, "codes are drawn when a new file has no code"
             row["code"] = next(codes)
         row["name_pinyin"] = pinyin_initials.sort_key(row["name"])
+        row.update(match_keys.customer_keys(row["name"], row["phone"]))
         people: list[dict[str, Any]] = []
         for person in planned.contacts:
-            people.append({**_CONTACT_DEFAULTS, **stamp, **person, "id": next_contact,
-                           "customer_id": customer_id})  # fmt: skip
+            contact = {**_CONTACT_DEFAULTS, **stamp, **person, "id": next_contact,
+                       "customer_id": customer_id}  # fmt: skip
+            contact.update(match_keys.contact_keys(contact["mobile"], contact["phone"]))
+            people.append(contact)
             next_contact += 1
         phones = [row["phone"], row["fax"]]
         phones += [p[k] for p in people for k in ("mobile", "phone")]

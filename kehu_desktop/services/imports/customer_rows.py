@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Contact, Customer
-from kehu_desktop.services.customers import duplicates
+from kehu_desktop.services.customers import duplicates, match_keys
 from kehu_desktop.services.customers.customer_fields import (
     CONTACT_FIELDS,
     CREDIT_RATINGS,
@@ -112,19 +112,22 @@ class _Store:
 
 def _store_index(session: Session) -> _Store:
     store = _Store({}, {}, defaultdict(list), defaultdict(list), {}, {})
-    query = select(Customer.id, Customer.code, Customer.name, Customer.credit_code, Customer.phone)
-    for customer_id, code, name, credit, phone in session.execute(query):
+    # The name cores and phone digits are stored with the rows (match_keys).
+    query = select(Customer.id, Customer.code, Customer.name, Customer.credit_code,
+                   Customer.match_name, Customer.match_phone)  # fmt: skip
+    for customer_id, code, name, credit, core, phone in session.execute(query):
         store.by_code[code.upper()] = customer_id
         if credit:
             store.by_credit[credit.upper()] = customer_id
-        store.by_name[duplicates.exact_key(name)].append(customer_id)
-        store.by_core[duplicates.core_key(name)].append(customer_id)
-        if key := duplicates.phone_key(phone):
-            store.by_phone.setdefault(key, customer_id)
+        store.by_name[match_keys.exact_key(name)].append(customer_id)
+        store.by_core[core].append(customer_id)
+        if phone:
+            store.by_phone.setdefault(phone, customer_id)
         store.labels[customer_id] = f"{code} {name}"
-    for customer_id, mobile in session.execute(select(Contact.customer_id, Contact.mobile)):
-        if key := duplicates.phone_key(mobile):
-            store.by_phone.setdefault(key, customer_id)
+    for customer_id, mobile in session.execute(
+        select(Contact.customer_id, Contact.match_mobile).where(Contact.match_mobile != "")
+    ):
+        store.by_phone.setdefault(mobile, customer_id)
     return store
 
 
@@ -182,7 +185,7 @@ def plan_customers(session: Session, preview: ImportPreview, data: Rows) -> None
             preview.errors.append(RowError(number, "客户名称", "缺少客户名称。"))
             continue
         keys = [f"code:{code}" if code else "", f"credit:{credit}" if credit else ""]
-        keys.append(f"name:{duplicates.exact_key(name)}" if name else "")
+        keys.append(f"name:{match_keys.exact_key(name)}" if name else "")
         planned = next((groups[k] for k in keys if k and k in groups), None)
         if planned is None:
             planned = Planned([number], name or code, values, people)
@@ -212,7 +215,7 @@ def _target(planned: Planned, store: _Store) -> tuple[int | None, str]:
         return store.by_credit[credit], ""
     if code:
         return None, ""  # a new code: a new customer, even if the name is known
-    same = store.by_name.get(duplicates.exact_key(str(values.get("name") or "")), [])
+    same = store.by_name.get(match_keys.exact_key(str(values.get("name") or "")), [])
     if len(same) == 1:
         return same[0], ""
     if len(same) > 1:
@@ -298,7 +301,7 @@ def _distinct_contacts(people: list[dict[str, object]]) -> list[dict[str, object
 
 def _store_duplicates(planned: Planned, store: _Store, preview: ImportPreview) -> None:
     values = planned.values
-    core = duplicates.core_key(str(values.get("name") or ""))
+    core = match_keys.core_key(str(values.get("name") or ""))
     for other in store.by_core.get(core, [])[:1]:
         preview.duplicates.append(
             LikelyDuplicate(
@@ -308,7 +311,7 @@ def _store_duplicates(planned: Planned, store: _Store, preview: ImportPreview) -
         return
     phones = [values.get("phone")] + [p.get("mobile") for p in planned.contacts]
     for phone in phones:
-        key = duplicates.phone_key(str(phone or ""))
+        key = match_keys.phone_key(str(phone or ""))
         if key and key in store.by_phone:
             label = store.labels[store.by_phone[key]]
             preview.duplicates.append(
@@ -320,7 +323,7 @@ def _store_duplicates(planned: Planned, store: _Store, preview: ImportPreview) -
 def _file_duplicates(preview: ImportPreview) -> None:
     seen: dict[str, Planned] = {}
     for planned in preview.creates:
-        core = duplicates.core_key(str(planned.values.get("name") or ""))
+        core = match_keys.core_key(str(planned.values.get("name") or ""))
         first = seen.setdefault(core, planned)
         if first is not planned:
             preview.duplicates.append(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Customer, Staff
-from kehu_desktop.services.customers import duplicates
+from kehu_desktop.services.customers import match_keys
 from kehu_desktop.services.imports import cells, columns
 
 NOUNS = {"customers": "位", "visits": "条", "complaints": "宗"}
@@ -163,9 +163,9 @@ def customer_lookup(session: Session) -> tuple[dict[str, int], dict[str, list[in
         select(Customer.id, Customer.code, Customer.name)
     ):
         by_code[code.upper()] = customer_id
-        by_name[duplicates.exact_key(name)].append(customer_id)
+        by_name[match_keys.exact_key(name)].append(customer_id)
         # The lists export a customer as "KH000123 名称".
-        by_name[duplicates.exact_key(f"{code} {name}")].append(customer_id)
+        by_name[match_keys.exact_key(f"{code} {name}")].append(customer_id)
     return by_code, by_name
 
 
@@ -183,7 +183,7 @@ def find_customer(
     leading = name.split(" ", 1)[0].upper()
     if leading in by_code and " " in name:
         return by_code[leading]
-    found = by_name.get(duplicates.exact_key(name), [])
+    found = by_name.get(match_keys.exact_key(name), [])
     if not found:
         raise ValueError(f"客户“{name}”不存在，请先导入客户资料。")
     if len(set(found)) > 1:
