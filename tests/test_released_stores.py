@@ -255,6 +255,11 @@ def test_demo_data_loaded_by_0_1_0_is_removed_exactly(tmp_path):
         mine = make_customer(
             context, "升级后录入的客户", [{"name": "自己人", "mobile": "13800000001"}]
         )
+        from kehu_desktop.demo import loader
+        from kehu_desktop.services.common.errors import UserError
+
+        with pytest.raises(UserError, match="载入过"):  # not twice: customers would repeat
+            loader.load_demo(database, 5)
         with database.session() as session:
             assert removal.has_demo(session)
             result = removal.remove_demo(session)

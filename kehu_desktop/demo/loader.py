@@ -21,6 +21,7 @@ from kehu_desktop.demo.visits import VisitDemo
 from kehu_desktop.models import (
     Contact,
     Customer,
+    ImportBatch,
     Role,
     SalesRecord,
     Staff,
@@ -164,6 +165,17 @@ def _ensure_staff(session: Session) -> list[int]:
     return ids
 
 
+def _demo_in_store(session: Session) -> str:
+    """When demo data still in the store was loaded ("" if none): a store from release 0.1.0
+    has its demo data listed as a batch by the upgrade, without the LOADED_AT setting."""
+    at = session.scalar(
+        select(func.min(ImportBatch.at)).where(
+            ImportBatch.kind == "demo", ImportBatch.undone_at.is_(None)
+        )
+    )
+    return f"{at:%Y-%m-%d %H:%M}" if at else ""
+
+
 def load_demo(
     database: Database,
     customer_count: int = DEFAULT_CUSTOMERS,
@@ -177,7 +189,7 @@ def load_demo(
     today = today or date.today()
     report = progress or (lambda _d, _t: None)
     with database.session() as session:
-        loaded_at = LOADED_AT.get(session)
+        loaded_at = LOADED_AT.get(session) or _demo_in_store(session)
         if loaded_at:
             raise UserError(f"演示数据已于 {loaded_at} 载入过，不能重复载入（否则客户会重复）。")
         LOADED_AT.put(session, datetime.now().strftime("%Y-%m-%d %H:%M"))
