@@ -197,6 +197,20 @@ def test_csv_in_every_encoding_the_desk_meets(context, tmp_path, encoding):
     assert created.contacts == [{"name": "郑九", "mobile": "13912340000"}]
 
 
+def test_a_pre_numbered_empty_line_is_skipped_not_an_error(context, tmp_path):
+    """Office sheets number lines ahead (序号 4, 5 … with nothing else): blank, not 缺少客户名称."""
+    path = write_csv(
+        tmp_path / "客户.csv",
+        [["序号", "客户名称", "联系人", "手机"],
+         ["1", "青岛海达机械有限公司", "郑九", "13912340000"],
+         ["2", "", "", ""],
+         ["3", "", "", ""]],
+        "utf-8",
+    )  # fmt: skip
+    plan = _preview(context, "customers", path)
+    assert (len(plan.creates), plan.skipped, plan.errors) == (1, 2, [])
+
+
 def test_old_excel_xls_files_are_read(context, tmp_path):
     path = write_xls(
         tmp_path / "客户.xls",

@@ -67,6 +67,9 @@ def build(session: Session, request: ImportRequest) -> ImportPreview:
             key: row[index] for index, key in enumerate(mapping) if key and index < len(texts)
             and texts[index] != ""
         }  # fmt: skip
+        if not record:  # only columns not imported, e.g. a pre-numbered 序号 on an empty line
+            preview.skipped += 1
+            continue
         data.append((offset, record))
     PLANNERS[request.kind](session, preview, data)
     preview.state = before
