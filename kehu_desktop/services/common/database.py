@@ -278,13 +278,6 @@ class Database:
             raise UserError(f"pg_dump 备份失败：{done.stderr.strip()}")
         return target
 
-    def integrity(self) -> tuple[list[str], int]:
-        """SQLite's own check of the file (["ok"] when sound) and the count of broken links."""
-        with self.engine.connect() as connection:
-            integrity = list(connection.scalars(text("PRAGMA integrity_check")))
-            foreign_keys = len(connection.execute(text("PRAGMA foreign_key_check")).all())
-        return integrity, foreign_keys
-
     def server_version(self) -> str:
         """The database server's name and version, e.g. ``PostgreSQL 15.18``."""
         with self.engine.connect():  # the dialect learns the version on the first connection
