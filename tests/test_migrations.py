@@ -32,7 +32,7 @@ def test_known_head_matches_the_scripts():
     assert ScriptDirectory.from_config(config).get_current_head() == head_revision()
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite_only(reason="SQLite pragmas")
 def test_sqlite_is_opened_safely(database):
     with database.engine.connect() as connection:
         assert connection.scalar(text("PRAGMA journal_mode")) == "wal"

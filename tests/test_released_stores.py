@@ -47,7 +47,7 @@ from kehu_desktop.services.imports import commit as imports_commit
 from kehu_desktop.services.visits.visit_plans import ABC_INTERVALS, MANAGEMENT_INTERVALS
 
 # Releases' stores are SQLite files (the PostgreSQL path is tested by test_store_on_server).
-pytestmark = pytest.mark.sqlite_only
+pytestmark = pytest.mark.sqlite_only(reason="released stores are SQLite files")
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stores"
 

@@ -249,19 +249,18 @@ class Database:
             shutil.copyfile(copy, restored)
             store_files.put_in_place(restored, self.file_path)
 
-    def pg_dump(self, label: str) -> Path:
-        """PostgreSQL: a ``pg_dump`` custom-format copy in ``backups/`` beside the data, when
-        pg_dump is installed on this PC (else UserError saying how to back up on the server)."""
+    def pg_dump(self, folder: Path, label: str) -> Path:
+        """PostgreSQL: a ``pg_dump`` custom-format copy in ``folder``, when pg_dump is
+        installed on this PC (else UserError saying how to back up on the server)."""
         url = make_url(self.url)
         pg_dump = shutil.which("pg_dump")
-        if pg_dump is None or self.data_dir is None:
+        if pg_dump is None:
             raise UserError(
                 "本机找不到 PostgreSQL 的 pg_dump。请在数据库服务器上备份：\n"
                 f"pg_dump -Fc -h {url.host or 'localhost'} -U {url.username} "
                 f"-f kehu-备份.dump {url.database}"
             )
-        folder = self.data_dir / "backups"
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{url.database}-{datetime.now():%Y%m%d-%H%M%S}-{label}.dump"
         libpq_url = url.set(drivername="postgresql", password=None)
         environment = dict(os.environ)
