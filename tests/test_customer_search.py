@@ -100,6 +100,16 @@ def test_server_tokens_follow_inserts_edits_and_deletes(context, store):
     assert tokens(store["other"]) == set()
 
 
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="the server's plan cache")
+def test_every_search_is_planned_for_its_own_text(context, store):
+    """psycopg prepares a statement used five times, and a prepared search would then keep
+    one plan for every text (138 and 0755-8 alike)."""
+    with context.reader() as session:
+        for _ in range(7):
+            assert _find(context, "138") == {store["huada"]}
+        assert session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
+
+
 def test_portable_fallback_without_fts(context, store):
     """On a database without FTS5 (e.g. PostgreSQL) the LIKE fallback finds the same."""
     if context.database.is_sqlite:
