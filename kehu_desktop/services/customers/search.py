@@ -291,7 +291,7 @@ def matching(session: Session, query: str) -> ColumnElement[bool] | None:
     if session.get_bind().dialect.name == "postgresql":
         if len(term) < 3:
             return _short_match(term)
-        if term.isdigit():  # a phone or code fragment: its first three digits, then the LIKE
+        if term.isascii() and term.isdigit():  # a phone or code fragment: three digits, LIKE
             return and_(_having(term[:3]), Customer.search_text.like(f"%{term}%"))
     if not _fts_enabled(session):
         return Customer.search_text.like(f"%{_escaped(term)}%", escape="\\")
