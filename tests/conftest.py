@@ -1,7 +1,7 @@
 """Shared fixtures: each test gets its own store, built by the code the app uses.
 
 ``KEHU_TEST_DB=postgresql+psycopg://…`` runs every test on PostgreSQL instead of SQLite (see
-``tests/helpers/stores.py``); tests of what only SQLite has are marked ``sqlite_only``.
+``tests/helpers/stores.py``); tests of what only SQLite has are marked ``sqlite_only(reason=…)``.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def test_commands_other_than_init_and_demo_need_an_existing_store(tmp_path, caps
         pytest.param(  # copy-store copies this PC's own SQLite file
             ["copy-store", "--to", "postgresql+psycopg://nobody@127.0.0.1:1/kehu"],
             "无法连接",
-            marks=pytest.mark.sqlite_only,
+            marks=pytest.mark.sqlite_only(reason="copy-store copies an SQLite store"),
         ),
     ],
 )

@@ -146,7 +146,7 @@ def test_automatic_backup_on_the_first_start_of_the_day_and_at_exit(qtbot, conte
     assert backups_audited == 2
 
 
-@pytest.mark.sqlite_only  # SQLite's write-ahead log
+@pytest.mark.sqlite_only(reason="SQLite's write-ahead log")
 def test_closing_the_window_leaves_every_save_in_the_store_file(qtbot, main_window, data_dir):
     """A user who copies just kehu.sqlite3 after closing the app has everything saved."""
     import sqlite3
