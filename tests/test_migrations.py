@@ -218,8 +218,9 @@ def test_a_store_at_the_service_desk_revision_upgrades_to_the_period_index_with_
 
 
 def test_a_store_at_the_service_desk_upgrades_and_takes_factory_replies(context, data_dir):
-    """The previous head: its service requests and their history stay, and a factory reply
-    (an event kind longer than the old column, refused by PostgreSQL) is then recorded."""
+    """A store of release 0.2.0 (service_desk): its service requests and their history stay,
+    and a factory reply (an event kind longer than the old column, refused by PostgreSQL) is
+    then recorded."""
     from datetime import datetime
 
     from kehu_desktop.services.service_desk import feedback
