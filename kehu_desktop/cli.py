@@ -116,7 +116,7 @@ def _backup(database: Database, args: argparse.Namespace) -> int:
     _as_first_admin(database)
     folder = Path(args.output) if args.output else None
     info = backup.back_up(database, "manual", folder, _read_password(args.password_file))
-    print(f"已备份并验证：{info.path}")
+    print(info.headline())
     print(info.describe())
     return 0
 

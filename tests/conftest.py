@@ -1,7 +1,7 @@
 """Shared fixtures: each test gets its own store, built by the code the app uses.
 
 ``KEHU_TEST_DB=postgresql+psycopg://…`` runs every test on PostgreSQL instead of SQLite (see
-``tests/helpers/stores.py``); tests of what only SQLite has are marked ``sqlite_only``.
+``tests/helpers/stores.py``); tests of what only SQLite has are marked ``sqlite_only(reason=…)``.
 """
 
 from __future__ import annotations
@@ -60,23 +60,15 @@ def quick_password_hashing():
     operators._hasher = original
 
 
-# Known not yet to pass on PostgreSQL (listed, with why, in tests/postgres_pending.txt).
-POSTGRES_PENDING = {
-    line.strip()
-    for line in (Path(__file__).parent / "postgres_pending.txt").read_text("utf-8").splitlines()
-    if line.strip() and not line.startswith("#")
-}
-
-
 def pytest_collection_modifyitems(config, items):
-    if ON_POSTGRESQL:
-        skip = pytest.mark.skip(reason="SQLite only (file, WAL, FTS, pragmas); store is PostgreSQL")
-        pending = pytest.mark.skip(reason="not yet passing on PostgreSQL (postgres_pending.txt)")
-        for item in items:
-            if item.get_closest_marker("sqlite_only"):
-                item.add_marker(skip)
-            elif item.nodeid in POSTGRES_PENDING:
-                item.add_marker(pending)
+    """On PostgreSQL, skip what only SQLite has, saying what (the marker's reason)."""
+    if not ON_POSTGRESQL:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason", "file, WAL, FTS, pragmas")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only ({reason})"))
 
 
 @pytest.fixture(autouse=True, scope="session")

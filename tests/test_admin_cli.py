@@ -59,7 +59,7 @@ def test_check_reports_a_store_behind_the_code(store_folder, capsys):
     assert "结论：发现 1 个问题" in out and "本检查不改动数据库" in out
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite_only(reason="init makes the SQLite file in the folder named by the environment")
 def test_data_folder_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("KEHU_DATA_DIR", str(tmp_path / "env"))
     assert resolve_data_dir() == tmp_path / "env"
@@ -97,7 +97,7 @@ def test_commands_other_than_init_and_demo_need_an_existing_store(tmp_path, caps
         pytest.param(  # copy-store copies this PC's own SQLite file
             ["copy-store", "--to", "postgresql+psycopg://nobody@127.0.0.1:1/kehu"],
             "无法连接",
-            marks=pytest.mark.sqlite_only,
+            marks=pytest.mark.sqlite_only(reason="copy-store copies an SQLite store"),
         ),
     ],
 )
@@ -158,3 +158,28 @@ def test_every_command_works_with_a_database_url(tmp_path, empty_store_url, caps
         customer = session.scalar(select(Customer.id).where(Customer.code == "KH000001"))
         assert abc_classes.customer_sales(session, customer) >= Decimal("30000000.01")
     database.dispose()
+
+
+def test_backup_on_either_store_is_written_and_audited(store_folder, tmp_path, capsys):
+    """SQLite: a verified archive; PostgreSQL: the server's pg_dump file (restorable with
+    pg_restore). Either way in the folder asked for, with the record counts, and audited."""
+    from kehu_desktop.models import AuditEntry
+
+    folder = store_folder("office")
+    assert main(["--data-dir", str(folder), "demo", "--customers", "12"]) == 0
+    usb = tmp_path / "usb"
+    capsys.readouterr()
+    assert main(["--data-dir", str(folder), "backup", "-o", str(usb)]) == 0
+    out = capsys.readouterr().out
+    [copy] = usb.iterdir()
+    assert copy.stat().st_size > 0 and str(copy) in out and "客户 12" in out
+    database = open_database(folder)
+    if database.is_postgresql:
+        assert out.startswith("已用 pg_dump 备份") and copy.suffix == ".dump"
+        assert copy.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+    else:
+        assert out.startswith("已备份并验证") and copy.suffix == ".zip"
+    with database.reader() as session:
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    database.dispose()
+    assert last.action == "备份" and str(copy) in last.changes

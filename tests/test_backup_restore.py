@@ -18,9 +18,9 @@ from kehu_desktop.services.common.errors import UserError
 from tests.helpers.customers import make_customer
 from tests.test_released_stores import FIXTURES
 
-# The SQLite file's own features (backup archives, restore, driver error codes, file damage,
-# triggers checked on the file): PostgreSQL stores are backed up with pg_dump.
-pytestmark = pytest.mark.sqlite_only
+# Backup archives hold a copy of the SQLite file, and restore puts one in its place; a
+# PostgreSQL store is backed up by pg_dump (tests/test_admin_cli.py, test_database_dialog.py).
+pytestmark = pytest.mark.sqlite_only(reason="archives and restores of the SQLite file")
 
 
 def _customers(database) -> int:

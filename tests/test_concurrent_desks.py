@@ -137,3 +137,33 @@ def test_a_step_on_a_status_the_user_no_longer_sees_is_refused(context, admin, c
         with context.session() as session:
             lifecycle.investigate(session, admin, complaint_id, seen_status=Status.REGISTERED)
     _chain_is_whole(context.database, complaint_id)
+
+
+def test_appending_to_both_chains_in_either_order_cannot_deadlock(database):
+    """A complaint step appends its event and then its audit entries; another save may append
+    audit entries first and then a complaint event. One append lock covers both chains (as
+    SQLite's one write lock does), so the second transaction waits instead of each holding a
+    lock the other needs."""
+    from sqlalchemy.exc import OperationalError
+
+    from kehu_desktop.services.common import sealing
+
+    first = Database(database.url, database.data_dir)
+    second = Database(database.url, database.data_dir)
+    try:
+        with first.engine.connect() as a, second.engine.connect() as b:
+            a.begin()
+            sealing.lock_for_append(a, "audit_log")
+            if database.is_sqlite:
+                b.exec_driver_sql("PRAGMA busy_timeout = 300")
+                b.commit()
+            b.begin()
+            if not database.is_sqlite:
+                b.exec_driver_sql("SET LOCAL lock_timeout = '300ms'")
+            with pytest.raises(OperationalError):
+                sealing.lock_for_append(b, "complaint_events")  # waits for the first
+            b.rollback()
+            a.rollback()
+    finally:
+        first.dispose()
+        second.dispose()

@@ -12,12 +12,12 @@ from kehu_desktop.services.common.database import open_database
 from kehu_desktop.services.customers import search
 from tests.helpers.customers import make_customer
 
-EVENT_COLUMNS = (
-    ComplaintEvent.id,
-    ComplaintEvent.complaint_id,
-    ComplaintEvent.kind,
-    ComplaintEvent.at,
-)
+# The rows compared, in id order (a server returns rows in no promised order).
+CUSTOMER_ROWS = select(Customer.id, Customer.code, Customer.credit_limit).order_by(Customer.id)
+EVENT_ROWS = select(
+    ComplaintEvent.id, ComplaintEvent.complaint_id, ComplaintEvent.kind, ComplaintEvent.at
+).order_by(ComplaintEvent.id)
+AUDIT_ROWS = select(AuditEntry.id, AuditEntry.record_key).order_by(AuditEntry.id)
 
 
 def counts(database) -> dict[str, int]:
@@ -38,9 +38,9 @@ def test_every_record_is_copied_with_its_id_and_counts_verified(tmp_path, empty_
         settings.FIRM_NAME.put(session, "东莞华达电子有限公司")
     before = counts(source)
     with source.reader() as session:
-        customers = session.execute(select(Customer.id, Customer.code, Customer.credit_limit)).all()
-        events = session.execute(select(*EVENT_COLUMNS)).all()
-        audit = session.execute(select(AuditEntry.id, AuditEntry.record_key)).all()
+        customers = session.execute(CUSTOMER_ROWS).all()
+        events = session.execute(EVENT_ROWS).all()
+        audit = session.execute(AUDIT_ROWS).all()
     source.dispose()
     capsys.readouterr()
 
@@ -54,12 +54,9 @@ def test_every_record_is_copied_with_its_id_and_counts_verified(tmp_path, empty_
     assert counts(target) == before
     assert before["complaint_events"] > 0 and before["audit_log"] > 0
     with target.reader() as session:
-        assert (
-            session.execute(select(Customer.id, Customer.code, Customer.credit_limit)).all()
-            == customers
-        )
-        assert session.execute(select(*EVENT_COLUMNS)).all() == events
-        assert session.execute(select(AuditEntry.id, AuditEntry.record_key)).all() == audit
+        assert session.execute(CUSTOMER_ROWS).all() == customers
+        assert session.execute(EVENT_ROWS).all() == events
+        assert session.execute(AUDIT_ROWS).all() == audit
         assert session.get(Setting, "firm.name") is not None
         # Search finds the copied customers by one character, two and more.
         first_id, first_name = session.execute(select(Customer.id, Customer.name)).first()

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from kehu_desktop.services.customers import customer_files, search
 from tests.helpers.customers import make_customer
+from tests.helpers.stores import ON_POSTGRESQL
 
 
 @pytest.fixture
@@ -50,6 +51,9 @@ def _find(context, query: str) -> set[int]:
         ("0013 8000", {"huada"}),  # a fragment typed with a space
         ("68861234", {"chongqing"}),  # stored with spaces
         ("6234", {"huada"}),
+        ("2345", {"huada"}),  # digits from the middle of a number
+        ("000", {"huada", "chongqing", "other"}),  # the digits of every code
+        ("99999", set()),
         ("KH000002", {"chongqing"}),  # the code
         ("kh000002", {"chongqing"}),
         ("宏泰", {"other"}),
@@ -70,6 +74,40 @@ def test_search_follows_edits_and_deletes(context, store):
     with context.session() as session:
         customer_files.delete_customer(session, store["other"])
     assert _find(context, "新名字") == set()
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL's token table (SQLite: FTS5)")
+def test_server_tokens_follow_inserts_edits_and_deletes(context, store):
+    def tokens(customer_id: int) -> set[str]:
+        with context.reader() as session:
+            found = session.scalars(
+                text("SELECT token FROM search_tokens WHERE customer_id = :id"),
+                {"id": customer_id},
+            )
+            return set(found)
+
+    huada = tokens(store["huada"])
+    # characters and pairs of them, word beginnings, three digits in a row
+    assert {"华", "华达", "达电", "bj", "b", "138", "800", "623", "567"} <= huada
+    assert not {"电子有", "bjh", "1380"} & huada
+    with context.session() as session:
+        data = customer_files.load_input(session, store["other"])
+        data.values["name"] = "上海新名字物流有限公司"
+        customer_files.save(session, data)
+    assert "名字" in tokens(store["other"]) and "宏泰" not in tokens(store["other"])
+    with context.session() as session:
+        customer_files.delete_customer(session, store["other"])
+    assert tokens(store["other"]) == set()
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="the server's plan cache")
+def test_every_search_is_planned_for_its_own_text(context, store):
+    """psycopg prepares a statement used five times, and a prepared search would then keep
+    one plan for every text (138 and 0755-8 alike)."""
+    with context.reader() as session:
+        for _ in range(7):
+            assert _find(context, "138") == {store["huada"]}
+        assert session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
 
 
 def test_portable_fallback_without_fts(context, store):

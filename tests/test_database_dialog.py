@@ -136,7 +136,7 @@ def test_the_backup_menu_backs_up_either_store(qtbot, main_window, data_dir, mon
     wait_for_running()
     qtbot.waitUntil(lambda: bool(shown))
     # SQLite: a verified backup archive; PostgreSQL: pg_dump's file.
-    assert shown[0].startswith(("已备份并验证：", "数据库已备份到："))
+    assert shown[0].startswith(("已备份并验证：", "已用 pg_dump 备份："))
     copies = [p for p in (data_dir / "backups").iterdir() if p.suffix in (".zip", ".dump")]
     assert len(copies) == 1 and copies[0].stat().st_size > 0
 

@@ -25,6 +25,7 @@ from kehu_desktop.models import (
     Visit,
     VisitPlan,
 )
+from kehu_desktop.services.common import store_check
 from kehu_desktop.services.common.database import open_database
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.customers import customer_files, duplicates, match_keys, merge
@@ -188,7 +189,8 @@ def test_merge_moves_every_kind_of_record_and_undo_puts_them_back(context, demo,
         assert _stale_keys(session) == []  # the phone written back, its key with it
         found = customer_files.list_customers(session, customer_files.CustomerFilter(old_code))
         assert found.ids == [source]
-    assert context.database.integrity() == (["ok"], 0)
+    report = store_check.check(context.database)  # file, links, triggers, chains
+    assert report.healthy, report.text()
 
 
 def test_a_month_both_recorded_is_added_up_and_undo_splits_it_again(context):
@@ -244,7 +246,8 @@ def test_removing_demo_data_removes_exactly_the_demo_records(context, demo):
         gone = session.get(Staff, demo_staff[0])
         assert gone is None or gone.active is False
         assert not removal.has_demo(session)
-    assert context.database.integrity() == (["ok"], 0)
+    report = store_check.check(context.database)  # file, links, triggers, chains
+    assert report.healthy, report.text()
     # The demo can be loaded again afterwards.
     loader.load_demo(context.database, 10, today=date(2026, 11, 22))
     with context.reader() as session:

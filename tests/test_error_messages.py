@@ -16,9 +16,8 @@ from kehu_desktop.services.common.data_location import DB_FILE_NAME
 from kehu_desktop.ui.common import errors
 from tests.helpers.customers import make_customer
 
-# The SQLite file's own features (backup archives, restore, driver error codes, file damage,
-# triggers checked on the file): PostgreSQL stores are backed up with pg_dump.
-pytestmark = pytest.mark.sqlite_only
+# Errors raised by the SQLite driver on its file (locked, disk full, read-only, damaged).
+pytestmark = pytest.mark.sqlite_only(reason="the SQLite driver's errors on its file")
 
 
 def _error_from(url: str, *statements: str) -> DBAPIError:

@@ -32,7 +32,7 @@ def test_known_head_matches_the_scripts():
     assert ScriptDirectory.from_config(config).get_current_head() == head_revision()
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite_only(reason="SQLite pragmas")
 def test_sqlite_is_opened_safely(database):
     with database.engine.connect() as connection:
         assert connection.scalar(text("PRAGMA journal_mode")) == "wal"
@@ -110,28 +110,40 @@ def test_a_store_saved_before_record_versions_upgrades_with_its_data(tmp_path):
     database.dispose()
 
 
-def test_a_store_at_the_previous_head_upgrades_to_the_service_desk_with_its_data(context, data_dir):
-    """Saved at the revision before the after-sales desk, the store gains its tables and keeps
-    every customer and complaint."""
+def _downgrade(database, revision: str) -> None:
+    """Take ``database`` back to ``revision``, as a store saved by an older release."""
     from alembic import command
     from alembic.config import Config
 
     from kehu_desktop.services.common.database import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+    assert database.current_revision() == revision
+    database.dispose()
+
+
+def _copied_before_upgrading(data_dir, database, revision: str) -> bool:
+    """SQLite: a checked copy of the file was kept before migrating to ``revision``.
+    PostgreSQL migrates in one transaction, rolled back on failure, and keeps no copy."""
+    if not database.is_sqlite:
+        return True
+    return bool(list((data_dir / "backups").glob(f"*before-{head_revision()}-from-{revision}*")))
+
+
+def test_a_store_at_the_revision_before_the_service_desk_upgrades_with_its_data(context, data_dir):
+    """Saved at the revision before the after-sales desk, the store gains its tables and keeps
+    every customer and complaint."""
     from tests.helpers.complaints import register
     from tests.helpers.customers import make_customer
 
     customer = make_customer(context, "华达电子")
     complaint = register(context, customer)
-    database = context.database
-    previous = "audit_trail"  # the service_desk revision's down_revision
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, previous)
-    assert database.current_revision() == previous
-    assert "service_requests" not in inspect(database.engine).get_table_names()
-    database.dispose()
+    _downgrade(context.database, "audit_trail")  # the service_desk revision's down_revision
+    assert "service_requests" not in inspect(context.database.engine).get_table_names()
 
     upgraded = open_database(data_dir)
     try:
@@ -142,7 +154,7 @@ def test_a_store_at_the_previous_head_upgrades_to_the_service_desk_with_its_data
             assert session.scalar(text("SELECT name FROM customers")) == "华达电子"
             number = session.scalar(text(f"SELECT number FROM complaints WHERE id = {complaint}"))
             assert number.startswith("TS-")
-        assert list((data_dir / "backups").glob(f"*before-{head_revision()}*"))
+        assert _copied_before_upgrading(data_dir, upgraded, "audit_trail")
     finally:
         upgraded.dispose()
 
@@ -248,5 +260,46 @@ def test_a_store_before_the_match_keys_upgrades_with_the_keys_filled(context, da
         found = {tuple(m.id for m in g.members): g.reasons for g in groups}
         # 1 and 2 by name, 2 and 3 by a contact's mobile: one group.
         assert found == {(first, second, third): (duplicates.SAME_NAME, duplicates.SAME_PHONE)}
+    finally:
+        upgraded.dispose()
+
+
+def test_a_store_at_the_service_desk_upgrades_and_takes_factory_replies(context, data_dir):
+    """A store of release 0.2.0 (service_desk): its service requests and their history stay,
+    and a factory reply (an event kind longer than the old column, refused by PostgreSQL) is
+    then recorded."""
+    from datetime import datetime
+
+    from kehu_desktop.services.service_desk import feedback
+    from kehu_desktop.services.service_desk.lifecycle import FEEDBACK_REPLY_EVENT, Status
+    from tests.helpers.customers import make_customer
+    from tests.helpers.service_desk import advance, register
+
+    start = datetime(2026, 11, 2, 9)
+    request_id = register(context, make_customer(context, "华达电子"), received_at=start)
+    advance(context, request_id, Status.PROCESSING, start=start)
+    with context.session() as session:
+        item = feedback.raise_feedback(
+            session, context.operator, department="品质", problem="外壳开裂",
+            request_id=request_id, at=datetime(2026, 11, 2, 15),
+        )  # fmt: skip
+    with context.reader() as session:
+        events = session.execute(text("SELECT id, kind FROM service_events ORDER BY id")).all()
+    _downgrade(context.database, "service_desk")
+
+    upgraded = open_database(data_dir)
+    try:
+        assert upgraded.current_revision() == head_revision()
+        with upgraded.reader() as session:
+            kept = session.execute(text("SELECT id, kind FROM service_events ORDER BY id")).all()
+        assert kept == events and events[-1].kind == "feedback"
+        with upgraded.session(context.operator.id) as session:
+            feedback.record_reply(
+                session, context.operator, item, "已改模具", at=datetime(2026, 11, 3, 9)
+            )
+        with upgraded.reader() as session:
+            kinds = session.scalars(text("SELECT kind FROM service_events ORDER BY id")).all()
+        assert kinds[-1] == FEEDBACK_REPLY_EVENT
+        assert _copied_before_upgrading(data_dir, upgraded, "service_desk")
     finally:
         upgraded.dispose()

@@ -20,7 +20,7 @@ from kehu_desktop.services.common.database import open_database
 from kehu_desktop.ui.admin.sign_in_dialog import SignInDialog
 
 # Releases' stores are SQLite files.
-pytestmark = pytest.mark.sqlite_only
+pytestmark = pytest.mark.sqlite_only(reason="released stores are SQLite files")
 
 RELEASE_0_1_0 = Path(__file__).parent / "fixtures" / "stores" / "0.1.0" / "kehu.sqlite3"
 OLD_COST = "$argon2id$v=19$m=65536,t=3,p=4$"  # argon2-cffi's default, what 0.1.0 used

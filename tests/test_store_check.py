@@ -10,17 +10,20 @@ from contextlib import closing
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from kehu_desktop.cli import main
+from kehu_desktop.services.common import server_connection
 from kehu_desktop.services.common.data_location import DB_FILE_NAME
 from kehu_desktop.services.complaints.lifecycle import Status
 from tests.helpers.complaints import advance, register
 from tests.helpers.customers import make_customer
+from tests.helpers.stores import ON_POSTGRESQL
 
-# The SQLite file's own features (backup archives, restore, driver error codes, file damage,
-# triggers checked on the file): PostgreSQL stores are backed up with pg_dump.
-pytestmark = pytest.mark.sqlite_only
+# Damage to the file itself is SQLite's alone; the append-only triggers and the hash chains
+# are checked on either store.
+FILE_DAMAGE = "damage to the SQLite file itself"
 
 
 @pytest.fixture
@@ -40,11 +43,44 @@ def _check(data_dir, capsys) -> tuple[int, str]:
     return code, captured.out
 
 
-def _sqlite_shell(data_dir, *statements: str) -> None:
-    """What someone with the sqlite3 command line could do."""
-    with closing(sqlite3.connect(data_dir / DB_FILE_NAME)) as connection, connection:
+def _shell(data_dir, *statements: str) -> None:
+    """What someone with the database's own command line (sqlite3, psql) could do."""
+    if not ON_POSTGRESQL:
+        with closing(sqlite3.connect(data_dir / DB_FILE_NAME)) as connection, connection:
+            for statement in statements:
+                connection.execute(statement)
+        return
+    import psycopg
+
+    url = make_url(server_connection.store_url(data_dir)).set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False)) as connection:
         for statement in statements:
             connection.execute(statement)
+
+
+def _refused() -> type[Exception]:
+    """The error a trigger's refusal raises in the shell."""
+    if not ON_POSTGRESQL:
+        return sqlite3.IntegrityError
+    import psycopg
+
+    return psycopg.errors.RaiseException
+
+
+def _drop_trigger(name: str, table: str) -> str:
+    return f"DROP TRIGGER {name}" + (f" ON {table}" if ON_POSTGRESQL else "")
+
+
+def _create_refusing_trigger(name: str, statement: str, table: str) -> str:
+    if ON_POSTGRESQL:
+        return (
+            f"CREATE TRIGGER {name} BEFORE {statement} ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION kehu_refuse_change()"
+        )
+    return (
+        f"CREATE TRIGGER {name} BEFORE {statement} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+    )
 
 
 def test_a_sound_store_passes(audited_store, capsys):
@@ -61,19 +97,19 @@ def test_the_database_refuses_to_change_or_delete_audit_entries_and_events(audit
         "DELETE FROM complaint_events WHERE id = 1",
         "UPDATE complaint_events SET note = '改写' WHERE id = 1",
     ):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            _sqlite_shell(audited_store, statement)
+        with pytest.raises(_refused(), match="append-only"):
+            _shell(audited_store, statement)
 
 
 def test_the_orm_cannot_update_audit_entries_either(database, admin):
-    with pytest.raises(IntegrityError), database.session() as session:
+    with pytest.raises(DBAPIError, match="append-only"), database.session() as session:
         session.execute(text("UPDATE audit_log SET action = '改' WHERE id = 1"))
 
 
 def test_check_finds_a_deleted_audit_entry(audited_store, capsys):
-    _sqlite_shell(
+    _shell(
         audited_store,
-        "DROP TRIGGER audit_log_no_delete",
+        _drop_trigger("audit_log_no_delete", "audit_log"),
         "DELETE FROM audit_log WHERE id = 3",
     )
     code, out = _check(audited_store, capsys)
@@ -83,13 +119,12 @@ def test_check_finds_a_deleted_audit_entry(audited_store, capsys):
 
 
 def test_check_finds_an_altered_complaint_event(audited_store, capsys):
-    _sqlite_shell(
+    _shell(
         audited_store,
-        "DROP TRIGGER complaint_events_no_update",
+        _drop_trigger("complaint_events_no_update", "complaint_events"),
         "UPDATE complaint_events SET note = '客户同意不再追究' WHERE id = 2",
         # ...and the trigger put back, so only the chain can tell.
-        "CREATE TRIGGER complaint_events_no_update BEFORE UPDATE ON complaint_events "
-        "BEGIN SELECT RAISE(ABORT, 'complaint_events is append-only'); END",
+        _create_refusing_trigger("complaint_events_no_update", "UPDATE", "complaint_events"),
     )
     code, out = _check(audited_store, capsys)
     assert code == 1
@@ -97,6 +132,7 @@ def test_check_finds_an_altered_complaint_event(audited_store, capsys):
     assert "只追加保护（触发器）：完好" in out
 
 
+@pytest.mark.sqlite_only(reason=FILE_DAMAGE)
 def test_check_on_a_truncated_file(audited_store, capsys):
     store = audited_store / DB_FILE_NAME
     data = store.read_bytes()
@@ -106,6 +142,7 @@ def test_check_on_a_truncated_file(audited_store, capsys):
     assert "文件被截断" in out and "恢复备份" in out
 
 
+@pytest.mark.sqlite_only(reason=FILE_DAMAGE)
 def test_check_on_a_page_damaged_file(audited_store, capsys):
     store = audited_store / DB_FILE_NAME
     with closing(sqlite3.connect(store)) as connection:
@@ -122,6 +159,7 @@ def test_check_on_a_page_damaged_file(audited_store, capsys):
     assert "恢复" in out
 
 
+@pytest.mark.sqlite_only(reason=FILE_DAMAGE)
 def test_check_on_a_file_that_is_not_a_database(tmp_path, capsys):
     (tmp_path / DB_FILE_NAME).write_bytes(b"this is a spreadsheet, not a store" * 100)
     code, out = _check(tmp_path, capsys)

@@ -27,7 +27,7 @@ def _answer_yes(monkeypatch) -> list[str]:
     return said
 
 
-@pytest.mark.sqlite_only  # backups of the SQLite file
+@pytest.mark.sqlite_only(reason="backup archives of the SQLite file")
 def test_restore_from_the_file_menu_reopens_the_window_on_restored_data(
     qtbot, main_window, monkeypatch
 ):
@@ -55,7 +55,7 @@ def test_restore_from_the_file_menu_reopens_the_window_on_restored_data(
     successor.close()
 
 
-@pytest.mark.sqlite_only  # backups of the SQLite file
+@pytest.mark.sqlite_only(reason="backup archives of the SQLite file")
 def test_the_window_warns_when_backups_are_missing_stale_or_unreachable(
     qtbot, main_window, tmp_path
 ):
@@ -100,7 +100,7 @@ def test_from_1_december_the_window_offers_to_review_next_years_calendar(
         assert not working_days.load_calendar(session).is_provisional(date(2027, 3, 1))
 
 
-@pytest.mark.sqlite_only  # backups of the SQLite file
+@pytest.mark.sqlite_only(reason="backup archives of the SQLite file")
 def test_backup_settings_dialog_marks_errors_and_saves(qtbot, main_window, tmp_path):
     dialog = main_window.backup_settings()
     qtbot.addWidget(dialog)
@@ -123,7 +123,7 @@ def test_backup_settings_dialog_marks_errors_and_saves(qtbot, main_window, tmp_p
     assert info.path.parent == tmp_path / "备份" and info.encrypted
 
 
-@pytest.mark.sqlite_only  # backups of the SQLite file
+@pytest.mark.sqlite_only(reason="backup archives of the SQLite file")
 def test_automatic_backup_on_the_first_start_of_the_day_and_at_exit(qtbot, context, tmp_path):
     folder = context.database.data_dir / "backups"
     window = MainWindow(context, LayoutMemory(context.database.data_dir), auto_backup=True)
@@ -146,7 +146,7 @@ def test_automatic_backup_on_the_first_start_of_the_day_and_at_exit(qtbot, conte
     assert backups_audited == 2
 
 
-@pytest.mark.sqlite_only  # SQLite's write-ahead log
+@pytest.mark.sqlite_only(reason="SQLite's write-ahead log")
 def test_closing_the_window_leaves_every_save_in_the_store_file(qtbot, main_window, data_dir):
     """A user who copies just kehu.sqlite3 after closing the app has everything saved."""
     import sqlite3

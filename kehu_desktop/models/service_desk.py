@@ -121,7 +121,7 @@ class ServiceEvent(Base):
     request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
     at: Mapped[datetime]
     actor_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(20))
     from_status: Mapped[str] = mapped_column(String(12), default="")
     to_status: Mapped[str] = mapped_column(String(12), default="")
     note: Mapped[str] = mapped_column(Text, default="")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -442,18 +441,11 @@ class MainWindow(QMainWindow):
         """文件 → 备份数据库: a verified backup to the chosen folder, off the GUI thread."""
         database = self._context.database
 
-        def done(info: backup.BackupInfo | Path) -> None:
-            if isinstance(info, Path):  # PostgreSQL: pg_dump's file
-                QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{info}")
-                return
-            QMessageBox.information(
-                self, "备份完成", f"已备份并验证：\n{info.path}\n\n{info.describe()}"
-            )
+        def done(info: backup.BackupInfo) -> None:
+            QMessageBox.information(self, "备份完成", f"{info.headline()}\n\n{info.describe()}")
             self.check_store_health()
 
-        def work(_progress: Progress) -> backup.BackupInfo | Path:
-            if database.is_postgresql:
-                return database.pg_dump("manual")
+        def work(_progress: Progress) -> backup.BackupInfo:
             return backup.back_up(database, "manual")
 
         self.ops.run(

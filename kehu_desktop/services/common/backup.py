@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyzipper
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -80,6 +81,12 @@ class BackupInfo:
     schema: str | None
     counts: dict[str, int] = field(default_factory=dict)
     encrypted: bool = False
+    dumped_by_server: bool = False  # PostgreSQL's pg_dump file, not a verified archive
+
+    def headline(self) -> str:
+        """What was done, and where the backup is."""
+        done = "已用 pg_dump 备份" if self.dumped_by_server else "已备份并验证"
+        return f"{done}：{self.path}"
 
     def describe(self) -> str:
         counts = "，".join(f"{COUNTED_TABLES[k]} {v}" for k, v in self.counts.items())
@@ -381,17 +388,18 @@ def back_up(
 
     Automatic backups are rotated afterwards. Every backup is audited.
     """
-    store = database.file_path
-    if store is None:
-        raise UserError("PostgreSQL 数据库请用数据库服务器的备份工具（pg_dump）备份。")
     settings = settings_of(database)
     folder = folder or settings.folder
-    password = settings.password if password is None else password
-    with database.reader() as session:
-        generations = GENERATIONS.get(session)
-    info = write_backup(store, folder, kind, password)
-    if kind == "auto":
-        rotate(folder, generations)
+    store = database.file_path
+    if store is None:
+        info = _dump_server(database, folder, kind)
+    else:
+        password = settings.password if password is None else password
+        with database.reader() as session:
+            generations = GENERATIONS.get(session)
+        info = write_backup(store, folder, kind, password)
+        if kind == "auto":
+            rotate(folder, generations)
     with database.session() as session:
         audit.record_event(
             session,
@@ -402,6 +410,20 @@ def back_up(
             {"类型": KINDS[kind], "文件": str(info.path)},
         )
     return info
+
+
+def _dump_server(database: Database, folder: Path, kind: str) -> BackupInfo:
+    """PostgreSQL: the server's own dump (``pg_dump``, custom format: ``pg_restore`` reads it
+    back on a server). Not an archive of this program, so not encrypted and not rotated."""
+    now = datetime.now()
+    with database.reader() as session:
+        counts = {
+            table: session.scalar(text(f'SELECT count(*) FROM "{table}"')) or 0
+            for table in COUNTED_TABLES
+        }
+    path = database.pg_dump(folder, kind)
+    size, schema = path.stat().st_size, database.current_revision()
+    return BackupInfo(path, now, kind, size, schema, counts, dumped_by_server=True)
 
 
 @dataclass(frozen=True)

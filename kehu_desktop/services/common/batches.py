@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Base, ImportBatch, ImportBatchRecord, Staff
@@ -174,9 +174,24 @@ def start(session: Session, kind: str, source: str = "") -> Batch:
     return Batch(session, row)
 
 
-def next_id(session: Session, table_name: str) -> int:
+def new_ids(session: Session, table_name: str, count: int) -> list[int]:
+    """``count`` ids for rows inserted with explicit ids, never handed out to anyone else.
+
+    PostgreSQL takes them from the table's id sequence, so that a later ordinary insert (the
+    sequence's next value) and another desk's import cannot collide with them. SQLite writes
+    one transaction at a time and gives an ordinary insert the highest id plus one, so the
+    ids after the highest are free.
+    """
+    if count <= 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        taken = text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+        )
+        return list(session.scalars(taken, {"table": table_name, "n": count}))
     tbl = table(table_name)
-    return (session.scalar(select(func.max(tbl.c.id))) or 0) + 1
+    first = (session.scalar(select(func.max(tbl.c.id))) or 0) + 1
+    return list(range(first, first + count))
 
 
 def row_dicts(session: Session, table_name: str, ids: Sequence[int]) -> dict[int, dict]:

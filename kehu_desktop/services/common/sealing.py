@@ -46,14 +46,14 @@ def lock_for_append(connection: Connection, table: str) -> None:
 
     SQLite: a write that changes nothing starts the write transaction (the Python driver does
     not begin one before a SELECT). PostgreSQL: an advisory lock held to the end of the
-    transaction, one per table.
+    transaction, one for every chain, as SQLite's one write lock: a transaction appends to
+    two chains (a complaint step and its audit entries) in whatever order its flushes come,
+    and with a lock per chain two such transactions waited on each other (deadlock).
     """
     if connection.dialect.name == "sqlite":
         connection.execute(text(f"UPDATE {table} SET id = id WHERE 0"))
     elif connection.dialect.name == "postgresql":
-        connection.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:table))"), {"table": f"kehu.{table}"}
-        )
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('kehu.append_only'))"))
 
 
 def _trigger_name(table: str, statement: str) -> str:

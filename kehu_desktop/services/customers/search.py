@@ -12,14 +12,17 @@ LIKE is never run against an FTS table: SQLite 3.39–3.40 return nothing for LI
 trigram table. This is the only module that uses SQLite-only SQL; on any other database
 (or an SQLite built without FTS5) the portable fallback is LIKE over ``customers.search_text``.
 
-On PostgreSQL the server keeps the same two means, created here beside the FTS tables: a
+On PostgreSQL the server keeps the same means, created here beside the FTS tables: a
 ``pg_trgm`` GIN index on ``search_text`` serves the LIKE of queries of three characters or more
-(without the extension LIKE still answers, by reading the table); for one- and two-character
-queries ``search_tokens`` holds, per customer, every Chinese character of its document and the
-first one and two characters of every other word, filled by a trigger whenever
-``search_text`` is written (any insert path: the window, demo data, ``copy-store``). Its key
-(token, customer id) hands the matching ids over in id order from the index alone, as an FTS
-doclist does, so a one-character query stops after the first screenful of matches.
+(without the extension LIKE still answers, by reading the table); ``search_tokens`` holds, per
+customer, every Chinese character of its document and every pair of adjacent ones, the first
+one and two characters of every other word, and every three digits in a row (phone numbers,
+the digits of a code), filled by a trigger whenever ``search_text`` is written (any insert
+path: the window, demo data, imports, ``copy-store``). Its key (token, customer id) hands the
+matching ids over in id order from the index alone, as an FTS doclist does, so a query that
+matches thousands of customers (``华``, ``华达``, ``138``) stops after the first 1,000 instead of
+collecting and sorting them all: a one- or two-character query is one token, a digit fragment
+is its first three digits (the LIKE then confirms the whole fragment).
 """
 
 from __future__ import annotations
@@ -55,34 +58,49 @@ _CJK_CLASS = "[\u3400-\u9fff\uf900-\ufaff]"
 _TOKENS = Table(
     TOKENS_TABLE,
     MetaData(),
-    Column("token", String(2), primary_key=True),
+    Column("token", String(3), primary_key=True),
     Column("customer_id", Integer, primary_key=True),
 )
 # The tokens of a document (see the module docstring), the trigger that keeps them, and
-# the first fill of a store that had customers before.
+# the first fill of a store that had customers before. Older stores' versions of these are
+# dropped by the search_bigrams migration and made again here.
 _PG_TOKENS_DDL = (
     f"""CREATE TABLE {TOKENS_TABLE} (
-        token varchar(2) NOT NULL,
-        customer_id integer NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        token varchar(3) NOT NULL,
+        customer_id integer NOT NULL,
         PRIMARY KEY (token, customer_id))""",
+    # The trigger replaces a customer's tokens, and removes them with the customer (no
+    # foreign key: checking one per token would double the cost of filling the table).
+    f"CREATE INDEX ix_{TOKENS_TABLE}_customer ON {TOKENS_TABLE} (customer_id)",
     f"""CREATE OR REPLACE FUNCTION search_tokens_of(doc text) RETURNS SETOF text
         LANGUAGE sql IMMUTABLE AS $$
-        SELECT m[1] FROM regexp_matches(doc, '({_CJK_CLASS})', 'g') AS m
+        SELECT substr(m[1], i, n)
+        FROM regexp_matches(doc, '{_CJK_CLASS}+', 'g') AS m,
+             generate_series(1, length(m[1])) AS i, (VALUES (1), (2)) AS k(n)
+        WHERE i + n - 1 <= length(m[1])
         UNION
         SELECT left(w, n)
         FROM regexp_split_to_table(regexp_replace(doc, '{_CJK_CLASS}', ' ', 'g'), '\\s+') AS w,
              (VALUES (1), (2)) AS k(n)
         WHERE w <> '' AND length(w) >= n
+        UNION
+        SELECT substr(m[1], i, 3)
+        FROM regexp_matches(doc, '[0-9]{{3,}}', 'g') AS m,
+             generate_series(1, length(m[1]) - 2) AS i
     $$""",
     f"""CREATE OR REPLACE FUNCTION search_tokens_refresh() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
-            DELETE FROM {TOKENS_TABLE} WHERE customer_id = NEW.id;
-            INSERT INTO {TOKENS_TABLE}
-                SELECT t, NEW.id FROM search_tokens_of(coalesce(NEW.search_text, '')) AS t;
+            IF TG_OP <> 'INSERT' THEN
+                DELETE FROM {TOKENS_TABLE} WHERE customer_id = OLD.id;
+            END IF;
+            IF TG_OP <> 'DELETE' THEN
+                INSERT INTO {TOKENS_TABLE}
+                    SELECT t, NEW.id FROM search_tokens_of(coalesce(NEW.search_text, '')) AS t;
+            END IF;
             RETURN NULL;
         END $$""",
-    """CREATE TRIGGER search_tokens_refresh AFTER INSERT OR UPDATE OF search_text
+    """CREATE TRIGGER search_tokens_refresh AFTER INSERT OR UPDATE OF search_text OR DELETE
         ON customers FOR EACH ROW EXECUTE FUNCTION search_tokens_refresh()""",
     f"""INSERT INTO {TOKENS_TABLE}
         SELECT DISTINCT t, id FROM customers, search_tokens_of(coalesce(search_text, '')) AS t""",
@@ -275,8 +293,11 @@ def matching(session: Session, query: str) -> ColumnElement[bool] | None:
     term = normalize(query)
     if not term:
         return None
-    if len(term) < 3 and session.get_bind().dialect.name == "postgresql":
-        return _short_match(term)
+    if session.get_bind().dialect.name == "postgresql":
+        if len(term) < 3:
+            return _short_match(term)
+        if term.isascii() and term.isdigit():  # a phone or code fragment: three digits, LIKE
+            return and_(_having(term[:3]), Customer.search_text.like(f"%{term}%"))
     if not _fts_enabled(session):
         return Customer.search_text.like(f"%{_escaped(term)}%", escape="\\")
     if len(term) >= 3:
@@ -290,20 +311,18 @@ def matching(session: Session, query: str) -> ColumnElement[bool] | None:
     return Customer.id.in_(fts.bindparams(q=phrase).columns(column("rowid", Integer)))
 
 
+def _having(token: str) -> ColumnElement[bool]:
+    return Customer.id.in_(select(_TOKENS.c.customer_id).where(_TOKENS.c.token == token))
+
+
 def _short_match(term: str) -> ColumnElement[bool]:
-    """A one- or two-character query on PostgreSQL: customers having each of its Chinese
-    characters (adjacent, for two), or a word starting with it (``bj`` finds ``bjhd``)."""
-
-    def having(token: str) -> ColumnElement[bool]:
-        return Customer.id.in_(select(_TOKENS.c.customer_id).where(_TOKENS.c.token == token))
-
-    if not _CJK.search(term):
-        return having(term)
-    words = [p for p in _CJK.sub(r" \1 ", term).split() if p]
-    condition = and_(*(having(word[:2]) for word in dict.fromkeys(words)))
-    if len(term) > 1:
-        condition = and_(condition, Customer.search_text.like(f"%{_escaped(term)}%", escape="\\"))
-    return condition
+    """A one- or two-character query on PostgreSQL: customers having it as Chinese characters
+    (adjacent, for two), or a word starting with it (``bj`` finds ``bjhd``) — one token. A
+    Chinese character beside something else (``a华``): each token, then the LIKE."""
+    if len(term) == 1 or bool(_CJK.fullmatch(term[0])) == bool(_CJK.fullmatch(term[1])):
+        return _having(term)
+    like = Customer.search_text.like(f"%{_escaped(term)}%", escape="\\")
+    return and_(_having(term[0]), _having(term[1]), like)
 
 
 def _escaped(term: str) -> str:

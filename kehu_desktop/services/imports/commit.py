@@ -126,14 +126,15 @@ def _write_customers(session: Session, batch: batches.Batch, plan: ImportPreview
     stamp = {"created_at": now, "updated_at": now,
              "created_by_id": batch.row.staff_id, "updated_by_id": batch.row.staff_id}  # fmt: skip
     codes = _codes(session, plan) if any(not p.values.get("code") for p in plan.creates) else None
-    next_customer = batches.next_id(session, "customers")
-    next_contact = batches.next_id(session, "contacts")
+    customer_ids = batches.new_ids(session, "customers", len(plan.creates))
+    contact_ids = iter(
+        batches.new_ids(session, "contacts", sum(len(p.contacts) for p in plan.creates))
+    )
     # Core insert rows: one value per column, of the column's type.
     customers: list[dict[str, Any]] = []
     contacts: list[dict[str, Any]] = []
     docs: list[dict[str, object]] = []
-    for offset, planned in enumerate(plan.creates):
-        customer_id = next_customer + offset
+    for customer_id, planned in zip(customer_ids, plan.creates, strict=True):
         row: dict[str, Any] = {
             **_CUSTOMER_DEFAULTS,
             **stamp,
@@ -149,11 +150,10 @@ def _write_customers(session: Session, batch: batches.Batch, plan: ImportPreview
         row.update(match_keys.customer_keys(row["name"], row["phone"]))
         people: list[dict[str, Any]] = []
         for person in planned.contacts:
-            contact = {**_CONTACT_DEFAULTS, **stamp, **person, "id": next_contact,
+            contact = {**_CONTACT_DEFAULTS, **stamp, **person, "id": next(contact_ids),
                        "customer_id": customer_id}  # fmt: skip
             contact.update(match_keys.contact_keys(contact["mobile"], contact["phone"]))
             people.append(contact)
-            next_contact += 1
         phones = [row["phone"], row["fax"]]
         phones += [p[k] for p in people for k in ("mobile", "phone")]
         doc = search.build_document(row["code"], row["name"], row["short_name"],
@@ -210,10 +210,10 @@ def _update_customers(session: Session, batch: batches.Batch, updates: list[Plan
 
 def _write_visits(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
     now = datetime.now()
-    first = batches.next_id(session, "visits")
+    ids = batches.new_ids(session, "visits", len(plan.creates))
     rows: list[dict[str, Any]] = []
-    for offset, planned in enumerate(plan.creates):
-        rows.append({"id": first + offset, "created_at": now, "updated_at": now,
+    for visit_id, planned in zip(ids, plan.creates, strict=True):
+        rows.append({"id": visit_id, "created_at": now, "updated_at": now,
                      "created_by_id": batch.row.staff_id, "updated_by_id": batch.row.staff_id,
                      "complaint_id": None, **planned.values})  # fmt: skip
     session.execute(insert(table_of(Visit)), rows)
