@@ -184,10 +184,12 @@ def context(database, admin) -> DeskContext:
 @pytest.fixture
 def main_window(qtbot, data_dir):
     from kehu_desktop.app import create_main_window
+    from kehu_desktop.ui.common.operations import wait_for_running
 
     window = create_main_window(data_dir)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    wait_for_running()  # the first desk is chosen (a new store opens on the customer list)
     yield window
     window.close()

@@ -182,7 +182,9 @@ class MainWindow(QMainWindow):
         data)."""
 
         def chosen(any_customer: bool) -> None:
-            if not any_customer:
+            # Only while 今日 is still the desk on screen: never take the user off a desk
+            # they went to while the question was out.
+            if not any_customer and self.tabs.currentWidget() is self.today_tab:
                 self.tabs.setCurrentWidget(self.customers_tab)
 
         self.ops.query(self, customer_files.any_customer, chosen, title="无法读取数据")
