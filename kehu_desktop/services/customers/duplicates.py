@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter, itemgetter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, true, union_all
 from sqlalchemy.orm import Session
@@ -28,6 +28,10 @@ SAME_NAME = "名称相同（去掉省市、公司后缀后）"
 SAME_PHONE = "电话号码相同"
 SIMILAR_NAME = "名称相近（相差一个字）"
 REASON_ORDER = (SAME_CREDIT_CODE, SAME_NAME, SAME_PHONE, SIMILAR_NAME)
+
+if TYPE_CHECKING:
+    # A select of any columns (SQLAlchemy 2.1's Select is generic over its column types).
+    AnySelect = Select[*tuple[Any, ...]]
 
 SIMILAR_MIN_LENGTH = 5
 
@@ -185,7 +189,7 @@ def _scan(session: Session, include_archived: bool) -> list[DuplicateGroup]:
     return result
 
 
-def _shared_keys(session: Session, selects: list[Select[Any]]) -> Iterator[list[int]]:
+def _shared_keys(session: Session, selects: Sequence[AnySelect]) -> Iterator[list[int]]:
     """The customer ids of each key two or more customers share, from (key, customer id)
     selects; the database finds the shared keys, so the unique ones never reach Python."""
     if len(selects) == 1:  # one column: grouped from its index
@@ -215,7 +219,7 @@ def _members(session: Session, ids: set[int]) -> dict[int, Member]:
     return found
 
 
-def _raw_rows(session: Session, statement: Select[Any]) -> list[tuple[Any, ...]]:
+def _raw_rows(session: Session, statement: AnySelect) -> list[tuple[Any, ...]]:
     """Rows straight from the DB-API cursor: 100,000 customers read several times faster
     than through SQLAlchemy's Row objects (plain text and integer columns only)."""
     connection = session.connection()

@@ -150,8 +150,10 @@ def _write_customers(session: Session, batch: batches.Batch, plan: ImportPreview
         row.update(match_keys.customer_keys(row["name"], row["phone"]))
         people: list[dict[str, Any]] = []
         for person in planned.contacts:
-            contact = {**_CONTACT_DEFAULTS, **stamp, **person, "id": next(contact_ids),
-                       "customer_id": customer_id}  # fmt: skip
+            contact: dict[str, Any] = {
+                **_CONTACT_DEFAULTS, **stamp, **person,
+                "id": next(contact_ids), "customer_id": customer_id,
+            }  # fmt: skip
             contact.update(match_keys.contact_keys(contact["mobile"], contact["phone"]))
             people.append(contact)
         phones = [row["phone"], row["fax"]]
