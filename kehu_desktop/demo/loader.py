@@ -165,15 +165,16 @@ def _ensure_staff(session: Session) -> list[int]:
     return ids
 
 
-def _demo_in_store(session: Session) -> str:
-    """When demo data still in the store was loaded ("" if none): a store from release 0.1.0
-    has its demo data listed as a batch by the upgrade, without the LOADED_AT setting."""
-    at = session.scalar(
-        select(func.min(ImportBatch.at)).where(
-            ImportBatch.kind == "demo", ImportBatch.undone_at.is_(None)
+def demo_batches(session: Session) -> list[ImportBatch]:
+    """The demo loads still in the store, oldest first (a store from release 0.1.0 has its demo
+    data listed as one by the upgrade, without the LOADED_AT setting)."""
+    return list(
+        session.scalars(
+            select(ImportBatch)
+            .where(ImportBatch.kind == "demo", ImportBatch.undone_at.is_(None))
+            .order_by(ImportBatch.at)
         )
     )
-    return f"{at:%Y-%m-%d %H:%M}" if at else ""
 
 
 def load_demo(
@@ -189,7 +190,8 @@ def load_demo(
     today = today or date.today()
     report = progress or (lambda _d, _t: None)
     with database.session() as session:
-        loaded_at = LOADED_AT.get(session) or _demo_in_store(session)
+        earlier = demo_batches(session)
+        loaded_at = LOADED_AT.get(session) or (f"{earlier[0].at:%Y-%m-%d %H:%M}" if earlier else "")
         if loaded_at:
             raise UserError(f"演示数据已于 {loaded_at} 载入过，不能重复载入（否则客户会重复）。")
         LOADED_AT.put(session, datetime.now().strftime("%Y-%m-%d %H:%M"))

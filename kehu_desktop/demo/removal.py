@@ -39,13 +39,7 @@ class DemoRemoval:
 
 
 def _demo_batches(session: Session) -> list[int]:
-    return list(
-        session.scalars(
-            select(ImportBatch.id).where(
-                ImportBatch.kind == "demo", ImportBatch.undone_at.is_(None)
-            )
-        )
-    )
+    return [batch.id for batch in loader.demo_batches(session)]
 
 
 def _created(session: Session, batch_ids: list[int], table_name: str) -> list[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import event, select, update
@@ -127,32 +127,27 @@ def _fill_contact(_mapper: Mapper[Any], _connection: object, target: Contact) ->
 
 def refresh(session: Session, customer_ids: Iterable[int], contact_ids: Iterable[int]) -> None:
     """Work the keys out again for rows whose name or phones were written back in bulk."""
-    customers = sorted(set(customer_ids))
-    contacts = sorted(set(contact_ids))
-    for start in range(0, len(customers), 500):
+    _refresh(session, Customer, (Customer.name, Customer.phone), customer_ids, customer_keys)
+    _refresh(session, Contact, (Contact.mobile, Contact.phone), contact_ids, contact_keys)
+
+
+def _refresh(
+    session: Session,
+    model: type[Customer] | type[Contact],
+    sources: tuple[Any, Any],
+    ids: Iterable[int],
+    keys: Callable[[str, str], dict[str, str]],
+) -> None:
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 500):
         rows = session.execute(
-            select(Customer.id, Customer.name, Customer.phone).where(
-                Customer.id.in_(customers[start : start + 500])
-            )
+            select(model.id, *sources).where(model.id.in_(wanted[start : start + 500]))
         ).all()
-        for customer_id, name, phone in rows:
+        for record_id, first, second in rows:
             session.execute(
-                update(Customer)
-                .where(Customer.id == customer_id)
-                .values(customer_keys(name, phone))
-                .execution_options(synchronize_session=False)
-            )
-    for start in range(0, len(contacts), 500):
-        rows = session.execute(
-            select(Contact.id, Contact.mobile, Contact.phone).where(
-                Contact.id.in_(contacts[start : start + 500])
-            )
-        ).all()
-        for contact_id, mobile, phone in rows:
-            session.execute(
-                update(Contact)
-                .where(Contact.id == contact_id)
-                .values(contact_keys(mobile, phone))
+                update(model)
+                .where(model.id == record_id)
+                .values(keys(first, second))
                 .execution_options(synchronize_session=False)
             )
 
