@@ -11,6 +11,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shutil  # noqa: E402
+import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import keyring  # noqa: E402
@@ -96,6 +97,11 @@ def postgres_stores(memory_keyring):
 def drop_test_databases(postgres_stores):
     yield
     if postgres_stores is not None:
+        # Work a test's window started in the background finishes against its database, not
+        # a dropped one whose failure would surface in the next test.
+        operations = sys.modules.get("kehu_desktop.ui.common.operations")
+        if operations is not None:
+            operations.wait_for_running()
         postgres_stores.end_test()
 
 
