@@ -26,7 +26,7 @@ from kehu_desktop.ui.complaints.complaints_tab import ComplaintsTab
 from kehu_desktop.ui.customers.customer_dialog import CustomerDialog
 from tests.helpers.complaints import advance, register
 from tests.helpers.customers import make_customer
-from tests.helpers.dialogs import ready, save
+from tests.helpers.dialogs import choose, ready, save
 
 
 @pytest.fixture
@@ -402,7 +402,7 @@ def test_person_filter_is_refilled_on_reload_and_keeps_leavers(qtbot, tab, conte
     register(context, customer)
     assert tab.person_filter.findData(newcomer.id) < 0  # joined after the tab opened
     _reload(qtbot, tab)
-    tab.person_filter.setCurrentIndex(tab.person_filter.findData(newcomer.id))
+    choose(qtbot, tab.person_filter, newcomer.id)  # refilled by a query of its own
     # A load started before the choice may still report first: wait for what the user sees.
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10000)
     with context.session() as session:

@@ -21,6 +21,7 @@ from kehu_desktop.ui.service_desk.service_tab import COLUMNS, ServiceTab
 from tests.helpers.complaints import advance as advance_complaint
 from tests.helpers.complaints import register as register_complaint
 from tests.helpers.customers import make_customer
+from tests.helpers.dialogs import choose
 from tests.helpers.service_desk import advance, make_product, register
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -89,10 +90,10 @@ def test_list_filters_and_overdue_tint(qtbot, qtmodeltester, context, ops, layou
     tab.status_filter.setCurrentIndex(tab.status_filter.findData("dispatched"))
     qtbot.waitUntil(lambda: [r.id for r in tab.model.rows()] == [recent], timeout=5000)
     tab.status_filter.setCurrentIndex(0)
-    tab.product_filter.setCurrentIndex(tab.product_filter.findData(product))
+    choose(qtbot, tab.product_filter, product)
     qtbot.waitUntil(lambda: [r.id for r in tab.model.rows()] == [old], timeout=5000)
     tab.product_filter.setCurrentIndex(0)
-    tab.engineer_filter.setCurrentIndex(tab.engineer_filter.findData(context.operator.id))
+    choose(qtbot, tab.engineer_filter, context.operator.id)
     qtbot.waitUntil(lambda: [r.id for r in tab.model.rows()] == [recent], timeout=5000)
     tab.engineer_filter.setCurrentIndex(0)
     tab.customer_filter.setText("宏泰")
@@ -112,7 +113,7 @@ def test_register_a_request_through_the_dialog(qtbot, context, ops, layout, monk
     qtbot.waitUntil(lambda: not dialog.loading, timeout=5000)
     qtbot.waitUntil(lambda: dialog.customer.value() == customer, timeout=5000)
     qtbot.waitUntil(lambda: dialog.contact_phone.text() == "13800138000", timeout=5000)
-    dialog.product.setCurrentIndex(dialog.product.findData(product))
+    choose(qtbot, dialog.product, product)
     dialog.serial_no.setText("SN-77")
     dialog.purchase_known.setChecked(True)
     dialog.purchased_on.setDate(date.today() - timedelta(days=400))
@@ -167,7 +168,7 @@ def test_request_dialog_steps_history_and_repair_order_with_photos(
     step = dialog.start_action(Action.DISPATCH)
     qtbot.addWidget(step)
     qtbot.waitUntil(lambda: not step.loading, timeout=5000)
-    step.engineer.setCurrentIndex(step.engineer.findData(context.operator.id))
+    choose(qtbot, step.engineer, context.operator.id)
     step.planned.setDate(date.today())
     step.save()
     qtbot.waitUntil(lambda: dialog.detail.status == "dispatched", timeout=5000)

@@ -15,6 +15,7 @@ from kehu_desktop.ui.common.operations import Operations
 from tests.conftest import ADMIN_PASSWORD
 from tests.helpers import operators as signing
 from tests.helpers.customers import make_customer
+from tests.helpers.dialogs import choose
 
 
 def test_first_start_asks_for_the_administrator(qtbot, database):
@@ -91,7 +92,7 @@ def test_audit_dialog_reads_as_a_user_speaks(qtbot, context, agent):
     assert dialog.model.index(row, 1).data() == "张丽"
     assert dialog.model.index(row, 4).data().endswith("北京华达电子有限公司")  # named, not #id
     # Filters: by operator, by record, by kind.
-    dialog.staff_filter.setCurrentIndex(dialog.staff_filter.findData(agent.id))
+    choose(qtbot, dialog.staff_filter, agent.id)
     qtbot.waitUntil(lambda: set(_column(dialog, 1)) == {"张丽"})
     dialog.staff_filter.setCurrentIndex(0)
     dialog.record_filter.setText("上海明辉")

@@ -88,6 +88,7 @@ def test_visit_a_due_customer_from_the_list(qtbot, main_window):
 def test_staff_filter_shows_one_persons_day(qtbot, agent, main_window):
     _store(main_window)
     tab = _loaded(qtbot, main_window)
+    qtbot.waitUntil(lambda: tab.staff_filter.findData(agent.id) >= 0, timeout=10000)
     with qtbot.waitSignal(tab.loaded, timeout=5000):
         tab.staff_filter.setCurrentIndex(tab.staff_filter.findData(agent.id))
     assert (tab.plan_model.rowCount(), tab.due_model.rowCount(), tab.action_model.rowCount()) == (

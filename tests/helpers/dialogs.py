@@ -18,3 +18,9 @@ def save(qtbot, dialog: EditDialog) -> bool:
     dialog.save()
     qtbot.waitUntil(lambda: not dialog.saving, timeout=5000)
     return bool(saved)
+
+
+def choose(qtbot, combo, data) -> None:
+    """Pick ``data`` in a choice box the store fills by its own query, once it is there."""
+    qtbot.waitUntil(lambda: combo.findData(data) >= 0, timeout=10000)
+    combo.setCurrentIndex(combo.findData(data))
