@@ -23,6 +23,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -135,7 +136,12 @@ def build_store(folder: Path, count: int) -> None:
 
 
 def run_day(folder: Path, where: bool) -> int:
-    from kehu_desktop.app import StoreOpening, ensure_application, rehash_when_ready
+    from kehu_desktop.app import (
+        StoreOpening,
+        ensure_application,
+        freeze_long_lived_objects,
+        rehash_when_ready,
+    )
     from kehu_desktop.services.common.context import DeskContext
     from kehu_desktop.ui.common.layout_memory import LayoutMemory
     from kehu_desktop.ui.main_window import MainWindow
@@ -154,11 +160,15 @@ def run_day(folder: Path, where: bool) -> int:
     look(app, 0.2)
     watchdog.step = "登录"
     started, cpu_started = time.perf_counter(), time.process_time()
-    operator = opening.sign_in("admin", PASSWORD)
+    # As the sign-in dialog does: the password is checked off the GUI thread.
+    signing = ThreadPoolExecutor(max_workers=1).submit(opening.sign_in, "admin", PASSWORD)
+    wait_until(app, signing.done)
+    operator = signing.result()
     checked = time.perf_counter()
     window = MainWindow(DeskContext(opening.database(), operator), layout)
     if opening.rehash_password is not None:  # as the app does: once the first rows show
         rehash_when_ready(window, opening.rehash_password)
+    window.ready.connect(freeze_long_lived_objects)  # as the app does
     built = time.perf_counter()
     window.resize(1366, 728)
     shown: list[int] = []

@@ -8,9 +8,11 @@ first window shows.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -70,6 +72,13 @@ def _install_qt_translation(app: QApplication) -> None:
     _translators.append(wording)
 
 
+# How long a worker thread may keep Python's interpreter lock while the GUI thread waits for it.
+# Each time the GUI thread comes back from Qt into Python (a model's data(), a slot) it must take
+# the lock again; at Python's default of 5 ms a worker reading a long list made painting one
+# table wait a tenth of a second or more. 1 ms keeps the window answering; workers lose little.
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
 def ensure_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     app = existing or QApplication(argv or sys.argv[:1])
@@ -79,6 +88,7 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         install_chinese_font(app)
         install_wheel_guard(app)
         _install_qt_translation(app)
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     return app
 
 
@@ -107,18 +117,34 @@ def _prepare_window(data_dir: Path, url: str | None) -> Database:
     from kehu_desktop.services.common import working_days
     from kehu_desktop.services.customers import pinyin_initials
 
-    database = _open_store(data_dir, url)
-    import kehu_desktop.ui.main_window  # noqa: F401
-    import kehu_desktop.ui.printing.print_dialog  # noqa: F401
+    # The garbage collector would walk the objects these imports make, again and again while
+    # they are made: paused meanwhile, and what they leave is set aside once (below).
+    gc.disable()
+    try:
+        database = _open_store(data_dir, url)
+        import kehu_desktop.ui.main_window  # noqa: F401
+        import kehu_desktop.ui.printing.print_dialog  # noqa: F401
 
-    configure_mappers()  # else paid by the first query after signing in (0.1 s and more)
-    # Loaded here, while the operator types, rather than by the first save (pypinyin's
-    # dictionaries) or the first complaint deadline (the holiday tables): together half a
-    # second of work the window would otherwise wait for.
-    pinyin_initials.sort_key("客户管家")
-    working_days.library_year(date.today().year)
-
+        configure_mappers()  # else paid by the first query after signing in (0.1 s and more)
+        # Loaded here, while the operator types, rather than by the first save (pypinyin's
+        # dictionaries) or the first complaint deadline (the holiday tables): together half a
+        # second of work the window would otherwise wait for.
+        pinyin_initials.sort_key("客户管家")
+        working_days.library_year(date.today().year)
+    finally:
+        freeze_long_lived_objects()
+        gc.enable()
     return database
+
+
+def freeze_long_lived_objects() -> None:
+    """Set what exists now (modules, the ORM's mappings, pypinyin's dictionaries, a window)
+    aside from the cyclic garbage collector. A full collection walks every object Python
+    tracks while holding the interpreter lock; with these among them one took 0.1–0.4 s on a
+    large store and froze the window, whichever thread set it off. What is made later is
+    collected as usual; objects set aside are still freed when no longer referenced, only a
+    cycle among them would stay."""
+    gc.freeze()
 
 
 class StoreOpening:
@@ -131,16 +157,19 @@ class StoreOpening:
     def __init__(self, data_dir: Path, url: str | None) -> None:
         self._data_dir, self._url = data_dir, url
         self._future: Future | None = None
+        self._starting = threading.Lock()
         # Whether the operator who just signed in must replace a default password.
         self.must_change_password = False
         # Their password, while its stored hash is to be remade at today's cost.
         self.rehash_password: str | None = None
 
     def start(self) -> None:
-        if self._future is None:
-            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-store")
-            self._future = executor.submit(_prepare_window, self._data_dir, self._url)
-            executor.shutdown(wait=False)
+        # Called by the GUI thread's timer and by a sign-in on a worker, whichever comes first.
+        with self._starting:
+            if self._future is None:
+                executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-store")
+                self._future = executor.submit(_prepare_window, self._data_dir, self._url)
+                executor.shutdown(wait=False)
 
     def database(self) -> Database:
         self.start()
@@ -389,5 +418,6 @@ def main(argv: list[str] | None = None) -> int:
     opening.rehash_password = None
     # The day's first backup and the notices wait for the first rows.
     window.ready.connect(window.start_store_duties)
+    window.ready.connect(freeze_long_lived_objects)
     window.show()
     return app.exec()

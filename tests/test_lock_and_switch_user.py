@@ -36,7 +36,9 @@ def test_switching_user_replaces_the_window(qtbot, main_window):
     with database.session() as session:
         operators.create_staff(session, "zhangli", "张丽", Role.AGENT, "agent-pass")
     main_window.switch_user_requested.emit()
-    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
+    dialog = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog) and w.isVisible()
+    )
     dialog.username.setEditText("zhangli")
     dialog.password.setText("agent-pass")
     dialog.accept()

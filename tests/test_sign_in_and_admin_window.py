@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from kehu_desktop.services.common import operators
 from kehu_desktop.services.customers import customer_files
@@ -29,9 +31,11 @@ def test_first_start_asks_for_the_administrator(qtbot, database):
     dialog.password.setText("secret-pw1")
     dialog.confirm.setText("other")
     dialog.accept()
+    qtbot.waitUntil(lambda: not dialog.signing)
     assert "不一致" in dialog.message.text() and dialog.operator is None
     dialog.confirm.setText("secret-pw1")
     dialog.accept()
+    qtbot.waitUntil(lambda: dialog.operator is not None)
     assert dialog.operator.is_admin and dialog.operator.name == "刘经理"
 
 
@@ -45,10 +49,43 @@ def test_sign_in_dialog(qtbot, database, admin):
     assert dialog.username.currentText() == "admin"
     dialog.password.setText("wrong")
     dialog.accept()
+    qtbot.waitUntil(lambda: not dialog.signing)
     assert dialog.message.text().startswith("登录名或密码不正确。")
     dialog.password.setText(ADMIN_PASSWORD)
     dialog.accept()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
     assert dialog.operator == admin
+
+
+def test_signing_in_leaves_the_dialog_answering(qtbot, admin):
+    """The password is checked (and the store may still be opening) off the GUI thread: the
+    dialog answers meanwhile, a second 登录 is not started, and closing it drops the answer."""
+    release = threading.Event()
+    calls = []
+
+    def slow_sign_in(username, password):
+        calls.append(username)
+        release.wait(10)
+        return admin
+
+    dialog = SignInDialog(["admin"], slow_sign_in)
+    qtbot.addWidget(dialog)
+    dialog.password.setText(ADMIN_PASSWORD)
+    dialog.accept()
+    dialog.accept()  # pressed twice: one sign-in
+    assert dialog.signing and dialog.result() != QDialog.DialogCode.Accepted
+    release.set()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
+    assert dialog.operator == admin and calls == ["admin"]
+
+    release.clear()
+    closed = SignInDialog(["admin"], slow_sign_in)
+    qtbot.addWidget(closed)
+    closed.accept()
+    closed.reject()  # Esc while the answer is on its way
+    release.set()
+    qtbot.waitUntil(lambda: not closed.signing)
+    assert closed.result() == QDialog.DialogCode.Rejected and closed.operator is None
 
 
 def test_chinese_font_is_available_everywhere(qtbot):

@@ -114,10 +114,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"客户管家 — {operator.name}（{operator.role}）")
 
         ops = self.ops
-        # 今日 is what the window opens on (on a store with customers): its rows are read while
-        # the rest of the window is built.
+        # 今日 is what the window opens on (on a store with customers). Its rows are read once
+        # the window is built: a worker reading them meanwhile would hold Python's lock while
+        # the window is being built and shown, and the sign-in would stall for longer.
         self.today_tab = TodayTab(ops, layout)
-        self.today_tab.reload()
+        QTimer.singleShot(0, self, self.today_tab.reload)
         self.customers_tab = CustomersTab(ops, layout)
         self.visits_tab = VisitsTab(ops, layout)
         self.complaints_tab = ComplaintsTab(ops, layout)

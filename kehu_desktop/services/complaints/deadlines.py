@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import TypedDict
+from datetime import date, datetime
+from typing import Protocol, TypedDict
 
 from sqlalchemy.orm import Session
 
@@ -102,7 +102,24 @@ class DeadlineFlags(TypedDict):
     escalation_overdue: bool
 
 
-def deadline_flags(c: Complaint, clock: Clock) -> DeadlineFlags:
+class DeadlineFields(Protocol):
+    """What the flags are worked out from: a complaint, or a list's row of its columns."""
+
+    @property
+    def severity(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def deadline(self) -> date: ...
+    @property
+    def escalated(self) -> bool: ...
+    @property
+    def escalation_acknowledged_at(self) -> datetime | None: ...
+
+
+def deadline_flags(c: DeadlineFields, clock: Clock) -> DeadlineFlags:
     """The deadline fields of a list row or detail record. The reply is overdue or due today
     while unanswered; an escalation is pending until a 主管 acknowledges it, overdue once its
     deadline (working days from registration) has passed."""

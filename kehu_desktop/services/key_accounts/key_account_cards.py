@@ -96,30 +96,33 @@ def list_key_accounts(session: Session, today: date | None = None) -> list[KeyAc
         )
         .scalar_subquery()
     )
+    # Columns, not whole records: thousands of cards are listed, and building an ORM object
+    # per card and customer took most of the time (and Python's lock, which the window needs).
     query = (
-        select(KeyAccount, Customer, manager.name, LastVisit.visited_at, last_score,
-               open_measures, overdue_measures)
+        select(KeyAccount.id, Customer.id, Customer.code, Customer.name, KeyAccount.level,
+               manager.name, KeyAccount.visit_interval_days, KeyAccount.designated_on,
+               LastVisit.visited_at, Customer.created_at, last_score, open_measures,
+               overdue_measures, Customer.credit_rating, Customer.credit_limit,
+               Customer.credit_days, Customer.outstanding_amount)
         .join(Customer, Customer.id == KeyAccount.customer_id)
         .outerjoin(manager, manager.id == KeyAccount.manager_id)
         .outerjoin(LastVisit, LastVisit.customer_id == KeyAccount.customer_id)
         .where(KeyAccount.active)
         .order_by(Customer.code)
     )  # fmt: skip
-    rows = []
-    for card, customer, manager_name, visited, score, open_count, overdue in session.execute(query):
-        rows.append(
-            KeyAccountRow(
-                card.id, customer.id, customer.code, customer.name, card.level,
-                manager_name or "", card.visit_interval_days, card.designated_on,
-                visited.date() if visited else None,
-                visit_plans.due_date(visited or customer.created_at, card.visit_interval_days),
-                score, open_count, overdue,
-                CreditState(customer.credit_rating, customer.credit_limit, customer.credit_days,
-                            customer.outstanding_amount),
-                today,
-            )
-        )  # fmt: skip
-    return rows
+    return [
+        KeyAccountRow(
+            card_id, customer_id, code, name, level, manager_name or "", interval, designated_on,
+            visited.date() if visited else None,
+            visit_plans.due_date(visited or created_at, interval),
+            score, open_count, overdue,
+            CreditState(rating, limit, credit_days, outstanding),
+            today,
+        )
+        for (card_id, customer_id, code, name, level, manager_name, interval, designated_on,
+             visited, created_at, score, open_count, overdue, rating, limit, credit_days,
+             outstanding) in session.execute(query)
+    ]  # fmt: skip
 
 
 EXPORT_HEADERS = ("客户编号", "客户名称", "级别", "客户经理", "拜访周期（天）", "设定日期",

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -22,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.ui.common import operations
+from kehu_desktop.ui.common.errors import show_error
 
 if TYPE_CHECKING:
     from kehu_desktop.services.common.operators import Operator
@@ -35,6 +36,7 @@ class _OperatorDialog(QDialog):
         self.setObjectName(name)
         self.setWindowTitle(title)
         self.operator: Operator | None = None
+        self._given_up = False
         self.message = QLabel(objectName="message", wordWrap=True)
         self.message.setStyleSheet("color: #d93025;")
         self._buttons = QDialogButtonBox(
@@ -52,16 +54,44 @@ class _OperatorDialog(QDialog):
         self.form.addRow(self.message)
         self.form.addRow(self._buttons)
 
+    @property
+    def signing(self) -> bool:
+        """Whether a sign-in is under way (the password being checked, the store opening)."""
+        return not self._buttons.isEnabled()
+
     def _sign(self, action: Callable[[], Operator]) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.operator = action()
-        except UserError as error:
-            self.message.setText(str(error))
+        """Run ``action`` off the GUI thread: checking a password takes a while, and on the
+        first start the store may still be opening (or upgrading); the dialog keeps answering
+        meanwhile. Accepted once it returns; a refusal is said under the form."""
+        if self.signing:
             return
-        finally:
-            QApplication.restoreOverrideCursor()
-        super().accept()
+        self._buttons.setEnabled(False)
+        self.message.setText("")
+        self.setCursor(Qt.CursorShape.WaitCursor)
+
+        def finish() -> None:
+            self._buttons.setEnabled(True)
+            self.unsetCursor()
+
+        def signed_in(operator: Operator) -> None:
+            finish()
+            if self._given_up:
+                return  # closed while the answer was on its way
+            self.operator = operator
+            super(_OperatorDialog, self).accept()
+
+        def refused(error: Exception) -> None:
+            finish()
+            if isinstance(error, UserError):
+                self.message.setText(str(error))
+            else:
+                show_error(self, "无法登录", error)
+
+        operations.start(self, lambda _progress: action(), signed_in, failure=refused)
+
+    def reject(self) -> None:
+        self._given_up = self.signing
+        super().reject()
 
 
 class SignInDialog(_OperatorDialog):
