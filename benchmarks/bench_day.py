@@ -14,6 +14,7 @@ With ``--data-dir`` pointing at a store built earlier, the build (minutes) is sk
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import subprocess
 import sys
@@ -139,7 +140,7 @@ def run_day(folder: Path, where: bool) -> int:
     from kehu_desktop.app import (
         StoreOpening,
         ensure_application,
-        freeze_long_lived_objects,
+        making_long_lived_objects,
         rehash_when_ready,
     )
     from kehu_desktop.services.common.context import DeskContext
@@ -165,10 +166,11 @@ def run_day(folder: Path, where: bool) -> int:
     wait_until(app, signing.done)
     operator = signing.result()
     checked = time.perf_counter()
-    window = MainWindow(DeskContext(opening.database(), operator), layout)
+    with making_long_lived_objects():  # as the app does
+        window = MainWindow(DeskContext(opening.database(), operator), layout)
     if opening.rehash_password is not None:  # as the app does: once the first rows show
         rehash_when_ready(window, opening.rehash_password)
-    window.ready.connect(freeze_long_lived_objects)  # as the app does
+    window.ready.connect(gc.freeze)  # as the app does
     built = time.perf_counter()
     window.resize(1366, 728)
     shown: list[int] = []

@@ -13,7 +13,9 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,10 +119,7 @@ def _prepare_window(data_dir: Path, url: str | None) -> Database:
     from kehu_desktop.services.common import working_days
     from kehu_desktop.services.customers import pinyin_initials
 
-    # The garbage collector would walk the objects these imports make, again and again while
-    # they are made: paused meanwhile, and what they leave is set aside once (below).
-    gc.disable()
-    try:
+    with making_long_lived_objects():
         database = _open_store(data_dir, url)
         import kehu_desktop.ui.main_window  # noqa: F401
         import kehu_desktop.ui.printing.print_dialog  # noqa: F401
@@ -131,20 +130,23 @@ def _prepare_window(data_dir: Path, url: str | None) -> Database:
         # second of work the window would otherwise wait for.
         pinyin_initials.sort_key("客户管家")
         working_days.library_year(date.today().year)
-    finally:
-        freeze_long_lived_objects()
-        gc.enable()
     return database
 
 
-def freeze_long_lived_objects() -> None:
-    """Set what exists now (modules, the ORM's mappings, pypinyin's dictionaries, a window)
-    aside from the cyclic garbage collector. A full collection walks every object Python
-    tracks while holding the interpreter lock; with these among them one took 0.1–0.4 s on a
-    large store and froze the window, whichever thread set it off. What is made later is
-    collected as usual; objects set aside are still freed when no longer referenced, only a
-    cycle among them would stay."""
-    gc.freeze()
+@contextmanager
+def making_long_lived_objects() -> Iterator[None]:
+    """Make what stays for the whole run (modules, the ORM's mappings, pypinyin's
+    dictionaries, the main window) with the cyclic garbage collector paused, then set it aside
+    from the collector. A full collection walks every object Python tracks while holding the
+    interpreter lock; with these among them one took 0.1–0.4 s on a large store and froze the
+    window, whichever thread set it off. What is made later is collected as usual; objects set
+    aside are still freed once no longer referenced (only a cycle among them would stay)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 class StoreOpening:
@@ -412,12 +414,14 @@ def main(argv: list[str] | None = None) -> int:
     operator = _ask_operator(opening, LayoutMemory(data_dir), first_start)
     if operator is None:
         return 0
-    window = _main_window(opening.database(), operator, data_dir, auto_backup=True)
+    with making_long_lived_objects():
+        window = _main_window(opening.database(), operator, data_dir, auto_backup=True)
     if opening.rehash_password is not None and not opening.must_change_password:
         rehash_when_ready(window, opening.rehash_password)
     opening.rehash_password = None
     # The day's first backup and the notices wait for the first rows.
     window.ready.connect(window.start_store_duties)
-    window.ready.connect(freeze_long_lived_objects)
+    # What the first desk read to show them (the SQL it compiled, its rows) is set aside too.
+    window.ready.connect(gc.freeze)
     window.show()
     return app.exec()
