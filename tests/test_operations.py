@@ -141,6 +141,17 @@ def test_results_for_a_closed_widget_are_dropped(qtbot, ops):
     assert got == []
 
 
+def test_work_asked_for_while_a_window_is_built_starts_once_it_is(qtbot, ops):
+    started = threading.Event()
+    results = []
+    with operations.started_once_built():
+        with operations.started_once_built():  # nested: the outer one decides
+            ops.query(None, lambda _session: started.set() or 1, results.append)
+        assert not started.wait(0.2)  # held while the window is being built
+    qtbot.waitUntil(lambda: results == [1])
+    assert started.is_set()
+
+
 def test_wheel_over_an_unfocused_combo_does_not_change_it(qtbot):
     from PySide6.QtCore import QPoint, QPointF, Qt
     from PySide6.QtGui import QWheelEvent

@@ -47,6 +47,7 @@ from kehu_desktop.ui.common.operations import (
     Operations,
     Progress,
     StoreEvents,
+    started_once_built,
     wait_for_running,
 )
 from kehu_desktop.ui.common.screen import fit_when_shown, is_small_screen
@@ -105,6 +106,10 @@ class MainWindow(QMainWindow):
         self, context: DeskContext, layout: LayoutMemory, *, auto_backup: bool = False
     ) -> None:
         super().__init__()
+        with started_once_built():
+            self._build(context, layout, auto_backup)
+
+    def _build(self, context: DeskContext, layout: LayoutMemory, auto_backup: bool) -> None:
         self.setObjectName("mainWindow")
         self._context = context
         self._layout_memory = layout

@@ -19,7 +19,8 @@ Results for a widget that has been deleted meanwhile (its window closed) are dro
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -217,8 +218,34 @@ def start(
     if on_partial is not None:
         task.partial.connect(on_partial)
     task.destroyed.connect(lambda _o=None: _running.discard(task))
-    QThreadPool.globalInstance().start(_Job(fn, task, progress))
+    job = _Job(fn, task, progress)
+    if _held is not None:
+        _held.append(job)
+    else:
+        QThreadPool.globalInstance().start(job)
     return handle
+
+
+# Jobs asked for while a window is being built, started once it is (``started_once_built``).
+_held: list[_Job] | None = None
+
+
+@contextmanager
+def started_once_built() -> Iterator[None]:
+    """Hold the work a window's parts ask for while it is built (their first reads) and start
+    it at the end: a worker running meanwhile would share Python's lock with the building,
+    and the window would take longer to appear."""
+    global _held
+    if _held is not None:  # already inside one
+        yield
+        return
+    _held = []
+    try:
+        yield
+    finally:
+        jobs, _held = _held, None
+        for job in jobs:
+            QThreadPool.globalInstance().start(job)
 
 
 class Operations:
