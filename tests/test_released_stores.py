@@ -62,6 +62,12 @@ RELEASED_REVISIONS = {
     "import_batches.py": "ba3e83091e677f3f944393fddccf6d8b470232dc025d44699e8e371421c170b4",
     "audit_trail.py": "53892d70f305dc4fe90ff71dd6f4e2697c62f7bf01d3adee33b9ecb394b8dddb",
     "service_desk.py": "9e67146ce09a1ef22f83a500df983ebbcf409395c98183380af93560e05ad2c7",
+    # Landed on main after 0.2.0
+    "service_kpi_index.py": "39e5fbccd3e12860a992ff7409e7b8bc33a00bcd2bb5f9ad58cfbcd7c38c4d48",
+    "match_keys.py": "e3f855ed3643bca87c203658712189200f9531123bd677bbb17f0da0f53a3cd8",
+    "earlier_demo.py": "69a226dd0303663ae68332a0e7286ba2f3f31f62775e852d4528ff2adeb8e718",
+    "service_event_kinds.py": "d3c32a6aa556b4cbb0c439f6a1eae8625b9bfadc379cc93dbb85ec9825021aea",
+    "search_bigrams.py": "8e03ada9c47dff3b988ed058747e0c718fcb7e1e05cf63180635fc2749853467",
 }
 
 
