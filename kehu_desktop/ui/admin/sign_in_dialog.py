@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QWidget,
 )
 
@@ -38,7 +39,7 @@ class _OperatorDialog(QDialog):
         self.operator: Operator | None = None
         self._given_up = False
         self.message = QLabel(objectName="message", wordWrap=True)
-        self.message.setStyleSheet("color: #d93025;")
+        self.setMinimumWidth(340)  # room for a refusal on two lines
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -55,9 +56,17 @@ class _OperatorDialog(QDialog):
         self.form.addRow(self._buttons)
 
     @property
+    def _ok_button(self) -> QPushButton:
+        return self._buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    @property
     def signing(self) -> bool:
         """Whether a sign-in is under way (the password being checked, the store opening)."""
-        return not self._buttons.isEnabled()
+        return not self._ok_button.isEnabled()
+
+    def _say(self, text: str, *, problem: bool) -> None:
+        self.message.setStyleSheet("color: #d93025;" if problem else "color: #5f6368;")
+        self.message.setText(text)
 
     def _sign(self, action: Callable[[], Operator]) -> None:
         """Run ``action`` off the GUI thread: checking a password takes a while, and on the
@@ -65,12 +74,13 @@ class _OperatorDialog(QDialog):
         meanwhile. Accepted once it returns; a refusal is said under the form."""
         if self.signing:
             return
-        self._buttons.setEnabled(False)
-        self.message.setText("")
+        self._ok_button.setEnabled(False)  # 取消 stays: the store may take a while to open
+        self._say("正在登录…", problem=False)
         self.setCursor(Qt.CursorShape.WaitCursor)
 
         def finish() -> None:
-            self._buttons.setEnabled(True)
+            self._ok_button.setEnabled(True)
+            self._say("", problem=False)
             self.unsetCursor()
 
         def signed_in(operator: Operator) -> None:
@@ -83,7 +93,7 @@ class _OperatorDialog(QDialog):
         def refused(error: Exception) -> None:
             finish()
             if isinstance(error, UserError):
-                self.message.setText(str(error))
+                self._say(str(error), problem=True)
             else:
                 show_error(self, "无法登录", error)
 
