@@ -11,10 +11,10 @@ import pytest
 from argon2 import PasswordHasher
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kehu_desktop import app
-from kehu_desktop.models import Staff
+from kehu_desktop.models import AuditEntry, Staff
 from kehu_desktop.services.common import operators
 from kehu_desktop.services.common.database import open_database
 from kehu_desktop.ui.admin.sign_in_dialog import SignInDialog
@@ -58,9 +58,16 @@ def test_an_older_hash_signs_in_and_is_remade_only_when_asked(desktop_cost, rele
     with database.session() as session:
         assert not operators.rehash_password(session, outcome.operator.id, "wrong-password")
     assert _admin_hash(database).startswith(OLD_COST)
+    edits = select(func.count()).where(
+        AuditEntry.table_name == "staff", AuditEntry.action == "修改"
+    )
+    with database.reader() as session:
+        edits_before = session.scalar(edits)
     with database.session() as session:
         assert operators.rehash_password(session, outcome.operator.id, "golden-admin")
     assert _admin_hash(database).startswith(NEW_COST)
+    with database.reader() as session:
+        assert session.scalar(edits) == edits_before  # nobody changed anything
     with database.session() as session:
         again = operators.attempt_sign_in(session, "admin", "golden-admin")
         assert again.operator is not None and not again.needs_rehash
