@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import DBAPIError
 
 from kehu_desktop.models import Base
 from kehu_desktop.services.common.database import head_revision, open_database
@@ -301,5 +302,29 @@ def test_a_store_at_the_service_desk_upgrades_and_takes_factory_replies(context,
             kinds = session.scalars(text("SELECT kind FROM service_events ORDER BY id")).all()
         assert kinds[-1] == FEEDBACK_REPLY_EVENT
         assert _copied_before_upgrading(data_dir, upgraded, "service_desk")
+    finally:
+        upgraded.dispose()
+
+
+def test_a_store_before_the_truncate_guard_upgrades_and_refuses_truncate(context, data_dir):
+    """On PostgreSQL the append-only tables also refuse TRUNCATE after the upgrade; on SQLite
+    (no TRUNCATE) the store just upgrades with its audit log as it was."""
+    from kehu_desktop.models import AuditEntry
+    from tests.helpers.customers import make_customer
+    from tests.helpers.stores import ON_POSTGRESQL
+
+    make_customer(context, "华达电子")
+    with context.reader() as session:
+        entries = session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)).all()
+    _downgrade(context.database, "search_bigrams")
+
+    upgraded = open_database(data_dir)
+    try:
+        assert upgraded.current_revision() == head_revision()
+        with upgraded.reader() as session:
+            assert session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)).all() == entries
+        if ON_POSTGRESQL:
+            with pytest.raises(DBAPIError, match="append-only"), upgraded.session() as session:
+                session.execute(text("TRUNCATE audit_log"))
     finally:
         upgraded.dispose()

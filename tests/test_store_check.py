@@ -91,11 +91,14 @@ def test_a_sound_store_passes(audited_store, capsys):
 
 
 def test_the_database_refuses_to_change_or_delete_audit_entries_and_events(audited_store):
+    # PostgreSQL's TRUNCATE empties a table without touching a row (SQLite has none).
+    emptying = ("TRUNCATE audit_log", "TRUNCATE complaint_events") if ON_POSTGRESQL else ()
     for statement in (
         "DELETE FROM audit_log",
         "UPDATE audit_log SET changes = '{}' WHERE id = 2",
         "DELETE FROM complaint_events WHERE id = 1",
         "UPDATE complaint_events SET note = '改写' WHERE id = 1",
+        *emptying,
     ):
         with pytest.raises(_refused(), match="append-only"):
             _shell(audited_store, statement)
@@ -116,6 +119,13 @@ def test_check_finds_a_deleted_audit_entry(audited_store, capsys):
     assert code == 1
     assert "audit_log_no_delete" in out
     assert "审计记录 #3 已被删除（链在 #4 处断开）" in out
+
+
+def test_check_finds_a_removed_trigger(audited_store, capsys):
+    name = "audit_log_no_truncate" if ON_POSTGRESQL else "audit_log_no_update"
+    _shell(audited_store, _drop_trigger(name, "audit_log"))
+    code, out = _check(audited_store, capsys)
+    assert code == 1 and name in out
 
 
 def test_check_finds_an_altered_complaint_event(audited_store, capsys):

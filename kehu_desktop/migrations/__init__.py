@@ -2,4 +2,4 @@
 
 # The newest revision, known without loading Alembic so that a normal start-up (nothing to
 # upgrade) stays quick. tests/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "search_bigrams"
+SCHEMA_HEAD = "truncate_guard"

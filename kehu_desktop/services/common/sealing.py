@@ -1,4 +1,5 @@
-"""Append-only tables: triggers that refuse UPDATE and DELETE, and hash chains over the rows.
+"""Append-only tables: triggers that refuse UPDATE and DELETE (and on PostgreSQL TRUNCATE), and
+hash chains over the rows.
 
 The audit log and the complaint events must not be rewritten quietly. The database itself
 refuses to change or remove their rows (a trigger per table and statement kind), and each row
@@ -18,6 +19,12 @@ from sqlalchemy import Connection, text
 
 APPEND_ONLY_TABLES = ("audit_log", "complaint_events")
 _STATEMENTS = ("UPDATE", "DELETE")
+
+
+def _statements(dialect: str) -> tuple[str, ...]:
+    """What the triggers refuse: PostgreSQL's TRUNCATE empties a table without touching a row,
+    so no row trigger sees it (SQLite has no TRUNCATE)."""
+    return (*_STATEMENTS, "TRUNCATE") if dialect == "postgresql" else _STATEMENTS
 
 
 def _canonical(value: object) -> object:
@@ -61,7 +68,7 @@ def _trigger_name(table: str, statement: str) -> str:
 
 
 def install_triggers(connection: Connection) -> None:
-    """Make the append-only tables refuse UPDATE and DELETE, in SQLite or PostgreSQL."""
+    """Make the append-only tables refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL)."""
     dialect = connection.dialect.name
     if dialect == "postgresql":
         connection.execute(
@@ -72,7 +79,7 @@ def install_triggers(connection: Connection) -> None:
             )
         )
     for table in APPEND_ONLY_TABLES:
-        for statement in _STATEMENTS:
+        for statement in _statements(dialect):
             name = _trigger_name(table, statement)
             if dialect == "sqlite":
                 connection.execute(
@@ -83,10 +90,11 @@ def install_triggers(connection: Connection) -> None:
                 )
             elif dialect == "postgresql":
                 connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
+                each = "STATEMENT" if statement == "TRUNCATE" else "ROW"
                 connection.execute(
                     text(
                         f"CREATE TRIGGER {name} BEFORE {statement} ON {table} "
-                        "FOR EACH ROW EXECUTE FUNCTION kehu_refuse_change()"
+                        f"FOR EACH {each} EXECUTE FUNCTION kehu_refuse_change()"
                     )
                 )
 
@@ -94,7 +102,7 @@ def install_triggers(connection: Connection) -> None:
 def drop_triggers(connection: Connection) -> None:
     """For a migration that must rewrite an append-only table (then installs them again)."""
     for table in APPEND_ONLY_TABLES:
-        for statement in _STATEMENTS:
+        for statement in _statements(connection.dialect.name):
             suffix = f" ON {table}" if connection.dialect.name == "postgresql" else ""
             connection.execute(
                 text(f"DROP TRIGGER IF EXISTS {_trigger_name(table, statement)}{suffix}")
@@ -123,6 +131,6 @@ def missing_triggers(connection: Connection) -> list[str]:
     return [
         _trigger_name(table, statement)
         for table in APPEND_ONLY_TABLES
-        for statement in _STATEMENTS
+        for statement in _statements(dialect)
         if _trigger_name(table, statement) not in working
     ]
