@@ -12,8 +12,9 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Customer
-from kehu_desktop.services.common import first_responsible
+from kehu_desktop.services.common import first_responsible, numbering
 from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.common.operators import Operator
 
 
 class CaseRegistration(Protocol):
@@ -22,6 +23,8 @@ class CaseRegistration(Protocol):
     customer_id: int | None
     channel: str
     received_at: datetime | None
+    contact_name: str
+    contact_phone: str
     first_responsible_id: int | None
 
 
@@ -46,6 +49,35 @@ def registration_errors(
         errors["received_at"] = "受理时间不能晚于现在。"
     errors.update(first_responsible.registration_errors(session, data.first_responsible_id))
     return errors
+
+
+def opening_fields(
+    session: Session,
+    operator: Operator,
+    data: CaseRegistration,
+    received: datetime,
+    *,
+    series: str,
+    prefix: str,
+    status: str,
+) -> dict[str, Any]:
+    """The columns every new case starts with: the next gap-free number of ``series`` in the
+    year received (printed ``prefix``-YYYY-NNNN), who called and how, the 首问责任人 (also
+    its first handler) and the desk's first ``status``."""
+    year = received.year
+    seq = numbering.next_number(session, series, year)
+    responsible = first_responsible.at_registration(operator, data.first_responsible_id)
+    return {
+        "number": numbering.formatted(prefix, year, seq), "year": year, "seq": seq,
+        "received_at": received, "channel": data.channel, "customer_id": data.customer_id,
+        "contact_name": data.contact_name.strip(), "contact_phone": data.contact_phone.strip(),
+        "first_responsible_id": responsible, "handler_id": responsible, "status": status,
+    }  # fmt: skip
+
+
+def correction_note(changed: Sequence[str]) -> str:
+    """The history line of a corrected registration, naming the fields changed."""
+    return "修改：" + "、".join(changed)
 
 
 def refuse_fixed_changes(
