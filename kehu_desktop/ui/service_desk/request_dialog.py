@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QWidget,
 )
 from sqlalchemy.orm import Session
@@ -29,18 +28,13 @@ from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.service_desk import products, registration
 from kehu_desktop.services.service_desk.choices import CHANNELS, URGENCIES, WARRANTY
 from kehu_desktop.services.service_desk.registration import RequestInput
+from kehu_desktop.ui.common.case_forms import text_box
 from kehu_desktop.ui.common.customer_picker import CustomerPicker
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 
 NO_PURCHASE = "（不选已购产品）"
-
-
-def _text_box(height: int) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    box.setFixedHeight(height)
-    return box
 
 
 @dataclass(frozen=True)
@@ -132,9 +126,9 @@ class ServiceRequestDialog(EditDialog):
         self.urgency = QComboBox(objectName="urgency")
         for code, words in URGENCIES.items():
             self.urgency.addItem(words, code)
-        self.fault = _text_box(80)
+        self.fault = text_box(80)
         self.fault.setObjectName("fault")
-        self.demand = _text_box(50)
+        self.demand = text_box(50)
         self.demand.setObjectName("demand")
         self.first_responsible = QComboBox(objectName="firstResponsible")
         self.deadline_label = QLabel(objectName="deadlinePreview")
