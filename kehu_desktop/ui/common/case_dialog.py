@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -24,15 +23,15 @@ from PySide6.QtWidgets import (
 from kehu_desktop.services.common.case_log import EventRow
 from kehu_desktop.ui.common.case_history import HISTORY_COLUMNS
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.operations import Operations, StoreChange
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import RecordTableModel, display_text
-from kehu_desktop.ui.common.screen import fit_to_screen
+from kehu_desktop.ui.common.view_dialog import ViewDialog
 
 HEADER_STYLE = "font-size: 15px; font-weight: bold;"
 BANNER_STYLE = "background: #fde2e1; color: #a50e0e; padding: 6px;"
 
 
-class CaseDialog(QDialog):
+class CaseDialog(ViewDialog):
     """A case's dialog; it reads the case again whenever a write touches what it shows, and
     remembers its size under ``geometry_key``.
 
@@ -42,8 +41,6 @@ class CaseDialog(QDialog):
 
     Signals: ``loaded()`` each time the case has been read and shown.
     """
-
-    loaded = Signal()
 
     def __init__(
         self,
@@ -56,13 +53,9 @@ class CaseDialog(QDialog):
         touches: tuple[str, ...],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(type(self).__name__)
-        self._ops = ops
-        self._layout_memory = layout
-        self._geometry_key = geometry_key
-        self._size = size
-        self._touches = touches
+        super().__init__(
+            ops, layout, geometry_key=geometry_key, size=size, touches=touches, parent=parent
+        )
         self.header = QLabel(objectName=f"{prefix}Header")
         self.header.setStyleSheet(HEADER_STYLE)
         self.banner = QLabel(objectName=f"{prefix}Banner", wordWrap=True)
@@ -112,16 +105,7 @@ class CaseDialog(QDialog):
         box.addWidget(splitter, 1)
         for row in rows:
             box.addLayout(row)
-        if not self._layout_memory.restore_geometry(self._geometry_key, self):
-            self.resize(*self._size)
-        self._ops.events.changed.connect(self._store_changed)
-
-    def _store_changed(self, change: StoreChange) -> None:
-        if change.touches(*self._touches):
-            self.reload()
-
-    def reload(self) -> None:
-        raise NotImplementedError
+        self.restore_size()
 
     def start_action(self, action: Any) -> QDialog:
         raise NotImplementedError
@@ -148,11 +132,3 @@ class CaseDialog(QDialog):
         for action, button in self.action_buttons.items():
             button.setVisible(action in allowed)
             button.setEnabled(True)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        fit_to_screen(self)
-
-    def done(self, result: int) -> None:
-        self._layout_memory.save_geometry(self._geometry_key, self)
-        super().done(result)
