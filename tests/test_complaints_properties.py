@@ -6,13 +6,19 @@ import itertools
 from dataclasses import replace
 from datetime import datetime
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kehu_desktop.models import Complaint, ComplaintEvent
 from kehu_desktop.services.complaints import choices, lifecycle, registration
 from kehu_desktop.services.complaints.lifecycle import Action
-from tests.helpers.cases import CaseDesk, play_sequence, revisit_outcome
+from tests.helpers.cases import (
+    CaseDesk,
+    play_sequence,
+    revisit_outcome,
+    sequence_settings,
+    step_sequences,
+)
 from tests.helpers.complaints import HANDLING, register
 from tests.helpers.customers import make_customer
 
@@ -50,20 +56,9 @@ EDITS = itertools.count(1)
 DESK = CaseDesk(Complaint, ComplaintEvent, "complaint_id", lifecycle.Status.CLOSED,
                 lifecycle.refusal, _call)  # fmt: skip
 
-steps = st.lists(
-    st.tuples(
-        st.sampled_from(list(Action)),
-        st.sampled_from(("admin", "agent", "supervisor")),
-        st.integers(min_value=-3, max_value=48),  # hours after the previous step; < 0 goes back
-        st.booleans(),
-    ),
-    max_size=14,
-)
 
-
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(severity=st.sampled_from(choices.SEVERITIES), sequence=steps)
+@sequence_settings
+@given(severity=st.sampled_from(choices.SEVERITIES), sequence=step_sequences(Action))
 def test_random_sequences_keep_invariants(context, agent, supervisor, severity, sequence):
     operators = {"admin": context.operator, "agent": agent, "supervisor": supervisor}
     customer = make_customer(context, "随机测试客户")

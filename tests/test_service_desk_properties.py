@@ -7,13 +7,19 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kehu_desktop.models import ServiceEvent, ServiceRequest
 from kehu_desktop.services.service_desk import feedback, lifecycle, registration, repair_orders
 from kehu_desktop.services.service_desk.lifecycle import Action
-from tests.helpers.cases import CaseDesk, play_sequence, revisit_outcome
+from tests.helpers.cases import (
+    CaseDesk,
+    play_sequence,
+    revisit_outcome,
+    sequence_settings,
+    step_sequences,
+)
 from tests.helpers.customers import make_customer
 from tests.helpers.service_desk import REPAIR, register
 
@@ -51,20 +57,9 @@ EDITS = itertools.count(1)
 DESK = CaseDesk(ServiceRequest, ServiceEvent, "request_id", lifecycle.Status.CLOSED,
                 lifecycle.refusal, _call)  # fmt: skip
 
-steps = st.lists(
-    st.tuples(
-        st.sampled_from(list(Action)),
-        st.sampled_from(("admin", "agent", "supervisor")),
-        st.integers(min_value=-3, max_value=48),  # hours after the previous step; < 0 goes back
-        st.booleans(),
-    ),
-    max_size=14,
-)
 
-
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(sequence=steps, urgency=st.sampled_from(("normal", "urgent", "critical")))
+@sequence_settings
+@given(sequence=step_sequences(Action), urgency=st.sampled_from(("normal", "urgent", "critical")))
 def test_random_sequences_keep_invariants(context, agent, supervisor, sequence, urgency):
     operators = {"admin": context.operator, "agent": agent, "supervisor": supervisor}
     customer = make_customer(context, "随机测试客户")

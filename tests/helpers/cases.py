@@ -4,11 +4,13 @@ case keeps."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,6 +41,26 @@ def revisit_outcome(rated: bool) -> dict[str, Any]:
         "satisfaction": "满意" if rated else None,
         "unreachable_reason": "" if rated else "空号",
     }
+
+
+# Each example is a store's worth of transactions: 25 of them are enough.
+sequence_settings = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def step_sequences(actions: Iterable[Any]) -> st.SearchStrategy[list[tuple[Any, str, int, bool]]]:
+    """Up to 14 steps: the action, who takes it (``admin``, ``agent`` or ``supervisor``), hours
+    after the previous step (< 0 goes back), whether a revisit reached the customer."""
+    return st.lists(
+        st.tuples(
+            st.sampled_from(list(actions)),
+            st.sampled_from(("admin", "agent", "supervisor")),
+            st.integers(min_value=-3, max_value=48),
+            st.booleans(),
+        ),
+        max_size=14,
+    )
 
 
 @dataclass(frozen=True)
