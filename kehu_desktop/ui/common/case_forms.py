@@ -1,11 +1,11 @@
 """Pieces of the forms that work on a case — a complaint, a service request: its registration,
 its steps, a repair order. Both case desks build them alike: the case in grey above the
 fields, text boxes of a set height, a revisit's rating (or why nobody could be reached) and a
-hand-over's colleague and department."""
+hand-over's colleague and department, who called and on which phone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit
 
@@ -27,6 +27,36 @@ def context_label(text: str, name: str) -> QLabel:
     label = QLabel(text, objectName=name, wordWrap=True)
     label.setStyleSheet("color: #555;")
     return label
+
+
+def contact_editors() -> tuple[QComboBox, QLineEdit]:
+    """Who called — one of the customer's contacts, or a name typed — and the phone, which
+    follows a contact chosen."""
+    name = QComboBox(objectName="contactName", editable=True)
+    phone = QLineEdit(objectName="contactPhone")
+    name.currentIndexChanged.connect(lambda _index: fill_contact_phone(name, phone))
+    return name, phone
+
+
+def fill_contact_phone(name: QComboBox, phone: QLineEdit) -> None:
+    """The phone of the contact chosen in ``name``; a name typed leaves the phone as it is."""
+    number = name.currentData()
+    if number:
+        phone.setText(number)
+
+
+def offer_contacts(
+    name: QComboBox, contacts: Sequence[tuple[str, str]], shown: str | None = None
+) -> None:
+    """Offer the customer's ``contacts`` (name, phone) in place of those offered before,
+    showing ``shown`` when given (else the first); the refill itself changes no phone."""
+    name.blockSignals(True)
+    name.clear()
+    for contact, number in contacts:
+        name.addItem(contact, number)
+    if shown is not None:
+        name.setEditText(shown)
+    name.blockSignals(False)
 
 
 def revisit_editors() -> tuple[QComboBox, QLineEdit]:

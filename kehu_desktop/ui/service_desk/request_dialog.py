@@ -28,7 +28,7 @@ from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.service_desk import products, registration
 from kehu_desktop.services.service_desk.choices import CHANNELS, URGENCIES, WARRANTY
 from kehu_desktop.services.service_desk.registration import RequestInput
-from kehu_desktop.ui.common.case_forms import text_box
+from kehu_desktop.ui.common.case_forms import contact_editors, offer_contacts, text_box
 from kehu_desktop.ui.common.customer_picker import CustomerPicker
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
@@ -109,8 +109,7 @@ class ServiceRequestDialog(EditDialog):
         self.received_at.setMaximumDateTime(QDateTime.currentDateTime().addSecs(60))
         self.channel = QComboBox(objectName="channel")
         self.channel.addItems(list(CHANNELS))
-        self.contact_name = QComboBox(objectName="contactName", editable=True)
-        self.contact_phone = QLineEdit(objectName="contactPhone")
+        self.contact_name, self.contact_phone = contact_editors()
         self.purchase = QComboBox(objectName="purchaseChoice")
         self.purchase.addItem(NO_PURCHASE, None)
         self.product = QComboBox(objectName="product")
@@ -159,7 +158,6 @@ class ServiceRequestDialog(EditDialog):
         self.add_field("期限", self.deadline_label)
         self.add_field("关联投诉", self.complaint_label, "complaint_id")
 
-        self.contact_name.currentIndexChanged.connect(self._contact_changed)
         self.purchase.currentIndexChanged.connect(self._purchase_chosen)
         for signal in (self.product.currentIndexChanged, self.purchased_on.dateChanged,
                        self.purchase_known.toggled):  # fmt: skip
@@ -237,12 +235,7 @@ class ServiceRequestDialog(EditDialog):
     def _show_customer(self, found) -> None:
         contacts, purchases = found
         typed = self.contact_name.currentText()
-        self.contact_name.blockSignals(True)
-        self.contact_name.clear()
-        for name, phone in contacts:
-            self.contact_name.addItem(name, phone)
-        self.contact_name.setEditText(typed or (contacts[0][0] if contacts else ""))
-        self.contact_name.blockSignals(False)
+        offer_contacts(self.contact_name, contacts, typed or (contacts[0][0] if contacts else ""))
         if not self.contact_phone.text() and contacts:
             self.contact_phone.setText(contacts[0][1])
         self._purchases = list(purchases)
@@ -253,11 +246,6 @@ class ServiceRequestDialog(EditDialog):
             self.purchase.addItem(row.label, row.id)
         self.purchase.blockSignals(False)
         self._update_warranty()
-
-    def _contact_changed(self) -> None:
-        phone = self.contact_name.currentData()
-        if phone:
-            self.contact_phone.setText(phone)
 
     def _purchase_chosen(self) -> None:
         chosen = next((p for p in self._purchases if p.id == self.purchase.currentData()), None)
