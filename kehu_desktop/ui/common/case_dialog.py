@@ -42,6 +42,8 @@ class CaseDialog(ViewDialog):
     Signals: ``loaded()`` each time the case has been read and shown.
     """
 
+    history: QTableView  # the desk's view of ``history_model``, given to ``lay_out``
+
     def __init__(
         self,
         ops: Operations,
