@@ -90,6 +90,16 @@ def refuse_fixed_changes(
         raise UserError("受理时间登记后不能更改。")
 
 
+def as_registered(case: Any, editable: Mapping[str, str]) -> dict[str, Any]:
+    """The registration of ``case`` as its form is filled for a correction: the received
+    time and 首问责任人 (shown, not changed) and the ``editable`` fields."""
+    return {
+        "received_at": case.received_at,
+        "first_responsible_id": case.first_responsible_id,
+        **{name: getattr(case, name) for name in editable},
+    }
+
+
 def apply_correction(case: Any, data: object, editable: Mapping[str, str]) -> list[str]:
     """Copy the ``editable`` fields (name → label) that ``data`` changes onto ``case``, text
     trimmed; returns the labels of those changed, for the history entry's note."""

@@ -126,12 +126,7 @@ EDITABLE = {"customer_id": "客户", "channel": "受理渠道", "contact_name": 
 
 def load_registration(session: Session, complaint_id: int) -> RegistrationInput:
     c = get_complaint(session, complaint_id)
-    return RegistrationInput(
-        received_at=c.received_at,
-        first_responsible_id=c.first_responsible_id,
-        version=c.version,
-        **{name: getattr(c, name) for name in EDITABLE},
-    )
+    return RegistrationInput(version=c.version, **case_registration.as_registered(c, EDITABLE))
 
 
 def update_registration(

@@ -174,12 +174,7 @@ EDITABLE = {"customer_id": "客户", "channel": "受理渠道", "contact_name": 
 
 def load_registration(session: Session, request_id: int) -> RequestInput:
     r = get_request(session, request_id)
-    return RequestInput(
-        received_at=r.received_at,
-        first_responsible_id=r.first_responsible_id,
-        complaint_id=r.complaint_id,
-        **{name: getattr(r, name) for name in EDITABLE},
-    )
+    return RequestInput(complaint_id=r.complaint_id, **case_registration.as_registered(r, EDITABLE))
 
 
 def update_registration(
