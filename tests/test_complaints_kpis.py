@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from kehu_desktop import cli
+from kehu_desktop.services.common.rates import percent
 from kehu_desktop.services.complaints import complaint_kpis, lifecycle
 from kehu_desktop.services.complaints.lifecycle import HandlingInput, Status
 from tests.helpers.complaints import advance, register
@@ -104,7 +105,7 @@ def test_summary_lines(october):
     assert lines["处理及时率"] == "50.0%"
     assert lines["回访率"] == "66.7%"
     assert lines["换货"] == "40 件 / ￥2,401.00"
-    assert complaint_kpis.percent(None) == "—"
+    assert percent(None) == "—"
 
 
 def test_empty_period(context):

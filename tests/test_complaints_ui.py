@@ -142,7 +142,7 @@ def _button(dialog: ComplaintDialog, action: Action) -> QPushButton:
 def test_detail_dialog_walks_the_lifecycle(qtbot, qtmodeltester, context, layout, customer):
     complaint_id = register(context, customer)
     dialog = _detail(qtbot, context, layout, complaint_id)
-    qtmodeltester.check(dialog.timeline_model)
+    qtmodeltester.check(dialog.history_model)
     visible = {a for a, b in dialog.action_buttons.items() if not b.isHidden()}
     assert visible == {
         Action.INVESTIGATE,
@@ -162,7 +162,7 @@ def test_detail_dialog_walks_the_lifecycle(qtbot, qtmodeltester, context, layout
     step.fields["note"].setPlainText("联系品质部抽检")
     _step(qtbot, dialog, step)
     assert "【调查】" in dialog.header.text()
-    assert dialog.timeline_model.rowCount() == 3
+    assert dialog.history_model.rowCount() == 3
 
     step = dialog.start_action(Action.HANDLE)
     step.fields["cause"].setPlainText("模具磨损")
@@ -189,7 +189,7 @@ def test_detail_dialog_walks_the_lifecycle(qtbot, qtmodeltester, context, layout
     step = dialog.start_action(Action.CLOSE)
     _step(qtbot, dialog, step)
     assert "【结案】" in dialog.header.text()
-    kinds = [dialog.timeline_model.index(r, 2).data() for r in range(7)]
+    kinds = [dialog.history_model.index(r, 2).data() for r in range(7)]
     assert kinds == ["登记", "修改登记", "开始调查", "记录处理", "答复客户", "回访", "结案"]
     assert {a for a, b in dialog.action_buttons.items() if not b.isHidden()} == {Action.NOTE}
 

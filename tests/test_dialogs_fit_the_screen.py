@@ -98,7 +98,7 @@ SCREENS = {
 # platform draws almost none, so the room for it is counted here.
 WINDOWS_FRAME = QSize(16, 39)
 # Bases, not dialogs of their own.
-BASES = {"EditDialog", "KpiReportDialog", "_OperatorDialog"}
+BASES = {"EditDialog", "KpiReportDialog", "CaseDialog", "ViewDialog", "_OperatorDialog"}
 
 
 @dataclass

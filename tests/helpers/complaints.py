@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.complaints import lifecycle, registration
 from kehu_desktop.services.complaints.lifecycle import HandlingInput, Status
 from kehu_desktop.services.complaints.registration import RegistrationInput
+from tests.helpers.cases import step_through
 
 HANDLING = HandlingInput(
     department="品质", cause="来料批次划伤", measures="加强出货检验", result="换货",
@@ -45,9 +46,4 @@ def advance(
             s, who, complaint_id, satisfaction=satisfaction, at=at)),
         (Status.CLOSED, lambda s, at: lifecycle.close(s, who, complaint_id, at=at)),
     ]  # fmt: skip
-    for hours, (status, step) in enumerate(steps, start=1):
-        at = start + timedelta(hours=hours) if start else None
-        with context.session() as session:
-            step(session, at)
-        if status == to:
-            return
+    step_through(context, steps, to, start)

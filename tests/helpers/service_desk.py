@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.common.operators import Operator
@@ -10,6 +10,7 @@ from kehu_desktop.services.service_desk import lifecycle, products, registration
 from kehu_desktop.services.service_desk.lifecycle import Status
 from kehu_desktop.services.service_desk.registration import RequestInput
 from kehu_desktop.services.service_desk.repair_orders import PartInput, RepairInput
+from tests.helpers.cases import step_through
 
 REPAIR = RepairInput(
     diagnosis="主板电容鼓包", cause="电源浪涌", result="repaired",
@@ -67,9 +68,4 @@ def advance(
             unreachable_reason="" if satisfaction else "电话无人接听", at=at)),
         (Status.CLOSED, lambda s, at: lifecycle.close(s, who, request_id, at=at)),
     ]  # fmt: skip
-    for hours, (status, step) in enumerate(steps, start=1):
-        at = start + timedelta(hours=hours) if start else None
-        with context.session() as session:
-            step(session, at)
-        if status == to:
-            return
+    step_through(context, steps, to, start)

@@ -22,6 +22,7 @@ from kehu_desktop.forms.sources.common import (
     staff_name,
 )
 from kehu_desktop.models import Complaint, ComplaintEvent
+from kehu_desktop.services.common.rates import percent
 from kehu_desktop.services.complaints import choices, complaint_kpis, lifecycle
 
 COMPLAINT_CATALOG: dict[str, FieldInfo] = {
@@ -155,9 +156,9 @@ def load_complaint_stats(session: Session, start: date, end: date) -> list[Recor
             {
                 "category": category,
                 "count": figures.received,
-                "share": complaint_kpis.percent(share),
+                "share": percent(share),
                 "closed": figures.closed,
-                "timely_rate": complaint_kpis.percent(figures.timely_rate),
+                "timely_rate": percent(figures.timely_rate),
                 "amount": _amount(figures),
             }
         )
@@ -167,7 +168,7 @@ def load_complaint_stats(session: Session, start: date, end: date) -> list[Recor
         "closed": total.closed,
         "open": total.effective - total.closed,
         "total_amount": _amount(total),
-    } | {name: complaint_kpis.percent(getattr(total, name)) for name in RATES}
+    } | {name: percent(getattr(total, name)) for name in RATES}
     low, high = bounds(start, end)
     received = session.scalars(
         select(Complaint)

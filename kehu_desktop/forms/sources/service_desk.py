@@ -19,6 +19,7 @@ from kehu_desktop.models import FactoryFeedback, ServiceRequest
 from kehu_desktop.services.common.errors import NotFoundError
 from kehu_desktop.services.common.operators import operator_by_id
 from kehu_desktop.services.common.periods import day_bounds
+from kehu_desktop.services.common.rates import percent
 from kehu_desktop.services.common.revisits import SATISFACTION_LEVELS
 from kehu_desktop.services.service_desk import feedback, ledger, service_kpis
 from kehu_desktop.services.service_desk.choices import (
@@ -215,8 +216,8 @@ def load_month(session: Session, start: date, end: date) -> list[Record]:
         "period": f"{start.isoformat()} 至 {end.isoformat()}",
         "received": t.received, "closed": t.closed, "cancelled": t.cancelled,
         "repaired": t.repaired,
-        **{name: service_kpis.percent(getattr(t, name)) for name in RATES},
-        "feedback_rate": service_kpis.percent(kpis.feedback.timely_rate),
+        **{name: percent(getattr(t, name)) for name in RATES},
+        "feedback_rate": percent(kpis.feedback.timely_rate),
         "feedback_overdue": kpis.feedback.overdue_open,
         "close_days": service_kpis.days_text(t.average_close_days),
         "parts_cost": t.parts_cost, "labour_cost": t.labour_cost,
@@ -224,7 +225,7 @@ def load_month(session: Session, start: date, end: date) -> list[Record]:
     }  # fmt: skip
     engineers = [
         {"engineer": label, "received": f.received,
-         **{name: service_kpis.percent(getattr(f, name)) for name in
+         **{name: percent(getattr(f, name)) for name in
             ("response_rate", "resolution_rate", "first_fix_rate", "revisit_rate")}}
         for label, f in kpis.by_engineer
     ]  # fmt: skip

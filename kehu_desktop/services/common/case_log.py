@@ -42,6 +42,14 @@ def _refuse_protected_changes(session: Session, _context: object, _instances: ob
             raise UserError(refusal[1])
 
 
+def out_of_stage(case_noun: str, status: str, step: str, *, final: bool) -> UserError:
+    """The refusal of a ``step`` the case's ``status`` does not lead to (words, not codes):
+    a closed or cancelled (``final``) case takes no more steps."""
+    if final:
+        return UserError(f"{case_noun}已{status}，不能再{step}。")
+    return UserError(f"{case_noun}当前处于“{status}”阶段，不能{step}。")
+
+
 @dataclass(frozen=True)
 class EventRow:
     """One step of a case as its history table shows it: names, not ids."""
@@ -122,6 +130,14 @@ class CaseLog:
         if not note.strip():
             raise ValidationError({"note": "请填写备注内容。"})
         self.append(session, case, operator, kind, at, note=note)
+
+    def close(
+        self, session: Session, case: Any, operator: Operator, kind: str, note: str,
+        at: datetime | None, *, to_status: str,
+    ) -> None:  # fmt: skip
+        """Close the case (the rules have allowed it), stamping its ``closed_at``."""
+        case.closed_at = self.append(session, case, operator, kind, at, to_status=to_status,
+                                     note=note)  # fmt: skip
 
     def cancel(
         self, session: Session, case: Any, operator: Operator, kind: str, reason: str,

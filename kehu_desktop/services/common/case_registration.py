@@ -12,8 +12,9 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Customer
-from kehu_desktop.services.common import first_responsible
+from kehu_desktop.services.common import first_responsible, numbering
 from kehu_desktop.services.common.errors import UserError
+from kehu_desktop.services.common.operators import Operator
 
 
 class CaseRegistration(Protocol):
@@ -22,6 +23,8 @@ class CaseRegistration(Protocol):
     customer_id: int | None
     channel: str
     received_at: datetime | None
+    contact_name: str
+    contact_phone: str
     first_responsible_id: int | None
 
 
@@ -48,6 +51,35 @@ def registration_errors(
     return errors
 
 
+def opening_fields(
+    session: Session,
+    operator: Operator,
+    data: CaseRegistration,
+    received: datetime,
+    *,
+    series: str,
+    prefix: str,
+    status: str,
+) -> dict[str, Any]:
+    """The columns every new case starts with: the next gap-free number of ``series`` in the
+    year received (printed ``prefix``-YYYY-NNNN), who called and how, the 首问责任人 (also
+    its first handler) and the desk's first ``status``."""
+    year = received.year
+    seq = numbering.next_number(session, series, year)
+    responsible = first_responsible.at_registration(operator, data.first_responsible_id)
+    return {
+        "number": numbering.formatted(prefix, year, seq), "year": year, "seq": seq,
+        "received_at": received, "channel": data.channel, "customer_id": data.customer_id,
+        "contact_name": data.contact_name.strip(), "contact_phone": data.contact_phone.strip(),
+        "first_responsible_id": responsible, "handler_id": responsible, "status": status,
+    }  # fmt: skip
+
+
+def correction_note(changed: Sequence[str]) -> str:
+    """The history line of a corrected registration, naming the fields changed."""
+    return "修改：" + "、".join(changed)
+
+
 def refuse_fixed_changes(
     received_at: datetime, first_responsible_id: int, data: CaseRegistration
 ) -> None:
@@ -56,6 +88,16 @@ def refuse_fixed_changes(
     first_responsible.refuse_change(first_responsible_id, data.first_responsible_id)
     if data.received_at is not None and data.received_at != received_at:
         raise UserError("受理时间登记后不能更改。")
+
+
+def as_registered(case: Any, editable: Mapping[str, str]) -> dict[str, Any]:
+    """The registration of ``case`` as its form is filled for a correction: the received
+    time and 首问责任人 (shown, not changed) and the ``editable`` fields."""
+    return {
+        "received_at": case.received_at,
+        "first_responsible_id": case.first_responsible_id,
+        **{name: getattr(case, name) for name in editable},
+    }
 
 
 def apply_correction(case: Any, data: object, editable: Mapping[str, str]) -> list[str]:

@@ -5,8 +5,14 @@ reason the customer could not be reached."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from kehu_desktop.services.common.errors import ValidationError
+from sqlalchemy.orm import Session
+
+from kehu_desktop.services.common.case_log import CaseLog
+from kehu_desktop.services.common.errors import UserError, ValidationError
+from kehu_desktop.services.common.operators import Operator
 
 SATISFACTION_LEVELS = ("非常满意", "满意", "一般", "不满意", "非常不满意")
 SATISFIED_LEVELS = ("非常满意", "满意")
@@ -47,3 +53,34 @@ def revisit_outcome(
 def revisit_recorded(satisfaction: str, unreachable_reason: str) -> bool:
     """Whether a case may be closed: rated, or the customer found unreachable."""
     return bool(satisfaction or unreachable_reason)
+
+
+def record_revisit(
+    session: Session,
+    history: CaseLog,
+    case: Any,
+    operator: Operator,
+    kind: str,
+    at: datetime | None,
+    *,
+    to_status: str,
+    satisfaction: str | None,
+    unreachable_reason: str,
+    note: str = "",
+    reference: str = "",
+) -> None:
+    """Check a revisit of ``case`` (its step allowed), add it to the history and keep what it
+    found on the case: the rating (a later revisit that reached nobody keeps an earlier one)
+    or why the customer could not be reached."""
+    outcome = revisit_outcome(satisfaction, unreachable_reason, note, reference)
+    case.revisited_at = history.append(
+        session, case, operator, kind, at, to_status=to_status, note=outcome.note
+    )
+    if outcome.satisfaction:
+        case.satisfaction = outcome.satisfaction
+    case.unreachable_reason = outcome.unreachable_reason
+
+
+def already_rated(case_noun: str) -> UserError:
+    """The refusal of a second revisit once the customer's rating is recorded."""
+    return UserError(f"该{case_noun}已回访并记录了满意度。")

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, Customer
 from kehu_desktop.services.common.periods import day_bounds, month_period, month_start
+from kehu_desktop.services.common.rates import percent, rate
 from kehu_desktop.services.complaints.choices import SATISFIED_LEVELS
 from kehu_desktop.services.complaints.lifecycle import Status
 
@@ -72,32 +73,23 @@ class Figures:
 
     @property
     def timely_rate(self) -> float | None:
-        return _rate(self.on_time, self.due)
+        return rate(self.on_time, self.due)
 
     @property
     def resolution_rate(self) -> float | None:
-        return _rate(self.resolved, self.effective)
+        return rate(self.resolved, self.effective)
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return _rate(self.satisfied, self.rated)
+        return rate(self.satisfied, self.rated)
 
     @property
     def revisit_rate(self) -> float | None:
-        return _rate(self.closed_rated, self.closed)
+        return rate(self.closed_rated, self.closed)
 
     @property
     def completeness_rate(self) -> float | None:
-        return _rate(self.complete, self.effective)
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-def percent(rate: float | None) -> str:
-    """85.7% — or a dash when there was nothing to measure."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+        return rate(self.complete, self.effective)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, ComplaintEvent, Staff
-from kehu_desktop.services.common import case_log, first_responsible
-from kehu_desktop.services.common.case_log import CaseLog
+from kehu_desktop.services.common import case_log, first_responsible, revisits
+from kehu_desktop.services.common.case_log import CaseLog, out_of_stage
 from kehu_desktop.services.common.errors import (
     NotFoundError,
     PermissionDenied,
@@ -27,7 +27,7 @@ from kehu_desktop.services.common.errors import (
 )
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.parsing import parse_money, parse_quantity
-from kehu_desktop.services.common.revisits import NO_REVISIT, revisit_outcome, revisit_recorded
+from kehu_desktop.services.common.revisits import NO_REVISIT, already_rated, revisit_recorded
 from kehu_desktop.services.complaints.choices import DEPARTMENTS, RESULTS
 
 
@@ -131,11 +131,9 @@ def refusal(complaint: Complaint, operator: Operator, action: Action) -> UserErr
     ):
         return UserError(NO_REVISIT)
     if action == Action.REVISIT and status == Status.REVISITED and complaint.satisfaction:
-        return UserError("该投诉已回访并记录了满意度。")
+        return already_rated("投诉")
     if status not in sources:
-        if status in FINAL_STATUSES:
-            return UserError(f"投诉已{status}，不能再{action}。")
-        return UserError(f"投诉当前处于“{status}”阶段，不能{action}。")
+        return out_of_stage("投诉", status, action, final=status in FINAL_STATUSES)
     if action == Action.REPLY and not first_responsible.may_answer(
         operator, complaint.first_responsible_id
     ):
@@ -315,15 +313,11 @@ def record_revisit(
     The visits desk calls this when it saves a 投诉回访 visit (``visit_id`` is noted).
     """
     complaint = start_action(session, operator, complaint_id, Action.REVISIT, seen_status)
-    reference = f"（拜访记录 #{visit_id}）" if visit_id is not None else ""
-    outcome = revisit_outcome(satisfaction, unreachable_reason, note, reference)
-    complaint.revisited_at = HISTORY.append(
-        session, complaint, operator, Action.REVISIT, at,
-        to_status=Status.REVISITED, note=outcome.note,
+    revisits.record_revisit(
+        session, HISTORY, complaint, operator, Action.REVISIT, at, to_status=Status.REVISITED,
+        satisfaction=satisfaction, unreachable_reason=unreachable_reason, note=note,
+        reference=f"（拜访记录 #{visit_id}）" if visit_id is not None else "",
     )  # fmt: skip
-    if outcome.satisfaction:
-        complaint.satisfaction = outcome.satisfaction
-    complaint.unreachable_reason = outcome.unreachable_reason
 
 
 def close(
@@ -332,9 +326,7 @@ def close(
     seen_status: str | None = None,
 ) -> None:  # fmt: skip
     complaint = start_action(session, operator, complaint_id, Action.CLOSE, seen_status)
-    complaint.closed_at = HISTORY.append(
-        session, complaint, operator, Action.CLOSE, at, to_status=Status.CLOSED, note=note
-    )
+    HISTORY.close(session, complaint, operator, Action.CLOSE, note, at, to_status=Status.CLOSED)
 
 
 def cancel(

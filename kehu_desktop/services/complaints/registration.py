@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from kehu_desktop.models import Complaint
 from kehu_desktop.services.common import (
     case_registration,
-    first_responsible,
     numbering,
     versions,
 )
@@ -67,8 +66,12 @@ def _validate_registration(session: Session, data: RegistrationInput) -> None:
         raise ValidationError(errors)
 
 
+# The counter complaints are numbered by, and how a number is printed: TS-2026-0027.
+NUMBER_PREFIX = "TS"
+
+
 def complaint_number(year: int, seq: int) -> str:
-    return f"TS-{year}-{seq:04d}"
+    return numbering.formatted(NUMBER_PREFIX, year, seq)
 
 
 def register(session: Session, operator: Operator, data: RegistrationInput) -> int:
@@ -79,19 +82,17 @@ def register(session: Session, operator: Operator, data: RegistrationInput) -> i
     """
     _validate_registration(session, data)
     received = data.received_at or datetime.now()
-    year = received.year
-    seq = numbering.next_number(session, numbering.COMPLAINT_SERIES, year)
-    responsible = first_responsible.at_registration(operator, data.first_responsible_id)
     escalated = escalates(session, data.severity)
     complaint = Complaint(
-        number=complaint_number(year, seq),
-        year=year,
-        seq=seq,
-        received_at=received,
-        channel=data.channel,
-        customer_id=data.customer_id,
-        contact_name=data.contact_name.strip(),
-        contact_phone=data.contact_phone.strip(),
+        **case_registration.opening_fields(
+            session,
+            operator,
+            data,
+            received,
+            series=numbering.COMPLAINT_SERIES,
+            prefix=NUMBER_PREFIX,
+            status=Status.REGISTERED,
+        ),  # fmt: skip
         product=data.product.strip(),
         batch_no=data.batch_no.strip(),
         order_no=data.order_no.strip(),
@@ -99,10 +100,7 @@ def register(session: Session, operator: Operator, data: RegistrationInput) -> i
         severity=data.severity,
         description=data.description.strip(),
         demand=data.demand.strip(),
-        first_responsible_id=responsible,
-        handler_id=responsible,
         deadline=deadline_for(session, data.severity, received.date()),
-        status=Status.REGISTERED,
         escalated=escalated,
     )
     session.add(complaint)
@@ -128,12 +126,7 @@ EDITABLE = {"customer_id": "客户", "channel": "受理渠道", "contact_name": 
 
 def load_registration(session: Session, complaint_id: int) -> RegistrationInput:
     c = get_complaint(session, complaint_id)
-    return RegistrationInput(
-        received_at=c.received_at,
-        first_responsible_id=c.first_responsible_id,
-        version=c.version,
-        **{name: getattr(c, name) for name in EDITABLE},
-    )
+    return RegistrationInput(version=c.version, **case_registration.as_registered(c, EDITABLE))
 
 
 def update_registration(
@@ -161,6 +154,5 @@ def update_registration(
         if escalates(session, complaint.severity) and not complaint.escalated:
             complaint.escalated = True
             changed.append("已升级至主管")
-    HISTORY.append(
-        session, complaint, operator, Action.EDIT, at, note="修改：" + "、".join(changed)
-    )
+    note = case_registration.correction_note(changed)
+    HISTORY.append(session, complaint, operator, Action.EDIT, at, note=note)

@@ -27,12 +27,15 @@ from kehu_desktop.services.key_accounts.weighted_items import WeightedItem
 
 RATINGS = ("AAA", "AA", "A", "B", "C")
 NUMBER_PREFIX = "XY"  # a credit evaluation's printed number: XY-000007
-ITEMS = SettingSpec(
-    "credit.items",
-    [{"item": "注册资本", "weight": 15}, {"item": "从业年限", "weight": 10},
-     {"item": "付款记录", "weight": 30}, {"item": "履约情况", "weight": 20},
-     {"item": "合作年限", "weight": 10}, {"item": "经营状况", "weight": 15}],
-    "信用评定项目及权重",
+ITEMS = weighted_items.ItemList(
+    SettingSpec(
+        "credit.items",
+        [{"item": "注册资本", "weight": 15}, {"item": "从业年限", "weight": 10},
+         {"item": "付款记录", "weight": 30}, {"item": "履约情况", "weight": 20},
+         {"item": "合作年限", "weight": 10}, {"item": "经营状况", "weight": 15}],
+        "信用评定项目及权重",
+    ),
+    "信用评定项目",
 )  # fmt: skip
 
 
@@ -108,17 +111,9 @@ def is_over_limit(limit: Decimal | None, outstanding: Decimal) -> bool:
     return limit is not None and outstanding > limit
 
 
-def items(session: Session) -> list[WeightedItem]:
-    return weighted_items.load_items(session, ITEMS)
-
-
-def put_items(
-    session: Session,
-    operator: Operator,
-    rows: Sequence[Mapping[str, str]],
-    seen: Mapping[str, int] | None = None,
-) -> list[WeightedItem]:
-    return weighted_items.store_items(session, operator, ITEMS, rows, "信用评定项目", seen)
+# The settings dialog, the forms and the demo read and store the items through these.
+items = ITEMS.load
+put_items = ITEMS.store
 
 
 def bands(session: Session) -> list[CreditBand]:

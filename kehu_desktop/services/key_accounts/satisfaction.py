@@ -21,12 +21,15 @@ from kehu_desktop.services.key_accounts.weighted_items import WeightedItem
 LOWEST, HIGHEST = 1, 5
 NUMBER_PREFIX = "MY"  # a survey's printed number: MY-000012
 SCORE_LABELS = {1: "很不满意", 2: "不满意", 3: "一般", 4: "满意", 5: "很满意"}
-ITEMS = SettingSpec(
-    "satisfaction.items",
-    [{"item": "产品质量", "weight": 25}, {"item": "交货及时", "weight": 20},
-     {"item": "价格合理", "weight": 15}, {"item": "服务态度", "weight": 15},
-     {"item": "投诉处理", "weight": 15}, {"item": "技术支持", "weight": 10}],
-    "满意度调查项目及权重",
+ITEMS = weighted_items.ItemList(
+    SettingSpec(
+        "satisfaction.items",
+        [{"item": "产品质量", "weight": 25}, {"item": "交货及时", "weight": 20},
+         {"item": "价格合理", "weight": 15}, {"item": "服务态度", "weight": 15},
+         {"item": "投诉处理", "weight": 15}, {"item": "技术支持", "weight": 10}],
+        "满意度调查项目及权重",
+    ),
+    "满意度调查项目",
 )  # fmt: skip
 
 
@@ -76,17 +79,9 @@ class Trend:
         return f"{text}，与上次持平"
 
 
-def items(session: Session) -> list[WeightedItem]:
-    return weighted_items.load_items(session, ITEMS)
-
-
-def put_items(
-    session: Session,
-    operator: Operator,
-    rows: Sequence[Mapping[str, str]],
-    seen: Mapping[str, int] | None = None,
-) -> list[WeightedItem]:
-    return weighted_items.store_items(session, operator, ITEMS, rows, "满意度调查项目", seen)
+# The settings dialog, the forms and the demo read and store the items through these.
+items = ITEMS.load
+put_items = ITEMS.store
 
 
 def parse_scores(all_items: Sequence[WeightedItem], raw: Mapping[str, str | int]) -> dict[str, int]:

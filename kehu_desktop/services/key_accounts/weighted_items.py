@@ -29,24 +29,35 @@ class WeightedItem:
     weight: Decimal
 
 
-def load_items(session: Session, setting: SettingSpec) -> list[WeightedItem]:
-    """The items and weights stored in ``setting``."""
-    return [WeightedItem(str(r["item"]), Decimal(str(r["weight"]))) for r in setting.get(session)]
+@dataclass(frozen=True)
+class ItemList:
+    """A form's scoring items and their weights, kept in ``setting``; ``what`` names them in
+    messages (信用评定项目, 满意度调查项目)."""
 
+    setting: SettingSpec
+    what: str
 
-def store_items(
-    session: Session,
-    operator: Operator,
-    setting: SettingSpec,
-    rows: Sequence[Mapping[str, str]],
-    what: str,
-    seen: Mapping[str, int] | None = None,
-) -> list[WeightedItem]:
-    """Check and store new items and weights (主管 only); ``what`` names the form in messages."""
-    operator.require_supervisor()
-    parsed = parse_items(rows, what)
-    setting.put(session, [{"item": i.item, "weight": float(i.weight)} for i in parsed], seen)
-    return parsed
+    def load(self, session: Session) -> list[WeightedItem]:
+        """The items and weights stored now."""
+        return [
+            WeightedItem(str(r["item"]), Decimal(str(r["weight"])))
+            for r in self.setting.get(session)
+        ]
+
+    def store(
+        self,
+        session: Session,
+        operator: Operator,
+        rows: Sequence[Mapping[str, str]],
+        seen: Mapping[str, int] | None = None,
+    ) -> list[WeightedItem]:
+        """Check and store new items and weights (主管 only); refused when the setting changed
+        since ``seen``."""
+        operator.require_supervisor()
+        parsed = parse_items(rows, self.what)
+        setting = [{"item": i.item, "weight": float(i.weight)} for i in parsed]
+        self.setting.put(session, setting, seen)
+        return parsed
 
 
 def parse_items(rows: Sequence[Mapping[str, str]], what: str) -> list[WeightedItem]:

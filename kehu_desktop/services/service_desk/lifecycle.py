@@ -15,8 +15,8 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import ServiceEvent, ServiceRequest, Staff
-from kehu_desktop.services.common import case_log, first_responsible
-from kehu_desktop.services.common.case_log import CaseLog
+from kehu_desktop.services.common import case_log, first_responsible, revisits
+from kehu_desktop.services.common.case_log import CaseLog, out_of_stage
 from kehu_desktop.services.common.errors import (
     NotFoundError,
     PermissionDenied,
@@ -24,7 +24,7 @@ from kehu_desktop.services.common.errors import (
     ValidationError,
 )
 from kehu_desktop.services.common.operators import Operator
-from kehu_desktop.services.common.revisits import NO_REVISIT, revisit_outcome, revisit_recorded
+from kehu_desktop.services.common.revisits import NO_REVISIT, already_rated, revisit_recorded
 from kehu_desktop.services.service_desk.choices import DEPARTMENTS, MODES
 
 
@@ -108,7 +108,6 @@ def refusal(request: ServiceRequest, operator: Operator, action: Action) -> User
     """The error saying why ``action`` is not allowed now, or None if it is."""
     sources, _target = TRANSITIONS[action]
     status = Status(request.status)
-    name = ACTION_LABELS[action]
     if action == Action.CLOSE and status == Status.PROCESSING:
         return UserError(NO_REVISIT)
     if action == Action.CLOSE and status == Status.REVISITED:
@@ -117,11 +116,11 @@ def refusal(request: ServiceRequest, operator: Operator, action: Action) -> User
         if not first_responsible.may_answer(operator, request.first_responsible_id):
             return PermissionDenied("按首问负责制，只有首问责任人（或主管）可以结案。")
     if action == Action.REVISIT and status == Status.REVISITED and request.satisfaction:
-        return UserError("该服务单已回访并记录了满意度。")
+        return already_rated("服务单")
     if status not in sources:
-        if status in FINAL_STATUSES:
-            return UserError(f"服务单已{status_label(status)}，不能再{name}。")
-        return UserError(f"服务单当前处于“{status_label(status)}”阶段，不能{name}。")
+        return out_of_stage(
+            "服务单", status_label(status), ACTION_LABELS[action], final=status in FINAL_STATUSES
+        )
     return None
 
 
@@ -191,14 +190,10 @@ def record_revisit(
 ) -> None:
     """回访 (售后跟踪服务): the rating, or why the customer could not be reached."""
     request = start_action(session, operator, request_id, Action.REVISIT)
-    outcome = revisit_outcome(satisfaction, unreachable_reason, note)
-    request.revisited_at = HISTORY.append(
-        session, request, operator, Action.REVISIT, at, to_status=Status.REVISITED,
-        note=outcome.note,
+    revisits.record_revisit(
+        session, HISTORY, request, operator, Action.REVISIT, at, to_status=Status.REVISITED,
+        satisfaction=satisfaction, unreachable_reason=unreachable_reason, note=note,
     )  # fmt: skip
-    if outcome.satisfaction:
-        request.satisfaction = outcome.satisfaction
-    request.unreachable_reason = outcome.unreachable_reason
 
 
 def close(
@@ -206,9 +201,7 @@ def close(
     at: datetime | None = None,
 ) -> None:  # fmt: skip
     request = start_action(session, operator, request_id, Action.CLOSE)
-    request.closed_at = HISTORY.append(
-        session, request, operator, Action.CLOSE, at, to_status=Status.CLOSED, note=note
-    )
+    HISTORY.close(session, request, operator, Action.CLOSE, note, at, to_status=Status.CLOSED)
 
 
 def cancel(

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Complaint, Product, Purchase, ServiceRequest
-from kehu_desktop.services.common import case_registration, first_responsible, numbering
+from kehu_desktop.services.common import case_registration
 from kehu_desktop.services.common.case_deadlines import days_from, deadline_after
 from kehu_desktop.services.common.errors import UserError, ValidationError
 from kehu_desktop.services.common.operators import Operator
@@ -133,29 +133,24 @@ def register(session: Session, operator: Operator, data: RequestInput, *, attemp
 
 
 def _insert(session: Session, operator: Operator, data: RequestInput, received: datetime) -> int:
-    year = received.year
-    seq = numbering.next_number(session, SERIES, year)
-    responsible = first_responsible.at_registration(operator, data.first_responsible_id)
     request = ServiceRequest(
-        number=numbering.formatted(SERIES, year, seq),
-        year=year,
-        seq=seq,
-        received_at=received,
-        channel=data.channel,
-        customer_id=data.customer_id,
-        contact_name=data.contact_name.strip(),
-        contact_phone=data.contact_phone.strip(),
+        **case_registration.opening_fields(
+            session,
+            operator,
+            data,
+            received,
+            series=SERIES,
+            prefix=SERIES,
+            status=Status.REGISTERED,
+        ),  # fmt: skip
         product_id=data.product_id,
         serial_no=data.serial_no.strip(),
         fault=data.fault.strip(),
         demand=data.demand.strip(),
         urgency=data.urgency,
         complaint_id=data.complaint_id,
-        first_responsible_id=responsible,
-        handler_id=responsible,
         response_deadline=deadline_after(session, RESPONSE_DAYS, data.urgency, received.date()),
         deadline=deadline_after(session, RESOLVE_DAYS, data.urgency, received.date()),
-        status=Status.REGISTERED,
     )
     session.add(request)
     session.flush()
@@ -179,12 +174,7 @@ EDITABLE = {"customer_id": "客户", "channel": "受理渠道", "contact_name": 
 
 def load_registration(session: Session, request_id: int) -> RequestInput:
     r = get_request(session, request_id)
-    return RequestInput(
-        received_at=r.received_at,
-        first_responsible_id=r.first_responsible_id,
-        complaint_id=r.complaint_id,
-        **{name: getattr(r, name) for name in EDITABLE},
-    )
+    return RequestInput(complaint_id=r.complaint_id, **case_registration.as_registered(r, EDITABLE))
 
 
 def update_registration(
@@ -209,14 +199,8 @@ def update_registration(
     if not changed and data.purchased_on is None:
         return
     _warranty(session, request, data)
-    HISTORY.append(
-        session,
-        request,
-        operator,
-        Action.EDIT,
-        at,
-        note="修改：" + "、".join(changed or ["购买日期"]),
-    )
+    note = case_registration.correction_note(changed or ["购买日期"])
+    HISTORY.append(session, request, operator, Action.EDIT, at, note=note)
 
 
 def input_from_complaint(session: Session, complaint_id: int) -> RequestInput:

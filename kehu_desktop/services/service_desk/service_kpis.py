@@ -60,6 +60,7 @@ from kehu_desktop.models import (
     Staff,
 )
 from kehu_desktop.services.common.periods import day_bounds
+from kehu_desktop.services.common.rates import percent, rate
 from kehu_desktop.services.common.revisits import SATISFIED_LEVELS
 from kehu_desktop.services.common.working_days import load_calendar
 from kehu_desktop.services.service_desk.choices import FIXED_RESULTS
@@ -108,31 +109,31 @@ class Figures:
 
     @property
     def response_rate(self) -> float | None:
-        return _rate(self.response_on_time, self.response_due)
+        return rate(self.response_on_time, self.response_due)
 
     @property
     def resolution_rate(self) -> float | None:
-        return _rate(self.resolve_on_time, self.resolve_due)
+        return rate(self.resolve_on_time, self.resolve_due)
 
     @property
     def first_fix_rate(self) -> float | None:
-        return _rate(self.first_fix, self.repaired)
+        return rate(self.first_fix, self.repaired)
 
     @property
     def repeat_rate(self) -> float | None:
-        return _rate(self.repeats, self.repaired)
+        return rate(self.repeats, self.repaired)
 
     @property
     def revisit_rate(self) -> float | None:
-        return _rate(self.closed_rated, self.closed)
+        return rate(self.closed_rated, self.closed)
 
     @property
     def key_satisfaction_rate(self) -> float | None:
-        return _rate(self.key_satisfied, self.key_rated)
+        return rate(self.key_satisfied, self.key_rated)
 
     @property
     def general_satisfaction_rate(self) -> float | None:
-        return _rate(self.general_satisfied, self.general_rated)
+        return rate(self.general_satisfied, self.general_rated)
 
     @property
     def average_close_days(self) -> float | None:
@@ -151,16 +152,8 @@ class Figures:
         return _yuan(self.charge_fen)
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
 def _yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(CENT)
-
-
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
 def days_text(value: float | None) -> str:
@@ -176,7 +169,7 @@ class FeedbackFigures:
 
     @property
     def timely_rate(self) -> float | None:
-        return _rate(self.on_time, self.due)
+        return rate(self.on_time, self.due)
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,11 +18,9 @@ from kehu_desktop.services.complaints.lifecycle import Action
 from kehu_desktop.services.service_desk import ledger as service_ledger
 from kehu_desktop.services.service_desk.choices import SERVICE_COMPLAINT_RESULTS
 from kehu_desktop.ui.common.attachments_panel import AttachmentsPanel
-from kehu_desktop.ui.common.case_history import HISTORY_COLUMNS
+from kehu_desktop.ui.common.case_dialog import CaseDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.operations import Operations, StoreChange
-from kehu_desktop.ui.common.record_table import RecordTableModel, display_text
-from kehu_desktop.ui.common.screen import fit_to_screen
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRegistrationDialog
 from kehu_desktop.ui.complaints.complaint_step_dialog import ComplaintStepDialog
 
@@ -69,14 +62,28 @@ SECTIONS = {
 }  # fmt: skip
 
 
-class ComplaintDialog(QDialog):
+def _banner_notes(d: ComplaintDetail) -> list[str]:
+    notes = []
+    if d.escalation_overdue:
+        notes.append(
+            f"{d.severity}投诉升级已超过确认期限（{d.escalation_deadline.isoformat()}），"
+            "主管尚未确认。"
+        )
+    elif d.escalation_pending:
+        notes.append(f"{d.severity}投诉已升级至主管，等待主管确认。")
+    if d.overdue:
+        notes.append(f"已超过答复期限（{d.deadline.isoformat()}）。")
+    elif d.due_today:
+        notes.append("今天是答复期限。")
+    return notes
+
+
+class ComplaintDialog(CaseDialog):
     """The record as read through the operations helper; it reads itself again whenever a
     write touches complaints (a step saved here or anywhere else).
 
     Signals: ``loaded()`` each time the record has been read and shown.
     """
-
-    loaded = Signal()
 
     def __init__(
         self,
@@ -85,27 +92,18 @@ class ComplaintDialog(QDialog):
         complaint_id: int,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(type(self).__name__)
+        super().__init__(
+            ops, layout, prefix="complaint", geometry_key="ComplaintDialog", size=(1000, 620),
+            touches=("complaints", "service"), parent=parent,
+        )  # fmt: skip
         self.setWindowTitle("投诉")
-        self.ops = ops
-        self._layout_memory = layout
         self._complaint_id = complaint_id
         self.detail: ComplaintDetail | None = None
-        self.header = QLabel(objectName="complaintHeader")
-        self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
-        self.banner = QLabel(objectName="complaintBanner", wordWrap=True)
-        self.banner.setStyleSheet("background: #fde2e1; color: #a50e0e; padding: 6px;")
-        self.values: dict[str, QLabel] = {}
-        self.sections = QTabWidget(objectName="complaintSections")
         for title, rows in SECTIONS.items():
             page = QWidget()
             form = QFormLayout(page)
             for name, label in rows:
-                value = QLabel(objectName=f"value_{name}", wordWrap=True)
-                value.setMinimumWidth(260)
-                self.values[name] = value
-                form.addRow(f"{label}：", value)
+                form.addRow(f"{label}：", self.value_label(name, 260))
             self.sections.addTab(page, title)
         # Photos and files, and the after-sales request a 维修/退货/换货 result may open.
         self.attachments = AttachmentsPanel(ops, "complaint", complaint_id)
@@ -113,62 +111,31 @@ class ComplaintDialog(QDialog):
         self.service_link = QLabel(objectName="complaintServiceLink", wordWrap=True)
         self.service_button = QPushButton("转售后服务…", objectName="complaintToService")
         self.service_button.clicked.connect(lambda: self.open_service_request())
-        self.timeline_model = RecordTableModel(HISTORY_COLUMNS, self)
-        self.timeline = QTableView(objectName="complaintTimeline")
-        self.timeline.setModel(self.timeline_model)
-        self.timeline.verticalHeader().hide()
-        self.timeline.horizontalHeader().setStretchLastSection(True)
-        self.timeline.setWordWrap(True)
-        timeline_box = QWidget()
-        timeline_layout = QVBoxLayout(timeline_box)
-        timeline_layout.setContentsMargins(0, 0, 0, 0)
-        timeline_layout.addWidget(QLabel("处理记录（只增不改）"))
-        timeline_layout.addWidget(self.timeline)
-        splitter = QSplitter()
-        splitter.addWidget(self.sections)
-        splitter.addWidget(timeline_box)
-        splitter.setSizes([440, 520])
+        timeline = QTableView(objectName="complaintTimeline")
+        timeline.setModel(self.history_model)
+        timeline.verticalHeader().hide()
+        timeline.horizontalHeader().setStretchLastSection(True)
+        timeline.setWordWrap(True)
 
-        self.action_buttons: dict[Action, QPushButton] = {}
-        actions = QHBoxLayout()
-        for action in Action:
-            text = f"{action}(&{ACCELERATORS[action]})"
-            button = QPushButton(text, objectName=f"action_{ACTION_NAMES[action]}")
-            button.clicked.connect(lambda _c=False, a=action: self.start_action(a))
-            self.action_buttons[action] = button
-            actions.addWidget(button)
-        actions.addStretch(1)
+        actions = self.step_buttons(
+            Action,
+            lambda a: f"{a}(&{ACCELERATORS[a]})",
+            lambda a: f"action_{ACTION_NAMES[a]}",
+        )
         close_button = QPushButton("关闭(&C)", objectName="complaintCloseButton")
         close_button.setShortcut(QKeySequence.StandardKey.Close)
         close_button.clicked.connect(self.reject)
         actions.addWidget(close_button)
-
-        box = QVBoxLayout(self)
-        box.addWidget(self.header)
-        box.addWidget(self.banner)
-        box.addWidget(splitter, 1)
         link_row = QHBoxLayout()
         link_row.addWidget(self.service_link, 1)
         link_row.addWidget(self.service_button)
-        box.addLayout(link_row)
-        box.addLayout(actions)
-        self.resize(1000, 620)
-        layout.restore_geometry(self.objectName(), self)
+        self.lay_out(timeline, (440, 520), (link_row, actions))
         for button in self.action_buttons.values():
             button.setEnabled(False)  # until the record is read
-        ops.events.changed.connect(self._store_changed)
         self.reload()
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        fit_to_screen(self)
-
-    def _store_changed(self, change: StoreChange) -> None:
-        if change.touches("complaints", "service"):
-            self.reload()
-
     def reload(self) -> None:
-        operator = self.ops.operator
+        operator = self._ops.operator
 
         def read(session):
             return (
@@ -176,7 +143,7 @@ class ComplaintDialog(QDialog):
                 service_ledger.requests_for_complaint(session, self._complaint_id),
             )
 
-        self.ops.query(self, read, self._show)
+        self._ops.query(self, read, self._show)
 
     def _show(self, found: tuple[ComplaintDetail, list[tuple[int, str, str]]]) -> None:
         d, self.service_requests = found
@@ -184,17 +151,12 @@ class ComplaintDialog(QDialog):
         self._show_service_link(d)
         self.setWindowTitle(f"投诉 {d.number} — {d.customer}")
         self.header.setText(f"{d.number}　{d.customer}　【{d.status}】")
-        for name, label in self.values.items():
-            label.setText(display_text(getattr(d, name)))
+        self.show_values(d)
         if d.deadline_note:
             self.values["deadline"].setText(f"{d.deadline.isoformat()}（{d.deadline_note}）")
-        self._show_banner(d)
-        self.timeline_model.set_rows(d.events)
-        self.timeline.resizeColumnsToContents()
-        self.timeline.resizeRowsToContents()
-        for action, button in self.action_buttons.items():
-            button.setVisible(action in d.allowed)
-            button.setEnabled(True)
+        self.show_notes(_banner_notes(d))
+        self.show_history(d.events)
+        self.show_allowed(d.allowed)
         self.loaded.emit()
 
     def _show_service_link(self, d: ComplaintDetail) -> None:
@@ -210,41 +172,21 @@ class ComplaintDialog(QDialog):
         from kehu_desktop.ui.service_desk.request_dialog import ServiceRequestDialog
 
         dialog = ServiceRequestDialog(
-            self.ops, self._layout_memory, self, complaint_id=self._complaint_id
+            self._ops, self._layout_memory, self, complaint_id=self._complaint_id
         )
         dialog.saved.connect(lambda _id: self.reload())
         dialog.open()
         return dialog
-
-    def _show_banner(self, d: ComplaintDetail) -> None:
-        notes = []
-        if d.escalation_overdue:
-            notes.append(
-                f"{d.severity}投诉升级已超过确认期限（{d.escalation_deadline.isoformat()}），"
-                "主管尚未确认。"
-            )
-        elif d.escalation_pending:
-            notes.append(f"{d.severity}投诉已升级至主管，等待主管确认。")
-        if d.overdue:
-            notes.append(f"已超过答复期限（{d.deadline.isoformat()}）。")
-        elif d.due_today:
-            notes.append("今天是答复期限。")
-        self.banner.setText(" ".join(notes))
-        self.banner.setVisible(bool(notes))
 
     def start_action(self, action: Action) -> ComplaintStepDialog | ComplaintRegistrationDialog:
         """Open the form for ``action``; once it is saved the record reads itself again."""
         step: ComplaintStepDialog | ComplaintRegistrationDialog
         if action == Action.EDIT:
             step = ComplaintRegistrationDialog(
-                self.ops, self._layout_memory, parent=self, complaint_id=self._complaint_id
+                self._ops, self._layout_memory, parent=self, complaint_id=self._complaint_id
             )
         else:
             assert self.detail is not None
-            step = ComplaintStepDialog(self.ops, self.detail, action, self)
+            step = ComplaintStepDialog(self._ops, self.detail, action, self)
         step.open()
         return step
-
-    def done(self, result: int) -> None:
-        self._layout_memory.save_geometry(self.objectName(), self)
-        super().done(result)

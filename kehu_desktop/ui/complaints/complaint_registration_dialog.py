@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kehu_desktop.services.complaints import choices, deadlines, ledger, registration
 from kehu_desktop.services.complaints.registration import RegistrationInput
 from kehu_desktop.services.customers import customer_files
+from kehu_desktop.ui.common.case_forms import contact_editors, fill_contact_phone, offer_contacts
 from kehu_desktop.ui.common.customer_picker import CustomerPicker
 from kehu_desktop.ui.common.date_edit import DateTimeEdit
 from kehu_desktop.ui.common.edit_dialog import EditDialog
@@ -64,9 +65,7 @@ class ComplaintRegistrationDialog(EditDialog):
         self.received_at = DateTimeEdit("receivedAt")
         self.received_at.setMaximumDateTime(QDateTime.currentDateTime().addSecs(60))
         self.channel = _choices("channel", choices.CHANNELS)
-        self.contact_name = QComboBox(objectName="contactName", editable=True)
-        self.contact_name.currentIndexChanged.connect(self._contact_changed)
-        self.contact_phone = QLineEdit(objectName="contactPhone")
+        self.contact_name, self.contact_phone = contact_editors()
         self.product = QLineEdit(objectName="product")
         self.batch_no = QLineEdit(objectName="batchNo")
         self.order_no = QLineEdit(objectName="orderNo")
@@ -177,17 +176,8 @@ class ComplaintRegistrationDialog(EditDialog):
         self.ops.query(self, lambda s: ledger.customer_contacts(s, customer_id), show)
 
     def _show_contacts(self, contacts: list[tuple[str, str]]) -> None:
-        self.contact_name.blockSignals(True)
-        self.contact_name.clear()
-        for name, phone in contacts:
-            self.contact_name.addItem(name, phone)
-        self.contact_name.blockSignals(False)
-        self._contact_changed()
-
-    def _contact_changed(self) -> None:
-        phone = self.contact_name.currentData()
-        if phone:
-            self.contact_phone.setText(phone)
+        offer_contacts(self.contact_name, contacts)
+        fill_contact_phone(self.contact_name, self.contact_phone)
 
     def _update_deadline(self) -> None:
         if self._rules is None:

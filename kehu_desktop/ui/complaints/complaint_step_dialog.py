@@ -6,18 +6,24 @@ error is shown in the form, which stays open with everything typed kept.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 from sqlalchemy.orm import Session
 
 from kehu_desktop.services.complaints import choices, lifecycle
 from kehu_desktop.services.complaints.ledger import ComplaintDetail
 from kehu_desktop.services.complaints.lifecycle import Action, HandlingInput
 from kehu_desktop.services.customers import customer_files
+from kehu_desktop.ui.common.case_forms import (
+    context_label,
+    handover_editors,
+    rating,
+    revisit_editors,
+    text_box,
+)
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import display_text
 
-UNREACHABLE = "（未能联系客户）"
 NOTE_LABELS = {
     Action.INVESTIGATE: "调查安排",
     Action.CLOSE: "结案说明",
@@ -38,12 +44,6 @@ AMOUNT_FIELDS = (("return_quantity", "退货数量"), ("return_amount", "退货�
 FIELD_OF_ERROR = {"reason": "note", "reply": "note", "to": "handover_to"}
 
 
-def _text_box(height: int = 70) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    box.setFixedHeight(height)
-    return box
-
-
 class ComplaintStepDialog(EditDialog):
     """One step: the fields it needs, then OK runs it through the service."""
 
@@ -62,20 +62,19 @@ class ComplaintStepDialog(EditDialog):
         self._detail = detail
         self.action = action
         self.fields: dict[str, QWidget] = {}
-        context_label = QLabel(
+        context = context_label(
             f"{detail.number} {detail.customer}【{detail.status}】\n"
             f"投诉内容：{detail.description}\n客户要求：{detail.demand or '—'}",
-            objectName="stepContext", wordWrap=True,
-        )  # fmt: skip
-        context_label.setStyleSheet("color: #555;")
-        self.content_layout.insertWidget(0, context_label)
+            "stepContext",
+        )
+        self.content_layout.insertWidget(0, context)
         if action == Action.HANDLE:
             self._handling_fields(detail)
         elif action == Action.REVISIT:
             self._revisit_fields()
         elif action == Action.HAND_OVER:
             self._handover_fields()
-        note = _text_box(110 if action == Action.REPLY else 70)
+        note = text_box(110 if action == Action.REPLY else 70)
         if action == Action.REPLY:
             note.setPlainText(detail.reply)
         self._add("note", NOTE_LABELS[action], note)
@@ -92,7 +91,7 @@ class ComplaintStepDialog(EditDialog):
         department.setCurrentIndex(max(department.findText(d.department), 0))
         self._add("department", "责任部门", department)
         for name, label in TEXT_FIELDS:
-            box = _text_box(60)
+            box = text_box(60)
             box.setPlainText(getattr(d, name))
             self._add(name, label, box)
         result = QComboBox()
@@ -103,23 +102,13 @@ class ComplaintStepDialog(EditDialog):
             self._add(name, label, QLineEdit(display_text(getattr(d, name)).replace(",", "")))
 
     def _revisit_fields(self) -> None:
-        satisfaction = QComboBox()
-        satisfaction.addItems(choices.SATISFACTION_LEVELS)
-        satisfaction.addItem(UNREACHABLE)
-        satisfaction.setCurrentIndex(1)
+        satisfaction, reason = revisit_editors()
         self._add("satisfaction", "客户满意度", satisfaction)
-        reason = QLineEdit()
-        reason.setPlaceholderText("未能联系客户时填写原因，如：电话多次无人接听")
         self._add("unreachable_reason", "未能联系原因", reason)
 
     def _handover_fields(self) -> None:
-        person = QComboBox()
-        person.addItem("（不转交个人）", None)
+        person, department = handover_editors(choices.DEPARTMENTS)
         self._add("handover_to", "转交给", person)
-        department = QComboBox()
-        department.addItem("（不转交部门）", "")
-        for name in choices.DEPARTMENTS:
-            department.addItem(name, name)
         self._add("department", "转交部门", department)
         self.load(customer_files.staff_choices, self._fill_staff)
 
@@ -162,10 +151,8 @@ class ComplaintStepDialog(EditDialog):
         elif self.action == Action.REPLY:
             lifecycle.reply(session, op, cid, note, **seen)
         elif self.action == Action.REVISIT:
-            rating = text("satisfaction")
             lifecycle.record_revisit(
-                session, op, cid, note=note,
-                satisfaction=None if rating == UNREACHABLE else rating,
+                session, op, cid, note=note, satisfaction=rating(text("satisfaction")),
                 unreachable_reason=text("unreachable_reason"), **seen,
             )  # fmt: skip
         elif self.action == Action.CLOSE:

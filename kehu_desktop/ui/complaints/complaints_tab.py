@@ -4,33 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from kehu_desktop.services.complaints import choices, ledger, lifecycle
 from kehu_desktop.services.complaints.ledger import ComplaintFilter, ComplaintRow
-from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
-from kehu_desktop.ui.common.filter_row import FilterRow
+from kehu_desktop.ui.common.case_list import CaseListTab
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import (
-    count_text,
-    fill_staff_filter,
-    fit_columns_once,
-    navigable_list,
-    restore_columns,
-    select_first_row,
-    selected_row,
-    set_rows_keeping_selection,
-    table_view,
-)
-from kehu_desktop.ui.common.operations import Operations, StoreChange
-from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.list_view import count_text, fill_staff_filter
+from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.record_table import Column
 from kehu_desktop.ui.common.xlsx_export import export_list
 from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
 from kehu_desktop.ui.complaints.complaint_registration_dialog import ComplaintRegistrationDialog
@@ -78,22 +60,21 @@ COLUMNS = (
 )
 
 
-class ComplaintsTab(QWidget):
+class ComplaintsTab(CaseListTab):
     """The complaint ledger; reloads itself when a write touches complaints.
 
     Signals: ``loaded(int)`` with the row count after each reload.
     """
 
-    loaded = Signal(int)
+    SELECTS_FIRST_ROW = True
 
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
-        super().__init__(parent)
-        self._ops = ops
-        self._layout_memory = layout
-        self._report: ComplaintReportDialog | None = None
-        self._generation = 0
-
-        filters = FilterRow(self.reload)
+        super().__init__(
+            ops, layout, layout_key=LAYOUT_KEY, columns=COLUMNS,
+            touches=("complaints", "customers", "staff", "settings"),
+            summary_name="complaintSummary", parent=parent,
+        )  # fmt: skip
+        filters = self.filters
         self.status_filter = filters.choice("complaintStatusFilter", "全部状态", lifecycle.STATUSES)
         self.severity_filter = filters.choice(
             "complaintSeverityFilter", "全部程度", choices.SEVERITIES
@@ -115,29 +96,11 @@ class ComplaintsTab(QWidget):
         self.export_button = QPushButton("导出 Excel(&X)", objectName="complaintExportButton")
         self.export_button.clicked.connect(lambda: self.export_xlsx())
 
-        self.model = RecordTableModel(COLUMNS, self)
-        self.table = table_view(LAYOUT_KEY, self.model)
         self.table.setAlternatingRowColors(False)  # the tints carry the meaning here
-        navigable_list(self.table, self.customer_filter, self.open_current)
-        restore_columns(layout, LAYOUT_KEY, self.table)
-        self.summary = QLabel(objectName="complaintSummary")
-
-        buttons = QHBoxLayout()
-        for widget in (self.new_button, self.open_button, self.report_button, self.export_button):
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
-        buttons.addWidget(self.summary)
-        box = QVBoxLayout(self)
-        box.addLayout(filters)
-        box.addLayout(buttons)
-        box.addWidget(self.table)
-        # A write reloads this desk at once while it is shown, else when it is next shown.
-        self.reload_when_shown = ReloadWhenShown(self, self.reload)
-        ops.events.changed.connect(self._store_changed)
-
-    def _store_changed(self, change: StoreChange) -> None:
-        if change.touches("complaints", "customers", "staff", "settings"):
-            self.reload_when_shown.request()
+        self.lay_out(
+            self.customer_filter,
+            (self.new_button, self.open_button, self.report_button, self.export_button),
+        )
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -161,35 +124,22 @@ class ComplaintsTab(QWidget):
         """Query the list for the current filters off the GUI thread; only the newest query's
         result is shown, however late an earlier one arrives."""
         self._fill_person_filter()
-        self._generation += 1
-        generation = self._generation
+        generation = self.next_generation()
         flt = self.current_filter()
 
         self._ops.query(
             self,
             lambda session: ledger.list_complaints(session, flt),
-            lambda rows: self._show(generation, rows),
+            lambda rows: self.show_rows(generation, rows),
             title="加载投诉失败",
         )
 
-    def _show(self, generation: int, rows: list[ComplaintRow]) -> None:
-        if generation != self._generation:
-            return  # a newer query is on its way
-        set_rows_keeping_selection(self.table, self.model, rows)
-        fit_columns_once(self.table)
+    def summary_text(self, rows: list[ComplaintRow]) -> str:
         overdue = sum(r.overdue for r in rows)
         pending = sum(r.escalation_pending for r in rows)
         late = sum(r.escalation_overdue for r in rows)
         shown = count_text(len(rows), LIST_LIMIT, "宗")
-        self.summary.setText(
-            f"{shown} · 超期 {overdue} 宗 · 待主管确认 {pending} 宗（升级超期 {late} 宗）"
-        )
-        select_first_row(self.table)
-        self.loaded.emit(len(rows))
-
-    def current_id(self) -> int | None:
-        row = selected_row(self.table, self.model)
-        return row.id if row else None
+        return f"{shown} · 超期 {overdue} 宗 · 待主管确认 {pending} 宗（升级超期 {late} 宗）"
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -210,12 +160,10 @@ class ComplaintsTab(QWidget):
         dialog.open()
         return dialog
 
-    def show_report(self) -> ComplaintReportDialog:
-        if self._report is None:
-            self._report = ComplaintReportDialog(self._ops, self._layout_memory, self)
-        self._report.show()
-        self._report.raise_()
-        return self._report
+    def show_report(self) -> QWidget:
+        return self.raise_report(
+            lambda: ComplaintReportDialog(self._ops, self._layout_memory, self)
+        )
 
     def export_xlsx(self, path: Path | None = None) -> None:
         """Export the list as filtered now; asks for a file name unless one is given."""
@@ -224,6 +172,3 @@ class ComplaintsTab(QWidget):
             self, self._ops, title="投诉台账", headers=ledger.EXPORT_HEADERS,
             rows=lambda _session: rows, button=self.export_button, status=self.summary, path=path,
         )  # fmt: skip
-
-    def save_layout(self) -> None:
-        self._layout_memory.save_header(LAYOUT_KEY, self.table.horizontalHeader())

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kehu_desktop.services.service_desk import feedback
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import selected_row, table_view
-from kehu_desktop.ui.common.operations import Operations, StoreChange
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
-from kehu_desktop.ui.common.screen import fit_to_screen
+from kehu_desktop.ui.common.view_dialog import ViewDialog
 
 
 def _tint(row: feedback.FeedbackRow) -> str:
@@ -30,21 +29,19 @@ COLUMNS = (
 )
 
 
-class FeedbackListDialog(QDialog):
+class FeedbackListDialog(ViewDialog):
     """售后服务信息反馈: every problem sent to the factory, or only those overdue.
 
     Signals:
         loaded: the list has been read and is shown (after opening and each refresh).
     """
 
-    loaded = Signal()
-
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName(type(self).__name__)
+        super().__init__(
+            ops, layout, geometry_key="feedback_dialog", size=(980, 480), touches=("service",),
+            parent=parent,
+        )  # fmt: skip
         self.setWindowTitle("售后服务信息反馈")
-        self._ops = ops
-        self._layout_memory = layout
         self.overdue_only = QCheckBox("只看超期未答复", objectName="feedbackOverdueOnly")
         self.overdue_only.toggled.connect(lambda _on: self.reload())
         self.summary = QLabel(objectName="feedbackSummary")
@@ -66,14 +63,8 @@ class FeedbackListDialog(QDialog):
         box.addLayout(top)
         box.addWidget(self.table)
         box.addLayout(bottom)
-        if not layout.restore_geometry("feedback_dialog", self):
-            self.resize(980, 480)
-        ops.events.changed.connect(self._store_changed)
+        self.restore_size()
         self.reload()
-
-    def _store_changed(self, change: StoreChange) -> None:
-        if change.touches("service"):
-            self.reload()
 
     def reload(self) -> None:
         """Read the feedback off the GUI thread; the list shows it when it arrives."""
@@ -98,11 +89,3 @@ class FeedbackListDialog(QDialog):
         dialog = FeedbackReplyDialog(self._ops, row, self)
         dialog.open()
         return dialog
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        fit_to_screen(self)
-
-    def done(self, result: int) -> None:
-        self._layout_memory.save_geometry("feedback_dialog", self)
-        super().done(result)

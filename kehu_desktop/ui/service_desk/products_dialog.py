@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -20,9 +18,9 @@ from kehu_desktop.services.service_desk.products import ProductInput, ProductRow
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import selected_row, table_view
-from kehu_desktop.ui.common.operations import Operations, StoreChange
+from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
-from kehu_desktop.ui.common.screen import fit_to_screen
+from kehu_desktop.ui.common.view_dialog import ViewDialog
 
 COLUMNS = (
     Column("产品编号", lambda p: p.code),
@@ -65,21 +63,19 @@ class ProductDialog(EditDialog):
         return products.save_product(session, data, self.product_id)
 
 
-class ProductsDialog(QDialog):
+class ProductsDialog(ViewDialog):
     """产品与保修: the catalogue, every product including those no longer sold.
 
     Signals:
         loaded: the list has been read and is shown (after opening and each refresh).
     """
 
-    loaded = Signal()
-
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName(type(self).__name__)
+        super().__init__(
+            ops, layout, geometry_key="products_dialog", size=(620, 420), touches=("service",),
+            parent=parent,
+        )  # fmt: skip
         self.setWindowTitle("产品与保修")
-        self._ops = ops
-        self._layout_memory = layout
         self.model = RecordTableModel(COLUMNS, self)
         self.table = table_view("productTable", self.model)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
@@ -97,14 +93,8 @@ class ProductsDialog(QDialog):
         box = QVBoxLayout(self)
         box.addWidget(self.table)
         box.addLayout(buttons)
-        if not layout.restore_geometry("products_dialog", self):
-            self.resize(620, 420)
-        ops.events.changed.connect(self._store_changed)
+        self.restore_size()
         self.reload()
-
-    def _store_changed(self, change: StoreChange) -> None:
-        if change.touches("service"):
-            self.reload()
 
     def reload(self) -> None:
         """Read the products off the GUI thread; the list shows them when they arrive."""
@@ -129,11 +119,3 @@ class ProductsDialog(QDialog):
         dialog = ProductDialog(self._ops, row, self)
         dialog.open()
         return dialog
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        fit_to_screen(self)
-
-    def done(self, result: int) -> None:
-        self._layout_memory.save_geometry("products_dialog", self)
-        super().done(result)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from kehu_desktop.services.service_desk.choices import RESULTS
 from kehu_desktop.services.service_desk.ledger import ServiceDetail
 from kehu_desktop.services.service_desk.repair_orders import PartInput, RepairInput
 from kehu_desktop.ui.common.attachments_panel import AttachmentsPanel
+from kehu_desktop.ui.common.case_forms import context_label, text_box
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.editable_rows import EditableColumn, EditableRowsModel
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
@@ -44,12 +44,6 @@ def _plain(value: Decimal) -> str:
     return text
 
 
-def _text_box(height: int) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    box.setFixedHeight(height)
-    return box
-
-
 class RepairOrderDialog(EditDialog):
     """Records (or corrects, while 处理) the repair order of one request."""
 
@@ -66,17 +60,16 @@ class RepairOrderDialog(EditDialog):
     ) -> None:
         super().__init__(ops, layout, f"产品维修报告单 — {detail.number}", parent)
         self.detail = detail
-        header = QLabel(
+        header = context_label(
             f"{detail.number}　{detail.customer}\n产品：{detail.product or '—'}　"
             f"序列号/批号：{detail.serial_no or '—'}　保修：{detail.warranty}\n"
             f"故障：{detail.fault}",
-            objectName="repairContext", wordWrap=True,
-        )  # fmt: skip
-        header.setStyleSheet("color: #555;")
+            "repairContext",
+        )
         self.form.addRow(header)
-        self.diagnosis = _text_box(60)
+        self.diagnosis = text_box(60)
         self.diagnosis.setObjectName("diagnosis")
-        self.cause = _text_box(50)
+        self.cause = text_box(50)
         self.cause.setObjectName("cause")
         self.result = QComboBox(objectName="result")
         for code, words in RESULTS.items():

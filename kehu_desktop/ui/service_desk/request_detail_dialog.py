@@ -3,15 +3,10 @@ feedback to the factory, the append-only history, and buttons for the steps allo
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -20,12 +15,11 @@ from kehu_desktop.services.service_desk import ledger
 from kehu_desktop.services.service_desk.ledger import ServiceDetail
 from kehu_desktop.services.service_desk.lifecycle import ACTION_LABELS, Action
 from kehu_desktop.ui.common.attachments_panel import AttachmentsPanel
-from kehu_desktop.ui.common.case_history import HISTORY_COLUMNS
+from kehu_desktop.ui.common.case_dialog import CaseDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import selected_row, table_view
-from kehu_desktop.ui.common.operations import Operations, StoreChange
-from kehu_desktop.ui.common.record_table import Column, RecordTableModel, display_text
-from kehu_desktop.ui.common.screen import fit_to_screen
+from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 
 PART_COLUMNS = (
     Column("配件", lambda p: p.part),
@@ -63,46 +57,49 @@ SECTIONS = {
 ACTION_NAMES = {a: f"action_{a.value}" for a in Action}
 
 
-def _form_page(values: dict[str, QLabel], rows) -> tuple[QWidget, QFormLayout]:
+def _form_page(dialog: CaseDialog, rows) -> tuple[QWidget, QFormLayout]:
     """A page of label: value rows, kept at the top (the rest of the page stays empty)."""
     page = QWidget()
     box = QVBoxLayout(page)
     form = QFormLayout()
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
     for name, label in rows:
-        value = QLabel(objectName=f"value_{name}", wordWrap=True)
-        value.setMinimumWidth(200)
-        values[name] = value
-        form.addRow(f"{label}：", value)
+        form.addRow(f"{label}：", dialog.value_label(name, 200))
     box.addLayout(form)
     box.addStretch(1)
     return page, form
 
 
-class ServiceRequestDetailDialog(QDialog):
+def _banner_notes(d: ServiceDetail) -> list[str]:
+    notes = []
+    if d.overdue:
+        notes.append(f"已超期：{d.deadline_note}")
+    elif d.due_today:
+        notes.append("今天到期。")
+    if d.repair is not None and d.repair.repeat_of:
+        notes.append(f"返修：同一设备在 {d.repair.repeat_of} 已维修过。")
+    late = [f.number for f in d.feedback if f.overdue]
+    if late:
+        notes.append(f"工厂反馈 {'、'.join(late)} 已超过答复期限。")
+    return notes
+
+
+class ServiceRequestDetailDialog(CaseDialog):
     """The request dialog; it refreshes itself after any change to the desk's records.
 
     Signals:
         loaded: the request has been read and is shown (after opening and each refresh).
     """
 
-    loaded = Signal()
-
     def __init__(self, ops: Operations, layout: LayoutMemory, request_id: int, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName(type(self).__name__)
-        self._ops = ops
-        self._layout_memory = layout
+        super().__init__(
+            ops, layout, prefix="service", geometry_key="service_request_dialog",
+            size=(1080, 660), touches=("service",), parent=parent,
+        )  # fmt: skip
         self.request_id = request_id
         self.detail: ServiceDetail | None = None
-        self.header = QLabel(objectName="serviceHeader")
-        self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
-        self.banner = QLabel(objectName="serviceBanner", wordWrap=True)
-        self.banner.setStyleSheet("background: #fde2e1; color: #a50e0e; padding: 6px;")
-        self.values: dict[str, QLabel] = {}
-        self.sections = QTabWidget(objectName="serviceSections")
         for title, rows in SECTIONS.items():
-            page, form = _form_page(self.values, rows)
+            page, form = _form_page(self, rows)
             if title == "派工与维修":
                 self._repair_part(form)
             self.sections.addTab(page, title)
@@ -119,44 +116,19 @@ class ServiceRequestDetailDialog(QDialog):
         self.reply_button.clicked.connect(lambda: self.reply_feedback())
         feedback_box.addWidget(self.reply_button)
         self.sections.addTab(feedback_page, "工厂反馈")
+        history = table_view("serviceHistory", self.history_model)
+        history.setWordWrap(True)
 
-        self.history_model = RecordTableModel(HISTORY_COLUMNS, self)
-        self.history = table_view("serviceHistory", self.history_model)
-        self.history.setWordWrap(True)
-        history_box = QWidget()
-        history_layout = QVBoxLayout(history_box)
-        history_layout.setContentsMargins(0, 0, 0, 0)
-        history_layout.addWidget(QLabel("处理记录（只增不改）"))
-        history_layout.addWidget(self.history)
-        splitter = QSplitter()
-        splitter.addWidget(self.sections)
-        splitter.addWidget(history_box)
-        splitter.setSizes([480, 520])
-
-        self.action_buttons: dict[Action, QPushButton] = {}
-        actions = QHBoxLayout()
-        for action in Action:
-            button = QPushButton(ACTION_LABELS[action], objectName=ACTION_NAMES[action])
-            button.clicked.connect(lambda _c=False, a=action: self.start_action(a))
-            button.setVisible(False)  # until the request is read: which steps it allows
-            self.action_buttons[action] = button
-            actions.addWidget(button)
-        actions.addStretch(1)
+        actions = self.step_buttons(Action, ACTION_LABELS.__getitem__, ACTION_NAMES.__getitem__)
         self.print_button = QPushButton("打印…", objectName="servicePrint")
         self.print_button.clicked.connect(self.print_forms)
         actions.addWidget(self.print_button)
         close_button = QPushButton("关闭", objectName="serviceCloseButton")
         close_button.clicked.connect(self.reject)
         actions.addWidget(close_button)
-
-        box = QVBoxLayout(self)
-        box.addWidget(self.header)
-        box.addWidget(self.banner)
-        box.addWidget(splitter, 1)
-        box.addLayout(actions)
-        if not layout.restore_geometry("service_request_dialog", self):
-            self.resize(1080, 660)
-        ops.events.changed.connect(self._store_changed)
+        self.lay_out(history, (480, 520), (actions,))
+        for button in self.action_buttons.values():
+            button.setVisible(False)  # until the request is read: which steps it allows
         self.reload()
 
     def _repair_part(self, form: QFormLayout) -> None:
@@ -166,10 +138,6 @@ class ServiceRequestDetailDialog(QDialog):
         self.parts_table = table_view("serviceParts", self.parts_model)
         self.parts_table.setMaximumHeight(130)
         form.addRow("使用配件：", self.parts_table)
-
-    def _store_changed(self, change: StoreChange) -> None:
-        if change.touches("service"):
-            self.reload()
 
     def reload(self) -> None:
         """Read the request off the GUI thread; the dialog shows it when it arrives."""
@@ -181,22 +149,18 @@ class ServiceRequestDetailDialog(QDialog):
         self.setWindowTitle(f"售后服务单 {d.number} — {d.customer}")
         key = "（大客户）" if d.is_key_account else ""
         self.header.setText(f"{d.number}　{d.customer}{key}　【{d.status_label}】")
-        for name, label in self.values.items():
-            label.setText(display_text(getattr(d, name)))
+        self.show_values(d)
         self.values["deadline"].setText(
             f"派工 {d.response_deadline.isoformat()}，解决 {d.deadline.isoformat()}"
             + (f"（{d.deadline_note}）" if d.deadline_note else "")
         )
         self._show_repair(d)
-        self._show_banner(d)
-        self.history_model.set_rows(d.events)
-        self.history.resizeColumnsToContents()
-        self.history.resizeRowsToContents()
+        self.show_notes(_banner_notes(d))
+        self.show_history(d.events)
         self.feedback_model.set_rows(d.feedback)
         self.feedback_table.resizeColumnsToContents()
         self.reply_button.setEnabled(any(f.replied_at is None for f in d.feedback))
-        for action, button in self.action_buttons.items():
-            button.setVisible(action in d.allowed)
+        self.show_allowed(d.allowed)
         self.loaded.emit()
 
     def _show_repair(self, d: ServiceDetail) -> None:
@@ -214,20 +178,6 @@ class ServiceRequestDetailDialog(QDialog):
             f"{r.parts_cost:,.2f} 元，{charge}{repeat}"
         )
         self.parts_model.set_rows(r.parts)
-
-    def _show_banner(self, d: ServiceDetail) -> None:
-        notes = []
-        if d.overdue:
-            notes.append(f"已超期：{d.deadline_note}")
-        elif d.due_today:
-            notes.append("今天到期。")
-        if d.repair is not None and d.repair.repeat_of:
-            notes.append(f"返修：同一设备在 {d.repair.repeat_of} 已维修过。")
-        late = [f.number for f in d.feedback if f.overdue]
-        if late:
-            notes.append(f"工厂反馈 {'、'.join(late)} 已超过答复期限。")
-        self.banner.setText(" ".join(notes))
-        self.banner.setVisible(bool(notes))
 
     def _count_photos(self, count: int) -> None:
         index = self.sections.indexOf(self.photos)
@@ -276,11 +226,3 @@ class ServiceRequestDetailDialog(QDialog):
         )  # fmt: skip
         dialog.open()
         return dialog
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        fit_to_screen(self)
-
-    def done(self, result: int) -> None:
-        self._layout_memory.save_geometry("service_request_dialog", self)
-        super().done(result)

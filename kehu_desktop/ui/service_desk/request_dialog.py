@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QWidget,
 )
 from sqlalchemy.orm import Session
@@ -29,18 +28,13 @@ from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.service_desk import products, registration
 from kehu_desktop.services.service_desk.choices import CHANNELS, URGENCIES, WARRANTY
 from kehu_desktop.services.service_desk.registration import RequestInput
+from kehu_desktop.ui.common.case_forms import contact_editors, offer_contacts, text_box
 from kehu_desktop.ui.common.customer_picker import CustomerPicker
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.operations import Operations
 
 NO_PURCHASE = "（不选已购产品）"
-
-
-def _text_box(height: int) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    box.setFixedHeight(height)
-    return box
 
 
 @dataclass(frozen=True)
@@ -115,8 +109,7 @@ class ServiceRequestDialog(EditDialog):
         self.received_at.setMaximumDateTime(QDateTime.currentDateTime().addSecs(60))
         self.channel = QComboBox(objectName="channel")
         self.channel.addItems(list(CHANNELS))
-        self.contact_name = QComboBox(objectName="contactName", editable=True)
-        self.contact_phone = QLineEdit(objectName="contactPhone")
+        self.contact_name, self.contact_phone = contact_editors()
         self.purchase = QComboBox(objectName="purchaseChoice")
         self.purchase.addItem(NO_PURCHASE, None)
         self.product = QComboBox(objectName="product")
@@ -132,9 +125,9 @@ class ServiceRequestDialog(EditDialog):
         self.urgency = QComboBox(objectName="urgency")
         for code, words in URGENCIES.items():
             self.urgency.addItem(words, code)
-        self.fault = _text_box(80)
+        self.fault = text_box(80)
         self.fault.setObjectName("fault")
-        self.demand = _text_box(50)
+        self.demand = text_box(50)
         self.demand.setObjectName("demand")
         self.first_responsible = QComboBox(objectName="firstResponsible")
         self.deadline_label = QLabel(objectName="deadlinePreview")
@@ -165,7 +158,6 @@ class ServiceRequestDialog(EditDialog):
         self.add_field("期限", self.deadline_label)
         self.add_field("关联投诉", self.complaint_label, "complaint_id")
 
-        self.contact_name.currentIndexChanged.connect(self._contact_changed)
         self.purchase.currentIndexChanged.connect(self._purchase_chosen)
         for signal in (self.product.currentIndexChanged, self.purchased_on.dateChanged,
                        self.purchase_known.toggled):  # fmt: skip
@@ -243,12 +235,7 @@ class ServiceRequestDialog(EditDialog):
     def _show_customer(self, found) -> None:
         contacts, purchases = found
         typed = self.contact_name.currentText()
-        self.contact_name.blockSignals(True)
-        self.contact_name.clear()
-        for name, phone in contacts:
-            self.contact_name.addItem(name, phone)
-        self.contact_name.setEditText(typed or (contacts[0][0] if contacts else ""))
-        self.contact_name.blockSignals(False)
+        offer_contacts(self.contact_name, contacts, typed or (contacts[0][0] if contacts else ""))
         if not self.contact_phone.text() and contacts:
             self.contact_phone.setText(contacts[0][1])
         self._purchases = list(purchases)
@@ -259,11 +246,6 @@ class ServiceRequestDialog(EditDialog):
             self.purchase.addItem(row.label, row.id)
         self.purchase.blockSignals(False)
         self._update_warranty()
-
-    def _contact_changed(self) -> None:
-        phone = self.contact_name.currentData()
-        if phone:
-            self.contact_phone.setText(phone)
 
     def _purchase_chosen(self) -> None:
         chosen = next((p for p in self._purchases if p.id == self.purchase.currentData()), None)

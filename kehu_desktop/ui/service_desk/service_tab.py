@@ -6,35 +6,18 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QPushButton
 from sqlalchemy.orm import Session
 
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.service_desk import ledger, products
 from kehu_desktop.services.service_desk.ledger import ServiceFilter, ServiceRow
 from kehu_desktop.services.service_desk.lifecycle import STATUS_LABELS
-from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
-from kehu_desktop.ui.common.filter_row import FilterRow
+from kehu_desktop.ui.common.case_list import CaseListTab
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import (
-    count_text,
-    fit_columns_once,
-    navigable_list,
-    refill_filter,
-    restore_columns,
-    selected_row,
-    set_rows_keeping_selection,
-    table_view,
-)
-from kehu_desktop.ui.common.operations import Operations, StoreChange
-from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.list_view import count_text, refill_filter
+from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.record_table import Column
 from kehu_desktop.ui.common.xlsx_export import export_list
 
 LAYOUT_KEY = "serviceTable"
@@ -72,22 +55,20 @@ COLUMNS = (
 )
 
 
-class ServiceTab(QWidget):
+class ServiceTab(CaseListTab):
     """The after-sales desk.
 
     Signals: ``loaded(int)`` with the row count after each reload.
     """
 
-    loaded = Signal(int)
-
     def __init__(self, ops: Operations, layout: LayoutMemory, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            ops, layout, layout_key=LAYOUT_KEY, columns=COLUMNS,
+            touches=("service", "customers", "staff"), summary_name="serviceSummary",
+            parent=parent,
+        )  # fmt: skip
         self.setObjectName("serviceTab")
-        self._ops = ops
-        self._layout_memory = layout
-        self._generation = 0
-        self._report = None
-        filters = FilterRow(self.reload)
+        filters = self.filters
         self.status_filter = filters.choice(
             "serviceStatusFilter", "全部状态", [(s.value, t) for s, t in STATUS_LABELS.items()]
         )
@@ -112,29 +93,11 @@ class ServiceTab(QWidget):
         self.export_button = QPushButton("导出 Excel", objectName="serviceExportButton")
         self.export_button.clicked.connect(lambda: self.export_xlsx())
 
-        self.model = RecordTableModel(COLUMNS, self)
-        self.table = table_view(LAYOUT_KEY, self.model)
-        navigable_list(self.table, self.customer_filter, self.open_current)
-        restore_columns(layout, LAYOUT_KEY, self.table)
-        self.summary = QLabel(objectName="serviceSummary")
-
-        buttons = QHBoxLayout()
-        for widget in (self.new_button, self.open_button, self.feedback_button,
-                       self.products_button, self.report_button, self.export_button):  # fmt: skip
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
-        buttons.addWidget(self.summary)
-        box = QVBoxLayout(self)
-        box.addLayout(filters)
-        box.addLayout(buttons)
-        box.addWidget(self.table)
-        # A write reloads this desk at once while it is shown, else when it is next shown.
-        self.reload_when_shown = ReloadWhenShown(self, self.reload)
-        ops.events.changed.connect(self._store_changed)
-
-    def _store_changed(self, change: StoreChange) -> None:
-        if change.touches("service", "customers", "staff"):
-            self.reload_when_shown.request()
+        self.lay_out(
+            self.customer_filter,
+            (self.new_button, self.open_button, self.feedback_button, self.products_button,
+             self.report_button, self.export_button),
+        )  # fmt: skip
 
     def _refill_choices(self, staff: list[tuple[int, str]], catalogue: list) -> None:
         """Engineers (those who left included: their requests stay theirs) and products, read
@@ -154,8 +117,7 @@ class ServiceTab(QWidget):
 
     def reload(self) -> None:
         """Query the list off the GUI thread; only the newest query's result is shown."""
-        self._generation += 1
-        generation = self._generation
+        generation = self.next_generation()
         flt = self.current_filter()
 
         def first(session: Session):
@@ -169,33 +131,24 @@ class ServiceTab(QWidget):
             return ledger.list_requests(session, flt)
 
         def shown_first(found) -> None:
-            if generation != self._generation:
+            if not self.is_newest(generation):
                 return
             staff, catalogue, rows = found
             self._refill_choices(staff, catalogue)
             if len(rows) < FIRST_ROWS:  # that was all of them
-                self._show(generation, rows)
+                self.show_rows(generation, rows)
                 return
             self.model.set_rows(rows)
-            self._ops.query(self, everything, lambda rows: self._show(generation, rows),
+            self._ops.query(self, everything, lambda rows: self.show_rows(generation, rows),
                             title="加载售后服务单")  # fmt: skip
 
         self._ops.query(self, first, shown_first, title="加载售后服务单")
 
-    def _show(self, generation: int, rows: list[ServiceRow]) -> None:
-        if generation != self._generation:
-            return
-        set_rows_keeping_selection(self.table, self.model, rows)
-        fit_columns_once(self.table)
+    def summary_text(self, rows: list[ServiceRow]) -> str:
         overdue = sum(r.overdue for r in rows)
         today = sum(r.due_today for r in rows)
         shown = count_text(len(rows), ledger.LIST_LIMIT, "张")
-        self.summary.setText(f"{shown} · 超期 {overdue} 张 · 今日到期 {today} 张")
-        self.loaded.emit(len(rows))
-
-    def current_id(self) -> int | None:
-        row = selected_row(self.table, self.model)
-        return row.id if row else None
+        return f"{shown} · 超期 {overdue} 张 · 今日到期 {today} 张"
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -239,11 +192,7 @@ class ServiceTab(QWidget):
     def show_report(self):
         from kehu_desktop.ui.service_desk.service_report import ServiceReportDialog
 
-        if self._report is None:
-            self._report = ServiceReportDialog(self._ops, self._layout_memory, self)
-        self._report.show()
-        self._report.raise_()
-        return self._report
+        return self.raise_report(lambda: ServiceReportDialog(self._ops, self._layout_memory, self))
 
     def export_xlsx(self, path: Path | None = None) -> None:
         rows = ledger.export_rows(self.model.rows())
@@ -251,6 +200,3 @@ class ServiceTab(QWidget):
             self, self._ops, title="售后服务单", headers=ledger.EXPORT_HEADERS,
             rows=lambda _session: rows, button=self.export_button, status=self.summary, path=path,
         )  # fmt: skip
-
-    def save_layout(self) -> None:
-        self._layout_memory.save_header(LAYOUT_KEY, self.table.horizontalHeader())

@@ -5,19 +5,24 @@ the service; a refusal is shown in the form, which stays open with everything ty
 from __future__ import annotations
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QWidget
 from sqlalchemy.orm import Session
 
-from kehu_desktop.services.common.revisits import SATISFACTION_LEVELS
 from kehu_desktop.services.customers import customer_files
 from kehu_desktop.services.service_desk import feedback, lifecycle
 from kehu_desktop.services.service_desk.choices import DEPARTMENTS, MODES
 from kehu_desktop.services.service_desk.ledger import ServiceDetail
 from kehu_desktop.services.service_desk.lifecycle import ACTION_LABELS, Action
+from kehu_desktop.ui.common.case_forms import (
+    context_label,
+    handover_editors,
+    rating,
+    revisit_editors,
+    text_box,
+)
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.operations import Operations
 
-UNREACHABLE = "（未能联系客户）"
 NOTE_LABELS = {
     Action.DISPATCH: "派工说明", Action.REVISIT: "回访记录", Action.CLOSE: "结案说明",
     Action.CANCEL: "撤销原因 *", Action.HAND_OVER: "转交原因 *", Action.FEEDBACK: "质量问题 *",
@@ -25,12 +30,6 @@ NOTE_LABELS = {
 }  # fmt: skip
 # Which service error field belongs to which form field.
 FIELD_OF_ERROR = {"reason": "note", "problem": "note", "to": "handover_to"}
-
-
-def _text_box(height: int = 70) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    box.setFixedHeight(height)
-    return box
 
 
 class ServiceStepDialog(EditDialog):
@@ -46,13 +45,12 @@ class ServiceStepDialog(EditDialog):
         self.ok_button.setText(ACTION_LABELS[action])
         self.detail = detail
         self.action = action
-        context = QLabel(
+        context = context_label(
             f"{detail.number} {detail.customer}【{detail.status_label}】\n"
             f"产品：{detail.product or '—'} {detail.serial_no}　保修：{detail.warranty}\n"
             f"故障：{detail.fault}",
-            objectName="stepContext", wordWrap=True,
-        )  # fmt: skip
-        context.setStyleSheet("color: #555;")
+            "stepContext",
+        )
         self.add_widget(context)
         if action == Action.DISPATCH:
             self._dispatch_fields()
@@ -62,7 +60,7 @@ class ServiceStepDialog(EditDialog):
             self._handover_fields()
         elif action == Action.FEEDBACK:
             self._feedback_fields()
-        self.note = _text_box()
+        self.note = text_box()
         self.add_field(NOTE_LABELS[action], self.note, "note")
         self.resize(520, self.sizeHint().height())
         if action in (Action.DISPATCH, Action.HAND_OVER):
@@ -89,22 +87,16 @@ class ServiceStepDialog(EditDialog):
         self.add_field("计划服务日期", self.planned, "planned_date")
 
     def _revisit_fields(self) -> None:
-        self.satisfaction = QComboBox(objectName="step_satisfaction")
-        self.satisfaction.addItems(list(SATISFACTION_LEVELS))
-        self.satisfaction.addItem(UNREACHABLE)
-        self.satisfaction.setCurrentIndex(1)
-        self.unreachable = QLineEdit(objectName="step_unreachable")
-        self.unreachable.setPlaceholderText("未能联系客户时填写原因，如：电话多次无人接听")
+        self.satisfaction, self.unreachable = revisit_editors()
+        self.satisfaction.setObjectName("step_satisfaction")
+        self.unreachable.setObjectName("step_unreachable")
         self.add_field("客户满意度", self.satisfaction, "satisfaction")
         self.add_field("未能联系原因", self.unreachable, "unreachable_reason")
 
     def _handover_fields(self) -> None:
-        self.handover_to = QComboBox(objectName="step_handover_to")
-        self.handover_to.addItem("（不转交个人）", None)
-        self.department = QComboBox(objectName="step_department")
-        self.department.addItem("（不转交部门）", "")
-        for name in DEPARTMENTS:
-            self.department.addItem(name, name)
+        self.handover_to, self.department = handover_editors(DEPARTMENTS)
+        self.handover_to.setObjectName("step_handover_to")
+        self.department.setObjectName("step_department")
         self.add_field("转交给", self.handover_to, "handover_to")
         self.add_field("转交部门", self.department, "department")
 
@@ -126,10 +118,8 @@ class ServiceStepDialog(EditDialog):
                 planned_date=self.planned.date().toPython(), note=note,
             )  # fmt: skip
         elif self.action == Action.REVISIT:
-            rating = self.satisfaction.currentText()
             lifecycle.record_revisit(
-                session, op, rid, note=note,
-                satisfaction=None if rating == UNREACHABLE else rating,
+                session, op, rid, note=note, satisfaction=rating(self.satisfaction.currentText()),
                 unreachable_reason=self.unreachable.text(),
             )  # fmt: skip
         elif self.action == Action.CLOSE:
@@ -169,7 +159,7 @@ class FeedbackReplyDialog(EditDialog):
             objectName="feedbackContext", wordWrap=True,
         )  # fmt: skip
         self.add_widget(info)
-        self.reply = _text_box(90)
+        self.reply = text_box(90)
         self.add_field("部门答复 *", self.reply, "reply")
 
     def submit(self, session: Session) -> int:

@@ -9,21 +9,9 @@ from kehu_desktop.services.visits import visit_plans, visit_records
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
 from kehu_desktop.ui.common.list_view import navigable_list, selected_row, table_view
 from kehu_desktop.ui.common.operations import Operations, StoreChange
-from kehu_desktop.ui.common.record_table import Column, RecordTableModel
+from kehu_desktop.ui.common.record_table import RecordTableModel
+from kehu_desktop.ui.visits.visit_columns import HISTORY_COLUMNS
 from kehu_desktop.ui.visits.visit_dialog import VisitDialog
-
-HISTORY_COLUMNS = (
-    Column("拜访时间", lambda r: r.visited_at),
-    Column("业务员", lambda r: r.staff),
-    Column("方式", lambda r: r.method),
-    Column("目的", lambda r: r.purpose),
-    Column("会见人员", lambda r: r.contacts_met),
-    Column("结果", lambda r: r.result),
-    Column("下次拜访", lambda r: r.next_visit_date),
-    Column(
-        "未完成跟进", lambda r: r.open_actions or "", lambda r: "notice" if r.open_actions else ""
-    ),
-)
 
 
 class VisitHistoryPage(QWidget):

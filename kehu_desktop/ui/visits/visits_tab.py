@@ -31,11 +31,13 @@ from kehu_desktop.ui.common.list_view import (
     restore_columns,
     select_first_row,
     selected_row,
+    set_rows_keeping_selection,
     table_view,
 )
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.xlsx_export import export_list
+from kehu_desktop.ui.visits.visit_columns import VISIT_COLUMNS
 from kehu_desktop.ui.visits.visit_dialog import VisitDialog
 from kehu_desktop.ui.visits.visit_plan_dialog import (
     PlanDueVisitsDialog,
@@ -44,21 +46,6 @@ from kehu_desktop.ui.visits.visit_plan_dialog import (
 )
 from kehu_desktop.ui.visits.visit_report_view import VisitReportView
 
-VISIT_COLUMNS = (
-    Column("拜访时间", lambda r: r.visited_at),
-    Column("客户", lambda r: r.customer),
-    Column("业务员", lambda r: r.staff),
-    Column("方式", lambda r: r.method),
-    Column("目的", lambda r: r.purpose),
-    Column("会见人员", lambda r: r.contacts_met),
-    Column("下次拜访", lambda r: r.next_visit_date),
-    Column(
-        "未完成跟进",
-        lambda r: r.open_actions or "",
-        lambda r: "notice" if r.open_actions else "",
-    ),
-    Column("结果", lambda r: r.result),
-)
 PLAN_COLUMNS = (
     Column("计划日期", lambda r: r.planned_date),
     Column("客户", lambda r: r.customer),
@@ -224,12 +211,8 @@ class VisitsTab(QWidget):
     def _show_visits(self, generation: int, rows: list[visit_records.VisitRow]) -> None:
         if generation != self._generation:
             return
-        current = self.current_id()
-        self.model.set_rows(rows)
+        set_rows_keeping_selection(self.table, self.model, rows)
         fit_columns_once(self.table)
-        ids = [r.id for r in rows]
-        if current in ids:
-            self.table.selectRow(ids.index(current))
         select_first_row(self.table)
         limit = (
             "（只显示最近的 5000 条，请缩小范围）" if len(rows) >= visit_records.LIST_LIMIT else ""
@@ -256,12 +239,8 @@ class VisitsTab(QWidget):
     def _show_plans(self, generation: int, rows: list[visit_plans.PlanRow]) -> None:
         if generation != self._plan_generation:
             return
-        current = self.current_plan()
-        self.plan_model.set_rows(rows)
+        set_rows_keeping_selection(self.plan_table, self.plan_model, rows)
         fit_columns_once(self.plan_table)
-        ids = [r.id for r in rows]
-        if current is not None and current.id in ids:
-            self.plan_table.selectRow(ids.index(current.id))
         select_first_row(self.plan_table)
         self.plans_loaded.emit(len(rows))
 
