@@ -288,3 +288,71 @@ def test_complaint_settled_with_exchange_opens_a_linked_request(qtbot, context, 
     qtbot.waitUntil(lambda: not dialog.service_button.isVisible(), timeout=5000)
     assert "SH-" in dialog.service_link.text()
     qtbot.waitUntil(lambda: dialog.attachments.status.text() != "", timeout=5000)
+
+
+def test_step_product_and_reply_forms_are_read_on_the_gui_thread_only(
+    qtbot, context, ops, layout, monkeypatch
+):
+    """保存 takes what was typed on the GUI thread; the save itself runs on a worker and must
+    not touch a widget (Qt's widgets belong to the GUI thread)."""
+    import threading
+
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QComboBox,
+        QDateEdit,
+        QLineEdit,
+        QPlainTextEdit,
+        QSpinBox,
+    )
+
+    from kehu_desktop.services.service_desk import feedback
+    from kehu_desktop.ui.service_desk.products_dialog import ProductDialog
+    from kehu_desktop.ui.service_desk.step_dialog import FeedbackReplyDialog, ServiceStepDialog
+
+    off_thread: list[str] = []
+    readers = (
+        (QLineEdit, "text"), (QPlainTextEdit, "toPlainText"), (QComboBox, "currentData"),
+        (QComboBox, "currentText"), (QDateEdit, "date"), (QSpinBox, "value"),
+        (QCheckBox, "isChecked"),
+    )  # fmt: skip
+    for cls, name in readers:
+        original = getattr(cls, name)
+
+        def watched(self, *args, _original=original, _name=name):
+            if threading.current_thread() is not threading.main_thread():
+                off_thread.append(_name)
+            return _original(self, *args)
+
+        monkeypatch.setattr(cls, name, watched)
+
+    request_id = register(context, make_customer(context, "华达电子"))
+    detail = ServiceRequestDetailDialog(ops, layout, request_id)
+    qtbot.addWidget(detail)
+    qtbot.waitUntil(lambda: detail.detail is not None, timeout=5000)
+    for action in (Action.DISPATCH, Action.FEEDBACK):
+        step = ServiceStepDialog(ops, detail.detail, action)
+        qtbot.addWidget(step)
+        qtbot.waitUntil(lambda step=step: not step.loading, timeout=5000)
+        if action == Action.DISPATCH:
+            choose(qtbot, step.engineer, context.operator.id)
+        step.note.setPlainText("外壳开裂" if action == Action.FEEDBACK else "")
+        saved: list[object] = []
+        step.saved.connect(saved.append)
+        step.save()
+        qtbot.waitUntil(lambda saved=saved: bool(saved), timeout=5000)
+    with context.reader() as session:
+        (row,) = feedback.list_feedback(session, request_id=request_id)
+    reply = FeedbackReplyDialog(ops, row)
+    product = ProductDialog(ops)
+    product.code.setText("P-9")
+    product.name.setText("恒温箱")
+    for form in (reply, product):
+        qtbot.addWidget(form)
+        if form is reply:
+            reply.reply.setPlainText("已改模具")
+        saved = []
+        form.saved.connect(saved.append)
+        form.save()
+        qtbot.waitUntil(lambda saved=saved: bool(saved), timeout=5000)
+    assert off_thread == []

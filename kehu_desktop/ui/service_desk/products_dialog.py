@@ -55,12 +55,14 @@ class ProductDialog(EditDialog):
         self.add_field("保修期（月）", self.months, "warranty_months")
         self.add_field("", self.active)
 
-    def submit(self, session: Session) -> int:
-        data = ProductInput(
+    def current_input(self) -> ProductInput:
+        return ProductInput(
             self.code.text(), self.name.text(), self.model.text(), self.months.value(),
             self.active.isChecked(),
         )  # fmt: skip
-        return products.save_product(session, data, self.product_id)
+
+    def submit(self, session: Session) -> int:
+        return products.save_product(session, self.submitted_input, self.product_id)
 
 
 class ProductsDialog(ViewDialog):

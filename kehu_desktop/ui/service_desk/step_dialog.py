@@ -109,18 +109,36 @@ class ServiceStepDialog(EditDialog):
     def show_errors(self, messages: dict[str, str]) -> None:
         super().show_errors({FIELD_OF_ERROR.get(k, k): v for k, v in messages.items()})
 
+    def current_input(self) -> dict[str, object]:
+        """What the step needs, as values (a choice's data; the rating's words): taken on the
+        GUI thread when 保存 is pressed, as ``submit`` runs on a worker."""
+        values: dict[str, object] = {"note": self.note.toPlainText()}
+        if self.action == Action.DISPATCH:
+            values["mode"] = self.mode.currentData()
+            values["engineer_id"] = self.engineer.currentData()
+            values["planned_date"] = self.planned.date().toPython()
+        elif self.action == Action.REVISIT:
+            values["satisfaction"] = self.satisfaction.currentText()
+            values["unreachable_reason"] = self.unreachable.text()
+        elif self.action == Action.HAND_OVER:
+            values["to_staff_id"] = self.handover_to.currentData()
+            values["department"] = self.department.currentData()
+        elif self.action == Action.FEEDBACK:
+            values["department"] = self.department.currentData()
+        return values
+
     def submit(self, session: Session) -> int:
-        op, rid, note = self.ops.operator, self.detail.id, self.note.toPlainText()
+        typed: dict = self.submitted_input
+        op, rid, note = self.ops.operator, self.detail.id, typed["note"]
         if self.action == Action.DISPATCH:
             lifecycle.dispatch(
-                session, op, rid, mode=self.mode.currentData(),
-                engineer_id=self.engineer.currentData(),
-                planned_date=self.planned.date().toPython(), note=note,
+                session, op, rid, mode=typed["mode"], engineer_id=typed["engineer_id"],
+                planned_date=typed["planned_date"], note=note,
             )  # fmt: skip
         elif self.action == Action.REVISIT:
             lifecycle.record_revisit(
-                session, op, rid, note=note, satisfaction=rating(self.satisfaction.currentText()),
-                unreachable_reason=self.unreachable.text(),
+                session, op, rid, note=note, satisfaction=rating(typed["satisfaction"]),
+                unreachable_reason=typed["unreachable_reason"],
             )  # fmt: skip
         elif self.action == Action.CLOSE:
             lifecycle.close(session, op, rid, note)
@@ -128,13 +146,12 @@ class ServiceStepDialog(EditDialog):
             lifecycle.cancel(session, op, rid, note)
         elif self.action == Action.HAND_OVER:
             lifecycle.hand_over(
-                session, op, rid, reason=note, to_staff_id=self.handover_to.currentData(),
-                department=self.department.currentData(),
+                session, op, rid, reason=note, to_staff_id=typed["to_staff_id"],
+                department=typed["department"],
             )  # fmt: skip
         elif self.action == Action.FEEDBACK:
             return feedback.raise_feedback(
-                session, op, department=self.department.currentData(), problem=note,
-                request_id=rid,
+                session, op, department=typed["department"], problem=note, request_id=rid,
             )  # fmt: skip
         elif self.action == Action.NOTE:
             lifecycle.add_note(session, op, rid, note)
@@ -162,6 +179,9 @@ class FeedbackReplyDialog(EditDialog):
         self.reply = text_box(90)
         self.add_field("部门答复 *", self.reply, "reply")
 
+    def current_input(self) -> str:
+        return self.reply.toPlainText()
+
     def submit(self, session: Session) -> int:
-        feedback.record_reply(session, self.ops.operator, self.row.id, self.reply.toPlainText())
+        feedback.record_reply(session, self.ops.operator, self.row.id, self.submitted_input)
         return self.row.id
