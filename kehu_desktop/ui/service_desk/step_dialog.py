@@ -42,7 +42,7 @@ class ServiceStepDialog(EditDialog):
         self, ops: Operations, detail: ServiceDetail, action: Action, parent: QWidget | None = None
     ) -> None:
         super().__init__(ops, None, f"{ACTION_LABELS[action]} — {detail.number}", parent)
-        self.ok_button.setText(ACTION_LABELS[action])
+        self.ok_button.setText(f"{ACTION_LABELS[action]}(&S)")
         self.detail = detail
         self.action = action
         context = context_label(
@@ -51,7 +51,7 @@ class ServiceStepDialog(EditDialog):
             f"故障：{detail.fault}",
             "stepContext",
         )
-        self.add_widget(context)
+        self.content_layout.insertWidget(0, context)  # above the fields, as on a complaint
         if action == Action.DISPATCH:
             self._dispatch_fields()
         elif action == Action.REVISIT:
@@ -175,7 +175,7 @@ class FeedbackReplyDialog(EditDialog):
             f"期限 {row.reply_deadline.isoformat()}）\n{row.problem}",
             objectName="feedbackContext", wordWrap=True,
         )  # fmt: skip
-        self.add_widget(info)
+        self.content_layout.insertWidget(0, info)
         self.reply = text_box(90)
         self.add_field("部门答复 *", self.reply, "reply")
 
