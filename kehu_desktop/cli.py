@@ -285,6 +285,16 @@ def _as_first_admin(database: Database) -> None:
     database.operator_id = admin.id if admin else None
 
 
+def _as_operator(database: Database, username: str | None) -> None:
+    """Changes audited as the operator signing in as ``username`` (else the first
+    administrator's); what that operator may not do is refused as in the window."""
+    if username is None:
+        _as_first_admin(database)
+        return
+    with database.reader() as session:
+        database.operator_id = operators.operator_by_username(session, username).id
+
+
 def _abc(database: Database, _args: argparse.Namespace) -> int:
     _as_first_admin(database)
     with database.session() as session:
@@ -309,6 +319,7 @@ def _import(database: Database, args: argparse.Namespace) -> int:
     """Print the preview; write only when it is clean (or --good-rows-only), never on
     --dry-run. Exit 1 when errors stopped the import."""
     request = ImportRequest(args.kind, Path(args.file), args.sheet)
+    _as_operator(database, args.operator)
     with database.reader() as session:
         plan = preview.build(session, request)
     print(plan.summary())
@@ -322,7 +333,6 @@ def _import(database: Database, args: argparse.Namespace) -> int:
     if plan.errors and not args.good_rows_only:
         print("有错误行，未导入任何数据。改正后重新导入，或加 --good-rows-only 只导入正确的行。")
         return 1
-    _as_first_admin(database)
     with database.session() as session:
         result = commit.run(session, request, good_rows_only=args.good_rows_only, seen=plan)
     print(result.describe())
@@ -539,17 +549,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     )
     handlers["import-sales"] = _import_sales
     imports_cmd = commands.add_parser(
-        "import", help="从 Excel/CSV 导入客户资料、拜访记录或投诉台账"
+        "import", help="从 Excel/CSV 导入客户资料、拜访记录、投诉台账、售后服务单或大客户名单"
     )
-    imports_cmd.add_argument(
-        "kind", choices=commit.IMPORT_KINDS, help="customers|visits|complaints"
-    )
+    kinds = commit.IMPORT_KINDS
+    imports_cmd.add_argument("kind", choices=kinds, help="|".join(kinds))
     imports_cmd.add_argument("file", help=".xlsx、.xls 或 .csv（UTF-8 或 GBK）")
     imports_cmd.add_argument("--sheet", help="工作表名称（默认第一个）")
     imports_cmd.add_argument("--dry-run", action="store_true", help="只预览，不写入")
     imports_cmd.add_argument(
         "--good-rows-only", action="store_true", help="有错误行时只导入正确的行（默认全部不导入）"
     )
+    imports_cmd.add_argument(
+        "--operator", metavar="LOGIN",
+        help="以该登录名的操作员身份导入（默认第一位管理员）；大客户名单只有主管或管理员可以导入",
+    )  # fmt: skip
     handlers["import"] = _import
     commands.add_parser("undo-import", help="撤销最近一次导入")
     handlers["undo-import"] = _undo_import

@@ -26,6 +26,8 @@ KIND_LABELS = {
     "customers": "导入客户",
     "visits": "导入拜访记录",
     "complaints": "导入投诉台账",
+    "service-requests": "导入售后服务单",
+    "key-accounts": "导入大客户名单",
     "merge": "合并客户",
     "demo": "载入演示数据",
     "demo_removal": "删除演示数据",
@@ -286,7 +288,7 @@ def undo(session: Session, batch_id: int) -> str:
             "请逐条修改。"
         )
     created = [r for r in records if r.action == CREATED]
-    _refuse_new_dependents(session, created)
+    _refuse_new_dependents(session, created, records)
     session.info[audit.BATCH_KEY] = batch.id
     undo_batch = Batch(session, batch)
     # Deleted rows come back first (parents before children), so the rows moved off them can
@@ -335,10 +337,13 @@ def dependent_tables(parent: str) -> list[tuple[Table, str]]:
     return found
 
 
-def _refuse_new_dependents(session: Session, created: list[ImportBatchRecord]) -> None:
+def _refuse_new_dependents(
+    session: Session, created: list[ImportBatchRecord], records: list[ImportBatchRecord]
+) -> None:
     """A created record that later got records of its own (a visit to an imported customer)
-    cannot be removed by undoing."""
-    mine = {(r.table_name, r.record_id) for r in created}
+    cannot be removed by undoing. The batch's own records may refer to it: those it updated
+    are restored before the created ones are removed."""
+    mine = {(r.table_name, r.record_id) for r in records if r.action != DELETED}
     by_table: dict[str, list[int]] = {}
     for record in created:
         by_table.setdefault(record.table_name, []).append(record.record_id)

@@ -246,6 +246,15 @@ def operator_by_id(session: Session, staff_id: int) -> Operator:
     return _operator(session.get_one(Staff, staff_id))
 
 
+def operator_by_username(session: Session, username: str) -> Operator:
+    """The active operator signing in as ``username`` (the command line's --operator)."""
+    login = username.strip()
+    staff = session.scalar(select(Staff).where(func.lower(Staff.username) == login.lower()))
+    if staff is None or not staff.active:
+        raise UserError(f"没有登录名为“{login}”的在职操作员。")
+    return _operator(staff)
+
+
 def first_admin(session: Session) -> Operator | None:
     staff = session.scalar(
         select(Staff).where(Staff.role == Role.ADMIN, Staff.active).order_by(Staff.id)

@@ -116,7 +116,57 @@ COMPLAINT_FIELDS = (
     FieldDef("closed_at", "结案日期", ("结案日期", "结案时间")),
 )
 
-KINDS = {"customers": "客户资料", "visits": "拜访记录", "complaints": "投诉台账"}
+SERVICE_REQUEST_FIELDS = (
+    FieldDef("number", "服务单号", ("服务单号", "编号", "单号", "服务单编号")),
+    FieldDef("received_at", "受理时间", ("受理时间", "报修时间", "报修日期", "日期"), True),
+    FieldDef("customer_code", "客户编号", ("客户编号", "客户代码")),
+    FieldDef("customer", "客户", ("客户", "客户名称", "公司名称", "报修客户"), True),
+    FieldDef("channel", "受理渠道", ("受理渠道", "渠道", "报修渠道")),
+    FieldDef("contact_name", "联系人", ("联系人", "报修人")),
+    FieldDef("contact_phone", "联系电话", ("联系电话", "电话", "手机")),
+    FieldDef("product", "产品", ("产品", "产品名称", "产品型号", "机型")),
+    FieldDef("serial_no", "序列号/批号", ("序列号/批号", "序列号", "批号", "机身号")),
+    FieldDef("purchased_on", "购买日期", ("购买日期", "购机日期")),
+    FieldDef("fault", "故障描述", ("故障描述", "故障现象", "问题描述", "故障"), True),
+    FieldDef("demand", "客户要求", ("客户要求", "客户诉求")),
+    FieldDef("urgency", "紧急程度", ("紧急程度", "紧急", "等级")),
+    FieldDef("status", "状态", ("状态", "处理状态")),
+    FieldDef("first_responsible", "首问责任人", ("首问责任人", "受理人", "首问人"), True),
+    FieldDef("engineer", "工程师", ("工程师", "维修工程师", "维修人员", "服务工程师")),
+    FieldDef("planned_date", "计划日期", ("计划日期", "预约日期", "计划上门日期")),
+    FieldDef("deadline", "解决期限", ("解决期限", "处理期限")),
+    FieldDef("closed_at", "结案日期", ("结案日期", "结案时间")),
+    # Worked out by the desk: recognised, shown as not imported.
+    FieldDef("~warranty", "保修（按购买日期计算，不导入）", ("保修", "保修状态")),
+    FieldDef("~overdue", "已超期（计算得出，不导入）", ("已超期", "超期")),
+)
+
+KEY_ACCOUNT_FIELDS = (
+    FieldDef("customer_code", "客户编号", ("客户编号", "客户代码", "编号")),
+    FieldDef("customer", "客户", ("客户名称", "客户", "公司名称", "单位名称"), True),
+    FieldDef("level", "级别", ("级别", "大客户级别", "客户级别", "等级"), True),
+    FieldDef("manager", "客户经理", ("客户经理", "负责人", "业务员"), True),
+    FieldDef("visit_interval_days", "拜访周期（天）", ("拜访周期（天）", "拜访周期")),
+    FieldDef("designated_on", "设定日期", ("设定日期", "设为大客户日期")),
+    # The list's computed columns: recognised, shown as not imported, never an error.
+    *(
+        FieldDef(f"~{header}", f"{header}（计算得出，不导入）", (header,))
+        for header in (
+            "最近拜访",
+            "下次应访",
+            "最近满意度",
+            "未完成对策",
+            "逾期对策",
+            "信用等级",
+            "信用额度",
+            "应收余额",
+            "信用状态",
+        )
+    ),  # fmt: skip
+)
+
+KINDS = {"customers": "客户资料", "visits": "拜访记录", "complaints": "投诉台账",
+         "service-requests": "售后服务单", "key-accounts": "大客户名单"}  # fmt: skip
 
 
 def fields_for(kind: str) -> tuple[FieldDef, ...]:
@@ -124,7 +174,15 @@ def fields_for(kind: str) -> tuple[FieldDef, ...]:
         "customers": _customer_fields(),
         "visits": VISIT_FIELDS,
         "complaints": COMPLAINT_FIELDS,
+        "service-requests": SERVICE_REQUEST_FIELDS,
+        "key-accounts": KEY_ACCOUNT_FIELDS,
     }[kind]
+
+
+def imported(key: str) -> bool:
+    """Whether a column mapped to ``key`` is read: not "" (unknown) nor "~…" (a column the
+    desk works out itself, recognised in its own exports and left alone)."""
+    return bool(key) and not key.startswith("~")
 
 
 def field_label(kind: str, key: str) -> str:
@@ -143,7 +201,7 @@ def field_label(kind: str, key: str) -> str:
 def choices_for(kind: str, columns: int) -> list[tuple[str, str]]:
     """(key, label) of every field a column can be mapped to, for the mapping editor."""
     result = [("", "（不导入）")]
-    result += [(f.key, f.label) for f in fields_for(kind)]
+    result += [(f.key, f.label) for f in fields_for(kind) if imported(f.key)]
     if kind == "customers":
         for n in range(1, max(2, columns // 2) + 1):
             result += [(f"contact.{n}.{k}", f"{label}{n}") for k, label, _a in CONTACT_PARTS]

@@ -9,25 +9,45 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from kehu_desktop.models import Complaint, ComplaintEvent, Contact, Customer, Visit
+from kehu_desktop.models import (
+    Contact,
+    Customer,
+    KeyAccount,
+    KeyAccountProposal,
+    Product,
+    Purchase,
+    Role,
+    Staff,
+    Visit,
+)
 from kehu_desktop.models.base import table_of
-from kehu_desktop.services.common import batches, numbering
-from kehu_desktop.services.common.errors import UserError
-from kehu_desktop.services.complaints.lifecycle import REGISTER_EVENT
+from kehu_desktop.services.common import audit, batches, numbering
+from kehu_desktop.services.common.errors import PermissionDenied, UserError
 from kehu_desktop.services.customers import match_keys, pinyin_initials, search
 from kehu_desktop.services.customers.customer_fields import CONTACT_FIELDS, CUSTOMER_FIELDS
 from kehu_desktop.services.customers.customer_files import CODE_PREFIX, code_for
 from kehu_desktop.services.imports import columns, history, preview
 from kehu_desktop.services.imports.plan import NOUNS, ImportPreview, ImportRequest, Planned, state
+from kehu_desktop.services.key_accounts import abc_classes, designation
+from kehu_desktop.services.service_desk import products
 from kehu_desktop.services.visits import visit_plans
 
-IMPORT_KINDS = ("customers", "visits", "complaints")
+IMPORT_KINDS = ("customers", "visits", "complaints", "service-requests", "key-accounts")
+# Importing the key-account list designates key accounts: the import is the 主管's approval.
+KEY_ACCOUNT_REFUSAL = "导入大客户名单即为审批设定大客户，只有主管或管理员可以导入。"
+
+
+def refusal(kind: str, role: str) -> str | None:
+    """Why an operator of ``role`` may not import ``kind`` (None when they may)."""
+    if kind == "key-accounts" and role not in (Role.SUPERVISOR, Role.ADMIN):
+        return KEY_ACCOUNT_REFUSAL
+    return None
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,10 @@ def run(
     ``seen`` is the preview the user looked at; it is written as it is when neither the file
     nor the store changed since, and worked out again otherwise.
     """
+    operator = session.get(Staff, session.info.get(audit.OPERATOR_KEY) or 0)
+    refused = refusal(request.kind, operator.role if operator else "")
+    if refused:
+        raise PermissionDenied(refused)
     # Read in the writing transaction: if another desk writes after this, SQLite refuses our
     # write (nothing is half-written) rather than letting a stale preview through.
     if seen is not None and seen.request == request and seen.state == state(session, request.path):
@@ -74,7 +98,8 @@ def run(
         return ImportResult(None, 0, 0, plan.error_rows, request.kind)
     batch = batches.start(session, request.kind, request.path.name)
     writers = {"customers": _write_customers, "visits": _write_visits,
-               "complaints": _write_complaints}  # fmt: skip
+               "complaints": _write_complaints, "service-requests": _write_service_requests,
+               "key-accounts": _write_key_accounts}  # fmt: skip
     writers[request.kind](session, batch, plan)
     result = ImportResult(
         batch.id, len(plan.creates), len(plan.updates), plan.error_rows, request.kind
@@ -224,38 +249,128 @@ def _write_visits(session: Session, batch: batches.Batch, plan: ImportPreview) -
     visit_plans.refresh_last_visits(session, {r["customer_id"] for r in rows})
 
 
-def _write_complaints(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
-    """Complaints keep their numbers, and the year's counter is moved past them so the desk's
-    own numbering continues after them; one without a number (or with the firm's own) gets the
-    next number of its year from the counter."""
+def _write_cases(
+    session: Session,
+    batch: batches.Batch,
+    plan: ImportPreview,
+    desk: history.CaseDesk,
+) -> None:
+    """Cases keep their numbers, and the year's counter is moved past them so the desk's own
+    numbering continues after them; one without a number (or with the firm's own) gets the
+    next number of its year from the counter. Each gets its 登记 step: at the received time,
+    by the 首问责任人, to the status it comes in at."""
     highest: dict[int, int] = {}
     for planned in plan.creates:
-        match = history.TS_NUMBER.match(cast(str, planned.values["number"]))
+        match = desk.pattern.match(cast(str, planned.values["number"]))
         if match:
             year, seq = int(match.group(1)), int(match.group(2))
             highest[year] = max(highest.get(year, 0), seq)
     for year, seq in highest.items():
-        numbering.keep_ahead(session, numbering.COMPLAINT_SERIES, year, seq)
-    event_ids: list[int] = []
+        numbering.keep_ahead(session, desk.series, year, seq)
+    event_ids = []
     for planned in sorted(plan.creates, key=lambda p: cast(datetime, p.values["received_at"])):
         values: dict[str, Any] = dict(planned.values)
-        match = history.TS_NUMBER.match(values["number"])
+        match = desk.pattern.match(values["number"])
         if match:
             year, seq = int(match.group(1)), int(match.group(2))
         else:
             year = values["received_at"].year
-            seq = numbering.next_number(session, numbering.COMPLAINT_SERIES, year)
-        values["number"] = values["number"] or f"TS-{year}-{seq:04d}"
-        complaint = Complaint(year=year, seq=seq, **values)
-        session.add(complaint)
+            seq = numbering.next_number(session, desk.series, year)
+        values["number"] = values["number"] or numbering.formatted(desk.prefix, year, seq)
+        case = desk.model(year=year, seq=seq, **values)
+        session.add(case)
         session.flush()
-        event = ComplaintEvent(
-            complaint_id=complaint.id, at=values["received_at"],
-            actor_id=values["first_responsible_id"], kind=REGISTER_EVENT,
+        event = desk.event_model(
+            **{desk.event_key: case.id}, at=values["received_at"],
+            actor_id=values["first_responsible_id"], kind=desk.register_event,
             to_status=values["status"], note=f"从 Excel 导入（{batch.row.source}）",
         )  # fmt: skip
         session.add(event)
         session.flush()
-        batch.note("complaints", [complaint.id], batches.CREATED)
+        batch.note(desk.model.__tablename__, [case.id], batches.CREATED)
         event_ids.append(event.id)
-    batch.note("complaint_events", event_ids, batches.CREATED)
+    batch.note(desk.event_model.__tablename__, event_ids, batches.CREATED)
+
+
+def _write_complaints(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
+    _write_cases(session, batch, plan, history.COMPLAINTS)
+
+
+def _write_service_requests(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
+    """Each request is linked to the customer's purchase of the unit (the purchase date the
+    sheet gives is recorded when none is on file, as the registration form does) and its
+    warranty worked out on the day received."""
+    months = dict(session.execute(select(Product.id, Product.warranty_months)).all())
+    recorded: dict[tuple, int] = {}
+    for planned in plan.creates:
+        values = planned.values
+        purchased = cast(date | None, values.pop("purchased_on"))
+        product_id = cast(int | None, values["product_id"])
+        values["purchase_id"], values["warranty"] = None, "unknown"
+        if product_id is None:
+            continue
+        customer_id, serial = cast(int, values["customer_id"]), cast(str, values["serial_no"])
+        key = (customer_id, product_id, serial.upper())
+        purchase = products.find_purchase(session, customer_id, product_id, serial)
+        if purchase is None and key not in recorded and purchased is not None:
+            recorded[key] = products.add_purchase(
+                session, customer_id, product_id, serial, purchased,
+                note=f"从 Excel 导入（{batch.row.source}）",
+            )  # fmt: skip
+            batch.note("purchases", [recorded[key]], batches.CREATED)
+        if purchase is not None:
+            values["purchase_id"], purchased = purchase.id, purchase.purchased_on
+        elif key in recorded:
+            values["purchase_id"] = recorded[key]
+            purchased = session.get_one(Purchase, recorded[key]).purchased_on
+        received = cast(datetime, values["received_at"]).date()
+        values["warranty"] = products.warranty_status(purchased, months[product_id], received)
+    _write_cases(session, batch, plan, history.SERVICE_REQUESTS)
+
+
+# --- key accounts ----------------------------------------------------------------------------
+
+
+def _write_key_accounts(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
+    """A new key account gets its 大客户申请表 approved at once by the importing 主管 (the
+    import is the approval) and its card, or its earlier delisted card reopened; a current one
+    gets its level, manager or visit interval changed. Through the ORM, audited field by
+    field, each card's earlier values kept for undoing."""
+    now, operator = datetime.now(), batch.row.staff_id
+    fields = ("level", "manager_id", "visit_interval_days", "active", "designated_on",
+              "delisted_on", "delist_reason", "proposal_id")  # fmt: skip
+    for planned in plan.creates:
+        values: dict[str, Any] = planned.values
+        proposal = KeyAccountProposal(
+            customer_id=values["customer_id"], proposer_id=operator, proposed_at=now,
+            reasons=f"从 Excel 导入（{batch.row.source}）",
+            sales_12m=abc_classes.customer_sales(session, values["customer_id"]),
+            status=designation.APPROVED, decided_by_id=operator, decided_at=now,
+            decision_note="导入大客户名单即为审批。", level=values["level"],
+            manager_id=values["manager_id"], visit_interval_days=values["visit_interval_days"],
+        )  # fmt: skip
+        session.add(proposal)
+        session.flush()
+        batch.note("key_account_proposals", [proposal.id], batches.CREATED)
+        card = session.get(KeyAccount, planned.target_id) if planned.target_id else None
+        before = {k: batches.plain(getattr(card, k)) for k in fields} if card else None
+        if card is None:
+            card = KeyAccount(customer_id=values["customer_id"])
+            session.add(card)
+        card.proposal_id, card.active = proposal.id, True
+        card.delisted_on, card.delist_reason = None, ""
+        for key in ("level", "manager_id", "visit_interval_days", "designated_on"):
+            setattr(card, key, values[key])
+        session.flush()
+        if before is None:
+            batch.note("key_accounts", [card.id], batches.CREATED)
+        else:
+            batch.note("key_accounts", [card.id], batches.UPDATED, [before])
+    for planned in plan.updates:
+        assert planned.target_id is not None, "an update names the card it updates"
+        card = session.get_one(KeyAccount, planned.target_id)
+        before = {k: batches.plain(getattr(card, k)) for k in planned.values}
+        for key, value in planned.values.items():
+            setattr(card, key, value)
+        session.flush()
+        batch.note("key_accounts", [card.id], batches.UPDATED, [before])

@@ -1,24 +1,37 @@
-"""Planning the history imports: visit records and the complaint ledger kept in Excel.
+"""Planning the history imports: visit records, the complaint ledger and the after-sales
+service requests kept in Excel.
 
-Visits and complaints name their customer by code or exact name (customers come first).
-Complaints keep their own numbers (TS-YYYY-NNNN or the firm's own), their status and their
-首问责任人; closed ones come in as history. A row already in the store (the same complaint
-number; the same customer, time and staff member for a visit) is left alone, so importing a
-file twice creates nothing the second time.
+Each row names its customer by code or exact name (customers come first). Complaints and
+service requests are cases: they keep their own numbers (TS-/SH-YYYY-NNNN or the firm's own),
+their status and their 首问责任人; closed ones come in as history. A row already in the store
+(the same case number, or the same customer and received time for a case without one; the
+same customer, time and staff member for a visit) is left alone, so importing a file twice
+creates nothing the second time.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kehu_desktop.models import Complaint, Visit
+from kehu_desktop.models import (
+    Complaint,
+    ComplaintEvent,
+    Product,
+    ServiceEvent,
+    ServiceRequest,
+    Visit,
+)
+from kehu_desktop.services.common.case_deadlines import deadline_after
+from kehu_desktop.services.common.numbering import COMPLAINT_SERIES
 from kehu_desktop.services.common.parsing import parse_money
+from kehu_desktop.services.complaints import lifecycle as complaint_lifecycle
 from kehu_desktop.services.complaints.choices import (
     CATEGORIES,
     CHANNELS,
@@ -42,16 +55,55 @@ from kehu_desktop.services.imports.plan import (
     label_of,
     staff_by_name,
 )
+from kehu_desktop.services.service_desk import choices as service_choices
+from kehu_desktop.services.service_desk import lifecycle as service_lifecycle
+from kehu_desktop.services.service_desk.registration import SERIES as SERVICE_SERIES
+from kehu_desktop.services.service_desk.settings import RESOLVE_DAYS, RESPONSE_DAYS
 from kehu_desktop.services.visits.visit_plans import METHODS, PURPOSES
 
 _T = TypeVar("_T")
 
 # Row values named for the model, and the import field (column) each comes from.
 _FIELD_OF = {"customer_id": "customer", "staff_id": "staff",
-             "first_responsible_id": "first_responsible", "handler_id": "handler"}  # fmt: skip
-TS_NUMBER = re.compile(r"^TS-(\d{4})-(\d{1,6})$")
+             "first_responsible_id": "first_responsible", "handler_id": "handler",
+             "engineer_id": "engineer", "product_id": "product",
+             "manager_id": "manager"}  # fmt: skip
 _TEXT_LIMITS = {"contacts_met": 200, "contact_name": 40, "contact_phone": 40, "product": 100,
-                "batch_no": 40, "order_no": 40}  # fmt: skip
+                "batch_no": 40, "order_no": 40, "serial_no": 60}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CaseDesk:
+    """What a case (a complaint, a service request) is numbered and stored as."""
+
+    model: type
+    prefix: str  # TS, SH
+    series: str  # the counter its numbers come from
+    what: str  # how the number's column is called
+    event_model: type  # its history's rows, the first of them its 登记
+    event_key: str  # the event's column naming the case
+    register_event: str
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(rf"^{self.prefix}-(\d{{4}})-(\d{{1,6}})$")
+
+    def number(self, value: object) -> str:
+        """The number as written (the desk's own form upper-cased); "" when none."""
+        text = cells.text(value)
+        if len(text) > 16:
+            raise ValueError(f"{self.what}最多 16 个字符")
+        return text.upper() if self.pattern.match(text.upper()) else text
+
+
+COMPLAINTS = CaseDesk(
+    Complaint, "TS", COMPLAINT_SERIES, "投诉编号", ComplaintEvent, "complaint_id",
+    complaint_lifecycle.REGISTER_EVENT,
+)  # fmt: skip
+SERVICE_REQUESTS = CaseDesk(
+    ServiceRequest, SERVICE_SERIES, SERVICE_SERIES, "服务单号", ServiceEvent, "request_id",
+    service_lifecycle.REGISTER_EVENT,
+)  # fmt: skip
 
 
 def _choice(value: object, allowed: tuple[str, ...], label: str, default: str) -> str:
@@ -69,12 +121,13 @@ def _text(key: str, value: object) -> str:
     return text
 
 
-def _read(kind: str, number: int, record: dict, readers: dict, preview: ImportPreview) -> dict:
-    """Each mapped cell through its reader; a failing cell becomes an error of the row."""
+def read_row(kind: str, number: int, record: dict, readers: dict, preview: ImportPreview) -> dict:
+    """Each mapped cell through its reader (a look-up column read as the id it becomes: the
+    staff column as ``staff_id``); a failing cell becomes an error of the row."""
     values: dict[str, object] = {}
     for key, read in readers.items():
         try:
-            values[key] = read(record.get(key))
+            values[key] = read(record.get(_FIELD_OF.get(key, key)))
         except ValueError as error:
             preview.errors.append(
                 RowError(
@@ -82,6 +135,17 @@ def _read(kind: str, number: int, record: dict, readers: dict, preview: ImportPr
                 )
             )
     return values
+
+
+def _coded(value: object, labels: dict[str, str], what: str, default: str) -> str:
+    """The stable code of a choice the sheet names by its words (or its code)."""
+    text = cells.text(value)
+    if not text:
+        return default
+    code = service_choices.code_of(labels, text)
+    if code is None:
+        raise ValueError(f"{what}只能是：{'、'.join(labels.values())}。")
+    return code
 
 
 def _optional(read: Callable[[object], _T]) -> Callable[[object], _T | None]:
@@ -117,8 +181,7 @@ def plan_visits(session: Session, preview: ImportPreview, data: Rows) -> None:
             "result": cells.text,
             "next_visit_date": _optional(cells.date_value),
         }
-        keyed = {**record, "customer_id": record.get("customer"), "staff_id": record.get("staff")}
-        values = _read("visits", number, keyed, readers, preview)
+        values = read_row("visits", number, record, readers, preview)
         if len(preview.errors) > before:
             continue
         key = (values["customer_id"], values["visited_at"], values["staff_id"])
@@ -138,20 +201,42 @@ def plan_visits(session: Session, preview: ImportPreview, data: Rows) -> None:
             preview.creates.append(planned)
 
 
+class _Cases:
+    """The cases already in the store and those planned so far, to place each row: a new
+    case, one already imported (left alone), or a number used twice in the file (an error)."""
+
+    def __init__(self, session: Session, desk: CaseDesk, preview: ImportPreview) -> None:
+        model: type = desk.model
+        self.desk, self.preview = desk, preview
+        self.numbers = set(session.scalars(select(model.number)))
+        self.received = set(session.execute(select(model.customer_id, model.received_at)))
+        self.seen: dict[str, int] = {}
+
+    def place(self, row: int, values: dict, customer: object) -> None:
+        number = values["number"]
+        label = number or f"{values['received_at']:%Y-%m-%d} {cells.text(customer)}"
+        planned = Planned([row], str(label), values)
+        if number in self.numbers or (
+            not number and (values["customer_id"], values["received_at"]) in self.received
+        ):
+            self.preview.unchanged.append(planned)
+        elif number and number in self.seen:
+            self.preview.errors.append(
+                RowError(row, self.desk.what, f"与第 {self.seen[number]} 行的编号重复。")
+            )
+        else:
+            if number:
+                self.seen[number] = row
+            self.preview.creates.append(planned)
+
+
 def plan_complaints(session: Session, preview: ImportPreview, data: Rows) -> None:
     lookup, staff = customer_lookup(session), staff_by_name(session)
-    numbers = set(session.scalars(select(Complaint.number)))
-    received_keys = {
-        (customer_id, received)
-        for customer_id, received in session.execute(
-            select(Complaint.customer_id, Complaint.received_at)
-        )
-    }
-    seen: dict[str, int] = {}
+    cases = _Cases(session, COMPLAINTS, preview)
     for number, record in data:
         before = len(preview.errors)
         readers: dict[str, Callable[..., object]] = {
-            "number": lambda v: _number(cells.text(v)),
+            "number": COMPLAINTS.number,
             "received_at": cells.datetime_value,
             "customer_id": lambda _v, r=record: find_customer(r, lookup),
             "channel": lambda v: _choice(v, CHANNELS, "受理渠道", "电话"),
@@ -177,39 +262,11 @@ def plan_complaints(session: Session, preview: ImportPreview, data: Rows) -> Non
             "satisfaction": lambda v: _choice(v, ("", *SATISFACTION_LEVELS), "满意度", ""),
             "closed_at": _optional(cells.datetime_value),
         }
-        keyed = {
-            **record,
-            "customer_id": record.get("customer"),
-            "first_responsible_id": record.get("first_responsible"),
-            "handler_id": record.get("handler"),
-        }
-        values = _read("complaints", number, keyed, readers, preview)
+        values = read_row("complaints", number, record, readers, preview)
         if len(preview.errors) > before:
             continue
         _complete(session, values)
-        label = (
-            values["number"]
-            or f"{values['received_at']:%Y-%m-%d} {cells.text(record.get('customer'))}"
-        )
-        planned = Planned([number], str(label), values)
-        if values["number"] in numbers or (
-            not values["number"] and (values["customer_id"], values["received_at"]) in received_keys
-        ):
-            preview.unchanged.append(planned)
-        elif values["number"] and values["number"] in seen:
-            preview.errors.append(
-                RowError(number, "投诉编号", f"与第 {seen[values['number']]} 行的编号重复。")
-            )
-        else:
-            if values["number"]:
-                seen[values["number"]] = number
-            preview.creates.append(planned)
-
-
-def _number(text: str) -> str:
-    if len(text) > 16:
-        raise ValueError("投诉编号最多 16 个字符")
-    return text.upper() if TS_NUMBER.match(text.upper()) else text
+        cases.place(number, values, record.get("customer"))
 
 
 def _complete(session: Session, values: dict) -> None:
@@ -222,3 +279,105 @@ def _complete(session: Session, values: dict) -> None:
     values["handler_id"] = values["handler_id"] or values["first_responsible_id"]
     if values["deadline"] is None:
         values["deadline"] = deadline_for(session, values["severity"], values["received_at"].date())
+
+
+# --- service requests ------------------------------------------------------------------------
+
+
+def product_lookup(session: Session) -> dict[str, int | None]:
+    """Product ids by code, by "name model" (as the lists show a product) and by name alone
+    (None when two products share the name)."""
+    found: dict[str, int | None] = {}
+    for product_id, code, name, model in session.execute(
+        select(Product.id, Product.code, Product.name, Product.model)
+    ):
+        found[code.upper()] = product_id
+        found[f"{name} {model}".strip()] = product_id
+        found[name] = None if found.get(name, product_id) != product_id else product_id
+    return found
+
+
+def _find_product(products: dict[str, int | None], value: object) -> int:
+    text = cells.text(value)
+    key = text if text in products else text.upper()
+    if key not in products:
+        raise ValueError(f"产品“{text}”不存在，请先在售后服务 → 产品目录中添加。")
+    found = products[key]
+    if found is None:
+        raise ValueError(f"有多个产品名为“{text}”，请写明型号或产品编号。")
+    return found
+
+
+def _fault(value: object) -> str:
+    text = cells.text(value)
+    if not text:
+        raise ValueError("请填写故障描述")
+    return text
+
+
+# The service ledger's steps the sheet does not hold, taken for a request at a later status:
+# dispatched when received, repaired when closed.
+_DISPATCHED = {s for s in service_lifecycle.Status} - {
+    service_lifecycle.Status.REGISTERED, service_lifecycle.Status.CANCELLED
+}  # fmt: skip
+_RESOLVED = _DISPATCHED - {service_lifecycle.Status.DISPATCHED}
+
+
+def plan_service_requests(session: Session, preview: ImportPreview, data: Rows) -> None:
+    lookup, staff = customer_lookup(session), staff_by_name(session)
+    products = product_lookup(session)
+    cases = _Cases(session, SERVICE_REQUESTS, preview)
+    statuses = {str(k): v for k, v in service_lifecycle.STATUS_LABELS.items()}
+    for number, record in data:
+        before = len(preview.errors)
+        readers: dict[str, Callable[..., object]] = {
+            "number": SERVICE_REQUESTS.number,
+            "received_at": cells.datetime_value,
+            "customer_id": lambda _v, r=record: find_customer(r, lookup),
+            "channel": lambda v: _choice(v, service_choices.CHANNELS, "受理渠道", "电话"),
+            "contact_name": lambda v: _text("contact_name", v),
+            "contact_phone": lambda v: _text("contact_phone", cells.digits_text(v)),
+            "product_id": _optional(lambda v: _find_product(products, v)),
+            "serial_no": lambda v: _text("serial_no", v),
+            "purchased_on": _optional(cells.date_value),
+            "fault": _fault,
+            "demand": cells.text,
+            "urgency": lambda v: _coded(v, service_choices.URGENCIES, "紧急程度", "normal"),
+            "status": lambda v: _coded(v, statuses, "状态", ""),
+            "first_responsible_id": lambda v: find_staff(staff, v, "首问责任人"),
+            "engineer_id": _optional(lambda v: find_staff(staff, v, "工程师")),
+            "planned_date": _optional(cells.date_value),
+            "deadline": _optional(cells.date_value),
+            "closed_at": _optional(cells.datetime_value),
+        }
+        values = read_row("service-requests", number, record, readers, preview)
+        if len(preview.errors) > before:
+            continue
+        purchased = values["purchased_on"]
+        if purchased is not None and values["product_id"] is None:
+            preview.errors.append(RowError(number, "购买日期", "填写购买日期时请填写产品。"))
+        elif purchased is not None and purchased > values["received_at"].date():
+            preview.errors.append(RowError(number, "购买日期", "购买日期不能晚于受理时间。"))
+        else:
+            _complete_request(session, values)
+            cases.place(number, values, record.get("customer"))
+
+
+def _complete_request(session: Session, values: dict) -> None:
+    """The status from the closing date or the engineer, the deadlines the desk's settings
+    give, and the steps a later status implies (see ``_DISPATCHED``)."""
+    received, status = values["received_at"], values["status"]
+    if not status:
+        status = "closed" if values["closed_at"] else "dispatched" if values["engineer_id"] else ""
+        values["status"] = status or service_lifecycle.Status.REGISTERED
+    if values["status"] == service_lifecycle.Status.CLOSED and values["closed_at"] is None:
+        values["closed_at"] = received
+    values["handler_id"] = values["first_responsible_id"]
+    urgency = values["urgency"]
+    values["response_deadline"] = deadline_after(session, RESPONSE_DAYS, urgency, received.date())
+    if values["deadline"] is None:
+        values["deadline"] = deadline_after(session, RESOLVE_DAYS, urgency, received.date())
+    values["dispatched_at"] = received if values["status"] in _DISPATCHED else None
+    values["resolved_at"] = (
+        (values["closed_at"] or received) if values["status"] in _RESOLVED else None
+    )

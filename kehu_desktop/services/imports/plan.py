@@ -14,7 +14,8 @@ from kehu_desktop.models import Customer, Staff
 from kehu_desktop.services.customers import match_keys
 from kehu_desktop.services.imports import cells, columns
 
-NOUNS = {"customers": "位", "visits": "条", "complaints": "宗"}
+NOUNS = {"customers": "位", "visits": "条", "complaints": "宗", "service-requests": "单",
+         "key-accounts": "位"}  # fmt: skip
 Rows = list[tuple[int, dict[str, object]]]
 
 
@@ -112,7 +113,8 @@ class ImportPreview:
         )
 
 
-_STATE_TABLES = ("customers", "contacts", "visits", "complaints", "staff")
+_STATE_TABLES = ("customers", "contacts", "visits", "complaints", "staff", "service_requests",
+                 "products", "purchases", "key_accounts")  # fmt: skip
 
 
 def state(session: Session, path: Path) -> tuple:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.imports import cells, columns, history, plan, reader
 from kehu_desktop.services.imports.customer_rows import plan_customers
+from kehu_desktop.services.imports.key_account_rows import plan_key_accounts
 from kehu_desktop.services.imports.plan import ImportPreview, ImportRequest
 from kehu_desktop.services.imports.templates import EXAMPLE_MARK
 
@@ -21,6 +22,8 @@ PLANNERS = {
     "customers": plan_customers,
     "visits": history.plan_visits,
     "complaints": history.plan_complaints,
+    "service-requests": history.plan_service_requests,
+    "key-accounts": plan_key_accounts,
 }
 
 
@@ -64,8 +67,8 @@ def build(session: Session, request: ImportRequest) -> ImportPreview:
             preview.skipped += 1
             continue
         record = {
-            key: row[index] for index, key in enumerate(mapping) if key and index < len(texts)
-            and texts[index] != ""
+            key: row[index] for index, key in enumerate(mapping)
+            if columns.imported(key) and index < len(texts) and texts[index] != ""
         }  # fmt: skip
         if not record:  # only columns not imported, e.g. a pre-numbered 序号 on an empty line
             preview.skipped += 1

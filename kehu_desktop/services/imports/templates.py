@@ -1,8 +1,8 @@
 """下载导入模板: an .xlsx per kind with the column names, an example row and drop-down lists.
 
-The lists (choices, staff names, provinces) sit on a hidden sheet the drop-downs refer to, so
-a long list is not cut at Excel's 255-character limit. The example row starts with “示例”,
-which the import skips.
+The lists (choices, staff names, products, provinces) sit on a hidden sheet the drop-downs
+refer to, so a long list is not cut at Excel's 255-character limit. The example row starts
+with “示例”, which the import skips.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kehu_desktop.models import Staff
+from kehu_desktop.models import Product, Staff
 from kehu_desktop.services.complaints.choices import CATEGORIES, CHANNELS, SEVERITIES
 from kehu_desktop.services.complaints.lifecycle import STATUSES
 from kehu_desktop.services.customers.customer_fields import (
@@ -28,12 +28,17 @@ from kehu_desktop.services.customers.customer_fields import (
     SCALES,
     TRADE_STAGES,
 )
+from kehu_desktop.services.key_accounts.designation import LEVELS
+from kehu_desktop.services.service_desk import choices as service_choices
+from kehu_desktop.services.service_desk.lifecycle import STATUS_LABELS as SERVICE_STATUSES
 from kehu_desktop.services.visits.visit_plans import METHODS, PURPOSES
 
 EXAMPLE_MARK = "示例"
+# Lists read from the store when the template is made.
 STAFF = "staff"
+PRODUCTS = "products"
 
-# (header, example, choices or STAFF or None)
+# (header, example, choices or STAFF/PRODUCTS or None)
 TEMPLATES: dict[str, tuple[tuple[str, str, Sequence[str] | None], ...]] = {
     "customers": (
         ("客户编号", "示例 KH900001", None),
@@ -91,8 +96,37 @@ TEMPLATES: dict[str, tuple[tuple[str, str, Sequence[str] | None], ...]] = {
         ("状态", "结案", STATUSES),
         ("结案日期", "2025-06-10", None),
     ),
+    "service-requests": (
+        ("服务单号", "示例 SH-2025-0001", None),
+        ("受理时间", "2025-06-01 10:00", None),
+        ("客户编号", "KH900001", None),
+        ("客户", "深圳市华达电子有限公司", None),
+        ("受理渠道", "电话", service_choices.CHANNELS),
+        ("联系人", "张三", None),
+        ("联系电话", "13812345678", None),
+        ("产品", "", PRODUCTS),
+        ("序列号/批号", "SN20250101", None),
+        ("购买日期", "2024-12-01", None),
+        ("故障描述", "开机无显示", None),
+        ("客户要求", "上门维修", None),
+        ("紧急程度", "一般", tuple(service_choices.URGENCIES.values())),
+        ("状态", "结案", tuple(SERVICE_STATUSES.values())),
+        ("首问责任人", "", STAFF),
+        ("工程师", "", STAFF),
+        ("计划日期", "2025-06-03", None),
+        ("结案日期", "2025-06-05", None),
+    ),
+    "key-accounts": (
+        ("客户编号", "示例 KH900001", None),
+        ("客户名称", "深圳市华达电子有限公司", None),
+        ("级别", "重点", LEVELS),
+        ("客户经理", "", STAFF),
+        ("拜访周期（天）", "30", None),
+        ("设定日期", "2025-01-01", None),
+    ),
 }
-TITLES = {"customers": "客户资料", "visits": "拜访记录", "complaints": "投诉台账"}
+TITLES = {"customers": "客户资料", "visits": "拜访记录", "complaints": "投诉台账",
+          "service-requests": "售后服务单", "key-accounts": "大客户名单"}  # fmt: skip
 
 
 def write_template(session: Session, kind: str, path: Path) -> None:
@@ -101,7 +135,15 @@ def write_template(session: Session, kind: str, path: Path) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    staff = list(session.scalars(select(Staff.name).where(Staff.active).order_by(Staff.id)))
+    lists_from_store = {
+        STAFF: list(session.scalars(select(Staff.name).where(Staff.active).order_by(Staff.id))),
+        PRODUCTS: [
+            f"{name} {model}".strip()
+            for name, model in session.execute(
+                select(Product.name, Product.model).where(Product.active).order_by(Product.code)
+            )
+        ],
+    }
     workbook = Workbook()
     sheet = workbook.worksheets[0]
     sheet.title = TITLES[kind]
@@ -111,8 +153,8 @@ def write_template(session: Session, kind: str, path: Path) -> None:
     sheet.append([header for header, _e, _c in columns])
     example = [value for _h, value, _c in columns]
     for index, (_h, _v, choices) in enumerate(columns):
-        if choices == STAFF and staff:
-            example[index] = staff[0]
+        if isinstance(choices, str) and lists_from_store[choices]:
+            example[index] = lists_from_store[choices][0]
     sheet.append(example)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F0")
     grey = Font(italic=True, color="808080")
@@ -122,7 +164,7 @@ def write_template(session: Session, kind: str, path: Path) -> None:
         sheet[f"{letter}2"].font = grey
         sheet[f"{letter}2"].data_type = "s"  # text as typed, never a formula
         sheet.column_dimensions[letter].width = max(12, len(header) * 2 + 4)
-        values = staff if choices == STAFF else choices
+        values = lists_from_store[choices] if isinstance(choices, str) else choices
         if not values:
             continue
         for row, value in enumerate(values, start=1):

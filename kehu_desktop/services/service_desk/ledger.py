@@ -384,13 +384,33 @@ def requests_for_complaint(session: Session, complaint_id: int) -> list[tuple[in
     return [(i, n, status_label(s)) for i, n, s in session.execute(query)]
 
 
-EXPORT_HEADERS = ("服务单号", "受理时间", "客户", "产品", "序列号/批号", "紧急程度", "保修",
-                  "状态", "首问责任人", "工程师", "计划日期", "解决期限", "已超期")  # fmt: skip
+# Everything a request is registered with, so the export reads back in (导入 售后服务单).
+EXPORT_HEADERS = ("服务单号", "受理时间", "客户", "受理渠道", "联系人", "联系电话", "产品",
+                  "序列号/批号", "购买日期", "保修", "故障描述", "客户要求", "紧急程度", "状态",
+                  "首问责任人", "工程师", "计划日期", "解决期限", "结案日期", "已超期")  # fmt: skip
+_EXPORT_CHUNK = 900  # ids per IN list
 
 
-def export_rows(rows: list[ServiceRow]) -> list[tuple]:
-    return [
-        (r.number, r.received_at, r.customer, r.product, r.serial_no, r.urgency, r.warranty,
-         r.status, r.first_responsible, r.engineer, r.planned_date, r.deadline, r.overdue)
-        for r in rows
-    ]  # fmt: skip
+def export_rows(session: Session, rows: list[ServiceRow]) -> list[tuple]:
+    """The listed requests with the registration fields the list leaves out."""
+    r = ServiceRequest
+    more: dict[int, tuple] = {}
+    ids = [row.id for row in rows]
+    for start in range(0, len(ids), _EXPORT_CHUNK):
+        query = (
+            select(r.id, r.channel, r.contact_name, r.contact_phone, Purchase.purchased_on,
+                   r.fault, r.demand, r.closed_at)
+            .outerjoin(Purchase, Purchase.id == r.purchase_id)
+            .where(r.id.in_(ids[start : start + _EXPORT_CHUNK]))
+        )  # fmt: skip
+        more.update((id_, tuple(rest)) for id_, *rest in session.execute(query))
+    exported = []
+    for row in rows:
+        channel, contact, phone, purchased, fault, demand, closed = more[row.id]
+        exported.append(
+            (row.number, row.received_at, row.customer, channel, contact, phone, row.product,
+             row.serial_no, purchased, row.warranty, fault, demand, row.urgency, row.status,
+             row.first_responsible, row.engineer, row.planned_date, row.deadline, closed,
+             row.overdue)
+        )  # fmt: skip
+    return exported

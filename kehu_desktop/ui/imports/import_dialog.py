@@ -36,7 +36,8 @@ from kehu_desktop.ui.common.record_table import Column, RecordTableModel, displa
 from kehu_desktop.ui.common.screen import fit_to_screen
 
 CHANGES = {"customers": ("customers", "contacts"), "visits": ("visits",),
-           "complaints": ("complaints",)}  # fmt: skip
+           "complaints": ("complaints",), "service-requests": ("service",),
+           "key-accounts": ("key_accounts",)}  # fmt: skip
 
 
 PAGE_TITLES = {"creates": "新增", "updates": "更新", "duplicates": "疑似重复", "errors": "错误"}
@@ -352,6 +353,9 @@ class ImportDialog(QDialog):
             view.resizeColumnsToContents()
             view.resizeRowsToContents()  # an update lists one changed field per line
         self.summary_label.setText(plan.summary())
+        refused = self._refusal()
+        if refused:
+            self.summary_label.setText(f"{plan.summary()}\n{refused}")
         self._update_buttons()
 
     def _mapping_edited(self) -> None:
@@ -359,9 +363,14 @@ class ImportDialog(QDialog):
             self.mapping_changed = True
             self.refresh(keep_mapping=True)
 
+    def _refusal(self) -> str | None:
+        """Why the signed-in operator may not import this kind (the service refuses too)."""
+        return commit.refusal(self.kind, self.ops.operator.role)
+
     def _update_buttons(self) -> None:
         plan = self.plan
         writable = plan is not None and bool(plan.creates or plan.updates)
+        writable = writable and not self._refusal()
         self.import_button.setEnabled(writable and not plan.errors)
         self.good_rows_button.setEnabled(writable and bool(plan.errors))
 

@@ -195,8 +195,9 @@ class ServiceTab(CaseListTab):
         return self.raise_report(lambda: ServiceReportDialog(self._ops, self._layout_memory, self))
 
     def export_xlsx(self, path: Path | None = None) -> None:
-        rows = ledger.export_rows(self.model.rows())
+        listed = self.model.rows()
         export_list(
             self, self._ops, title="售后服务单", headers=ledger.EXPORT_HEADERS,
-            rows=lambda _session: rows, button=self.export_button, status=self.summary, path=path,
+            rows=lambda session: ledger.export_rows(session, listed), button=self.export_button,
+            status=self.summary, path=path,
         )  # fmt: skip
