@@ -228,8 +228,8 @@ class MainWindow(QMainWindow):
             "actionPrint",
         )
         self._action(file_menu, "导出 Excel(&E)…", self.export_current, "Ctrl+E", "actionExport")
-        self._action(file_menu, "导入 Excel（客户/拜访/投诉）(&M)…", self.import_records, None,
-                     "actionImport")  # fmt: skip
+        self._action(file_menu, "导入 Excel（客户/拜访/投诉/售后/大客户）(&M)…",
+                     self.import_records, None, "actionImport")  # fmt: skip
         self._action(file_menu, "导入销售数据(&I)…", self.import_sales, None, "actionImportSales")
         self._action(
             file_menu, "重新计算 ABC 分类(&C)", self.key_accounts_tab.recompute_abc, None,
@@ -639,7 +639,8 @@ class MainWindow(QMainWindow):
         AuditDialog(self.ops, self._layout_memory, self).exec()
 
     def import_records(self, kind: str = "customers") -> ImportDialog:
-        """导入 Excel: customers, visit history or the complaint ledger."""
+        """导入 Excel: customers, visit history, the complaint ledger, the service requests or
+        the key-account list."""
         from kehu_desktop.ui.imports.import_dialog import ImportDialog
 
         self.import_dialog = ImportDialog(self.ops, self._layout_memory, kind, self)
