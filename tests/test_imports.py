@@ -452,26 +452,33 @@ def test_the_visit_list_export_imports_back(context, agent, tmp_path):
 def test_the_complaint_ledger_export_imports_back(context, agent, supervisor, tmp_path):
     from kehu_desktop.services.common.excel_export import write_table
     from kehu_desktop.services.complaints import ledger
+    from kehu_desktop.services.complaints.lifecycle import Status
+    from tests.helpers.complaints import advance
 
     customer = make_customer(context, "深圳市华达电子有限公司")
     with context.session() as session:
         for day in (3, 4):
             register(
                 session, agent,
-                RegistrationInput(customer_id=customer, description="问题",
-                                  received_at=datetime(2026, 11, day, 9, 30)),
+                RegistrationInput(customer_id=customer, description=f"外壳开裂 {day}",
+                                  received_at=datetime(2026, 11, day, 9, 30), channel="信函",
+                                  contact_name="张三", contact_phone="13812345678",
+                                  product="电源", batch_no="B7", demand="换货"),
             )  # fmt: skip
+    with context.reader() as session:
+        first = session.scalars(select(Complaint.id).order_by(Complaint.id)).first()
+    advance(context, first, Status.CLOSED, supervisor, start=datetime(2026, 11, 3, 10))
 
     def exported() -> list[tuple]:
         with context.reader() as session:
-            rows = ledger.list_complaints(session, ledger.ComplaintFilter())
-            return [r[:8] for r in ledger.export_rows(rows)]
+            rows = ledger.list_complaints(session, ledger.ComplaintFilter(), date(2026, 11, 20))
+            return ledger.export_rows(session, rows)
 
     before = exported()
-    with context.reader() as session:
-        rows = ledger.list_complaints(session, ledger.ComplaintFilter())
-        path = tmp_path / "台账.xlsx"
-        write_table(path, "投诉台账", ledger.EXPORT_HEADERS, ledger.export_rows(rows))
+    assert before[1][3:9] == ("信函", "张三", "13812345678", "电源", "B7", "")
+    assert before[1][11:13] == ("外壳开裂 3", "换货") and before[1][24] is not None
+    path = tmp_path / "台账.xlsx"
+    write_table(path, "投诉台账", ledger.EXPORT_HEADERS, before)
     with context.session() as session:
         # An empty ledger to import into: the append-only guard is lifted for the test only.
         sealing.drop_triggers(session.connection())
@@ -482,6 +489,7 @@ def test_the_complaint_ledger_export_imports_back(context, agent, supervisor, tm
     assert not plan.errors, [e.describe() for e in plan.errors]
     _run(context, "complaints", path)
     assert exported() == before
+    assert not _preview(context, "complaints", path).creates
 
 
 def test_a_preview_gone_stale_is_worked_out_again_before_writing(context, agent, messy):

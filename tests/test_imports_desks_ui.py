@@ -71,7 +71,7 @@ def test_the_window_imports_a_service_ledger_and_undoes_it(
     assert _mapping(dialog) == {
         "单号": "服务单号", "报修日期": "受理时间", "客户名称": "客户", "产品": "产品",
         "故障现象": "故障描述", "受理人": "首问责任人",
-        "保修": "保修（按购买日期计算，不导入）", "已超期": "已超期（计算得出，不导入）",
+        "保修": "保修（计算得出，不导入）", "已超期": "已超期（计算得出，不导入）",
     }  # fmt: skip
     assert dialog.summary_label.text() == (
         "新增 2 单 / 更新 0 单 / 疑似重复 0 / 跳过 0 行 / 错误 0 行"

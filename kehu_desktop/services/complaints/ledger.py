@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from kehu_desktop.models import Complaint, Contact, Customer, Staff
+from kehu_desktop.services.common import list_export
 from kehu_desktop.services.common.case_log import EventRow
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.periods import month_bounds
@@ -229,15 +230,31 @@ def load_detail(
     )  # fmt: skip
 
 
-EXPORT_HEADERS = ("投诉编号", "受理时间", "客户", "类别", "严重程度", "状态", "首问责任人",
-                  "当前处理人", "答复期限", "已超期", "待主管确认", "升级确认期限",
-                  "升级超期未确认")  # fmt: skip
+# The whole complaint, so the export reads back in (导入 投诉台账); the flags after 结案日期
+# are worked out by the desk and left alone by the import.
+EXPORT_HEADERS = ("投诉编号", "受理时间", "客户", "受理渠道", "联系人", "联系电话", "产品", "批号",
+                  "订单号", "类别", "严重程度", "投诉内容", "客户要求", "状态", "首问责任人",
+                  "当前处理人", "答复期限", "责任部门", "原因分析", "处理措施", "处理结果",
+                  "索赔金额", "答复内容", "满意度", "结案日期", "已超期", "待主管确认",
+                  "升级确认期限", "升级超期未确认")  # fmt: skip
 
 
-def export_rows(rows: list[ComplaintRow]) -> list[tuple]:
-    return [
-        (r.number, r.received_at, r.customer, r.category, r.severity, r.status,
-         r.first_responsible, r.handler, r.deadline, r.overdue, r.escalation_pending,
-         r.escalation_deadline, r.escalation_overdue)
-        for r in rows
-    ]  # fmt: skip
+def export_rows(session: Session, rows: list[ComplaintRow]) -> list[tuple]:
+    """The listed complaints with the fields the list leaves out."""
+    c = Complaint
+    query = select(c.id, c.channel, c.contact_name, c.contact_phone, c.product, c.batch_no,
+                   c.order_no, c.description, c.demand, c.department, c.cause, c.measures,
+                   c.result, c.claim_amount, c.reply, c.satisfaction, c.closed_at)  # fmt: skip
+    more = list_export.more_by_id(session, query, c.id, [r.id for r in rows])
+    exported = []
+    for r in rows:
+        (channel, contact, phone, product, batch_no, order_no, description, demand, department,
+         cause, measures, result, claim, reply, satisfaction, closed) = more[r.id]  # fmt: skip
+        exported.append(
+            (r.number, r.received_at, r.customer, channel, contact, phone, product, batch_no,
+             order_no, r.category, r.severity, description, demand, r.status,
+             r.first_responsible, r.handler, r.deadline, department, cause, measures, result,
+             claim, reply, satisfaction, closed, r.overdue, r.escalation_pending,
+             r.escalation_deadline, r.escalation_overdue)
+        )  # fmt: skip
+    return exported

@@ -87,6 +87,13 @@ VISIT_FIELDS = (
     FieldDef("next_visit_date", "下次拜访日期", ("下次拜访日期", "下次拜访")),
 )
 
+
+def computed(*headers: str) -> tuple[FieldDef, ...]:
+    """Columns a desk's own export holds that the desk works out itself: recognised by their
+    header, shown as not imported, never an error (see ``imported``)."""
+    return tuple(FieldDef(f"~{h}", f"{h}（计算得出，不导入）", (h,)) for h in headers)
+
+
 COMPLAINT_FIELDS = (
     FieldDef("number", "投诉编号", ("投诉编号", "编号", "投诉单号")),
     FieldDef("received_at", "受理时间", ("受理时间", "投诉日期", "投诉时间", "日期"), True),
@@ -114,6 +121,8 @@ COMPLAINT_FIELDS = (
     FieldDef("reply", "答复内容", ("答复内容", "答复")),
     FieldDef("satisfaction", "满意度", ("满意度", "回访满意度", "客户满意度")),
     FieldDef("closed_at", "结案日期", ("结案日期", "结案时间")),
+    # The ledger's flags, worked out by the desk.
+    *computed("已超期", "待主管确认", "升级确认期限", "升级超期未确认"),
 )
 
 SERVICE_REQUEST_FIELDS = (
@@ -136,9 +145,8 @@ SERVICE_REQUEST_FIELDS = (
     FieldDef("planned_date", "计划日期", ("计划日期", "预约日期", "计划上门日期")),
     FieldDef("deadline", "解决期限", ("解决期限", "处理期限")),
     FieldDef("closed_at", "结案日期", ("结案日期", "结案时间")),
-    # Worked out by the desk: recognised, shown as not imported.
-    FieldDef("~warranty", "保修（按购买日期计算，不导入）", ("保修", "保修状态")),
-    FieldDef("~overdue", "已超期（计算得出，不导入）", ("已超期", "超期")),
+    # Worked out by the desk (the warranty from the purchase date).
+    *computed("保修", "已超期"),
 )
 
 KEY_ACCOUNT_FIELDS = (
@@ -148,20 +156,17 @@ KEY_ACCOUNT_FIELDS = (
     FieldDef("manager", "客户经理", ("客户经理", "负责人", "业务员"), True),
     FieldDef("visit_interval_days", "拜访周期（天）", ("拜访周期（天）", "拜访周期")),
     FieldDef("designated_on", "设定日期", ("设定日期", "设为大客户日期")),
-    # The list's computed columns: recognised, shown as not imported, never an error.
-    *(
-        FieldDef(f"~{header}", f"{header}（计算得出，不导入）", (header,))
-        for header in (
-            "最近拜访",
-            "下次应访",
-            "最近满意度",
-            "未完成对策",
-            "逾期对策",
-            "信用等级",
-            "信用额度",
-            "应收余额",
-            "信用状态",
-        )
+    # The list's computed columns (and the customer's credit, imported with the customers).
+    *computed(
+        "最近拜访",
+        "下次应访",
+        "最近满意度",
+        "未完成对策",
+        "逾期对策",
+        "信用等级",
+        "信用额度",
+        "应收余额",
+        "信用状态",
     ),  # fmt: skip
 )
 

@@ -19,7 +19,7 @@ from kehu_desktop.models import (
     ServiceRequest,
     Staff,
 )
-from kehu_desktop.services.common import case_deadlines
+from kehu_desktop.services.common import case_deadlines, list_export
 from kehu_desktop.services.common.case_log import EventRow
 from kehu_desktop.services.common.operators import Operator
 from kehu_desktop.services.common.periods import month_bounds
@@ -388,22 +388,16 @@ def requests_for_complaint(session: Session, complaint_id: int) -> list[tuple[in
 EXPORT_HEADERS = ("服务单号", "受理时间", "客户", "受理渠道", "联系人", "联系电话", "产品",
                   "序列号/批号", "购买日期", "保修", "故障描述", "客户要求", "紧急程度", "状态",
                   "首问责任人", "工程师", "计划日期", "解决期限", "结案日期", "已超期")  # fmt: skip
-_EXPORT_CHUNK = 900  # ids per IN list
 
 
 def export_rows(session: Session, rows: list[ServiceRow]) -> list[tuple]:
     """The listed requests with the registration fields the list leaves out."""
     r = ServiceRequest
-    more: dict[int, tuple] = {}
-    ids = [row.id for row in rows]
-    for start in range(0, len(ids), _EXPORT_CHUNK):
-        query = (
-            select(r.id, r.channel, r.contact_name, r.contact_phone, Purchase.purchased_on,
-                   r.fault, r.demand, r.closed_at)
-            .outerjoin(Purchase, Purchase.id == r.purchase_id)
-            .where(r.id.in_(ids[start : start + _EXPORT_CHUNK]))
-        )  # fmt: skip
-        more.update((id_, tuple(rest)) for id_, *rest in session.execute(query))
+    query = select(
+        r.id, r.channel, r.contact_name, r.contact_phone, Purchase.purchased_on, r.fault,
+        r.demand, r.closed_at,
+    ).outerjoin(Purchase, Purchase.id == r.purchase_id)  # fmt: skip
+    more = list_export.more_by_id(session, query, r.id, [row.id for row in rows])
     exported = []
     for row in rows:
         channel, contact, phone, purchased, fault, demand, closed = more[row.id]

@@ -167,8 +167,9 @@ class ComplaintsTab(CaseListTab):
 
     def export_xlsx(self, path: Path | None = None) -> None:
         """Export the list as filtered now; asks for a file name unless one is given."""
-        rows = ledger.export_rows(self.model.rows())
+        listed = self.model.rows()
         export_list(
             self, self._ops, title="投诉台账", headers=ledger.EXPORT_HEADERS,
-            rows=lambda _session: rows, button=self.export_button, status=self.summary, path=path,
+            rows=lambda session: ledger.export_rows(session, listed), button=self.export_button,
+            status=self.summary, path=path,
         )  # fmt: skip
