@@ -94,14 +94,24 @@ def computed(*headers: str) -> tuple[FieldDef, ...]:
     return tuple(FieldDef(f"~{h}", f"{h}（计算得出，不导入）", (h,)) for h in headers)
 
 
+def _case_opening(number: FieldDef, word: str) -> tuple[FieldDef, ...]:
+    """The fields a case (a complaint, a service request) is opened with; ``word`` is what
+    the desk's sheets call the customer's call (投诉, 报修): 投诉日期, 报修人 …"""
+    return (
+        number,
+        FieldDef(
+            "received_at", "受理时间", ("受理时间", f"{word}日期", f"{word}时间", "日期"), True
+        ),
+        FieldDef("customer_code", "客户编号", ("客户编号", "客户代码")),
+        FieldDef("customer", "客户", ("客户", "客户名称", "公司名称", f"{word}客户"), True),
+        FieldDef("channel", "受理渠道", ("受理渠道", "渠道", f"{word}渠道")),
+        FieldDef("contact_name", "联系人", ("联系人", f"{word}人")),
+        FieldDef("contact_phone", "联系电话", ("联系电话", "电话", "手机")),
+    )
+
+
 COMPLAINT_FIELDS = (
-    FieldDef("number", "投诉编号", ("投诉编号", "编号", "投诉单号")),
-    FieldDef("received_at", "受理时间", ("受理时间", "投诉日期", "投诉时间", "日期"), True),
-    FieldDef("customer_code", "客户编号", ("客户编号", "客户代码")),
-    FieldDef("customer", "客户", ("客户", "客户名称", "公司名称", "投诉客户"), True),
-    FieldDef("channel", "受理渠道", ("受理渠道", "渠道", "投诉渠道")),
-    FieldDef("contact_name", "联系人", ("联系人", "投诉人")),
-    FieldDef("contact_phone", "联系电话", ("联系电话", "电话", "手机")),
+    *_case_opening(FieldDef("number", "投诉编号", ("投诉编号", "编号", "投诉单号")), "投诉"),
     FieldDef("product", "产品", ("产品", "产品名称")),
     FieldDef("batch_no", "批号", ("批号", "生产批号")),
     FieldDef("order_no", "订单号", ("订单号", "订单编号")),
@@ -126,13 +136,9 @@ COMPLAINT_FIELDS = (
 )
 
 SERVICE_REQUEST_FIELDS = (
-    FieldDef("number", "服务单号", ("服务单号", "编号", "单号", "服务单编号")),
-    FieldDef("received_at", "受理时间", ("受理时间", "报修时间", "报修日期", "日期"), True),
-    FieldDef("customer_code", "客户编号", ("客户编号", "客户代码")),
-    FieldDef("customer", "客户", ("客户", "客户名称", "公司名称", "报修客户"), True),
-    FieldDef("channel", "受理渠道", ("受理渠道", "渠道", "报修渠道")),
-    FieldDef("contact_name", "联系人", ("联系人", "报修人")),
-    FieldDef("contact_phone", "联系电话", ("联系电话", "电话", "手机")),
+    *_case_opening(
+        FieldDef("number", "服务单号", ("服务单号", "编号", "单号", "服务单编号")), "报修"
+    ),
     FieldDef("product", "产品", ("产品", "产品名称", "产品型号", "机型")),
     FieldDef("serial_no", "序列号/批号", ("序列号/批号", "序列号", "批号", "机身号")),
     FieldDef("purchased_on", "购买日期", ("购买日期", "购机日期")),

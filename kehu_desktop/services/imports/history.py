@@ -44,6 +44,7 @@ from kehu_desktop.services.complaints.deadlines import deadline_for
 from kehu_desktop.services.complaints.lifecycle import STATUSES, Status
 from kehu_desktop.services.imports import cells
 from kehu_desktop.services.imports.plan import (
+    CustomerLookup,
     ImportPreview,
     LikelyDuplicate,
     Planned,
@@ -212,6 +213,19 @@ class _Cases:
         self.received = set(session.execute(select(model.customer_id, model.received_at)))
         self.seen: dict[str, int] = {}
 
+    def opening(
+        self, record: dict[str, object], lookup: CustomerLookup, channels: tuple[str, ...]
+    ) -> dict[str, Callable[..., object]]:
+        """The readers of the fields a case is opened with (``columns._case_opening``)."""
+        return {
+            "number": self.desk.number,
+            "received_at": cells.datetime_value,
+            "customer_id": lambda _v: find_customer(record, lookup),
+            "channel": lambda v: _choice(v, channels, "受理渠道", "电话"),
+            "contact_name": lambda v: _text("contact_name", v),
+            "contact_phone": lambda v: _text("contact_phone", cells.digits_text(v)),
+        }
+
     def place(self, row: int, values: dict, customer: object) -> None:
         number = values["number"]
         label = number or f"{values['received_at']:%Y-%m-%d} {cells.text(customer)}"
@@ -236,12 +250,7 @@ def plan_complaints(session: Session, preview: ImportPreview, data: Rows) -> Non
     for number, record in data:
         before = len(preview.errors)
         readers: dict[str, Callable[..., object]] = {
-            "number": COMPLAINTS.number,
-            "received_at": cells.datetime_value,
-            "customer_id": lambda _v, r=record: find_customer(r, lookup),
-            "channel": lambda v: _choice(v, CHANNELS, "受理渠道", "电话"),
-            "contact_name": lambda v: _text("contact_name", v),
-            "contact_phone": lambda v: _text("contact_phone", cells.digits_text(v)),
+            **cases.opening(record, lookup, CHANNELS),
             "product": lambda v: _text("product", v),
             "batch_no": lambda v: _text("batch_no", v),
             "order_no": lambda v: _text("order_no", v),
@@ -331,12 +340,7 @@ def plan_service_requests(session: Session, preview: ImportPreview, data: Rows) 
     for number, record in data:
         before = len(preview.errors)
         readers: dict[str, Callable[..., object]] = {
-            "number": SERVICE_REQUESTS.number,
-            "received_at": cells.datetime_value,
-            "customer_id": lambda _v, r=record: find_customer(r, lookup),
-            "channel": lambda v: _choice(v, service_choices.CHANNELS, "受理渠道", "电话"),
-            "contact_name": lambda v: _text("contact_name", v),
-            "contact_phone": lambda v: _text("contact_phone", cells.digits_text(v)),
+            **cases.opening(record, lookup, service_choices.CHANNELS),
             "product_id": _optional(lambda v: _find_product(products, v)),
             "serial_no": lambda v: _text("serial_no", v),
             "purchased_on": _optional(cells.date_value),

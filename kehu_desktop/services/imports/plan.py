@@ -158,7 +158,11 @@ def find_staff(staff: dict[str, int], value: object, what: str) -> int:
     return found
 
 
-def customer_lookup(session: Session) -> tuple[dict[str, int], dict[str, list[int]]]:
+# Customer ids by code, and by exact name key (several when names clash).
+CustomerLookup = tuple[dict[str, int], dict[str, list[int]]]
+
+
+def customer_lookup(session: Session) -> CustomerLookup:
     by_code: dict[str, int] = {}
     by_name: dict[str, list[int]] = defaultdict(list)
     for customer_id, code, name in session.execute(
@@ -171,9 +175,7 @@ def customer_lookup(session: Session) -> tuple[dict[str, int], dict[str, list[in
     return by_code, by_name
 
 
-def find_customer(
-    record: dict[str, object], lookup: tuple[dict[str, int], dict[str, list[int]]]
-) -> int:
+def find_customer(record: dict[str, object], lookup: CustomerLookup) -> int:
     """The customer a visit or complaint row names, by code or exact name."""
     by_code, by_name = lookup
     code = cells.text(record.get("customer_code")).upper()
