@@ -1,4 +1,5 @@
-"""Screenshots of the import window (mapping, preview), 客户查重 and the merge confirmation.
+"""Screenshots of the import window (mapping, preview), 客户查重 and the merge confirmation;
+then the after-sales ledger and the key-account list read back from the desks' own exports.
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots_imports.py [--out docs/screenshots]
 
@@ -63,6 +64,68 @@ def settle() -> None:
         app.processEvents()
 
 
+def _show(window, kind: str, path: Path, out: Path, name: str, pages: dict[str, int]) -> None:
+    """The import window on ``path`` as ``kind``: its mapping and the preview ``pages``."""
+    dialog = window.import_records()
+    dialog.resize(1100, 560)
+    index = dialog.kind_box.findData(kind)
+    dialog.kind_box.setCurrentIndex(index)
+    dialog.kind_box.activated.emit(index)
+    dialog.choose_file(path)
+    settle()
+    dialog.pages.setCurrentIndex(0)
+    settle()
+    dialog.grab().save(str(out / f"import-{name}-mapping.png"))
+    for shot, page in pages.items():
+        dialog.pages.setCurrentIndex(page)
+        settle()
+        dialog.grab().save(str(out / f"import-{name}-{shot}.png"))
+    dialog.reject()
+
+
+def _desk_lists(window, folder: Path, out: Path) -> None:
+    """The 售后服务单 list exported from its tab, then kept by hand (the firm's own numbers,
+    one unknown product, one missing fault) and imported into a fresh year; the 大客户一览
+    exported, two levels changed and one customer added."""
+    from openpyxl import load_workbook
+
+    window.tabs.setCurrentWidget(window.service_tab)
+    settle()
+    exported = folder / "售后服务单.xlsx"
+    window.service_tab.export_xlsx(exported)
+    settle()
+    book = load_workbook(exported)
+    sheet = book.active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()][:9]
+    for number, row in enumerate(rows[1:], start=1):
+        row[0] = f"2024-W{number:02d}" if number % 2 else row[0].replace("SH-2026", "SH-2024")
+        row[1] = row[1].replace(year=2024)
+        if row[8]:  # 购买日期: before the request, as it was
+            row[8] = row[8].replace(year=min(row[8].year, 2024) - 1)
+    rows[3][6] = "无此型号 X1"
+    rows[5][10] = ""
+    ledger = Workbook()
+    ledger.active.append(["2024 年售后维修台账"])
+    for row in rows:
+        ledger.active.append(row)
+    hand_kept = folder / "2024售后维修台账.xlsx"
+    ledger.save(hand_kept)
+    _show(window, "service-requests", hand_kept, out, "service", {"preview": 1, "errors": 4})
+
+    window.tabs.setCurrentWidget(window.key_accounts_tab)
+    settle()
+    listed = folder / "大客户一览.xlsx"
+    window.key_accounts_tab.export_xlsx(listed)
+    settle()
+    book = load_workbook(listed)
+    sheet = book.active
+    sheet["C2"] = "战略" if sheet["C2"].value != "战略" else "重点"
+    sheet["C3"] = "一般" if sheet["C3"].value != "一般" else "重点"
+    sheet.append(["KH000300", "", "一般", sheet["D2"].value])
+    book.save(listed)
+    _show(window, "key-accounts", listed, out, "key-accounts", {"preview": 2})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="docs/screenshots")
@@ -115,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     duplicates.members_view.selectRow(0)
     duplicates.merge_selected()
     settle()
+    _desk_lists(window, folder, out)
     print(f"已保存到 {out}")
     window.close()
     app.processEvents()

@@ -78,6 +78,9 @@ def test_the_window_imports_a_service_ledger_and_undoes_it(
     )
     assert dialog.pages.tabText(1) == "新增 (2)"
     assert dialog.creates_model.index(0, 1).data() == "SH-2025-0003"
+    # The preview speaks the desk's words, not the stored codes.
+    shown = dialog.creates_model.index(0, 2).data()
+    assert shown.startswith("2025-03-01 09:00，电话，不制冷，一般，登记，")
     # Not importing the product column: the preview is worked out again without it.
     model = dialog.mapping_model
     model.setData(model.index(3, 3), "")

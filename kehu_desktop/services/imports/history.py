@@ -226,10 +226,12 @@ class _Cases:
             "contact_phone": lambda v: _text("contact_phone", cells.digits_text(v)),
         }
 
-    def place(self, row: int, values: dict, customer: object) -> None:
+    def place(
+        self, row: int, values: dict, customer: object, words: dict[str, str] | None = None
+    ) -> None:
         number = values["number"]
         label = number or f"{values['received_at']:%Y-%m-%d} {cells.text(customer)}"
-        planned = Planned([row], str(label), values)
+        planned = Planned([row], str(label), values, words=words or {})
         if number in self.numbers or (
             not number and (values["customer_id"], values["received_at"]) in self.received
         ):
@@ -364,7 +366,9 @@ def plan_service_requests(session: Session, preview: ImportPreview, data: Rows) 
             preview.errors.append(RowError(number, "购买日期", "购买日期不能晚于受理时间。"))
         else:
             _complete_request(session, values)
-            cases.place(number, values, record.get("customer"))
+            words = {"urgency": service_choices.URGENCIES[str(values["urgency"])],
+                     "status": statuses[str(values["status"])]}  # fmt: skip
+            cases.place(number, values, record.get("customer"), words)
 
 
 def _complete_request(session: Session, values: dict) -> None:

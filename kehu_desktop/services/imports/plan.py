@@ -52,6 +52,8 @@ class Planned:
     changes: list[Change] = field(default_factory=list)
     # Existing contacts the rows update: (contact id, {field: new value}).
     contact_updates: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    # The words the preview shows for values stored as codes (a service request's 紧急程度).
+    words: dict[str, str] = field(default_factory=dict)
 
     @property
     def first_row(self) -> int:

@@ -426,9 +426,9 @@ class ImportDialog(QDialog):
 
 def _describe_values(planned) -> str:
     values = [
-        display_text(v)
+        display_text(planned.words.get(k, v))
         for k, v in planned.values.items()
-        if k != "name" and not k.endswith("_id") and v not in (None, "")
+        if k != "name" and not k.endswith("_id") and v not in (None, "", planned.label)
     ]
     people = [str(p.get("name")) for p in planned.contacts]
     text = "，".join(values[:6])
