@@ -172,7 +172,7 @@ def test_a_hand_kept_service_ledger_with_errors_and_undo(context, agent, supervi
         # No serial number: the customer's latest purchase of the product, as the form does.
         assert numbered.warranty == "expired" and numbered.purchase_id == own.purchase_id
         batch = session.scalars(select(ImportBatch)).one()
-        assert batch.kind == "service-requests"
+        assert batch.kind == "service"
     with context.session() as session:
         assert "已撤销：导入售后服务单" in commit.undo_last(session)
     assert _count(context, ServiceRequest) == 0

@@ -675,7 +675,7 @@ class MainWindow(QMainWindow):
                 )
 
         self.ops.query(
-            self, lambda session: batches.last_batch(session, commit.IMPORT_KINDS), confirm
+            self, lambda session: batches.last_batch(session, commit.BATCH_KINDS), confirm
         )
 
     def _show_done(self, message: str) -> None:

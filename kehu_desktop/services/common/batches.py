@@ -26,7 +26,7 @@ KIND_LABELS = {
     "customers": "导入客户",
     "visits": "导入拜访记录",
     "complaints": "导入投诉台账",
-    "service-requests": "导入售后服务单",
+    "service": "导入售后服务单",
     "key-accounts": "导入大客户名单",
     "merge": "合并客户",
     "demo": "载入演示数据",

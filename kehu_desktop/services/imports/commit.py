@@ -39,6 +39,9 @@ from kehu_desktop.services.service_desk import products
 from kehu_desktop.services.visits import visit_plans
 
 IMPORT_KINDS = ("customers", "visits", "complaints", "service-requests", "key-accounts")
+# The kind an import's batch is kept as, where the two differ (the column holds 12 characters).
+_BATCH_KINDS = {"service-requests": "service"}
+BATCH_KINDS = tuple(_BATCH_KINDS.get(kind, kind) for kind in IMPORT_KINDS)
 # Importing the key-account list designates key accounts: the import is the 主管's approval.
 KEY_ACCOUNT_REFUSAL = "导入大客户名单即为审批设定大客户，只有主管或管理员可以导入。"
 
@@ -96,7 +99,7 @@ def run(
     columns.remember(session, request.kind, plan.header, plan.mapping)
     if not plan.creates and not plan.updates:
         return ImportResult(None, 0, 0, plan.error_rows, request.kind)
-    batch = batches.start(session, request.kind, request.path.name)
+    batch = batches.start(session, _BATCH_KINDS.get(request.kind, request.kind), request.path.name)
     writers = {"customers": _write_customers, "visits": _write_visits,
                "complaints": _write_complaints, "service-requests": _write_service_requests,
                "key-accounts": _write_key_accounts}  # fmt: skip
@@ -110,7 +113,7 @@ def run(
 
 def undo_last(session: Session) -> str:
     """撤销本次导入: undo the newest import that has not been undone."""
-    last = batches.last_batch(session, IMPORT_KINDS)
+    last = batches.last_batch(session, BATCH_KINDS)
     if last is None:
         raise UserError("没有可以撤销的导入。")
     return batches.undo(session, last.id)
@@ -315,7 +318,7 @@ def _write_service_requests(session: Session, batch: batches.Batch, plan: Import
         if purchase is None and key not in recorded and purchased is not None:
             recorded[key] = products.add_purchase(
                 session, customer_id, product_id, serial, purchased,
-                note=f"从 Excel 导入（{batch.row.source}）",
+                note=f"从 Excel 导入（{batch.row.source}）"[:200],
             )  # fmt: skip
             batch.note("purchases", [recorded[key]], batches.CREATED)
         if purchase is not None:
