@@ -28,7 +28,6 @@ from kehu_desktop.models import (
     ServiceRequest,
     Visit,
 )
-from kehu_desktop.services.common.case_deadlines import deadline_after
 from kehu_desktop.services.common.numbering import COMPLAINT_SERIES
 from kehu_desktop.services.common.parsing import parse_money
 from kehu_desktop.services.complaints import lifecycle as complaint_lifecycle
@@ -58,8 +57,9 @@ from kehu_desktop.services.imports.plan import (
 )
 from kehu_desktop.services.service_desk import choices as service_choices
 from kehu_desktop.services.service_desk import lifecycle as service_lifecycle
+from kehu_desktop.services.service_desk.lifecycle import Status as ServiceStatus
 from kehu_desktop.services.service_desk.registration import SERIES as SERVICE_SERIES
-from kehu_desktop.services.service_desk.settings import RESOLVE_DAYS, RESPONSE_DAYS
+from kehu_desktop.services.service_desk.registration import DeadlineRules
 from kehu_desktop.services.visits.visit_plans import METHODS, PURPOSES
 
 _T = TypeVar("_T")
@@ -328,15 +328,13 @@ def _fault(value: object) -> str:
 
 # The service ledger's steps the sheet does not hold, taken for a request at a later status:
 # dispatched when received, repaired when closed.
-_DISPATCHED = {s for s in service_lifecycle.Status} - {
-    service_lifecycle.Status.REGISTERED, service_lifecycle.Status.CANCELLED
-}  # fmt: skip
-_RESOLVED = _DISPATCHED - {service_lifecycle.Status.DISPATCHED}
+_DISPATCHED = set(ServiceStatus) - {ServiceStatus.REGISTERED, ServiceStatus.CANCELLED}
+_RESOLVED = _DISPATCHED - {ServiceStatus.DISPATCHED}
 
 
 def plan_service_requests(session: Session, preview: ImportPreview, data: Rows) -> None:
     lookup, staff = customer_lookup(session), staff_by_name(session)
-    products = product_lookup(session)
+    products, rules = product_lookup(session), DeadlineRules.read(session)
     cases = _Cases(session, SERVICE_REQUESTS, preview)
     statuses = {str(k): v for k, v in service_lifecycle.STATUS_LABELS.items()}
     for number, record in data:
@@ -365,26 +363,28 @@ def plan_service_requests(session: Session, preview: ImportPreview, data: Rows) 
         elif purchased is not None and purchased > values["received_at"].date():
             preview.errors.append(RowError(number, "购买日期", "购买日期不能晚于受理时间。"))
         else:
-            _complete_request(session, values)
+            _complete_request(values, rules)
             words = {"urgency": service_choices.URGENCIES[str(values["urgency"])],
                      "status": statuses[str(values["status"])]}  # fmt: skip
             cases.place(number, values, record.get("customer"), words)
 
 
-def _complete_request(session: Session, values: dict) -> None:
+def _complete_request(values: dict, rules: DeadlineRules) -> None:
     """The status from the closing date or the engineer, the deadlines the desk's settings
     give, and the steps a later status implies (see ``_DISPATCHED``)."""
-    received, status = values["received_at"], values["status"]
-    if not status:
-        status = "closed" if values["closed_at"] else "dispatched" if values["engineer_id"] else ""
-        values["status"] = status or service_lifecycle.Status.REGISTERED
-    if values["status"] == service_lifecycle.Status.CLOSED and values["closed_at"] is None:
+    received = values["received_at"]
+    if not values["status"]:
+        values["status"] = (
+            ServiceStatus.CLOSED if values["closed_at"]
+            else ServiceStatus.DISPATCHED if values["engineer_id"]
+            else ServiceStatus.REGISTERED
+        )  # fmt: skip
+    if values["status"] == ServiceStatus.CLOSED and values["closed_at"] is None:
         values["closed_at"] = received
     values["handler_id"] = values["first_responsible_id"]
-    urgency = values["urgency"]
-    values["response_deadline"] = deadline_after(session, RESPONSE_DAYS, urgency, received.date())
-    if values["deadline"] is None:
-        values["deadline"] = deadline_after(session, RESOLVE_DAYS, urgency, received.date())
+    response, resolve = rules.preview(values["urgency"], received.date())
+    values["response_deadline"] = response
+    values["deadline"] = values["deadline"] or resolve
     values["dispatched_at"] = received if values["status"] in _DISPATCHED else None
     values["resolved_at"] = (
         (values["closed_at"] or received) if values["status"] in _RESOLVED else None

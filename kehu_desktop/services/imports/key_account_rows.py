@@ -43,7 +43,7 @@ class _Card:
 
 
 def _level(value: object) -> str:
-    text = cells.text(value).removesuffix("客户").removesuffix("大客户")
+    text = cells.text(value).removesuffix("大客户").removesuffix("客户")  # 战略大客户, 重点客户
     if text not in LEVELS:
         raise ValueError(f"大客户级别只能是：{'、'.join(LEVELS)}。")
     return text
