@@ -378,6 +378,10 @@ def test_the_complaint_ledger_keeps_numbers_status_and_first_responsible(
         assert session.get(Complaint, new_id).number == "TS-2025-0009"
     again = _preview(context, "complaints", path)
     assert not again.creates and len(again.unchanged) == 2
+    # Complaint events are append-only: the import is not undone wholesale, and says why.
+    with context.session() as session, pytest.raises(UserError, match="不能整批撤销"):
+        commit.undo_last(session)
+    assert _count(context, Complaint) == 3
 
 
 # --- round trips -----------------------------------------------------------------------------

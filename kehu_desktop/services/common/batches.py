@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kehu_desktop.models import Base, ImportBatch, ImportBatchRecord, Staff
 from kehu_desktop.models.base import table_of
-from kehu_desktop.services.common import audit
+from kehu_desktop.services.common import audit, sealing
 from kehu_desktop.services.common.errors import NotFoundError, UserError
 
 CREATED, UPDATED, MOVED, DELETED = "created", "updated", "moved", "deleted"
@@ -288,6 +288,11 @@ def undo(session: Session, batch_id: int) -> str:
             "请逐条修改。"
         )
     created = [r for r in records if r.action == CREATED]
+    if any(r.table_name in sealing.APPEND_ONLY_TABLES for r in created):
+        raise UserError(
+            f"{KIND_LABELS.get(batch.kind, '该批次')}写入了投诉处理记录（只能追加、不能删除），"
+            "不能整批撤销。请在投诉台账中逐宗处理，如“撤销”该投诉。"
+        )
     _refuse_new_dependents(session, created, records)
     session.info[audit.BATCH_KEY] = batch.id
     undo_batch = Batch(session, batch)
