@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 CHUNK = 900  # ids per IN list, well under every database's parameter limit
 
 
 def more_by_id(
-    session: Session, query: Select, id_column: ColumnElement[int], ids: Sequence[int]
+    session: Session,
+    query: Select,
+    id_column: ColumnElement[int] | InstrumentedAttribute[int],
+    ids: Sequence[int],
 ) -> dict[int, tuple]:
     """``query`` (selecting the id first, then the fields the list leaves out) for the listed
     ids: the other fields by id."""

@@ -77,11 +77,11 @@ _TEXT_LIMITS = {"contacts_met": 200, "contact_name": 40, "contact_phone": 40, "p
 class CaseDesk:
     """What a case (a complaint, a service request) is numbered and stored as."""
 
-    model: type
+    model: type[Complaint] | type[ServiceRequest]
     prefix: str  # TS, SH
     series: str  # the counter its numbers come from
     what: str  # how the number's column is called
-    event_model: type  # its history's rows, the first of them its 登记
+    event_model: type[ComplaintEvent] | type[ServiceEvent]  # its history; the first is 登记
     event_key: str  # the event's column naming the case
     register_event: str
 
@@ -207,7 +207,7 @@ class _Cases:
     case, one already imported (left alone), or a number used twice in the file (an error)."""
 
     def __init__(self, session: Session, desk: CaseDesk, preview: ImportPreview) -> None:
-        model: type = desk.model
+        model = desk.model
         self.desk, self.preview = desk, preview
         self.numbers = set(session.scalars(select(model.number)))
         self.received = set(session.execute(select(model.customer_id, model.received_at)))

@@ -10,7 +10,6 @@ recognised and left alone (``columns.imported``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -31,15 +30,6 @@ from kehu_desktop.services.imports.plan import (
     staff_by_name,
 )
 from kehu_desktop.services.key_accounts.designation import LEVEL_INTERVALS, LEVELS
-
-
-@dataclass(frozen=True)
-class _Card:
-    id: int
-    active: bool
-    level: str
-    manager_id: int | None
-    visit_interval_days: int
 
 
 def _level(value: object) -> str:
@@ -69,13 +59,7 @@ def plan_key_accounts(session: Session, preview: ImportPreview, data: Rows) -> N
     lookup, staff = customer_lookup(session), staff_by_name(session)
     active_staff = set(session.scalars(select(Staff.id).where(Staff.active)))
     names = dict(session.execute(select(Staff.id, Staff.name)).all())
-    cards = {
-        customer_id: _Card(*rest)
-        for customer_id, *rest in session.execute(
-            select(KeyAccount.customer_id, KeyAccount.id, KeyAccount.active, KeyAccount.level,
-                   KeyAccount.manager_id, KeyAccount.visit_interval_days)
-        )
-    }  # fmt: skip
+    cards = {card.customer_id: card for card in session.scalars(select(KeyAccount))}
     customers = dict(
         session.execute(select(Customer.id, Customer.code + " " + Customer.name)).all()
     )
