@@ -271,7 +271,13 @@ def _write_cases(
     for year, seq in highest.items():
         numbering.keep_ahead(session, desk.series, year, seq)
     event_ids = []
-    for planned in sorted(plan.creates, key=lambda p: cast(datetime, p.values["received_at"])):
+
+    # Written in the order they were received (cases received at the same moment in the order
+    # of their numbers), so the ledger lists them as the desk did.
+    def received(planned: Planned) -> tuple[datetime, str]:
+        return cast(datetime, planned.values["received_at"]), cast(str, planned.values["number"])
+
+    for planned in sorted(plan.creates, key=received):
         values: dict[str, Any] = dict(planned.values)
         match = desk.pattern.match(values["number"])
         if match:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -360,8 +360,10 @@ def plan_service_requests(session: Session, preview: ImportPreview, data: Rows) 
         purchased = values["purchased_on"]
         if purchased is not None and values["product_id"] is None:
             preview.errors.append(RowError(number, "购买日期", "填写购买日期时请填写产品。"))
-        elif purchased is not None and purchased > values["received_at"].date():
-            preview.errors.append(RowError(number, "购买日期", "购买日期不能晚于受理时间。"))
+        elif purchased is not None and purchased > date.today():
+            # (Not checked against the received time: a purchase recorded after a request
+            # may be linked to it when the registration is corrected, and its export says so.)
+            preview.errors.append(RowError(number, "购买日期", "购买日期不能晚于今天。"))
         else:
             _complete_request(values, rules)
             words = {"urgency": service_choices.URGENCIES[str(values["urgency"])],
