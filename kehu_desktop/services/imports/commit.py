@@ -262,43 +262,51 @@ def _write_cases(
     numbering continues after them; one without a number (or with the firm's own) gets the
     next number of its year from the counter. Each gets its 登记 step: at the received time,
     by the 首问责任人, to the status it comes in at."""
-    highest: dict[int, int] = {}
-    for planned in plan.creates:
-        match = desk.pattern.match(cast(str, planned.values["number"]))
-        if match:
-            year, seq = int(match.group(1)), int(match.group(2))
-            highest[year] = max(highest.get(year, 0), seq)
-    for year, seq in highest.items():
-        numbering.keep_ahead(session, desk.series, year, seq)
-    event_ids = []
 
     # Written in the order they were received (cases received at the same moment in the order
     # of their numbers), so the ledger lists them as the desk did.
     def received(planned: Planned) -> tuple[datetime, str]:
         return cast(datetime, planned.values["received_at"]), cast(str, planned.values["number"])
 
-    for planned in sorted(plan.creates, key=received):
+    creates = sorted(plan.creates, key=received)
+    own = [desk.pattern.match(cast(str, p.values["number"])) for p in creates]
+    highest: dict[int, int] = {}
+    unnumbered: dict[int, int] = {}  # year → how many need a number from the counter
+    for planned, match in zip(creates, own, strict=True):
+        if match:
+            year, seq = int(match.group(1)), int(match.group(2))
+            highest[year] = max(highest.get(year, 0), seq)
+        else:
+            year = cast(datetime, planned.values["received_at"]).year
+            unnumbered[year] = unnumbered.get(year, 0) + 1
+    for year, seq in highest.items():
+        numbering.keep_ahead(session, desk.series, year, seq)
+    counted = {
+        year: iter(numbering.take_numbers(session, desk.series, year, count))
+        for year, count in unnumbered.items()
+    }
+    cases = []
+    for planned, match in zip(creates, own, strict=True):
         values: dict[str, Any] = dict(planned.values)
-        match = desk.pattern.match(values["number"])
         if match:
             year, seq = int(match.group(1)), int(match.group(2))
         else:
             year = values["received_at"].year
-            seq = numbering.next_number(session, desk.series, year)
+            seq = next(counted[year])
         values["number"] = values["number"] or numbering.formatted(desk.prefix, year, seq)
         case = desk.model(year=year, seq=seq, **values)
-        session.add(case)
-        session.flush()
-        event = desk.event_model(
-            **{desk.event_key: case.id}, at=values["received_at"],
-            actor_id=values["first_responsible_id"], kind=desk.register_event,
-            to_status=values["status"], note=f"从 Excel 导入（{batch.row.source}）",
+        register: Any = desk.event_model(
+            at=values["received_at"], actor_id=values["first_responsible_id"],
+            kind=desk.register_event, to_status=values["status"],
+            note=f"从 Excel 导入（{batch.row.source}）",
         )  # fmt: skip
-        session.add(event)
-        session.flush()
-        batch.note(desk.model.__tablename__, [case.id], batches.CREATED)
-        event_ids.append(event.id)
-    batch.note(desk.event_model.__tablename__, event_ids, batches.CREATED)
+        case.events.append(register)
+        cases.append(case)
+    session.add_all(cases)
+    session.flush()  # once: the cases and their steps audited (and sealed) together
+    batch.note(desk.model.__tablename__, [c.id for c in cases], batches.CREATED)
+    events = [c.events[0].id for c in cases]
+    batch.note(desk.event_model.__tablename__, events, batches.CREATED)
 
 
 def _write_complaints(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:

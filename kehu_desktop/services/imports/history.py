@@ -82,7 +82,6 @@ class CaseDesk:
     series: str  # the counter its numbers come from
     what: str  # how the number's column is called
     event_model: type[ComplaintEvent] | type[ServiceEvent]  # its history; the first is 登记
-    event_key: str  # the event's column naming the case
     register_event: str
 
     @property
@@ -98,11 +97,11 @@ class CaseDesk:
 
 
 COMPLAINTS = CaseDesk(
-    Complaint, "TS", COMPLAINT_SERIES, "投诉编号", ComplaintEvent, "complaint_id",
+    Complaint, "TS", COMPLAINT_SERIES, "投诉编号", ComplaintEvent,
     complaint_lifecycle.REGISTER_EVENT,
 )  # fmt: skip
 SERVICE_REQUESTS = CaseDesk(
-    ServiceRequest, SERVICE_SERIES, SERVICE_SERIES, "服务单号", ServiceEvent, "request_id",
+    ServiceRequest, SERVICE_SERIES, SERVICE_SERIES, "服务单号", ServiceEvent,
     service_lifecycle.REGISTER_EVENT,
 )  # fmt: skip
 
