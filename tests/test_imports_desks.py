@@ -363,3 +363,23 @@ def test_cli_imports_the_new_kinds_with_the_exit_codes(context, agent, data_dir,
     template = ["--data-dir", str(data_dir), "import-template", "service-requests", "-o"]
     assert cli.main([*template, str(out_path)]) == 0
     assert out_path.exists()
+
+
+def test_a_purchase_date_needs_a_product_and_cannot_be_in_the_future(context, agent, tmp_path):
+    make_customer(context, "深圳市华达电子有限公司")
+    make_product(context)
+    later = (date.today() + timedelta(days=3)).isoformat()
+    path = write_xlsx(
+        tmp_path / "a.xlsx",
+        [["客户名称", "受理时间", "故障描述", "首问责任人", "产品", "购买日期"],
+         ["深圳市华达电子有限公司", "2026-01-05", "坏了", "张丽", None, "2025-01-01"],
+         ["深圳市华达电子有限公司", "2026-01-06", "坏了", "张丽", "P-01", later],
+         # A purchase recorded after the request (a corrected registration) is kept as it is.
+         ["深圳市华达电子有限公司", "2026-01-07", "坏了", "张丽", "P-01", "2026-01-08"]],
+    )  # fmt: skip
+    plan = _preview(context, "service-requests", path)
+    assert _errors(plan) == [
+        "第 2 行 购买日期：填写购买日期时请填写产品。",
+        "第 3 行 购买日期：购买日期不能晚于今天。",
+    ]
+    assert len(plan.creates) == 1
