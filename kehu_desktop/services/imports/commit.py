@@ -8,7 +8,7 @@ is written, unless the user chose to import the good rows only.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -253,10 +253,7 @@ def _write_visits(session: Session, batch: batches.Batch, plan: ImportPreview) -
 
 
 def _write_cases(
-    session: Session,
-    batch: batches.Batch,
-    plan: ImportPreview,
-    desk: history.CaseDesk,
+    session: Session, batch: batches.Batch, planned_cases: list[Planned], desk: history.CaseDesk
 ) -> None:
     """Cases keep their numbers, and the year's counter is moved past them so the desk's own
     numbering continues after them; one without a number (or with the firm's own) gets the
@@ -268,7 +265,7 @@ def _write_cases(
     def received(planned: Planned) -> tuple[datetime, str]:
         return cast(datetime, planned.values["received_at"]), cast(str, planned.values["number"])
 
-    creates = sorted(plan.creates, key=received)
+    creates = sorted(planned_cases, key=received)
     own = [desk.pattern.match(cast(str, p.values["number"])) for p in creates]
     highest: dict[int, int] = {}
     unnumbered: dict[int, int] = {}  # year → how many need a number from the counter
@@ -310,7 +307,7 @@ def _write_cases(
 
 
 def _write_complaints(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
-    _write_cases(session, batch, plan, history.COMPLAINTS)
+    _write_cases(session, batch, plan.creates, history.COMPLAINTS)
 
 
 def _write_service_requests(session: Session, batch: batches.Batch, plan: ImportPreview) -> None:
@@ -319,7 +316,9 @@ def _write_service_requests(session: Session, batch: batches.Batch, plan: Import
     warranty worked out on the day received."""
     months = dict(session.execute(select(Product.id, Product.warranty_months)).all())
     recorded: dict[tuple, int] = {}
-    for planned in plan.creates:
+    # The preview stays as the user saw it; the requests are written from copies.
+    creates = [replace(planned, values=dict(planned.values)) for planned in plan.creates]
+    for planned in creates:
         values = planned.values
         purchased = cast(date | None, values.pop("purchased_on"))
         product_id = cast(int | None, values["product_id"])
@@ -342,7 +341,7 @@ def _write_service_requests(session: Session, batch: batches.Batch, plan: Import
             purchased = session.get_one(Purchase, recorded[key]).purchased_on
         received = cast(datetime, values["received_at"]).date()
         values["warranty"] = products.warranty_status(purchased, months[product_id], received)
-    _write_cases(session, batch, plan, history.SERVICE_REQUESTS)
+    _write_cases(session, batch, creates, history.SERVICE_REQUESTS)
 
 
 # --- key accounts ----------------------------------------------------------------------------
