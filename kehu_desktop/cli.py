@@ -34,7 +34,7 @@ from kehu_desktop.services.common.parsing import parse_date, parse_month
 from kehu_desktop.services.common.periods import month_period
 from kehu_desktop.services.complaints import complaint_kpis
 from kehu_desktop.services.customers import customer_files, duplicates, merge, search
-from kehu_desktop.services.imports import commit, preview, templates
+from kehu_desktop.services.imports import columns, commit, preview, templates
 from kehu_desktop.services.imports.plan import ImportRequest
 from kehu_desktop.services.key_accounts import abc_classes, key_account_kpis, sales_import
 from kehu_desktop.services.service_desk import service_kpis
@@ -551,8 +551,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     imports_cmd = commands.add_parser(
         "import", help="从 Excel/CSV 导入客户资料、拜访记录、投诉台账、售后服务单或大客户名单"
     )
-    kinds = commit.IMPORT_KINDS
-    imports_cmd.add_argument("kind", choices=kinds, help="|".join(kinds))
+    kinds = "、".join(f"{kind}＝{label}" for kind, label in columns.KINDS.items())
+    imports_cmd.add_argument("kind", choices=commit.IMPORT_KINDS, help=kinds)
     imports_cmd.add_argument("file", help=".xlsx、.xls 或 .csv（UTF-8 或 GBK）")
     imports_cmd.add_argument("--sheet", help="工作表名称（默认第一个）")
     imports_cmd.add_argument("--dry-run", action="store_true", help="只预览，不写入")
