@@ -83,20 +83,23 @@ def _show(window, kind: str, path: Path, out: Path, name: str, pages: dict[str, 
     dialog.reject()
 
 
+def _exported(window, tab, path: Path):
+    """The desk's list exported by its own button's function, opened."""
+    from openpyxl import load_workbook
+
+    window.tabs.setCurrentWidget(tab)
+    settle()
+    tab.export_xlsx(path)
+    settle()
+    return load_workbook(path)
+
+
 def _desk_lists(window, folder: Path, out: Path) -> None:
     """The 售后服务单 list exported from its tab, then kept by hand (the firm's own numbers,
     one unknown product, one missing fault) and imported into a fresh year; the 大客户一览
     exported, two levels changed and one customer added."""
-    from openpyxl import load_workbook
-
-    window.tabs.setCurrentWidget(window.service_tab)
-    settle()
-    exported = folder / "售后服务单.xlsx"
-    window.service_tab.export_xlsx(exported)
-    settle()
-    book = load_workbook(exported)
-    sheet = book.active
-    rows = [[c.value for c in row] for row in sheet.iter_rows()][:9]
+    book = _exported(window, window.service_tab, folder / "售后服务单.xlsx")
+    rows = [[c.value for c in row] for row in book.active.iter_rows()][:9]
     for number, row in enumerate(rows[1:], start=1):
         row[0] = f"2024-W{number:02d}" if number % 2 else row[0].replace("SH-2026", "SH-2024")
         row[1] = row[1].replace(year=2024)
@@ -112,12 +115,8 @@ def _desk_lists(window, folder: Path, out: Path) -> None:
     ledger.save(hand_kept)
     _show(window, "service-requests", hand_kept, out, "service", {"preview": 1, "errors": 4})
 
-    window.tabs.setCurrentWidget(window.key_accounts_tab)
-    settle()
     listed = folder / "大客户一览.xlsx"
-    window.key_accounts_tab.export_xlsx(listed)
-    settle()
-    book = load_workbook(listed)
+    book = _exported(window, window.key_accounts_tab, listed)
     sheet = book.active
     sheet["C2"] = "战略" if sheet["C2"].value != "战略" else "重点"
     sheet["C3"] = "一般" if sheet["C3"].value != "一般" else "重点"
