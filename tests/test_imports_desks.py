@@ -383,3 +383,15 @@ def test_a_purchase_date_needs_a_product_and_cannot_be_in_the_future(context, ag
         "第 3 行 购买日期：购买日期不能晚于今天。",
     ]
     assert len(plan.creates) == 1
+
+
+def test_an_archived_customer_is_not_made_a_key_account(context, supervisor, tmp_path):
+    from kehu_desktop.services.customers import customer_files
+
+    customer = make_customer(context, "深圳市华达电子有限公司")
+    with context.session() as session:
+        customer_files.set_archived(session, customer, True)
+    plan = _preview(context, "key-accounts", _one_key_account(tmp_path, "王强"))
+    assert _errors(plan) == [
+        "第 2 行 客户：“KH000001 深圳市华达电子有限公司”已归档，不能设为大客户。"
+    ]

@@ -63,6 +63,7 @@ def plan_key_accounts(session: Session, preview: ImportPreview, data: Rows) -> N
     customers = dict(
         session.execute(select(Customer.id, Customer.code + " " + Customer.name)).all()
     )
+    archived = set(session.scalars(select(Customer.id).where(Customer.archived)))
 
     def manager(value: object) -> int:
         found = find_staff(staff, value, "客户经理")
@@ -93,20 +94,29 @@ def plan_key_accounts(session: Session, preview: ImportPreview, data: Rows) -> N
         seen[customer_id] = number
         card = cards.get(customer_id)
         label = customers[customer_id]
-        if card is None or not card.active:
+        if (card is None or not card.active) and customer_id in archived:
+            preview.errors.append(RowError(number, "客户", f"“{label}”已归档，不能设为大客户。"))
+        elif card is None or not card.active:
             interval = values["visit_interval_days"] or LEVEL_INTERVALS[str(values["level"])]
             values["visit_interval_days"] = interval
             planned = Planned([number], label, values, target_id=card.id if card else None)
             preview.creates.append(planned)
-            continue
-        planned = Planned([number], label, {}, target_id=card.id)
-        for key, what, old, show in (
-            ("level", "级别", card.level, str),
-            ("manager_id", "客户经理", card.manager_id, lambda i: names.get(i, "")),
-            ("visit_interval_days", "拜访周期（天）", card.visit_interval_days, str),
-        ):
-            new = values[key]
-            if new is not None and new != old:
-                planned.values[key] = new
-                planned.changes.append(Change(what, show(old), show(new)))
-        (preview.updates if planned.changes else preview.unchanged).append(planned)
+        else:
+            _plan_update(preview, Planned([number], label, {}, target_id=card.id), card, values,
+                         names)  # fmt: skip
+
+
+def _plan_update(
+    preview: ImportPreview, planned: Planned, card: KeyAccount, values: dict, names: dict
+) -> None:
+    """A current card: the level, manager and visit interval the sheet changes, old → new."""
+    for key, what, old, show in (
+        ("level", "级别", card.level, str),
+        ("manager_id", "客户经理", card.manager_id, lambda i: names.get(i, "")),
+        ("visit_interval_days", "拜访周期（天）", card.visit_interval_days, str),
+    ):
+        new = values[key]
+        if new is not None and new != old:
+            planned.values[key] = new
+            planned.changes.append(Change(what, show(old), show(new)))
+    (preview.updates if planned.changes else preview.unchanged).append(planned)
