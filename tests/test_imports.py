@@ -11,12 +11,13 @@ from sqlalchemy import func, select, text
 from kehu_desktop.models import (
     AuditEntry,
     Complaint,
+    ComplaintEvent,
     Contact,
     Customer,
     ImportBatch,
     Visit,
 )
-from kehu_desktop.services.common import sealing
+from kehu_desktop.services.common import sealing, store_check
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.complaints.registration import RegistrationInput, register
 from kehu_desktop.services.customers import customer_files, search
@@ -378,10 +379,19 @@ def test_the_complaint_ledger_keeps_numbers_status_and_first_responsible(
         assert session.get(Complaint, new_id).number == "TS-2025-0009"
     again = _preview(context, "complaints", path)
     assert not again.creates and len(again.unchanged) == 2
-    # Complaint events are append-only: the import is not undone wholesale, and says why.
-    with context.session() as session, pytest.raises(UserError, match="不能整批撤销"):
-        commit.undo_last(session)
-    assert _count(context, Complaint) == 3
+    # Undone with their whole histories (each imported complaint's events are its own chain);
+    # the complaint registered at the desk since stays, and its chain is sound.
+    with context.session() as session:
+        assert "已撤销" in commit.undo_last(session)
+    with context.reader() as session:
+        left = session.scalars(select(Complaint)).all()
+        assert [c.number for c in left] == ["TS-2025-0009"]
+        assert session.scalar(select(func.count()).select_from(ComplaintEvent)) == len(
+            left[0].events
+        )
+    assert store_check.check(context.database).healthy
+    with pytest.raises(Exception, match="append-only"), context.session() as session:
+        session.execute(text("DELETE FROM complaint_events"))  # the guard is back
 
 
 # --- round trips -----------------------------------------------------------------------------

@@ -16,7 +16,14 @@ from decimal import Decimal
 from sqlalchemy import Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from kehu_desktop.models import Base, ImportBatch, ImportBatchRecord, Staff
+from kehu_desktop.models import (
+    Base,
+    Complaint,
+    ComplaintEvent,
+    ImportBatch,
+    ImportBatchRecord,
+    Staff,
+)
 from kehu_desktop.models.base import table_of
 from kehu_desktop.services.common import audit, sealing
 from kehu_desktop.services.common.errors import NotFoundError, UserError
@@ -288,10 +295,10 @@ def undo(session: Session, batch_id: int) -> str:
             "请逐条修改。"
         )
     created = [r for r in records if r.action == CREATED]
-    if any(r.table_name in sealing.APPEND_ONLY_TABLES for r in created):
+    if not _whole_histories(session, created):
         raise UserError(
-            f"{KIND_LABELS.get(batch.kind, '该批次')}写入了投诉处理记录（只能追加、不能删除），"
-            "不能整批撤销。请在投诉台账中逐宗处理，如“撤销”该投诉。"
+            f"{KIND_LABELS.get(batch.kind, '该批次')}给已有的投诉添加了处理记录（只能追加、"
+            "不能删除），不能整批撤销。请在投诉台账中逐宗处理，如“撤销”该投诉。"
         )
     _refuse_new_dependents(session, created, records)
     session.info[audit.BATCH_KEY] = batch.id
@@ -365,6 +372,22 @@ def _refuse_new_dependents(
                         )
 
 
+def _whole_histories(session: Session, created: list[ImportBatchRecord]) -> bool:
+    """Whether the append-only rows the batch wrote (complaint events) are each the whole
+    history of a complaint the batch itself created: those go with their complaints (each
+    complaint's chain is its own), while a history added to an older complaint stays."""
+    events = [r.record_id for r in created if r.table_name in sealing.APPEND_ONLY_TABLES]
+    if not events:
+        return True
+    complaints = {r.record_id for r in created if r.table_name == Complaint.__tablename__}
+    owners: set[int] = set()
+    for chunk in chunks(sorted(events)):
+        owners.update(
+            session.scalars(select(ComplaintEvent.complaint_id).where(ComplaintEvent.id.in_(chunk)))
+        )
+    return owners <= complaints
+
+
 def _delete_created(session: Session, undo_batch: Batch, created: list[ImportBatchRecord]) -> None:
     by_table: dict[str, list[int]] = {}
     for record in created:
@@ -374,8 +397,16 @@ def _delete_created(session: Session, undo_batch: Batch, created: list[ImportBat
         tbl = table(name)
         if name == "customers":
             _forget_customers(session, by_table[name])
+        # Complaint events are append-only in the store itself; an imported complaint goes
+        # with its whole history (checked above), so the guard is lifted inside this one
+        # transaction and put back before it commits, as 删除演示数据 does.
+        guarded = name in sealing.APPEND_ONLY_TABLES
+        if guarded:
+            sealing.drop_triggers(session.connection())
         for chunk in chunks(by_table[name]):
             session.execute(delete(tbl).where(tbl.c.id.in_(chunk)))
+        if guarded:
+            sealing.install_triggers(session.connection())
         undo_batch.audit_changes(
             "删除", name, [(i, {"撤销导入": ["", None]}) for i in by_table[name]]
         )
