@@ -331,6 +331,7 @@ def _switch_user(window: MainWindow, database: Database, data_dir: Path) -> None
         outcome, password = outcomes[-1]
         if outcome.must_change_password:
             if not _change_default_password(database, operator, window):
+                window.switch_abandoned()
                 return
         successor = _main_window(database, operator, data_dir, window.auto_backup)
         if outcome.needs_rehash and not outcome.must_change_password:
@@ -340,6 +341,7 @@ def _switch_user(window: MainWindow, database: Database, data_dir: Path) -> None
         window.close()  # the store stays open for the successor
 
     dialog.accepted.connect(signed_in)
+    dialog.rejected.connect(window.switch_abandoned)
     dialog.open()
 
 

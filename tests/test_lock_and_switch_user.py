@@ -68,3 +68,27 @@ def test_change_own_password_from_the_window(qtbot, main_window):
     with database.session() as session:
         outcome = operators.attempt_sign_in(session, "admin", "a-new-password")
     assert outcome.operator is not None and not outcome.must_change_password
+
+
+def test_a_switch_given_up_from_the_lock_locks_the_window_again(qtbot, main_window):
+    lock = main_window.lock()
+    lock.password.setText("wrong")
+    lock.unlock()
+    qtbot.waitUntil(lambda: lock.message.isVisible())
+    assert lock.message.text().startswith("密码不正确。")  # no login name to get wrong here
+    assert lock.focusWidget() is lock.password  # the next keys go to the password
+    lock.switch_user()
+    dialog = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog) and w.isVisible()
+    )
+    assert not main_window.centralWidget().isVisible()  # not while someone else signs in
+    dialog.reject()  # 取消
+    relocked = next(
+        w for w in QApplication.topLevelWidgets()
+        if isinstance(w, LockDialog) and w.isVisible() and w is not lock
+    )  # fmt: skip
+    assert not main_window.centralWidget().isVisible() and main_window.locked
+    relocked.password.setText("admin")
+    relocked.unlock()
+    qtbot.waitUntil(lambda: not relocked.isVisible())
+    assert main_window.centralWidget().isVisible() and not main_window.locked

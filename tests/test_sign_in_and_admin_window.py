@@ -48,9 +48,12 @@ def test_sign_in_dialog(qtbot, database, admin):
     qtbot.addWidget(dialog)
     assert dialog.username.currentText() == "admin"
     dialog.password.setText("wrong")
+    dialog._ok_button.setFocus()  # clicked with the mouse
     dialog.accept()
     qtbot.waitUntil(lambda: not dialog.signing)
     assert dialog.message.text().startswith("登录名或密码不正确。")
+    # The next keys go to the password and Enter signs in (not 取消, which had the focus).
+    assert dialog.focusWidget() is dialog.password and dialog._ok_button.isDefault()
     dialog.password.setText(ADMIN_PASSWORD)
     dialog.accept()
     qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
@@ -77,6 +80,16 @@ def test_signing_in_leaves_the_dialog_answering(qtbot, admin):
     release.set()
     qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
     assert dialog.operator == admin and calls == ["admin"]
+
+    release.clear()
+    creating = FirstAdminDialog(lambda *_values: slow_sign_in("admin", ""))
+    qtbot.addWidget(creating)
+    creating.show()
+    creating.accept()
+    creating.reject()  # an account being created is created: 取消 waits for it
+    assert creating.signing and creating.isVisible()
+    release.set()
+    qtbot.waitUntil(lambda: creating.result() == QDialog.DialogCode.Accepted)
 
     release.clear()
     closed = SignInDialog(["admin"], slow_sign_in)

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self._context = context
         self._layout_memory = layout
         self.auto_backup = auto_backup
+        self.locked = False  # 锁定: the desks hidden until a password is given
         self.ops = Operations(context, StoreEvents(self))
         operator = context.operator
         self.setWindowTitle(f"客户管家 — {operator.name}（{operator.role}）")
@@ -762,18 +763,29 @@ class MainWindow(QMainWindow):
         return dialog
 
     def lock(self) -> LockDialog:
-        """锁定: the desks are hidden until the operator's password is typed again."""
+        """锁定: the desks are hidden until the operator's password is typed again, or someone
+        else signs in (切换用户) over the window."""
         self.centralWidget().hide()
+        self.locked = True
         dialog = LockDialog(self.ops, self)
 
         def unlocked() -> None:
-            self.centralWidget().show()
             if dialog.switch_requested:
+                # The desks stay hidden while someone else signs in; a switch given up locks
+                # the window again (``switch_abandoned``).
                 self.switch_user_requested.emit()
+                return
+            self.locked = False
+            self.centralWidget().show()
 
         dialog.accepted.connect(unlocked)
         dialog.open()
         return dialog
+
+    def switch_abandoned(self) -> None:
+        """切换用户 was cancelled: a window that was locked is locked again."""
+        if self.locked:
+            self.lock()
 
     def closeEvent(self, event) -> None:
         self._layout_memory.save_geometry("main_window", self)

@@ -327,5 +327,6 @@ def change_own_password(
 
 def unlock_refusal(session: Session, operator: Operator, password: str) -> str:
     """Empty when ``password`` is the operator's (to unlock a locked window), else why not;
-    counted and audited like a sign-in."""
-    return attempt_sign_in(session, operator.username, password).refusal
+    counted and audited like a sign-in. There is no login name to get wrong here."""
+    refusal = attempt_sign_in(session, operator.username, password).refusal
+    return refusal.replace(WRONG_PASSWORD, "密码不正确。")

@@ -64,11 +64,13 @@ class LockDialog(QDialog):
         self.password.clear()
         self.message.setText(refusal)
         self.message.show()
+        self.password.setFocus()  # the next keys go to the password, Enter to 解锁
 
     def _failed(self, error: Exception) -> None:
         self.unlock_button.setEnabled(True)
         self.message.setText(str(error))
         self.message.show()
+        self.password.setFocus()
 
     def switch_user(self) -> None:
         self.switch_requested = True

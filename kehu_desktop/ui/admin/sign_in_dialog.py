@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 class _OperatorDialog(QDialog):
     """A form whose OK button signs someone in; ``operator`` holds who, once accepted."""
 
+    # Whether 取消 may close the dialog while the answer is on its way (dropping it).
+    may_give_up = True
+
     def __init__(self, name: str, title: str, ok_text: str, parent=None):
         super().__init__(parent)
         self.setObjectName(name)
@@ -60,6 +63,10 @@ class _OperatorDialog(QDialog):
         return self._buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     @property
+    def _cancel_button(self) -> QPushButton:
+        return self._buttons.button(QDialogButtonBox.StandardButton.Cancel)
+
+    @property
     def signing(self) -> bool:
         """Whether a sign-in is under way (the password being checked, the store opening)."""
         return not self._ok_button.isEnabled()
@@ -75,11 +82,14 @@ class _OperatorDialog(QDialog):
         if self.signing:
             return
         self._ok_button.setEnabled(False)  # 取消 stays: the store may take a while to open
+        self._cancel_button.setEnabled(self.may_give_up)
         self._say("正在登录…", problem=False)
         self.setCursor(Qt.CursorShape.WaitCursor)
 
         def finish() -> None:
             self._ok_button.setEnabled(True)
+            self._cancel_button.setEnabled(True)
+            self._ok_button.setDefault(True)  # disabling it made 取消 the default
             self._say("", problem=False)
             self.unsetCursor()
 
@@ -96,10 +106,17 @@ class _OperatorDialog(QDialog):
                 self._say(str(error), problem=True)
             else:
                 show_error(self, "无法登录", error)
+            # The next keys go to the password (disabling 登录 moved the focus to 取消).
+            password = self.findChild(QLineEdit, "password")
+            if password is not None:
+                password.setFocus()
+                password.selectAll()
 
         operations.start(self, lambda _progress: action(), signed_in, failure=refused)
 
     def reject(self) -> None:
+        if self.signing and not self.may_give_up:
+            return  # what is being done will be done: the dialog closes when it is
         self._given_up = self.signing
         super().reject()
 
@@ -121,7 +138,6 @@ class SignInDialog(_OperatorDialog):
     def accept(self) -> None:
         username, password = self.username.currentText(), self.password.text()
         self._sign(lambda: self._sign_in(username, password))
-        self.password.selectAll()
 
 
 class FirstAdminDialog(_OperatorDialog):
@@ -129,6 +145,8 @@ class FirstAdminDialog(_OperatorDialog):
 
     ``create(username, name, password, confirm)`` returns the new operator or raises UserError.
     """
+
+    may_give_up = False  # an account being created is created: 取消 waits for it
 
     def __init__(self, create: Callable[[str, str, str, str], Operator], parent=None) -> None:
         super().__init__("FirstAdminDialog", "客户管家 — 创建管理员", "创建并登录", parent)
