@@ -323,6 +323,8 @@ def _import(database: Database, args: argparse.Namespace) -> int:
     with database.reader() as session:
         plan = preview.build(session, request)
     print(plan.summary())
+    if plan.unchanged_note():
+        print(plan.unchanged_note())
     for error in plan.errors:
         print(error.describe())
     for duplicate in plan.duplicates:

@@ -303,6 +303,22 @@ def test_the_template_has_headers_an_example_and_drop_down_lists(context, agent,
 # --- history ---------------------------------------------------------------------------------
 
 
+def test_a_customer_cell_may_hold_the_code_alone(context, agent, tmp_path):
+    huada = make_customer(context, "深圳市华达电子有限公司")  # KH000001
+    path = write_xlsx(
+        tmp_path / "拜访.xlsx",
+        [["拜访日期", "客户", "拜访人", "拜访方式", "沟通内容"],
+         ["2026-03-05", "KH000001", "张丽", "电话", "问候"],
+         ["2026-03-06", "kh000001", "张丽", "上门", "送样"],
+         ["2026-03-07", "KH000999", "张丽", "上门", "送样"]],
+    )  # fmt: skip
+    plan = _preview(context, "visits", path)
+    assert len(plan.creates) == 2 and {r.values["customer_id"] for r in plan.creates} == {huada}
+    assert [e.describe() for e in plan.errors] == [
+        "第 4 行 客户：客户“KH000999”不存在，请先导入客户资料。"
+    ]
+
+
 def test_visit_history_is_imported_once(context, agent, tmp_path):
     huada = make_customer(context, "深圳市华达电子有限公司")
     path = write_xlsx(

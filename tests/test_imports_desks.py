@@ -119,6 +119,9 @@ def test_the_service_request_list_export_imports_back(context, agent, supervisor
         assert session.scalar(select(func.count(Purchase.id))) == 1
     again = _preview(context, "service-requests", path)
     assert not again.creates and len(again.unchanged) == 3
+    assert (
+        again.unchanged_note() == "另有 3 行已在库中（按编号，或按客户与受理时间识别），不会改动。"
+    )
     assert _run(context, "service-requests", path).created == 0
     # The desk's own numbering continues after the imported numbers.
     new = register(context, customer, received_at=START + timedelta(days=3))
@@ -381,6 +384,24 @@ def test_a_purchase_date_needs_a_product_and_cannot_be_in_the_future(context, ag
     assert _errors(plan) == [
         "第 2 行 购买日期：填写购买日期时请填写产品。",
         "第 3 行 购买日期：购买日期不能晚于今天。",
+    ]
+    assert len(plan.creates) == 1
+
+
+def test_a_request_is_not_received_in_the_future_nor_due_before_it_came(context, agent, tmp_path):
+    make_customer(context, "深圳市华达电子有限公司")
+    later = (datetime.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    path = write_xlsx(
+        tmp_path / "a.xlsx",
+        [["客户名称", "受理时间", "故障描述", "首问责任人", "解决期限"],
+         ["深圳市华达电子有限公司", later, "坏了", "张丽", None],
+         ["深圳市华达电子有限公司", "2026-01-06", "坏了", "张丽", "2026-01-05"],
+         ["深圳市华达电子有限公司", "2026-01-07", "坏了", "张丽", "2026-01-09"]],
+    )  # fmt: skip
+    plan = _preview(context, "service-requests", path)
+    assert _errors(plan) == [
+        "第 2 行 受理时间：受理时间不能晚于现在。",
+        "第 3 行 解决期限：解决期限不能早于受理时间。",
     ]
     assert len(plan.creates) == 1
 

@@ -201,6 +201,13 @@ def plan_visits(session: Session, preview: ImportPreview, data: Rows) -> None:
             preview.creates.append(planned)
 
 
+def _received_at(value: object) -> datetime:
+    when = cells.datetime_value(value)
+    if when > datetime.now():
+        raise ValueError("受理时间不能晚于现在")
+    return when
+
+
 class _Cases:
     """The cases already in the store and those planned so far, to place each row: a new
     case, one already imported (left alone), or a number used twice in the file (an error)."""
@@ -218,7 +225,7 @@ class _Cases:
         """The readers of the fields a case is opened with (``columns._case_opening``)."""
         return {
             "number": self.desk.number,
-            "received_at": cells.datetime_value,
+            "received_at": _received_at,
             "customer_id": lambda _v: find_customer(record, lookup),
             "channel": lambda v: _choice(v, channels, "受理渠道", "电话"),
             "contact_name": lambda v: _text("contact_name", v),
@@ -363,6 +370,8 @@ def plan_service_requests(session: Session, preview: ImportPreview, data: Rows) 
             # (Not checked against the received time: a purchase recorded after a request
             # may be linked to it when the registration is corrected, and its export says so.)
             preview.errors.append(RowError(number, "购买日期", "购买日期不能晚于今天。"))
+        elif values["deadline"] is not None and values["deadline"] < values["received_at"].date():
+            preview.errors.append(RowError(number, "解决期限", "解决期限不能早于受理时间。"))
         else:
             _complete_request(values, rules)
             words = {"urgency": service_choices.URGENCIES[str(values["urgency"])],

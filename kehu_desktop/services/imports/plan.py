@@ -114,6 +114,18 @@ class ImportPreview:
             f"错误 {self.error_rows:,} 行"
         )
 
+    def unchanged_note(self) -> str:
+        """What the counts leave out: rows already in the store, which are not changed (a
+        case is known by its number, else by its customer and received time)."""
+        if not self.unchanged:
+            return ""
+        how = (
+            "已在库中（按编号，或按客户与受理时间识别）"
+            if self.kind in ("complaints", "service-requests")
+            else "与库中记录相同"
+        )
+        return f"另有 {len(self.unchanged):,} 行{how}，不会改动。"
+
 
 _STATE_TABLES = ("customers", "contacts", "visits", "complaints", "staff", "service_requests",
                  "products", "purchases", "key_accounts")  # fmt: skip
@@ -190,6 +202,8 @@ def find_customer(record: dict[str, object], lookup: CustomerLookup) -> int:
     if leading in by_code and " " in name:
         return by_code[leading]
     found = by_name.get(match_keys.exact_key(name), [])
+    if not found and name.upper() in by_code:  # the code alone (KH000014)
+        return by_code[name.upper()]
     if not found:
         raise ValueError(f"客户“{name}”不存在，请先导入客户资料。")
     if len(set(found)) > 1:

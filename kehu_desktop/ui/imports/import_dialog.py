@@ -352,10 +352,8 @@ class ImportDialog(QDialog):
         for view in self.preview_tabs.values():
             view.resizeColumnsToContents()
             view.resizeRowsToContents()  # an update lists one changed field per line
-        self.summary_label.setText(plan.summary())
-        refused = self._refusal()
-        if refused:
-            self.summary_label.setText(f"{plan.summary()}\n{refused}")
+        lines = [plan.summary(), plan.unchanged_note(), self._refusal()]
+        self.summary_label.setText("\n".join(line for line in lines if line))
         self._update_buttons()
 
     def _mapping_edited(self) -> None:
