@@ -191,6 +191,10 @@ def test_request_dialog_steps_history_and_repair_order_with_photos(
     assert dialog.sections.tabText(dialog.sections.indexOf(dialog.photos)) == "照片与附件 (1)"
     revisit = dialog.start_action(Action.REVISIT)
     qtbot.addWidget(revisit)
+    revisit.save()  # untouched: no rating is recorded that nobody gave
+    qtbot.waitUntil(lambda: revisit.error_label.isVisible(), timeout=5000)
+    assert "请选择客户满意度" in revisit.error_label.text()
+    revisit.satisfaction.setCurrentText("满意")
     revisit.save()
     qtbot.waitUntil(lambda: dialog.detail.status == "revisited", timeout=5000)
     close = dialog.start_action(Action.CLOSE)

@@ -13,6 +13,7 @@ from kehu_desktop.services.common.revisits import SATISFACTION_LEVELS
 
 # The rating offered when the customer could not be reached (a reason is then needed).
 UNREACHABLE = "（未能联系客户）"
+NOT_CHOSEN = "（请选择）"
 
 
 def text_box(height: int = 70) -> QPlainTextEdit:
@@ -60,20 +61,21 @@ def offer_contacts(
 
 
 def revisit_editors() -> tuple[QComboBox, QLineEdit]:
-    """The customer's rating (满意 chosen to start with) and why nobody could be reached."""
+    """The customer's rating and why nobody could be reached. No rating is chosen to start
+    with: a form saved untouched must not record a satisfaction nobody gave."""
     satisfaction = QComboBox()
+    satisfaction.addItem(NOT_CHOSEN)
     satisfaction.addItems(list(SATISFACTION_LEVELS))
     satisfaction.addItem(UNREACHABLE)
-    satisfaction.setCurrentIndex(1)
     reason = QLineEdit()
     reason.setPlaceholderText("未能联系客户时填写原因，如：电话多次无人接听")
     return satisfaction, reason
 
 
 def rating(chosen: str) -> str | None:
-    """The rating ``chosen`` (the rating box's text); None when the customer could not be
-    reached."""
-    return None if chosen == UNREACHABLE else chosen
+    """The rating ``chosen`` (the rating box's text); None when none was chosen or the
+    customer could not be reached (the service then asks for one, or for the reason)."""
+    return None if chosen in (NOT_CHOSEN, UNREACHABLE) else chosen
 
 
 def handover_editors(departments: Iterable[str]) -> tuple[QComboBox, QComboBox]:
