@@ -82,15 +82,15 @@ class ServiceTab(CaseListTab):
 
         self.new_button = QPushButton("登记服务单(&N)", objectName="serviceNewButton")
         self.new_button.clicked.connect(lambda: self.new_record())
-        self.open_button = QPushButton("打开", objectName="serviceOpenButton")
+        self.open_button = QPushButton("打开(&O)", objectName="serviceOpenButton")
         self.open_button.clicked.connect(self.open_current)
-        self.feedback_button = QPushButton("工厂反馈", objectName="serviceFeedbackButton")
+        self.feedback_button = QPushButton("工厂反馈(&K)", objectName="serviceFeedbackButton")
         self.feedback_button.clicked.connect(self.show_feedback)
-        self.products_button = QPushButton("产品与保修", objectName="serviceProductsButton")
+        self.products_button = QPushButton("产品与保修(&W)", objectName="serviceProductsButton")
         self.products_button.clicked.connect(self.show_products)
-        self.report_button = QPushButton("售后服务报告", objectName="serviceReportButton")
+        self.report_button = QPushButton("售后服务报告(&R)", objectName="serviceReportButton")
         self.report_button.clicked.connect(self.show_report)
-        self.export_button = QPushButton("导出 Excel", objectName="serviceExportButton")
+        self.export_button = QPushButton("导出 Excel(&X)", objectName="serviceExportButton")
         self.export_button.clicked.connect(lambda: self.export_xlsx())
 
         self.lay_out(
