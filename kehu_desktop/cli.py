@@ -322,6 +322,10 @@ def _import(database: Database, args: argparse.Namespace) -> int:
     _as_operator(database, args.operator)
     with database.reader() as session:
         plan = preview.build(session, request)
+        assert database.operator_id is not None
+        refused = commit.refusal(
+            args.kind, operators.operator_by_id(session, database.operator_id).role
+        )
     print(plan.summary())
     if plan.unchanged_note():
         print(plan.unchanged_note())
@@ -330,8 +334,12 @@ def _import(database: Database, args: argparse.Namespace) -> int:
     for duplicate in plan.duplicates:
         print(f"疑似重复：{duplicate.describe()}")
     if args.dry_run:
+        if refused:
+            print(f"注意：{refused}")
         print("试运行（--dry-run）：未写入任何数据。")
         return 0
+    if refused:
+        raise UserError(refused)
     if plan.errors and not args.good_rows_only:
         print("有错误行，未导入任何数据。改正后重新导入，或加 --good-rows-only 只导入正确的行。")
         return 1

@@ -352,6 +352,8 @@ def test_cli_imports_the_new_kinds_with_the_exit_codes(context, agent, data_dir,
 
     sheet = _one_key_account(tmp_path, "张丽")
     ka = ["--data-dir", str(data_dir), "import", "key-accounts", str(sheet)]
+    assert cli.main([*ka, "--operator", "zhangli", "--dry-run"]) == 0
+    assert "注意：导入大客户名单即为审批设定大客户，只有主管或管理员" in capsys.readouterr().out
     assert cli.main([*ka, "--operator", "zhangli"]) == 2
     assert "只有主管或管理员可以导入" in capsys.readouterr().err
     assert _count(context, KeyAccount) == 0
