@@ -258,3 +258,18 @@ def test_the_window_and_its_dialogs_fit_small_screens(qtbot, monkeypatch, data_d
     report.close()
     operations.wait_for_running()
     window.close()
+
+
+def test_a_closed_window_reads_nothing_more(qtbot, data_dir):
+    """Its store may be gone (a restore, a switch, a test's dropped database): the status bar's
+    delayed count and the first desk's read, both due after it closed, are not made."""
+    from kehu_desktop.app import create_main_window
+
+    window = create_main_window(data_dir)
+    qtbot.addWidget(window)
+    asked: list[object] = []
+    window.ops.query = lambda *args, **kwargs: asked.append(args)  # type: ignore[method-assign]
+    window._status_timer.start()  # as after a desk has shown its rows
+    window.close()  # before the event loop ran: the first desk's read is still due too
+    qtbot.wait(300)
+    assert asked == []

@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self._layout_memory = layout
         self.auto_backup = auto_backup
         self.locked = False  # 锁定: the desks hidden until a password is given
+        self._closed = False
         self.ops = Operations(context, StoreEvents(self))
         operator = context.operator
         self.setWindowTitle(f"客户管家 — {operator.name}（{operator.role}）")
@@ -124,7 +125,7 @@ class MainWindow(QMainWindow):
         # the window is built: a worker reading them meanwhile would hold Python's lock while
         # the window is being built and shown, and the sign-in would stall for longer.
         self.today_tab = TodayTab(ops, layout)
-        QTimer.singleShot(0, self, self.today_tab.reload)
+        QTimer.singleShot(0, self, self._first_load)
         self.customers_tab = CustomersTab(ops, layout)
         self.visits_tab = VisitsTab(ops, layout)
         self.complaints_tab = ComplaintsTab(ops, layout)
@@ -191,7 +192,11 @@ class MainWindow(QMainWindow):
         def chosen(any_customer: bool) -> None:
             # Only while 今日 is still the desk on screen: never take the user off a desk
             # they went to while the question was out.
-            if not any_customer and self.tabs.currentWidget() is self.today_tab:
+            if (
+                not any_customer
+                and self.tabs.currentWidget() is self.today_tab
+                and not self._closed
+            ):
                 self.tabs.setCurrentWidget(self.customers_tab)
 
         self.ops.query(self, customer_files.any_customer, chosen, title="无法读取数据")
@@ -431,7 +436,13 @@ class MainWindow(QMainWindow):
         for tab in self._tabs():
             tab.reload_when_shown.request()
 
+    def _first_load(self) -> None:
+        if not self._closed:
+            self.today_tab.reload()
+
     def _update_status(self) -> None:
+        if self._closed:
+            return
         self.ops.query(
             self,
             record_counts.count_records,
@@ -788,6 +799,8 @@ class MainWindow(QMainWindow):
             self.lock()
 
     def closeEvent(self, event) -> None:
+        self._closed = True  # reads nothing more: its store may be gone (a restore, a switch)
+        self._status_timer.stop()
         self._layout_memory.save_geometry("main_window", self)
         for tab in self._tabs():
             tab.save_layout()
