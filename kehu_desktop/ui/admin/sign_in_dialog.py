@@ -42,6 +42,7 @@ class _OperatorDialog(QDialog):
         self.operator: Operator | None = None
         self._given_up = False
         self.message = QLabel(objectName="message", wordWrap=True)
+        self.password = QLineEdit(objectName="password", echoMode=QLineEdit.EchoMode.Password)
         self.setMinimumWidth(340)  # room for a refusal on two lines
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -107,10 +108,8 @@ class _OperatorDialog(QDialog):
             else:
                 show_error(self, "无法登录", error)
             # The next keys go to the password (disabling 登录 moved the focus to 取消).
-            password = self.findChild(QLineEdit, "password")
-            if password is not None:
-                password.setFocus()
-                password.selectAll()
+            self.password.setFocus()
+            self.password.selectAll()
 
         operations.start(self, lambda _progress: action(), signed_in, failure=refused)
 
@@ -131,7 +130,6 @@ class SignInDialog(_OperatorDialog):
         self._sign_in = sign_in
         self.username = QComboBox(objectName="username", editable=True)
         self.username.addItems(list(usernames))
-        self.password = QLineEdit(objectName="password", echoMode=QLineEdit.EchoMode.Password)
         self._finish_form([("登录名", self.username), ("密码", self.password)])
         self.password.setFocus()
 
@@ -155,7 +153,6 @@ class FirstAdminDialog(_OperatorDialog):
                                 "中添加客服和主管。", wordWrap=True))  # fmt: skip
         self.username = QLineEdit("admin", objectName="username")
         self.name = QLineEdit(objectName="name")
-        self.password = QLineEdit(objectName="password", echoMode=QLineEdit.EchoMode.Password)
         self.confirm = QLineEdit(objectName="confirm", echoMode=QLineEdit.EchoMode.Password)
         self._finish_form(
             [("登录名", self.username), ("姓名", self.name), ("密码", self.password),
