@@ -167,7 +167,7 @@ def run_day(folder: Path, where: bool) -> int:
     operator = signing.result()
     checked = time.perf_counter()
     with making_long_lived_objects():  # as the app does
-        window = MainWindow(DeskContext(opening.database(), operator), layout)
+        window = MainWindow(DeskContext(opening.database(), operator), layout, desks_later=True)
     if opening.rehash_password is not None:  # as the app does: once the first rows show
         rehash_when_ready(window, opening.rehash_password)
     window.ready.connect(gc.freeze)  # as the app does
@@ -236,7 +236,7 @@ def run_day(folder: Path, where: bool) -> int:
     registration.done(0)
 
     # --- preview 100 visit forms
-    watchdog.step = f"预览 {FORMS} 份访问记录表"
+    watchdog.step = "打开打印对话框（预览所选拜访）"
     from kehu_desktop.forms import printing
 
     window.tabs.setCurrentWidget(window.visits_tab)
@@ -254,6 +254,7 @@ def run_day(folder: Path, where: bool) -> int:
         show_pdf(data)
 
     preview.preview.show_pdf = timed_show
+    watchdog.step = f"预览 {FORMS} 份访问记录表"
     pages.clear()
     asked = time.perf_counter()
     preview.refresh()

@@ -292,13 +292,20 @@ def _change_default_password(database: Database, operator: Operator, parent=None
 
 
 def _main_window(
-    database: Database, operator: Operator, data_dir: Path, auto_backup: bool = False
+    database: Database,
+    operator: Operator,
+    data_dir: Path,
+    auto_backup: bool = False,
+    desks_later: bool = False,
 ) -> MainWindow:
     from kehu_desktop.services.common.context import DeskContext
     from kehu_desktop.ui.main_window import MainWindow
 
     window = MainWindow(
-        DeskContext(database, operator), LayoutMemory(data_dir), auto_backup=auto_backup
+        DeskContext(database, operator),
+        LayoutMemory(data_dir),
+        auto_backup=auto_backup,
+        desks_later=desks_later,
     )
     window.switch_user_requested.connect(lambda: _switch_user(window, database, data_dir))
     window.restored.connect(lambda result: _reopen_restored(window, result, data_dir, auto_backup))
@@ -419,7 +426,9 @@ def main(argv: list[str] | None = None) -> int:
     if operator is None:
         return 0
     with making_long_lived_objects():
-        window = _main_window(opening.database(), operator, data_dir, auto_backup=True)
+        window = _main_window(
+            opening.database(), operator, data_dir, auto_backup=True, desks_later=True
+        )
     if opening.rehash_password is not None and not opening.must_change_password:
         rehash_when_ready(window, opening.rehash_password)
     opening.rehash_password = None

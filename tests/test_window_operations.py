@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QTableView
 
 from kehu_desktop.forms.specimen import add_specimens
 from kehu_desktop.models import Customer
@@ -273,3 +273,45 @@ def test_a_closed_window_reads_nothing_more(qtbot, data_dir):
     window.close()  # before the event loop ran: the first desk's read is still due too
     qtbot.wait(300)
     assert asked == []
+
+
+def test_the_app_builds_the_other_desks_once_the_first_rows_show(qtbot, context, data_dir):
+    """Signing in builds 今日 alone; the other desks follow, a turn each, once 今日 shows its
+    rows, without reading anything until shown; a tab chosen before that is built at once."""
+    from kehu_desktop.ui.common.layout_memory import LayoutMemory
+    from kehu_desktop.ui.main_window import DESK_TITLES, MainWindow
+
+    with context.session() as session:
+        ids = add_specimens(session, date.today())
+    window = MainWindow(context, LayoutMemory(data_dir), desks_later=True)
+    qtbot.addWidget(window)
+    tabs = window.tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == list(DESK_TITLES)
+    assert tabs.currentWidget().objectName() == "todayView"
+    for name in ("customerTable", "visitTable", "keyAccountTable"):
+        assert window.findChild(QTableView, name) is None  # not built yet
+    with qtbot.waitSignal(window.ready, timeout=10000):
+        window.show()
+    qtbot.waitUntil(
+        lambda: all(window.findChild(QTableView, name) is not None
+                    for name in ("customerTable", "visitTable", "keyAccountTable")),
+        timeout=5000,
+    )  # fmt: skip
+    assert tabs.currentWidget() is window.today_tab
+    operations.wait_for_running()
+    assert window.key_accounts_tab.model.rowCount() == 0  # hidden: not read
+    with qtbot.waitSignal(window.key_accounts_tab.loaded, timeout=5000):
+        tabs.setCurrentWidget(window.key_accounts_tab)
+    assert window.key_accounts_tab.current_id() == ids.key_account
+    window.close()
+
+    window = MainWindow(context, LayoutMemory(data_dir), desks_later=True)
+    qtbot.addWidget(window)
+    window.show()
+    tabs = window.tabs
+    tabs.setCurrentIndex(DESK_TITLES.index("拜访记录"))  # clicked before the desk was built
+    visits = tabs.currentWidget()
+    assert visits is window.visits_tab and visits.findChild(QTableView, "visitTable")
+    qtbot.waitUntil(lambda: visits.model.rowCount() > 0, timeout=5000)
+    assert window.new_action.isEnabled()  # the menu follows the desk now on screen
+    window.close()

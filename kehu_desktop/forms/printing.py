@@ -6,7 +6,7 @@ The settings the firm edits live here, declared once: each form's code, revision
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -193,31 +193,35 @@ def _noop(_done: int, _total: int) -> None:
     return None
 
 
-def pages_of(prepared: Prepared, progress: Progress = _noop) -> list[list[Page]]:
-    """Each record's laid-out pages (for 套打, its values in the blank's boxes); ``progress``
-    hears after each record."""
+def laid_out(prepared: Prepared, progress: Progress = _noop) -> Iterator[list[Page]]:
+    """Each record's laid-out pages in turn (for 套打, its values in the blank's boxes);
+    ``progress`` hears after each record. Rendering takes them one by one, so that progress
+    runs through the whole of the work and a stop is heard at once."""
     definition = prepared.definition
     columns, chosen = definition.columns, prepared.paper
     blank = None
     if prepared.overlay:
         blank_grid = build_grid(definition, None, prepared.presets, chosen.strip)
         blank = lay_out_form(blank_grid, columns, chosen, prepared.blank_header())
-    documents = []
     for done, (header, record) in enumerate(
         zip(prepared.headers, prepared.records, strict=True), start=1
     ):
         grid = build_grid(definition, record, prepared.presets, chosen.strip)
         if blank is not None and record is not None:
-            documents.append(overlay_pages(blank, grid, columns, chosen, header))
+            yield overlay_pages(blank, grid, columns, chosen, header)
         else:
-            documents.append(lay_out(grid, columns, chosen, header))
+            yield lay_out(grid, columns, chosen, header)
         progress(done, len(prepared.records))
-    return documents
+
+
+def pages_of(prepared: Prepared) -> list[list[Page]]:
+    """Each record's laid-out pages."""
+    return list(laid_out(prepared))
 
 
 def to_pdf(prepared: Prepared, progress: Progress = _noop) -> bytes:
     return render_pdf(
-        pages_of(prepared, progress),
+        laid_out(prepared, progress),
         prepared.paper,
         prepared.definition.title,
         overlay=prepared.overlay,

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from kehu_desktop import __version__
 from kehu_desktop.demo import removal
+from kehu_desktop.forms import render_process
 from kehu_desktop.services.common import backup, batches, record_counts, restore, working_days
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.services.customers import customer_files
@@ -74,7 +75,17 @@ log = logging.getLogger(__name__)
 
 # The status bar's counts are read at most this often while the desks reload.
 STATUS_DELAY_MS = 100
-DESK_TITLES = ("客户档案", "拜访记录", "客户投诉", "大客户", "今日", "售后服务")
+RENDER_PROCESS_DELAY_MS = 2000
+# The desks in tab order (今日 follows the record desks): attribute, class, tab title.
+DESKS = (
+    ("customers_tab", CustomersTab, "客户档案"),
+    ("visits_tab", VisitsTab, "拜访记录"),
+    ("complaints_tab", ComplaintsTab, "客户投诉"),
+    ("key_accounts_tab", KeyAccountsTab, "大客户"),
+    ("today_tab", TodayTab, "今日"),
+    ("service_tab", ServiceTab, "售后服务"),
+)
+DESK_TITLES = tuple(title for _name, _class, title in DESKS)
 DESK_ACTIONS = (
     "actionShowCustomers",
     "actionShowVisits",
@@ -83,6 +94,18 @@ DESK_ACTIONS = (
     "actionShowToday",
     "actionShowService",
 )
+
+
+class _Desk:
+    """A desk of the main window (``window.customers_tab``), built on first use."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, window: MainWindow | None, owner: type | None = None):
+        if window is None:
+            return self
+        return window._desk(self.name)
 
 
 class MainWindow(QMainWindow):
@@ -96,20 +119,39 @@ class MainWindow(QMainWindow):
 
     ``auto_backup``: back the store up on the first start of a day (``start_store_duties``)
     and at exit; the real app sets it, tests and scripts leave it off.
+
+    ``desks_later``: build only 今日 with the window, and each other desk in a turn of its own
+    once 今日 shows its first rows (or as soon as it is used): signing in then does not hold
+    the window still for the whole build. The real app sets it; without it (tests, scripts
+    with no event loop) every desk is there when the constructor returns.
     """
+
+    customers_tab = _Desk()
+    visits_tab = _Desk()
+    complaints_tab = _Desk()
+    key_accounts_tab = _Desk()
+    today_tab = _Desk()
+    service_tab = _Desk()
 
     switch_user_requested = Signal()
     restored = Signal(object)
     ready = Signal()
 
     def __init__(
-        self, context: DeskContext, layout: LayoutMemory, *, auto_backup: bool = False
+        self,
+        context: DeskContext,
+        layout: LayoutMemory,
+        *,
+        auto_backup: bool = False,
+        desks_later: bool = False,
     ) -> None:
         super().__init__()
         with started_once_built():
-            self._build(context, layout, auto_backup)
+            self._build(context, layout, auto_backup, desks_later)
 
-    def _build(self, context: DeskContext, layout: LayoutMemory, auto_backup: bool) -> None:
+    def _build(
+        self, context: DeskContext, layout: LayoutMemory, auto_backup: bool, desks_later: bool
+    ) -> None:
         self.setObjectName("mainWindow")
         self._context = context
         self._layout_memory = layout
@@ -120,38 +162,22 @@ class MainWindow(QMainWindow):
         operator = context.operator
         self.setWindowTitle(f"客户管家 — {operator.name}（{operator.role}）")
 
-        ops = self.ops
         # 今日 is what the window opens on (on a store with customers). Its rows are read once
         # the window is built: a worker reading them meanwhile would hold Python's lock while
         # the window is being built and shown, and the sign-in would stall for longer.
-        self.today_tab = TodayTab(ops, layout)
-        QTimer.singleShot(0, self, self._first_load)
-        self.customers_tab = CustomersTab(ops, layout)
-        self.visits_tab = VisitsTab(ops, layout)
-        self.complaints_tab = ComplaintsTab(ops, layout)
-        self.key_accounts_tab = KeyAccountsTab(ops, layout)
+        self._built: dict[str, QWidget] = {}
+        self._status_timer = QTimer(self, singleShot=True, interval=STATUS_DELAY_MS)
+        self._status_timer.timeout.connect(self._update_status)
+        self._ready = False
         self.tabs = QTabWidget(objectName="mainTabs")
-        for tab, title in (
-            (self.customers_tab, "客户档案"),
-            (self.visits_tab, "拜访记录"),
-            (self.complaints_tab, "客户投诉"),
-            (self.key_accounts_tab, "大客户"),
-        ):
-            self.tabs.addTab(tab, title)
-        # 今日 follows the record desks; its title carries the count.
-        self.tabs.addTab(self.today_tab, "今日")
-        self.service_tab = ServiceTab(self.ops, layout)
-        self.tabs.addTab(self.service_tab, "售后服务")
-        self.today_tab.service_request_opened.connect(self.open_service_request)
-        # a number typed, or scanned from a printed form's QR code, opens the record it names
-        self.customers_tab.search.returnPressed.connect(
-            lambda: self.open_printed_number(self.customers_tab.search.text())
-        )
+        for _name, _class, title in DESKS:
+            self.tabs.addTab(QWidget(), title)  # in place of the desk until it is built
         self.tabs.setCurrentWidget(self.today_tab)
-        for tab in self._tabs():
-            if tab is not self.today_tab:
-                tab.reload_when_shown.request()  # hidden: loads when first shown
-        self.today_tab.loaded.connect(self._show_today_count)
+        # A desk not built yet is built as it comes on screen (before the others hear of it).
+        self.tabs.currentChanged.connect(lambda index: self._desk(DESKS[index][0]))
+        QTimer.singleShot(0, self, self._first_load)
+        if not desks_later:
+            self._build_desks()
         self.backup_notice = NoticeBar("backupNotice")
         self.calendar_notice = NoticeBar("calendarNotice")
         central = QWidget(objectName="centralArea")
@@ -162,13 +188,6 @@ class MainWindow(QMainWindow):
         column.addWidget(self.calendar_notice)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-        self.customers_tab.demo_requested.connect(self.load_demo)
-        self._status_timer = QTimer(self, singleShot=True, interval=STATUS_DELAY_MS)
-        self._status_timer.timeout.connect(self._update_status)
-        self._ready = False
-        for tab in self._tabs():
-            tab.loaded.connect(lambda _n: self._status_timer.start())
-            getattr(tab, "rows_shown", tab.loaded).connect(lambda _n: self._first_rows_shown())
 
         self._build_menus()
         self._counts_label = QLabel(objectName="statusCounts")
@@ -201,14 +220,61 @@ class MainWindow(QMainWindow):
 
         self.ops.query(self, customer_files.any_customer, chosen, title="无法读取数据")
 
+    def _desk(self, name: str) -> QWidget:
+        """The desk ``name`` (an attribute in DESKS), built now if it was not yet."""
+        desk = self._built.get(name)
+        if desk is not None:
+            return desk
+        index = next(i for i, (known, _c, _t) in enumerate(DESKS) if known == name)
+        _name, desk_class, title = DESKS[index]
+        desk = self._built[name] = desk_class(self.ops, self._layout_memory)
+        desk.loaded.connect(lambda _n: self._status_timer.start())
+        getattr(desk, "rows_shown", desk.loaded).connect(lambda _n: self._first_rows_shown())
+        if name == "today_tab":
+            desk.service_request_opened.connect(self.open_service_request)
+            desk.loaded.connect(self._show_today_count)
+        if name == "customers_tab":
+            # a number typed, or scanned from a printed form's QR code, opens what it names
+            desk.search.returnPressed.connect(lambda: self.open_printed_number(desk.search.text()))
+            desk.demo_requested.connect(self.load_demo)
+        # In the stand-in's place. Put in before the stand-in is taken out, so that no other
+        # desk comes on screen meanwhile (it would load its rows for nothing).
+        stand_in = self.tabs.widget(index)
+        was_current = self.tabs.currentIndex() == index
+        blocked = self.tabs.blockSignals(True)
+        self.tabs.insertTab(index, desk, title)
+        if was_current:
+            self.tabs.setCurrentIndex(index)
+        self.tabs.removeTab(index + 1)
+        self.tabs.blockSignals(blocked)
+        stand_in.deleteLater()
+        if name != "today_tab":  # read once the window is built (_first_load)
+            desk.reload_when_shown.request()  # now if on screen, else when first shown
+        return desk
+
+    def _build_desks(self) -> None:
+        for name, _class, _title in DESKS:
+            self._desk(name)
+
+    def _build_next_desk(self) -> None:
+        """Build one desk not built yet, then come back in the next turn for the next."""
+        waiting = [name for name, _c, _t in DESKS if name not in self._built]
+        if waiting and not self._closed:
+            self._desk(waiting[0])
+            QTimer.singleShot(0, self, self._build_next_desk)
+
     def _first_rows_shown(self) -> None:
         if not self._ready:
             self._ready = True
+            self._build_next_desk()
             self.ready.emit()
+            # The form-rendering process starts while the user looks at the first rows, so
+            # that it is up before the first preview of many forms is asked for.
+            QTimer.singleShot(RENDER_PROCESS_DELAY_MS, self, render_process.warm)
 
     def _tabs(self) -> list:
-        return [self.customers_tab, self.visits_tab, self.complaints_tab, self.key_accounts_tab,
-                self.today_tab, self.service_tab]  # fmt: skip
+        """The desks built so far (the others have nothing to reload or save yet)."""
+        return list(self._built.values())
 
     def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
         action = QAction(text, self)
@@ -238,7 +304,7 @@ class MainWindow(QMainWindow):
                      self.import_records, None, "actionImport")  # fmt: skip
         self._action(file_menu, "导入销售数据(&I)…", self.import_sales, None, "actionImportSales")
         self._action(
-            file_menu, "重新计算 ABC 分类(&C)", self.key_accounts_tab.recompute_abc, None,
+            file_menu, "重新计算 ABC 分类(&C)", lambda: self.key_accounts_tab.recompute_abc(), None,
             "actionRecomputeAbc",
         )  # fmt: skip
         file_menu.addSeparator()

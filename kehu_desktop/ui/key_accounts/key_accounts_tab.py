@@ -29,6 +29,8 @@ from kehu_desktop.ui.common.desk_reload import ReloadWhenShown
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
 from kehu_desktop.ui.common.list_view import (
+    column_content_width,
+    fit_columns,
     fit_columns_once,
     navigable_list,
     restore_columns,
@@ -275,13 +277,13 @@ class KeyAccountsTab(QWidget):
         fit_columns_once(self.table)
         self._widen_credit_column()
         for view in (self.proposals_table, self.suggestions_table):
-            view.resizeColumnsToContents()
+            fit_columns(view)
         self.loaded.emit(len(loaded.rows))
 
     def _widen_credit_column(self) -> None:
         """A remembered or fitted width may be too narrow for a new 超出额度 text: widen."""
         header = self.table.horizontalHeader()
-        needed = self.table.sizeHintForColumn(CREDIT_COLUMN)
+        needed = column_content_width(self.table, CREDIT_COLUMN)
         if header.sectionSize(CREDIT_COLUMN) < needed:
             header.resizeSection(CREDIT_COLUMN, needed)
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehu_desktop.forms import printing
+from kehu_desktop.forms import printing, render_process
 from kehu_desktop.forms.definition import Catalog, load_catalog
 from kehu_desktop.forms.paper import PAPERS
 from kehu_desktop.forms.pdf import calibration_page
@@ -82,11 +82,17 @@ class Preview:
 
 
 def render_preview(prepared: printing.Prepared, progress: Progress) -> bytes:
-    """Render ``prepared`` as PDF, handing the first form alone to the GUI thread first."""
+    """Render ``prepared`` as PDF, handing the first form alone to the GUI thread first.
+
+    The rendering itself runs in the render process when it is up (see ``render_process``)."""
     if len(prepared.records) > 1:
         first = replace(prepared, headers=prepared.headers[:1], records=prepared.records[:1])
-        progress.partial(Preview(printing.to_pdf(first), partial=True))
-    return printing.to_pdf(prepared, progress)
+        progress.partial(Preview(render_process.to_pdf(first, _unreported), partial=True))
+    return render_process.to_pdf(prepared, progress)
+
+
+def _unreported(_done: int, _total: int) -> None:
+    return None
 
 
 class PrintDialog(QDialog):
@@ -117,6 +123,7 @@ class PrintDialog(QDialog):
         self._generation = 0
         self._rendering: Handle | None = None
         self.catalog: Catalog = load_catalog(ops.context.database.data_dir)
+        render_process.warm()  # up by the time a batch is asked for
 
         self.form_box = QComboBox(objectName="printForm")
         for key, definition in self.catalog.forms.items():

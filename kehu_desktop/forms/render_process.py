@@ -1,0 +1,196 @@
+"""Rendering forms to PDF in a process of their own, so that the window never waits for them.
+
+A PDF of 100 visit forms is most of a second of pure-Python ReportLab work. On a worker thread
+that second is shared with the GUI thread through Python's interpreter lock, and the window
+stutters while the preview is made (stalls of 100–400 ms in ``benchmarks/bench_day.py`` on two
+cores). In a process of its own it costs the window nothing.
+
+The process is started in the background when asked (``warm()``, as the print dialog opens) and
+renders one job at a time over a pipe, reporting progress after each form and stopping when
+told to. Until it is up, while it is busy with another job, and if it cannot start or dies,
+``to_pdf`` renders in the calling thread as before: the user always gets the forms. A failure
+inside the process is not reported from there either: the job is rendered again in the calling
+thread, where the same error is raised with its own traceback.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from kehu_desktop.forms import printing
+from kehu_desktop.forms.printing import Prepared, Progress
+from kehu_desktop.forms.typesetting import fonts
+
+
+class _Stopped(Exception):
+    """Raised in the render process when the window no longer wants the job."""
+
+
+def _serve(connection: Connection) -> None:
+    """The render process: render each job sent until the pipe closes."""
+    _yield_to_the_window()
+    fonts()  # the form fonts' tables, read before the first job (a quarter of a second)
+    connection.send(("ready",))
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] != "render":
+            continue  # a stop that came after its job was done
+
+        def progress(done: int, total: int) -> None:
+            if connection.poll() and connection.recv()[0] == "stop":
+                raise _Stopped
+            connection.send(("progress", done, total))
+
+        try:
+            data = printing.to_pdf(message[1], progress)
+        except _Stopped:
+            connection.send(("stopped",))
+        except Exception:  # rendered again by the caller, which reports it
+            connection.send(("failed",))
+        else:
+            connection.send(("done", data))
+
+
+def _yield_to_the_window() -> None:
+    """Run below normal priority: on a machine with few cores the window's thread, which
+    shows the pages as they come, goes first."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+
+            below_normal = 0x4000  # BELOW_NORMAL_PRIORITY_CLASS
+            kernel32 = ctypes.windll.kernel32
+            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
+        else:
+            os.nice(5)
+    except OSError:
+        pass  # not allowed here: at the same priority as the window, as a thread would be
+
+
+class RenderProcess:
+    """The render process, started on demand; see the module's docstring."""
+
+    def __init__(self) -> None:
+        self._state = threading.Lock()  # guards the fields below
+        self._job = threading.Lock()  # held while a job uses the pipe
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
+        self._starting = False
+        self._ready = False
+        self._failed_to_start = False
+
+    def warm(self) -> None:
+        """Start the process in the background unless it runs or is starting."""
+        with self._state:
+            if self._starting or self._process is not None or self._failed_to_start:
+                return
+            self._starting = True
+        threading.Thread(target=self._start, name="form-render-start", daemon=True).start()
+
+    def _start(self) -> None:
+        # spawn, on every system: a fork would copy the window's threads and locks
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=_serve, args=(theirs,), name="kehu-form-render", daemon=True
+        )
+        try:
+            process.start()
+        except Exception:  # e.g. no more processes allowed: render in this process
+            ours.close()
+            with self._state:
+                self._starting, self._failed_to_start = False, True
+            return
+        finally:
+            theirs.close()
+        with self._state:
+            self._process, self._connection, self._starting = process, ours, False
+
+    def wait_until_ready(self, timeout: float) -> bool:
+        """Start the process if need be and wait until it takes jobs (tests, benchmarks)."""
+        self.warm()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._job:
+                if self._ready_connection() is not None:
+                    return True
+            time.sleep(0.02)
+        return False
+
+    def to_pdf(self, prepared: Prepared, progress: Progress) -> bytes:
+        """``printing.to_pdf(prepared, progress)``, in the render process when it is free."""
+        if not self._job.acquire(blocking=False):
+            return printing.to_pdf(prepared, progress)
+        try:
+            connection = self._ready_connection()
+            if connection is not None:
+                try:
+                    data = self._render_there(connection, prepared, progress)
+                except (EOFError, OSError):  # the process died: start another next time
+                    self.close()
+                else:
+                    if data is not None:
+                        return data
+        finally:
+            self._job.release()
+        return printing.to_pdf(prepared, progress)
+
+    def _ready_connection(self) -> Connection | None:
+        with self._state:
+            connection = self._connection
+        if connection is None:
+            return None
+        if not self._ready:
+            try:
+                if not connection.poll():
+                    return None  # still starting
+                self._ready = connection.recv() == ("ready",)
+            except (EOFError, OSError):
+                self.close()
+                return None
+        return connection if self._ready else None
+
+    @staticmethod
+    def _render_there(
+        connection: Connection, prepared: Prepared, progress: Progress
+    ) -> bytes | None:
+        """The PDF, or None when the process failed to render it. ``progress`` raising (the
+        user stopped the job) stops the process's work too, then is raised here."""
+        connection.send(("render", prepared))
+        while True:
+            message = connection.recv()
+            if message[0] == "done":
+                return message[1]
+            if message[0] == "failed":
+                return None
+            try:
+                progress(message[1], message[2])
+            except BaseException:
+                connection.send(("stop",))
+                while connection.recv()[0] not in ("done", "failed", "stopped"):
+                    pass
+                raise
+
+    def close(self) -> None:
+        """Stop the process; the next ``warm()`` starts another."""
+        with self._state:
+            process, connection = self._process, self._connection
+            self._process, self._connection, self._ready = None, None, False
+        if connection is not None:
+            connection.close()
+        if process is not None and process.is_alive():
+            process.terminate()
+
+
+_renderer = RenderProcess()
+warm = _renderer.warm
+to_pdf = _renderer.to_pdf

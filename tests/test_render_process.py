@@ -1,0 +1,94 @@
+"""Forms rendered in a process of their own (so the window never waits behind ReportLab):
+the same PDF as in the window's process, progress per form, a stop heard at once, and the
+forms still rendered when the process is not up or dies."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from kehu_desktop.forms import printing
+from kehu_desktop.forms.definition import load_catalog
+from kehu_desktop.forms.render_process import RenderProcess
+from kehu_desktop.forms.specimen import add_specimens, specimen_job
+
+FORMS = 6
+
+
+class Stop(Exception):
+    pass
+
+
+@pytest.fixture
+def prepared(context, data_dir) -> printing.Prepared:
+    """Six visit forms (the specimen visit, six times)."""
+    with context.session() as session:
+        ids = add_specimens(session, date(2026, 11, 20))
+    with context.reader() as session:
+        one = printing.prepare(
+            session, load_catalog(data_dir), specimen_job("visit_record", "visit", ids)
+        )
+    return replace(one, headers=one.headers * FORMS, records=list(one.records) * FORMS)
+
+
+@pytest.fixture
+def renderer():
+    renderer = RenderProcess()
+    assert renderer.wait_until_ready(timeout=60)
+    yield renderer
+    renderer.close()  # stops the process
+
+
+@pytest.fixture
+def rendered_here(monkeypatch) -> list[int]:
+    """The number of forms of each job rendered in this process rather than the other."""
+    calls: list[int] = []
+    original = printing.to_pdf
+
+    def counting(prepared, progress=lambda _d, _t: None):
+        calls.append(len(prepared.records))
+        return original(prepared, progress)
+
+    monkeypatch.setattr(printing, "to_pdf", counting)
+    return calls
+
+
+def test_the_render_process_makes_the_same_pdf_and_reports_each_form(
+    prepared, renderer, rendered_here
+):
+    progress: list[tuple[int, int]] = []
+    data = renderer.to_pdf(prepared, lambda done, total: progress.append((done, total)))
+    assert rendered_here == []  # not rendered here
+    assert data == printing.render_pdf(
+        printing.pages_of(prepared), prepared.paper, prepared.definition.title
+    )
+    assert progress == [(done, FORMS) for done in range(1, FORMS + 1)]
+
+
+def test_a_stopped_job_stops_there_and_the_next_one_is_rendered(prepared, renderer, rendered_here):
+    def stop_at_the_second(done: int, _total: int) -> None:
+        if done == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        renderer.to_pdf(prepared, stop_at_the_second)
+    one = replace(prepared, headers=prepared.headers[:1], records=prepared.records[:1])
+    assert renderer.to_pdf(one, lambda _d, _t: None).startswith(b"%PDF")
+    assert rendered_here == []
+
+
+def test_forms_are_rendered_here_until_the_process_is_up_and_after_it_died(prepared, rendered_here):
+    renderer = RenderProcess()  # not started
+    assert renderer.to_pdf(prepared, lambda _d, _t: None).startswith(b"%PDF")
+    assert rendered_here == [FORMS]
+    assert renderer.wait_until_ready(timeout=60)
+    renderer._process.kill()  # as if the process crashed
+    renderer._process.join()
+    assert renderer.to_pdf(prepared, lambda _d, _t: None).startswith(b"%PDF")
+    assert rendered_here == [FORMS, FORMS]
+    assert renderer.wait_until_ready(timeout=60)  # a new one is started
+    renderer.to_pdf(prepared, lambda _d, _t: None)
+    assert rendered_here == [FORMS, FORMS]
+    renderer.close()
