@@ -159,7 +159,7 @@ def run_day(folder: Path, where: bool) -> int:
     sign_in_screen = QLabel("登录客户管家 — 用户名 admin")  # stands for the sign-in dialog
     sign_in_screen.show()
     look(app, 0.2)
-    watchdog.step = "登录"
+    watchdog.step = "登录：核对密码、建主窗口"
     started, cpu_started = time.perf_counter(), time.process_time()
     # As the sign-in dialog does: the password is checked off the GUI thread.
     signing = ThreadPoolExecutor(max_workers=1).submit(opening.sign_in, "admin", PASSWORD)
@@ -178,12 +178,15 @@ def run_day(folder: Path, where: bool) -> int:
         getattr(tab, "rows_shown", tab.loaded).connect(shown.append)
     window.show()
     sign_in_screen.close()
+    watchdog.step = "登录：读出今日首屏"
     wait_until(app, lambda: bool(shown))
     app.processEvents()  # painted
     signed_in = time.perf_counter() - started
     signed_in_cpu = time.process_time() - cpu_started
     desk = window.tabs.tabText(window.tabs.currentIndex())
+    watchdog.step = "登录后：今日其余部分与其他各台"
     wait_until(app, lambda: QThreadPool.globalInstance().activeThreadCount() == 0)
+    look(app, 0.2)  # the desks built after the first rows, a turn each
 
     # --- each desk
     for index in range(window.tabs.count()):

@@ -3,6 +3,7 @@ hears, lists that behave alike from the keyboard, and a window that fits small s
 
 from __future__ import annotations
 
+import sys
 import threading
 from datetime import date
 
@@ -315,3 +316,41 @@ def test_the_app_builds_the_other_desks_once_the_first_rows_show(qtbot, context,
     qtbot.waitUntil(lambda: visits.model.rowCount() > 0, timeout=5000)
     assert window.new_action.isEnabled()  # the menu follows the desk now on screen
     window.close()
+
+
+def test_a_list_paints_each_cell_from_one_call_into_the_model(qtbot):
+    """Qt asks for seven roles to paint a cell; the desks' models answer them in one call
+    (multiData), tints included, so painting does not wait for Python's lock seven times."""
+    from dataclasses import dataclass
+
+    from kehu_desktop.ui.common.list_view import table_view
+    from kehu_desktop.ui.common.record_table import (
+        WARNING_BACKGROUND,
+        Column,
+        RecordTableModel,
+    )
+
+    @dataclass(frozen=True)
+    class Row:
+        id: int
+        name: str
+
+    callers: list[str] = []
+
+    class Counting(RecordTableModel):
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            callers.append(sys._getframe(1).f_code.co_name)  # multiData, or Qt itself
+            return super().data(index, role)
+
+    model = Counting([Column("名称", lambda row: row.name, lambda row: "warning")])
+    model.set_rows([Row(number, f"客户{number}") for number in range(50)])
+    view = table_view("countingTable", model)
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    callers.clear()
+    image = view.viewport().grab().toImage()
+    assert len(callers) > 50 and set(callers) == {"multiData"}  # no role asked for alone
+    cell = view.visualRect(model.index(1, 0))
+    assert image.pixelColor(cell.center().x(), cell.top() + 2) == WARNING_BACKGROUND

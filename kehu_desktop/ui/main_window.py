@@ -266,7 +266,8 @@ class MainWindow(QMainWindow):
     def _first_rows_shown(self) -> None:
         if not self._ready:
             self._ready = True
-            self._build_next_desk()
+            # after the rows are painted: the other desks, a turn each
+            QTimer.singleShot(0, self, self._build_next_desk)
             self.ready.emit()
             # The form-rendering process starts while the user looks at the first rows, so
             # that it is up before the first preview of many forms is asked for.

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from kehu_desktop.services.customers.customer_files import LIST_COLUMNS, CustomerRow
+from kehu_desktop.ui.common.record_table import CellInOneCall
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 50
@@ -31,7 +32,7 @@ def _deleted(customer_id: int) -> CustomerRow:
 PageFetcher = Callable[[list[int], Callable[[list[CustomerRow]], None]], None]
 
 
-class CustomerTableModel(QAbstractTableModel):
+class CustomerTableModel(CellInOneCall, QAbstractTableModel):
     """Rows are fetched through ``fetch(ids, deliver)`` when the view first shows them.
 
     Signals: ``sort_requested(str, bool)`` when the user clicks a header (key, descending); the
