@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from kehu_desktop.services.common.case_log import EventRow
 from kehu_desktop.ui.common.case_history import HISTORY_COLUMNS
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.list_view import fit_columns
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import RecordTableModel, display_text
 from kehu_desktop.ui.common.view_dialog import ViewDialog
@@ -125,7 +126,7 @@ class CaseDialog(ViewDialog):
 
     def show_history(self, events: Sequence[EventRow]) -> None:
         self.history_model.set_rows(events)
-        self.history.resizeColumnsToContents()
+        fit_columns(self.history)
         self.history.resizeRowsToContents()
 
     def show_allowed(self, allowed: Iterable[Any]) -> None:

@@ -116,7 +116,9 @@ def column_content_width(view: QTableView, column: int) -> int:
     """The width the first FIT_ROWS rows of ``column`` need (``sizeHintForColumn``)."""
     model, metrics = view.model(), view.fontMetrics()
     texts = (model.data(model.index(row, column)) for row in range(min(model.rowCount(), FIT_ROWS)))
-    widest = max((metrics.horizontalAdvance(str(text)) for text in texts if text), default=0)
+    # size(): the widest line, rounded up as Qt lays text out (an advance rounded down made
+    # a date and time wrap onto two lines)
+    widest = max((metrics.size(0, str(text)).width() for text in texts if text), default=0)
     # the item's text margins on both sides (QCommonStyle), and the grid line
     margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
     return widest + 2 * margin + (1 if view.showGrid() else 0)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from kehu_desktop.services.common.periods import month_period, month_start
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import table_view
+from kehu_desktop.ui.common.list_view import fit_columns, table_view
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.screen import fit_when_shown
@@ -128,7 +128,7 @@ class BreakdownTabs(QTabWidget):
         for index in range(self.count()):
             view = self.widget(index)
             assert isinstance(view, QTableView)
-            view.resizeColumnsToContents()
+            fit_columns(view)
 
 
 class KpiReportDialog(QDialog):

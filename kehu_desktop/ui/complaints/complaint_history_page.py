@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from kehu_desktop.services.complaints import ledger
 from kehu_desktop.services.complaints.ledger import ComplaintFilter
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import navigable_list, table_view
+from kehu_desktop.ui.common.list_view import fit_columns, navigable_list, table_view
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import RecordTableModel
 from kehu_desktop.ui.complaints.complaint_dialog import ComplaintDialog
@@ -63,7 +63,7 @@ class ComplaintHistoryPage(QWidget):
 
     def _show(self, rows: list) -> None:
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.loaded.emit(len(rows))
 
     def open_current(self) -> ComplaintDialog | None:

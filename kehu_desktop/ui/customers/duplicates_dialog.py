@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kehu_desktop.services.customers import duplicates, merge
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.list_view import fit_columns
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.screen import fit_to_screen
@@ -112,7 +113,7 @@ class DuplicatesDialog(QDialog):
 
     def show_groups(self, groups: list[duplicates.DuplicateGroup]) -> None:
         self.groups_model.set_rows(groups)
-        self.groups_view.resizeColumnsToContents()
+        fit_columns(self.groups_view)
         self.summary.setText(f"共 {len(groups):,} 组疑似重复客户" if groups else "没有发现重复客户")
         self.members_model.set_rows([])
         if groups:
@@ -123,7 +124,7 @@ class DuplicatesDialog(QDialog):
         if row < 0 or row >= self.groups_model.rowCount():
             return
         self.members_model.set_rows(self.groups_model.row_at(row).members)
-        self.members_view.resizeColumnsToContents()
+        fit_columns(self.members_view)
         self.members_view.selectRow(0)
         self.merge_button.setEnabled(True)
 

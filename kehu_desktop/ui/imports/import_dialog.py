@@ -31,6 +31,7 @@ from kehu_desktop.services.imports import columns, commit, preview, reader, temp
 from kehu_desktop.services.imports.plan import ImportPreview, ImportRequest
 from kehu_desktop.ui.common.errors import show_error, user_message
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
+from kehu_desktop.ui.common.list_view import fit_columns
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel, display_text
 from kehu_desktop.ui.common.screen import fit_to_screen
@@ -330,7 +331,7 @@ class ImportDialog(QDialog):
         if self.sheet_box.count() == 0:
             self.sheet_box.addItems(list(plan.sheet_names))
         self.mapping_model.load(plan)
-        self.mapping_view.resizeColumnsToContents()
+        fit_columns(self.mapping_view)
         self.mapping_view.setColumnWidth(3, max(160, self.mapping_view.columnWidth(3)))
         self.header_label.setText(
             f"第 {plan.header_row} 行是表头。请核对每一列导入为什么，可在“导入为”一栏更改；"
@@ -350,7 +351,7 @@ class ImportDialog(QDialog):
             index = self.pages.indexOf(self.preview_tabs[key])
             self.pages.setTabText(index, f"{PAGE_TITLES[key]} ({count:,})")
         for view in self.preview_tabs.values():
-            view.resizeColumnsToContents()
+            fit_columns(view)
             view.resizeRowsToContents()  # an update lists one changed field per line
         lines = [plan.summary(), plan.unchanged_note(), self._refusal()]
         self.summary_label.setText("\n".join(line for line in lines if line))

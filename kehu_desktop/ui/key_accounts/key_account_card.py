@@ -32,7 +32,7 @@ from kehu_desktop.services.key_accounts.key_account_cards import CardData, Count
 from kehu_desktop.ui.common.date_edit import DateEdit
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import select_first_row, table_view
+from kehu_desktop.ui.common.list_view import fit_columns, select_first_row, table_view
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.trend_chart import TrendChart
@@ -401,7 +401,7 @@ class KeyAccountCardDialog(EditDialog):
         self.credit_model.set_rows(pages.evaluations)
         for view in (self.measures_view, self.surveys_view, self.credit_view):
             select_first_row(view)
-            view.resizeColumnsToContents()
+            fit_columns(view)
         self.print_survey_button.setEnabled(bool(pages.surveys))
         self.print_credit_button.setEnabled(bool(pages.evaluations))
         self.set_read_only(not self.can_save())

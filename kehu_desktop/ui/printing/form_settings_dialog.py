@@ -34,6 +34,7 @@ from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.services.common.settings import FIRM_NAME
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.list_view import fit_columns
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.printing.print_dialog import printer_names
 
@@ -264,9 +265,9 @@ class FormSettingsDialog(EditDialog):
         self.firm.setText(loaded.firm)
         rows = [[d.title, d.code, d.revision, d.paper] for d in loaded.forms]
         self.model.set_rows(rows, [d.key for d in loaded.forms])
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.margins.set_margins(loaded.margins)
-        self.margin_table.resizeColumnsToContents()
+        fit_columns(self.margin_table)
         self._offsets = loaded.offsets
         self.printer.blockSignals(True)
         self.printer.clear()

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from kehu_desktop.services.service_desk import feedback
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import selected_row, table_view
+from kehu_desktop.ui.common.list_view import fit_columns, selected_row, table_view
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.view_dialog import ViewDialog
@@ -75,7 +75,7 @@ class FeedbackListDialog(ViewDialog):
 
     def _show(self, rows: list[feedback.FeedbackRow]) -> None:
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         overdue = sum(r.overdue for r in rows)
         self.summary.setText(f"共 {len(rows)} 条 · 超期未答复 {overdue} 条")
         self.loaded.emit()

@@ -17,7 +17,7 @@ from kehu_desktop.services.service_desk import products
 from kehu_desktop.services.service_desk.products import ProductInput, ProductRow
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import selected_row, table_view
+from kehu_desktop.ui.common.list_view import fit_columns, selected_row, table_view
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 from kehu_desktop.ui.common.view_dialog import ViewDialog
@@ -106,7 +106,7 @@ class ProductsDialog(ViewDialog):
 
     def _show(self, rows: list[ProductRow]) -> None:
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.loaded.emit()
 
     def add_product(self) -> ProductDialog:

@@ -17,7 +17,7 @@ from kehu_desktop.services.service_desk.lifecycle import ACTION_LABELS, Action
 from kehu_desktop.ui.common.attachments_panel import AttachmentsPanel
 from kehu_desktop.ui.common.case_dialog import CaseDialog
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import selected_row, table_view
+from kehu_desktop.ui.common.list_view import fit_columns, selected_row, table_view
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 
@@ -158,7 +158,7 @@ class ServiceRequestDetailDialog(CaseDialog):
         self.show_notes(_banner_notes(d))
         self.show_history(d.events)
         self.feedback_model.set_rows(d.feedback)
-        self.feedback_table.resizeColumnsToContents()
+        fit_columns(self.feedback_table)
         self.reply_button.setEnabled(any(f.replied_at is None for f in d.feedback))
         self.show_allowed(d.allowed)
         self.loaded.emit()

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from kehu_desktop.services.visits import visit_plans, visit_records
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import navigable_list, selected_row, table_view
+from kehu_desktop.ui.common.list_view import fit_columns, navigable_list, selected_row, table_view
 from kehu_desktop.ui.common.operations import Operations, StoreChange
 from kehu_desktop.ui.common.record_table import RecordTableModel
 from kehu_desktop.ui.visits.visit_columns import HISTORY_COLUMNS
@@ -68,7 +68,7 @@ class VisitHistoryPage(QWidget):
         self.schedule_label.setText(
             schedule.describe() if schedule else "已归档或曾经交易的客户，不安排定期拜访。"
         )
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.loaded.emit(len(rows))
 
     def _open(self, **kwargs) -> VisitDialog:

@@ -25,7 +25,7 @@ from kehu_desktop.ui.common.customer_picker import CustomerPicker
 from kehu_desktop.ui.common.date_edit import DateEdit
 from kehu_desktop.ui.common.edit_dialog import EditDialog
 from kehu_desktop.ui.common.errors import show_error, user_message
-from kehu_desktop.ui.common.list_view import table_view
+from kehu_desktop.ui.common.list_view import fit_columns, table_view
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 
@@ -202,7 +202,7 @@ class PlanDueVisitsDialog(QDialog):
                 return
             self.preview = preview
             self.preview_model.set_rows(list(preview.proposed))
-            self.preview_table.resizeColumnsToContents()
+            fit_columns(self.preview_table)
             self._say(preview.summary(period_name, staff_name))
             self.ok_button.setEnabled(bool(preview.proposed))
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from kehu_desktop.services.visits import visit_reports
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.list_view import table_view
+from kehu_desktop.ui.common.list_view import fit_columns, table_view
 from kehu_desktop.ui.common.operations import Operations
 from kehu_desktop.ui.common.record_table import Column, RecordTableModel
 
@@ -122,7 +122,7 @@ class VisitReportView(QWidget):
         model = self.daily_model if kind == DAILY else self.coverage_model
         model.set_rows(lines)
         self.table.setModel(model)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         if kind == DAILY:
             self.note.setText(f"共 {len(lines)} 次拜访，按日期、业务员排列。")
         else:
