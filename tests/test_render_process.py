@@ -4,13 +4,16 @@ forms still rendered when the process is not up or dies."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from kehu_desktop.forms import printing
-from kehu_desktop.forms.definition import load_catalog
+from kehu_desktop.forms.definition import FORM_ORDER, load_catalog
 from kehu_desktop.forms.render_process import RenderProcess
 from kehu_desktop.forms.specimen import add_specimens, specimen_job
 
@@ -92,3 +95,40 @@ def test_forms_are_rendered_here_until_the_process_is_up_and_after_it_died(prepa
     renderer.to_pdf(prepared, lambda _d, _t: None)
     assert rendered_here == [FORMS, FORMS]
     renderer.close()
+
+
+def test_every_form_blank_and_filled_is_rendered_there(context, data_dir, renderer, rendered_here):
+    """What the print dialog previews, for each of the 13 forms: its job goes to the render
+    process whole (nothing in it that cannot be sent there)."""
+    with context.session() as session:
+        ids = add_specimens(session, date(2026, 11, 20))
+    catalog = load_catalog(data_dir)
+    for key in FORM_ORDER:
+        source = catalog.get(key).source
+        for job in (printing.PrintJob(key), specimen_job(key, source, ids)):
+            with context.reader() as session:
+                prepared = printing.prepare(session, catalog, job)
+            assert renderer.to_pdf(prepared, lambda _d, _t: None) == printing.to_pdf(prepared)
+    assert len(rendered_here) == 2 * len(FORM_ORDER)  # only the comparisons, made here
+
+
+def test_the_render_process_does_not_run_the_starting_script_again(tmp_path):
+    """A spawned process runs the parent's main script again unless told otherwise: for the
+    app that is Qt and the whole window, and a script without a __name__ guard would run
+    twice."""
+    script = tmp_path / "starts_the_render_process.py"
+    runs = tmp_path / "runs.txt"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        f"with open({str(runs)!r}, 'a') as runs:\n"
+        "    runs.write('ran\\n')\n"
+        "from kehu_desktop.forms.render_process import RenderProcess\n"
+        "renderer = RenderProcess()\n"
+        "assert renderer.wait_until_ready(timeout=60)\n"
+        "renderer.close()\n",
+        encoding="utf-8",
+    )
+    finished = subprocess.run([sys.executable, str(script)], capture_output=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    assert runs.read_text() == "ran\n"

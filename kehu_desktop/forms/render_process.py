@@ -17,9 +17,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sys
 import threading
 import time
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.machinery import ModuleSpec
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -58,6 +63,25 @@ def _serve(connection: Connection) -> None:
             connection.send(("failed",))
         else:
             connection.send(("done", data))
+
+
+@contextmanager
+def _not_running_the_main_script() -> Iterator[None]:
+    """Start the process without running the program's main script in it again.
+
+    A spawned process first runs the parent's ``__main__`` script again (as ``__mp_main__``)
+    unless that is a package's ``__main__`` module, which it leaves alone. The render process
+    needs nothing of it: for ``kehu-desktop`` it would import Qt and the whole window for
+    nothing, and a script without a ``__name__`` guard would run twice. So while the process
+    starts, the main module is presented as one it leaves alone."""
+    main = sys.modules["__main__"]
+    stand_in = types.ModuleType("__main__")
+    stand_in.__spec__ = ModuleSpec("kehu_desktop.__main__", None)
+    sys.modules["__main__"] = stand_in
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _yield_to_the_window() -> None:
@@ -104,7 +128,8 @@ class RenderProcess:
             target=_serve, args=(theirs,), name="kehu-form-render", daemon=True
         )
         try:
-            process.start()
+            with _not_running_the_main_script():
+                process.start()
         except Exception:  # e.g. no more processes allowed: render in this process
             ours.close()
             with self._state:
@@ -165,7 +190,10 @@ class RenderProcess:
     ) -> bytes | None:
         """The PDF, or None when the process failed to render it. ``progress`` raising (the
         user stopped the job) stops the process's work too, then is raised here."""
-        connection.send(("render", prepared))
+        try:
+            connection.send(("render", prepared))
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None  # something in it cannot be sent (pickled first: nothing was written)
         while True:
             message = connection.recv()
             if message[0] == "done":
