@@ -76,9 +76,12 @@ def _install_qt_translation(app: QApplication) -> None:
 
 # How long a worker thread may keep Python's interpreter lock while the GUI thread waits for it.
 # Each time the GUI thread comes back from Qt into Python (a model's data(), a slot) it must take
-# the lock again; at Python's default of 5 ms a worker reading a long list made painting one
-# table wait a tenth of a second or more. 1 ms keeps the window answering; workers lose little.
-GIL_SWITCH_INTERVAL_S = 0.001
+# the lock again, and a scheduler trace of the scripted day (benchmarks/bench_day.py) shows each
+# such wait lasting the whole interval. At Python's default of 5 ms a worker reading a long list
+# made painting one table wait a tenth of a second or more; at 1 ms the GUI thread still waited
+# 0.76 s in all over the day, in 719 waits. At 0.1 ms the longest stalls fell by about a fifth;
+# workers lose little (a switch only happens while another thread asks for the lock).
+GIL_SWITCH_INTERVAL_S = 0.0001
 
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:
