@@ -132,3 +132,30 @@ def test_the_render_process_does_not_run_the_starting_script_again(tmp_path):
     finished = subprocess.run([sys.executable, str(script)], capture_output=True, timeout=120)
     assert finished.returncode == 0, finished.stderr
     assert runs.read_text() == "ran\n"
+
+
+def test_a_process_that_cannot_start_or_keeps_dying_is_given_up(
+    prepared, rendered_here, monkeypatch
+):
+    """Forms are then rendered here for the rest of the session, without another try each
+    time the print dialog opens."""
+    from kehu_desktop.forms import render_process
+
+    class NoPipes:
+        def Pipe(self):  # noqa: N802 (multiprocessing's name)
+            raise OSError("too many open files")
+
+    renderer = RenderProcess()
+    with monkeypatch.context() as patch:
+        patch.setattr(render_process.multiprocessing, "get_context", lambda _kind: NoPipes())
+        assert not renderer.wait_until_ready(timeout=2)
+    assert renderer.to_pdf(prepared, lambda _d, _t: None).startswith(b"%PDF")
+    assert rendered_here == [FORMS]
+
+    # A process that dies before it takes a job (here: it is given a target that fails).
+    monkeypatch.setattr(render_process, "_serve", sys.exit)
+    renderer = RenderProcess()
+    assert not renderer.wait_until_ready(timeout=60)  # tried STARTS_TRIED times
+    assert renderer._failed_to_start
+    renderer.warm()
+    assert renderer._process is None  # no more tries

@@ -291,6 +291,10 @@ def test_the_app_builds_the_other_desks_once_the_first_rows_show(qtbot, context,
     assert tabs.currentWidget().objectName() == "todayView"
     for name in ("customerTable", "visitTable", "keyAccountTable"):
         assert window.findChild(QTableView, name) is None  # not built yet
+    printing = window.print_current()  # Ctrl+P on 今日 builds no other desk
+    assert printing.form_key == "visit_record"
+    assert window.findChild(QTableView, "keyAccountTable") is None
+    printing.reject()
     with qtbot.waitSignal(window.ready, timeout=10000):
         window.show()
     qtbot.waitUntil(

@@ -15,6 +15,7 @@ thread, where the same error is raised with its own traceback.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import pickle
@@ -31,6 +32,13 @@ from multiprocessing.process import BaseProcess
 from kehu_desktop.forms import printing
 from kehu_desktop.forms.printing import Prepared, Progress
 from kehu_desktop.forms.typesetting import fonts
+
+log = logging.getLogger(__name__)
+
+# How long a job waits for the process to finish another before rendering in its own thread.
+JOB_WAIT_S = 2.0
+# Processes that may die before taking a job before no more are started this session.
+STARTS_TRIED = 3
 
 
 class _Stopped(Exception):
@@ -110,7 +118,8 @@ class RenderProcess:
         self._connection: Connection | None = None
         self._starting = False
         self._ready = False
-        self._failed_to_start = False
+        self._failed_to_start = False  # then every job is rendered in the calling thread
+        self._deaths = 0  # processes that died before they took a job
 
     def warm(self) -> None:
         """Start the process in the background unless it runs or is starting."""
@@ -123,37 +132,49 @@ class RenderProcess:
     def _start(self) -> None:
         # spawn, on every system: a fork would copy the window's threads and locks
         context = multiprocessing.get_context("spawn")
-        ours, theirs = context.Pipe()
-        process = context.Process(
-            target=_serve, args=(theirs,), name="kehu-form-render", daemon=True
-        )
+        started: tuple[BaseProcess, Connection] | None = None
         try:
-            with _not_running_the_main_script():
-                process.start()
-        except Exception:  # e.g. no more processes allowed: render in this process
-            ours.close()
-            with self._state:
-                self._starting, self._failed_to_start = False, True
-            return
-        finally:
-            theirs.close()
+            ours, theirs = context.Pipe()
+            try:
+                process = context.Process(
+                    target=_serve, args=(theirs,), name="kehu-form-render", daemon=True
+                )
+                with _not_running_the_main_script():
+                    process.start()
+                started = (process, ours)
+            finally:
+                theirs.close()
+                if started is None:
+                    ours.close()
+        except Exception:  # e.g. no more processes or handles allowed: render in this process
+            log.warning("the form-rendering process could not start", exc_info=True)
         with self._state:
-            self._process, self._connection, self._starting = process, ours, False
+            self._starting = False
+            if started is None:
+                self._failed_to_start = True
+            else:
+                self._process, self._connection = started
 
     def wait_until_ready(self, timeout: float) -> bool:
-        """Start the process if need be and wait until it takes jobs (tests, benchmarks)."""
-        self.warm()
+        """Start the process if need be and wait until it takes jobs (tests, benchmarks);
+        False if it did not in time or was given up."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            self.warm()  # again after one died starting
             with self._job:
                 if self._ready_connection() is not None:
                     return True
+            with self._state:
+                if self._failed_to_start:
+                    return False
             time.sleep(0.02)
         return False
 
     def to_pdf(self, prepared: Prepared, progress: Progress) -> bytes:
         """``printing.to_pdf(prepared, progress)``, in the render process when it is free."""
-        if not self._job.acquire(blocking=False):
+        # Busy with another job (another dialog's, or a stopped one finishing its form): wait a
+        # little for it rather than render a whole batch here.
+        if not self._job.acquire(timeout=JOB_WAIT_S):
             return printing.to_pdf(prepared, progress)
         try:
             connection = self._ready_connection()
@@ -179,8 +200,11 @@ class RenderProcess:
                 if not connection.poll():
                     return None  # still starting
                 self._ready = connection.recv() == ("ready",)
-            except (EOFError, OSError):
+            except (EOFError, OSError):  # it died starting (a damaged font file …)
                 self.close()
+                with self._state:
+                    self._deaths += 1
+                    self._failed_to_start = self._deaths >= STARTS_TRIED
                 return None
         return connection if self._ready else None
 

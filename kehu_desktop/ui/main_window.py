@@ -86,6 +86,16 @@ DESKS = (
     ("service_tab", ServiceTab, "售后服务"),
 )
 DESK_TITLES = tuple(title for _name, _class, title in DESKS)
+# What Ctrl+P prints on each desk: the form, and the kind of record selected there.
+DESK_FORMS = {
+    "customers_tab": ("customer_card", "customer"),
+    "visits_tab": ("visit_record", "visit"),
+    "complaints_tab": ("complaint_register", "complaint"),
+    "key_accounts_tab": ("key_account_card", "key_account"),
+    "service_tab": ("service_register", "service_request"),
+    # 今日: the visit form, to take along to today's (or tomorrow's) planned visits.
+    "today_tab": ("visit_record", None),
+}
 DESK_ACTIONS = (
     "actionShowCustomers",
     "actionShowVisits",
@@ -449,16 +459,9 @@ class MainWindow(QMainWindow):
 
     def print_current(self) -> PrintDialog:
         """Ctrl+P: the print dialog, with this desk's form and selected record preselected."""
-        tab = self.tabs.currentWidget()
-        form, kind = {
-            self.customers_tab: ("customer_card", "customer"),
-            self.visits_tab: ("visit_record", "visit"),
-            self.complaints_tab: ("complaint_register", "complaint"),
-            self.key_accounts_tab: ("key_account_card", "key_account"),
-            self.service_tab: ("service_register", "service_request"),
-            # 今日: the visit form, to take along to today's (or tomorrow's) planned visits.
-            self.today_tab: ("visit_record", None),
-        }[tab]
+        name = DESKS[self.tabs.currentIndex()][0]
+        tab = self._desk(name)  # the desk on screen (built, as it is shown)
+        form, kind = DESK_FORMS[name]
         record_id = tab.current_id() if kind and hasattr(tab, "current_id") else None
         record = (kind, record_id) if record_id is not None else None
         # Loaded on first use: the forms bring ReportLab and openpyxl, not needed at start-up.

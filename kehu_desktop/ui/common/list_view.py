@@ -113,9 +113,12 @@ def fit_columns(view: QTableView) -> None:
 
 
 def column_content_width(view: QTableView, column: int) -> int:
-    """The width the first FIT_ROWS rows of ``column`` need (``sizeHintForColumn``)."""
+    """The width FIT_ROWS rows of ``column`` need, from the first one on screen
+    (``sizeHintForColumn``)."""
     model, metrics = view.model(), view.fontMetrics()
-    texts = (model.data(model.index(row, column)) for row in range(min(model.rowCount(), FIT_ROWS)))
+    first = max(view.rowAt(0), 0)
+    rows = range(first, min(model.rowCount(), first + FIT_ROWS))
+    texts = (model.data(model.index(row, column)) for row in rows)
     # size(): the widest line, rounded up as Qt lays text out (an advance rounded down made
     # a date and time wrap onto two lines)
     widest = max((metrics.size(0, str(text)).width() for text in texts if text), default=0)
