@@ -295,8 +295,12 @@ def test_the_app_builds_the_other_desks_once_the_first_rows_show(qtbot, context,
     assert printing.form_key == "visit_record"
     assert window.findChild(QTableView, "keyAccountTable") is None
     printing.reject()
+    qtbot.wait(300)
+    operations.wait_for_running()
+    assert window.today_tab.view is None  # 今日 is read once the window has been painted
     with qtbot.waitSignal(window.ready, timeout=10000):
         window.show()
+    qtbot.waitUntil(lambda: window.today_tab.view is not None, timeout=5000)
     qtbot.waitUntil(
         lambda: all(window.findChild(QTableView, name) is not None
                     for name in ("customerTable", "visitTable", "keyAccountTable")),

@@ -51,7 +51,7 @@ from kehu_desktop.ui.common.operations import (
     started_once_built,
     wait_for_running,
 )
-from kehu_desktop.ui.common.screen import fit_when_shown, is_small_screen
+from kehu_desktop.ui.common.screen import after_first_paint, fit_when_shown, is_small_screen
 from kehu_desktop.ui.complaints.complaint_settings_dialog import ComplaintSettingsDialog
 from kehu_desktop.ui.complaints.complaints_tab import ComplaintsTab
 from kehu_desktop.ui.customers.customers_tab import CustomersTab
@@ -185,7 +185,12 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.today_tab)
         # A desk not built yet is built as it comes on screen (before the others hear of it).
         self.tabs.currentChanged.connect(lambda index: self._desk(DESKS[index][0]))
-        QTimer.singleShot(0, self, self._first_load)
+        if desks_later:
+            # after the window's first paint: read meanwhile, the worker would hold Python's
+            # lock each time the paint calls into Python (headers, models, filters)
+            after_first_paint(self.today_tab, self._first_load)
+        else:
+            QTimer.singleShot(0, self, self._first_load)
         if not desks_later:
             self._build_desks()
         self.backup_notice = NoticeBar("backupNotice")

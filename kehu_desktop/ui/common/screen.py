@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, QRect, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
@@ -45,6 +47,23 @@ class _FitWhenShown(QObject):
 def _fit_unless_maximized(widget: QWidget) -> None:
     if not widget.isMaximized():
         fit_to_screen(widget)
+
+
+class _AfterFirstPaint(QObject):
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._then)  # once this paint is done
+        return False
+
+
+def after_first_paint(widget: QWidget, then: Callable[[], None]) -> None:
+    """Call ``then`` once ``widget`` has been painted for the first time."""
+    widget.installEventFilter(_AfterFirstPaint(widget, then))
 
 
 def fit_when_shown(widget: QWidget) -> None:
