@@ -50,7 +50,7 @@ def rendered_here(monkeypatch) -> list[int]:
     calls: list[int] = []
     original = printing.to_pdf
 
-    def counting(prepared, progress=lambda _d, _t: None):
+    def counting(prepared, progress=printing.no_progress):
         calls.append(len(prepared.records))
         return original(prepared, progress)
 
@@ -78,21 +78,21 @@ def test_a_stopped_job_stops_there_and_the_next_one_is_rendered(prepared, render
     with pytest.raises(Stop):
         renderer.to_pdf(prepared, stop_at_the_second)
     one = replace(prepared, headers=prepared.headers[:1], records=prepared.records[:1])
-    assert renderer.to_pdf(one, lambda _d, _t: None).startswith(b"%PDF")
+    assert renderer.to_pdf(one).startswith(b"%PDF")
     assert rendered_here == []
 
 
 def test_forms_are_rendered_here_until_the_process_is_up_and_after_it_died(prepared, rendered_here):
     renderer = RenderProcess()  # not started
-    assert renderer.to_pdf(prepared, lambda _d, _t: None).startswith(b"%PDF")
+    assert renderer.to_pdf(prepared).startswith(b"%PDF")
     assert rendered_here == [FORMS]
     assert renderer.wait_until_ready(timeout=60)
     renderer._process.kill()  # as if the process crashed
     renderer._process.join()
-    assert renderer.to_pdf(prepared, lambda _d, _t: None).startswith(b"%PDF")
+    assert renderer.to_pdf(prepared).startswith(b"%PDF")
     assert rendered_here == [FORMS, FORMS]
     assert renderer.wait_until_ready(timeout=60)  # a new one is started
-    renderer.to_pdf(prepared, lambda _d, _t: None)
+    renderer.to_pdf(prepared)
     assert rendered_here == [FORMS, FORMS]
     renderer.close()
 
@@ -108,7 +108,7 @@ def test_every_form_blank_and_filled_is_rendered_there(context, data_dir, render
         for job in (printing.PrintJob(key), specimen_job(key, source, ids)):
             with context.reader() as session:
                 prepared = printing.prepare(session, catalog, job)
-            assert renderer.to_pdf(prepared, lambda _d, _t: None) == printing.to_pdf(prepared)
+            assert renderer.to_pdf(prepared) == printing.to_pdf(prepared)
     assert len(rendered_here) == 2 * len(FORM_ORDER)  # only the comparisons, made here
 
 
@@ -149,7 +149,7 @@ def test_a_process_that_cannot_start_or_keeps_dying_is_given_up(
     with monkeypatch.context() as patch:
         patch.setattr(render_process.multiprocessing, "get_context", lambda _kind: NoPipes())
         assert not renderer.wait_until_ready(timeout=2)
-    assert renderer.to_pdf(prepared, lambda _d, _t: None).startswith(b"%PDF")
+    assert renderer.to_pdf(prepared).startswith(b"%PDF")
     assert rendered_here == [FORMS]
 
     # A process that dies before it takes a job (here: it is given a target that fails).

@@ -189,11 +189,11 @@ def paper_with_margins(session: Session, key: str) -> Paper:
     return with_margins(paper(key), PAPER_MARGINS.get(session).get(key, {}))
 
 
-def _noop(_done: int, _total: int) -> None:
+def no_progress(_done: int, _total: int) -> None:
     return None
 
 
-def laid_out(prepared: Prepared, progress: Progress = _noop) -> Iterator[list[Page]]:
+def laid_out(prepared: Prepared, progress: Progress = no_progress) -> Iterator[list[Page]]:
     """Each record's laid-out pages in turn (for 套打, its values in the blank's boxes);
     ``progress`` hears after each record. Rendering takes them one by one, so that progress
     runs through the whole of the work and a stop is heard at once."""
@@ -219,7 +219,7 @@ def pages_of(prepared: Prepared) -> list[list[Page]]:
     return list(laid_out(prepared))
 
 
-def to_pdf(prepared: Prepared, progress: Progress = _noop) -> bytes:
+def to_pdf(prepared: Prepared, progress: Progress = no_progress) -> bytes:
     return render_pdf(
         laid_out(prepared, progress),
         prepared.paper,
@@ -229,7 +229,7 @@ def to_pdf(prepared: Prepared, progress: Progress = _noop) -> bytes:
     )
 
 
-def to_xlsx(prepared: Prepared, progress: Progress = _noop) -> bytes:
+def to_xlsx(prepared: Prepared, progress: Progress = no_progress) -> bytes:
     definition = prepared.definition
     sheets = []
     for done, (header, record) in enumerate(
@@ -251,7 +251,7 @@ def render(
     today: date | None = None,
 ) -> bytes:
     """The job as PDF (``fmt='pdf'``) or .xlsx (``'xlsx'``) bytes."""
-    report = progress or _noop
+    report = progress or no_progress
     # reading the records is the first half of the work, laying them out the second
     prepared = prepare(session, catalog, job, lambda d, t: report(d, 2 * t), today)
     count = len(prepared.records)

@@ -5,9 +5,9 @@ that second is shared with the GUI thread through Python's interpreter lock, and
 stutters while the preview is made (stalls of 100–400 ms in ``benchmarks/bench_day.py`` on two
 cores). In a process of its own it costs the window nothing.
 
-The process is started in the background when asked (``warm()``, as the print dialog opens) and
-renders one job at a time over a pipe, reporting progress after each form and stopping when
-told to. Until it is up, while it is busy with another job, and if it cannot start or dies,
+The process is started in the background when asked (``warm()``: by the main window a little
+after its first rows show, and by the print dialog as it opens) and renders one job at a time
+over a pipe, reporting progress after each form and stopping when told to. Until it is up, while it is busy with another job, and if it cannot start or dies,
 ``to_pdf`` renders in the calling thread as before: the user always gets the forms. A failure
 inside the process is not reported from there either: the job is rendered again in the calling
 thread, where the same error is raised with its own traceback.
@@ -170,7 +170,7 @@ class RenderProcess:
             time.sleep(0.02)
         return False
 
-    def to_pdf(self, prepared: Prepared, progress: Progress) -> bytes:
+    def to_pdf(self, prepared: Prepared, progress: Progress = printing.no_progress) -> bytes:
         """``printing.to_pdf(prepared, progress)``, in the render process when it is free."""
         # Busy with another job (another dialog's, or a stopped one finishing its form): wait a
         # little for it rather than render a whole batch here.

@@ -13,6 +13,7 @@ on the restored data.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -76,34 +77,37 @@ log = logging.getLogger(__name__)
 # The status bar's counts are read at most this often while the desks reload.
 STATUS_DELAY_MS = 100
 RENDER_PROCESS_DELAY_MS = 2000
-# The desks in tab order (今日 follows the record desks): attribute, class, tab title.
+
+
+@dataclass(frozen=True)
+class DeskSpec:
+    """A desk of the main window: the attribute that holds it, its class, its tab title, the
+    objectName of its 查看 action, and what Ctrl+P prints there (the form, and the kind of
+    record selected)."""
+
+    name: str
+    desk_class: type[QWidget]
+    title: str
+    action: str
+    form: str
+    record_kind: str | None
+
+
+# In tab order; 今日 follows the record desks, and prints the visit form to take along to
+# today's (or tomorrow's) planned visits.
 DESKS = (
-    ("customers_tab", CustomersTab, "客户档案"),
-    ("visits_tab", VisitsTab, "拜访记录"),
-    ("complaints_tab", ComplaintsTab, "客户投诉"),
-    ("key_accounts_tab", KeyAccountsTab, "大客户"),
-    ("today_tab", TodayTab, "今日"),
-    ("service_tab", ServiceTab, "售后服务"),
-)
-DESK_TITLES = tuple(title for _name, _class, title in DESKS)
-# What Ctrl+P prints on each desk: the form, and the kind of record selected there.
-DESK_FORMS = {
-    "customers_tab": ("customer_card", "customer"),
-    "visits_tab": ("visit_record", "visit"),
-    "complaints_tab": ("complaint_register", "complaint"),
-    "key_accounts_tab": ("key_account_card", "key_account"),
-    "service_tab": ("service_register", "service_request"),
-    # 今日: the visit form, to take along to today's (or tomorrow's) planned visits.
-    "today_tab": ("visit_record", None),
-}
-DESK_ACTIONS = (
-    "actionShowCustomers",
-    "actionShowVisits",
-    "actionShowComplaints",
-    "actionShowKeyAccounts",
-    "actionShowToday",
-    "actionShowService",
-)
+    DeskSpec("customers_tab", CustomersTab, "客户档案", "actionShowCustomers",
+             "customer_card", "customer"),
+    DeskSpec("visits_tab", VisitsTab, "拜访记录", "actionShowVisits", "visit_record", "visit"),
+    DeskSpec("complaints_tab", ComplaintsTab, "客户投诉", "actionShowComplaints",
+             "complaint_register", "complaint"),
+    DeskSpec("key_accounts_tab", KeyAccountsTab, "大客户", "actionShowKeyAccounts",
+             "key_account_card", "key_account"),
+    DeskSpec("today_tab", TodayTab, "今日", "actionShowToday", "visit_record", None),
+    DeskSpec("service_tab", ServiceTab, "售后服务", "actionShowService",
+             "service_register", "service_request"),
+)  # fmt: skip
+DESK_TITLES = tuple(desk.title for desk in DESKS)
 
 
 class _Desk:
@@ -172,26 +176,24 @@ class MainWindow(QMainWindow):
         operator = context.operator
         self.setWindowTitle(f"客户管家 — {operator.name}（{operator.role}）")
 
-        # 今日 is what the window opens on (on a store with customers). Its rows are read once
-        # the window is built: a worker reading them meanwhile would hold Python's lock while
-        # the window is being built and shown, and the sign-in would stall for longer.
-        self._built: dict[str, QWidget] = {}
+        self._built: dict[str, QWidget] = {}  # the desks built so far, by attribute
         self._status_timer = QTimer(self, singleShot=True, interval=STATUS_DELAY_MS)
         self._status_timer.timeout.connect(self._update_status)
         self._ready = False
         self.tabs = QTabWidget(objectName="mainTabs")
-        for _name, _class, title in DESKS:
-            self.tabs.addTab(QWidget(), title)  # in place of the desk until it is built
+        for spec in DESKS:
+            self.tabs.addTab(QWidget(), spec.title)  # in place of the desk until it is built
+        # 今日 is what the window opens on (on a store with customers). Its rows are read once
+        # the window is built, and in the app once it has been painted: a worker reading them
+        # meanwhile would hold Python's lock each time building, showing or painting the
+        # window calls into Python (headers, models, filters), and the sign-in would stall.
         self.tabs.setCurrentWidget(self.today_tab)
         # A desk not built yet is built as it comes on screen (before the others hear of it).
-        self.tabs.currentChanged.connect(lambda index: self._desk(DESKS[index][0]))
+        self.tabs.currentChanged.connect(lambda index: self._desk(DESKS[index].name))
         if desks_later:
-            # after the window's first paint: read meanwhile, the worker would hold Python's
-            # lock each time the paint calls into Python (headers, models, filters)
             after_first_paint(self.today_tab, self._first_load)
         else:
             QTimer.singleShot(0, self, self._first_load)
-        if not desks_later:
             self._build_desks()
         self.backup_notice = NoticeBar("backupNotice")
         self.calendar_notice = NoticeBar("calendarNotice")
@@ -240,9 +242,8 @@ class MainWindow(QMainWindow):
         desk = self._built.get(name)
         if desk is not None:
             return desk
-        index = next(i for i, (known, _c, _t) in enumerate(DESKS) if known == name)
-        _name, desk_class, title = DESKS[index]
-        desk = self._built[name] = desk_class(self.ops, self._layout_memory)
+        index = next(i for i, spec in enumerate(DESKS) if spec.name == name)
+        desk = self._built[name] = DESKS[index].desk_class(self.ops, self._layout_memory)
         desk.loaded.connect(lambda _n: self._status_timer.start())
         getattr(desk, "rows_shown", desk.loaded).connect(lambda _n: self._first_rows_shown())
         if name == "today_tab":
@@ -257,7 +258,7 @@ class MainWindow(QMainWindow):
         stand_in = self.tabs.widget(index)
         was_current = self.tabs.currentIndex() == index
         blocked = self.tabs.blockSignals(True)
-        self.tabs.insertTab(index, desk, title)
+        self.tabs.insertTab(index, desk, DESKS[index].title)
         if was_current:
             self.tabs.setCurrentIndex(index)
         self.tabs.removeTab(index + 1)
@@ -268,12 +269,12 @@ class MainWindow(QMainWindow):
         return desk
 
     def _build_desks(self) -> None:
-        for name, _class, _title in DESKS:
-            self._desk(name)
+        for spec in DESKS:
+            self._desk(spec.name)
 
     def _build_next_desk(self) -> None:
         """Build one desk not built yet, then come back in the next turn for the next."""
-        waiting = [name for name, _c, _t in DESKS if name not in self._built]
+        waiting = [spec.name for spec in DESKS if spec.name not in self._built]
         if waiting and not self._closed:
             self._desk(waiting[0])
             QTimer.singleShot(0, self, self._build_next_desk)
@@ -348,13 +349,13 @@ class MainWindow(QMainWindow):
         self._action(
             view_menu, "刷新(&R)", self.refresh, QKeySequence.StandardKey.Refresh, "actionRefresh"
         )
-        for index, (title, name) in enumerate(zip(DESK_TITLES, DESK_ACTIONS, strict=True)):
+        for index, spec in enumerate(DESKS):
             self._action(
                 view_menu,
-                f"{title}(&{index + 1})",
+                f"{spec.title}(&{index + 1})",
                 lambda _c=False, i=index: self.tabs.setCurrentIndex(i),
                 f"Ctrl+{index + 1}",
-                name,
+                spec.action,
             )
         self._action(
             view_menu, "客户投诉统计报表(&T)…", lambda: self.complaints_tab.show_report(), None,
@@ -464,9 +465,9 @@ class MainWindow(QMainWindow):
 
     def print_current(self) -> PrintDialog:
         """Ctrl+P: the print dialog, with this desk's form and selected record preselected."""
-        name = DESKS[self.tabs.currentIndex()][0]
-        tab = self._desk(name)  # the desk on screen (built, as it is shown)
-        form, kind = DESK_FORMS[name]
+        spec = DESKS[self.tabs.currentIndex()]
+        tab = self._desk(spec.name)  # the desk on screen (built, as it is shown)
+        form, kind = spec.form, spec.record_kind
         record_id = tab.current_id() if kind and hasattr(tab, "current_id") else None
         record = (kind, record_id) if record_id is not None else None
         # Loaded on first use: the forms bring ReportLab and openpyxl, not needed at start-up.

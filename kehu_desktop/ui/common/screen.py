@@ -35,12 +35,17 @@ def fit_to_screen(widget: QWidget) -> None:
         widget.move(x, y)
 
 
-class _FitWhenShown(QObject):
+class _AfterFirst(QObject):
+    """Calls ``then`` once the first event of ``kind`` the widget gets has been handled."""
+
+    def __init__(self, widget: QWidget, kind: QEvent.Type, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._kind, self._then = kind, then
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
+        if event.type() == self._kind:
             watched.removeEventFilter(self)
-            # After the show is done: only then is the frame (title bar) known.
-            QTimer.singleShot(0, watched, lambda: _fit_unless_maximized(watched))
+            QTimer.singleShot(0, self, self._then)
         return False
 
 
@@ -49,27 +54,17 @@ def _fit_unless_maximized(widget: QWidget) -> None:
         fit_to_screen(widget)
 
 
-class _AfterFirstPaint(QObject):
-    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self._then = then
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._then)  # once this paint is done
-        return False
-
-
 def after_first_paint(widget: QWidget, then: Callable[[], None]) -> None:
     """Call ``then`` once ``widget`` has been painted for the first time."""
-    widget.installEventFilter(_AfterFirstPaint(widget, then))
+    widget.installEventFilter(_AfterFirst(widget, QEvent.Type.Paint, then))
 
 
 def fit_when_shown(widget: QWidget) -> None:
     """Fit ``widget`` to the screen once, when it is first shown (a remembered or default
-    size from a bigger screen shrinks to this one)."""
-    widget.installEventFilter(_FitWhenShown(widget))
+    size from a bigger screen shrinks to this one). After the show is done: only then is
+    the frame (title bar) known."""
+    fit = _AfterFirst(widget, QEvent.Type.Show, lambda: _fit_unless_maximized(widget))
+    widget.installEventFilter(fit)
 
 
 def is_small_screen(widget: QWidget) -> bool:

@@ -87,12 +87,8 @@ def render_preview(prepared: printing.Prepared, progress: Progress) -> bytes:
     The rendering itself runs in the render process when it is up (see ``render_process``)."""
     if len(prepared.records) > 1:
         first = replace(prepared, headers=prepared.headers[:1], records=prepared.records[:1])
-        progress.partial(Preview(render_process.to_pdf(first, _unreported), partial=True))
+        progress.partial(Preview(render_process.to_pdf(first), partial=True))
     return render_process.to_pdf(prepared, progress)
-
-
-def _unreported(_done: int, _total: int) -> None:
-    return None
 
 
 class PrintDialog(QDialog):
