@@ -144,10 +144,12 @@ def run_day(folder: Path, where: bool) -> int:
         rehash_when_ready,
     )
     from kehu_desktop.services.common.context import DeskContext
+    from kehu_desktop.ui.common.garbage_collection import FullCollections
     from kehu_desktop.ui.common.layout_memory import LayoutMemory
     from kehu_desktop.ui.main_window import MainWindow
 
     app = ensure_application()
+    FullCollections(app)  # as the app does
     watchdog = Watchdog(where)
     watchdog.start()
     opening = StoreOpening(folder, None)

@@ -28,6 +28,7 @@ from kehu_desktop.services.common.data_location import DB_FILE_NAME, resolve_dat
 from kehu_desktop.services.common.errors import UserError
 from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
 from kehu_desktop.ui.common.fonts import install_chinese_font
+from kehu_desktop.ui.common.garbage_collection import FullCollections
 from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
 from kehu_desktop.ui.common.wheel_guard import install_wheel_guard
 
@@ -86,6 +87,13 @@ GIL_SWITCH_INTERVAL_S = 0.0001
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
+    if existing is None:
+        # Qt's raster painting hands a fill of many spans (a table's grid, a selected row) to
+        # a thread pool of its own and waits for it. With the store's work on the other core
+        # of an office PC, the window waited for those threads to be scheduled: 1,800 such
+        # waits in the scripted day. Qt's switch (read when the pool is first wanted) keeps
+        # painting on the GUI thread.
+        os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
     app = existing or QApplication(argv or sys.argv[:1])
     if existing is None or not _translators:
         app.setApplicationName("客户管家")
@@ -127,7 +135,9 @@ def _prepare_window(data_dir: Path, url: str | None) -> Database:
         database = _open_store(data_dir, url)
         import kehu_desktop.ui.main_window  # noqa: F401
         import kehu_desktop.ui.printing.print_dialog  # noqa: F401
+        from kehu_desktop.ui.common import qt_types
 
+        qt_types.make_loaded_classes()
         configure_mappers()  # else paid by the first query after signing in (0.1 s and more)
         # Loaded here, while the operator types, rather than by the first save (pypinyin's
         # dictionaries) or the first complaint deadline (the holiday tables): together half a
@@ -413,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     args, qt_args = parser.parse_known_args(argv if argv is not None else sys.argv[1:])
     app = ensure_application([sys.argv[0], *qt_args])
     sys.excepthook = _report_unexpected
+    FullCollections(app)
     try:
         data_dir = resolve_data_dir(args.data_dir)
     except OSError as error:

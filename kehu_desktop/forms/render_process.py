@@ -7,10 +7,11 @@ cores). In a process of its own it costs the window nothing.
 
 The process is started in the background when asked (``warm()``: by the main window a little
 after its first rows show, and by the print dialog as it opens) and renders one job at a time
-over a pipe, reporting progress after each form and stopping when told to. Until it is up, while it is busy with another job, and if it cannot start or dies,
-``to_pdf`` renders in the calling thread as before: the user always gets the forms. A failure
-inside the process is not reported from there either: the job is rendered again in the calling
-thread, where the same error is raised with its own traceback.
+over a pipe, reporting progress after each form and stopping when told to. Until it is up,
+while it is busy with another job, and if it cannot start or dies, ``to_pdf`` renders in the
+calling thread as before: the user always gets the forms. A failure inside the process is not
+reported from there either: the job is rendered again in the calling thread, where the same
+error is raised with its own traceback.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def _yield_to_the_window() -> None:
             kernel32 = ctypes.windll.kernel32
             kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
         else:
-            os.nice(5)
+            os.nice(19)  # the lowest: on Linux a niceness of 5 still took a quarter of a core
     except OSError:
         pass  # not allowed here: at the same priority as the window, as a thread would be
 

@@ -18,13 +18,15 @@ Results for a widget that has been deleted meanwhile (its window closed) are dro
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
@@ -50,6 +52,9 @@ CHANGE_KINDS = frozenset(
         "store",  # everything may have changed (demo data, a restore, an import)
     }
 )
+
+# A pool thread's niceness on Linux (0 is the window's, 19 the lowest).
+WORKER_NICENESS = 10
 
 # A progress dialog appears only for work that takes longer than this.
 PROGRESS_DELAY_MS = 400
@@ -118,6 +123,7 @@ class _Job(QRunnable):
         self._progress = progress
 
     def run(self) -> None:
+        _below_the_window()
         try:
             try:
                 result = self._fn(self._progress)
@@ -127,6 +133,23 @@ class _Job(QRunnable):
                 self._task.done.emit(result)
         except RuntimeError:
             pass  # the widget that asked is gone (its window closed): nobody to tell
+
+
+_pool_thread = threading.local()
+
+
+def _below_the_window() -> None:
+    """Run this pool thread below the window's priority (once per thread). On a PC with two
+    cores the store's work (SQLite reading, which runs beside the GUI thread) would otherwise
+    take the cores in turn with the GUI thread while it lays out and paints; below it, it
+    waits for the GUI thread instead."""
+    if getattr(_pool_thread, "lowered", False):
+        return
+    _pool_thread.lowered = True
+    QThread.currentThread().setPriority(QThread.Priority.LowPriority)  # Windows, macOS
+    if sys.platform.startswith("linux"):  # Qt cannot lower a thread's priority there
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
 
 
 class Handle:
