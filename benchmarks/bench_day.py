@@ -250,6 +250,7 @@ def run_day(folder: Path, where: bool) -> int:
     pages: list[int] = []
     preview.rendered.connect(pages.append)
     wait_until(app, lambda: bool(pages))  # the selected visit's form, as Ctrl+P shows it
+    look(app, 0.3)  # the user looks at it, then chooses the 100 forms
     preview.current_job = lambda: printing.PrintJob("visit_record", tuple(visits))
     drawn: list[float] = []
     show_pdf = preview.preview.show_pdf

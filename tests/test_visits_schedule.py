@@ -147,6 +147,30 @@ def test_today_lists_customers_due_longest_overdue_first(context):
         assert today_view.due_customers(session, date(2026, 11, 22))[1] == 1
 
 
+def test_today_is_read_in_one_session_the_plans_first(context):
+    """The sections are read one after the other in one session (they agree with each
+    other), the quick plans first: on a large store read side by side, the first section took
+    0.2 s to come instead of 0.03 s."""
+    make_visit(context, make_customer(context, "客户甲"), "2026-08-01 09:00")
+    sessions = []
+
+    def reader():
+        sessions.append(1)
+        return context.reader()
+
+    told: list[str] = []
+    view = today_view.compute(
+        reader, date(2026, 11, 22), section_ready=lambda name, _rows: told.append(name)
+    )
+    assert len(sessions) == 1
+    assert told[0] == "plans" and told[-1] == "due_customers"
+    assert sorted(told) == sorted(
+        ["plans", "actions", "complaints", "escalations", "service_visits", "service_due",
+         "reminders", "due_customers"]
+    )  # fmt: skip
+    assert view.due_customer_total == 1
+
+
 def test_the_latest_visit_follows_edits_and_bulk_inserts(context):
     customer = make_customer(context, "恒通物流")
     make_visit(context, customer, "2026-05-01 10:00")

@@ -8,7 +8,7 @@ import threading
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QTableView
 
@@ -261,6 +261,20 @@ def test_the_window_and_its_dialogs_fit_small_screens(qtbot, monkeypatch, data_d
     window.close()
 
 
+def test_the_desks_fit_in_the_tabs_fixed_minimum(qtbot, main_window, specimens):
+    """The desks' tab widget does not ask the desks for their size hints (it did each time the
+    window laid itself out); its fixed minimum still holds every desk, so none overlaps."""
+    from PySide6.QtWidgets import QTabWidget
+
+    from kehu_desktop.ui.main_window import DeskTabs
+
+    tabs = main_window.tabs
+    assert tabs.sizeHint() == DeskTabs.HINT
+    from_the_desks = QTabWidget.minimumSizeHint(tabs)  # Qt's own, asking every desk
+    assert from_the_desks.width() <= DeskTabs.MINIMUM.width()
+    assert from_the_desks.height() <= DeskTabs.MINIMUM.height()
+
+
 def test_a_closed_window_reads_nothing_more(qtbot, data_dir):
     """Its store may be gone (a restore, a switch, a test's dropped database): the status bar's
     delayed count and the first desk's read, both due after it closed, are not made."""
@@ -326,9 +340,11 @@ def test_the_app_builds_the_other_desks_once_the_first_rows_show(qtbot, context,
     window.close()
 
 
-def test_a_list_paints_each_cell_from_one_call_into_the_model(qtbot):
+def test_a_list_paints_each_cell_from_two_calls_into_the_model(qtbot):
     """Qt asks for seven roles to paint a cell; the desks' models answer them in one call
-    (multiData), tints included, so painting does not wait for Python's lock seven times."""
+    (multiData), tints included, so painting does not wait for Python's lock seven times. The
+    cell's index is made by the model's own index(), without Qt asking for the row and column
+    counts once more for each cell."""
     from dataclasses import dataclass
 
     from kehu_desktop.ui.common.list_view import table_view
@@ -345,10 +361,18 @@ def test_a_list_paints_each_cell_from_one_call_into_the_model(qtbot):
 
     callers: list[str] = []
 
+    counts: list[str] = []
+    cells: set[tuple[int, int]] = set()
+
     class Counting(RecordTableModel):
         def data(self, index, role=Qt.ItemDataRole.DisplayRole):
             callers.append(sys._getframe(1).f_code.co_name)  # multiData, or Qt itself
+            cells.add((index.row(), index.column()))
             return super().data(index, role)
+
+        def rowCount(self, parent=QModelIndex()):
+            counts.append(sys._getframe(1).f_code.co_name)  # index(), or Qt itself
+            return super().rowCount(parent)
 
     model = Counting([Column("名称", lambda row: row.name, lambda row: "warning")])
     model.set_rows([Row(number, f"客户{number}") for number in range(50)])
@@ -358,7 +382,11 @@ def test_a_list_paints_each_cell_from_one_call_into_the_model(qtbot):
     view.show()
     qtbot.waitExposed(view)
     callers.clear()
+    counts.clear()
+    cells.clear()
     image = view.viewport().grab().toImage()
     assert len(callers) > 50 and set(callers) == {"multiData"}  # no role asked for alone
+    from_qt = [caller for caller in counts if caller != "index"]
+    assert counts.count("index") >= len(cells) > 5 and len(from_qt) < len(cells) / 4
     cell = view.visualRect(model.index(1, 0))
     assert image.pixelColor(cell.center().x(), cell.top() + 2) == WARNING_BACKGROUND

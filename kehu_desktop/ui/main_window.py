@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -122,6 +122,23 @@ class _Desk:
         return window._desk(self.name)
 
 
+class DeskTabs(QTabWidget):
+    """The desks' tabs, with a fixed size hint. Qt's tab widget asks every desk for its size
+    hints (their tables, headers and fields) each time the window lays itself out again, as
+    it does whenever a list shows new rows: half of the work of showing 今日's sections after
+    signing in went there. The window is sized to the screen, not to its desks."""
+
+    HINT = QSize(1200, 620)
+    # What the largest desk needs (今日's eight lists); smaller, the desks would overlap.
+    MINIMUM = QSize(1040, 380)
+
+    def sizeHint(self) -> QSize:
+        return self.HINT
+
+    def minimumSizeHint(self) -> QSize:
+        return self.MINIMUM
+
+
 class MainWindow(QMainWindow):
     """The signed-in window. ``ops`` is the store access every desk and dialog shares.
 
@@ -180,7 +197,7 @@ class MainWindow(QMainWindow):
         self._status_timer = QTimer(self, singleShot=True, interval=STATUS_DELAY_MS)
         self._status_timer.timeout.connect(self._update_status)
         self._ready = False
-        self.tabs = QTabWidget(objectName="mainTabs")
+        self.tabs = DeskTabs(objectName="mainTabs")
         for spec in DESKS:
             self.tabs.addTab(QWidget(), spec.title)  # in place of the desk until it is built
         # 今日 is what the window opens on (on a store with customers). Its rows are read once

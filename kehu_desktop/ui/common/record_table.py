@@ -42,17 +42,30 @@ def display_text(value: object) -> str:
 
 
 class CellInOneCall:
-    """A table model that gives a view everything it shows of a cell in one call.
+    """A table model that gives a view a cell in two calls from Qt into Python.
 
-    To paint a cell, Qt's item delegate asks for seven roles (text, alignment, colours, font
-    …). Asked one by one, that is seven calls from Qt into Python, and each has to take
-    Python's interpreter lock: while a worker is reading the store, each can wait a
-    millisecond for it, and a screenful of a list took a tenth of a second to paint. Qt asks
-    through ``multiData`` first; answered here, a cell costs one."""
+    Each call from Qt into Python has to take Python's interpreter lock: while a worker is
+    reading the store, each can wait for it, and a screenful of a list took a tenth of a second
+    to paint. To paint a cell, Qt's item delegate asks for seven roles (text, alignment,
+    colours, font …); it asks through ``multiData`` first, answered here in one call. Qt's own
+    ``index()`` asks ``rowCount()`` and ``columnCount()`` of the model for every cell; this
+    one asks them inside Python."""
 
     def multiData(self, index: QModelIndex | QPersistentModelIndex, roles) -> None:
         for role_data in roles:
             role_data.setData(self.data(index, role_data.role()))  # type: ignore[attr-defined]
+
+    def index(
+        self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = QModelIndex()
+    ) -> QModelIndex:
+        model: Any = self
+        if (
+            parent.isValid()
+            or not 0 <= row < model.rowCount()
+            or not 0 <= column < model.columnCount()
+        ):
+            return QModelIndex()
+        return model.createIndex(row, column)
 
 
 class RecordTableModel(CellInOneCall, QAbstractTableModel):
