@@ -8,7 +8,7 @@ import threading
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QTableView
 
@@ -261,18 +261,23 @@ def test_the_window_and_its_dialogs_fit_small_screens(qtbot, monkeypatch, data_d
     window.close()
 
 
-def test_the_desks_fit_in_the_tabs_fixed_minimum(qtbot, main_window, specimens):
-    """The desks' tab widget does not ask the desks for their size hints (it did each time the
-    window laid itself out); its fixed minimum still holds every desk, so none overlaps."""
+def test_the_desks_tabs_do_not_ask_the_desks_for_a_size_hint(qtbot, main_window, specimens):
+    """The desks' tab widget does not ask the desks for their size hints (it did each time
+    the window laid itself out); its minimum still holds every desk, so none is squeezed."""
     from PySide6.QtWidgets import QTabWidget
 
     from kehu_desktop.ui.main_window import DeskTabs
 
     tabs = main_window.tabs
-    assert tabs.sizeHint() == DeskTabs.HINT
-    from_the_desks = QTabWidget.minimumSizeHint(tabs)  # Qt's own, asking every desk
-    assert from_the_desks.width() <= DeskTabs.MINIMUM.width()
-    assert from_the_desks.height() <= DeskTabs.MINIMUM.height()
+    asked: list[str] = []
+    desk = main_window.customers_tab
+    desk.sizeHint = lambda: asked.append("sizeHint") or QSize(2000, 2000)
+    assert tabs.sizeHint() == DeskTabs.HINT and not asked
+    assert QTabWidget.sizeHint(tabs).width() >= 2000  # Qt's own asks every desk
+    minimum = tabs.minimumSizeHint()
+    for index in range(tabs.count()):
+        needs = tabs.widget(index).minimumSizeHint()
+        assert needs.width() <= minimum.width() and needs.height() <= minimum.height()
 
 
 def test_a_closed_window_reads_nothing_more(qtbot, data_dir):
