@@ -80,9 +80,11 @@ def _install_qt_translation(app: QApplication) -> None:
 # the lock again, and a scheduler trace of the scripted day (benchmarks/bench_day.py) shows each
 # such wait lasting the whole interval. At Python's default of 5 ms a worker reading a long list
 # made painting one table wait a tenth of a second or more; at 1 ms the GUI thread still waited
-# 0.76 s in all over the day, in 719 waits. At 0.1 ms the longest stalls fell by about a fifth;
-# workers lose little (a switch only happens while another thread asks for the lock).
-GIL_SWITCH_INTERVAL_S = 0.0001
+# 0.76 s in all over the day, in 719 waits. At 0.1 ms the longest stalls fell by about a fifth.
+# At 0.05 ms (with the workers below the window's priority), of twelve scripted days none but
+# one stalled over 70 ms, against three of six at 0.1 ms. Workers lose little: a switch only
+# happens while another thread asks for the lock.
+GIL_SWITCH_INTERVAL_S = 0.00005
 
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:

@@ -188,3 +188,35 @@ def test_wheel_over_an_unfocused_combo_does_not_change_it(qtbot):
     qtbot.waitUntil(combo.hasFocus)
     wheel(combo)
     assert combo.currentIndex() == 1
+
+
+class _Painted(QWidget):
+    painted = False
+
+    def paintEvent(self, event) -> None:
+        self.painted = True
+        super().paintEvent(event)
+
+
+def test_reads_held_until_painted_start_after_the_first_paint(qtbot):
+    """A dialog's pages not on screen yet (a customer's visits, complaints, attachments) read
+    once the dialog has been painted, so their Python work does not compete with it."""
+    widget = _Painted()
+    qtbot.addWidget(widget)
+    seen: list[bool] = []
+    with operations.started_once_painted(widget):
+        operations.start(None, lambda _p: widget.painted, seen.append)
+    widget.show()
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [True]
+
+
+def test_reads_held_for_a_widget_never_shown_start_all_the_same(qtbot):
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    seen: list[int] = []
+    with operations.started_once_painted(widget):
+        operations.start(None, lambda _p: 1, seen.append)
+    qtbot.wait(operations.PAINT_WAIT_MS // 2)
+    assert not seen
+    qtbot.waitUntil(lambda: bool(seen), timeout=operations.PAINT_WAIT_MS * 4)

@@ -22,16 +22,17 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
 from kehu_desktop.services.common.context import DeskContext
 from kehu_desktop.ui.common.errors import show_error
+from kehu_desktop.ui.common.screen import after_first_paint
 
 T = TypeVar("T")
 
@@ -249,17 +250,17 @@ def start(
     return handle
 
 
-# Jobs asked for while a window is being built, started once it is (``started_once_built``).
+# Jobs asked for while a window is being built, started later (``started_once_built``,
+# ``started_once_painted``).
 _held: list[_Job] | None = None
+# How long ``started_once_painted`` waits at most for the first paint (a dialog never shown).
+PAINT_WAIT_MS = 250
 
 
 @contextmanager
-def started_once_built() -> Iterator[None]:
-    """Hold the work a window's parts ask for while it is built (their first reads) and start
-    it at the end: a worker running meanwhile would share Python's lock with the building,
-    and the window would take longer to appear."""
+def _holding(release: Callable[[list[_Job]], None]) -> Iterator[None]:
     global _held
-    if _held is not None:  # already inside one
+    if _held is not None:  # already inside one: the outer one releases
         yield
         return
     _held = []
@@ -267,8 +268,39 @@ def started_once_built() -> Iterator[None]:
         yield
     finally:
         jobs, _held = _held, None
-        for job in jobs:
-            QThreadPool.globalInstance().start(job)
+        release(jobs)
+
+
+def _start_all(jobs: list[_Job]) -> None:
+    for job in jobs:
+        QThreadPool.globalInstance().start(job)
+
+
+def started_once_built() -> AbstractContextManager[None]:
+    """Hold the work a window's parts ask for while it is built (their first reads) and start
+    it at the end: a worker running meanwhile would share Python's lock with the building,
+    and the window would take longer to appear."""
+    return _holding(_start_all)
+
+
+def started_once_painted(widget: QWidget) -> AbstractContextManager[None]:
+    """Hold the work asked for inside (the first reads of a dialog's pages not on screen yet)
+    until ``widget`` has been painted for the first time, or ``PAINT_WAIT_MS`` have passed:
+    read meanwhile, their Python work would share the interpreter lock with the painting."""
+
+    def release(jobs: list[_Job]) -> None:
+        if not jobs:
+            return
+        waiting = [jobs]
+
+        def start() -> None:
+            if waiting:
+                _start_all(waiting.pop())
+
+        after_first_paint(widget, start)
+        QTimer.singleShot(PAINT_WAIT_MS, widget, start)
+
+    return _holding(release)
 
 
 class Operations:

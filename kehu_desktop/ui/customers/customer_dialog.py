@@ -40,7 +40,7 @@ from kehu_desktop.ui.common.editable_rows import (
 )
 from kehu_desktop.ui.common.errors import show_error
 from kehu_desktop.ui.common.layout_memory import LayoutMemory
-from kehu_desktop.ui.common.operations import Operations
+from kehu_desktop.ui.common.operations import Operations, started_once_painted
 from kehu_desktop.ui.complaints.complaint_history_page import ComplaintHistoryPage
 from kehu_desktop.ui.visits.visit_history import VisitHistoryPage
 
@@ -109,7 +109,8 @@ class CustomerDialog(EditDialog):
         self.contacts_page = self._contacts_page()
         self.tabs.addTab(self.sales_page, Part.SALES.value)
         self.tabs.addTab(self.contacts_page, "联系人")
-        self._add_history_pages(customer_id)
+        with started_once_painted(self):  # their reads wait until the file is on screen
+            self._add_history_pages(customer_id)
         self.add_widget(self.tabs, 1)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.resize(760, 600)
