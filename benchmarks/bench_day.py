@@ -146,15 +146,17 @@ def run_day(folder: Path, where: bool) -> int:
     from kehu_desktop.services.common.context import DeskContext
     from kehu_desktop.ui.common.garbage_collection import FullCollections
     from kehu_desktop.ui.common.layout_memory import LayoutMemory
+    from kehu_desktop.ui.common.qt_types import ClassMaker
     from kehu_desktop.ui.main_window import MainWindow
 
     app = ensure_application()
-    FullCollections(app)  # as the app does
+    FullCollections.install(app)  # as the app does
     watchdog = Watchdog(where)
     watchdog.start()
     opening = StoreOpening(folder, None)
+    ClassMaker(opening.opened, app)  # as the app does, while the operator types
     opening.start()
-    wait_until(app, lambda: opening._future is not None and opening._future.done())
+    wait_until(app, opening.opened)
     layout = LayoutMemory(Path(tempfile.mkdtemp(prefix="kehu-day-layout-")))
 
     # --- signing in: from pressing 登录 to the first rows of the desk the window opens on

@@ -30,6 +30,7 @@ from kehu_desktop.ui.admin.sign_in_dialog import FirstAdminDialog, SignInDialog
 from kehu_desktop.ui.common.fonts import install_chinese_font
 from kehu_desktop.ui.common.garbage_collection import FullCollections
 from kehu_desktop.ui.common.layout_memory import LayoutMemory, PcSetting
+from kehu_desktop.ui.common.qt_types import ClassMaker
 from kehu_desktop.ui.common.wheel_guard import install_wheel_guard
 
 if TYPE_CHECKING:
@@ -137,9 +138,7 @@ def _prepare_window(data_dir: Path, url: str | None) -> Database:
         database = _open_store(data_dir, url)
         import kehu_desktop.ui.main_window  # noqa: F401
         import kehu_desktop.ui.printing.print_dialog  # noqa: F401
-        from kehu_desktop.ui.common import qt_types
 
-        qt_types.make_loaded_classes()
         configure_mappers()  # else paid by the first query after signing in (0.1 s and more)
         # Loaded here, while the operator types, rather than by the first save (pypinyin's
         # dictionaries) or the first complaint deadline (the holiday tables): together half a
@@ -189,6 +188,10 @@ class StoreOpening:
                 executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-store")
                 self._future = executor.submit(_prepare_window, self._data_dir, self._url)
                 executor.shutdown(wait=False)
+
+    def opened(self) -> bool:
+        """Whether the store has been opened (or failed to open): ``database()`` won't wait."""
+        return self._future is not None and self._future.done()
 
     def database(self) -> Database:
         self.start()
@@ -425,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     args, qt_args = parser.parse_known_args(argv if argv is not None else sys.argv[1:])
     app = ensure_application([sys.argv[0], *qt_args])
     sys.excepthook = _report_unexpected
-    FullCollections(app)
+    FullCollections.install(app)
     try:
         data_dir = resolve_data_dir(args.data_dir)
     except OSError as error:
@@ -438,6 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         warn_if_network_folder(data_dir)
     first_start = uses_own_file and not (data_dir / DB_FILE_NAME).exists()
     opening = StoreOpening(data_dir, args.db)
+    ClassMaker(opening.opened, app)  # while the operator types
     operator = _ask_operator(opening, LayoutMemory(data_dir), first_start)
     if operator is None:
         return 0

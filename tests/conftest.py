@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -50,6 +51,14 @@ def no_log_file_left_behind():
 
     yield
     log_file.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def python_collects_its_own_garbage():
+    """A test that starts the app (``app.main``) leaves Python's collector as it found it."""
+    thresholds = gc.get_threshold()
+    yield
+    gc.set_threshold(*thresholds)
 
 
 @pytest.fixture(autouse=True, scope="session")

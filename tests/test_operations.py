@@ -198,9 +198,10 @@ class _Painted(QWidget):
         super().paintEvent(event)
 
 
-def test_reads_held_until_painted_start_after_the_first_paint(qtbot):
+def test_reads_held_until_painted_start_after_the_first_paint(qtbot, monkeypatch):
     """A dialog's pages not on screen yet (a customer's visits, complaints, attachments) read
     once the dialog has been painted, so their Python work does not compete with it."""
+    monkeypatch.setattr(operations, "PAINT_WAIT_MS", 60_000)  # only the paint starts them
     widget = _Painted()
     qtbot.addWidget(widget)
     seen: list[bool] = []

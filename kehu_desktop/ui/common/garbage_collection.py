@@ -8,12 +8,15 @@ reading the store, it froze the window for that long, on top of whatever the win
 
 Here the young generations are still collected where they fill up (a few ms at a time); the
 full collections are left to a timer on the GUI thread, which runs one between two events,
-never inside another piece of the window's work.
+never inside another piece of the window's work: once a minute, 40–55 ms over a 100,000-customer
+store's desks. Python 3.14 collects the oldest generation in small increments instead (and
+ignores its threshold), so there it is left as it is.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -24,19 +27,28 @@ _NEVER = 2**30
 
 
 class FullCollections(QObject):
-    """Made once, with the app as parent: from then on, full collections on the GUI thread."""
+    """Full collections on the GUI thread, from ``install(app)`` on."""
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
+        self.setObjectName("fullCollections")
         young, middle, _oldest = gc.get_threshold()
         gc.set_threshold(young, middle, _NEVER)
         self._timer = QTimer(self, interval=FULL_COLLECTION_INTERVAL_MS)
         self._timer.timeout.connect(self.collect)
         self._timer.start()
 
+    @classmethod
+    def install(cls, app: QObject) -> FullCollections | None:
+        """Once per app (a switch of user or a test starting the app again finds it there);
+        None where Python's own collector is incremental."""
+        if sys.version_info >= (3, 14):
+            return None
+        return app.findChild(cls, "fullCollections") or cls(app)
+
     def collect(self) -> int:
-        """A full collection, if anything has been promoted to the oldest generation since
-        the last one; returns the number of objects freed."""
+        """A full collection, unless no young collection has run since the last one (then
+        nothing can have reached the oldest generation); returns the number of objects freed."""
         if gc.get_count()[2] == 0:
             return 0
         return gc.collect()

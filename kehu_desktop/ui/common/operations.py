@@ -18,15 +18,13 @@ Results for a widget that has been deleted meanwhile (its window closed) are dro
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
@@ -53,9 +51,6 @@ CHANGE_KINDS = frozenset(
         "store",  # everything may have changed (demo data, a restore, an import)
     }
 )
-
-# A pool thread's niceness on Linux (0 is the window's, 19 the lowest).
-WORKER_NICENESS = 10
 
 # A progress dialog appears only for work that takes longer than this.
 PROGRESS_DELAY_MS = 400
@@ -124,7 +119,6 @@ class _Job(QRunnable):
         self._progress = progress
 
     def run(self) -> None:
-        _below_the_window()
         try:
             try:
                 result = self._fn(self._progress)
@@ -134,23 +128,6 @@ class _Job(QRunnable):
                 self._task.done.emit(result)
         except RuntimeError:
             pass  # the widget that asked is gone (its window closed): nobody to tell
-
-
-_pool_thread = threading.local()
-
-
-def _below_the_window() -> None:
-    """Run this pool thread below the window's priority (once per thread). On a PC with two
-    cores the store's work (SQLite reading, which runs beside the GUI thread) would otherwise
-    take the cores in turn with the GUI thread while it lays out and paints; below it, it
-    waits for the GUI thread instead."""
-    if getattr(_pool_thread, "lowered", False):
-        return
-    _pool_thread.lowered = True
-    QThread.currentThread().setPriority(QThread.Priority.LowPriority)  # Windows, macOS
-    if sys.platform.startswith("linux"):  # Qt cannot lower a thread's priority there
-        with suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
 
 
 class Handle:
@@ -286,7 +263,9 @@ def started_once_built() -> AbstractContextManager[None]:
 def started_once_painted(widget: QWidget) -> AbstractContextManager[None]:
     """Hold the work asked for inside (the first reads of a dialog's pages not on screen yet)
     until ``widget`` has been painted for the first time, or ``PAINT_WAIT_MS`` have passed:
-    read meanwhile, their Python work would share the interpreter lock with the painting."""
+    read meanwhile, their Python work would share the interpreter lock with the painting.
+    Inside ``started_once_built`` it holds nothing more (the window's build starts it all).
+    Work held for a widget deleted before either is dropped with it, as its results would be."""
 
     def release(jobs: list[_Job]) -> None:
         if not jobs:
