@@ -39,6 +39,14 @@ FORMS = 100
 PASSWORD = "admin"  # what ``kehu-admin demo`` gives the administrator it creates
 
 
+def _queued_ms() -> float:
+    """How long the calling thread has waited, runnable, for a core (Linux's schedstat)."""
+    try:
+        return int(Path("/proc/thread-self/schedstat").read_text().split()[1]) / 1e6
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 class Watchdog(QObject):
     """A timer on the GUI thread: any gap between its ticks beyond the interval is a stall,
     a time the window could not have answered a click or a key.
@@ -49,12 +57,14 @@ class Watchdog(QObject):
     def __init__(self, where: bool = False) -> None:
         super().__init__()
         self.step = "启动"
-        # (wall ms, step, ms of CPU the GUI thread itself ran in that gap)
-        self.stalls: list[tuple[float, str, float]] = []
+        # (wall ms, step, ms of CPU the GUI thread itself ran in that gap, ms it waited for a
+        # core: Linux only, else 0)
+        self.stalls: list[tuple[float, str, float, float]] = []
         self.samples: Counter[str] = Counter()
         self._clock = QElapsedTimer()
         self._last_tick = time.perf_counter()
         self._last_cpu = time.thread_time()
+        self._last_queued = _queued_ms()
         self._timer = QTimer(self, interval=TICK_MS)
         self._timer.timeout.connect(self._tick)
         self._where = where
@@ -68,9 +78,11 @@ class Watchdog(QObject):
     def _tick(self) -> None:
         self._last_tick = time.perf_counter()
         cpu, self._last_cpu = self._last_cpu, time.thread_time()
+        queued, self._last_queued = self._last_queued, _queued_ms()
         gap = self._clock.restart() - TICK_MS
         if gap > 10:
-            self.stalls.append((float(gap), self.step, (self._last_cpu - cpu) * 1000))
+            ran = (self._last_cpu - cpu) * 1000
+            self.stalls.append((float(gap), self.step, ran, self._last_queued - queued))
 
     def _sample(self) -> None:
         gui = threading.main_thread().ident
@@ -93,7 +105,7 @@ class Watchdog(QObject):
             where += [frame for frame in reversed(ours) if frame != where[0]]
             self.samples[f"{self.step} | {' < '.join(where)}"] += 1
 
-    def longest(self, count: int = 5) -> list[tuple[float, str, float]]:
+    def longest(self, count: int = 5) -> list[tuple[float, str, float, float]]:
         return sorted(self.stalls, reverse=True)[:count]
 
 
@@ -288,12 +300,15 @@ def run_day(folder: Path, where: bool) -> int:
     longest = watchdog.longest()
     worst = longest[0][0] if longest else 0.0
     print(f"GUI 线程最长停顿：{worst:.0f} ms（目标 ≤ {STALL_TARGET_MS} ms）；各步最长：")
-    per_step: dict[str, tuple[float, float]] = {}
-    for gap, step, cpu in watchdog.stalls:
-        per_step[step] = max((gap, cpu), per_step.get(step, (0.0, 0.0)))
-    print("  （括号内：该次停顿中 GUI 线程自身占用的 CPU；其余时间在等解释器锁或等 CPU）")
-    for step, (gap, cpu) in per_step.items():
-        print(f"  {gap:6.0f} ms（{cpu:4.0f} ms）  {step}")
+    per_step: dict[str, tuple[float, float, float]] = {}
+    for gap, step, cpu, queued in watchdog.stalls:
+        per_step[step] = max((gap, cpu, queued), per_step.get(step, (0.0, 0.0, 0.0)))
+    print(
+        "  （括号内：该次停顿中 GUI 线程自身占用的 CPU / 等 CPU 的时间（仅 Linux）；"
+        "其余时间在等解释器锁等）"
+    )
+    for step, (gap, cpu, queued) in per_step.items():
+        print(f"  {gap:6.0f} ms（{cpu:4.0f} / {queued:3.0f} ms）  {step}")
     over = [s for s in watchdog.stalls if s[0] > STALL_TARGET_MS]
     print(f"超过 {STALL_TARGET_MS} ms 的停顿：{len(over)} 次")
     if where:
