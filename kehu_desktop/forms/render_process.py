@@ -104,7 +104,7 @@ def _yield_to_the_window() -> None:
             kernel32 = ctypes.windll.kernel32
             kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
         else:
-            os.nice(10)  # as the window's pool threads; 5 still took a quarter of a core
+            os.nice(10)  # 5 still took a quarter of a core from the window
     except OSError:
         pass  # not allowed here: at the same priority as the window, as a thread would be
 
