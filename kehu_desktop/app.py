@@ -82,7 +82,7 @@ def _install_qt_translation(app: QApplication) -> None:
 # such wait lasting the whole interval. At Python's default of 5 ms a worker reading a long list
 # made painting one table wait a tenth of a second or more; at 1 ms the GUI thread still waited
 # 0.76 s in all over the day, in 719 waits. At 0.1 ms the longest stalls fell by about a fifth.
-# At 0.05 ms the longest stalls of ten scripted days were 45–84 ms, against 64–138 ms at
+# At 0.05 ms the longest stalls of ten scripted days were 45–84 ms, against 52–148 ms at
 # 0.1 ms. Workers lose little: a switch only happens while another thread asks for the lock.
 GIL_SWITCH_INTERVAL_S = 0.00005
 
